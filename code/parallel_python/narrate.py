@@ -1,0 +1,220 @@
+"""Sentences computed from results, so the book says what was measured.
+
+Each function takes a result object and returns plain text (Markdown
+allowed). The pages glue these sentences; the CLI prints them. They are
+tested with made-up results for 1, 2 and 64 CPUs.
+"""
+
+from __future__ import annotations
+
+from .machine import Machine
+from .numpy_threads import BlasSweep, Operations, ThreadSettings
+
+#: Within this relative difference, two timings count as "the same".
+SAME = 0.10
+
+
+def times(x: float) -> str:
+    """A speed-up factor as text: ``1.93×``."""
+    return f"{x:.2f}×"
+
+
+def percent(x: float) -> str:
+    """A fraction as a whole percentage: ``0.953`` -> ``95 %``."""
+    return f"{x * 100:.0f} %"
+
+
+def cpus_phrase(cpus: int) -> str:
+    return "one CPU" if cpus == 1 else f"{cpus} CPUs"
+
+
+def _efficiency_word(eff: float) -> str:
+    if eff >= 0.9:
+        return "close to perfect"
+    if eff >= 0.7:
+        return "good, though short of perfect"
+    if eff >= 0.5:
+        return "mediocre"
+    return "poor"
+
+
+def blas_sweep_summary(sweep: BlasSweep) -> str:
+    """What the matrix-multiply sweep showed, for the largest size."""
+    n = sweep.largest
+    if sweep.cpus == 1:
+        most = max(sweep.threads)
+        s = sweep.speedup(n, most)
+        return (
+            f"This build could use only one CPU, so extra BLAS threads had no "
+            f"core of their own: with {most} threads the {n} × {n} multiply ran "
+            f"at {times(s)} the one-thread speed. With one CPU, threads can only "
+            f"take turns."
+        )
+    t = sweep.threads_at_cpus
+    s = sweep.speedup(n, t)
+    e = sweep.efficiency(n, t)
+    text = (
+        f"With {t} BLAS threads on the {cpus_phrase(sweep.cpus)} this build could "
+        f"use, the {n} × {n} multiply ran {times(s)} as fast as with one thread: "
+        f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
+    )
+    over = [x for x in sweep.threads if x > sweep.cpus]
+    if over:
+        o = max(over)
+        ratio = sweep.point(n, o).timing.best / sweep.point(n, t).timing.best
+        if ratio > 1 + SAME:
+            text += (
+                f" Asking for {o} threads, more than there are CPUs, made it "
+                f"slower: {ratio:.2f} times the time of {t} threads."
+            )
+        elif ratio < 1 - SAME:
+            text += (
+                f" Asking for {o} threads, more than there are CPUs, was faster "
+                f"still ({1 / ratio:.2f}×), which happens when some CPUs are "
+                f"shared with other work."
+            )
+        else:
+            text += (
+                f" Asking for {o} threads, more than there are CPUs, gained "
+                f"nothing: the time stayed within {percent(SAME)}."
+            )
+    small = min(sweep.sizes)
+    if small != n:
+        s_small = sweep.speedup(small, t)
+        if s_small < s - SAME:
+            text += (
+                f" The smallest product, {small} × {small}, gained less "
+                f"({times(s_small)}): it is over so quickly that starting and "
+                f"synchronising threads weighs more."
+            )
+    return text
+
+
+def operations_summary(ops: Operations) -> str:
+    """Which NumPy operations ran faster with more BLAS threads."""
+    if ops.threads == 1:
+        return (
+            f"With {cpus_phrase(ops.cpus)} the comparison used one BLAS thread "
+            f"both times, so no operation could run faster. On a machine with "
+            f"more CPUs only the matrix multiply would, since only it calls BLAS."
+        )
+    faster = [op for op in ops.operations if op.speedup >= 1 + SAME]
+    same = [op for op in ops.operations if op not in faster]
+    if not faster:
+        return (
+            f"None of the operations ran faster with {ops.threads} BLAS threads "
+            f"than with one, not even the matrix multiply "
+            f"({times(ops.get(ops.operations[0].name).speedup)}). "
+            f"The machine was probably busy, or BLAS could not use the "
+            f"{cpus_phrase(ops.cpus)}."
+        )
+    listed = ", ".join(f"{op.name} ({times(op.speedup)})" for op in faster)
+    text = f"With {ops.threads} BLAS threads, only the {listed} ran faster."
+    if same:
+        worst = max(abs(op.speedup - 1) for op in same)
+        names = ", ".join(op.name for op in same)
+        text += (
+            f" The others ({names}) kept their one-thread speed to within "
+            f"{percent(worst)}: NumPy runs them in the calling thread, whatever "
+            f"the BLAS setting."
+        )
+    return text
+
+
+def thread_settings_summary(s: ThreadSettings) -> str:
+    """When the BLAS library reads its thread-count variable."""
+    text = (
+        f"A fresh Python with no thread variable set started its BLAS with "
+        f"{s.default} thread{'s' if s.default != 1 else ''}. "
+    )
+    if s.from_variable == s.value:
+        text += (
+            f"With `{s.variable}={s.value}` set before it started, it used "
+            f"{s.from_variable}. "
+        )
+    else:
+        text += (
+            f"With `{s.variable}={s.value}` set before it started, it still used "
+            f"{s.from_variable}: this BLAS does not read that variable. "
+        )
+    if s.set_after_import == s.default:
+        text += (
+            "Setting the same variable from Python after NumPy had loaded changed "
+            "nothing: the library had already read its settings. "
+        )
+    else:
+        text += (
+            f"Setting the variable after NumPy had loaded changed the count to "
+            f"{s.set_after_import}, which this BLAS does unusually. "
+        )
+    text += (
+        f"threadpoolctl changed it at run time: {s.threadpoolctl} inside the "
+        f"`with threadpool_limits({s.value})` block, {s.after_threadpoolctl} again "
+        f"after it."
+    )
+    return text
+
+
+def best_threads(sweep: BlasSweep, size: int) -> int:
+    """The thread count with the fastest time at ``size``."""
+    return min(sweep.threads, key=lambda t: sweep.point(size, t).timing.best)
+
+
+def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
+    """What the sweep says about this machine's cores and hyper-threads."""
+    n = sweep.largest
+    logical, physical = machine.logical_cpus, machine.physical_cores
+    text = f"This machine reports {logical} logical CPU{'s' if logical > 1 else ''}"
+    if physical:
+        text += f" and {physical} physical core{'s' if physical > 1 else ''}"
+        if logical > physical:
+            text += (
+                f", so each core runs {logical // physical} hardware threads "
+                f"(hyper-threads)"
+            )
+        else:
+            text += ", so there are no hyper-threads"
+    text += f"; this build could use {cpus_phrase(machine.available_cpus)}. "
+    best = best_threads(sweep, n)
+    text += (
+        f"For the {n} × {n} multiply the fastest time came with {best} "
+        f"thread{'s' if best > 1 else ''} ({times(sweep.speedup(n, best))} the "
+        f"one-thread speed). "
+    )
+    if physical and logical > physical and machine.available_cpus > physical:
+        text += (
+            "Hyper-threads share one core's arithmetic units, so a BLAS kernel "
+            "that already keeps a core busy gains little from the second "
+            "hardware thread: expect the curve to flatten at the physical cores."
+        )
+    elif machine.available_cpus == 1:
+        text += "With one CPU the curve is flat: threads can only take turns."
+    else:
+        text += (
+            "Without hyper-threads, the curve can climb up to the CPUs "
+            "available and no further: beyond them, threads take turns."
+        )
+    return text
+
+
+def sweep_table(sweep: BlasSweep) -> str:
+    """Every point of the sweep as a Markdown table, with the spread."""
+    lines = [
+        "| n | threads asked | in effect | best (ms) | median (ms) | spread "
+        "| speed-up | efficiency | GFLOP/s |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for p in sweep.points:
+        lines.append(
+            f"| {p.size} | {p.threads} | {p.threads_in_effect} "
+            f"| {p.timing.best * 1e3:.2f} | {p.timing.median * 1e3:.2f} "
+            f"| {percent(p.timing.spread)} | {times(sweep.speedup(p.size, p.threads))} "
+            f"| {percent(sweep.efficiency(p.size, p.threads))} | {p.gflops:.1f} |"
+        )
+    repeats = sweep.points[0].timing.repeats if sweep.points else 0
+    lines.append("")
+    lines.append(
+        f"Best and median of {repeats} timed runs after warm-up; spread = "
+        f"(slowest − fastest) / fastest."
+    )
+    return "\n".join(lines)

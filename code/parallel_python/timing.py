@@ -1,0 +1,88 @@
+"""The one timing harness every experiment uses.
+
+``measure(fn)`` calls ``fn`` a few times to warm up (caches, thread pools,
+lazy imports), then times ``repeats`` calls with :func:`time.perf_counter`
+and returns a :class:`Timing`: all the raw times (seconds) plus the minimum,
+median and spread. The minimum is the best estimate of what the work costs;
+the median and the spread say how noisy the machine was.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .validate import non_negative_int, positive_int
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock times of repeated calls, in seconds."""
+
+    times: tuple[float, ...]
+    warmup: int
+
+    def __post_init__(self) -> None:
+        if not self.times:
+            raise ValueError("a Timing needs at least one measured time")
+
+    @property
+    def repeats(self) -> int:
+        """How many calls were timed (warm-up calls not counted)."""
+        return len(self.times)
+
+    @property
+    def best(self) -> float:
+        """The fastest call, seconds: the least disturbed estimate of the cost."""
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        """The median call, seconds."""
+        return statistics.median(self.times)
+
+    @property
+    def worst(self) -> float:
+        """The slowest call, seconds."""
+        return max(self.times)
+
+    @property
+    def spread(self) -> float:
+        """(slowest - fastest) / fastest: 0.1 means the runs varied by 10 %."""
+        return (self.worst - self.best) / self.best if self.best > 0 else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"times": list(self.times), "warmup": self.warmup}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Timing:
+        times = data["times"]
+        if not isinstance(times, list):
+            raise ValueError("a timing's 'times' must be a list of seconds")
+        return cls(times=tuple(float(t) for t in times), warmup=int(data["warmup"]))
+
+
+def measure(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Timing:
+    """Time ``fn()``: ``warmup`` untimed calls, then ``repeats`` timed ones."""
+    repeats = positive_int("repeats", repeats)
+    warmup = non_negative_int("warmup", warmup)
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return Timing(times=tuple(times), warmup=warmup)
+
+
+def speedup(serial: Timing, parallel: Timing) -> float:
+    """Best serial time over best parallel time (>1 means faster)."""
+    return serial.best / parallel.best
+
+
+def efficiency(serial: Timing, parallel: Timing, workers: int) -> float:
+    """Speed-up per worker: 1.0 is perfect use of ``workers`` CPUs."""
+    return speedup(serial, parallel) / positive_int("workers", workers)
