@@ -17,6 +17,8 @@ from pathlib import Path
 
 #: Environment variables that steer the thread pools of BLAS and OpenMP.
 THREAD_ENV_PREFIXES = ("OMP_", "OPENBLAS_", "MKL_", "VECLIB_", "GOTO_", "BLIS_")
+#: Where Linux describes its CPUs (absent on macOS and Windows).
+CPUINFO = Path("/proc/cpuinfo")
 
 
 def available_cpus() -> int:
@@ -40,9 +42,8 @@ def _available_cpus() -> tuple[int, str]:
 
 
 def _cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
     try:
-        for line in cpuinfo.read_text(errors="replace").splitlines():
+        for line in CPUINFO.read_text(errors="replace").splitlines():
             if line.lower().startswith(("model name", "hardware", "cpu model")):
                 return line.split(":", 1)[1].strip()
     except OSError:
@@ -68,7 +69,7 @@ def _cpu_model() -> str:
 def _physical_cores() -> int | None:
     try:
         import psutil
-    except ImportError:  # pragma: no cover - psutil is a dependency
+    except ImportError:  # psutil is a dependency, but the description survives without
         return None
     return psutil.cpu_count(logical=False)
 
@@ -78,7 +79,7 @@ def _memory_bytes() -> int | None:
         import psutil
 
         return int(psutil.virtual_memory().total)
-    except ImportError:  # pragma: no cover - psutil is a dependency
+    except ImportError:  # psutil is a dependency, but the description survives without
         pass
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

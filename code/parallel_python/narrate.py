@@ -56,8 +56,14 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     text = (
         f"With {t} BLAS threads on the {cpus_phrase(sweep.cpus)} this build could "
         f"use, the {n} × {n} multiply ran {times(s)} as fast as with one thread: "
-        f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
     )
+    if s < 1 + SAME:
+        text += (
+            "no real speed-up. Either other work kept the CPUs busy during the "
+            "build, or this BLAS did not use more than one of them."
+        )
+    else:
+        text += f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
     over = [x for x in sweep.threads if x > sweep.cpus]
     if over:
         o = max(over)
@@ -91,34 +97,44 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
 
 
 def operations_summary(ops: Operations) -> str:
-    """Which NumPy operations ran faster with more BLAS threads."""
+    """Which NumPy operations ran faster with more BLAS threads, and why."""
     if ops.threads == 1:
         return (
             f"With {cpus_phrase(ops.cpus)} the comparison used one BLAS thread "
             f"both times, so no operation could run faster. On a machine with "
             f"more CPUs only the matrix multiply would, since only it calls BLAS."
         )
-    faster = [op for op in ops.operations if op.speedup >= 1 + SAME]
-    same = [op for op in ops.operations if op not in faster]
-    if not faster:
-        return (
-            f"None of the operations ran faster with {ops.threads} BLAS threads "
-            f"than with one, not even the matrix multiply "
-            f"({times(ops.get(ops.operations[0].name).speedup)}). "
-            f"The machine was probably busy, or BLAS could not use the "
-            f"{cpus_phrase(ops.cpus)}."
+    blas = [op for op in ops.operations if op.uses_blas]
+    other = [op for op in ops.operations if not op.uses_blas]
+    parts = []
+    for op in blas:
+        if op.speedup >= 1 + SAME:
+            parts.append(
+                f"With {ops.threads} BLAS threads the {op.name} ran "
+                f"{times(op.speedup)} as fast as with one."
+            )
+        else:
+            parts.append(
+                f"With {ops.threads} BLAS threads the {op.name} did not run "
+                f"faster ({times(op.speedup)}): at this size, or on a busy "
+                f"machine, the extra threads did not pay."
+            )
+    steady = [op for op in other if abs(op.speedup - 1) < SAME]
+    noisy = [op for op in other if op not in steady]
+    if steady:
+        worst = max(abs(op.speedup - 1) for op in steady)
+        names = ", ".join(op.name for op in steady)
+        parts.append(
+            f"The {names} kept their one-thread speed to within {percent(worst)}: "
+            f"NumPy runs them in the calling thread, whatever the BLAS setting."
         )
-    listed = ", ".join(f"{op.name} ({times(op.speedup)})" for op in faster)
-    text = f"With {ops.threads} BLAS threads, only the {listed} ran faster."
-    if same:
-        worst = max(abs(op.speedup - 1) for op in same)
-        names = ", ".join(op.name for op in same)
-        text += (
-            f" The others ({names}) kept their one-thread speed to within "
-            f"{percent(worst)}: NumPy runs them in the calling thread, whatever "
-            f"the BLAS setting."
+    if noisy:
+        names = ", ".join(f"{op.name} ({times(op.speedup)})" for op in noisy)
+        parts.append(
+            f"The {names} changed by more than {percent(SAME)}, yet never calls "
+            f"BLAS: that difference is noise from the machine, not threads."
         )
-    return text
+    return " ".join(parts)
 
 
 def thread_settings_summary(s: ThreadSettings) -> str:
@@ -218,3 +234,43 @@ def sweep_table(sweep: BlasSweep) -> str:
         f"(slowest − fastest) / fastest."
     )
     return "\n".join(lines)
+
+
+def compare_machines(mine: Machine, book: Machine) -> str:
+    """Why a learner's figures may differ from the book's, in a few sentences."""
+    notes = []
+    if mine.available_cpus != book.available_cpus:
+        more = mine.available_cpus > book.available_cpus
+        notes.append(
+            f"Your run could use {cpus_phrase(mine.available_cpus)}, the book's "
+            f"{cpus_phrase(book.available_cpus)}: expect "
+            f"{'higher' if more else 'lower'} best speed-ups on yours, and the "
+            f"oversubscription limit at another thread count."
+        )
+    if (mine.physical_cores or 0) != (book.physical_cores or 0):
+        notes.append(
+            f"Physical cores differ ({mine.physical_cores or 'unknown'} against "
+            f"{book.physical_cores or 'unknown'}): hardware threads share a core's "
+            f"arithmetic units, so CPU counts alone do not tell the whole story."
+        )
+    if mine.blas_summary.split(",")[0] != book.blas_summary.split(",")[0]:
+        notes.append(
+            f"The BLAS differs ({mine.blas_summary} against {book.blas_summary}): "
+            f"matrix-multiply rates depend on the library and its kernels."
+        )
+    if mine.cpu_model != book.cpu_model:
+        notes.append(
+            f"The processors differ ({mine.cpu_model} against {book.cpu_model}): "
+            f"single-thread times differ with clock speed and vector units."
+        )
+    if mine.python_version != book.python_version:
+        notes.append(
+            f"Python differs ({mine.python_version} against {book.python_version})."
+        )
+    if not notes:
+        return (
+            "The two machines look alike (same CPUs, cores, BLAS and Python): "
+            "differences come from noise, such as other programs running, "
+            "heat and power settings."
+        )
+    return " ".join(notes)

@@ -1,0 +1,35 @@
+"""Sphinx extension: gather the results every measuring cell recorded.
+
+Each measuring cell saves its run to ``_build/results/NAME.json``
+(``parallel_python.book.record``). When the HTML is written, this gathers
+them into ``_static/book-results.json``, the file "About this build" offers
+for download and ``parallel-python compare`` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from parallel_python.book import results_dir
+from parallel_python.results import FORMAT_VERSION, read_json
+
+
+def gather(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = results_dir()
+    runs = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        runs[path.stem] = read_json(path)
+    target = Path(app.outdir) / "_static" / "book-results.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        json.dumps({"format": FORMAT_VERSION, "results": runs}, indent=1),
+        encoding="utf-8",
+    )
+
+
+def setup(app):
+    app.connect("build-finished", gather)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

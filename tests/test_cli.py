@@ -1,0 +1,207 @@
+"""The parallel-python command, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parallel_python import catalogue, results
+from parallel_python.machine import describe
+
+TINY = {
+    "numpy-blas-sweep": ["--sizes", "8,16", "--threads", "1,2", "--repeats", "1"],
+    "numpy-operations": ["--elements", "100", "--matrix-size", "8", "--repeats", "1"],
+    "numpy-thread-settings": [],
+}
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "parallel_python.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_every_catalogued_experiment_has_tiny_test_sizes():
+    assert set(TINY) <= set(catalogue.names())
+
+
+def test_machine_text_and_json():
+    done = cli("machine")
+    assert done.returncode == 0, done.stderr
+    assert "CPUs this process may use" in done.stdout
+    done = cli("machine", "--json")
+    assert json.loads(done.stdout)["logical_cpus"] >= 1
+
+
+def test_list_names_every_experiment():
+    done = cli("list")
+    assert done.returncode == 0
+    for name in catalogue.names():
+        assert name in done.stdout
+
+
+@pytest.mark.parametrize("command", ["machine", "list", "run", "compare"])
+def test_help_on_every_subcommand(command):
+    done = cli(command, "--help")
+    assert done.returncode == 0
+    assert "usage" in done.stdout.lower()
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_run_writes_json_and_png(tmp_path, name):
+    done = cli("run", name, *TINY[name], "--out", str(tmp_path), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    saved = results.read_json(tmp_path / f"{name}.json")
+    assert saved["experiment"] == name
+    experiment = catalogue.get(name)
+    rebuilt = results.from_data(experiment.result_type, saved["result"])
+    assert type(rebuilt) is experiment.result_type
+    if experiment.plot is not None:
+        assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "no-such-thing"], "unknown experiment 'no-such-thing'"),
+        (["run", "numpy-blas-sweep", "--sizes", "-5"], "sizes must be a whole number"),
+        (["run", "numpy-blas-sweep", "--repeats", "0"], "repeats must be"),
+        (["run", "numpy-blas-sweep", "--sizes", "abc"], "expected whole numbers"),
+        (["run"], "NAME is one of"),
+        (["frobnicate"], "invalid choice"),
+        (["list", "--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_usage_is_one_clear_line_and_exit_2(args, message):
+    done = cli(*args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def two_runs(tmp_path):
+    """A learner's run and a book's run of the same tiny experiment."""
+    name = "numpy-operations"
+    for folder in ("mine", "book"):
+        done = cli("run", name, *TINY[name], "--out", str(tmp_path / folder),
+                   "--no-progress")
+        assert done.returncode == 0, done.stderr
+    return tmp_path / "mine" / f"{name}.json", tmp_path / "book" / f"{name}.json"
+
+
+def test_compare_two_files(two_runs):
+    mine, book = two_runs
+    done = cli("compare", str(mine), str(book))
+    assert done.returncode == 0, done.stderr
+    assert "yours" in done.stdout and "book" in done.stdout
+    assert "matrix multiply" in done.stdout
+    assert "look alike" in done.stdout  # same machine, same everything
+
+
+def test_compare_reads_a_whole_book_file(two_runs, tmp_path):
+    mine, book = two_runs
+    whole = tmp_path / "book-results.json"
+    whole.write_text(json.dumps({
+        "format": results.FORMAT_VERSION,
+        "results": {"numpy-operations": json.loads(book.read_text())},
+    }))
+    done = cli("compare", str(mine), str(whole))
+    assert done.returncode == 0, done.stderr
+
+
+def test_compare_defaults_to_the_last_local_build(two_runs, tmp_path):
+    mine, book = two_runs
+    done = cli("compare", str(mine), env={"PARALLEL_PYTHON_RESULTS_DIR": str(book.parent)})
+    assert done.returncode == 0, done.stderr
+
+
+def test_compare_without_book_results_says_how_to_get_them(two_runs, tmp_path):
+    mine, _ = two_runs
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = cli("compare", str(mine), cwd=empty,
+               env={"PARALLEL_PYTHON_RESULTS_DIR": str(empty)})
+    assert done.returncode == 2
+    assert "download book-results.json" in done.stderr
+
+
+def write(path: Path, data) -> Path:
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+def envelope(**changes):
+    base = results.envelope("numpy-thread-settings", None, describe())
+    base["result"] = {
+        "variable": "OMP_NUM_THREADS", "value": 1, "default": 2,
+        "from_variable": 1, "set_after_import": 2, "threadpoolctl": 1,
+        "after_threadpoolctl": 2,
+    }
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("{oops", "not valid JSON"),
+        ([1, 2], "not a parallel-python results file"),
+        (envelope(format=99), "newer parallel-python"),
+        (envelope(experiment="nonsense"), "unknown experiment"),
+        (envelope(result={"variable": 3}), "corrupt result"),
+    ],
+)
+def test_compare_rejects_bad_files(tmp_path, content, message):
+    path = tmp_path / "r.json"
+    if content is not None:
+        write(path, content)
+    good = write(tmp_path / "good.json", envelope())
+    done = cli("compare", str(path), str(good))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_compare_refuses_different_experiments(two_runs, tmp_path):
+    mine, _ = two_runs
+    other = write(tmp_path / "other.json", envelope())
+    done = cli("compare", str(mine), str(other))
+    assert done.returncode == 2
+    assert "compare results of the same experiment" in done.stderr
+
+
+def test_compare_of_a_folder_is_a_clear_error(tmp_path):
+    done = cli("compare", str(tmp_path), str(tmp_path))
+    assert done.returncode == 2
+    assert "folder" in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
+    import signal
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parallel_python.cli", "run", "numpy-blas-sweep",
+         "--sizes", "1200", "--threads", "1", "--repeats", "500",
+         "--out", str(tmp_path), "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(2.0)  # let it import NumPy and start multiplying
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "interrupted; no results written" in err
+    assert not list(tmp_path.iterdir())

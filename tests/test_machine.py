@@ -1,0 +1,79 @@
+import os
+
+import pytest
+
+from parallel_python import machine
+
+
+def test_describe_is_consistent():
+    m = machine.describe()
+    assert m.logical_cpus >= 1
+    assert 1 <= m.available_cpus <= m.logical_cpus
+    assert m.physical_cores is None or 1 <= m.physical_cores <= m.logical_cpus
+    assert m.memory_bytes is None or m.memory_bytes > 2**20
+    assert m.numpy_version
+    assert m.blas, "NumPy should have loaded a BLAS that threadpoolctl can see"
+    assert m.blas_threads >= 1
+    labels = [label for label, _ in m.rows()]
+    assert "CPUs this process may use" in labels
+    assert machine.Machine.from_dict(m.to_dict()) == m
+
+
+def test_fallback_without_sched_getaffinity(monkeypatch):
+    """macOS and Windows have no os.sched_getaffinity."""
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    count, source = machine._available_cpus()
+    assert count >= 1
+    assert source in ("os.process_cpu_count", "os.cpu_count")
+
+
+def test_last_fallback_is_cpu_count(monkeypatch):
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.delattr(os, "process_cpu_count", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert machine._available_cpus() == (1, "os.cpu_count")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_affinity_is_honoured():
+    before = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(before)})
+        assert machine.available_cpus() == 1
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def test_cpu_model_without_proc(monkeypatch):
+    """Without /proc/cpuinfo (macOS, Windows) the model still comes back as text."""
+    monkeypatch.setattr(machine, "CPUINFO", machine.Path("/nonexistent/cpuinfo"))
+    assert isinstance(machine._cpu_model(), str) and machine._cpu_model()
+
+
+def test_memory_without_psutil(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psutil(name, *args, **kwargs):
+        if name == "psutil":
+            raise ImportError("no psutil here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psutil)
+    memory = machine._memory_bytes()
+    assert memory is None or memory > 2**20
+    assert machine._physical_cores() is None
+
+
+def test_thread_environment_lists_only_steering_variables(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    monkeypatch.setenv("UNRELATED_VARIABLE", "x")
+    env = machine.thread_environment()
+    assert env["OMP_NUM_THREADS"] == "3"
+    assert "UNRELATED_VARIABLE" not in env
+
+
+def test_gil_flags_are_booleans():
+    assert isinstance(machine.gil_enabled(), bool)
+    assert isinstance(machine.free_threaded_build(), bool)
