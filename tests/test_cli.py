@@ -94,8 +94,9 @@ def two_runs(tmp_path):
     """A learner's run and a book's run of the same tiny experiment."""
     name = "numpy-operations"
     for folder in ("mine", "book"):
-        done = cli("run", name, *TINY[name], "--out", str(tmp_path / folder),
-                   "--no-progress")
+        done = cli(
+            "run", name, *TINY[name], "--out", str(tmp_path / folder), "--no-progress"
+        )
         assert done.returncode == 0, done.stderr
     return tmp_path / "mine" / f"{name}.json", tmp_path / "book" / f"{name}.json"
 
@@ -112,17 +113,23 @@ def test_compare_two_files(two_runs):
 def test_compare_reads_a_whole_book_file(two_runs, tmp_path):
     mine, book = two_runs
     whole = tmp_path / "book-results.json"
-    whole.write_text(json.dumps({
-        "format": results.FORMAT_VERSION,
-        "results": {"numpy-operations": json.loads(book.read_text())},
-    }))
+    whole.write_text(
+        json.dumps(
+            {
+                "format": results.FORMAT_VERSION,
+                "results": {"numpy-operations": json.loads(book.read_text())},
+            }
+        )
+    )
     done = cli("compare", str(mine), str(whole))
     assert done.returncode == 0, done.stderr
 
 
 def test_compare_defaults_to_the_last_local_build(two_runs, tmp_path):
     mine, book = two_runs
-    done = cli("compare", str(mine), env={"PARALLEL_PYTHON_RESULTS_DIR": str(book.parent)})
+    done = cli(
+        "compare", str(mine), env={"PARALLEL_PYTHON_RESULTS_DIR": str(book.parent)}
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -130,8 +137,9 @@ def test_compare_without_book_results_says_how_to_get_them(two_runs, tmp_path):
     mine, _ = two_runs
     empty = tmp_path / "empty"
     empty.mkdir()
-    done = cli("compare", str(mine), cwd=empty,
-               env={"PARALLEL_PYTHON_RESULTS_DIR": str(empty)})
+    done = cli(
+        "compare", str(mine), cwd=empty, env={"PARALLEL_PYTHON_RESULTS_DIR": str(empty)}
+    )
     assert done.returncode == 2
     assert "download book-results.json" in done.stderr
 
@@ -144,8 +152,12 @@ def write(path: Path, data) -> Path:
 def envelope(**changes):
     base = results.envelope("numpy-thread-settings", None, describe())
     base["result"] = {
-        "variable": "OMP_NUM_THREADS", "value": 1, "default": 2,
-        "from_variable": 1, "set_after_import": 2, "threadpoolctl": 1,
+        "variable": "OMP_NUM_THREADS",
+        "value": 1,
+        "default": 2,
+        "from_variable": 1,
+        "set_after_import": 2,
+        "threadpoolctl": 1,
         "after_threadpoolctl": 2,
     }
     base.update(changes)
@@ -194,10 +206,25 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
     import time
 
     child = subprocess.Popen(
-        [sys.executable, "-m", "parallel_python.cli", "run", "numpy-blas-sweep",
-         "--sizes", "1200", "--threads", "1", "--repeats", "500",
-         "--out", str(tmp_path), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "parallel_python.cli",
+            "run",
+            "numpy-blas-sweep",
+            "--sizes",
+            "1200",
+            "--threads",
+            "1",
+            "--repeats",
+            "500",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(2.0)  # let it import NumPy and start multiplying
     child.send_signal(signal.SIGINT)

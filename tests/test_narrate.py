@@ -3,10 +3,9 @@
 import dataclasses
 
 from conftest import fake_sweep, fake_timing
-
 from parallel_python import narrate
 from parallel_python.machine import describe
-from parallel_python.numpy_threads import OperationTiming, Operations, ThreadSettings
+from parallel_python.numpy_threads import Operations, OperationTiming, ThreadSettings
 
 
 def test_one_cpu_sweep_says_threads_take_turns():
@@ -50,7 +49,10 @@ def fake_ops(cpus, threads, matmul_speedup):
         return OperationTiming(name, blas, fake_timing(1.0), fake_timing(1.0 / s))
 
     return Operations(
-        threads, cpus, 100, 1000,
+        threads,
+        cpus,
+        100,
+        1000,
         (
             op("matrix multiply (a @ b)", True, matmul_speedup),
             op("element-wise ufunc (np.exp)", False, 1.02),
@@ -80,10 +82,10 @@ def test_operations_when_the_matrix_multiply_did_not_speed_up():
 
 def test_noise_on_non_blas_operations_is_called_noise():
     ops = fake_ops(2, 2, 1.9)
-    noisy = dataclasses.replace(
-        ops.operations[1], many_threads=fake_timing(1.0 / 1.3)
+    noisy = dataclasses.replace(ops.operations[1], many_threads=fake_timing(1.0 / 1.3))
+    ops = dataclasses.replace(
+        ops, operations=(ops.operations[0], noisy, ops.operations[2])
     )
-    ops = dataclasses.replace(ops, operations=(ops.operations[0], noisy, ops.operations[2]))
     text = narrate.operations_summary(ops)
     assert "1.30×) changed by more than 10 %" in text and "noise" in text
 
@@ -95,14 +97,18 @@ def test_thread_settings_sentences():
     assert "changed nothing" in text
     odd = dataclasses.replace(s, from_variable=2)
     assert "does not read that variable" in narrate.thread_settings_summary(odd)
-    single = dataclasses.replace(s, default=1, set_after_import=1, after_threadpoolctl=1)
+    single = dataclasses.replace(
+        s, default=1, set_after_import=1, after_threadpoolctl=1
+    )
     assert "with 1 thread." in narrate.thread_settings_summary(single)
 
 
 def test_thread_curve_reading_for_hyperthreads_and_single_cpu():
     m = describe()
     ht = dataclasses.replace(m, logical_cpus=8, physical_cores=4, available_cpus=8)
-    text = narrate.thread_curve_reading(fake_sweep(8, {1: 1, 4: 3.8, 8: 4.1, 16: 4}), ht)
+    text = narrate.thread_curve_reading(
+        fake_sweep(8, {1: 1, 4: 3.8, 8: 4.1, 16: 4}), ht
+    )
     assert "2 hardware threads" in text and "8 threads" in text
     one = dataclasses.replace(m, logical_cpus=1, physical_cores=1, available_cpus=1)
     text = narrate.thread_curve_reading(fake_sweep(1, {1: 1.0, 2: 0.9}), one)

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-from conftest import fake_sweep
 
+from conftest import fake_sweep
 from parallel_python import results
 from parallel_python.machine import Machine, describe
 from parallel_python.numpy_threads import BlasSweep
@@ -35,7 +35,11 @@ def test_wrong_types_are_refused():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no such file"), ("{not json", "not valid JSON"), (b"\xff\xfe", "cannot be read")],
+    [
+        (None, "no such file"),
+        ("{not json", "not valid JSON"),
+        (b"\xff\xfe", "cannot be read"),
+    ],
 )
 def test_read_json_errors(tmp_path, content, message):
     path = tmp_path / "r.json"

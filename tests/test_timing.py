@@ -1,6 +1,6 @@
 import pytest
 
-from parallel_python.timing import Timing, efficiency, measure, speedup
+from parallel_python.timing import Timing, efficiency, measure, measure_rounds, speedup
 
 
 def test_measure_calls_warmup_plus_repeats():
@@ -41,3 +41,29 @@ def test_empty_timing_is_refused():
 def test_round_trip():
     t = Timing(times=(0.1, 0.2), warmup=1)
     assert Timing.from_dict(t.to_dict()) == t
+
+
+def test_measure_rounds_alternates_the_cases_inside_their_contexts():
+    from contextlib import contextmanager
+
+    log = []
+
+    @contextmanager
+    def context(key):
+        log.append(f"enter {key}")
+        yield
+        log.append(f"exit {key}")
+
+    cases = {"a": lambda: log.append("a"), "b": lambda: log.append("b")}
+    timings = measure_rounds(cases, repeats=2, warmup=1, context=context)
+    assert set(timings) == {"a", "b"}
+    assert all(t.repeats == 2 and t.warmup == 1 for t in timings.values())
+    one_round = ["enter a", "a", "a", "exit a", "enter b", "b", "b", "exit b"]
+    assert log == one_round * 2  # warm-up and timed call, a then b, twice
+
+
+def test_measure_rounds_rejects_nothing_to_time():
+    with pytest.raises(ValueError, match="cases"):
+        measure_rounds({})
+    with pytest.raises(ValueError, match="repeats"):
+        measure_rounds({"a": lambda: None}, repeats=0)

@@ -301,7 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_usage() -> str:
-    lines = ["usage: parallel-python run NAME [OPTIONS] [--out DIR]", "", "NAME is one of:"]
+    lines = [
+        "usage: parallel-python run NAME [OPTIONS] [--out DIR]",
+        "",
+        "NAME is one of:",
+    ]
     lines += [f"  {e.name}  ({e.chapter})" for e in catalogue.EXPERIMENTS]
     lines += ["", "Options of one experiment: parallel-python run NAME --help"]
     return "\n".join(lines)

@@ -118,9 +118,7 @@ def blas_libraries() -> list[dict[str, object]]:
 def thread_environment() -> dict[str, str]:
     """The environment variables set now that steer BLAS/OpenMP thread pools."""
     return {
-        k: v
-        for k, v in sorted(os.environ.items())
-        if k.startswith(THREAD_ENV_PREFIXES)
+        k: v for k, v in sorted(os.environ.items()) if k.startswith(THREAD_ENV_PREFIXES)
     }
 
 
@@ -170,11 +168,7 @@ class Machine:
 
     def rows(self) -> list[tuple[str, str]]:
         """The description as (label, value) pairs, for a table or a terminal."""
-        gib = (
-            f"{self.memory_bytes / 2**30:.1f} GiB"
-            if self.memory_bytes
-            else "unknown"
-        )
+        gib = f"{self.memory_bytes / 2**30:.1f} GiB" if self.memory_bytes else "unknown"
         gil = "on" if self.gil_enabled else "off"
         build = "free-threaded build" if self.free_threaded_build else "default build"
         env = (
@@ -239,5 +233,5 @@ def describe() -> Machine:
         blas=blas_libraries(),
         thread_environment=thread_environment(),
         start_method=start_method(),
-        measured_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        measured_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     )

@@ -23,7 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from .machine import available_cpus
-from .timing import Timing, measure
+from .timing import Timing, measure_rounds
 from .validate import positive_int, positive_ints
 
 #: Variables that set a BLAS or OpenMP thread count when the library loads.
@@ -143,15 +143,25 @@ def run_blas_sweep(
         "threads", thread_counts(cpus) if threads is None else threads
     )
     repeats = positive_int("repeats", repeats)
+    in_effect = {}
+    for t in threads:
+        with threadpool_limits(limits=t, user_api="blas"):
+            in_effect[t] = blas_threads_now()
     points = []
     for n in sizes:
         a, b = _matrices(n)
-        for t in threads:
-            with threadpool_limits(limits=t, user_api="blas"):
-                in_effect = blas_threads_now()
-                timing = measure(lambda a=a, b=b: a @ b, repeats=repeats, warmup=warmup)
-            points.append(SweepPoint(n, t, in_effect, timing))
+        timings = measure_rounds(
+            {t: (lambda a=a, b=b: a @ b) for t in threads},
+            repeats=repeats,
+            warmup=warmup,
+            context=_blas_limit,
+        )
+        points += [SweepPoint(n, t, in_effect[t], timings[t]) for t in threads]
     return BlasSweep(sizes, threads, tuple(points), cpus, _blas_name())
+
+
+def _blas_limit(threads: int) -> threadpool_limits:
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def _blas_name() -> str:
@@ -225,11 +235,14 @@ def run_operations(
     ]
     ops = []
     for name, uses_blas, fn in work:
-        timings = []
-        for t in (1, threads):
-            with threadpool_limits(limits=t, user_api="blas"):
-                timings.append(measure(fn, repeats=repeats, warmup=warmup))
-        ops.append(OperationTiming(name, uses_blas, timings[0], timings[1]))
+        # keys 0 and 1 stand for "one thread" and "threads" (equal when threads == 1)
+        timed = measure_rounds(
+            {0: fn, 1: fn},
+            repeats=repeats,
+            warmup=warmup,
+            context=lambda key: _blas_limit(threads if key else 1),
+        )
+        ops.append(OperationTiming(name, uses_blas, timed[0], timed[1]))
     return Operations(threads, cpus, matrix_size, elements, tuple(ops))
 
 

@@ -73,9 +73,9 @@ def mark_cpus(ax: Axes, cpus: int) -> None:
     ax.axvline(cpus, color=COLORS["cpus"], linestyle=":", linewidth=1.5)
     ax.annotate(
         f"{cpus} CPU{'s' if cpus > 1 else ''} available",
-        xy=(cpus, 1),
+        xy=(cpus, 0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, -12),
+        xytext=(4, 6),
         textcoords="offset points",
         color=COLORS["cpus"],
         fontsize=9,
@@ -86,7 +86,11 @@ def ideal_line(ax: Axes, xs: list[int], cpus: int) -> None:
     """Perfect speed-up: p until the CPUs run out, then flat."""
     ys = [min(x, cpus) for x in xs]
     ax.plot(
-        xs, ys, color=COLORS["ideal"], linestyle="--", linewidth=1.5,
+        xs,
+        ys,
+        color=COLORS["ideal"],
+        linestyle="--",
+        linewidth=1.5,
         label="ideal (one thread per CPU)",
     )
 
@@ -100,7 +104,7 @@ def _log2_axis(ax: Axes, ticks: list[int]) -> None:
 
 def plot_blas_sweep(sweep: BlasSweep) -> Figure:
     """Speed-up and GFLOP/s against BLAS threads, one line per matrix size."""
-    fig = new_figure(2, width=8.8, height=3.6)
+    fig = new_figure(2, width=8.8, height=4.0)
     speed_ax, flops_ax = fig.axes
     threads = list(sweep.threads)
     with house_style():
@@ -108,12 +112,18 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
         for colour, n in zip(SERIES, sweep.sizes, strict=False):
             label = f"n = {n}"
             speed_ax.plot(
-                threads, [sweep.speedup(n, t) for t in threads],
-                marker="o", color=colour, label=label,
+                threads,
+                [sweep.speedup(n, t) for t in threads],
+                marker="o",
+                color=colour,
+                label=label,
             )
             flops_ax.plot(
-                threads, [sweep.point(n, t).gflops for t in threads],
-                marker="o", color=colour, label=label,
+                threads,
+                [sweep.point(n, t).gflops for t in threads],
+                marker="o",
+                color=colour,
+                label=label,
             )
         for ax in (speed_ax, flops_ax):
             _log2_axis(ax, threads)
@@ -125,7 +135,14 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
         flops_ax.set_ylabel("GFLOP/s (best of repeats)")
         flops_ax.set_ylim(bottom=0)
         flops_ax.set_title("Arithmetic rate")
-        speed_ax.legend(loc="upper left", fontsize=8)
+        highest = max(sweep.speedup(n, t) for n in sweep.sizes for t in threads)
+        speed_ax.set_ylim(top=max(sweep.cpus, highest) * 1.1)
+        fig.legend(
+            *speed_ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=len(sweep.sizes) + 1,
+            fontsize=9,
+        )
     return fig
 
 
@@ -135,8 +152,9 @@ def plot_operations(ops: Operations) -> Figure:
     (ax,) = fig.axes
     names = [op.name for op in ops.operations]
     speedups = [op.speedup for op in ops.operations]
-    colours = [COLORS["threads"] if op.uses_blas else COLORS["serial"]
-               for op in ops.operations]
+    colours = [
+        COLORS["threads"] if op.uses_blas else COLORS["serial"] for op in ops.operations
+    ]
     with house_style():
         ax.barh(names, speedups, color=colours)
         ax.invert_yaxis()
@@ -147,6 +165,12 @@ def plot_operations(ops: Operations) -> Figure:
         ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
         ax.grid(axis="y", visible=False)
         for y, s in enumerate(speedups):
-            ax.annotate(f"{s:.2f}×", xy=(s, y), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=9)
+            ax.annotate(
+                f"{s:.2f}×",
+                xy=(s, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
     return fig

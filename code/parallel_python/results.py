@@ -148,4 +148,6 @@ def read_json(path: str | Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ResultFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})")
+        raise ResultFileError(
+            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from None

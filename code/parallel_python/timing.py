@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .validate import non_negative_int, positive_int
 
@@ -76,6 +78,36 @@ def measure(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> T
         fn()
         times.append(time.perf_counter() - start)
     return Timing(times=tuple(times), warmup=warmup)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def measure_rounds(
+    cases: Mapping[K, Callable[[], object]],
+    *,
+    repeats: int = 5,
+    warmup: int = 1,
+    context: Callable[[K], AbstractContextManager[object]] | None = None,
+) -> dict[K, Timing]:
+    """Time several cases in rounds, so a busy spell hits them all alike.
+
+    Each of the ``repeats`` rounds runs every case once, inside
+    ``context(key)`` if given (e.g. a thread limit), after ``warmup`` untimed
+    calls in that same context. Comparing cases measured this way is fairer
+    than timing one case fully, then the next: a neighbour that wakes up for
+    a second slows one round of every case instead of one whole case.
+    """
+    repeats = positive_int("repeats", repeats)
+    warmup = non_negative_int("warmup", warmup)
+    if not cases:
+        raise ValueError("cases must name at least one function to time")
+    times: dict[K, list[float]] = {key: [] for key in cases}
+    for _ in range(repeats):
+        for key, fn in cases.items():
+            with context(key) if context is not None else nullcontext():
+                times[key].extend(measure(fn, repeats=1, warmup=warmup).times)
+    return {key: Timing(times=tuple(t), warmup=warmup) for key, t in times.items()}
 
 
 def speedup(serial: Timing, parallel: Timing) -> float:
