@@ -121,3 +121,11 @@ def test_sweep_table_has_a_row_per_point():
     rows = [line for line in table.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + len(sweep.points)  # the header, then one per point
     assert "Best and median of 3 timed runs" in table
+    assert "in effect" not in table  # every count was granted
+
+
+def test_sweep_table_shows_threads_not_granted():
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
+    capped = dataclasses.replace(sweep.points[-1], threads_in_effect=1)
+    sweep = dataclasses.replace(sweep, points=(*sweep.points[:-1], capped))
+    assert "in effect" in narrate.sweep_table(sweep)

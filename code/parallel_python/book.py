@@ -99,6 +99,6 @@ def markdown(text: str) -> None:
 def machine_table(m: Machine | None = None) -> str:
     """The machine description as a Markdown table."""
     m = m or machine()
-    lines = ["| | |", "|---|---|"]
+    lines = ["| What | This build |", "|---|---|"]
     lines += [f"| {label} | {value.replace('|', '/')} |" for label, value in m.rows()]
     return "\n".join(lines)

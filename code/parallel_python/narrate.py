@@ -214,19 +214,27 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
 
 
 def sweep_table(sweep: BlasSweep) -> str:
-    """Every point of the sweep as a Markdown table, with the spread."""
-    lines = [
-        "| n | threads asked | in effect | best (ms) | median (ms) | spread "
-        "| speed-up | efficiency | GFLOP/s |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-    ]
+    """Every point of the sweep as a Markdown table, with the spread.
+
+    A column for the threads in effect appears only where BLAS did not grant
+    the count asked for.
+    """
+    granted = any(p.threads_in_effect != p.threads for p in sweep.points)
+    head = ["n", "threads", *(["in effect"] if granted else [])]
+    head += ["best ms", "median ms", "spread", "speed-up", "efficiency", "GFLOP/s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
     for p in sweep.points:
-        lines.append(
-            f"| {p.size} | {p.threads} | {p.threads_in_effect} "
-            f"| {p.timing.best * 1e3:.2f} | {p.timing.median * 1e3:.2f} "
-            f"| {percent(p.timing.spread)} | {times(sweep.speedup(p.size, p.threads))} "
-            f"| {percent(sweep.efficiency(p.size, p.threads))} | {p.gflops:.1f} |"
-        )
+        cells = [str(p.size), str(p.threads)]
+        cells += [str(p.threads_in_effect)] if granted else []
+        cells += [
+            f"{p.timing.best * 1e3:.2f}",
+            f"{p.timing.median * 1e3:.2f}",
+            percent(p.timing.spread),
+            times(sweep.speedup(p.size, p.threads)),
+            percent(sweep.efficiency(p.size, p.threads)),
+            f"{p.gflops:.1f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     repeats = sweep.points[0].timing.repeats if sweep.points else 0
     lines.append("")
     lines.append(
