@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-
 from parallel_python import gil, numpy_trick
 
 

@@ -4,7 +4,6 @@ import multiprocessing
 import sys
 
 import pytest
-
 from parallel_python import config, memory_ladder, processes
 
 

@@ -3,13 +3,12 @@
 import sys
 
 import pytest
-
 from parallel_python import race
 
 
 def test_unsafe_loses_updates_and_lock_loses_none():
-    r = race.run_race(threads=4, increments=5_000, trials=3)
-    assert r.expected == 20_000
+    r = race.run_race(threads=4, increments=20_000, trials=3)
+    assert r.expected == 80_000
     assert max(r.lost_unsafe) > 0
     assert r.lost_locked == (0, 0, 0)
     assert all(t.final == r.expected for t in r.locked)

@@ -1,7 +1,6 @@
 """The salad scheduler: steps run in an order that respects the recipe."""
 
 import pytest
-
 from parallel_python import salad
 from parallel_python.salad import WAIT, WORK, Step
 
@@ -23,7 +22,7 @@ def test_salad_runs_every_step_in_order():
         assert run.total >= max(r.end for r in run.steps) - 1e-9
     # one after another: no two steps overlap, all in the main thread
     seq = sorted(s.sequential.steps, key=lambda r: r.start)
-    for a, b in zip(seq, seq[1:]):
+    for a, b in zip(seq, seq[1:], strict=False):
         assert a.end <= b.start + 1e-9
     assert {r.thread for r in s.sequential.steps} == {"main"}
     # threaded: one thread per step

@@ -116,10 +116,22 @@ class Race:
         return min(self.lost_unsafe) / self.expected
 
 
+def after_barrier(barrier: threading.Barrier, target, *args) -> None:
+    """Wait until every thread is ready, then run ``target(*args)``: the
+    threads start their loops together, even on a busy machine."""
+    barrier.wait()
+    target(*args)
+
+
 def _run_threads(target, args: tuple, threads: int, expected: int) -> RaceTrial:
     counter = Counter()
+    barrier = threading.Barrier(threads)
     workers = [
-        threading.Thread(target=target, args=(counter, *args), name=f"adder-{i}")
+        threading.Thread(
+            target=after_barrier,
+            args=(barrier, target, counter, *args),
+            name=f"adder-{i}",
+        )
         for i in range(threads)
     ]
     start = time.perf_counter()
@@ -135,7 +147,7 @@ def _run_threads(target, args: tuple, threads: int, expected: int) -> RaceTrial:
 
 def run_race(
     threads: int = 4,
-    increments: int = 20_000,
+    increments: int = 100_000,
     *,
     trials: int = 5,
     switch_interval: float = 1e-6,
