@@ -1,4 +1,4 @@
-"""Sphinx extension: gather the results every measuring cell recorded.
+"""Sphinx extension for the book: gather the results every measuring cell recorded.
 
 Each measuring cell saves its run to ``_build/results/NAME.json``
 (``parallel_python.book.record``). When the HTML is written, this gathers
@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from parallel_python.book import results_dir
-from parallel_python.results import FORMAT_VERSION, read_json
+from .book import results_dir
+from .results import FORMAT_VERSION, read_json
 
 
 def gather(app, exception) -> None:

@@ -1,0 +1,62 @@
+"""The helpers the book's pages use: recording, gathering, tables, glue."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import fake_sweep
+from parallel_python import book, results, sphinxext
+
+
+@pytest.fixture
+def results_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "results"
+    monkeypatch.setenv(book.RESULTS_DIR_ENV, str(folder))
+    return folder
+
+
+def test_record_then_gather_into_one_file(results_folder, tmp_path):
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
+    book.record("numpy-blas-sweep", sweep)
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html"), outdir=tmp_path / "html"
+    )
+    sphinxext.gather(app, None)
+    gathered = json.loads((tmp_path / "html/_static/book-results.json").read_text())
+    assert gathered["format"] == results.FORMAT_VERSION
+    run = gathered["results"]["numpy-blas-sweep"]
+    assert run["experiment"] == "numpy-blas-sweep"
+    assert results.from_data(type(sweep), run["result"]) == sweep
+
+
+def test_gather_does_nothing_after_a_failed_build(results_folder, tmp_path):
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html"), outdir=tmp_path / "html"
+    )
+    sphinxext.gather(app, RuntimeError("build failed"))
+    assert not (tmp_path / "html").exists()
+
+
+def test_book_root_is_found_from_a_chapter_folder(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: x\n")
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    chapter = tmp_path / "book" / "handson"
+    chapter.mkdir(parents=True)
+    assert book.book_root(chapter) == tmp_path.resolve()
+    with pytest.raises(FileNotFoundError, match="no book"):
+        book.book_root(tmp_path.parent)
+
+
+def test_machine_table_is_markdown_with_every_row():
+    table = book.machine_table()
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(book.machine().rows())
+    assert "CPUs this process may use" in table
+
+
+def test_glue_refuses_objects_that_would_render_badly():
+    with pytest.raises(TypeError, match="str, int or float"):
+        book.glue("x", [1, 2])
