@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+
 from parallel_python import gil, numpy_trick
 
 

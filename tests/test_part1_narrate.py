@@ -159,6 +159,7 @@ def fake_salad(overlap_work=True):
         sequential_totals=T(t),
         threaded_totals=T(0.105),
         critical_path=0.085,
+        cpus=2,
     )
 
 

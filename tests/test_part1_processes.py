@@ -4,6 +4,7 @@ import multiprocessing
 import sys
 
 import pytest
+
 from parallel_python import config, memory_ladder, processes
 
 

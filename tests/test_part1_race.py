@@ -3,6 +3,7 @@
 import sys
 
 import pytest
+
 from parallel_python import race
 
 

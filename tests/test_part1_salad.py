@@ -1,6 +1,7 @@
 """The salad scheduler: steps run in an order that respects the recipe."""
 
 import pytest
+
 from parallel_python import salad
 from parallel_python.salad import WAIT, WORK, Step
 

@@ -71,6 +71,69 @@ def _settings_headlines(s: numpy_threads.ThreadSettings) -> dict[str, float]:
     }
 
 
+# Part 1 (processes, threads and the GIL): its modules, imported here so that
+# the additions stay in one block.
+from . import (  # noqa: E402
+    gil,
+    memory_ladder,
+    narrate_part1,
+    numpy_trick,
+    plotting_part1,
+    processes,
+    race,
+    salad,
+)
+
+
+def _ladder_headlines(m: memory_ladder.MemoryLadder) -> dict[str, float]:
+    return {f"ns per read, {r.place}": r.ns_per_access for r in m.rungs}
+
+
+def _salad_headlines(s: salad.Salad) -> dict[str, float]:
+    return {
+        "one step after another (s)": s.sequential_totals.best,
+        "one thread per step (s)": s.threaded_totals.best,
+        "speed-up (×)": s.speedup,
+        "longest chain of steps (s)": s.critical_path,
+    }
+
+
+def _race_headlines(r: race.Race) -> dict[str, float]:
+    return {
+        "updates lost without a lock (most)": float(max(r.lost_unsafe)),
+        "updates lost with a lock (most)": float(max(r.lost_locked)),
+        "updates lost with += 1 (most)": float(max(r.lost_naive)),
+    }
+
+
+def _gil_headlines(g: gil.GilScaling) -> dict[str, float]:
+    k = max(c for c in g.counts if c <= max(2, g.cpus))
+    out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).speedup}
+    if g.processes_cpu:
+        out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).speedup
+    out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).speedup
+    return out
+
+
+def _trick_headlines(n: numpy_trick.NumpyTrick) -> dict[str, float]:
+    k = max(c for c in n.counts if c <= max(2, n.cpus))
+    return {
+        f"speed-up, {k} threads, NumPy sort (×)": n.numpy_at(k).speedup,
+        f"speed-up, {k} threads, pure Python (×)": n.python_at(k).speedup,
+    }
+
+
+def _start_headlines(s: processes.StartCosts) -> dict[str, float]:
+    return {
+        "start and join a thread (s)": s.thread.best,
+        "start and join a process (s)": s.process.best,
+    }
+
+
+def _sampling_headlines(c: processes.CpuSampling) -> dict[str, float]:
+    return {"CPUs used": float(len(c.cpus_used)), "moves": float(c.total_moves)}
+
+
 _REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
 
 EXPERIMENTS: tuple[Experiment, ...] = (
@@ -120,6 +183,138 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         ),
         summary=narrate.thread_settings_summary,
         headlines=_settings_headlines,
+    ),
+    Experiment(
+        name="memory-ladder",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/kitchen",
+        run=memory_ladder.run_memory_ladder,
+        result_type=memory_ladder.MemoryLadder,
+        seconds=1,
+        options=(
+            Option("cache_bytes", "int", 16 * 1024, "bytes of the in-cache array"),
+            Option("ram_bytes", "int", 64 * 2**20, "bytes of the in-memory array"),
+            Option("file_bytes", "int", 16 * 2**20, "bytes of the file"),
+            Option("repeats", "int", 3, "timed runs per rung"),
+        ),
+        plot=plotting_part1.plot_memory_ladder,
+        summary=narrate_part1.ladder_summary,
+        headlines=_ladder_headlines,
+    ),
+    Experiment(
+        name="salad",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/salad",
+        run=salad.run_salad,
+        result_type=salad.Salad,
+        seconds=1,
+        options=(
+            Option("wait_seconds", "float", 0.03, "seconds per unit of waiting"),
+            Option("work", "int", 600_000, "loop steps per unit of work"),
+            Option("repeats", "int", 3, "salads made each way"),
+        ),
+        plot=plotting_part1.plot_salad,
+        summary=narrate_part1.salad_summary,
+        headlines=_salad_headlines,
+    ),
+    Experiment(
+        name="race",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/race",
+        run=race.run_race,
+        result_type=race.Race,
+        seconds=2,
+        options=(
+            Option("threads", "int", 4, "threads sharing the counter"),
+            Option("increments", "int", 100_000, "additions per thread"),
+            Option("trials", "int", 5, "runs of each kind"),
+            Option("switch_interval", "float", 1e-6, "switch interval, seconds"),
+        ),
+        plot=plotting_part1.plot_race,
+        summary=narrate_part1.race_summary,
+        headlines=_race_headlines,
+    ),
+    Experiment(
+        name="gil",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/gil",
+        run=gil.run_gil,
+        result_type=gil.GilScaling,
+        seconds=4,
+        options=(
+            Option("counts", "ints", (1, 2, 4), "tasks side by side"),
+            Option("work", "int", 600_000, "loop steps per pure-Python task"),
+            Option("wait_seconds", "float", 0.02, "sleep per waiting task, seconds"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        plot=plotting_part1.plot_gil,
+        summary=narrate_part1.gil_summary,
+        headlines=_gil_headlines,
+    ),
+    Experiment(
+        name="numpy-trick",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/numpy-trick",
+        run=numpy_trick.run_numpy_trick,
+        result_type=numpy_trick.NumpyTrick,
+        seconds=2,
+        options=(
+            Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
+            Option("elements", "int", 2_000_000, "numbers per sort"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        plot=plotting_part1.plot_numpy_trick,
+        summary=narrate_part1.numpy_trick_summary,
+        headlines=_trick_headlines,
+    ),
+    Experiment(
+        name="process-isolation",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=processes.run_isolation,
+        result_type=processes.Isolation,
+        seconds=1,
+        options=(Option("shared_value", "int", 42, "byte sent through shared memory"),),
+        summary=narrate_part1.isolation_summary,
+    ),
+    Experiment(
+        name="segfault",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=processes.run_segfault,
+        result_type=processes.Segfault,
+        seconds=1,
+        summary=narrate_part1.segfault_summary,
+    ),
+    Experiment(
+        name="process-start",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=processes.run_start_costs,
+        result_type=processes.StartCosts,
+        seconds=1,
+        options=(
+            Option("repeats", "int", 5, "processes started (timed)"),
+            Option("thread_repeats", "int", 200, "threads started (timed)"),
+        ),
+        summary=narrate_part1.start_cost_summary,
+        headlines=_start_headlines,
+    ),
+    Experiment(
+        name="cpu-sampling",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=processes.run_cpu_sampling,
+        result_type=processes.CpuSampling,
+        seconds=1,
+        options=(
+            Option("threads", "int", 2, "busy threads"),
+            Option("seconds", "float", 0.6, "how long to sample"),
+            Option("every", "float", 0.002, "seconds between samples"),
+        ),
+        plot=plotting_part1.plot_cpu_samples,
+        summary=narrate_part1.cpu_sampling_summary,
+        headlines=_sampling_headlines,
     ),
 )
 

@@ -11,7 +11,7 @@ from .gil import GilScaling, ScalingPoint
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .narrate import SAME, cpus_phrase, percent, times
 from .numpy_trick import NumpyTrick
-from .processes import CpuSampling, Isolation, StartCosts
+from .processes import CpuSampling, Isolation, Segfault, StartCosts
 from .race import Race
 from .salad import WAIT, WORK, Salad
 
@@ -118,8 +118,10 @@ def ladder_table(m: MemoryLadder) -> str:
 # --- the salad -------------------------------------------------------------
 
 
-def salad_summary(s: Salad, cpus: int) -> str:
-    """What overlapped when the salad was made with threads, and what did not."""
+def salad_summary(s: Salad, cpus: int | None = None) -> str:
+    """What overlapped when the salad was made with threads, and what did not
+    (``cpus`` defaults to the CPUs recorded in the result)."""
+    cpus = s.cpus if cpus is None else cpus
     seq, thr = s.sequential_totals.best, s.threaded_totals.best
     waiting = s.seconds_of(WAIT)
     work_alone = s.seconds_of(WORK)
@@ -422,6 +424,27 @@ def isolation_summary(i: Isolation) -> str:
             f"{i.shared_written} the child wrote."
         )
     return text
+
+
+def segfault_summary(s: Segfault) -> str:
+    """How the child that touched an unmapped address ended."""
+    if s.signal_name == "SIGSEGV":
+        return (
+            f"The child Python ran `{s.code}` and was ended by the operating "
+            f"system with the signal SIGSEGV (exit status {s.returncode}): a "
+            f"segmentation fault. The parent, which started it, carried on."
+        )
+    if s.returncode == 0:
+        return (
+            f"The child Python ran `{s.code}` and ended normally: on this "
+            f"system that address happened to be mapped, so nothing was wrong."
+        )
+    what = f"the signal {s.signal_name}" if s.signal_name else "an error"
+    return (
+        f"The child Python ran `{s.code}` and ended with {what} (exit status "
+        f"{s.returncode}); on Windows an access violation shows up this way. "
+        f"The parent, which started it, carried on."
+    )
 
 
 def start_cost_summary(s: StartCosts) -> str:

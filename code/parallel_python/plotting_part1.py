@@ -6,6 +6,8 @@ Like :mod:`parallel_python.plotting`, these functions draw result objects
 
 from __future__ import annotations
 
+import textwrap
+
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -16,7 +18,7 @@ from .numpy_trick import NumpyTrick
 from .plotting import COLORS, house_style, ideal_line, mark_cpus, new_figure
 from .processes import CpuSampling
 from .race import Race
-from .salad import WAIT, Salad
+from .salad import WAIT, Salad, Step, check_recipe
 
 #: Soft fills for the kitchen diagram (drawn, not measured).
 _FILL = {
@@ -144,7 +146,7 @@ def plot_kitchen() -> Figure:
         _arrow(ax, (4.45, 3.6), (4.9, 2.2), "servants")
         _arrow(ax, (6.95, 3.6), (6.5, 2.2), "servants")
         _arrow(ax, (8.0, 1.25), (9.2, 1.25), "servants", rad=0.0)
-        ax.text(10.5, 3.3, "(a long walk)", ha="center", fontsize=8, color="#666666")
+        ax.text(8.6, 0.95, "a long walk", ha="center", fontsize=8, color="#666666")
     return fig
 
 
@@ -211,18 +213,18 @@ def plot_salad(s: Salad) -> Figure:
         )
         axes[1].annotate(
             "longest chain of steps",
-            xy=(s.critical_path * 1e3, 1),
+            xy=(s.critical_path * 1e3, 0),
             xycoords=("data", "axes fraction"),
-            xytext=(-4, -10),
+            xytext=(4, 4),
             textcoords="offset points",
-            ha="right",
+            ha="left",
             fontsize=8,
             color="#666666",
         )
         axes[1].set_xlabel("time since the start (ms)")
         from matplotlib.patches import Patch
 
-        axes[0].legend(
+        axes[1].legend(
             handles=[
                 Patch(
                     facecolor="white",
@@ -234,7 +236,7 @@ def plot_salad(s: Salad) -> Figure:
                     facecolor="#666666", edgecolor="#333333", label="work (pure Python)"
                 ),
             ],
-            loc="lower right",
+            loc="upper right",
             fontsize=8,
         )
         fig.set_layout_engine("constrained")
@@ -383,4 +385,84 @@ def plot_cpu_samples(c: CpuSampling) -> Figure:
         ax.grid(axis="y", visible=False)
         if c.threads:
             ax.legend(loc="upper right", fontsize=8, markerscale=2)
+    return fig
+
+
+def plot_recipe(steps: tuple[Step, ...]) -> Figure:
+    """A recipe as a task graph: one column per depth, arrows to the steps
+    that need each step. Waiting steps hatched, work steps solid."""
+    recipe = check_recipe(steps)
+    depth: dict[str, int] = {}
+    for step in recipe:
+        depth[step.name] = max((depth[a] + 1 for a in step.after), default=0)
+    columns = max(depth.values()) + 1
+    rows: dict[int, list[str]] = {}
+    for step in recipe:
+        rows.setdefault(depth[step.name], []).append(step.name)
+    tallest = max(len(v) for v in rows.values())
+    del rows
+    fig = new_figure(
+        1, width=min(11.0, 2.1 * columns + 0.6), height=0.9 * tallest + 1.1
+    )
+    (ax,) = fig.axes
+    w, h = 1.7, 0.55
+    # sources one above the other; every other step at the mean height of
+    # the steps it needs, nudged apart where two would meet
+    where: dict[str, tuple[float, float]] = {}
+    sources = [st.name for st in recipe if not st.after]
+    for i, name in enumerate(sources):
+        where[name] = (0.0, float(len(sources) - 1 - i))
+    for step in recipe:
+        if step.after:
+            col = depth[step.name]
+            y = sum(where[a][1] for a in step.after) / len(step.after)
+            taken = {v[1] for k, v in where.items() if depth[k] == col}
+            while y in taken:
+                y -= 1.0
+            where[step.name] = (col * 2.1, y)
+    low = min(v[1] for v in where.values())
+    high = max(v[1] for v in where.values())
+    kinds = {s.name: s.kind for s in recipe}
+    with house_style():
+        ax.set_axis_off()
+        for step in recipe:
+            x, y = where[step.name]
+            waiting = kinds[step.name] == WAIT
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x - w / 2, y - h / 2),
+                    w,
+                    h,
+                    boxstyle="round,pad=0.02,rounding_size=0.1",
+                    facecolor="white" if waiting else "#d9eaf5",
+                    edgecolor=COLORS["threads"],
+                    hatch="///" if waiting else None,
+                    linewidth=1.2,
+                )
+            )
+            ax.text(
+                x,
+                y,
+                textwrap.fill(step.name, 13),
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}
+                if waiting
+                else None,
+            )
+            for before in step.after:
+                bx, by = where[before]
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (bx + w / 2, by),
+                        (x - w / 2, y),
+                        arrowstyle="-|>",
+                        mutation_scale=12,
+                        linewidth=1.2,
+                        color="#555555",
+                    )
+                )
+        ax.set_xlim(-w / 2 - 0.2, (columns - 1) * 2.1 + w / 2 + 0.2)
+        ax.set_ylim(low - h - 0.3, high + h + 0.3)
     return fig

@@ -21,6 +21,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -165,6 +167,54 @@ def run_isolation(shared_value: int = 42) -> Isolation:
         shared_written=shared_value,
         shared_after=int(shared_after),
     )
+
+
+# --- a segmentation fault, safely in a child -----------------------------
+
+#: What the child runs: read one byte at address 16, in the lowest page of its
+#: own address space, which operating systems leave unmapped on purpose (to
+#: catch null pointers). ctypes treats address 0 itself specially.
+SEGFAULT_CODE = "import ctypes; ctypes.string_at(16, 1)"
+
+
+@dataclass(frozen=True)
+class Segfault:
+    """How a child Python ended after touching an unmapped address of its own.
+
+    ``returncode`` is the child's exit status (on POSIX, minus the number of
+    the signal that ended it); ``signal_name`` e.g. ``SIGSEGV``, or ``""``.
+    """
+
+    code: str
+    returncode: int
+    signal_name: str
+
+
+def run_segfault(timeout: float = 60.0) -> Segfault:
+    """Start a fresh Python that reads an unmapped address, report how it ended.
+
+    Only the child dies; its error output is captured, not shown.
+    """
+    timeout = positive_float("timeout", timeout)
+    env = {**os.environ, "PYTHONFAULTHANDLER": ""}
+    env.pop("PYTHONFAULTHANDLER")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SEGFAULT_CODE],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"the child did not end within {timeout:.0f} s") from None
+    name = ""
+    if done.returncode < 0:
+        try:
+            name = signal.Signals(-done.returncode).name
+        except ValueError:
+            name = f"signal {-done.returncode}"
+    return Segfault(SEGFAULT_CODE, done.returncode, name)
 
 
 # --- what it costs to start one ------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .gil import count
+from .machine import available_cpus
 from .timing import Timing
 from .validate import positive_float, positive_int
 
@@ -121,9 +122,10 @@ class Salad:
 
     ``sequential`` and ``threaded`` are the fastest of ``repeats`` runs each
     (drawn as timelines); ``sequential_totals`` / ``threaded_totals`` all of
-    them. ``critical_path`` is how long the threaded salad would take if
+    them. ``cpus``: the CPUs this process could use. ``critical_path`` is how long the threaded salad would take if
     every step ran as fast as alone and the only limit were the order of the
-    steps (no GIL, enough cores), from the sequential run's step times.
+    steps (no GIL, enough cores), from each step's best time in the
+    sequential runs.
     """
 
     recipe: tuple[Step, ...]
@@ -134,6 +136,7 @@ class Salad:
     sequential_totals: Timing
     threaded_totals: Timing
     critical_path: float
+    cpus: int
 
     @property
     def speedup(self) -> float:
@@ -250,7 +253,12 @@ def run_salad(
     threaded_runs = [_threaded(recipe, wait_seconds, work) for _ in range(repeats)]
     best_seq = min(sequential_runs, key=lambda r: r.total)
     best_thr = min(threaded_runs, key=lambda r: r.total)
-    path = critical_path(recipe, {s.name: s.seconds for s in best_seq.steps})
+    # each step's least disturbed duration, over all sequential runs
+    alone = {
+        step.name: min(run.get(step.name).seconds for run in sequential_runs)
+        for step in recipe
+    }
+    path = critical_path(recipe, alone)
     return Salad(
         recipe=recipe,
         wait_seconds=wait_seconds,
@@ -260,4 +268,5 @@ def run_salad(
         sequential_totals=Timing(tuple(r.total for r in sequential_runs), warmup=0),
         threaded_totals=Timing(tuple(r.total for r in threaded_runs), warmup=0),
         critical_path=path,
+        cpus=available_cpus(),
     )
