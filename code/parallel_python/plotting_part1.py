@@ -213,9 +213,9 @@ def plot_salad(s: Salad) -> Figure:
         )
         axes[1].annotate(
             "longest chain of steps",
-            xy=(s.critical_path * 1e3, 0),
+            xy=(s.critical_path * 1e3, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(4, 4),
+            xytext=(4, -10),
             textcoords="offset points",
             ha="left",
             fontsize=8,
@@ -401,9 +401,7 @@ def plot_recipe(steps: tuple[Step, ...]) -> Figure:
         rows.setdefault(depth[step.name], []).append(step.name)
     tallest = max(len(v) for v in rows.values())
     del rows
-    fig = new_figure(
-        1, width=min(11.0, 2.1 * columns + 0.6), height=0.9 * tallest + 1.1
-    )
+    fig = new_figure(1, width=min(9.0, 1.4 * columns + 0.4), height=0.8 * tallest + 0.8)
     (ax,) = fig.axes
     w, h = 1.7, 0.55
     # sources one above the other; every other step at the mean height of
