@@ -60,3 +60,22 @@ def test_machine_table_is_markdown_with_every_row():
 def test_glue_refuses_objects_that_would_render_badly():
     with pytest.raises(TypeError, match="str, int or float"):
         book.glue("x", [1, 2])
+
+
+def test_repeated_inline_scripts_are_dropped():
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = [
+        _JavaScript(None, body="const A = 1"),
+        _JavaScript("x.js"),
+        _JavaScript("", body="const A = 1"),  # the same, registered again
+        _JavaScript("", body="const B = 2"),
+    ]
+    context = {"script_files": scripts}
+    sphinxext.drop_repeated_scripts(None, "page", "page.html", context, None)
+    assert context["script_files"] is scripts  # the builder's own list, mended
+    assert [s.attributes.get("body") for s in scripts] == [
+        "const A = 1",
+        None,
+        "const B = 2",
+    ]

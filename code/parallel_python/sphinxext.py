@@ -30,6 +30,26 @@ def gather(app, exception) -> None:
     )
 
 
+def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Include each script once. Jupyter Book 1 registers sphinx-thebe's inline
+    configuration twice, which declares the same ``const`` twice and makes
+    the browser report an error on every page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        name = getattr(script, "filename", None) or ""  # None and "" both mean inline
+        key = (str(name), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique  # in place: the list is the builder's own
+
+
 def setup(app):
     app.connect("build-finished", gather)
+    # early: Sphinx stops calling handlers at the first that returns a template
+    app.connect("html-page-context", drop_repeated_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

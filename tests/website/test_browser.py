@@ -1,0 +1,77 @@
+"""The built book in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import SCREENSHOTS
+
+
+def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for name in pages:
+        page = watch.open(f"{name}.html")
+        problems += [f"{name}: {e}" for e in watch.errors]
+        broken = page.evaluate(
+            "Array.from(document.images)"
+            ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        problems += [f"{name}: image did not load: {src}" for src in broken]
+        raw_tex = page.evaluate(
+            "Array.from(document.querySelectorAll('.math'))"
+            ".filter(e => !e.querySelector('mjx-container')).length"
+        )
+        if raw_tex:
+            problems.append(f"{name}: {raw_tex} formulas not rendered by MathJax")
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True
+        )
+    assert not problems, "\n".join(problems)
+
+
+def test_solutions_are_hidden_until_clicked(watch):
+    page = watch.open("book/handson/a-numpy-threads.html")
+    solution = page.locator("div.solution").first
+    body = solution.locator("section").first
+    assert not body.is_visible()
+    solution.locator("button.toggle-button").click()
+    body.wait_for(state="visible", timeout=5000)
+    assert body.is_visible()
+
+
+def test_search_finds_the_gil(watch):
+    page = watch.open("search.html?q=GIL")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hits = page.locator("#search-results ul.search li").count()
+    assert hits >= 1
+
+
+def test_next_links_walk_the_whole_table_of_contents(watch, pages):
+    page = watch.open("index.html")
+    seen = [page.url]
+    for _ in range(len(pages) + 5):
+        nxt = page.locator("a.right-next")
+        if nxt.count() == 0:
+            break
+        nxt.first.click()
+        page.wait_for_load_state("load")
+        seen.append(page.url)
+    visited = [re.sub(r"^.*?//[^/]+/|\.html.*$", "", u) for u in seen]
+    assert visited[1:] == pages[1:], "next links skip or repeat pages"
+    # and back again with "previous"
+    for _ in range(len(pages) - 1):
+        page.locator("a.left-prev").first.click()
+        page.wait_for_load_state("load")
+    assert re.sub(r"^.*?//[^/]+/|\.html.*$", "", page.url) == pages[0]
+
+
+@pytest.mark.parametrize("name", ["book/handson/a-numpy-threads"])
+def test_measured_figures_link_to_about_this_build(watch, name):
+    page = watch.open(f"{name}.html")
+    captions = page.locator("figcaption")
+    assert captions.count() >= 1
+    for i in range(captions.count()):
+        assert captions.nth(i).locator("a[href*='about-this-build']").count() == 1
