@@ -1,0 +1,316 @@
+"""Sentences for Part C (blending processes and threads), computed from results.
+
+Each function takes a :class:`~parallel_python.blend.Grid` or
+:class:`~parallel_python.blend.Fixes` and returns Markdown, so the page says
+what was measured on the machine that built it: one CPU (only the 1 × 1
+cell is within the CPUs), two, or sixty-four. They are tested with made-up
+grids for 1, 2 and 64 CPUs.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from .blend import ENV_FORK, NO_LIMIT, Batch, Fixes, Grid
+from .narrate import SAME, cpus_phrase, times
+
+
+def duration(seconds: float) -> str:
+    """A time with a unit that suits it: ``41 µs``, ``12 ms``, ``1.5 s``."""
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs")):
+        if seconds >= scale or unit == "µs":
+            value = seconds / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def shape(cell: Batch) -> str:
+    """``2 × 1`` (processes × threads)."""
+    return f"{cell.processes} × {cell.threads}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _slowdown(cell: Batch, against: Batch) -> float:
+    return cell.timing.best / against.timing.best
+
+
+# --- the grid --------------------------------------------------------------
+
+
+def grid_summary(grid: Grid) -> str:
+    """The fastest cell, and what happened beyond the line P × T = CPUs."""
+    base, best = grid.baseline, grid.best
+    over = grid.oversubscribed
+    text = (
+        f"The batch of {grid.tasks} products of {grid.size} × {grid.size} matrices "
+        f"took {duration(base.timing.best)} with one process and one thread. "
+    )
+    if grid.cpus == 1:
+        text += (
+            "This build could use only one CPU, so the 1 × 1 cell is the only one "
+            "within the CPUs: every other cell asked for more threads than there "
+            "are CPUs, and they can only take turns. "
+        )
+    if best is base:
+        text += "No other cell was faster. "
+    else:
+        where = (
+            "within the CPUs"
+            if grid.within(best)
+            else "even though P × T exceeded the CPUs"
+        )
+        text += (
+            f"The fastest cell was {shape(best)} ({_plural(best.processes, 'process')} "
+            f"with {_plural(best.threads, 'thread')} each, {where}): "
+            f"{times(grid.speedup(best.processes, best.threads))} the speed of 1 × 1. "
+        )
+    if not over:
+        return text + "No cell asked for more threads than there are CPUs."
+    ref = grid.best_within
+    ratios = [_slowdown(c, ref) for c in over]
+    worst = max(over, key=lambda c: c.timing.best)
+    text += (
+        f"Beyond the line P × T = {grid.cpus}, the {_plural(len(over), 'cell')} "
+        f"took a median {statistics.median(ratios):.1f} times as long as the best "
+        f"cell within the CPUs ({shape(ref)}), and the slowest, {shape(worst)}, "
+        f"{_slowdown(worst, ref):.1f} times as long."
+    )
+    if min(ratios) < 1 - SAME:
+        fast = [shape(c) for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
+        text += (
+            f" Some oversubscribed cells ({', '.join(fast)}) were still faster than "
+            f"{shape(ref)}: taking turns costs little when each thread waits for "
+            f"memory or for work anyway, so the cliff is not everywhere equally steep."
+        )
+    slow_inside = [
+        c
+        for c in grid.cells
+        if grid.within(c) and c is not base and _slowdown(c, base) > 1 + SAME
+    ]
+    if slow_inside:
+        names = ", ".join(shape(c) for c in slow_inside)
+        text += (
+            f" Even {names}, within the CPUs, ran slower than 1 × 1: other programs "
+            f"were using the CPUs while this page was built, so those threads had "
+            f"to take turns too."
+        )
+    return text
+
+
+def oversubscription_summary(grid: Grid) -> str:
+    """CPU time against wall time, and context switches, inside and beyond the line."""
+    over = grid.oversubscribed
+    if not over:
+        return (
+            "No cell asked for more threads than there are CPUs, so this grid "
+            "shows no oversubscription."
+        )
+    base = grid.baseline
+    worst = max(over, key=lambda c: c.cpu_seconds)
+    ratio = worst.cpu_seconds / base.cpu_seconds if base.cpu_seconds > 0 else 0.0
+    text = (
+        f"The work was the same in every cell, {grid.tasks} products. In the "
+        f"1 × 1 cell the worker used {duration(base.cpu_seconds)} of CPU time for "
+        f"them; in the {shape(worst)} cell the workers together used "
+        f"{duration(worst.cpu_seconds)}"
+    )
+    if ratio > 1 + SAME:
+        text += (
+            f", {ratio:.1f} times as much, for the same result. The extra CPU time "
+            f"is spent by threads that spin while they wait for a partner who is "
+            f"not running, and by the operating system switching them in and out. "
+        )
+    else:
+        text += (
+            ", about as much: here the threads waited without spending CPU time, "
+            "so the cost of oversubscription shows in the wall time only. "
+        )
+    text += (
+        f"On average {worst.busy_cpus:.1f} of the {cpus_phrase(grid.cpus)} were busy "
+        f"during the {shape(worst)} batches (CPU time divided by wall time), "
+        f"against {base.busy_cpus:.1f} in 1 × 1."
+    )
+    if base.switches >= 0 and worst.switches >= 0:
+        text += (
+            f" The operating system took the CPU away from a running thread "
+            f"(an involuntary context switch) "
+            f"{worst.switches:.0f} times per batch in {shape(worst)}, against "
+            f"{base.switches:.0f} in 1 × 1."
+        )
+    return text
+
+
+def rule_of_thumb(grid: Grid) -> str:
+    """A rule of thumb for the build machine, from the grid."""
+    if grid.cpus == 1:
+        others = [grid.speedup(c.processes, c.threads) for c in grid.cells]
+        return (
+            f"**Rule of thumb for this machine (one CPU):** one process with one "
+            f"BLAS thread. Every extra process or thread can only take turns: "
+            f"here the other cells ran at {times(min(others))} to "
+            f"{times(max(others))} the speed of 1 × 1."
+        )
+    line = [c for c in grid.cells if c.asked == grid.cpus]
+    text = (
+        f"**Rule of thumb for this machine ({cpus_phrase(grid.cpus)}):** choose "
+        f"P × T ≤ {grid.cpus}, and for many independent tasks like these start "
+        f"with P = {grid.cpus} processes of T = 1 thread each. "
+    )
+    if line:
+        fastest = min(line, key=lambda c: c.timing.best)
+        gain = grid.speedup(fastest.processes, fastest.threads)
+        text += (
+            f"On the line P × T = {grid.cpus}, the fastest measured here was "
+            f"{shape(fastest)} ({times(gain)} the speed of 1 × 1). "
+        )
+    text += (
+        "Give BLAS more threads per process only when there are fewer tasks than "
+        "CPUs, or each task is a large matrix product that shares out well."
+    )
+    return text
+
+
+def shapes_compared(grid: Grid) -> str:
+    """1 process × CPUs threads against CPUs processes × 1 thread, measured."""
+    c = grid.cpus
+    if c == 1 or c not in grid.processes or c not in grid.threads:
+        p, t = (1, 2) if 2 in grid.threads and 2 in grid.processes else (1, 1)
+        if (p, t) == (1, 1):
+            return "This grid has no pair of shapes to compare."
+        threads, procs = grid.cell(1, 2), grid.cell(2, 1)
+    else:
+        threads, procs = grid.cell(1, c), grid.cell(c, 1)
+    faster = procs if procs.timing.best < threads.timing.best else threads
+    slower = threads if faster is procs else procs
+    ratio = slower.timing.best / faster.timing.best
+    text = (
+        f"On this build, {shape(threads)} took {duration(threads.timing.best)} "
+        f"and {shape(procs)} took {duration(procs.timing.best)}. "
+    )
+    if ratio < 1 + SAME:
+        return text + "The two were within the noise of each other."
+    return text + f"{shape(faster)} was {ratio:.2f} times as fast."
+
+
+def grid_table(grid: Grid) -> str:
+    """Every cell of the grid as a Markdown table."""
+    head = [
+        "P",
+        "T",
+        "P × T",
+        "best ms",
+        "median ms",
+        "runs",
+        "speed-up",
+        "CPU s / batch",
+        "busy CPUs",
+        "switches / batch",
+        "threads seen",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
+    for c in grid.cells:
+        mark = " †" if not grid.within(c) else ""
+        cells = [
+            str(c.processes),
+            str(c.threads),
+            f"{c.asked}{mark}",
+            f"{c.timing.best * 1e3:.1f}",
+            f"{c.timing.median * 1e3:.1f}",
+            str(c.timing.repeats),
+            times(grid.speedup(c.processes, c.threads)),
+            f"{c.cpu_seconds:.3f}",
+            f"{c.busy_cpus:.2f}",
+            f"{c.switches:.0f}" if c.switches >= 0 else "n/a",
+            ", ".join(map(str, c.threads_in_effect)),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"† P × T exceeds the {cpus_phrase(grid.cpus)} available. Wall times of "
+        f"the whole batch after one warm-up batch; runs: how many batches were "
+        f"timed. CPU time and involuntary context switches were counted inside "
+        f"each worker around each product and summed over the batch; threads "
+        f"seen: the BLAS thread counts the workers reported."
+    )
+    return "\n".join(lines)
+
+
+# --- the fixes -------------------------------------------------------------
+
+
+def fixes_summary(f: Fixes) -> str:
+    """Which ways of limiting the threads held, and what they bought."""
+    none = f.get(NO_LIMIT)
+    threads = none.batch.threads_in_effect
+    text = (
+        f"With {_plural(f.processes, 'process')} and no limit, each worker ran its "
+        f"BLAS with {', '.join(map(str, threads))} "
+        f"thread{'s' if max(threads) != 1 else ''}: "
+        f"{f.processes * max(threads)} threads in all on "
+        f"{cpus_phrase(f.cpus)}. "
+    )
+    if f.default_threads <= f.limit:
+        return text + (
+            f"That is no more than the limit the fixes ask for ({f.limit}), so "
+            f"there was nothing to fix here: every row ran "
+            f"{_plural(f.limit, 'thread')} per worker. On a machine with more CPUs "
+            f"the unlimited workers would each start one thread per CPU."
+        )
+    held = [x for x in f.fixes if x.held]
+    names = ", ".join(x.name for x in held)
+    text += (
+        f"Asking for {_plural(f.limit, 'thread')} per worker held, checked from "
+        f"inside every worker, for: {names}. "
+    )
+    gains = [f.speedup(x.name) for x in held]
+    if gains:
+        text += (
+            f"Those runs were {times(min(gains))} to {times(max(gains))} as fast "
+            f"as the unlimited one. "
+        )
+    if f.has(ENV_FORK):
+        fork = f.get(ENV_FORK)
+        seen = [v for v in fork.batch.variable_seen if v]
+        if not fork.held:
+            text += (
+                "The same variables set before `fork` came too late: the forked "
+                "workers "
+                + (
+                    f"saw `{f.variable}={seen[0]}` in their environment, yet "
+                    if seen
+                    else ""
+                )
+                + f"ran {', '.join(map(str, fork.batch.threads_in_effect))} BLAS "
+                f"threads each, because they inherited the parent's BLAS, loaded "
+                f"and set up before the variable existed."
+            )
+        else:
+            text += (
+                "Unusually, the variable set before `fork` held too: this BLAS "
+                "must have been loaded afresh in the workers."
+            )
+    return text
+
+
+def fixes_table(f: Fixes) -> str:
+    """Every way of running the batch as a Markdown table."""
+    head = ["how", "start", "asked", "threads seen", "best ms", "speed-up", "CPU s"]
+    lines = ["| " + " | ".join(head) + " |", "|:--|:--|--:|--:|--:|--:|--:|"]
+    for x in f.fixes:
+        b = x.batch
+        cells = [
+            x.name,
+            x.start_method,
+            str(x.limit) if x.limit else "–",
+            ", ".join(map(str, b.threads_in_effect)),
+            f"{b.timing.best * 1e3:.1f}",
+            times(f.speedup(x.name)),
+            f"{b.cpu_seconds:.3f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Part C experiments at tiny sizes: the limits hold inside the workers, no
+worker outlives a run, bad input is refused, under every start method."""
+
+import multiprocessing
+import os
+
+import psutil
+import pytest
+from threadpoolctl import threadpool_info
+
+from parallel_python import blend
+from parallel_python.config import START_METHOD_ENV
+
+METHODS = [
+    m
+    for m in ("fork", "spawn", "forkserver")
+    if m in multiprocessing.get_all_start_methods()
+]
+
+
+def blas_threads():
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+def assert_gone(pids):
+    """Every worker has ended (and been reaped, so it is not even a zombie)."""
+    assert multiprocessing.active_children() == []
+    for pid in pids:
+        if psutil.pid_exists(pid):
+            try:
+                process = psutil.Process(pid)
+                assert process.ppid() != os.getpid(), f"worker {pid} still runs"
+                assert process.status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                pass
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_grid_limit_holds_inside_each_worker(monkeypatch, method):
+    monkeypatch.setenv(START_METHOD_ENV, method)
+    before = blas_threads()
+    grid = blend.run_grid(
+        size=32, tasks=4, processes=(1, 2), threads=(1, 2), repeats=1, budget=None
+    )
+    assert grid.start_method == method
+    assert len(grid.cells) == 4
+    for cell in grid.cells:
+        assert cell.threads_in_effect == (cell.threads,)
+        assert 1 <= len(cell.worker_pids) <= cell.processes
+        assert cell.cpu_seconds >= 0
+        assert cell.timing.repeats == 1
+    assert grid.limit_held
+    assert_gone([pid for c in grid.cells for pid in c.worker_pids])
+    assert blas_threads() == before
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
+    monkeypatch.setenv(START_METHOD_ENV, method)
+    import joblib  # noqa: F401  (importing it sets KMP_INIT_AT_FORK, once)
+
+    environ = dict(os.environ)
+    f = blend.run_fixes(size=32, tasks=4, processes=2, repeats=1)
+    assert os.environ == environ  # the variables were set only while workers started
+    assert f.limit == max(1, blend.available_cpus() // 2)
+    for name in (blend.INITIALIZER, blend.AROUND_TASK, blend.ENV_SPAWN):
+        assert f.get(name).held, name
+        assert f.get(name).batch.threads_in_effect == (f.limit,)
+    assert f.get(blend.ENV_SPAWN).start_method == "spawn"
+    assert f.get(blend.ENV_SPAWN).batch.variable_seen == (str(f.limit),)
+    none = f.get(blend.NO_LIMIT)
+    assert none.start_method == method
+    assert none.batch.threads_in_effect == (f.default_threads,)
+    if f.has(blend.ENV_FORK):
+        fork = f.get(blend.ENV_FORK)
+        # the forked workers see the variable, but their BLAS was loaded before it
+        assert fork.batch.variable_seen == (str(f.limit),)
+        assert fork.batch.threads_in_effect == (f.default_threads,)
+    inner = f.get(blend.JOBLIB_INNER)
+    assert inner.batch.threads_in_effect == (f.limit,)
+    assert_gone([pid for x in f.fixes for pid in x.batch.worker_pids])
+
+
+def test_fixes_without_joblib():
+    f = blend.run_fixes(size=16, tasks=2, processes=1, repeats=1, joblib=False)
+    assert not f.has(blend.JOBLIB_DEFAULT) and not f.has(blend.JOBLIB_INNER)
+    assert f.processes == 1
+
+
+def test_budget_cuts_repeats_to_at_least_one():
+    grid = blend.run_grid(
+        size=16, tasks=2, processes=(1,), threads=(1,), repeats=50, budget=1e-9
+    )
+    assert grid.cells[0].timing.repeats == 1
+
+
+def test_worker_task_reports_the_limit_around_it():
+    pid, threads, cpu, switches, source, _ = blend.matmul_task(16, limit=1)
+    assert pid == os.getpid() and threads == 1 and cpu >= 0
+    assert source in ("resource.getrusage", "psutil", "time.process_time")
+    assert switches >= 0 or switches == -1
+
+
+@pytest.mark.parametrize(
+    ("cpus", "expected"),
+    [(1, (1, 2)), (2, (1, 2, 3)), (4, (1, 2, 3, 4, 5))],
+)
+def test_grid_counts_small_machines(cpus, expected):
+    assert blend.grid_counts(cpus) == expected
+
+
+def test_grid_counts_large_machine_is_capped():
+    counts = blend.grid_counts(64)
+    assert len(counts) == blend.MAX_GRID_VALUES
+    assert {1, 64, 65} <= set(counts)
+    assert list(counts) == sorted(counts)
+
+
+def test_default_tasks_divide_evenly_when_small():
+    assert blend.default_tasks((1, 2, 3)) % 6 == 0
+    assert blend.default_tasks((1, 2)) >= 12
+    assert blend.default_tasks((1, 2, 32, 64, 65)) >= 4 * 65
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"size": 0}, "size"),
+        ({"tasks": -1}, "tasks"),
+        ({"processes": ()}, "processes"),
+        ({"threads": (0,)}, "threads"),
+        ({"repeats": 0}, "repeats"),
+        ({"budget": -1.0}, "budget"),
+    ],
+)
+def test_grid_refuses_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        blend.run_grid(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"size": -5}, "size"), ({"processes": 0}, "processes"), ({"tasks": 0}, "tasks")],
+)
+def test_fixes_refuse_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        blend.run_fixes(**kwargs)
+
+
+def test_grid_counts_refuses_bad_input():
+    with pytest.raises(ValueError, match="cpus"):
+        blend.grid_counts(0)
+    with pytest.raises(ValueError, match="max_values"):
+        blend.grid_counts(8, max_values=2)

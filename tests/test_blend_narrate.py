@@ -1,0 +1,204 @@
+"""Part C sentences, tables and figures, from made-up grids for 1, 2 and 64 CPUs."""
+
+import pytest
+
+from parallel_python import blend, plotting_blend
+from parallel_python import narrate_blend as nb
+from parallel_python.blend import Batch, Fix, Fixes, Grid
+from parallel_python.plotting import png_bytes
+from parallel_python.timing import Timing
+
+
+def batch(p, t, seconds, cpu=None, switches=10.0, seen=None, variable=("",)):
+    return Batch(
+        processes=p,
+        threads=t,
+        timing=Timing(times=(seconds, seconds * 1.1), warmup=1),
+        cpu_seconds=seconds if cpu is None else cpu,
+        switches=switches,
+        threads_in_effect=(t,) if seen is None else seen,
+        variable_seen=variable,
+        worker_pids=tuple(range(1000, 1000 + p)),
+        usage_source="resource.getrusage",
+    )
+
+
+def fake_grid(cpus):
+    """Ideal speed-up up to the CPUs, then 2.5 times slower beyond them,
+    with CPU time and switches that grow past the line."""
+    values = blend.grid_counts(cpus)
+    cells = []
+    for p in values:
+        for t in values:
+            asked = p * t
+            if asked <= cpus:
+                wall = 1.0 / asked
+                cpu, switches = 1.0, 10.0
+            else:
+                wall = 2.5 / cpus
+                cpu, switches = 3.0, 500.0
+            cells.append(batch(p, t, wall, cpu=cpu, switches=switches))
+    return Grid(
+        size=500,
+        tasks=12,
+        cpus=cpus,
+        start_method="fork",
+        processes=values,
+        threads=values,
+        cells=tuple(cells),
+    )
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_grid_sentences_hold_for_any_machine(cpus):
+    grid = fake_grid(cpus)
+    text = nb.grid_summary(grid)
+    assert "12 products of 500 × 500" in text
+    assert f"P × T = {cpus}" in text
+    assert "2.5 times as long" in text or cpus == 1
+    over = nb.oversubscription_summary(grid)
+    assert "3.0 times as much" in over
+    assert "500 times per batch" in over
+    rule = nb.rule_of_thumb(grid)
+    assert "Rule of thumb" in rule
+    table = nb.grid_table(grid)
+    assert table.count("\n|") >= len(grid.cells)
+    assert "†" in table
+
+
+def test_one_cpu_only_the_single_cell_is_within():
+    grid = fake_grid(1)
+    assert grid.processes == (1, 2)
+    assert [nb.shape(c) for c in grid.cells if grid.within(c)] == ["1 × 1"]
+    assert len(grid.oversubscribed) == 3
+    text = nb.grid_summary(grid)
+    assert "only one CPU" in text
+    assert "No other cell was faster" in text
+    assert "one process with one BLAS thread" in nb.rule_of_thumb(grid)
+
+
+def test_two_cpus_best_cell_and_rule():
+    grid = fake_grid(2)
+    assert grid.processes == (1, 2, 3)
+    text = nb.grid_summary(grid)
+    assert "The fastest cell was" in text and "within the CPUs" in text
+    assert "slower than 1 × 1" not in text
+    rule = nb.rule_of_thumb(grid)
+    assert "P = 2 processes of T = 1" in rule
+    assert "On the line P × T = 2" in rule
+    assert "2.00×" in rule
+
+
+def test_sixty_four_cpus_grid_stays_small():
+    grid = fake_grid(64)
+    assert len(grid.processes) <= blend.MAX_GRID_VALUES
+    assert {1, 64, 65} <= set(grid.processes)
+    rule = nb.rule_of_thumb(grid)
+    assert "64 CPUs" in rule and "64.00×" in rule
+
+
+def test_busy_machine_is_named_when_cells_within_are_slow():
+    grid = fake_grid(2)
+    cells = [
+        batch(1, 2, 3.0) if (c.processes, c.threads) == (1, 2) else c
+        for c in grid.cells
+    ]
+    slow = Grid(**{**grid.__dict__, "cells": tuple(cells)})
+    assert "other programs were using the CPUs" in nb.grid_summary(slow)
+
+
+def test_shapes_compared_names_the_faster_one():
+    grid = fake_grid(2)
+    cells = [
+        batch(1, 2, 0.8) if (c.processes, c.threads) == (1, 2) else c
+        for c in grid.cells
+    ]
+    g = Grid(**{**grid.__dict__, "cells": tuple(cells)})
+    text = nb.shapes_compared(g)
+    assert "2 × 1 was 1.60 times as fast" in text
+    assert "within the noise" in nb.shapes_compared(fake_grid(2))
+
+
+def test_no_oversubscribed_cells():
+    grid = fake_grid(2)
+    inside = tuple(c for c in grid.cells if c.asked <= 2)
+    g = Grid(**{**grid.__dict__, "cells": inside, "processes": (1, 2), "threads": (1,)})
+    assert "No cell asked for more threads" in nb.grid_summary(g)
+    assert "shows no oversubscription" in nb.oversubscription_summary(g)
+
+
+def fake_fixes(cpus):
+    default = cpus
+    limit = 1
+    p = cpus
+
+    def fix(name, method, asked, seen, seconds, variable=("",)):
+        return Fix(
+            name,
+            method,
+            asked,
+            batch(p, asked or default, seconds, seen=(seen,), variable=variable),
+        )
+
+    slow = 1.0 if cpus == 1 else 3.0
+    rows = (
+        fix(blend.NO_LIMIT, "fork", 0, default, slow),
+        fix(blend.INITIALIZER, "fork", limit, 1, 1.0),
+        fix(blend.AROUND_TASK, "fork", limit, 1, 1.1),
+        fix(blend.ENV_SPAWN, "spawn", limit, 1, 1.2, ("1",)),
+        fix(blend.ENV_FORK, "fork", limit, default, slow, ("1",)),
+        fix(blend.JOBLIB_DEFAULT, "loky", limit, 1, 1.0, ("1",)),
+        fix(blend.JOBLIB_INNER, "loky", limit, 1, 1.0, ("1",)),
+    )
+    return Fixes(
+        size=500,
+        tasks=12,
+        cpus=cpus,
+        processes=p,
+        limit=limit,
+        default_threads=default,
+        variable="OMP_NUM_THREADS",
+        fixes=rows,
+    )
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_fixes_sentence_many_cpus(cpus):
+    f = fake_fixes(cpus)
+    text = nb.fixes_summary(f)
+    assert f"{cpus * cpus} threads in all" in text
+    assert blend.INITIALIZER in text and blend.ENV_SPAWN in text
+    assert blend.ENV_FORK not in text.split("held")[1].split(".")[0]
+    assert "came too late" in text
+    assert "saw `OMP_NUM_THREADS=1`" in text
+    assert f"ran {cpus} BLAS threads each" in text
+    assert "2.50× to 3.00×" in text
+    assert f.get(blend.ENV_FORK).held is False
+    assert f.get(blend.ENV_SPAWN).held is True
+    assert "| variable set before fork | fork | 1 | " in nb.fixes_table(f)
+
+
+def test_fixes_sentence_one_cpu_nothing_to_fix():
+    text = nb.fixes_summary(fake_fixes(1))
+    assert "nothing to fix" in text
+    assert "came too late" not in text
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_figures_draw(cpus):
+    grid = fake_grid(cpus)
+    for fig in (
+        plotting_blend.plot_grid(grid),
+        plotting_blend.plot_oversubscription(grid),
+    ):
+        assert png_bytes(fig).startswith(b"\x89PNG")
+    fixes = fake_fixes(max(cpus, 2))
+    assert png_bytes(plotting_blend.plot_fixes(fixes)).startswith(b"\x89PNG")
+
+
+def test_duration_units():
+    assert nb.duration(1.5) == "1.5 s"
+    assert nb.duration(0.012) == "12 ms"
+    assert nb.duration(4e-5) == "40 µs"
+    with pytest.raises(ValueError):
+        nb.duration(-1)
