@@ -1,4 +1,5 @@
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,18 +20,22 @@ def test_describe_is_consistent():
     assert machine.Machine.from_dict(m.to_dict()) == m
 
 
-def test_fallback_without_sched_getaffinity(monkeypatch):
-    """macOS and Windows have no os.sched_getaffinity."""
-    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    count, source = machine._available_cpus()
-    assert count >= 1
-    assert source in ("os.process_cpu_count", "os.cpu_count")
+def test_fallback_to_process_cpu_count(monkeypatch):
+    """macOS and Windows have no os.sched_getaffinity; 3.13 has process_cpu_count."""
+    fake_os = SimpleNamespace(cpu_count=lambda: 8, process_cpu_count=lambda: 3)
+    monkeypatch.setattr(machine, "os", fake_os)
+    assert machine._available_cpus() == (3, "os.process_cpu_count")
 
 
-def test_last_fallback_is_cpu_count(monkeypatch):
-    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    monkeypatch.delattr(os, "process_cpu_count", raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: None)
+def test_fallback_to_cpu_count(monkeypatch):
+    """Before 3.13 off Linux, the machine's CPU count is all there is."""
+    monkeypatch.setattr(machine, "os", SimpleNamespace(cpu_count=lambda: 8))
+    assert machine._available_cpus() == (8, "os.cpu_count")
+
+
+def test_last_fallback_is_one_cpu(monkeypatch):
+    fake_os = SimpleNamespace(cpu_count=lambda: None, process_cpu_count=lambda: None)
+    monkeypatch.setattr(machine, "os", fake_os)
     assert machine._available_cpus() == (1, "os.cpu_count")
 
 

@@ -18,10 +18,16 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, catalogue, results
+from . import __version__, results
 from .machine import Machine, describe
+
+if TYPE_CHECKING:
+    from .catalogue import Experiment
+
+# The experiments (NumPy, matplotlib, ...) are imported inside main(), so that
+# Ctrl-C while they load is handled like Ctrl-C during a run.
 
 BOOK_RESULTS_FILE = "book-results.json"
 
@@ -48,7 +54,7 @@ def _parse_ints(text: str) -> tuple[int, ...]:
 _KINDS = {"int": int, "float": float, "str": str, "ints": _parse_ints}
 
 
-def _experiment_parser(experiment: catalogue.Experiment) -> argparse.ArgumentParser:
+def _experiment_parser(experiment: Experiment) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"parallel-python run {experiment.name}",
         description=f"Run the experiment {experiment.name!r} from the chapter "
@@ -147,6 +153,8 @@ def _envelope_from(data: Any, where: str, name: str | None = None) -> dict[str, 
 
 def load_run(path: Path, name: str | None = None) -> tuple[str, Any, Machine]:
     """Load one run: (experiment name, result object, machine)."""
+    from . import catalogue
+
     try:
         data = results.read_json(path)
     except results.ResultFileError as exc:
@@ -197,6 +205,8 @@ def cmd_machine(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from . import catalogue
+
     width = max(len(n) for n in catalogue.names())
     for e in catalogue.EXPERIMENTS:
         print(f"{e.name:<{width}}  ~{e.seconds:>3g} s  {e.chapter}")
@@ -204,6 +214,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from . import catalogue
+
     try:
         experiment = catalogue.get(args.name)
     except ValueError as exc:
@@ -234,6 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from . import catalogue
     from .narrate import compare_machines
 
     name, mine, my_machine = load_run(args.results)
@@ -301,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_usage() -> str:
+    from . import catalogue
+
     lines = [
         "usage: parallel-python run NAME [OPTIONS] [--out DIR]",
         "",
