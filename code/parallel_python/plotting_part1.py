@@ -352,7 +352,8 @@ def plot_numpy_trick(n: NumpyTrick) -> Figure:
         ax.set_xticks(counts)
         ax.set_xlabel("threads (one task each)")
         ax.set_ylabel("speed-up over one after another (×)")
-        ax.set_ylim(0, max(counts) * 1.1)
+        speedups = [p.speedup for p in (*n.numpy_threads, *n.python_threads)]
+        ax.set_ylim(0, max([*speedups, min(max(counts), n.cpus), 2]) * 1.3)
         ax.legend(loc="upper left", fontsize=8)
     return fig
 
