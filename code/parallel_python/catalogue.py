@@ -48,13 +48,15 @@ class Experiment:
 
 
 def _sweep_headlines(s: numpy_threads.BlasSweep) -> dict[str, float]:
+    # Labels stay the same whatever the sizes and CPUs, so two runs line up.
     n, t = s.largest, s.threads_at_cpus
     return {
-        f"speed-up, n={n}, {t} threads (×)": s.speedup(n, t),
-        f"efficiency, n={n}, {t} threads": s.efficiency(n, t),
-        f"GFLOP/s, n={n}, 1 thread": s.point(n, 1).gflops,
-        f"GFLOP/s, n={n}, {t} threads": s.point(n, t).gflops,
         "CPUs available": float(s.cpus),
+        "largest matrix size n": float(n),
+        "speed-up, threads = CPUs, largest n (×)": s.speedup(n, t),
+        "efficiency, threads = CPUs, largest n": s.efficiency(n, t),
+        "GFLOP/s, 1 thread, largest n": s.point(n, 1).gflops,
+        "GFLOP/s, threads = CPUs, largest n": s.point(n, t).gflops,
     }
 
 
