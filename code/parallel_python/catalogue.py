@@ -136,6 +136,60 @@ def _sampling_headlines(c: processes.CpuSampling) -> dict[str, float]:
     return {"CPUs used": float(len(c.cpus_used)), "moves": float(c.total_moves)}
 
 
+# Part B (the multiprocessing package): its modules, imported here so that
+# the additions stay in one block.
+from . import (  # noqa: E402
+    integrate,
+    main_guard,
+    montecarlo,
+    multiproc,
+    narrate_multiproc,
+    plotting_multiproc,
+)
+
+
+def _mp_sweep_headlines(s: integrate.IntegrationSweep) -> dict[str, float]:
+    p = s.processes_at_cpus
+    out = {
+        f"speed-up, {p} processes (×)": s.speedup(p),
+        f"efficiency, {p} processes": s.efficiency(p),
+        "serial time (s)": s.serial.best,
+        f"pool start-up, {p} processes (s)": s.point(p).startup,
+        "CPUs available": float(s.cpus),
+    }
+    if s.fit.serial_fraction is not None:
+        out["Amdahl serial fraction"] = s.fit.serial_fraction
+    return out
+
+
+def _mp_startup_headlines(s: multiproc.PoolStartup) -> dict[str, float]:
+    return {f"pool start-up, {m.method} (s)": m.start.best for m in s.methods}
+
+
+def _mp_overhead_headlines(o: multiproc.TaskOverhead) -> dict[str, float]:
+    n = o.tasks
+    return {
+        "serial, per task (s)": o.serial_per_task,
+        "Pool.map chunksize 1, per task (s)": o.get("Pool.map", 1).per_task(n),
+        "Pool.map default, per task (s)": o.default("Pool.map").per_task(n),
+        "ProcessPoolExecutor.map default, per task (s)": o.default(
+            "ProcessPoolExecutor.map"
+        ).per_task(n),
+    }
+
+
+def _mp_big_headlines(b: multiproc.BigArgument) -> dict[str, float]:
+    return {
+        "array sent with each task (s)": b.pickled.best,
+        "array made in the worker (s)": b.made_in_worker.best,
+        "array in shared memory (s)": b.shared.best,
+    }
+
+
+def _mp_pi_headlines(m: montecarlo.MonteCarloPi) -> dict[str, float]:
+    return {"estimate of pi": m.serial, "error": m.error}
+
+
 _REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
 
 EXPERIMENTS: tuple[Experiment, ...] = (
@@ -317,6 +371,135 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         plot=plotting_part1.plot_cpu_samples,
         summary=narrate_part1.cpu_sampling_summary,
         headlines=_sampling_headlines,
+    ),
+    Experiment(
+        name="mp-api-tour",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=multiproc.run_api_tour,
+        result_type=multiproc.ApiTour,
+        seconds=1,
+        options=(
+            Option("tasks", "int", 8, "numbers to square"),
+            Option("processes", "int", None, "worker processes (default: the CPUs)"),
+        ),
+        summary=narrate_multiproc.api_tour_summary,
+    ),
+    Experiment(
+        name="mp-worker-error",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=multiproc.run_worker_error,
+        result_type=multiproc.WorkerErrors,
+        seconds=1,
+        options=(Option("tasks", "int", 6, "tasks (task 3 raises)"),),
+        summary=narrate_multiproc.worker_error_summary,
+    ),
+    Experiment(
+        name="mp-pool-startup",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=multiproc.run_pool_startup,
+        result_type=multiproc.PoolStartup,
+        seconds=3,
+        options=(
+            Option("processes", "int", None, "workers per pool (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed pool starts per method"),
+        ),
+        plot=plotting_multiproc.plot_pool_startup,
+        summary=narrate_multiproc.startup_summary,
+        headlines=_mp_startup_headlines,
+    ),
+    Experiment(
+        name="mp-integration-error",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=integrate.run_integration_error,
+        result_type=integrate.IntegrationError,
+        seconds=1,
+        options=(Option("points", "ints", (10, 100, 1000, 10_000), "strips n"),),
+        summary=narrate_multiproc.integration_error_summary,
+    ),
+    Experiment(
+        name="mp-integration-sweep",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=integrate.run_integration_sweep,
+        result_type=integrate.IntegrationSweep,
+        seconds=7,
+        options=(
+            Option("n", "int", 2_000_000, "strips of the midpoint rule"),
+            Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
+            Option("repeats", "int", 3, "timed runs per point (after warm-up)"),
+        ),
+        plot=plotting_multiproc.plot_integration_sweep,
+        summary=narrate_multiproc.sweep_summary,
+        headlines=_mp_sweep_headlines,
+    ),
+    Experiment(
+        name="mp-task-overhead",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=multiproc.run_task_overhead,
+        result_type=multiproc.TaskOverhead,
+        seconds=2,
+        options=(
+            Option("tasks", "int", 1000, "trivial tasks per map"),
+            Option("chunksizes", "ints", (1, 10, 100), "chunk sizes for Pool.map"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        plot=plotting_multiproc.plot_task_overhead,
+        summary=narrate_multiproc.task_overhead_summary,
+        headlines=_mp_overhead_headlines,
+    ),
+    Experiment(
+        name="mp-big-argument",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=multiproc.run_big_argument,
+        result_type=multiproc.BigArgument,
+        seconds=2,
+        options=(
+            Option("elements", "int", 2_000_000, "floats in the array"),
+            Option("repeats", "int", 3, "timed runs per way"),
+        ),
+        plot=plotting_multiproc.plot_big_argument,
+        summary=narrate_multiproc.big_argument_summary,
+        headlines=_mp_big_headlines,
+    ),
+    Experiment(
+        name="mp-interactive-main",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=main_guard.run_interactive_main,
+        result_type=main_guard.Demos,
+        seconds=2,
+        options=(Option("timeout", "float", 20.0, "seconds before a demo is killed"),),
+        summary=narrate_multiproc.interactive_summary,
+    ),
+    Experiment(
+        name="mp-missing-guard",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=main_guard.run_missing_guard,
+        result_type=main_guard.Demos,
+        seconds=4,
+        options=(Option("timeout", "float", 3.0, "seconds before a demo is killed"),),
+        summary=narrate_multiproc.missing_guard_summary,
+    ),
+    Experiment(
+        name="mp-monte-carlo-pi",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=montecarlo.run_monte_carlo_pi,
+        result_type=montecarlo.MonteCarloPi,
+        seconds=1,
+        options=(
+            Option("throws_per_chunk", "int", 250_000, "random points per chunk"),
+            Option("processes", "ints", (1, 2, 4), "pool sizes to compare"),
+        ),
+        summary=narrate_multiproc.monte_carlo_summary,
+        headlines=_mp_pi_headlines,
     ),
 )
 
