@@ -449,7 +449,13 @@ class Fixes:
 
 
 def _joblib_batch(
-    n: int, tasks: int, processes: int, inner: int | None, repeats: int, warmup: int
+    n: int,
+    tasks: int,
+    processes: int,
+    inner: int | None,
+    repeats: int,
+    warmup: int,
+    budget: float | None,
 ) -> Batch:
     try:
         from joblib import Parallel, delayed, parallel_config
@@ -470,6 +476,7 @@ def _joblib_batch(
             inner or max(1, available_cpus() // processes),
             repeats,
             warmup,
+            budget,
         )
     finally:
         # loky keeps its workers for the next call; end them now. (Asking
@@ -488,14 +495,17 @@ def run_fixes(
     joblib: bool = True,
     repeats: int = 3,
     warmup: int = 1,
+    budget: float | None = 1.0,
 ) -> Fixes:
     """Run the batch with ``processes`` workers (default: the CPUs) without a
     thread limit, then with each fix limiting BLAS to CPUs // processes
     threads per worker (at least 1).
 
     The ``fork`` row (variable set too late) appears only where ``fork``
-    exists; the joblib rows only with ``joblib=True``. The parent's thread
-    pools and environment are left as they were.
+    exists; the joblib rows only with ``joblib=True``. Each row is warmed up
+    and timed ``repeats`` times (fewer where they would take more than
+    ``budget`` seconds). The parent's thread pools and environment are left
+    as they were.
     """
     size = positive_int("size", size)
     cpus = available_cpus()
@@ -505,6 +515,8 @@ def run_fixes(
     )
     repeats = positive_int("repeats", repeats)
     warmup = positive_int("warmup", warmup)
+    if budget is not None:
+        budget = positive_float("budget", budget)
     limit = max(1, cpus // processes)
     default_threads = blas_threads_in_worker()
     env = {v: str(limit) for v in THREAD_COUNT_VARIABLES}
@@ -527,6 +539,7 @@ def run_fixes(
                 limit_asked or default_threads,
                 repeats,
                 warmup,
+                budget,
             )
         fixes.append(Fix(name, context.get_start_method(), limit_asked, batch))
 
@@ -543,7 +556,7 @@ def run_fixes(
                 JOBLIB_DEFAULT,
                 "loky",
                 loky_default,
-                _joblib_batch(size, tasks, processes, None, repeats, warmup),
+                _joblib_batch(size, tasks, processes, None, repeats, warmup, budget),
             )
         )
         fixes.append(
@@ -551,7 +564,7 @@ def run_fixes(
                 JOBLIB_INNER,
                 "loky",
                 limit,
-                _joblib_batch(size, tasks, processes, limit, repeats, warmup),
+                _joblib_batch(size, tasks, processes, limit, repeats, warmup, budget),
             )
         )
     return Fixes(

@@ -190,6 +190,40 @@ def _mp_pi_headlines(m: montecarlo.MonteCarloPi) -> dict[str, float]:
     return {"estimate of pi": m.serial, "error": m.error}
 
 
+# Part C (blending processes and threads): its modules, imported here so that
+# the additions stay in one block.
+from . import blend, narrate_blend, plotting_blend  # noqa: E402
+
+
+def _blend_grid_headlines(g: blend.Grid) -> dict[str, float]:
+    best, inside = g.best, g.best_within
+    out = {
+        "best speed-up over 1 × 1 (×)": g.speedup(best.processes, best.threads),
+        "best speed-up with P × T ≤ CPUs (×)": g.speedup(
+            inside.processes, inside.threads
+        ),
+        "1 × 1 batch (s)": g.baseline.timing.best,
+        "CPUs available": float(g.cpus),
+    }
+    if g.oversubscribed:
+        worst = max(g.oversubscribed, key=lambda c: c.timing.best)
+        costly = max(g.oversubscribed, key=lambda c: c.cpu_seconds)
+        out["slowest oversubscribed cell / best within (×)"] = (
+            worst.timing.best / inside.timing.best
+        )
+        out["CPU time, costliest oversubscribed cell / 1 × 1 (×)"] = (
+            costly.cpu_seconds / g.baseline.cpu_seconds
+        )
+    return out
+
+
+def _blend_fixes_headlines(f: blend.Fixes) -> dict[str, float]:
+    out = {"BLAS threads per worker, no limit": float(f.default_threads)}
+    for fix in f.fixes[1:]:
+        out[f"speed-up over no limit, {fix.name} (×)"] = f.speedup(fix.name)
+    return out
+
+
 _REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
 
 EXPERIMENTS: tuple[Experiment, ...] = (
@@ -500,6 +534,43 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         ),
         summary=narrate_multiproc.monte_carlo_summary,
         headlines=_mp_pi_headlines,
+    ),
+    Experiment(
+        name="blend-grid",
+        chapter="C. Blending processes and threads",
+        page="book/handson/c-blending",
+        run=blend.run_grid,
+        result_type=blend.Grid,
+        seconds=8,
+        options=(
+            Option("size", "int", 500, "matrix size n (n × n) of each product"),
+            Option("tasks", "int", None, "products per batch (default: from P)"),
+            Option("processes", "ints", None, "values of P (default: 1..CPUs+1)"),
+            Option("threads", "ints", None, "values of T (default: 1..CPUs+1)"),
+            Option("repeats", "int", 3, "timed batches per cell (after warm-up)"),
+            Option("budget", "float", 1.0, "seconds of timed batches per cell"),
+        ),
+        plot=plotting_blend.plot_grid,
+        summary=narrate_blend.grid_summary,
+        headlines=_blend_grid_headlines,
+    ),
+    Experiment(
+        name="blend-fixes",
+        chapter="C. Blending processes and threads",
+        page="book/handson/c-blending",
+        run=blend.run_fixes,
+        result_type=blend.Fixes,
+        seconds=5,
+        options=(
+            Option("size", "int", 500, "matrix size n (n × n) of each product"),
+            Option("tasks", "int", None, "products per batch (default: from P)"),
+            Option("processes", "int", None, "worker processes (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed batches per row (after warm-up)"),
+            Option("budget", "float", 1.0, "seconds of timed batches per row"),
+        ),
+        plot=plotting_blend.plot_fixes,
+        summary=narrate_blend.fixes_summary,
+        headlines=_blend_fixes_headlines,
     ),
 )
 
