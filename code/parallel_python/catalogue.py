@@ -316,8 +316,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         seconds=2,
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
-            Option("increments", "int", 100_000, "additions per thread"),
-            Option("trials", "int", 5, "runs of each kind"),
+            Option("increments", "int", 50_000, "additions per thread"),
+            Option("trials", "int", 4, "runs of each kind"),
             Option("switch_interval", "float", 1e-6, "switch interval, seconds"),
         ),
         plot=plotting_part1.plot_race,
@@ -333,7 +333,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         seconds=4,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
-            Option("work", "int", 600_000, "loop steps per pure-Python task"),
+            Option("work", "int", 400_000, "loop steps per pure-Python task"),
             Option("wait_seconds", "float", 0.02, "sleep per waiting task, seconds"),
             Option("repeats", "int", 3, "timed runs per point"),
         ),
@@ -399,7 +399,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         seconds=1,
         options=(
             Option("threads", "int", 2, "busy threads"),
-            Option("seconds", "float", 0.6, "how long to sample"),
+            Option("seconds", "float", 0.4, "how long to sample"),
             Option("every", "float", 0.002, "seconds between samples"),
         ),
         plot=plotting_part1.plot_cpu_samples,

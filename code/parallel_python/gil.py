@@ -123,7 +123,7 @@ def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
 
 def run_gil(
     counts: Sequence[int] = (1, 2, 4),
-    work: int = 600_000,
+    work: int = 400_000,
     wait_seconds: float = 0.02,
     *,
     repeats: int = 3,

@@ -367,7 +367,7 @@ class CpuSampling:
 
 
 def run_cpu_sampling(
-    threads: int = 2, seconds: float = 0.6, every: float = 0.002
+    threads: int = 2, seconds: float = 0.4, every: float = 0.002
 ) -> CpuSampling:
     """Run ``threads`` busy threads for ``seconds``; each notes its CPU every
     ``every`` seconds."""

@@ -147,9 +147,9 @@ def _run_threads(target, args: tuple, threads: int, expected: int) -> RaceTrial:
 
 def run_race(
     threads: int = 4,
-    increments: int = 100_000,
+    increments: int = 50_000,
     *,
-    trials: int = 5,
+    trials: int = 4,
     switch_interval: float = 1e-6,
 ) -> Race:
     """Count lost updates: ``threads`` threads each add one ``increments`` times.
