@@ -21,6 +21,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from numbers import Real
 
 from .amdahl import AmdahlFit, fit_serial_fraction
@@ -77,10 +78,8 @@ def chunk_bounds(n: int, chunks: int) -> tuple[tuple[int, int], ...]:
 def partial_sum(
     f: Callable[[float], float], a: float, h: float, start: int, stop: int
 ) -> float:
-    """Sum of ``f`` at the midpoints ``a + (i + 1/2) h`` for ``start <= i < stop``.
-
-    The worker's task: a plain Python loop, so it keeps one CPU busy.
-    """
+    """The worker's task: the sum of f(a + (i + 1/2) h)
+    for start <= i < stop, in a plain Python loop."""
     total = 0.0
     for i in range(start, stop):
         total += f(a + (i + 0.5) * h)
@@ -110,7 +109,7 @@ def integrate(
     *,
     chunks: int = DEFAULT_CHUNKS,
 ) -> float:
-    """Midpoint rule for the integral of ``f`` over ``[a, b]`` with ``n`` points, serial.
+    """Midpoint rule for the integral of ``f`` over ``[a, b]``, ``n`` points, serial.
 
     The sum is built chunk by chunk (see :func:`chunk_bounds`), in the same
     order as :func:`integrate_parallel` adds its chunks.
@@ -124,17 +123,17 @@ def integrate_parallel(
     a: float,
     b: float,
     n: int,
-    pool: object,
+    pool: Pool,
     *,
     chunks: int = DEFAULT_CHUNKS,
 ) -> float:
     """The same as :func:`integrate`, the chunks computed by ``pool.map``.
 
-    ``f`` must be a top-level function of an importable module (it is
-    pickled by name and looked up by every worker).
+    ``f`` must be a top-level function of an importable module:
+    it is pickled by name and looked up by every worker.
     """
     h, tasks = _tasks(f, a, b, n, chunks)
-    return math.fsum(pool.map(_star_partial, tasks)) * h  # type: ignore[attr-defined]
+    return math.fsum(pool.map(_star_partial, tasks)) * h
 
 
 # --- the error against the exact answer ---------------------------------------
@@ -278,7 +277,7 @@ def run_integration_sweep(
             startup = time.perf_counter() - t0
             values = []
             timing = measure(
-                lambda pool=pool: values.append(
+                lambda pool=pool, values=values: values.append(
                     integrate_parallel(f, 0.0, 1.0, n, pool, chunks=chunks)
                 ),
                 repeats=repeats,

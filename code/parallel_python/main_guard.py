@@ -17,6 +17,7 @@ never passed through.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -155,10 +156,8 @@ def _run(
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _demo(

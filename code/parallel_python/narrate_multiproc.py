@@ -66,31 +66,29 @@ def api_tour_summary(tour: ApiTour) -> str:
 def api_tour_table(tour: ApiTour) -> str:
     """Each API with its answer check, order and worker processes, as Markdown."""
     lines = [
-        "| way | code | same answer as the loop | in input order | worker processes |",
-        "|---|---|:-:|:-:|--:|",
+        "| way | same answer as the loop | in input order | worker processes used |",
+        "|---|:-:|:-:|--:|",
     ]
     for r in tour.runs:
         lines.append(
-            f"| {r.name} | `{r.code}` | {'yes' if r.equals_serial else '**no**'} "
+            f"| `{r.name}` | {'yes' if r.equals_serial else '**no**'} "
             f"| {'yes' if r.in_order else 'no'} "
-            f"| {r.processes_used if r.processes_used else 'none (this process)'} |"
+            f"| {r.processes_used or 'none: all in this process'} |"
         )
     return "\n".join(lines)
 
 
 def worker_error_summary(errors: WorkerErrors) -> str:
     """What the caller saw when a task raised."""
-    parts = []
-    for e in errors.errors:
-        remote = (
-            " with the worker's traceback attached as its cause"
-            if e.remote_traceback
-            else ""
-        )
-        parts.append(
-            f"`{e.api}` raised the worker's `{e.error_type}: {e.message}`{remote}"
-        )
+    parts = [
+        f"`{e.api}` raised the worker's `{e.error_type}: {e.message}`"
+        for e in errors.errors
+    ]
     text = "; ".join(parts) + "."
+    if all(e.remote_traceback for e in errors.errors):
+        text += (
+            " Each time, the worker's traceback came along as the exception's cause."
+        )
     left = max(e.children_left for e in errors.errors)
     if left == 0:
         text += " Afterwards no worker process was left running."
@@ -134,8 +132,9 @@ def task_overhead_summary(o: TaskOverhead) -> str:
     exe1 = o.default("ProcessPoolExecutor.map").per_task(n)
     exe_big = o.get("ProcessPoolExecutor.map", pool_auto.chunksize).per_task(n)
     return (
-        f"Calling the trivial function in a plain loop cost {seconds(o.serial_per_task)} "
-        f"per task. Sent to a pool of {_processes(o.processes)} one task at a time "
+        f"Calling the trivial function in a plain loop cost "
+        f"{seconds(o.serial_per_task)} per task. Sent to a pool of "
+        f"{_processes(o.processes)} one task at a time "
         f"(`chunksize=1`), each task cost {seconds(pool1)}: "
         f"{pool1 / o.serial_per_task:,.0f} times as much. With its own choice, "
         f"chunks of {pool_auto.chunksize}, `Pool.map` got that down to "
@@ -210,7 +209,14 @@ def amdahl_sentence(fit: AmdahlFit) -> str:
             f"A least-squares fit over the {len(fit.processes_used)} process counts "
             f"up to the {cpus_phrase(fit.cpus)} gives it."
         )
-    if s <= 0:
+    if s >= 0.5:
+        value = (
+            f"The serial fraction comes out at {s * 100:.0f} %: by this measurement "
+            f"more processes barely helped, or even hurt. For a computation made "
+            f"of independent chunks, that points at the machine (other programs "
+            f"busy on its CPUs) rather than at the program."
+        )
+    elif s <= 0:
         value = (
             f"The serial fraction comes out at {s * 100:.1f} %, that is zero "
             f"within the noise: no serial part is measurable at this size."
@@ -373,7 +379,7 @@ def monte_carlo_summary(mc: MonteCarloPi) -> str:
         )
     else:
         text = (
-            f"The estimates differed between process counts ("
+            "The estimates differed between process counts ("
             + ", ".join(f"{p}: {v:.6f}" for p, v in mc.by_processes.items())
             + "): **a bug**, since every chunk has its own stream."
         )

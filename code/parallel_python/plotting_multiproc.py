@@ -51,7 +51,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         )
         eff_ax.axhline(100, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
         eff_ax.set_ylabel("parallel efficiency (%)")
-        eff_ax.set_ylim(0, 110)
+        eff_ax.set_ylim(0, max(110, *(sweep.efficiency(p) * 110 for p in ps)))
         eff_ax.set_title("Efficiency = speed-up / processes")
         for ax in (speed_ax, eff_ax):
             ax.set_xticks(ps)
@@ -78,7 +78,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.invert_yaxis()
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper right", fontsize=8)
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
             ax.annotate(
                 f"{a:.0f} + {b:.0f} ms",
@@ -88,7 +88,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
                 va="center",
                 fontsize=9,
             )
-        ax.set_xlim(0, max(a + b for a, b in zip(starts, stops, strict=True)) * 1.35)
+        ax.set_xlim(0, max(a + b for a, b in zip(starts, stops, strict=True)) * 1.5)
     return fig
 
 
