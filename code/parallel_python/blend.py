@@ -272,7 +272,7 @@ def grid_counts(cpus: int, *, max_values: int = MAX_GRID_VALUES) -> tuple[int, .
     return tuple(ordered)
 
 
-def default_tasks(processes: tuple[int, ...], *, at_least: int = 12) -> int:
+def default_tasks(processes: tuple[int, ...], *, at_least: int = 6) -> int:
     """A batch size every process count divides, so no worker idles at the end
     (when that stays small); else four tasks per worker of the largest pool."""
     counts = positive_ints("processes", processes)
@@ -348,7 +348,7 @@ def run_grid(
     *,
     repeats: int = 3,
     warmup: int = 1,
-    budget: float | None = 1.0,
+    budget: float | None = 0.5,
 ) -> Grid:
     """Run ``tasks`` products of ``size`` x ``size`` matrices with every P x T.
 
@@ -400,8 +400,8 @@ INITIALIZER = "threadpoolctl in the pool initializer"
 AROUND_TASK = "threadpoolctl around the task"
 ENV_SPAWN = "variable set before spawn"
 ENV_FORK = "variable set before fork"
-JOBLIB_DEFAULT = "joblib (loky), its default"
-JOBLIB_INNER = "joblib, inner_max_num_threads"
+JOBLIB_DEFAULT = "joblib with its default"
+JOBLIB_INNER = "joblib with inner_max_num_threads"
 
 
 @dataclass(frozen=True)
@@ -495,7 +495,7 @@ def run_fixes(
     joblib: bool = True,
     repeats: int = 3,
     warmup: int = 1,
-    budget: float | None = 1.0,
+    budget: float | None = 0.5,
 ) -> Fixes:
     """Run the batch with ``processes`` workers (default: the CPUs) without a
     thread limit, then with each fix limiting BLAS to CPUs // processes

@@ -32,7 +32,16 @@ def shape(cell: Batch) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word}{'es' if word.endswith('s') else 's'}"
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _slowdown(cell: Batch, against: Batch) -> float:
@@ -83,7 +92,7 @@ def grid_summary(grid: Grid) -> str:
     if min(ratios) < 1 - SAME:
         fast = [shape(c) for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
         text += (
-            f" Some oversubscribed cells ({', '.join(fast)}) were still faster than "
+            f" Some oversubscribed cells ({_and(fast)}) were still faster than "
             f"{shape(ref)}: taking turns costs little when each thread waits for "
             f"memory or for work anyway, so the cliff is not everywhere equally steep."
         )
@@ -93,7 +102,7 @@ def grid_summary(grid: Grid) -> str:
         if grid.within(c) and c is not base and _slowdown(c, base) > 1 + SAME
     ]
     if slow_inside:
-        names = ", ".join(shape(c) for c in slow_inside)
+        names = _and([shape(c) for c in slow_inside])
         text += (
             f" Even {names}, within the CPUs, ran slower than 1 × 1: other programs "
             f"were using the CPUs while this page was built, so those threads had "
@@ -166,8 +175,16 @@ def rule_of_thumb(grid: Grid) -> str:
         gain = grid.speedup(fastest.processes, fastest.threads)
         text += (
             f"On the line P × T = {grid.cpus}, the fastest measured here was "
-            f"{shape(fastest)} ({times(gain)} the speed of 1 × 1). "
+            f"{shape(fastest)} ({times(gain)} the speed of 1 × 1)"
         )
+        if gain < 1 - SAME:
+            text += (
+                ": slower than one process with one thread, which happens when "
+                "other programs keep the CPUs busy. On a shared machine, count "
+                "only the CPUs that are really free. "
+            )
+        else:
+            text += ". "
     text += (
         "Give BLAS more threads per process only when there are fewer tasks than "
         "CPUs, or each task is a large matrix product that shares out well."
@@ -202,23 +219,21 @@ def grid_table(grid: Grid) -> str:
     head = [
         "P",
         "T",
-        "P × T",
         "best ms",
         "median ms",
         "runs",
         "speed-up",
-        "CPU s / batch",
+        "CPU s",
         "busy CPUs",
-        "switches / batch",
-        "threads seen",
+        "switches",
+        "BLAS threads",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
     for c in grid.cells:
         mark = " †" if not grid.within(c) else ""
         cells = [
             str(c.processes),
-            str(c.threads),
-            f"{c.asked}{mark}",
+            f"{c.threads}{mark}",
             f"{c.timing.best * 1e3:.1f}",
             f"{c.timing.median * 1e3:.1f}",
             str(c.timing.repeats),
@@ -233,9 +248,10 @@ def grid_table(grid: Grid) -> str:
     lines.append(
         f"† P × T exceeds the {cpus_phrase(grid.cpus)} available. Wall times of "
         f"the whole batch after one warm-up batch; runs: how many batches were "
-        f"timed. CPU time and involuntary context switches were counted inside "
-        f"each worker around each product and summed over the batch; threads "
-        f"seen: the BLAS thread counts the workers reported."
+        f"timed. CPU seconds and involuntary context switches per batch were "
+        f"counted inside each worker around each product and summed; busy CPUs: "
+        f"CPU time over wall time; BLAS threads: the thread counts the workers "
+        f"reported from inside."
     )
     return "\n".join(lines)
 
@@ -262,7 +278,7 @@ def fixes_summary(f: Fixes) -> str:
             f"the unlimited workers would each start one thread per CPU."
         )
     held = [x for x in f.fixes if x.held]
-    names = ", ".join(x.name for x in held)
+    names = _and([x.name for x in held])
     text += (
         f"Asking for {_plural(f.limit, 'thread')} per worker held, checked from "
         f"inside every worker, for: {names}. "
