@@ -1,5 +1,6 @@
 """The GIL experiments: shape of the results, correct work, clear errors."""
 
+import multiprocessing
 import threading
 
 import pytest
@@ -23,6 +24,7 @@ def test_gil_result_shape():
     assert g.switch_interval > 0
     assert g.workers_at_cpus in g.counts
     assert threading.active_count() == before
+    assert multiprocessing.active_children() == []  # the pool was closed
     with pytest.raises(KeyError):
         g.threads_cpu_at(3)
 

@@ -64,7 +64,7 @@ def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
 
 def run_numpy_trick(
     counts: Sequence[int] = (1, 2, 4),
-    elements: int = 400_000,
+    elements: int = 1_000_000,
     *,
     repeats: int = 3,
     warmup: int = 1,
