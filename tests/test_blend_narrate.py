@@ -202,3 +202,37 @@ def test_duration_units():
     assert nb.duration(4e-5) == "40 µs"
     with pytest.raises(ValueError):
         nb.duration(-1)
+
+
+def with_cell(grid, p, t, seconds):
+    cells = tuple(
+        batch(p, t, seconds) if (c.processes, c.threads) == (p, t) else c
+        for c in grid.cells
+    )
+    return Grid(**{**grid.__dict__, "cells": cells})
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_single_threaded_processes_beyond_the_line(cpus):
+    grid = with_cell(fake_grid(cpus), cpus + 1, 1, 0.5 / cpus)
+    assert nb.shape(grid.best) == f"{cpus + 1} × 1"
+    text = nb.grid_summary(grid)
+    assert f"({cpus + 1} × 1) were still faster" in text
+    assert "never wait for a partner" in text
+    rule = nb.rule_of_thumb(grid)
+    assert f"The fastest cell of all, {cpus + 1} × 1, was beyond the line" in rule
+    assert "Every cell beyond the line with more than one BLAS thread" in rule
+
+
+def test_threaded_cell_beyond_the_line_is_called_noise():
+    grid = with_cell(fake_grid(2), 2, 2, 0.1)
+    text = nb.grid_summary(grid)
+    assert "noisy" in text
+    assert "measure again" in nb.rule_of_thumb(grid)
+    assert "Every cell beyond the line" not in nb.rule_of_thumb(grid)
+
+
+def test_rule_names_a_busy_machine():
+    grid = fake_grid(2)
+    grid = with_cell(with_cell(grid, 1, 2, 3.0), 2, 1, 3.0)
+    assert "count only the CPUs that are really free" in nb.rule_of_thumb(grid)

@@ -89,13 +89,22 @@ def grid_summary(grid: Grid) -> str:
         f"cell within the CPUs ({shape(ref)}), and the slowest, {shape(worst)}, "
         f"{_slowdown(worst, ref):.1f} times as long."
     )
-    if min(ratios) < 1 - SAME:
-        fast = [shape(c) for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
-        text += (
-            f" Some oversubscribed cells ({_and(fast)}) were still faster than "
-            f"{shape(ref)}: taking turns costs little when each thread waits for "
-            f"memory or for work anyway, so the cliff is not everywhere equally steep."
-        )
+    fast = [c for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
+    if fast:
+        text += f" Some oversubscribed cells ({_and([shape(c) for c in fast])}) were "
+        text += f"still faster than {shape(ref)}: "
+        if all(c.threads == 1 for c in fast):
+            text += (
+                "processes with one thread each never wait for a partner, so when "
+                "they outnumber the CPUs they only take turns, at little cost (and "
+                "on a busy machine, more processes win a larger share of the CPUs "
+                "from other programs)."
+            )
+        else:
+            text += (
+                "the cliff is not equally steep everywhere, and on a busy machine "
+                "single timings are noisy."
+            )
     slow_inside = [
         c
         for c in grid.cells
@@ -185,6 +194,24 @@ def rule_of_thumb(grid: Grid) -> str:
             )
         else:
             text += ". "
+    best, ref = grid.best, grid.best_within
+    if not grid.within(best) and best.timing.best < ref.timing.best * (1 - SAME):
+        text += f"The fastest cell of all, {shape(best)}, was beyond the line"
+        if best.threads == 1:
+            text += (
+                ", with one thread per process: processes that never wait for each "
+                "other lose little by taking turns. "
+            )
+        else:
+            text += ": on a busy machine single timings are noisy, so measure again. "
+        threaded = [c for c in grid.oversubscribed if c.threads > 1]
+        if threaded and all(
+            c.timing.best > ref.timing.best * (1 + SAME) for c in threaded
+        ):
+            text += (
+                "Every cell beyond the line with more than one BLAS thread per "
+                "process was slower than the best within it. "
+            )
     text += (
         "Give BLAS more threads per process only when there are fewer tasks than "
         "CPUs, or each task is a large matrix product that shares out well."
