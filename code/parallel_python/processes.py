@@ -19,7 +19,7 @@ function returns.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import signal
 import subprocess
@@ -267,13 +267,18 @@ def run_start_costs(*, repeats: int = 5, thread_repeats: int = 200) -> StartCost
 # --- which CPU is a thread on? -------------------------------------------
 
 
+@functools.cache
 def _sched_getcpu():
-    """The C library's ``sched_getcpu`` (Linux, glibc/musl), or None."""
+    """The C library's ``sched_getcpu`` (Linux, glibc/musl), or None.
+
+    ``CDLL(None)`` gives the symbols already loaded into this process, the C
+    library among them (``ctypes.util.find_library`` would start programs to
+    search for it, which is slow).
+    """
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        fn = libc.sched_getcpu
+        fn = ctypes.CDLL(None).sched_getcpu
     except (OSError, AttributeError):
         return None
     fn.restype = ctypes.c_int
@@ -306,15 +311,22 @@ def current_cpu() -> tuple[int | None, str]:
 def busy_sampler(
     stop: threading.Event,
     t0: float,
+    until: float,
     every: float,
     samples: list[tuple[float, int]],
 ) -> None:
-    """A busy thread: count in pure Python, noting its CPU every ``every`` seconds."""
+    """A busy thread: count in pure Python until ``until`` seconds after ``t0``
+    (or until ``stop`` is set), noting its CPU every ``every`` seconds.
+
+    The thread stops itself at the deadline: a main thread that slept and then
+    had to win the GIL back from busy threads could wait far longer.
+    """
     fn = _sched_getcpu()
-    where = fn if fn is not None else (lambda: _cpu_from_proc())
+    where = fn if fn is not None else _cpu_from_proc
     next_sample = 0.0
     total = 0
-    while not stop.is_set():
+    now = 0.0
+    while now < until and not stop.is_set():
         for i in range(2_000):
             total += i
         now = time.perf_counter() - t0
@@ -387,19 +399,21 @@ def run_cpu_sampling(
     workers = [
         threading.Thread(
             target=busy_sampler,
-            args=(stop, t0, every, records[i]),
+            args=(stop, t0, seconds, every, records[i]),
             name=f"busy-{i + 1}",
         )
         for i in range(threads)
     ]
-    for w in workers:
-        w.start()
     try:
-        time.sleep(seconds)
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
     finally:
         stop.set()
         for w in workers:
-            w.join()
+            if w.is_alive():
+                w.join()
     return CpuSampling(
         method=method,
         seconds=seconds,
