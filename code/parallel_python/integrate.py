@@ -248,7 +248,7 @@ def run_integration_sweep(
     processes: tuple[int, ...] | list[int] | None = None,
     *,
     chunks: int | None = None,
-    repeats: int = 3,
+    repeats: int = 5,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 

@@ -347,7 +347,7 @@ class StartupTiming:
 @dataclass(frozen=True)
 class PoolStartup:
     processes: int
-    default_method: str
+    start_method: str
     methods: tuple[StartupTiming, ...]
 
     def get(self, method: str) -> StartupTiming:

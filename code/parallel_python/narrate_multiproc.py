@@ -118,7 +118,7 @@ def startup_summary(s: PoolStartup) -> str:
         )
         text += "."
     text += (
-        f" This build's default, `{s.default_method}`, is what the other "
+        f" This build's start method, `{s.start_method}`, is the one the other "
         f"experiments on this page use."
     )
     return text

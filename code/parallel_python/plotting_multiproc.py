@@ -73,7 +73,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.barh(ys, stops, left=starts, color=COLORS["ideal"], label="close and join")
         ax.set_yticks(ys)
         ax.set_yticklabels(
-            [f"{n} (default)" if n == s.default_method else n for n in names]
+            [f"{n} (this build)" if n == s.start_method else n for n in names]
         )
         ax.invert_yaxis()
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
