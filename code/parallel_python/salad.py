@@ -122,10 +122,10 @@ class Salad:
 
     ``sequential`` and ``threaded`` are the fastest of ``repeats`` runs each
     (drawn as timelines); ``sequential_totals`` / ``threaded_totals`` all of
-    them. ``cpus``: the CPUs this process could use. ``critical_path`` is how long the threaded salad would take if
-    every step ran as fast as alone and the only limit were the order of the
-    steps (no GIL, enough cores), from each step's best time in the
-    sequential runs.
+    them. ``cpus``: the CPUs this process could use. ``critical_path`` is
+    how long the threaded salad would take if every step ran as fast as alone
+    and the only limit were the order of the steps (no GIL, enough cores),
+    from each step's best time in the sequential runs.
     """
 
     recipe: tuple[Step, ...]
