@@ -20,7 +20,13 @@ TINY = {
         "threads": (1, 2),
         "repeats": 1,
     },
-    "blend-fixes": {"size": 16, "tasks": 2, "processes": 2, "repeats": 1},
+    "blend-fixes": {
+        "size": 16,
+        "tasks": 2,
+        "processes": 2,
+        "repeats": 1,
+        "joblib": False,
+    },
 }
 
 
