@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from numbers import Real
@@ -253,9 +254,13 @@ def run_integration_sweep(
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 
     ``processes`` defaults to :func:`process_counts` of the CPUs available.
-    For each count a pool is started (start-up timed on its own), warmed up
-    with one map, and then the map is timed ``repeats`` times. ``chunks``
-    defaults to :data:`DEFAULT_CHUNKS` (or the largest process count, if more).
+    First every pool is started, each start-up timed on its own until the
+    pool answers. Then ``repeats`` rounds each time the serial loop once and
+    the map of every pool once (the first round after one untimed call of
+    each): interleaved, so that
+    a change in the machine's load during the sweep hits every point alike.
+    ``chunks`` defaults to :data:`DEFAULT_CHUNKS` (or the largest process
+    count, if more).
     """
     n = positive_int("n", n)
     cpus = available_cpus()
@@ -268,22 +273,44 @@ def run_integration_sweep(
     repeats = positive_int("repeats", repeats)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
-    serial = measure(lambda: integrate(f, 0.0, 1.0, n, chunks=chunks), repeats=repeats)
+    with ExitStack() as stack:
+        pools, startups = {}, {}
+        for p in counts:
+            t0 = time.perf_counter()
+            pools[p] = stack.enter_context(process_pool(p))
+            pools[p].map(abs, range(p), chunksize=1)  # the pool answers: it is up
+            startups[p] = time.perf_counter() - t0
+        values: dict[int, list[float]] = {p: [] for p in counts}
+        runs: dict[int | None, list[Timing]] = {None: [], **{p: [] for p in counts}}
+        for round_ in range(repeats):
+            warmup = 1 if round_ == 0 else 0
+            runs[None].append(
+                measure(
+                    lambda: integrate(f, 0.0, 1.0, n, chunks=chunks),
+                    repeats=1,
+                    warmup=warmup,
+                )
+            )
+            for p in counts:
+                runs[p].append(
+                    measure(
+                        lambda p=p: values[p].append(
+                            integrate_parallel(f, 0.0, 1.0, n, pools[p], chunks=chunks)
+                        ),
+                        repeats=1,
+                        warmup=warmup,
+                    )
+                )
+
+    def combined(timings: list[Timing]) -> Timing:
+        return Timing(tuple(t for tm in timings for t in tm.times), warmup=1)
+
+    serial = combined(runs[None])
     points = []
     for p in counts:
-        t0 = time.perf_counter()
-        with process_pool(p) as pool:
-            pool.map(abs, range(p), chunksize=1)  # the pool answers: it is up
-            startup = time.perf_counter() - t0
-            values = []
-            timing = measure(
-                lambda pool=pool, values=values: values.append(
-                    integrate_parallel(f, 0.0, 1.0, n, pool, chunks=chunks)
-                ),
-                repeats=repeats,
-            )
-        value = values[0] if all(v == values[0] for v in values) else math.nan
-        points.append(SweepPoint(p, startup, timing, value))
+        vs = values[p]
+        value = vs[0] if all(v == vs[0] for v in vs) else math.nan
+        points.append(SweepPoint(p, startups[p], combined(runs[p]), value))
     fit = fit_serial_fraction(
         [(pt.processes, pt.timing.best) for pt in points], cpus=cpus
     )

@@ -298,7 +298,8 @@ def sweep_table(sweep: IntegrationSweep) -> str:
         )
     lines.append("")
     lines.append(
-        f"Best and median of {sweep.serial.repeats} timed runs after one warm-up; "
+        f"Best and median of {sweep.serial.repeats} timed runs, in interleaved "
+        f"rounds after one warm-up; "
         f"spread = (slowest − fastest) / fastest. The start-up column is not part "
         f"of the timed runs."
     )
