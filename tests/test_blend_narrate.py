@@ -175,7 +175,9 @@ def test_fixes_sentence_many_cpus(cpus):
     assert "2.50× to 3.00×" in text
     assert f.get(blend.ENV_FORK).held is False
     assert f.get(blend.ENV_SPAWN).held is True
-    assert "| variable set before fork | fork | 1 | " in nb.fixes_table(f)
+    table = nb.fixes_table(f)
+    assert f"| variable set before fork | fork | 1 | {cpus} | 3000.0 | " in table
+    assert f"{cpus} processes, 12 products of 500 × 500" in table
 
 
 def test_fixes_sentence_one_cpu_nothing_to_fix():

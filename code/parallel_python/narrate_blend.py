@@ -341,9 +341,10 @@ def fixes_summary(f: Fixes) -> str:
 
 
 def fixes_table(f: Fixes) -> str:
-    """Every way of running the batch as a Markdown table."""
-    head = ["how", "start", "asked", "threads seen", "best ms", "speed-up", "CPU s"]
-    lines = ["| " + " | ".join(head) + " |", "|:--|:--|--:|--:|--:|--:|--:|"]
+    """Every way of running the batch as a Markdown table, with the spread."""
+    head = ["how", "start", "asked", "seen", "best ms", "median ms", "runs"]
+    head += ["speed-up", "CPU s"]
+    lines = ["| " + " | ".join(head) + " |", "|:--|:--|" + "--:|" * (len(head) - 2)]
     for x in f.fixes:
         b = x.batch
         cells = [
@@ -352,8 +353,18 @@ def fixes_table(f: Fixes) -> str:
             str(x.limit) if x.limit else "–",
             ", ".join(map(str, b.threads_in_effect)),
             f"{b.timing.best * 1e3:.1f}",
+            f"{b.timing.median * 1e3:.1f}",
+            str(b.timing.repeats),
             times(f.speedup(x.name)),
             f"{b.cpu_seconds:.3f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"{_plural(f.processes, 'process')}, {f.tasks} products of {f.size} × "
+        f"{f.size} per batch. Asked: the BLAS threads per worker the row asks for; "
+        f"seen: what the workers reported from inside; runs: timed batches after "
+        f"one warm-up; speed-up over the row without a limit; CPU s: CPU time of "
+        f"all workers per batch."
+    )
     return "\n".join(lines)
