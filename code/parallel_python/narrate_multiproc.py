@@ -58,7 +58,7 @@ def api_tour_summary(tour: ApiTour) -> str:
         text += (
             f" The pools, asked for {_processes(tour.processes)}, spread the tasks "
             f"over {spread} worker process{'es' if used != [1] else ''}; the loop "
-            f"and `map` ran every task in the notebook's own process."
+            f"and `map` ran every task in the calling process."
         )
     return text
 
@@ -119,7 +119,7 @@ def startup_summary(s: PoolStartup) -> str:
         text += "."
     text += (
         f" This build's start method, `{s.start_method}`, is the one the other "
-        f"experiments on this page use."
+        f"experiments use."
     )
     return text
 
@@ -149,8 +149,8 @@ def big_argument_summary(b: BigArgument) -> str:
     """Pickling a big array for every task against making or sharing it."""
     per = 1 / b.tasks
     text = (
-        f"For {b.tasks} tasks that each sum the same {b.megabytes:.0f} MB array, "
-        f"summing in the notebook took {seconds(b.serial.best)}. Sending the "
+        f"For {b.tasks} tasks that each sum the same {b.megabytes:.3g} MB array, "
+        f"summing in the calling process took {seconds(b.serial.best)}. Sending the "
         f"array with every task took {seconds(b.pickled.best)} "
         f"({seconds(b.pickled.best * per)} per task), most of it spent pickling "
         f"{b.elements * 8:,} bytes, piping them to a worker and unpickling them. "
@@ -241,7 +241,7 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
     p = sweep.processes_at_cpus
     s, e = sweep.speedup(p), sweep.efficiency(p)
     text = (
-        f"With {_processes(p)} on the {cpus_phrase(sweep.cpus)} this build could "
+        f"With {_processes(p)} on the {cpus_phrase(sweep.cpus)} this run could "
         f"use, the integration ran {times(s)} as fast as the serial loop: a "
         f"parallel efficiency of {percent(e)}"
     )
@@ -312,7 +312,7 @@ def prediction_check(sweep: IntegrationSweep, processes: int) -> str:
     got = sweep.speedup(processes)
     return (
         f"With {_processes(processes)} on {cpus_phrase(sweep.cpus)} the ideal "
-        f"prediction is {times(float(ideal))}; this build measured {times(got)} "
+        f"prediction is {times(float(ideal))}; this run measured {times(got)} "
         f"({percent(got / ideal)} of the prediction)."
     )
 

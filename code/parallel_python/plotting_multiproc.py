@@ -73,7 +73,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.barh(ys, stops, left=starts, color=COLORS["ideal"], label="close and join")
         ax.set_yticks(ys)
         ax.set_yticklabels(
-            [f"{n} (this build)" if n == s.start_method else n for n in names]
+            [f"{n} (in use)" if n == s.start_method else n for n in names]
         )
         ax.invert_yaxis()
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
@@ -147,7 +147,7 @@ def plot_big_argument(b: BigArgument) -> Figure:
     fig = new_figure(1, width=6.4, height=2.6)
     (ax,) = fig.axes
     rows = [
-        ("serial, in the notebook", b.serial.best, COLORS["serial"]),
+        ("serial, in this process", b.serial.best, COLORS["serial"]),
         ("pool, array sent with each task", b.pickled.best, COLORS["processes"]),
         ("pool, array made in the worker", b.made_in_worker.best, COLORS["processes"]),
         ("pool, array in shared memory", b.shared.best, COLORS["processes"]),
@@ -160,7 +160,7 @@ def plot_big_argument(b: BigArgument) -> Figure:
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(
-            f"milliseconds for {b.tasks} tasks on a {b.megabytes:.0f} MB array "
+            f"milliseconds for {b.tasks} tasks on a {b.megabytes:.3g} MB array "
             f"(best of repeats)"
         )
         top = max(r[1] for r in rows) * 1e3
