@@ -117,6 +117,27 @@ class GilScaling:
         return max(within) if within else min(self.counts)
 
 
+def interleaved(
+    ways: Sequence[Callable[[], object]], *, repeats: int, warmup: int
+) -> tuple[Timing, ...]:
+    """Time several ways of doing the same work round by round: each round
+    times one call of every way (with :func:`timing.measure`), so a
+    disturbance of the machine (another program waking up) hits all the ways
+    alike instead of spoiling one of them."""
+    repeats = positive_int("repeats", repeats)
+    warmup = non_negative_int("warmup", warmup)
+    for _ in range(warmup):
+        for way in ways:
+            way()
+    rounds = [
+        [measure(way, repeats=1, warmup=0) for way in ways] for _ in range(repeats)
+    ]
+    return tuple(
+        Timing(times=tuple(r[i].best for r in rounds), warmup=warmup)
+        for i in range(len(ways))
+    )
+
+
 def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
     pool.starmap(fn, tasks, chunksize=1)
 
@@ -135,7 +156,8 @@ def run_gil(
     CPU-bound tasks run ``count(work)``; waiting tasks ``pause(wait_seconds)``.
     With ``processes``, the CPU-bound tasks also run in a pool of worker
     processes (started once, before timing, from :func:`config.mp_context`;
-    closed and joined before returning).
+    closed and joined before returning). The ways of running one ``k`` are
+    timed round by round (:func:`interleaved`).
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -143,44 +165,33 @@ def run_gil(
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
     one = measure(lambda: count(work), repeats=repeats, warmup=warmup)
+    pool = mp_context().Pool(max(counts)) if processes else None
     threads_cpu, threads_wait, processes_cpu = [], [], []
-    for k in counts:
-        tasks = [(work,)] * k
-        threads_cpu.append(
-            ScalingPoint(
-                k,
-                measure(
-                    lambda t=tasks: in_a_row(count, t), repeats=repeats, warmup=warmup
-                ),
-                measure(
-                    lambda t=tasks: in_threads(count, t), repeats=repeats, warmup=warmup
-                ),
+    try:
+        for k in counts:
+            tasks = [(work,)] * k
+            ways = [
+                lambda t=tasks: in_a_row(count, t),
+                lambda t=tasks: in_threads(count, t),
+            ]
+            if pool is not None:
+                ways.append(lambda t=tasks: _in_pool(pool, count, t))
+            timings = interleaved(ways, repeats=repeats, warmup=warmup)
+            threads_cpu.append(ScalingPoint(k, timings[0], timings[1]))
+            if pool is not None:
+                processes_cpu.append(ScalingPoint(k, timings[0], timings[2]))
+            waits = [(wait_seconds,)] * k
+            serial, side = interleaved(
+                [
+                    lambda t=waits: in_a_row(pause, t),
+                    lambda t=waits: in_threads(pause, t),
+                ],
+                repeats=repeats,
+                warmup=0,
             )
-        )
-        waits = [(wait_seconds,)] * k
-        threads_wait.append(
-            ScalingPoint(
-                k,
-                measure(lambda t=waits: in_a_row(pause, t), repeats=repeats, warmup=0),
-                measure(
-                    lambda t=waits: in_threads(pause, t), repeats=repeats, warmup=0
-                ),
-            )
-        )
-    if processes:
-        pool = mp_context().Pool(max(counts))
-        try:
-            for point in threads_cpu:
-                tasks = [(work,)] * point.workers
-                parallel = measure(
-                    lambda t=tasks: _in_pool(pool, count, t),
-                    repeats=repeats,
-                    warmup=warmup,
-                )
-                processes_cpu.append(
-                    ScalingPoint(point.workers, point.serial, parallel)
-                )
-        finally:
+            threads_wait.append(ScalingPoint(k, serial, side))
+    finally:
+        if pool is not None:
             pool.close()
             pool.join()
     return GilScaling(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gil import ScalingPoint, count, in_a_row, in_threads
+from .gil import ScalingPoint, count, in_a_row, in_threads, interleaved
 from .machine import available_cpus
 from .timing import measure
 from .validate import non_negative_int, positive_int, positive_ints
@@ -87,33 +87,19 @@ def run_numpy_trick(
     numpy_points, python_points = [], []
     for k in counts:
         sorts = [(a,) for a in arrays[:k]]
-        numpy_points.append(
-            ScalingPoint(
-                k,
-                measure(
-                    lambda t=sorts: in_a_row(sort_copy, t),
-                    repeats=repeats,
-                    warmup=warmup,
-                ),
-                measure(
-                    lambda t=sorts: in_threads(sort_copy, t),
-                    repeats=repeats,
-                    warmup=warmup,
-                ),
-            )
-        )
         loops = [(work,)] * k
-        python_points.append(
-            ScalingPoint(
-                k,
-                measure(
-                    lambda t=loops: in_a_row(count, t), repeats=repeats, warmup=warmup
-                ),
-                measure(
-                    lambda t=loops: in_threads(count, t), repeats=repeats, warmup=warmup
-                ),
-            )
+        sort_row, sort_side, loop_row, loop_side = interleaved(
+            [
+                lambda t=sorts: in_a_row(sort_copy, t),
+                lambda t=sorts: in_threads(sort_copy, t),
+                lambda t=loops: in_a_row(count, t),
+                lambda t=loops: in_threads(count, t),
+            ],
+            repeats=repeats,
+            warmup=warmup,
         )
+        numpy_points.append(ScalingPoint(k, sort_row, sort_side))
+        python_points.append(ScalingPoint(k, loop_row, loop_side))
     return NumpyTrick(
         counts=counts,
         elements=elements,
