@@ -62,3 +62,15 @@ def test_numpy_trick_shape():
 def test_numpy_trick_bad_input():
     with pytest.raises(ValueError, match="elements"):
         numpy_trick.run_numpy_trick(elements=0)
+
+
+def test_interleaved_times_every_way_each_round():
+    calls = []
+    timings = gil.interleaved(
+        [lambda: calls.append("a"), lambda: calls.append("b")], repeats=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds
+    assert [t.repeats for t in timings] == [3, 3]
+    assert all(t.warmup == 1 for t in timings)
+    with pytest.raises(ValueError, match="repeats"):
+        gil.interleaved([lambda: None], repeats=0, warmup=0)
