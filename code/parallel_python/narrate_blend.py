@@ -342,7 +342,7 @@ def fixes_summary(f: Fixes) -> str:
 
 def fixes_table(f: Fixes) -> str:
     """Every way of running the batch as a Markdown table, with the spread."""
-    head = ["how", "start", "asked", "seen", "best ms", "median ms", "runs"]
+    head = ["how", "start", "asked", "seen", "best", "median", "runs"]
     head += ["speed-up", "CPU s"]
     lines = ["| " + " | ".join(head) + " |", "|:--|:--|" + "--:|" * (len(head) - 2)]
     for x in f.fixes:
@@ -363,8 +363,8 @@ def fixes_table(f: Fixes) -> str:
     lines.append(
         f"{_plural(f.processes, 'process')}, {f.tasks} products of {f.size} × "
         f"{f.size} per batch. Asked: the BLAS threads per worker the row asks for; "
-        f"seen: what the workers reported from inside; runs: timed batches after "
-        f"one warm-up; speed-up over the row without a limit; CPU s: CPU time of "
-        f"all workers per batch."
+        f"seen: what the workers reported from inside; best and median wall time "
+        f"of a batch in ms, of the runs timed after one warm-up; speed-up over the "
+        f"row without a limit; CPU s: CPU seconds of all workers per batch."
     )
     return "\n".join(lines)
