@@ -82,20 +82,32 @@ def test_gil_64_cpus_uses_largest_count_within_cpus():
     assert "64 CPUs" in text
 
 
+def fake_gil_off(**kwargs):
+    import dataclasses
+
+    return dataclasses.replace(fake_gil(**kwargs), gil_enabled=False)
+
+
 def test_gil_busy_machine_and_no_gil():
     text = nn.gil_summary(fake_gil(2, lambda k: 1.0))
     assert "other work was probably keeping the CPUs busy" in text
-    text = nn.gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.9))
-    assert "without it" in text
+    # with the GIL on, an apparent gain of threads is noise, and says so
+    text = nn.gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
+    assert "not parallel work" in text and "without" not in text
+    text = nn.gil_summary(
+        fake_gil_off(cpus=2, proc_speedup=lambda k: 2.0, thread_speedup=1.9)
+    )
+    assert "GIL off" in text
 
 
-def fake_trick(cpus, numpy_speedup, python_speedup=1.0):
+def fake_trick(cpus, numpy_speedup, python_speedup=1.0, gil=True):
     counts = (1, 2, 4)
     return NumpyTrick(
         counts=counts,
         elements=1000,
         work=10,
         cpus=cpus,
+        gil_enabled=gil,
         numpy_threads=tuple(
             point(k, 0.01 * k, 0.01 * k / numpy_speedup(k)) for k in counts
         ),
@@ -124,6 +136,12 @@ def test_numpy_trick(cpus, expected):
 def test_numpy_trick_busy():
     text = nn.numpy_trick_summary(fake_trick(2, lambda k: 1.0))
     assert "did not speed up" in text
+    text = nn.numpy_trick_summary(fake_trick(2, lambda k: 2.0, python_speedup=1.2))
+    assert "noise of a busy machine" in text
+    text = nn.numpy_trick_summary(
+        fake_trick(2, lambda k: 2.0, python_speedup=1.9, gil=False)
+    )
+    assert "GIL off" in text
 
 
 def fake_salad(overlap_work=True):

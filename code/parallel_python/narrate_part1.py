@@ -280,9 +280,17 @@ def gil_summary(g: GilScaling) -> str:
             "The GIL let one thread at a time run Python bytecode, so the "
             "threads took turns. "
         )
+    elif g.gil_enabled:
+        text += (
+            "The GIL still let only one thread at a time run Python bytecode, so "
+            "this gain is not parallel work: other programs on the machine "
+            "slowed some of the runs one after another (the table below shows "
+            "the spread). "
+        )
     else:
         text += (
-            "That is more than the GIL should allow; this Python may run without it. "
+            "This Python ran with the GIL off, so the threads really ran at the "
+            "same time. "
         )
     if g.processes_cpu:
         p = g.processes_cpu_at(k)
@@ -361,7 +369,7 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
         f"{times(a.speedup)} as fast as one after another; {k} pure-Python tasks "
         f"of about the same length, {times(b.speedup)}. "
     )
-    if n.cpus == 1:
+    if n.cpus == 1 and n.gil_enabled:
         text += (
             "This build had one CPU, so even code that releases the GIL had no "
             "second CPU to run on: neither sped up. On a machine with two or more "
@@ -378,8 +386,17 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
             f"{cpus_phrase(n.cpus)} this build had; other work was probably "
             f"keeping the CPUs busy."
         )
+    elif n.gil_enabled:
+        text += (
+            "The sorts release the GIL, so their threads really ran at the same "
+            "time. The pure-Python loops cannot, with the GIL on: their apparent "
+            "gain is the noise of a busy machine."
+        )
     else:
-        text += "Both sped up, which suggests this Python runs without the GIL."
+        text += (
+            "This Python ran with the GIL off, so the pure-Python loops ran at "
+            "the same time too."
+        )
     return text
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gil import ScalingPoint, count, in_a_row, in_threads, interleaved
-from .machine import available_cpus
+from .machine import available_cpus, gil_enabled
 from .timing import measure
 from .validate import non_negative_int, positive_int, positive_ints
 
@@ -40,6 +40,7 @@ class NumpyTrick:
     elements: int
     work: int
     cpus: int
+    gil_enabled: bool
     numpy_threads: tuple[ScalingPoint, ...]
     python_threads: tuple[ScalingPoint, ...]
 
@@ -105,6 +106,7 @@ def run_numpy_trick(
         elements=elements,
         work=work,
         cpus=available_cpus(),
+        gil_enabled=gil_enabled(),
         numpy_threads=tuple(numpy_points),
         python_threads=tuple(python_points),
     )
