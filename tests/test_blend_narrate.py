@@ -99,12 +99,22 @@ def test_sixty_four_cpus_grid_stays_small():
 
 def test_busy_machine_is_named_when_cells_within_are_slow():
     grid = fake_grid(2)
-    cells = [
-        batch(1, 2, 3.0) if (c.processes, c.threads) == (1, 2) else c
-        for c in grid.cells
-    ]
-    slow = Grid(**{**grid.__dict__, "cells": tuple(cells)})
-    assert "other programs were using the CPUs" in nb.grid_summary(slow)
+    slow = with_cell(grid, 1, 2, 3.0)
+    # the lone 1 x 1 worker ran all the time: the machine was not shared
+    assert not nb.shared_machine(slow)
+    text = nb.grid_summary(slow)
+    assert "Even 1 × 2, within the CPUs, ran slower" in text
+    assert "too small to share out" in text
+    # the lone worker got only half a CPU: other programs were running
+    half = with_cell(slow, 1, 1, 1.0)
+    cells = tuple(
+        batch(1, 1, 1.0, cpu=0.5) if (c.processes, c.threads) == (1, 1) else c
+        for c in half.cells
+    )
+    busy = Grid(**{**slow.__dict__, "cells": cells})
+    assert nb.shared_machine(busy)
+    assert "other programs were using the CPUs" in nb.grid_summary(busy)
+    assert "running only 48 %" in nb.grid_summary(busy)  # 0.5 s of 1.05 s
 
 
 def test_shapes_compared_names_the_faster_one():
@@ -235,6 +245,11 @@ def test_threaded_cell_beyond_the_line_is_called_noise():
 
 
 def test_rule_names_a_busy_machine():
-    grid = fake_grid(2)
-    grid = with_cell(with_cell(grid, 1, 2, 3.0), 2, 1, 3.0)
-    assert "count only the CPUs that are really free" in nb.rule_of_thumb(grid)
+    grid = with_cell(with_cell(fake_grid(2), 1, 2, 3.0), 2, 1, 3.0)
+    assert "did not pay at all" in nb.rule_of_thumb(grid)
+    cells = tuple(
+        batch(1, 1, 1.0, cpu=0.3) if (c.processes, c.threads) == (1, 1) else c
+        for c in grid.cells
+    )
+    busy = Grid(**{**grid.__dict__, "cells": cells})
+    assert "count only the CPUs that are really free" in nb.rule_of_thumb(busy)

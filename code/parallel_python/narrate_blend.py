@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 
 from .blend import ENV_FORK, NO_LIMIT, Batch, Fixes, Grid
-from .narrate import SAME, cpus_phrase, times
+from .narrate import SAME, cpus_phrase, percent, times
 
 
 def duration(seconds: float) -> str:
@@ -112,12 +112,30 @@ def grid_summary(grid: Grid) -> str:
     ]
     if slow_inside:
         names = _and([shape(c) for c in slow_inside])
-        text += (
-            f" Even {names}, within the CPUs, ran slower than 1 × 1: other programs "
-            f"were using the CPUs while this page was built, so those threads had "
-            f"to take turns too."
-        )
+        text += f" Even {names}, within the CPUs, ran slower than 1 × 1: "
+        if shared_machine(grid):
+            text += (
+                f"other programs were using the CPUs during this run (the 1 × 1 "
+                f"worker itself was running only {percent(base.busy_cpus)} of the "
+                f"time), so those threads had to take turns too."
+            )
+        else:
+            text += (
+                "at this size a product is too small to share out well, so the "
+                "extra threads cost more than they bring."
+            )
     return text
+
+
+#: Below this share of a CPU, the 1 × 1 worker was kept waiting by other programs.
+BUSY_MACHINE = 0.8
+
+
+def shared_machine(grid: Grid) -> bool:
+    """Did other programs take CPU time from the workers? (The lone 1 × 1
+    worker, which never waits for anything, ran less than
+    :data:`BUSY_MACHINE` of the wall time.)"""
+    return grid.baseline.busy_cpus < BUSY_MACHINE
 
 
 def oversubscription_summary(grid: Grid) -> str:
@@ -186,11 +204,16 @@ def rule_of_thumb(grid: Grid) -> str:
             f"On the line P × T = {grid.cpus}, the fastest measured here was "
             f"{shape(fastest)} ({times(gain)} the speed of 1 × 1)"
         )
-        if gain < 1 - SAME:
+        if gain < 1 - SAME and shared_machine(grid):
             text += (
-                ": slower than one process with one thread, which happens when "
-                "other programs keep the CPUs busy. On a shared machine, count "
-                "only the CPUs that are really free. "
+                ": slower than one process with one thread, because other "
+                "programs kept the CPUs busy during this run. On a shared "
+                "machine, count only the CPUs that are really free. "
+            )
+        elif gain < 1 - SAME:
+            text += (
+                ": slower than one process with one thread, so at this size the "
+                "extra workers or threads did not pay at all. "
             )
         else:
             text += ". "
