@@ -224,6 +224,79 @@ def _blend_fixes_headlines(f: blend.Fixes) -> dict[str, float]:
     return out
 
 
+# Going further (book/further): its modules, imported here so that the
+# additions stay in one block. dask, numba and mpi4py load only when run.
+from . import (  # noqa: E402
+    compare_tools,
+    dask_demo,
+    freethreading,
+    joblib_demo,
+    mpi_demo,
+    narrate_further,
+    numba_demo,
+    plotting_further,
+    waiting,
+)
+
+
+def _waiting_headlines(w: waiting.Waiting) -> dict[str, float]:
+    return {
+        "all requests, 1 at a time (s)": w.case("threads", min(w.workers)).timing.best,
+        "all requests, most threads (s)": w.case("threads", w.most).timing.best,
+        "all requests, most asyncio tasks (s)": w.case("asyncio", w.most).timing.best,
+    }
+
+
+def _joblib_headlines(j: joblib_demo.JoblibRun) -> dict[str, float]:
+    return {
+        "first Parallel call (s)": j.cold,
+        "speed-up, workers reused (×)": j.speedup,
+        "cached call / first call": j.cache_again / j.cache_first,
+    }
+
+
+def _dask_chunks_headlines(d: dask_demo.DaskChunks) -> dict[str, float]:
+    return {"compute (s)": d.timing.best, "memory growth (MiB)": d.peak_bytes / 2**20}
+
+
+def _dask_cluster_headlines(c: dask_demo.DaskCluster) -> dict[str, float]:
+    return {
+        "cluster start (s)": c.start_seconds,
+        "array compute on the cluster (s)": c.array_timing.best,
+        "speed-up of delayed integration (×)": c.speedup,
+    }
+
+
+def _numba_headlines(r: numba_demo.NumbaRun) -> dict[str, float]:
+    return {
+        "@njit over pure Python, per point (×)": r.speedup("@njit"),
+        "parallel=True over @njit (×)": r.speedup("@njit(parallel=True)", "@njit"),
+        "nogil threads over @njit (×)": r.speedup(
+            "@njit(nogil=True), threads", "@njit"
+        ),
+        "compile time, all versions (s)": r.total_compile,
+    }
+
+
+def _mpi_headlines(m: mpi_demo.MpiRuns) -> dict[str, float]:
+    return {
+        "compute, most ranks (s)": m.run(m.most).compute.best,
+        "speed-up, most ranks (×)": m.speedup(m.most),
+        "launch, most ranks (s)": m.run(m.most).wall_seconds,
+    }
+
+
+def _ft_headlines(f: freethreading.FreeThreading) -> dict[str, float]:
+    return {
+        "GIL on (1) or off (0)": float(f.gil_enabled),
+        "speed-up, pure Python in threads (×)": f.threads_speedup,
+    }
+
+
+def _tools_headlines(t: compare_tools.ToolComparison) -> dict[str, float]:
+    return {f"speed-up, {tool} (×)": t.speedup(tool) for tool in t.tools}
+
+
 _REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
 
 EXPERIMENTS: tuple[Experiment, ...] = (
@@ -571,6 +644,135 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         plot=plotting_blend.plot_fixes,
         summary=narrate_blend.fixes_summary,
         headlines=_blend_fixes_headlines,
+    ),
+    Experiment(
+        name="waiting",
+        chapter="Going further",
+        page="book/further/threads-asyncio",
+        run=waiting.run_waiting,
+        result_type=waiting.Waiting,
+        seconds=3,
+        options=(
+            Option("requests", "int", 100, "requests to the local server"),
+            Option("delay", "float", 0.003, "seconds the server waits per answer"),
+            Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
+            Option("repeats", "int", 2, "timed rounds"),
+        ),
+        plot=plotting_further.plot_waiting,
+        summary=narrate_further.waiting_summary,
+        headlines=_waiting_headlines,
+    ),
+    Experiment(
+        name="joblib",
+        chapter="Going further",
+        page="book/further/joblib",
+        run=joblib_demo.run_joblib,
+        result_type=joblib_demo.JoblibRun,
+        seconds=4,
+        options=(
+            Option("n", "int", 600_000, "midpoints of the integration"),
+            Option("jobs", "int", None, "worker processes (default: the CPUs)"),
+            Option("array_elements", "int", 1_000_000, "float64s in the big array"),
+            Option("repeats", "int", 3, "timed runs"),
+        ),
+        summary=narrate_further.joblib_summary,
+        headlines=_joblib_headlines,
+    ),
+    Experiment(
+        name="dask-chunks",
+        chapter="Going further",
+        page="book/further/dask",
+        run=dask_demo.run_dask_chunks,
+        result_type=dask_demo.DaskChunks,
+        seconds=3,
+        options=(
+            Option("n", "int", 40_000_000, "midpoints (array length)"),
+            Option("chunk", "int", 1_000_000, "elements per chunk"),
+            Option("budget_bytes", "int", 256 * 2**20, "the memory budget, bytes"),
+            Option("repeats", "int", 2, "timed runs"),
+        ),
+        summary=narrate_further.dask_chunks_summary,
+        headlines=_dask_chunks_headlines,
+    ),
+    Experiment(
+        name="dask-cluster",
+        chapter="Going further",
+        page="book/further/dask",
+        run=dask_demo.run_dask_cluster,
+        result_type=dask_demo.DaskCluster,
+        seconds=8,
+        options=(
+            Option("workers", "int", None, "worker processes (default: the CPUs)"),
+            Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
+            Option("array_n", "int", 4_000_000, "midpoints of the array expression"),
+            Option("report", "str", None, "write a performance report (HTML) here"),
+            Option("repeats", "int", 2, "timed runs"),
+        ),
+        summary=narrate_further.dask_cluster_summary,
+        headlines=_dask_cluster_headlines,
+    ),
+    Experiment(
+        name="numba",
+        chapter="Going further",
+        page="book/further/numba",
+        run=numba_demo.run_numba,
+        result_type=numba_demo.NumbaRun,
+        seconds=4,
+        options=(
+            Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
+            Option("python_n", "int", 600_000, "midpoints for pure Python"),
+            Option("threads", "int", None, "threads (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed runs"),
+        ),
+        plot=plotting_further.plot_numba,
+        summary=narrate_further.numba_summary,
+        headlines=_numba_headlines,
+    ),
+    Experiment(
+        name="mpi",
+        chapter="Going further",
+        page="book/further/mpi",
+        run=mpi_demo.run_mpi,
+        result_type=mpi_demo.MpiRuns,
+        seconds=2,
+        options=(
+            Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
+            Option("n", "int", 600_000, "midpoints"),
+            Option("repeats", "int", 3, "timed computes inside each run"),
+        ),
+        summary=narrate_further.mpi_summary,
+        headlines=_mpi_headlines,
+    ),
+    Experiment(
+        name="free-threading",
+        chapter="Going further",
+        page="book/further/free-threading",
+        run=freethreading.run_free_threading,
+        result_type=freethreading.FreeThreading,
+        seconds=3,
+        options=(
+            Option("counts", "ints", (1, 2), "tasks side by side"),
+            Option("work", "int", 300_000, "loop steps per pure-Python task"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        summary=narrate_further.free_threading_summary,
+        headlines=_ft_headlines,
+    ),
+    Experiment(
+        name="tool-comparison",
+        chapter="Going further",
+        page="book/further/which-tool",
+        run=compare_tools.run_tool_comparison,
+        result_type=compare_tools.ToolComparison,
+        seconds=10,
+        options=(
+            Option("n", "int", 600_000, "midpoints"),
+            Option("workers", "int", None, "workers per tool (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed runs per tool"),
+        ),
+        plot=plotting_further.plot_tools,
+        summary=narrate_further.tools_summary,
+        headlines=_tools_headlines,
     ),
 )
 

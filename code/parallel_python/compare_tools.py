@@ -131,9 +131,10 @@ def run_tool_comparison(
         startup: float,
         lines: int,
         needs: str,
+        warmup: int = 0,
     ) -> None:
         values: list[float] = []
-        timing = measure(lambda: values.append(fn()), repeats=repeats, warmup=1)
+        timing = measure(lambda: values.append(fn()), repeats=repeats, warmup=warmup)
         runs.append(ToolRun(tool, workers, timing, startup, values[-1], lines, needs))
 
     add(
@@ -254,7 +255,7 @@ def _dask_run(n: int, workers: int, repeats: int) -> ToolRun:
                 timing = measure(
                     lambda: values.append(dask_demo.integrate_delayed(client, n)),
                     repeats=repeats,
-                    warmup=1,
+                    warmup=1,  # the first call ships the function to the workers
                 )
         finally:
             cluster.close()

@@ -142,7 +142,7 @@ class DaskChunks:
 
 
 def run_dask_chunks(
-    n: int = 50_000_000,
+    n: int = 40_000_000,
     chunk: int = 1_000_000,
     *,
     budget_bytes: int = 256 * 2**20,
@@ -260,7 +260,7 @@ def run_dask_cluster(
     workers: int | None = None,
     *,
     n: int = 600_000,
-    array_n: int = 8_000_000,
+    array_n: int = 4_000_000,
     array_chunk: int = 1_000_000,
     memory_limit_bytes: int = 512 * 2**20,
     report: str | os.PathLike[str] | None = None,
@@ -305,7 +305,6 @@ def run_dask_cluster(
             try:
                 client.wait_for_workers(workers)
                 start = time.perf_counter() - t0
-                client.compute(expression, sync=True)  # warm up the workers
                 if report_path is not None:
                     with performance_report(filename=str(report_path), mode="inline"):
                         array_value = float(client.compute(expression, sync=True))

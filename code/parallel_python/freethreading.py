@@ -92,7 +92,7 @@ class FreeThreading:
 
 def run_free_threading(
     counts: Sequence[int] = (1, 2),
-    work: int = 600_000,
+    work: int = 300_000,
     *,
     repeats: int = 3,
     processes: bool = True,

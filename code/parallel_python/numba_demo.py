@@ -166,7 +166,7 @@ class NumbaRun:
 
 
 def run_numba(
-    n: int = 10_000_000,
+    n: int = 5_000_000,
     python_n: int = 600_000,
     threads: int | None = None,
     *,

@@ -257,7 +257,7 @@ class Waiting:
 
 def run_waiting(
     requests: int = 100,
-    delay: float = 0.005,
+    delay: float = 0.003,
     workers: Sequence[int] = (1, 10, 100),
     *,
     repeats: int = 2,
