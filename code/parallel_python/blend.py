@@ -357,7 +357,10 @@ def run_grid(
     P workers whose initializer limits BLAS to T threads, runs the batch
     ``warmup`` times untimed and ``repeats`` times timed (fewer where they
     would take more than ``budget`` seconds, at least one), then closes and
-    joins the pool.
+    joins the pool. Cells are timed one after another rather than in
+    interleaved rounds on purpose: that needs every cell's pool alive at
+    once, and the BLAS threads of a pool that just finished keep spinning
+    for a moment, on the CPUs the next cell is being timed on.
     """
     size = positive_int("size", size)
     cpus = available_cpus()
