@@ -152,8 +152,9 @@ def run_dask_chunks(
     """Integrate with ``n`` midpoints as a dask array in chunks of ``chunk``.
 
     The array of ``n`` numbers is far larger than ``budget_bytes``; the
-    memory the compute actually takes is sampled. NumPy does the same with
-    ``numpy_n`` points, for the memory per point it needs.
+    memory the computes actually take is sampled while they run (``repeats``
+    times). NumPy does the same with ``numpy_n`` points, for the memory per
+    point it needs.
     """
     _require_dask()
     import dask
@@ -165,11 +166,18 @@ def run_dask_chunks(
     repeats = positive_int("repeats", repeats)
     threads = available_cpus()
     expression = midpoint_array(n, chunk)
+    values: list[float] = []
+    numpy_values: list[float] = []
+
+    def timed(fn: Callable[[], float], into: list[float]) -> Timing:
+        return measure(lambda: into.append(fn()), repeats=repeats, warmup=0)
+
     with dask.config.set(scheduler="threads", num_workers=threads):
-        value, peak = peak_memory(lambda: float(expression.compute()))
-        timing = measure(lambda: expression.compute(), repeats=repeats, warmup=0)
-    numpy_value, numpy_peak = peak_memory(lambda: midpoint_numpy(numpy_n))
-    numpy_timing = measure(lambda: midpoint_numpy(numpy_n), repeats=repeats, warmup=0)
+        timing, peak = peak_memory(lambda: timed(expression.compute, values))
+    numpy_timing, numpy_peak = peak_memory(
+        lambda: timed(lambda: midpoint_numpy(numpy_n), numpy_values)
+    )
+    value, numpy_value = float(values[0]), numpy_values[0]
     return DaskChunks(
         n=n,
         chunk=chunk,
