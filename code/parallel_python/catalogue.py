@@ -722,7 +722,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
             Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
-            Option("repeats", "int", 3, "timed runs"),
+            Option("repeats", "int", 5, "timed runs"),
         ),
         plot=plotting_further.plot_numba,
         summary=narrate_further.numba_summary,

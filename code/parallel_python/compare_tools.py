@@ -192,7 +192,7 @@ def run_tool_comparison(
                 r.wall_seconds - sum(r.compute.times),
                 r.value,
                 code_lines(mpi_demo.integrate_ranks) + 2,  # + the comm and mpiexec
-                "mpi4py and an MPI library (mpich)",
+                "mpi4py, an MPI library",
             )
         )
     add(

@@ -81,7 +81,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
                     "value": value,
                     "seconds": times,
                     "ranks_info": who,
-                    "library": MPI.Get_library_version().splitlines()[0].strip(),
+                    "library": " ".join(MPI.Get_library_version().split("\n")[0].split()),
                 }
             ),
             flush=True,

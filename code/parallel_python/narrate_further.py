@@ -102,8 +102,8 @@ def joblib_summary(j: JoblibRun) -> str:
         else "The answer differed from the serial one in the last digits. "
     )
     text += (
-        f"A {size(j.array_bytes)} array reached the workers as a "
-        f"`{j.memmapped_type}` with joblib's automatic memory-mapping and as a "
+        f"A {size(j.array_bytes)} array reached the workers as type "
+        f"`{j.memmapped_type}` with joblib's automatic memory-mapping and as type "
         f"`{j.pickled_type}` without it; the calls took {duration(j.memmapped.best)} "
         f"and {duration(j.pickled.best)}. "
         f"The cached function took {duration(j.cache_first)} the first time and "
@@ -292,15 +292,20 @@ def free_threading_summary(f: FreeThreading) -> str:
 # --- which tool --------------------------------------------------------------
 
 
+def _nbsp(text: str) -> str:
+    """Keep a number and its unit on one line in a narrow table column."""
+    return text.replace(" ", "\u00a0")
+
+
 def tools_table(t: ToolComparison) -> str:
     lines = [
         "| Tool | Workers | Time | Speed-up | Start-up | Lines | Needs |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in t.runs:
-        start = duration(r.startup) if r.startup > 0 else "–"
+        start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
         lines.append(
-            f"| {r.tool} | {r.workers} | {duration(r.timing.best)} | "
+            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.best))} | "
             f"{times(t.speedup(r.tool))} | {start} | {r.lines} | {r.needs} |"
         )
     return "\n".join(lines)
@@ -334,8 +339,9 @@ def tools_summary(t: ToolComparison) -> str:
             text += ", near the ideal. "
         else:
             text += (
-                ", short of the ideal: with work this small, starting tasks and "
-                "collecting answers weigh. "
+                ", short of the ideal: with work this small, sending tasks and "
+                "collecting answers weigh, and any other program busy on the "
+                "machine takes CPUs from the workers. "
             )
     if "threads" in t.tools:
         text += (

@@ -170,7 +170,7 @@ def run_numba(
     python_n: int = 600_000,
     threads: int | None = None,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
     Python, which is far slower), using ``threads`` threads (default: the

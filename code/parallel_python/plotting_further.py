@@ -13,6 +13,11 @@ from .plotting import COLORS, SERIES, house_style, new_figure
 from .waiting import Waiting
 
 
+def _short(x: float) -> str:
+    """A number for a bar label: ``120``, ``6.6``, ``0.87``."""
+    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+
+
 def plot_waiting(w: Waiting) -> Figure:
     """Time to fetch all URLs against workers (threads) or tasks (asyncio)."""
     fig = new_figure(1, width=6.4, height=3.6)
@@ -71,7 +76,9 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.set_xlim(min(ns) / 2, max(ns) * 6)
         for y, (c, value) in enumerate(zip(r.cases, ns, strict=True)):
             ax.annotate(
-                f"{value:.2g} ns" + (f", {c.workers} threads" if c.workers > 1 else ""),
+                _short(value)
+                + " ns"
+                + (f", {c.workers} threads" if c.workers > 1 else ""),
                 xy=(value, y),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -98,7 +105,7 @@ def plot_tools(t: ToolComparison) -> Figure:
         ax.set_xlim(min([*speedups, 1]) / 2, max(speedups) * 4)
         for y, s in enumerate(speedups):
             ax.annotate(
-                f"{s:.2g}×",
+                f"{_short(s)}×",
                 xy=(s, y),
                 xytext=(4, 0),
                 textcoords="offset points",
