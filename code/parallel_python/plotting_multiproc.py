@@ -42,7 +42,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         speed_ax.set_ylabel("speed-up over the serial loop (×)")
         speed_ax.set_ylim(bottom=0)
         speed_ax.set_title(f"Midpoint rule, n = {sweep.n:,}")
-        speed_ax.legend(loc="upper left", fontsize=8)
+        speed_ax.legend(loc="lower right", fontsize=8)
         eff_ax.bar(
             ps,
             [sweep.efficiency(p) * 100 for p in ps],
