@@ -233,7 +233,18 @@ def test_missing_guard_summary():
     text = say.missing_guard_summary(d)
     assert "printed `[1, 2, 3]`" in text
     assert "17 workers started" in text and "killed the whole process group" in text
-    assert "`BrokenProcessPool: abrupt`" in text
+    assert "`BrokenProcessPool: abrupt`." in text
+    assert "2 workers failed" in text
+    one = Demos(
+        3.0,
+        (
+            _demo(
+                "spawn", "ProcessPoolExecutor", True, 1, error="Broken: gone.", failed=1
+            ),
+        ),
+    )
+    text = say.missing_guard_summary(one)
+    assert "1 worker failed" in text and "`Broken: gone`." in text
 
 
 def test_interactive_summary():

@@ -338,12 +338,14 @@ def missing_guard_summary(d: Demos) -> str:
                 f"ones; we killed the whole process group at the time limit."
             )
         else:
+            failed = demo.workers_failed
+            who = "1 worker" if failed == 1 else f"{failed} workers"
             parts.append(
-                f"{head}, {demo.workers_failed} worker(s) failed with `RuntimeError` "
-                f"while re-running the script, and the script ended after "
-                f"{seconds(demo.seconds)} with `{demo.error}`"
+                f"{head}, {who} failed with `RuntimeError` while re-running the "
+                f"script, and the script ended after {seconds(demo.seconds)} with "
+                f"`{demo.error.rstrip('.')}`."
             )
-    return " ".join(p if p.endswith(".") else p + "." for p in parts)
+    return " ".join(parts)
 
 
 def interactive_summary(d: Demos) -> str:
