@@ -78,6 +78,24 @@ def test_server_answers_and_stops():
         waiting.fetch(url + "/late")
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_server_process_ends_with_every_start_method(method, monkeypatch):
+    import multiprocessing
+
+    from parallel_python import config
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setenv(config.START_METHOD_ENV, method)
+    with (
+        pytest.raises(KeyError, match="inside"),
+        waiting.local_server(delay=0.001) as server,
+    ):
+        assert waiting.fetch(server.url + "/x") == b"/x"
+        raise KeyError("inside the block")
+    assert live_children() == []
+
+
 def test_asyncio_fetch_works_inside_a_running_loop():
     import asyncio
 

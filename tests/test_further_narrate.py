@@ -347,3 +347,22 @@ def test_figures_draw(cpus):
 def test_results_round_trip(cls, value):
     data = json.loads(json.dumps(results.to_data(value)))
     assert results.from_data(cls, data) == value
+
+
+def test_slow_parallel_loops_are_explained():
+    r = fake_numba(2)
+    slow = NumbaCase("@njit(parallel=True)", 2, r.n, T(3.0 * r.n / 1e9), PI)
+    cases = tuple(slow if c.name == slow.name else c for c in r.cases)
+    text = nf.numba_summary(
+        NumbaRun(**{**r.__dict__, "cases": cases})  # type: ignore[arg-type]
+    )
+    assert "slowest thread" in text
+    t = fake_tools(2)
+    runs = tuple(
+        ToolRun(x.tool, x.workers, T(0.01), x.startup, PI, x.lines, x.needs)
+        if x.tool == "numba parallel=True"
+        else x
+        for x in t.runs
+    )
+    text = nf.tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
+    assert "slower than its serial loop" in text

@@ -31,6 +31,7 @@ from typing import Any
 
 from .integrate import _tasks, four_over_one_plus_x2, integrate, partial_sum
 from .machine import available_cpus
+from .multiproc import leftover_children
 from .timing import Timing, measure
 from .validate import positive_int
 
@@ -247,21 +248,20 @@ class DaskCluster:
         return self.serial.best / self.delayed_timing.best
 
 
-def _children() -> list[int]:
+def _workers_left() -> list[int]:
+    """Children still running, not counting the interpreter's helpers nor a
+    library's resource tracker (loky keeps one until the interpreter exits)."""
     import psutil
 
-    found = []
-    for child in psutil.Process(os.getpid()).children(recursive=True):
+    left = []
+    for pid in leftover_children():
         try:
-            cmd = " ".join(child.cmdline())
-            if child.status() == psutil.STATUS_ZOMBIE:
+            if "resource_tracker" in " ".join(psutil.Process(pid).cmdline()):
                 continue
         except psutil.Error:
             continue
-        if "resource_tracker" in cmd:
-            continue
-        found.append(child.pid)
-    return found
+        left.append(pid)
+    return left
 
 
 def run_dask_cluster(
@@ -361,5 +361,5 @@ def run_dask_cluster(
         report=report_path.name if report_path is not None else "",
         report_bytes=report_bytes,
         report_offline=offline,
-        workers_left=len(_children()),
+        workers_left=len(_workers_left()),
     )

@@ -59,9 +59,9 @@ def waiting_summary(w: Waiting) -> str:
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
     if best > w.cpus:
         text += (
-            f"That is more than the {cpus_phrase(w.cpus)} this build could use "
-            "could give to computing work: waiting takes no CPU, so many waits "
-            "overlap however few cores there are. "
+            f"That is more than {cpus_phrase(w.cpus)} could give computing work: "
+            "waiting takes no CPU, so many waits overlap however few cores "
+            "there are. "
         )
     else:
         text += (
@@ -195,6 +195,12 @@ def numba_summary(r: NumbaRun) -> str:
         f"{_gain(par, 'the serial compiled loop')}, and the `nogil=True` loop in "
         f"{r.threads} Python threads {_gain(nogil, 'the serial compiled loop')}. "
     )
+    if min(par, nogil) <= 1 - SAME:
+        text += (
+            "A parallel loop is only as fast as its slowest thread: when another "
+            "program holds one of the CPUs for a few milliseconds, a loop this "
+            "short waits for it, and the threads cost more than they save. "
+        )
     if held < nogil * (1 - SAME):
         text += (
             f"The same compiled loop holding the GIL reached only {times(held)}: "
@@ -348,6 +354,14 @@ def tools_summary(t: ToolComparison) -> str:
             f"Threads gave {times(t.speedup('threads'))}: pure Python in threads "
             "takes turns under the GIL. "
         )
+    if {"numba @njit", "numba parallel=True"} <= set(t.tools):
+        ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
+        if ratio <= 1 - SAME:
+            text += (
+                "numba's `parallel=True` was slower than its serial loop here: "
+                "the compiled loop takes well under a millisecond, too little "
+                "to share out among threads. "
+            )
     text += (
         "Compiling the loop (numba) or replacing it with whole-array operations "
         "(NumPy) did more than any number of workers: make the serial code fast "

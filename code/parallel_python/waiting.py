@@ -1,9 +1,10 @@
 """Going further: threads and asyncio for waiting work.
 
 * :func:`local_server` - a real HTTP server on 127.0.0.1 (a random free
-  port), each answer delayed by a fixed time, as a slow web service would be.
-  It answers at most ``max_requests`` requests (then ``503``), logs nothing
-  and is shut down when the ``with`` block ends, also after an error.
+  port) in a process of its own, each answer delayed by a fixed time, as a
+  slow web service would be. It answers at most ``max_requests`` requests
+  (then ``503``), logs nothing and is shut down when the ``with`` block
+  ends, also after an error.
 * :func:`fetch_all_threads` - fetch every URL with a
   :class:`~concurrent.futures.ThreadPoolExecutor` of ``workers`` threads.
 * :func:`fetch_all_asyncio` - fetch them with ``asyncio``, at most ``tasks``
@@ -18,15 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
+from .config import mp_context
 from .machine import available_cpus
 from .timing import Timing, measure_rounds
 from .validate import non_negative_int, positive_float, positive_int, positive_ints
@@ -40,40 +40,71 @@ T = TypeVar("T")
 # --- the server ----------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # many clients connect at once: a long listen queue
-    delay: float
-    max_requests: int
-    served: int
-    refused: int
-    lock: threading.Lock
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server expects)
-        with self.server.lock:
-            allowed = self.server.served < self.server.max_requests
+async def _answer(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    delay: float,
+    max_requests: int,
+    served: Any,
+    refused: Any,
+) -> None:
+    """Answer one HTTP request: wait ``delay`` s, then send the path back."""
+    try:
+        request = await reader.readline()
+        while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+            pass  # skip the headers
+        parts = request.split()
+        path = parts[1] if len(parts) >= 2 else b"/"
+        with served.get_lock():
+            allowed = served.value < max_requests
             if allowed:
-                self.server.served += 1
-            else:
-                self.server.refused += 1
-        if not allowed:
-            self.send_error(503, "request limit reached")
-            return
-        time.sleep(self.server.delay)  # the slow service: waiting, not computing
-        body = self.path.encode("ascii")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
+                served.value += 1
+        if allowed:
+            await asyncio.sleep(delay)  # the slow service: waiting, not computing
+            head = b"HTTP/1.0 200 OK\r\n"
+            body = path
+        else:
+            with refused.get_lock():
+                refused.value += 1
+            head = b"HTTP/1.0 503 Service Unavailable\r\n"
+            body = b"request limit reached"
+        writer.write(
+            head
+            + b"Content-Type: text/plain\r\nContent-Length: %d\r\n" % len(body)
+            + b"Connection: close\r\n\r\n"
+            + body
+        )
+        await writer.drain()
+    except (ConnectionError, asyncio.IncompleteReadError):
+        pass  # a client that went away: nothing to report
+    finally:
+        writer.close()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        """Log nothing (the default writes every request to stderr)."""
+
+async def _serve_until(
+    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+) -> None:
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # nothing to stderr
+    server = await asyncio.start_server(
+        lambda r, w: _answer(r, w, delay, max_requests, served, refused),
+        "127.0.0.1",
+        0,
+        backlog=1024,  # many clients connect at once: a long listen queue
+    )
+    try:
+        port_out.send(server.sockets[0].getsockname()[1])
+        await loop.run_in_executor(None, stop.wait)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+def _serve(
+    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+) -> None:
+    """The server process: bind 127.0.0.1, report the port, serve until ``stop``."""
+    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, stop))
 
 
 @dataclass
@@ -81,45 +112,59 @@ class ServerInfo:
     """A running :func:`local_server`: its address and what it has answered."""
 
     url: str
-    _server: _Server
+    _served: Any
+    _refused: Any
 
     @property
     def served(self) -> int:
         """Requests answered with ``200`` so far."""
-        return self._server.served
+        return int(self._served.value)
 
     @property
     def refused(self) -> int:
         """Requests refused (beyond ``max_requests``) so far."""
-        return self._server.refused
+        return int(self._refused.value)
 
 
 @contextmanager
 def local_server(
-    delay: float = 0.005, max_requests: int = 10_000
+    delay: float = 0.003, max_requests: int = 10_000
 ) -> Iterator[ServerInfo]:
     """An HTTP server on 127.0.0.1 answering each GET after ``delay`` seconds.
 
-    The answer's body is the requested path. At most ``max_requests`` requests
-    get an answer; later ones get ``503``. The server thread is stopped and
-    the socket closed when the block ends, whatever happened inside it.
+    A small asyncio server (one thread, cheap per request) in a process of
+    its own (started from
+    :func:`~parallel_python.config.mp_context`), so its Python work does not
+    compete with the clients' for one GIL: the clients are measured alone.
+    The answer's body is the requested path. At most ``max_requests``
+    requests get an answer; later ones get ``503``. The server is stopped and
+    its process joined when the block ends, whatever happened inside it.
     """
     delay = positive_float("delay", delay)
     max_requests = positive_int("max_requests", max_requests)
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.delay, server.max_requests = delay, max_requests
-    server.served, server.refused, server.lock = 0, 0, threading.Lock()
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ctx = mp_context()
+    served, refused, stop = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Event()
+    port_in, port_out = ctx.Pipe(duplex=False)
+    process = ctx.Process(
+        target=_serve,
+        args=(delay, max_requests, port_out, served, refused, stop),
+        name="local-http-server",
+        daemon=True,
     )
-    thread.start()
+    process.start()
     try:
-        host, port = server.server_address[:2]
-        yield ServerInfo(f"http://{host}:{port}", server)
+        if not port_in.poll(TIMEOUT):
+            raise RuntimeError("the local HTTP server did not start")
+        port = port_in.recv()
+        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=TIMEOUT)
+        stop.set()
+        process.join(TIMEOUT)
+        if process.is_alive():  # pragma: no cover - a hung server
+            process.kill()
+            process.join()
+        port_in.close()
+        port_out.close()
 
 
 def urls(base: str, count: int) -> list[str]:
