@@ -329,3 +329,31 @@ def test_code_lines_skips_docstring_and_comments():
         return y
 
     assert compare_tools.code_lines(f) == 2
+
+
+def test_package_imports_without_the_optional_tools():
+    """No dask, numba or mpi4py: the package and its CLI catalogue still
+    import, and the experiments that need them say what to install."""
+    import subprocess
+
+    code = """
+import sys
+for name in ("dask", "distributed", "numba", "mpi4py"):
+    sys.modules[name] = None  # import of these now fails
+from parallel_python import catalogue, dask_demo, mpi_demo, numba_demo
+assert "dask-cluster" in catalogue.names()
+for run, word in ((dask_demo.run_dask_chunks, "dask"), (numba_demo.run_numba, "numba")):
+    try:
+        run()
+    except RuntimeError as exc:
+        assert "pip install" in str(exc) and word in str(exc), exc
+    else:
+        raise AssertionError(f"{run.__name__} ran without {word}")
+assert "mpi4py" in mpi_demo.mpi_available()
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
