@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .integrate import IntegrationSweep
 from .multiproc import BigArgument, PoolStartup, TaskOverhead
-from .plotting import COLORS, house_style, ideal_line, mark_cpus, new_figure
+from .plotting import COLORS, house_style, mark_cpus, new_figure
 
 
 def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
@@ -18,7 +18,14 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
     speed_ax, eff_ax = fig.axes
     ps = list(sweep.processes)
     with house_style():
-        ideal_line(speed_ax, ps, sweep.cpus)
+        speed_ax.plot(
+            ps,
+            [min(p, sweep.cpus) for p in ps],
+            color=COLORS["ideal"],
+            linestyle="--",
+            linewidth=1.5,
+            label="ideal (one process per CPU)",
+        )
         speed_ax.plot(
             ps,
             [sweep.speedup(p) for p in ps],
@@ -42,7 +49,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         speed_ax.set_ylabel("speed-up over the serial loop (×)")
         speed_ax.set_ylim(bottom=0)
         speed_ax.set_title(f"Midpoint rule, n = {sweep.n:,}")
-        speed_ax.legend(loc="lower right", fontsize=8)
+        speed_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=8)
         eff_ax.bar(
             ps,
             [sweep.efficiency(p) * 100 for p in ps],
