@@ -553,7 +553,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         options=(
             Option("tasks", "int", 1000, "trivial tasks per map"),
             Option("chunksizes", "ints", (1, 10, 100), "chunk sizes for Pool.map"),
-            Option("repeats", "int", 3, "timed runs per point"),
+            Option("repeats", "int", 5, "timed runs per point"),
         ),
         plot=plotting_multiproc.plot_task_overhead,
         summary=narrate_multiproc.task_overhead_summary,

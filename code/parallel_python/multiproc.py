@@ -468,11 +468,12 @@ def run_task_overhead(
     chunksizes: tuple[int, ...] | list[int] = (1, 10, 100),
     processes: int | None = None,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
 ) -> TaskOverhead:
     """Map :func:`identity` over ``tasks`` numbers with already started pools.
 
-    ``Pool.map`` runs with each chunk size and with its own choice;
+    ``Pool.map`` runs with each chunk size and with its own choice (a chunk
+    size equal to that choice is timed once, as the default);
     ``ProcessPoolExecutor.map`` with its default (1) and with the chunk size
     ``Pool.map`` would pick. The serial ``map`` is the baseline.
     """
@@ -487,7 +488,7 @@ def run_task_overhead(
     auto = pool_default_chunksize(tasks, processes)
     runs = []
     with process_pool(processes) as pool:
-        for c in sorted({*chunksizes, auto}):
+        for c in (c for c in chunksizes if c != auto):  # auto: the default run
             t = measure(
                 lambda c=c: pool.map(identity, xs, chunksize=c), repeats=repeats
             )

@@ -110,11 +110,7 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
             ("ProcessPoolExecutor.map", "s", "--"),
         ):
             runs = sorted(
-                (
-                    r
-                    for r in o.runs
-                    if r.api == api and not (api == "Pool.map" and r.default)
-                ),
+                (r for r in o.runs if r.api == api),
                 key=lambda r: r.chunksize,
             )
             ax.plot(
