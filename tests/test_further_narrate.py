@@ -251,7 +251,10 @@ def test_dask_sentences(cpus):
     chunks = nf.dask_chunks_summary(fake_chunks(cpus))
     assert "well inside the 256 MiB budget" in chunks
     assert (f"on {cpus} thread" in chunks) and ("1 threads" not in chunks)
+    assert "8 chunks' worth" in nf.chunks_held(fake_chunks(cpus))
+    assert "only the chunks being worked on" in nf.chunks_held(fake_chunks(cpus))
     over = nf.dask_chunks_summary(fake_chunks(cpus, peak=300 * 2**20))
+    assert "most of the array" in nf.chunks_held(fake_chunks(cpus, peak=300 * 2**20))
     assert "more than the 256 MiB budget" in over
     slow = nf.dask_cluster_summary(fake_cluster(cpus, delayed=2.0))
     assert "more than it saves" in slow

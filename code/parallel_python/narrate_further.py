@@ -142,6 +142,26 @@ def dask_chunks_summary(d: DaskChunks) -> str:
     return text
 
 
+def chunks_held(d: DaskChunks) -> str:
+    """How many chunks' worth of numbers the measured memory growth is."""
+    chunk_bytes = 8 * d.chunk
+    held = max(d.peak_bytes, 0) / chunk_bytes
+    text = (
+        f"The growth equals {held:.0f} chunks' worth of numbers (one chunk of "
+        f"{d.chunk:,} numbers is {size(chunk_bytes)}) out of {d.chunks}: "
+    )
+    if held < d.chunks / 2:
+        text += (
+            "only the chunks being worked on, and their temporaries, were in memory."
+        )
+    else:
+        text += (
+            "most of the array was in memory at some point; smaller chunks, or "
+            "fewer threads, would lower the peak."
+        )
+    return text
+
+
 def dask_cluster_summary(c: DaskCluster) -> str:
     text = (
         f"Starting the cluster ({c.workers} worker process"
