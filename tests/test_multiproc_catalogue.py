@@ -50,4 +50,4 @@ def test_book_defaults_match_the_run_functions():
     """The CLI's defaults are the sizes the page uses."""
     sweep = catalogue.get("mp-integration-sweep")
     defaults = {o.name: o.default for o in sweep.options}
-    assert defaults["n"] == 2_000_000 and defaults["repeats"] == 5
+    assert defaults["n"] == 2_000_000 and defaults["repeats"] == 7

@@ -537,7 +537,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
-            Option("repeats", "int", 5, "timed runs per point (after warm-up)"),
+            Option("repeats", "int", 7, "timed runs per point (after warm-up)"),
         ),
         plot=plotting_multiproc.plot_integration_sweep,
         summary=narrate_multiproc.sweep_summary,

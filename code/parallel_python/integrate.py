@@ -249,7 +249,7 @@ def run_integration_sweep(
     processes: tuple[int, ...] | list[int] | None = None,
     *,
     chunks: int | None = None,
-    repeats: int = 5,
+    repeats: int = 7,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 
