@@ -128,3 +128,18 @@ def test_bad_input_names_the_parameter(call, name):
 def test_process_pool_refuses_zero_processes():
     with pytest.raises(ValueError, match="processes"), multiproc.process_pool(0):
         pass
+
+
+def test_leftover_children_sees_a_forgotten_worker(method):
+    """The check used everywhere is not vacuous: a running worker is reported."""
+    import time
+
+    ctx = multiprocessing.get_context(method)
+    worker = ctx.Process(target=time.sleep, args=(30,))
+    worker.start()
+    try:
+        assert worker.pid in multiproc.leftover_children()
+    finally:
+        worker.terminate()
+        worker.join()
+    assert worker.pid not in multiproc.leftover_children()
