@@ -73,6 +73,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
         times.append(comm.reduce(MPI.Wtime() - t0, op=MPI.MAX, root=0))
     mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
     who = comm.gather((MPI.Get_processor_name(), os.getpid(), mine), root=0)
+    library = " ".join(MPI.Get_library_version().split("\n")[0].split())
     if comm.Get_rank() == 0:
         print(
             json.dumps(
@@ -81,7 +82,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
                     "value": value,
                     "seconds": times,
                     "ranks_info": who,
-                    "library": " ".join(MPI.Get_library_version().split("\n")[0].split()),
+                    "library": library,
                 }
             ),
             flush=True,
