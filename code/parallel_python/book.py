@@ -8,7 +8,9 @@ results file, and show the figure.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import posixpath
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import results
@@ -102,3 +104,134 @@ def machine_table(m: Machine | None = None) -> str:
     lines = ["| What | This build |", "|---|---|"]
     lines += [f"| {label} | {value.replace('|', '/')} |" for label, value in m.rows()]
     return "\n".join(lines)
+
+
+# --- the wrap-up: gathered from the other pages ------------------------------
+
+_KEY_POINTS = re.compile(
+    r"^:::\{admonition\} Key points\n(?::class:[^\n]*\n)?\n?(.*?)^:::$",
+    re.MULTILINE | re.DOTALL,
+)
+_DOC_ROLE = re.compile(r"\{doc\}`([^`<]*<)?([^`>]+)(>?)`")
+
+
+def _absolute_docs(text: str, page: str) -> str:
+    """Rewrite relative ``{doc}`` targets of ``page`` as absolute ones."""
+    folder = PurePosixPath(page).parent
+
+    def fix(m: re.Match[str]) -> str:
+        label, target, close = m.group(1) or "", m.group(2), m.group(3)
+        if not target.startswith("/"):
+            target = "/" + posixpath.normpath(str(folder / target))
+        return f"{{doc}}`{label}{target}{close}`"
+
+    return _DOC_ROLE.sub(fix, text)
+
+
+def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
+    """Every page's "Key points" box, in reading order: (page, title, Markdown).
+
+    Read from the pages' sources, so the wrap-up never drifts from them.
+    Relative ``{doc}`` links are made absolute; a box that glues numbers
+    cannot be moved to another page and is refused.
+    """
+    import yaml
+
+    root = root or book_root()
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict[str, Any]] | None) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("parts"))
+    found = []
+    for page in pages:
+        source = root / f"{page}.md"
+        if not source.is_file():
+            continue
+        text = source.read_text(encoding="utf-8")
+        match = _KEY_POINTS.search(text)
+        if match is None:
+            continue
+        body = match.group(1).strip()
+        if "{glue" in body:
+            raise ValueError(f"{page}: key points must not glue numbers")
+        title = next(
+            (line[2:].strip() for line in text.splitlines() if line.startswith("# ")),
+            page,
+        )
+        found.append((page, title, _absolute_docs(body, page)))
+    return found
+
+
+def headline_rows(folder: Path | None = None) -> list[tuple[str, str, str, str, float]]:
+    """(page, chapter, experiment, figure, value) for every recorded result.
+
+    Reads the results this build's measuring cells recorded, and asks each
+    experiment's catalogue entry for its headline figures.
+    """
+    from . import catalogue
+
+    folder = folder or results_dir()
+    rows = []
+    for experiment in catalogue.EXPERIMENTS:
+        path = folder / f"{experiment.name}.json"
+        if not path.is_file():
+            continue
+        data = results.read_json(path)
+        result = results.from_data(experiment.result_type, data["result"])
+        for label, value in experiment.headlines(result).items():
+            rows.append(
+                (experiment.page, experiment.chapter, experiment.name, label, value)
+            )
+    return rows
+
+
+def _figure(value: float) -> str:
+    """A headline number, as precise as it is worth: 2000, 86.5, 1.92, 0.0031."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def key_points_markdown(root: Path | None = None) -> str:
+    """The chapters' key points, one heading per page, linking back to it
+    (the wrap-up's own and the appendices' are left out)."""
+    parts = []
+    for page, title, body in key_points(root):
+        if page.startswith(("book/wrapup/", "book/appendix/")):
+            continue
+        parts.append(f"**{{doc}}`{title} </{page}>`**\n\n{body}\n")
+    return "\n".join(parts)
+
+
+def headline_table(folder: Path | None = None) -> str:
+    """This build's headline figures: one table per chapter, linked to it."""
+    from . import catalogue
+
+    rows = headline_rows(folder)
+    out: list[str] = []
+    chapter_now = None
+    for page, chapter, name, label, value in rows:
+        if chapter != chapter_now:
+            chapter_now = chapter
+            out += ["", f"**{{doc}}`{chapter} </{page}>`**", ""]
+            out += ["| Experiment | Figure | Value |", "|---|---|--:|"]
+        out.append(f"| `{name}` | {label} | {_figure(value)} |")
+    recorded = {name for _, _, name, _, _ in rows}
+    missing = [e.name for e in catalogue.EXPERIMENTS if e.name not in recorded]
+    if missing:
+        out += [
+            "",
+            "Not recorded in this build: " + ", ".join(f"`{m}`" for m in missing) + ".",
+        ]
+    return "\n".join(out).strip()
