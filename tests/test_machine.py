@@ -82,3 +82,16 @@ def test_thread_environment_lists_only_steering_variables(monkeypatch):
 def test_gil_flags_are_booleans():
     assert isinstance(machine.gil_enabled(), bool)
     assert isinstance(machine.free_threaded_build(), bool)
+
+
+def test_blas_summary_counts_threads_in_words():
+    import dataclasses
+
+    m = machine.describe()
+    lib = {"internal_api": "openblas", "version": "0.3", "num_threads": 1}
+    one = dataclasses.replace(m, blas=[lib])
+    assert one.blas_summary == "openblas 0.3, 1 thread"
+    many = dataclasses.replace(
+        m, blas=[{**lib, "num_threads": 8, "architecture": "Zen"}]
+    )
+    assert many.blas_summary == "openblas 0.3 (Zen), 8 threads"

@@ -129,3 +129,13 @@ def test_sweep_table_shows_threads_not_granted():
     capped = dataclasses.replace(sweep.points[-1], threads_in_effect=1)
     sweep = dataclasses.replace(sweep, points=(*sweep.points[:-1], capped))
     assert "in effect" in narrate.sweep_table(sweep)
+
+
+def test_sweep_rates_for_one_and_two_cpus():
+    one = narrate.sweep_rates(fake_sweep(1, {1: 1.0, 2: 0.9}))
+    assert (
+        one
+        == "In numbers: one thread multiplied the 2000 × 2000 matrices at 50 GFLOP/s."
+    )
+    two = narrate.sweep_rates(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
+    assert "and 2 threads at 95 GFLOP/s" in two

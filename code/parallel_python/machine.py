@@ -152,9 +152,10 @@ class Machine:
         parts = []
         for lib in self.blas:
             arch = f" ({lib['architecture']})" if lib.get("architecture") else ""
+            threads = lib.get("num_threads")
             parts.append(
                 f"{lib.get('internal_api')} {lib.get('version')}{arch}, "
-                f"{lib.get('num_threads')} threads"
+                f"{threads} thread{'' if threads == 1 else 's'}"
             )
         return "; ".join(parts)
 

@@ -96,6 +96,21 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     return text
 
 
+def sweep_rates(sweep: BlasSweep) -> str:
+    """The arithmetic rates behind the largest product's speed-up."""
+    n, t = sweep.largest, sweep.threads_at_cpus
+    one = sweep.point(n, 1).gflops
+    if t == 1:
+        return (
+            f"In numbers: one thread multiplied the {n} × {n} matrices at "
+            f"{one:.0f} GFLOP/s."
+        )
+    return (
+        f"In numbers: one thread multiplied the {n} × {n} matrices at {one:.0f} "
+        f"GFLOP/s, and {t} threads at {sweep.point(n, t).gflops:.0f} GFLOP/s."
+    )
+
+
 def operations_summary(ops: Operations) -> str:
     """Which NumPy operations ran faster with more BLAS threads, and why."""
     if ops.threads == 1:
