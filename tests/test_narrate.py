@@ -139,3 +139,11 @@ def test_sweep_rates_for_one_and_two_cpus():
     )
     two = narrate.sweep_rates(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
     assert "and 2 threads at 95 GFLOP/s" in two
+
+
+def test_plural():
+    assert narrate.plural(1, "thread") == "1 thread"
+    assert narrate.plural(2, "thread") == "2 threads"
+    assert narrate.plural(0, "worker") == "0 workers"
+    assert narrate.plural(1, "process", "processes") == "1 process"
+    assert narrate.plural(3, "process", "processes") == "3 processes"

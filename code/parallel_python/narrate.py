@@ -24,6 +24,16 @@ def percent(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 thread``, ``2 threads``, ``0 processes`` (``many`` for irregular plurals).
+
+    ``plural(1, "process", "processes")`` -> ``1 process``.
+    """
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {many or word + 's'}"
+
+
 def cpus_phrase(cpus: int) -> str:
     return "one CPU" if cpus == 1 else f"{cpus} CPUs"
 
