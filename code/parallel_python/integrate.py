@@ -28,7 +28,7 @@ from numbers import Real
 from .amdahl import AmdahlFit, fit_serial_fraction
 from .config import start_method
 from .machine import available_cpus
-from .multiproc import process_pool
+from .multiproc import identity, process_pool
 from .timing import Timing, measure
 from .validate import positive_int, positive_ints
 
@@ -278,7 +278,8 @@ def run_integration_sweep(
         for p in counts:
             t0 = time.perf_counter()
             pools[p] = stack.enter_context(process_pool(p))
-            pools[p].map(abs, range(p), chunksize=1)  # the pool answers: it is up
+            # up when it answers a task that needs this package (as run_pool_startup)
+            pools[p].map(identity, range(p), chunksize=1)
             startups[p] = time.perf_counter() - t0
         values: dict[int, list[float]] = {p: [] for p in counts}
         runs: dict[int | None, list[Timing]] = {None: [], **{p: [] for p in counts}}
