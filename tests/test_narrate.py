@@ -23,6 +23,16 @@ def test_two_cpu_sweep_reports_speedup_efficiency_and_oversubscription():
     assert "smallest product, 200 × 200, gained less" in text
 
 
+def test_a_slowdown_is_called_a_slowdown():
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    small = [p for p in sweep.points if p.size == 200 and p.threads == 2][0]
+    slow = dataclasses.replace(small, timing=fake_timing(small.timing.best * 50))
+    points = tuple(slow if p is small else p for p in sweep.points)
+    text = narrate.blas_sweep_summary(dataclasses.replace(sweep, points=points))
+    assert "even ran 45.5 times slower with 2 threads" in text  # 50 × / 1.1
+    assert "gained less" not in text
+
+
 def test_two_cpu_sweep_with_no_gain_is_called_poor():
     text = narrate.blas_sweep_summary(fake_sweep(2, {1: 1.0, 2: 1.0, 4: 1.0}))
     assert "1.00×" in text and "no real speed-up" in text
@@ -78,6 +88,11 @@ def test_operations_when_the_matrix_multiply_did_not_speed_up():
     assert "did not run faster (1.01×)" in text
     # the explanation for the others never claims matmul runs in one thread
     assert "calling thread" in text.split("did not pay.")[1]
+
+
+def test_operations_slower_matrix_multiply_is_called_slower():
+    text = narrate.operations_summary(fake_ops(2, 2, 0.79))
+    assert "ran slower (0.79×) than with one" in text
 
 
 def test_noise_on_non_blas_operations_is_called_noise():

@@ -50,7 +50,7 @@ def test_headline_table_lists_recorded_runs_and_names_the_missing(tmp_path):
     results.save(
         tmp_path / "numpy-blas-sweep.json", "numpy-blas-sweep", sweep, describe()
     )
-    table = book.headline_table(tmp_path)
+    table = book.headline_table(tmp_path, ROOT)
     assert (
         "| `numpy-blas-sweep` | speed-up, threads = CPUs, largest n (×) | 1.9 |"
         in table
@@ -58,7 +58,24 @@ def test_headline_table_lists_recorded_runs_and_names_the_missing(tmp_path):
     assert (
         "{doc}`A. Multithreading with NumPy </book/handson/a-numpy-threads>`" in table
     )
-    assert "Not recorded in this build:" in table and "`numpy-operations`" in table
+    assert "Not measured in this build:" in table and "`numpy-operations`" in table
+
+
+def test_headline_rows_follow_the_reading_order(tmp_path, monkeypatch):
+    import dataclasses
+
+    from parallel_python import catalogue
+
+    sweep_entry = catalogue.get("numpy-blas-sweep")
+    early = dataclasses.replace(sweep_entry, name="early", page="book/part1/gil")
+    late = dataclasses.replace(sweep_entry, name="late", page="book/further/dask")
+    # the catalogue lists them late first; the table must follow the book
+    monkeypatch.setattr(catalogue, "EXPERIMENTS", (late, early))
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
+    for name in ("early", "late"):
+        results.save(tmp_path / f"{name}.json", name, sweep, describe())
+    names = [name for _, _, name, _, _ in book.headline_rows(tmp_path, ROOT)]
+    assert names.index("early") < names.index("late")
 
 
 @pytest.mark.parametrize(

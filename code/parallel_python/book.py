@@ -128,13 +128,8 @@ def _absolute_docs(text: str, page: str) -> str:
     return _DOC_ROLE.sub(fix, text)
 
 
-def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
-    """Every page's "Key points" box, in reading order: (page, title, Markdown).
-
-    Read from the pages' sources, so the wrap-up never drifts from them.
-    Relative ``{doc}`` links are made absolute; a box that glues numbers
-    cannot be moved to another page and is refused.
-    """
+def toc_pages(root: Path | None = None) -> list[str]:
+    """Every page of ``_toc.yml`` in reading order, e.g. ``book/part1/gil``."""
     import yaml
 
     root = root or book_root()
@@ -149,6 +144,19 @@ def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
             walk(entry.get("chapters"))
 
     walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
+
+
+def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
+    """Every page's "Key points" box, in reading order: (page, title, Markdown).
+
+    Read from the pages' sources, so the wrap-up never drifts from them.
+    Relative ``{doc}`` links are made absolute; a box that glues numbers
+    cannot be moved to another page and is refused.
+    """
+    root = root or book_root()
+    pages = toc_pages(root)
     found = []
     for page in pages:
         source = root / f"{page}.md"
@@ -169,8 +177,11 @@ def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
     return found
 
 
-def headline_rows(folder: Path | None = None) -> list[tuple[str, str, str, str, float]]:
-    """(page, chapter, experiment, figure, value) for every recorded result.
+def headline_rows(
+    folder: Path | None = None, root: Path | None = None
+) -> list[tuple[str, str, str, str, float]]:
+    """(page, chapter, experiment, figure, value) for every recorded result,
+    in the book's reading order.
 
     Reads the results this build's measuring cells recorded, and asks each
     experiment's catalogue entry for its headline figures.
@@ -178,8 +189,17 @@ def headline_rows(folder: Path | None = None) -> list[tuple[str, str, str, str, 
     from . import catalogue
 
     folder = folder or results_dir()
+    try:
+        order = toc_pages(root)
+    except FileNotFoundError:
+        order = []
+    rank = {page: i for i, page in enumerate(order)}
+    experiments = sorted(
+        enumerate(catalogue.EXPERIMENTS),
+        key=lambda ie: (rank.get(ie[1].page, len(rank)), ie[0]),
+    )
     rows = []
-    for experiment in catalogue.EXPERIMENTS:
+    for _, experiment in experiments:
         path = folder / f"{experiment.name}.json"
         if not path.is_file():
             continue
@@ -214,11 +234,12 @@ def key_points_markdown(root: Path | None = None) -> str:
     return "\n".join(parts)
 
 
-def headline_table(folder: Path | None = None) -> str:
+def headline_table(folder: Path | None = None, root: Path | None = None) -> str:
     """This build's headline figures: one table per chapter, linked to it."""
     from . import catalogue
 
-    rows = headline_rows(folder)
+    folder = folder or results_dir()
+    rows = headline_rows(folder, root)
     out: list[str] = []
     chapter_now = None
     for page, chapter, name, label, value in rows:
@@ -227,11 +248,21 @@ def headline_table(folder: Path | None = None) -> str:
             out += ["", f"**{{doc}}`{chapter} </{page}>`**", ""]
             out += ["| Experiment | Figure | Value |", "|---|---|--:|"]
         out.append(f"| `{name}` | {label} | {_figure(value)} |")
-    recorded = {name for _, _, name, _, _ in rows}
-    missing = [e.name for e in catalogue.EXPERIMENTS if e.name not in recorded]
+    with_figures = {name for _, _, name, _, _ in rows}
+    names = [e.name for e in catalogue.EXPERIMENTS]
+    shown_only = [
+        n for n in names if n not in with_figures and (folder / f"{n}.json").is_file()
+    ]
+    missing = [n for n in names if not (folder / f"{n}.json").is_file()]
+    if shown_only:
+        out += [
+            "",
+            "Measured, with results shown on their pages only (no single headline "
+            "figure): " + ", ".join(f"`{n}`" for n in shown_only) + ".",
+        ]
     if missing:
         out += [
             "",
-            "Not recorded in this build: " + ", ".join(f"`{m}`" for m in missing) + ".",
+            "Not measured in this build: " + ", ".join(f"`{n}`" for n in missing) + ".",
         ]
     return "\n".join(out).strip()

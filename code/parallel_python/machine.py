@@ -195,7 +195,7 @@ class Machine:
             ("BLAS and thread pools", self.blas_summary),
             ("Thread-steering variables", env),
             ("Multiprocessing start method", self.start_method),
-            ("Measured at", self.measured_at),
+            ("Described at", self.measured_at),
         ]
 
     def to_dict(self) -> dict[str, object]:

@@ -97,11 +97,19 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     small = min(sweep.sizes)
     if small != n:
         s_small = sweep.speedup(small, t)
-        if s_small < s - SAME:
+        one_ms = sweep.point(small, 1).timing.best * 1e3
+        if s_small < 1 - SAME:
+            text += (
+                f" The smallest product, {small} × {small}, even ran "
+                f"{1 / s_small:.1f} times slower with {plural(t, 'thread')}: on one "
+                f"thread it takes {one_ms:.2f} ms, so any wait for the other "
+                f"threads to get a CPU and meet costs more than the work they share."
+            )
+        elif s_small < s - SAME:
             text += (
                 f" The smallest product, {small} × {small}, gained less "
-                f"({times(s_small)}): it is over so quickly that starting and "
-                f"synchronising threads weighs more."
+                f"({times(s_small)}): on one thread it takes {one_ms:.2f} ms, so "
+                f"starting and synchronising threads weighs more."
             )
     return text
 
@@ -137,6 +145,12 @@ def operations_summary(ops: Operations) -> str:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran "
                 f"{times(op.speedup)} as fast as with one."
+            )
+        elif op.speedup <= 1 - SAME:
+            parts.append(
+                f"With {ops.threads} BLAS threads the {op.name} ran slower "
+                f"({times(op.speedup)}) than with one: at this size, or on a busy "
+                f"machine, waiting for the extra threads cost more than they gave."
             )
         else:
             parts.append(

@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
+
+from parallel_python import book
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -31,19 +32,7 @@ def missing(reason: str) -> None:
 
 def toc_pages() -> list[str]:
     """Every page in _toc.yml, in reading order, as paths like book/intro/x."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
+    return book.toc_pages(ROOT)
 
 
 @pytest.fixture(scope="session")
