@@ -3,6 +3,7 @@ worker outlives a run, bad input is refused, under every start method."""
 
 import multiprocessing
 import os
+import time
 
 import psutil
 import pytest
@@ -40,7 +41,13 @@ def test_grid_limit_holds_inside_each_worker(monkeypatch, method):
     monkeypatch.setenv(START_METHOD_ENV, method)
     before = blas_threads()
     grid = blend.run_grid(
-        size=32, tasks=4, processes=(1, 2), threads=(1, 2), repeats=1, budget=None
+        size=32,
+        tasks=4,
+        processes=(1, 2),
+        threads=(1, 2),
+        repeats=1,
+        budget=None,
+        warmup_seconds=0,
     )
     assert grid.start_method == method
     assert len(grid.cells) == 4
@@ -62,7 +69,14 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
     environ = dict(os.environ)
     # loky ignores the start method: its rows run once, with the first method
     with_joblib = method == METHODS[0]
-    f = blend.run_fixes(size=32, tasks=4, processes=2, repeats=1, joblib=with_joblib)
+    f = blend.run_fixes(
+        size=32,
+        tasks=4,
+        processes=2,
+        repeats=1,
+        joblib=with_joblib,
+        warmup_seconds=0,
+    )
     assert os.environ == environ  # the variables were set only while workers started
     assert f.limit == max(1, blend.available_cpus() // 2)
     for name in (blend.INITIALIZER, blend.AROUND_TASK, blend.ENV_SPAWN):
@@ -86,16 +100,61 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
 
 
 def test_fixes_without_joblib():
-    f = blend.run_fixes(size=16, tasks=2, processes=1, repeats=1, joblib=False)
+    f = blend.run_fixes(
+        size=16, tasks=2, processes=1, repeats=1, joblib=False, warmup_seconds=0
+    )
     assert not f.has(blend.JOBLIB_DEFAULT) and not f.has(blend.JOBLIB_INNER)
     assert f.processes == 1
 
 
 def test_budget_cuts_repeats_to_at_least_one():
     grid = blend.run_grid(
-        size=16, tasks=2, processes=(1,), threads=(1,), repeats=50, budget=1e-9
+        size=16,
+        tasks=2,
+        processes=(1,),
+        threads=(1,),
+        repeats=50,
+        budget=1e-9,
+        warmup_seconds=0,
     )
     assert grid.cells[0].timing.repeats == 1
+
+
+def test_cpu_and_wall_time_come_from_the_same_batches():
+    """Each made-up batch reports its own number as CPU seconds: the Batch
+    must average exactly the timed ones, never a warm-up batch."""
+    calls = []
+
+    def run():
+        calls.append(len(calls))
+        time.sleep(0.001)
+        return [(1, 1, float(len(calls)), len(calls), "fake", "")]
+
+    b = blend._timed_batch(run, 1, 1, repeats=3, warmup=2, warmup_seconds=0)
+    assert len(calls) == 5
+    assert b.timing.warmup == 2 and b.timing.repeats == 3
+    assert b.cpu_seconds == pytest.approx((3 + 4 + 5) / 3)
+    assert b.switches == pytest.approx((3 + 4 + 5) / 3)
+    # a warm-up measured in seconds runs more batches, still none timed
+    calls.clear()
+    b = blend._timed_batch(run, 1, 1, repeats=2, warmup=1, warmup_seconds=0.05)
+    warm = len(calls) - 2
+    assert warm > 1 and b.timing.warmup == warm
+    assert b.cpu_seconds == pytest.approx((warm + 1 + warm + 2) / 2)
+
+
+def test_one_process_with_one_thread_keeps_at_most_one_cpu_busy():
+    """CPU time and wall time of the same batches: one worker with one BLAS
+    thread cannot use more CPU time than wall time (getrusage counts in
+    microseconds; the margin allows for that and for clock differences).
+    Without a long enough warm-up, BLAS threads left spinning by the worker's
+    start were counted too, and the 1 x 1 cell showed 1.3 busy CPUs."""
+    grid = blend.run_grid(
+        size=500, tasks=6, processes=(1,), threads=(1,), repeats=3, budget=None
+    )
+    cell = grid.baseline
+    assert cell.threads_in_effect == (1,)
+    assert cell.busy_cpus <= 1.05
 
 
 def test_worker_task_reports_the_limit_around_it():
@@ -135,6 +194,7 @@ def test_default_tasks_divide_evenly_when_small():
         ({"threads": (0,)}, "threads"),
         ({"repeats": 0}, "repeats"),
         ({"budget": -1.0}, "budget"),
+        ({"warmup_seconds": -1.0}, "warmup_seconds"),
     ],
 )
 def test_grid_refuses_bad_input(kwargs, name):

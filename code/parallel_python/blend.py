@@ -41,7 +41,7 @@ from threadpoolctl import ThreadpoolController
 from .config import mp_context, start_method
 from .machine import available_cpus
 from .numpy_threads import THREAD_COUNT_VARIABLES
-from .timing import Timing, measure
+from .timing import Timing
 from .validate import positive_float, positive_int, positive_ints
 
 #: The grid has at most this many values of P (and of T) unless asked otherwise.
@@ -49,6 +49,19 @@ MAX_GRID_VALUES = 5
 #: The variable the environment-variable fix shows (all of
 #: :data:`~parallel_python.numpy_threads.THREAD_COUNT_VARIABLES` are set).
 SHOWN_VARIABLE = "OMP_NUM_THREADS"
+#: Each way of running the batch is warmed up for at least this many seconds.
+#: BLAS threads started in a fresh worker keep spinning for a moment before
+#: they sleep (OpenBLAS about 0.1 s, OpenMP runtimes 0.2 s), even when the
+#: worker then runs its products on one thread; their CPU time must not be
+#: counted in the timed batches.
+WARMUP_SECONDS = 0.3
+
+
+def _seconds(name: str, value: float) -> float:
+    """``value`` as seconds >= 0, else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
+    return float(value)
 
 
 # --- inside a worker ---------------------------------------------------------
@@ -137,10 +150,12 @@ def matmul_task(n: int, limit: int = 0) -> tuple[int, int, float, int, str, str]
 class Batch:
     """One way of running the batch, timed, with what its workers reported.
 
-    ``timing``: wall seconds per batch. ``cpu_seconds`` and ``switches``:
-    the CPU time and the involuntary context switches of all workers during
-    the products, per batch (mean of the timed batches; ``switches`` is -1
-    where the platform does not count them). ``threads_in_effect``: every
+    ``timing``: wall seconds per batch, measured by the parent around each
+    timed batch. ``cpu_seconds`` and ``switches``: the CPU time (of every
+    thread of every worker) and the involuntary context switches of all
+    workers during the products, per batch: the mean over the same timed
+    batches as ``timing`` (``switches`` is -1 where the platform does not
+    count them). ``threads_in_effect``: every
     BLAS thread count the workers reported from inside. ``worker_pids``:
     the worker processes that did the work.
     """
@@ -162,7 +177,8 @@ class Batch:
 
     @property
     def busy_cpus(self) -> float:
-        """CPU seconds per wall second: how many CPUs were busy on average."""
+        """CPU seconds per wall second, over the same timed batches: how many
+        CPUs the workers kept busy on average."""
         return self.cpu_seconds / statistics.mean(self.timing.times)
 
 
@@ -173,18 +189,34 @@ def _timed_batch(
     repeats: int,
     warmup: int,
     budget: float | None = None,
+    warmup_seconds: float = WARMUP_SECONDS,
 ) -> Batch:
     """Warm up, then time ``repeats`` batches, or fewer if the timed batches
-    would take more than ``budget`` seconds (judged from the last warm-up)."""
-    reports: list[list[tuple[int, int, float, int, str, str]]] = []
-    # the last warm-up batch is timed, to plan the repeats
-    warm = measure(lambda: reports.append(run()), repeats=1, warmup=warmup - 1)
+    would take more than ``budget`` seconds (judged from the last warm-up).
+
+    The warm-up runs at least ``warmup`` batches and goes on until
+    ``warmup_seconds`` have passed. The wall time of each timed batch and the
+    CPU time its workers reported come from the very same batch; nothing of
+    the warm-up enters either.
+    """
+    warm_reports: list[list[tuple[int, int, float, int, str, str]]] = []
+    started = time.perf_counter()
+    last = 0.0
+    while len(warm_reports) < warmup or time.perf_counter() - started < warmup_seconds:
+        t0 = time.perf_counter()
+        warm_reports.append(run())
+        last = time.perf_counter() - t0
     if budget is not None:
-        repeats = max(1, min(repeats, int(budget / warm.best)))
-    timed_run = measure(lambda: reports.append(run()), repeats=repeats, warmup=0)
-    timing = Timing(times=timed_run.times, warmup=warmup)
-    timed = reports[warmup:]
-    every = [r for batch in reports for r in batch]
+        repeats = max(1, min(repeats, int(budget / max(last, 1e-9))))
+    walls: list[float] = []
+    timed: list[list[tuple[int, int, float, int, str, str]]] = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        report = run()
+        walls.append(time.perf_counter() - t0)
+        timed.append(report)
+    timing = Timing(times=tuple(walls), warmup=len(warm_reports))
+    every = [r for batch in warm_reports + timed for r in batch]
     cpu = [sum(r[2] for r in batch) for batch in timed]
     switch_counts = [sum(r[3] for r in batch) for batch in timed]
     unknown = any(r[3] < 0 for batch in timed for r in batch)
@@ -349,13 +381,15 @@ def run_grid(
     repeats: int = 3,
     warmup: int = 1,
     budget: float | None = 0.5,
+    warmup_seconds: float = WARMUP_SECONDS,
 ) -> Grid:
     """Run ``tasks`` products of ``size`` x ``size`` matrices with every P x T.
 
     ``processes`` and ``threads`` default to :func:`grid_counts` of the CPUs
     available; ``tasks`` to :func:`default_tasks`. Each cell starts a pool of
     P workers whose initializer limits BLAS to T threads, runs the batch
-    ``warmup`` times untimed and ``repeats`` times timed (fewer where they
+    ``warmup`` times untimed (and for at least :data:`WARMUP_SECONDS`) and
+    ``repeats`` times timed (fewer where they
     would take more than ``budget`` seconds, at least one), then closes and
     joins the pool. Cells are timed one after another rather than in
     interleaved rounds on purpose: that needs every cell's pool alive at
@@ -375,6 +409,7 @@ def run_grid(
     warmup = positive_int("warmup", warmup)
     if budget is not None:
         budget = positive_float("budget", budget)
+    warmup_seconds = _seconds("warmup_seconds", warmup_seconds)
     ctx = mp_context()
     cells = []
     for p in processes:
@@ -382,7 +417,13 @@ def run_grid(
             with _pool(p, ctx, limit_blas_threads, (t,)) as pool:
                 cells.append(
                     _timed_batch(
-                        _pool_batch(pool, size, tasks), p, t, repeats, warmup, budget
+                        _pool_batch(pool, size, tasks),
+                        p,
+                        t,
+                        repeats,
+                        warmup,
+                        budget,
+                        warmup_seconds,
                     )
                 )
     return Grid(
@@ -459,6 +500,7 @@ def _joblib_batch(
     repeats: int,
     warmup: int,
     budget: float | None,
+    warmup_seconds: float = WARMUP_SECONDS,
 ) -> Batch:
     try:
         from joblib import Parallel, delayed, parallel_config
@@ -480,6 +522,7 @@ def _joblib_batch(
             repeats,
             warmup,
             budget,
+            warmup_seconds,
         )
     finally:
         # loky keeps its workers for the next call; end them now. (Asking
@@ -499,6 +542,7 @@ def run_fixes(
     repeats: int = 3,
     warmup: int = 1,
     budget: float | None = 0.5,
+    warmup_seconds: float = WARMUP_SECONDS,
 ) -> Fixes:
     """Run the batch with ``processes`` workers (default: the CPUs) without a
     thread limit, then with each fix limiting BLAS to CPUs // processes
@@ -520,6 +564,7 @@ def run_fixes(
     warmup = positive_int("warmup", warmup)
     if budget is not None:
         budget = positive_float("budget", budget)
+    warmup_seconds = _seconds("warmup_seconds", warmup_seconds)
     limit = max(1, cpus // processes)
     default_threads = blas_threads_in_worker()
     env = {v: str(limit) for v in THREAD_COUNT_VARIABLES}
@@ -543,6 +588,7 @@ def run_fixes(
                 repeats,
                 warmup,
                 budget,
+                warmup_seconds,
             )
         fixes.append(Fix(name, context.get_start_method(), limit_asked, batch))
 
@@ -559,7 +605,16 @@ def run_fixes(
                 JOBLIB_DEFAULT,
                 "loky",
                 loky_default,
-                _joblib_batch(size, tasks, processes, None, repeats, warmup, budget),
+                _joblib_batch(
+                    size,
+                    tasks,
+                    processes,
+                    None,
+                    repeats,
+                    warmup,
+                    budget,
+                    warmup_seconds,
+                ),
             )
         )
         fixes.append(
@@ -567,7 +622,16 @@ def run_fixes(
                 JOBLIB_INNER,
                 "loky",
                 limit,
-                _joblib_batch(size, tasks, processes, limit, repeats, warmup, budget),
+                _joblib_batch(
+                    size,
+                    tasks,
+                    processes,
+                    limit,
+                    repeats,
+                    warmup,
+                    budget,
+                    warmup_seconds,
+                ),
             )
         )
     return Fixes(
