@@ -253,3 +253,53 @@ def test_rule_names_a_busy_machine():
     )
     busy = Grid(**{**grid.__dict__, "cells": cells})
     assert "count only the CPUs that are really free" in nb.rule_of_thumb(busy)
+
+
+def test_one_cpu_fixes_agree_in_number():
+    text = nb.fixes_summary(fake_fixes(1))
+    assert "With 1 process and no limit, the worker ran its BLAS with 1 thread" in text
+    assert "1 thread in all on one CPU" in text
+    assert "1 threads" not in text and "1 processes" not in text
+    assert "every row ran 1 thread per worker" in text
+    table = nb.fixes_table(fake_fixes(1))
+    assert "1 process, 12 products of 500 × 500" in table
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_busy_cpus_sentence_needs_no_verb_agreement(cpus):
+    text = nb.oversubscription_summary(fake_grid(cpus))
+    assert "were busy" not in text and "was busy" not in text
+    assert "kept busy on average, came to" in text
+    assert (
+        f"(this build could use {'one CPU' if cpus == 1 else f'{cpus} CPUs'})" in text
+    )
+
+
+def test_one_task_and_one_product_are_singular():
+    grid = Grid(**{**fake_grid(2).__dict__, "tasks": 1})
+    assert "The batch of 1 product of 500 × 500" in nb.grid_summary(grid)
+    assert "in every cell, 1 product." in nb.oversubscription_summary(grid)
+
+
+def test_shapes_compared_times_show_a_decimal():
+    grid = fake_grid(2)
+    cells = [
+        batch(1, 2, 0.0134) if (c.processes, c.threads) == (1, 2) else c
+        for c in grid.cells
+    ]
+    cells = [
+        batch(2, 1, 0.0117) if (c.processes, c.threads) == (2, 1) else c for c in cells
+    ]
+    g = Grid(**{**grid.__dict__, "cells": tuple(cells)})
+    text = nb.shapes_compared(g)
+    assert "1 × 2 took 13.4 ms and 2 × 1 took 11.7 ms" in text
+    assert "2 × 1 was 1.15 times as fast" in text
+    # both in the unit of the longer one
+    assert nb._same_unit(1.2, 0.5) == ("1.2 s", "0.5 s")
+    assert nb.duration(0.0126, 1) == "12.6 ms"
+
+
+def test_grid_table_says_what_cpu_and_wall_time_cover():
+    table = nb.grid_table(fake_grid(2))
+    assert "over the same timed batches as the wall times" in table
+    assert f"at least {blend.WARMUP_SECONDS:.1f} s of warm-up" in table

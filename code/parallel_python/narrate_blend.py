@@ -11,19 +11,36 @@ from __future__ import annotations
 
 import statistics
 
-from .blend import ENV_FORK, NO_LIMIT, Batch, Fixes, Grid
-from .narrate import SAME, cpus_phrase, percent, times
+from .blend import ENV_FORK, NO_LIMIT, WARMUP_SECONDS, Batch, Fixes, Grid
+from .narrate import SAME, cpus_phrase, percent, plural, times
 
 
-def duration(seconds: float) -> str:
-    """A time with a unit that suits it: ``41 µs``, ``12 ms``, ``1.5 s``."""
+def duration(seconds: float, decimals: int | None = None) -> str:
+    """A time with a unit that suits it: ``41 µs``, ``12 ms``, ``1.5 s``.
+
+    With ``decimals``, always that many decimals (``12.6 ms``): for times
+    set side by side, so that their ratio can be read from them.
+    """
     if seconds < 0:
         raise ValueError(f"seconds must be >= 0, got {seconds}")
     for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs")):
         if seconds >= scale or unit == "µs":
             value = seconds / scale
+            if decimals is not None:
+                return f"{value:.{decimals}f} {unit}"
             return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _same_unit(*seconds: float) -> tuple[str, ...]:
+    """Times in one unit (that of the longer), with one decimal: ``12.6 ms``."""
+    top = max(seconds)
+    scale, unit = next(
+        (s, u)
+        for s, u in ((1, "s"), (1e-3, "ms"), (1e-6, "µs"))
+        if top >= s or u == "µs"
+    )
+    return tuple(f"{x / scale:.1f} {unit}" for x in seconds)
 
 
 def shape(cell: Batch) -> str:
@@ -31,10 +48,10 @@ def shape(cell: Batch) -> str:
     return f"{cell.processes} × {cell.threads}"
 
 
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {word}{'es' if word.endswith('s') else 's'}"
+def _threads_each(counts: tuple[int, ...]) -> str:
+    """``1 BLAS thread each``, ``2 BLAS threads each``, ``1, 2 BLAS threads each``."""
+    many = len(counts) > 1 or max(counts) != 1
+    return f"{', '.join(map(str, counts))} BLAS thread{'s' if many else ''} each"
 
 
 def _and(items: list[str]) -> str:
@@ -56,7 +73,8 @@ def grid_summary(grid: Grid) -> str:
     base, best = grid.baseline, grid.best
     over = grid.oversubscribed
     text = (
-        f"The batch of {grid.tasks} products of {grid.size} × {grid.size} matrices "
+        f"The batch of {plural(grid.tasks, 'product')} of {grid.size} × {grid.size} "
+        f"matrices "
         f"took {duration(base.timing.best)} with one process and one thread. "
     )
     if grid.cpus == 1:
@@ -74,8 +92,9 @@ def grid_summary(grid: Grid) -> str:
             else "even though P × T exceeded the CPUs"
         )
         text += (
-            f"The fastest cell was {shape(best)} ({_plural(best.processes, 'process')} "
-            f"with {_plural(best.threads, 'thread')} each, {where}): "
+            f"The fastest cell was {shape(best)} "
+            f"({plural(best.processes, 'process', 'processes')} "
+            f"with {plural(best.threads, 'thread')} each, {where}): "
             f"{times(grid.speedup(best.processes, best.threads))} the speed of 1 × 1. "
         )
     if not over:
@@ -84,7 +103,7 @@ def grid_summary(grid: Grid) -> str:
     ratios = [_slowdown(c, ref) for c in over]
     worst = max(over, key=lambda c: c.timing.best)
     text += (
-        f"Beyond the line P × T = {grid.cpus}, the {_plural(len(over), 'cell')} "
+        f"Beyond the line P × T = {grid.cpus}, the {plural(len(over), 'cell')} "
         f"took a median {statistics.median(ratios):.1f} times as long as the best "
         f"cell within the CPUs ({shape(ref)}), and the slowest, {shape(worst)}, "
         f"{_slowdown(worst, ref):.1f} times as long."
@@ -150,7 +169,8 @@ def oversubscription_summary(grid: Grid) -> str:
     worst = max(over, key=lambda c: c.cpu_seconds)
     ratio = worst.cpu_seconds / base.cpu_seconds if base.cpu_seconds > 0 else 0.0
     text = (
-        f"The work was the same in every cell, {grid.tasks} products. In the "
+        f"The work was the same in every cell, {plural(grid.tasks, 'product')}. "
+        f"In the "
         f"1 × 1 cell the worker used {duration(base.cpu_seconds)} of CPU time for "
         f"them; in the {shape(worst)} cell the workers together used "
         f"{duration(worst.cpu_seconds)}"
@@ -167,9 +187,10 @@ def oversubscription_summary(grid: Grid) -> str:
             "so the cost of oversubscription shows in the wall time only. "
         )
     text += (
-        f"On average {worst.busy_cpus:.1f} of the {cpus_phrase(grid.cpus)} were busy "
-        f"during the {shape(worst)} batches (CPU time divided by wall time), "
-        f"against {base.busy_cpus:.1f} in 1 × 1."
+        f"CPU time divided by wall time, the number of CPUs the workers kept "
+        f"busy on average, came to {worst.busy_cpus:.1f} in the {shape(worst)} "
+        f"batches, against {base.busy_cpus:.1f} in 1 × 1 (this build could use "
+        f"{cpus_phrase(grid.cpus)})."
     )
     if base.switches >= 0 and worst.switches >= 0:
         text += (
@@ -255,9 +276,10 @@ def shapes_compared(grid: Grid) -> str:
     faster = procs if procs.timing.best < threads.timing.best else threads
     slower = threads if faster is procs else procs
     ratio = slower.timing.best / faster.timing.best
+    t_threads, t_procs = _same_unit(threads.timing.best, procs.timing.best)
     text = (
-        f"On this build, {shape(threads)} took {duration(threads.timing.best)} "
-        f"and {shape(procs)} took {duration(procs.timing.best)}. "
+        f"On this build, {shape(threads)} took {t_threads} and {shape(procs)} "
+        f"took {t_procs}. "
     )
     if ratio < 1 + SAME:
         return text + "The two were within the noise of each other."
@@ -297,11 +319,14 @@ def grid_table(grid: Grid) -> str:
     lines.append("")
     lines.append(
         f"† P × T exceeds the {cpus_phrase(grid.cpus)} available. Wall times of "
-        f"the whole batch after one warm-up batch; runs: how many batches were "
-        f"timed. CPU seconds and involuntary context switches per batch were "
-        f"counted inside each worker around each product and summed; busy CPUs: "
-        f"CPU time over wall time; BLAS threads: the thread counts the workers "
-        f"reported from inside."
+        f"the whole batch, measured by the parent, after at least "
+        f"{WARMUP_SECONDS:.1f} s of warm-up batches; runs: how many batches were "
+        f"timed. CPU seconds (of every thread of every worker) and involuntary "
+        f"context switches per batch were counted inside each worker around "
+        f"each product and summed, over the same timed batches as the wall "
+        f"times; handing out the tasks and collecting the results count in the "
+        f"wall time only. Busy CPUs: CPU time over wall time; BLAS threads: the "
+        f"thread counts the workers reported from inside."
     )
     return "\n".join(lines)
 
@@ -313,24 +338,25 @@ def fixes_summary(f: Fixes) -> str:
     """Which ways of limiting the threads held, and what they bought."""
     none = f.get(NO_LIMIT)
     threads = none.batch.threads_in_effect
+    each = "the worker" if f.processes == 1 else "each worker"
+    counts = ", ".join(map(str, threads))
     text = (
-        f"With {_plural(f.processes, 'process')} and no limit, each worker ran its "
-        f"BLAS with {', '.join(map(str, threads))} "
-        f"thread{'s' if max(threads) != 1 else ''}: "
-        f"{f.processes * max(threads)} threads in all on "
+        f"With {plural(f.processes, 'process', 'processes')} and no limit, {each} "
+        f"ran its BLAS with {counts} thread{'s' if max(threads) != 1 else ''}: "
+        f"{plural(f.processes * max(threads), 'thread')} in all on "
         f"{cpus_phrase(f.cpus)}. "
     )
     if f.default_threads <= f.limit:
         return text + (
             f"That is no more than the limit the fixes ask for ({f.limit}), so "
             f"there was nothing to fix here: every row ran "
-            f"{_plural(f.limit, 'thread')} per worker. On a machine with more CPUs "
+            f"{plural(f.limit, 'thread')} per worker. On a machine with more CPUs "
             f"the unlimited workers would each start one thread per CPU."
         )
     held = [x for x in f.fixes if x.held]
     names = _and([x.name for x in held])
     text += (
-        f"Asking for {_plural(f.limit, 'thread')} per worker held, checked from "
+        f"Asking for {plural(f.limit, 'thread')} per worker held, checked from "
         f"inside every worker, for: {names}. "
     )
     gains = [f.speedup(x.name) for x in held]
@@ -351,9 +377,9 @@ def fixes_summary(f: Fixes) -> str:
                     if seen
                     else ""
                 )
-                + f"ran {', '.join(map(str, fork.batch.threads_in_effect))} BLAS "
-                f"threads each, because they inherited the parent's BLAS, loaded "
-                f"and set up before the variable existed."
+                + f"ran {_threads_each(fork.batch.threads_in_effect)}, because they "
+                f"inherited the parent's BLAS, loaded and set up before the "
+                f"variable existed."
             )
         else:
             text += (
@@ -384,10 +410,11 @@ def fixes_table(f: Fixes) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
-        f"{_plural(f.processes, 'process')}, {f.tasks} products of {f.size} × "
+        f"{plural(f.processes, 'process', 'processes')}, "
+        f"{plural(f.tasks, 'product')} of {f.size} × "
         f"{f.size} per batch. Asked: the BLAS threads per worker the row asks for; "
         f"seen: what the workers reported from inside; best and median wall time "
-        f"of a batch in ms, of the runs timed after one warm-up; speed-up over the "
+        f"of a batch in ms, of the runs timed after a warm-up; speed-up over the "
         f"row without a limit; CPU s: CPU seconds of all workers per batch."
     )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .blend import Fixes, Grid
+from .narrate import plural
 from .plotting import COLORS, house_style, new_figure
 
 
@@ -147,8 +148,9 @@ def plot_fixes(f: Fixes) -> Figure:
         ax.barh(names, best, color=colours)
         ax.invert_yaxis()
         ax.set_xlabel(
-            f"wall time of the batch, ms (best; {f.processes} processes, "
-            f"{f.tasks} products of {f.size} × {f.size})"
+            f"wall time of the batch, ms (best; "
+            f"{plural(f.processes, 'process', 'processes')}, "
+            f"{plural(f.tasks, 'product')} of {f.size} × {f.size})"
         )
         ax.grid(axis="y", visible=False)
         for y, (x, b) in enumerate(zip(f.fixes, best, strict=True)):
