@@ -5,6 +5,7 @@ Tiny sizes only; no wall-clock thresholds.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -154,6 +155,21 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
     assert j.sums_equal
     assert j.cache_again < j.cache_first  # read back, not slept again
     assert j.workers_before_shutdown >= 1 and j.workers_after_shutdown == 0
+    assert j.tasks == 2 and j.memmapped.repeats == 1
+    assert live_children() == []
+
+
+def test_joblib_in_process_and_default_jobs(monkeypatch):
+    j = joblib_demo.run_joblib(
+        n=3000, jobs=1, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1
+    )
+    assert j.in_process and j.values_equal
+    assert j.memmapped_type == "ndarray"  # n_jobs=1: no workers, no memory map
+    assert j.workers_before_shutdown == 0
+    monkeypatch.setattr(joblib_demo, "available_cpus", lambda: 1)
+    assert joblib_demo.default_jobs() == 2  # always workers to show
+    monkeypatch.setattr(joblib_demo, "available_cpus", lambda: 64)
+    assert joblib_demo.default_jobs() == 64
     assert live_children() == []
 
 
@@ -261,6 +277,9 @@ def test_mpi_ranks_agree_with_the_serial_sum():
     two = m.run(2)
     assert len({rank.pid for rank in two.ranks_info}) == 2
     assert sum(rank.chunks for rank in two.ranks_info) == 24
+    labelled = json.loads(two.output)["ranks_info"]
+    assert all(set(r) == {"host", "pid", "chunks"} for r in labelled)
+    assert m.cpus >= 1 and m.ideal >= 1
     assert "mpiexec -n 2" in two.command
     assert live_children() == []
 
@@ -295,6 +314,20 @@ def test_free_threading_describes_this_interpreter():
     assert (f.interpreters is None) == (not f.interpreter_pool)
     assert f.gil.counts == (1, 2)
     assert live_children() == []
+
+
+@pytest.mark.parametrize(
+    ("counts", "cpus", "expected"),
+    [
+        ((1, 2), 1, 2),
+        ((1, 2), 2, 2),
+        ((1, 2, 4), 64, 4),
+        ((1,), 1, 1),
+        ((1, 2, 4), 3, 2),
+    ],
+)
+def test_free_threading_compares_at_least_two(counts, cpus, expected):
+    assert freethreading.compared_count(counts, cpus) == expected
 
 
 def test_free_threading_bad_input():

@@ -45,16 +45,19 @@ def fake_waiting(cpus: int) -> Waiting:
             case("asyncio", 10, 0.066),
             case("asyncio", 100, 0.02),
         ),
-        served=1200,
+        served=1_200,
         refused=0,
     )
 
 
-def fake_joblib(cpus: int) -> JoblibRun:
+def fake_joblib(
+    cpus: int, *, jobs: int | None = None, memmap: float = 0.01
+) -> JoblibRun:
+    jobs = max(2, cpus) if jobs is None else jobs
     scale = min(cpus, 2) * 0.9
     return JoblibRun(
         n=600_000,
-        jobs=cpus,
+        jobs=jobs,
         cpus=cpus,
         serial=T(0.15, 0.16),
         cold=1.2,
@@ -62,16 +65,17 @@ def fake_joblib(cpus: int) -> JoblibRun:
         value=PI,
         serial_value=PI,
         exact=PI,
-        array_bytes=8_000_000,
-        memmapped_type="memmap",
+        array_bytes=16_000_000,
+        tasks=8,
+        memmapped_type="memmap" if jobs > 1 else "ndarray",
         pickled_type="ndarray",
-        memmapped=T(0.01),
-        pickled=T(0.1),
+        memmapped=T(memmap, memmap * 1.1, memmap * 1.2),
+        pickled=T(0.1, 0.11, 0.12),
         sums_equal=True,
         cache_first=0.2,
         cache_again=0.0003,
         cache_delay=0.2,
-        workers_before_shutdown=cpus,
+        workers_before_shutdown=jobs if jobs > 1 else 0,
         workers_after_shutdown=0,
     )
 
@@ -150,7 +154,7 @@ def fake_numba(cpus: int, held: float = 1.0) -> NumbaRun:
     )
 
 
-def fake_mpi(cpus: int) -> MpiRuns:
+def fake_mpi(cpus: int, busy: float | None = None) -> MpiRuns:
     def run(ranks, seconds):
         return MpiRun(
             ranks=ranks,
@@ -164,13 +168,13 @@ def fake_mpi(cpus: int) -> MpiRuns:
             output="{}",
         )
 
-    most = min(cpus, 2)
+    most = min(cpus, 2) if busy is None else busy
     runs = (run(1, 0.15), run(2, 0.15 / most))
-    return MpiRuns(n=600_000, exact=PI, runs=runs)
+    return MpiRuns(n=600_000, exact=PI, cpus=cpus, runs=runs)
 
 
 def fake_ft(cpus: int, *, free: bool, gil: bool, interp: bool = False) -> FreeThreading:
-    k = (1, 2) if cpus > 1 else (1,)
+    k = (1, 2)
     speed = 1.9 if not gil and cpus > 1 else 0.95
     scaling = GilScaling(
         counts=k,
@@ -238,12 +242,64 @@ def test_waiting_summary(cpus):
 
 
 @pytest.mark.parametrize("cpus", CPUS)
+def test_waiting_floor(cpus):
+    w = fake_waiting(cpus)
+    text = nf.waiting_floor(w)
+    assert text.startswith("With 100 requests, an answer after 5.0 ms and 100 threads")
+    assert "cannot finish faster than about 5.0 ms" in text
+    assert "took 50 ms: 10.0 times that floor." in text
+    few = Waiting(
+        **{**w.__dict__, "workers": (1, 10), "cases": w.cases[:2] + w.cases[3:5]}
+    )
+    assert "10 waves, 10 at a time" in nf.waiting_floor(few)
+    assert "about 50 ms" in nf.waiting_floor(few)
+    assert "close to that floor" in nf.waiting_floor(few)
+
+
+def test_waiting_numbers_have_separators():
+    w = fake_waiting(2)
+    big = Waiting(**{**w.__dict__, "requests": 1_000})
+    assert "the 1,000 requests" in nf.waiting_summary(big)
+    assert "With 1,000 requests" in nf.waiting_floor(big)
+
+
+@pytest.mark.parametrize("cpus", CPUS)
 def test_joblib_summary(cpus):
-    text = nf.joblib_summary(fake_joblib(cpus))
-    assert "`memmap`" in text and "`ndarray`" in text
-    assert "last bit" in text
-    assert ("nothing could run side by side" in text) == (cpus == 1)
-    assert "after it, 0." in text
+    j = fake_joblib(cpus)
+    start = nf.joblib_start(j)
+    assert f"starting {max(2, cpus)} worker processes" in start
+    assert ("more than the one CPU" in start) == (cpus == 1)
+    assert ("nothing could run side by side" in start) == (cpus == 1)
+    assert "last bit" in start
+    memmap = nf.joblib_memmap(j)
+    assert "`memmap`" in memmap and "`ndarray`" in memmap and "shared memory" in memmap
+    assert "Sending it to 8 tasks" in memmap and "best of 3 each" in memmap
+    assert "the memory map was 10.00× as fast" in memmap
+    shutdown = nf.joblib_shutdown(j)
+    assert f"{max(2, cpus)} reusable workers were waiting" in shutdown
+    assert shutdown.endswith("shutdown(wait=True)`, 0.")
+    assert "read back from disk" in nf.joblib_cache(j)
+    text = nf.joblib_summary(j)
+    assert start in text and memmap in text and shutdown in text
+    slower = nf.joblib_memmap(fake_joblib(cpus, memmap=0.2))
+    assert "pickling was faster here (2.00× as fast)" in slower
+    same = nf.joblib_memmap(fake_joblib(cpus, memmap=0.1))
+    assert "about the same here" in same
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_joblib_in_process(cpus):
+    j = fake_joblib(cpus, jobs=1)
+    assert "ran every task in this process" in nf.joblib_start(j)
+    assert "worker process" not in nf.joblib_start(j)
+    memmap = nf.joblib_memmap(j)
+    assert "nothing was copied or mapped" in memmap and "shared memory" not in memmap
+    shutdown = nf.joblib_shutdown(j)
+    assert "0 reusable workers were" in shutdown and "had started none" in shutdown
+    one = nf.joblib_shutdown(
+        JoblibRun(**{**fake_joblib(cpus).__dict__, "workers_before_shutdown": 1})
+    )
+    assert "1 reusable worker was waiting" in one
 
 
 @pytest.mark.parametrize("cpus", CPUS)
@@ -251,6 +307,9 @@ def test_dask_sentences(cpus):
     chunks = nf.dask_chunks_summary(fake_chunks(cpus))
     assert "well inside the 256 MiB budget" in chunks
     assert (f"on {cpus} thread" in chunks) and ("1 threads" not in chunks)
+    assert "one run: 300 ms" in chunks and "best of" not in chunks
+    three = DaskChunks(**{**fake_chunks(cpus).__dict__, "timing": T(0.3, 0.33, 0.36)})
+    assert "best of 3: 300 ms, spread 20 %" in nf.dask_chunks_summary(three)
     assert "8 chunks' worth" in nf.chunks_held(fake_chunks(cpus))
     assert "only the chunks being worked on" in nf.chunks_held(fake_chunks(cpus))
     over = nf.dask_chunks_summary(fake_chunks(cpus, peak=300 * 2**20))
@@ -263,7 +322,10 @@ def test_dask_sentences(cpus):
         assert "dask pays off" in fast
     else:
         assert "as fast as one process" in fast and "dask pays off" not in fast
-    assert "worker process" + ("es" if cpus > 1 else "") in fast
+    if cpus == 1:
+        assert "(1 worker process, with one thread)" in fast
+    else:
+        assert f"({cpus} worker processes, one thread each)" in fast
     assert "The workers stopped" in fast
 
 
@@ -285,10 +347,24 @@ def test_numba_summary(cpus):
 def test_mpi_summary(cpus):
     text = nf.mpi_summary(fake_mpi(cpus))
     assert "With 2 ranks" in text and "last bit" in text
+    assert "starting 2 Python processes" in text
     if cpus == 1:
         assert "about as fast as 1 rank" in text
+        assert "could only take turns" in text and "busy" not in text
     else:
         assert "as fast as 1 rank" in text and "about" not in text
+        assert "close to the ideal 2.00×" in text
+        busy = nf.mpi_summary(fake_mpi(cpus, busy=0.94))
+        assert "about as fast as 1 rank (0.94×)" in busy
+        assert "The ideal on" in busy and "probably busy" in busy
+
+
+def test_mpi_one_rank_only():
+    m = fake_mpi(2)
+    one = MpiRuns(n=m.n, exact=m.exact, cpus=2, runs=m.runs[:1])
+    text = nf.mpi_summary(one)
+    assert "With 1 rank," in text and "1 Python process " in text
+    assert "ideal" not in text
 
 
 @pytest.mark.parametrize("cpus", CPUS)
@@ -302,7 +378,9 @@ def test_free_threading_summary_is_honest(cpus):
     back_on = nf.free_threading_summary(fake_ft(cpus, free=True, gil=True))
     assert "switched back on" in back_on
     if cpus == 1:
-        assert "nothing about threads side by side" in standard
+        assert "2 pure-Python tasks in 2 threads at 0.95×" in standard
+        assert "cannot show it" in standard and "1 thread" not in standard
+        assert "In 2 subinterpreters" in free
     else:
         assert "let one of them run at a time" in standard
         assert "could use several CPUs" in free
@@ -317,10 +395,26 @@ def test_tools_table_and_summary(cpus):
     text = nf.tools_summary(t)
     assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text
     assert "numba" in text and "make the serial code fast" in text
+    assert "any number of workers" not in text
     if cpus == 1:
         assert "nothing to run side by side" in text
+        assert "more than the 1 worker measured here" in text
     else:
         assert "near the ideal" in text
+        assert f"more than the {t.workers} workers measured here" in text
+
+
+def test_workers_can_beat_a_fast_serial_loop():
+    t = fake_tools(64)
+    runs = tuple(
+        ToolRun(x.tool, x.workers, T(0.0005), x.startup, PI, x.lines, x.needs)
+        if x.tool == "multiprocessing Pool"
+        else x
+        for x in t.runs
+    )
+    text = nf.tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
+    assert "Here pure Python on 64 workers (multiprocessing Pool, 300.00×)" in text
+    assert "make the serial code fast first" in text
 
 
 @pytest.mark.parametrize("cpus", CPUS)

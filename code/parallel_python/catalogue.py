@@ -671,8 +671,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         seconds=4,
         options=(
             Option("n", "int", 600_000, "midpoints of the integration"),
-            Option("jobs", "int", None, "worker processes (default: the CPUs)"),
-            Option("array_elements", "int", 1_000_000, "float64s in the big array"),
+            Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
+            Option("array_elements", "int", 2_000_000, "float64s in the big array"),
+            Option("tasks", "int", 8, "tasks that each receive the big array"),
             Option("repeats", "int", 3, "timed runs"),
         ),
         summary=narrate_further.joblib_summary,

@@ -64,6 +64,15 @@ def interpreters_point(work: int, k: int, repeats: int) -> ScalingPoint:
     return ScalingPoint(k, serial, parallel)
 
 
+def compared_count(counts: Sequence[int], cpus: int) -> int:
+    """The largest of ``counts`` within ``cpus``, but at least 2 if measured."""
+    within = [c for c in counts if 2 <= c <= cpus]
+    if within:
+        return max(within)
+    two_or_more = [c for c in counts if c >= 2]
+    return min(two_or_more) if two_or_more else max(counts)
+
+
 @dataclass(frozen=True)
 class FreeThreading:
     """This interpreter's kind, and the GIL experiment run on it."""
@@ -82,8 +91,9 @@ class FreeThreading:
 
     @property
     def workers(self) -> int:
-        """The task count compared: the largest measured one within the CPUs."""
-        return self.gil.workers_at_cpus
+        """The task count compared: the largest measured one within the CPUs,
+        but at least two if two were measured (one task overlaps nothing)."""
+        return compared_count(self.gil.counts, self.cpus)
 
     @property
     def threads_speedup(self) -> float:
@@ -110,7 +120,8 @@ def run_free_threading(
         counts, work, 0.02, repeats=repeats, warmup=1, processes=processes
     )
     pool = has_interpreter_pool()
-    point = interpreters_point(work, scaling.workers_at_cpus, repeats) if pool else None
+    k = compared_count(counts, scaling.cpus)
+    point = interpreters_point(work, k, repeats) if pool else None
     return FreeThreading(
         python=platform.python_version(),
         implementation=platform.python_implementation(),

@@ -6,9 +6,9 @@ Run by ``mpiexec`` (every rank runs this module)::
 
 Each rank takes every ``size``-th chunk of the sum (chunks ``rank``,
 ``rank + size``, ...), adds its chunks, and ``comm.reduce`` adds the ranks'
-partial sums on rank 0, which prints one line of JSON: the answer, the
-ranks' host names and process ids, and the compute time (``MPI.Wtime``,
-slowest rank).
+partial sums on rank 0, which prints one line of JSON: the answer, each
+rank's host name, process id and number of chunks, and the compute time
+(``MPI.Wtime``, slowest rank).
 
 :func:`run_mpi` launches that with ``mpiexec`` in a subprocess (found next
 to this Python, as ``pip install mpi4py mpich`` puts it there, else on the
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .integrate import DEFAULT_CHUNKS, chunk_bounds, four_over_one_plus_x2, partial_sum
+from .machine import available_cpus
 from .timing import Timing
 from .validate import positive_float, positive_int, positive_ints
 
@@ -72,7 +73,10 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
         value = integrate_ranks(comm, n, chunks)
         times.append(comm.reduce(MPI.Wtime() - t0, op=MPI.MAX, root=0))
     mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
-    who = comm.gather((MPI.Get_processor_name(), os.getpid(), mine), root=0)
+    who = comm.gather(
+        {"host": MPI.Get_processor_name(), "pid": os.getpid(), "chunks": mine},
+        root=0,
+    )
     library = " ".join(MPI.Get_library_version().split("\n")[0].split())
     if comm.Get_rank() == 0:
         print(
@@ -112,6 +116,8 @@ def mpi_available() -> str:
 
 @dataclass(frozen=True)
 class MpiRank:
+    """One rank: the machine it ran on, its process id, the chunks it added."""
+
     host: str
     pid: int
     chunks: int
@@ -138,6 +144,7 @@ class MpiRuns:
 
     n: int
     exact: float
+    cpus: int  # CPUs available to the launching process
     runs: tuple[MpiRun, ...]
 
     def run(self, ranks: int) -> MpiRun:
@@ -154,6 +161,12 @@ class MpiRuns:
     @property
     def most(self) -> int:
         return max(r.ranks for r in self.runs)
+
+    @property
+    def ideal(self) -> float:
+        """The best speed-up the CPUs allow with the most ranks."""
+        first = self.runs[0].ranks
+        return max(min(self.most, self.cpus) / min(first, self.cpus), 1.0)
 
     @property
     def launch_overhead(self) -> float:
@@ -207,7 +220,8 @@ def launch(ranks: int, n: int, timeout: float = TIMEOUT, repeats: int = 3) -> Mp
         compute=Timing(times=tuple(float(t) for t in data["seconds"]), warmup=0),
         wall_seconds=wall,
         ranks_info=tuple(
-            MpiRank(str(h), int(p), int(c)) for h, p, c in data["ranks_info"]
+            MpiRank(str(r["host"]), int(r["pid"]), int(r["chunks"]))
+            for r in data["ranks_info"]
         ),
         library=str(data["library"]),
         command=" ".join(["mpiexec", "-n", str(ranks), "python", *argv[4:]]),
@@ -228,7 +242,7 @@ def run_mpi(
     n = positive_int("n", n)
     repeats = positive_int("repeats", repeats)
     runs = tuple(launch(r, n, timeout, repeats) for r in counts)
-    return MpiRuns(n=n, exact=math.pi, runs=runs)
+    return MpiRuns(n=n, exact=math.pi, cpus=available_cpus(), runs=runs)
 
 
 if __name__ == "__main__":

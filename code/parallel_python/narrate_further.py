@@ -7,14 +7,17 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
+import math
+
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks, DaskCluster
 from .freethreading import FreeThreading
 from .joblib_demo import JoblibRun
 from .mpi_demo import MpiRuns
-from .narrate import SAME, cpus_phrase, times
+from .narrate import SAME, cpus_phrase, percent, plural, times
 from .narrate_part1 import duration, size
 from .numba_demo import NumbaRun
+from .timing import Timing
 from .waiting import Waiting
 
 
@@ -25,10 +28,6 @@ def _gain(speedup: float, than: str) -> str:
     if speedup <= 1 - SAME:
         return f"slower than {than} ({times(speedup)} its speed)"
     return f"about as fast as {than} ({times(speedup)})"
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 # --- threads and asyncio -----------------------------------------------------
@@ -43,7 +42,7 @@ def waiting_summary(w: Waiting) -> str:
     ak = w.case("asyncio", k).timing.best
     near = t1 <= 1.5 * w.waiting_seconds
     text = (
-        f"One at a time, the {w.requests} requests took {duration(t1)}, "
+        f"One at a time, the {w.requests:,} requests took {duration(t1)}, "
         + ("close to " if near else "more than ")
         + f"the {duration(w.waiting_seconds)} the server spent waiting"
         + (
@@ -51,9 +50,9 @@ def waiting_summary(w: Waiting) -> str:
             if near
             else " (each request also costs the client and the server some work)"
         )
-        + f". With {k} "
-        f"threads they took {duration(tk)} ({times(w.speedup('threads', k))}), "
-        f"and with {k} asyncio tasks {duration(ak)} "
+        + f". With {plural(k, 'thread')} they took {duration(tk)} "
+        f"({times(w.speedup('threads', k))}), "
+        f"and with {plural(k, 'asyncio task')} {duration(ak)} "
         f"({times(w.speedup('asyncio', k))}). "
     )
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
@@ -83,37 +82,151 @@ def waiting_summary(w: Waiting) -> str:
     return text
 
 
+def waiting_floor(w: Waiting) -> str:
+    """The shortest time the most threads could take, against the measured one."""
+    k = w.most
+    t = w.case("threads", k).timing.best
+    waves = math.ceil(w.requests / k)
+    floor = waves * w.delay
+    text = (
+        f"With {w.requests:,} request{'' if w.requests == 1 else 's'}, an answer after "
+        f"{duration(w.delay)} and {plural(k, 'thread')}, "
+    )
+    text += (
+        "every request can wait at the same time"
+        if waves == 1
+        else f"the requests wait in {waves} waves, {k} at a time"
+    )
+    text += (
+        f", so the fetch cannot finish faster than about {duration(floor)}. "
+        f"On this build the {plural(k, 'thread')} took {duration(t)}: "
+    )
+    ratio = t / floor
+    if ratio >= 1 + 5 * SAME:
+        text += f"{ratio:.1f} times that floor."
+    elif ratio >= 1 - SAME:
+        text += "close to that floor, so little but the waiting was left."
+    else:
+        text += (
+            "less than that floor, which should not happen: check the delay "
+            "the server was given."
+        )
+    return text
+
+
 # --- joblib ------------------------------------------------------------------
 
 
-def joblib_summary(j: JoblibRun) -> str:
-    text = (
-        f"The first `Parallel` call took {duration(j.cold)}, most of it starting "
-        f"{j.jobs} worker processes; later calls reused them and took "
-        f"{duration(j.warm.best)} against {duration(j.serial.best)} in one process "
-        f"({_gain(j.speedup, 'one process')}"
-    )
-    if j.cpus == 1:
-        text += ", with one CPU nothing could run side by side"
-    text += "). "
+def joblib_start(j: JoblibRun) -> str:
+    """Start-up, speed and answer of the integration with joblib."""
+    if j.in_process:
+        text = (
+            f"With `n_jobs=1` joblib ran every task in this process: the first "
+            f"`Parallel` call took {duration(j.cold)}, with no workers to start, "
+            f"and later calls {duration(j.warm.best)} against "
+            f"{duration(j.serial.best)} for the plain loop "
+            f"({_gain(j.speedup, 'the plain loop')}). "
+        )
+    else:
+        text = (
+            f"The first `Parallel` call took {duration(j.cold)}, most of it "
+            f"starting {plural(j.jobs, 'worker process', 'worker processes')}"
+        )
+        if j.jobs > j.cpus:
+            text += (
+                f" (more than the {cpus_phrase(j.cpus)} this build could use: the "
+                "page asks for at least two, so that there are workers to show)"
+            )
+        text += (
+            f"; later calls reused them and took {duration(j.warm.best)} against "
+            f"{duration(j.serial.best)} in one process "
+            f"({_gain(j.speedup, 'one process')}"
+        )
+        if j.cpus == 1:
+            text += ", with one CPU nothing could run side by side"
+        text += "). "
     text += (
-        "The answer was the serial one to the last bit. "
+        "The answer was the serial one to the last bit."
         if j.values_equal
-        else "The answer differed from the serial one in the last digits. "
-    )
-    text += (
-        f"A {size(j.array_bytes)} array reached the workers as type "
-        f"`{j.memmapped_type}` with joblib's automatic memory-mapping and as type "
-        f"`{j.pickled_type}` without it; the calls took {duration(j.memmapped.best)} "
-        f"and {duration(j.pickled.best)}. "
-        f"The cached function took {duration(j.cache_first)} the first time and "
-        f"{duration(j.cache_again)} the second, read back from disk. "
-    )
-    text += (
-        f"Before the shutdown, {_plural(j.workers_before_shutdown, 'reusable worker')}"
-        f" waited for more work; after it, {j.workers_after_shutdown}."
+        else "The answer differed from the serial one in the last digits."
     )
     return text
+
+
+def joblib_memmap(j: JoblibRun) -> str:
+    """How the big array reached the tasks, and which way was faster."""
+    array = size(j.array_bytes)
+    tasks = plural(j.tasks, "task")
+    if j.in_process:
+        return (
+            f"With `n_jobs=1` the {tasks} ran in this process and received the "
+            f"{array} array itself (type `{j.memmapped_type}`): nothing was "
+            "copied or mapped, so there was nothing to save."
+        )
+    text = (
+        f"With the defaults, the parent's {array} array reached the workers as "
+        f"type `{j.memmapped_type}`"
+    )
+    if j.memmapped_type == "memmap":
+        text += (
+            " (a NumPy array backed by a file in shared memory, written once "
+            "and mapped by every worker)"
+        )
+    text += (
+        f"; with `max_nbytes=None`, as type `{j.pickled_type}`, a pickled copy "
+        f"for every task. Sending it to {tasks} took {duration(j.memmapped.best)} "
+        f"with the memory map and {duration(j.pickled.best)} pickled (best of "
+        f"{j.memmapped.repeats} each): "
+    )
+    gain = j.memmap_gain
+    if gain >= 1 + SAME:
+        text += (
+            f"the memory map was {times(gain)} as fast, because the array was "
+            "written once instead of pickled and pushed through a pipe for "
+            "every task."
+        )
+    elif gain <= 1 - SAME:
+        text += (
+            f"pickling was faster here ({times(1 / gain)} as fast): at this size, "
+            "hashing and writing the array for the map cost more than copying "
+            "it. The map's advantage grows with the array and the number of "
+            "tasks, and it always saves each worker a copy in memory."
+        )
+    else:
+        text += (
+            "about the same here. The map's advantage grows with the array and "
+            "the number of tasks, and it always saves each worker a copy in "
+            "memory."
+        )
+    return text
+
+
+def joblib_cache(j: JoblibRun) -> str:
+    return (
+        f"On this build, the cached function (it sleeps {duration(j.cache_delay)}) "
+        f"took {duration(j.cache_first)} the first time and "
+        f"{duration(j.cache_again)} the second, read back from disk."
+    )
+
+
+def joblib_shutdown(j: JoblibRun) -> str:
+    before = j.workers_before_shutdown
+    text = (
+        f"Before the explicit shutdown, {plural(before, 'reusable worker')} "
+        f"{'was' if before == 1 else 'were'} waiting for more work; after "
+        f"`get_reusable_executor().shutdown(wait=True)`, "
+        f"{j.workers_after_shutdown}."
+    )
+    if j.in_process:
+        text += " With `n_jobs=1` joblib had started none."
+    return text
+
+
+def joblib_summary(j: JoblibRun) -> str:
+    """Everything the joblib run showed, for the command line."""
+    return " ".join(
+        (joblib_start(j), joblib_memmap(j), joblib_cache(j), joblib_shutdown(j))
+    )
 
 
 # --- dask --------------------------------------------------------------------
@@ -125,8 +238,7 @@ def dask_chunks_summary(d: DaskChunks) -> str:
         f"and the formula needs several such arrays at once. In "
         f"{d.chunks} chunks of {d.chunk:,} the process grew by only "
         f"{size(max(d.peak_bytes, 0))} while dask computed "
-        f"(best of {d.timing.repeats}: {duration(d.timing.best)} on "
-        f"{d.threads} thread{'s' if d.threads > 1 else ''}), "
+        f"({_runs(d.timing)} on {plural(d.threads, 'thread')}), "
     )
     text += (
         f"well inside the {size(d.budget_bytes)} budget. "
@@ -140,6 +252,13 @@ def dask_chunks_summary(d: DaskChunks) -> str:
         f"need {size(int(d.numpy_bytes_per_point * d.n))}."
     )
     return text
+
+
+def _runs(t: Timing) -> str:
+    """``best of 3: 234 ms, spread 4 %`` or ``one run: 234 ms``."""
+    if t.repeats == 1:
+        return f"one run: {duration(t.best)}"
+    return f"best of {t.repeats}: {duration(t.best)}, spread {percent(t.spread)}"
 
 
 def chunks_held(d: DaskChunks) -> str:
@@ -164,8 +283,9 @@ def chunks_held(d: DaskChunks) -> str:
 
 def dask_cluster_summary(c: DaskCluster) -> str:
     text = (
-        f"Starting the cluster ({c.workers} worker process"
-        f"{'es' if c.workers > 1 else ''}, one thread each) took "
+        f"Starting the cluster "
+        f"({plural(c.workers, 'worker process', 'worker processes')}, "
+        f"{'one thread each' if c.workers > 1 else 'with one thread'}) took "
         f"{duration(c.start_seconds)} and closing it {duration(c.close_seconds)}. "
         f"The array sum of {c.array_n:,} points took {duration(c.array_timing.best)} "
         f"on the cluster. Part B's pure-Python integration, its chunks sent as "
@@ -183,7 +303,8 @@ def dask_cluster_summary(c: DaskCluster) -> str:
     text += (
         "The workers stopped with the cluster. "
         if c.workers_left == 0
-        else f"**{c.workers_left} worker process(es) outlived the cluster.** "
+        else f"**{plural(c.workers_left, 'worker process', 'worker processes')} "
+        "outlived the cluster.** "
     )
     return text
 
@@ -242,13 +363,34 @@ def mpi_summary(m: MpiRuns) -> str:
     k = m.most
     r = m.run(k)
     first = m.runs[0]
+    s_k = m.speedup(k)
     text = (
-        f"With {k} rank{'s' if k > 1 else ''}, `mpiexec` ran the integration of "
+        f"With {plural(k, 'rank')}, `mpiexec` ran the integration of "
         f"{m.n:,} points in {duration(r.compute.best)} (the slowest rank, best of "
         f"{r.compute.repeats}), against {duration(first.compute.best)} with "
-        f"{first.ranks}: {_gain(m.speedup(k), _plural(first.ranks, 'rank'))}. "
-        f"The whole launch, starting "
-        f"{k} Python processes and MPI, took {duration(r.wall_seconds)}. "
+        f"{first.ranks}: {_gain(s_k, plural(first.ranks, 'rank'))}. "
+    )
+    if k > first.ranks:
+        ideal = m.ideal
+        if ideal <= 1:
+            text += (
+                f"With {cpus_phrase(m.cpus)} the ranks could only take turns, so "
+                "no speed-up was possible. "
+            )
+        elif s_k >= 0.8 * ideal:
+            text += (
+                f"That is close to the ideal {times(ideal)} on {cpus_phrase(m.cpus)}. "
+            )
+        else:
+            text += (
+                f"The ideal on {cpus_phrase(m.cpus)} is {times(ideal)}; since this "
+                "time leaves the launch out, the shortfall is not MPI's start-up: "
+                "the machine was probably busy with other work while the ranks "
+                "computed. "
+            )
+    text += (
+        f"The whole launch, starting {plural(k, 'Python process', 'Python processes')} "
+        f"and MPI, took {duration(r.wall_seconds)}. "
     )
     equal = all(x.value == first.value for x in m.runs)
     text += (
@@ -282,9 +424,14 @@ def free_threading_summary(f: FreeThreading) -> str:
         )
     text = f"The interpreter that built this page is {kind}. "
     if k == 1:
+        text += "Only one task was measured, so there was nothing to run side by side. "
+    elif f.cpus == 1:
         text += (
-            f"With {cpus_phrase(f.cpus)}, {k} thread is all there is to compare, "
-            "so this build shows nothing about threads side by side. "
+            f"Part 1's experiment ran {k} pure-Python tasks in "
+            f"{plural(k, 'thread')} at {times(s)} the speed of one after another. "
+            f"With one CPU, threads can only take turns, with or without the GIL: "
+            "whether they run side by side needs two CPUs or more, so this build "
+            "cannot show it. "
         )
     else:
         text += (
@@ -304,8 +451,8 @@ def free_threading_summary(f: FreeThreading) -> str:
     if f.interpreters is not None:
         p = f.interpreters
         text += (
-            f"In {p.workers} subinterpreters, each with its own GIL, the same "
-            f"tasks ran at {times(p.speedup)}. "
+            f"In {plural(p.workers, 'subinterpreter')}, each with its own GIL, "
+            f"the same tasks ran at {times(p.speedup)}. "
         )
     else:
         text += (
@@ -354,7 +501,7 @@ def tools_summary(t: ToolComparison) -> str:
         ideal = min(t.workers, t.cpus)
         text += (
             f"Of the tools that run Python code in several processes, {best} did "
-            f"best, with {times(s)} on {_plural(t.workers, 'worker')}"
+            f"best, with {times(s)} on {plural(t.workers, 'worker')}"
         )
         if ideal == 1:
             text += (
@@ -382,9 +529,41 @@ def tools_summary(t: ToolComparison) -> str:
                 "the compiled loop takes well under a millisecond, too little "
                 "to share out among threads. "
             )
-    text += (
-        "Compiling the loop (numba) or replacing it with whole-array operations "
-        "(NumPy) did more than any number of workers: make the serial code fast "
-        "first, then parallelise."
-    )
+    text += serial_against_workers(t)
     return text
+
+
+#: Tools that run the pure-Python loop in several threads or processes.
+_PYTHON_IN_WORKERS = (
+    "threads",
+    "multiprocessing Pool",
+    "joblib",
+    "dask (LocalCluster)",
+    "MPI (mpi4py)",
+)
+
+
+def serial_against_workers(t: ToolComparison) -> str:
+    """A fast loop on one core against pure Python on the workers measured."""
+    fast = [x for x in ("NumPy", "numba @njit") if x in t.tools]
+    spread = [x for x in _PYTHON_IN_WORKERS if x in t.tools]
+    rule = "make the serial code fast first, then parallelise it."
+    if not fast or not spread:
+        return "Whatever the machine: " + rule
+    f = max(fast, key=t.speedup)
+    w = max(spread, key=t.speedup)
+    workers = plural(t.workers, "worker")
+    if t.speedup(f) > t.speedup(w):
+        return (
+            f"Making the loop itself fast did more than the {workers} measured "
+            f"here: {f} on one core reached {times(t.speedup(f))}, the best "
+            f"tool that spread pure Python over {workers} ({w}) "
+            f"{times(t.speedup(w))}. Workers multiply whatever speed the loop "
+            f"has, so {rule}"
+        )
+    return (
+        f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "
+        f"fastest one-core version ({f}, {times(t.speedup(f))}): with this many "
+        "CPUs, workers can outrun a fast serial loop. A fast loop in every "
+        f"worker would be faster still, so {rule}"
+    )
