@@ -178,6 +178,7 @@ def fake_salad(overlap_work=True):
         threaded_totals=T(0.105),
         critical_path=0.085,
         cpus=2,
+        gil_enabled=True,
     )
 
 
@@ -305,3 +306,89 @@ def test_cpu_sampling(cpus):
 def test_cpu_sampling_unavailable():
     c = CpuSampling("unavailable", 0.5, 0.002, (0, 1), ())
     assert "could not sample" in nn.cpu_sampling_summary(c)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+@pytest.mark.parametrize("gil", [True, False])
+def test_salad_reading_depends_on_the_cpus(cpus, gil):
+    import dataclasses
+
+    d = dataclasses.replace(fake_salad(), cpus=cpus, gil_enabled=gil)
+    text = nn.salad_reading(d)
+    assert "took 105 ms, not the 85 ms the recipe alone would allow" in text
+    if cpus == 1:
+        assert "had one CPU" in text and "GIL or no GIL" in text
+        assert "not for want of CPUs" not in text
+    elif gil:
+        assert f"not for want of CPUs: this build could use {cpus} CPUs" in text
+        assert "took turns" in text
+    else:
+        assert "without the GIL" in text and "took turns" not in text
+    assert ("one CPU" in text) == (cpus == 1)
+
+
+def test_salad_reading_when_the_work_did_not_meet():
+    import dataclasses
+
+    d = dataclasses.replace(
+        fake_salad(), threaded_totals=T(0.086), critical_path=0.085, cpus=1
+    )
+    text = nn.salad_reading(d)
+    assert "close to the 85 ms" in text and "one CPU" in text
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_gil_threads_reading(cpus):
+    text = nn.gil_threads_reading(fake_gil(cpus, lambda k: 1.0))
+    if cpus == 1:
+        assert "had one CPU" in text and "free to run them" not in text
+        assert "would still take turns" in text
+    else:
+        assert f"with {cpus} CPUs the operating system was free to run them" in text
+        assert "waiting for the GIL" in text
+    off = nn.gil_threads_reading(fake_gil_off(cpus=cpus, proc_speedup=lambda k: 1.0))
+    assert "without the GIL" in off
+    assert ("different CPUs at once" in off) == (cpus > 1)
+
+
+def test_counts_of_one_are_singular():
+    g = fake_gil(2, lambda k: 1.0, counts=(1,))
+    text = nn.gil_summary(g)
+    assert "1 pure-Python task in 1 thread:" in text
+    assert "1 worker process" in text or "1 process" in text
+    assert "1 thread that each slept" in text
+    assert "1 threads" not in text and "1 processes" not in text
+    assert "For pure-Python work, 1 thread gave" in nn.gil_threads_reading(g)
+    trick = fake_trick(2, lambda k: 1.0)
+    trick = type(trick)(**{**trick.__dict__, "counts": (1,)})
+    text = nn.numpy_trick_summary(trick)
+    assert "1 NumPy sort of 1,000 numbers in 1 thread" in text
+    assert "1 pure-Python task of" in text
+    import dataclasses
+
+    one = dataclasses.replace(fake_race((1,)), threads=1)
+    text = nn.race_summary(one)
+    assert text.startswith("1 thread each added one")
+    assert "1 update was lost in the one trial" in text
+    assert "none was lost in 1 trial." in text
+    assert "no update was lost in 1 trial" in nn.race_summary(fake_race((0,)))
+    assert "lost up to 1 update on" in nn.naive_summary(fake_race((1,), naive=(1,)))
+
+
+def test_ladder_names_the_array_it_compares_with():
+    text = nn.ladder_summary(fake_ladder(60_000))
+    assert "Even a read from the page cache, in main memory, took 42 times" in text
+    assert "as long as a random read from the 1 MiB array" in text
+
+
+def test_cpu_sampling_one_thread_is_it():
+    c = CpuSampling(
+        method="sched_getcpu (ctypes)",
+        seconds=0.5,
+        every=0.002,
+        cpus_available=(0, 1),
+        threads=(ThreadSamples("busy-1", (0.0, 0.1, 0.2), (0, 0, 0)),),
+    )
+    text = nn.cpu_sampling_summary(c)
+    assert "1 busy thread was sampled 3 times" in text
+    assert "It ran on CPU 0 of the 2" in text

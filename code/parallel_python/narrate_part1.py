@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .gil import GilScaling, ScalingPoint
 from .memory_ladder import DROP_FADVISE, MemoryLadder
-from .narrate import SAME, cpus_phrase, percent, times
+from .narrate import SAME, cpus_phrase, percent, plural, times
 from .numpy_trick import NumpyTrick
 from .processes import CpuSampling, Isolation, Segfault, StartCosts
 from .race import Race
@@ -47,10 +47,6 @@ def _verdict(speedup: float) -> str:
     return "no speed-up"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 # --- the memory ladder -----------------------------------------------------
 
 
@@ -81,9 +77,10 @@ def ladder_summary(m: MemoryLadder) -> str:
         text += (
             f"the first reads, made after asking the kernel to drop the file from "
             f"its page cache, went to the disk and were {cold_over_warm:.0f} "
-            f"times slower. Even the second, from main memory, costs "
-            f"{m.ratio('page cache', 'RAM'):.0f} times a read from the array, "
-            f"because each one is a call into the operating system."
+            f"times slower. Even a read from the page cache, in main memory, took "
+            f"{m.ratio('page cache', 'RAM'):.0f} times as long as a random read "
+            f"from the {size(ram.size_bytes)} array, because each one is a call "
+            f"into the operating system."
         )
     else:
         text += (
@@ -129,7 +126,7 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
     text = (
         f"One step after another, the salad took {duration(seq)}; with one thread "
         f"per step, {duration(thr)} ({times(s.speedup)} as fast, best of "
-        f"{_plural(s.sequential_totals.repeats, 'run')} each). "
+        f"{plural(s.sequential_totals.repeats, 'run')} each). "
     )
     waits = [r for r in s.threaded.steps if r.kind == WAIT]
     overlapped = any(
@@ -187,6 +184,51 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
     return text
 
 
+def salad_reading(s: Salad, cpus: int | None = None) -> str:
+    """Why the threaded salad took longer than its longest chain of steps,
+    for this build's CPUs and GIL (``cpus`` defaults to the result's)."""
+    cpus = s.cpus if cpus is None else cpus
+    thr, path = duration(s.threaded_totals.best), duration(s.critical_path)
+    if s.threaded_totals.best <= s.critical_path * (1 + SAME):
+        text = (
+            f"The threaded salad took {thr}, close to the {path} its longest "
+            f"chain of steps allows: in this run the work steps hardly had to "
+            f"share. "
+        )
+        if cpus == 1:
+            text += "With one CPU, work steps that meet can only take turns."
+        return text
+    text = f"The threaded salad took {thr}, not the {path} the recipe alone would allow"
+    if cpus == 1:
+        text += (
+            ": this build had one CPU, so work steps that met could only take "
+            "turns on it, GIL or no GIL. "
+        )
+        if s.gil_enabled:
+            text += (
+                "With more CPUs they would still take turns in this Python, "
+                "because only the thread holding its GIL may run Python code."
+            )
+        else:
+            text += (
+                "This Python ran without the GIL, so with more CPUs the work "
+                "steps could run side by side."
+            )
+        return text
+    if s.gil_enabled:
+        return text + (
+            f". It was not for want of CPUs: this build could use "
+            f"{cpus_phrase(cpus)}, yet only the thread holding the GIL may run "
+            f"Python code, so the work steps took turns."
+        )
+    return text + (
+        f". This Python ran without the GIL, so on the {cpus_phrase(cpus)} "
+        f"this build could use the work steps could run side by side: what "
+        f"remains is the cost of starting and coordinating the threads, and "
+        f"the noise of the machine."
+    )
+
+
 # --- the race --------------------------------------------------------------
 
 
@@ -194,37 +236,41 @@ def race_summary(r: Race) -> str:
     """How many updates were lost without a lock, with one, and with ``+= 1``."""
     lost = sorted(r.lost_unsafe)
     text = (
-        f"{r.threads} threads each added one {r.increments:,} times, so the "
-        f"counter should have reached {r.expected:,}. "
+        f"{plural(r.threads, 'thread')} each added one {r.increments:,} times, "
+        f"so the counter should have reached {r.expected:,}. "
     )
     if lost[-1] == 0:
         text += (
-            f"Without a lock, this time none of the {r.trials} trials lost an "
-            f"update. That does not make the code correct: the race is still "
+            f"Without a lock, this time no update was lost in "
+            f"{plural(r.trials, 'trial')}. That does not make the code correct: "
+            f"the race is still "
             f"there, waiting for another machine or another Python. "
         )
     else:
         low, high = lost[0], lost[-1]
         span = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+        where = "in the one trial" if r.trials == 1 else f"in each of {r.trials} trials"
+        lost_verb = "update was" if low == high == 1 else "updates were"
         text += (
-            f"Without a lock, {span} updates were lost in each of {r.trials} "
-            f"trials (up to {percent(r.lost_fraction_max)} of them). "
+            f"Without a lock, {span} {lost_verb} lost {where} (up to "
+            f"{percent(r.lost_fraction_max)} of them). "
         )
         clean = sum(1 for x in lost if x == 0)
         if clean:
             text += (
-                f"In {_plural(clean, 'trial')} none was lost: a race shows up "
+                f"In {plural(clean, 'trial')} none was lost: a race shows up "
                 f"only sometimes, which is what makes it dangerous. "
             )
     if max(r.lost_locked) == 0:
         text += (
             f"With a `threading.Lock` around the read, the call and the write, "
-            f"none was lost in {_plural(r.trials, 'trial')}."
+            f"none was lost in {plural(r.trials, 'trial')}."
         )
     else:
         text += (
-            f"With the lock, {max(r.lost_locked):,} updates were still lost, "
-            f"which should be impossible: please report it."
+            f"With the lock, {max(r.lost_locked):,} "
+            f"{'update was' if max(r.lost_locked) == 1 else 'updates were'} "
+            f"still lost, which should be impossible: please report it."
         )
     return text
 
@@ -235,7 +281,7 @@ def naive_summary(r: Race) -> str:
     if r.gil_enabled and worst == 0:
         return (
             f"The naive `counter.value += 1` lost no update in "
-            f"{_plural(r.trials, 'trial')} on this Python ({r.python}, GIL on), "
+            f"{plural(r.trials, 'trial')} on this Python ({r.python}, GIL on), "
             f"even with the switch interval at {duration(r.switch_interval)}: "
             f"this CPython does not hand the GIL to another thread between the "
             f"read and the write of a `+=` on an attribute. That is a property of "
@@ -244,11 +290,12 @@ def naive_summary(r: Race) -> str:
     if worst == 0:
         return (
             f"The naive `counter.value += 1` lost no update in "
-            f"{_plural(r.trials, 'trial')} on this Python ({r.python}, GIL off). "
+            f"{plural(r.trials, 'trial')} on this Python ({r.python}, GIL off). "
             f"Without the GIL that is luck: the race is there."
         )
     return (
-        f"The naive `counter.value += 1` lost up to {worst:,} updates on this "
+        f"The naive `counter.value += 1` lost up to "
+        f"{worst:,} update{'' if worst == 1 else 's'} on this "
         f"Python ({r.python}, GIL {'on' if r.gil_enabled else 'off'}): "
         f"`+=` is not atomic."
     )
@@ -272,8 +319,9 @@ def gil_summary(g: GilScaling) -> str:
     k = _pick(g.counts, g.cpus)
     t = g.threads_cpu_at(k)
     text = (
-        f"{k} pure-Python tasks in {k} threads: {times(t.speedup)} the speed of "
-        f"running them one after another, {_verdict(t.speedup)}. "
+        f"{plural(k, 'pure-Python task')} in {plural(k, 'thread')}: "
+        f"{times(t.speedup)} the speed of running them one after another, "
+        f"{_verdict(t.speedup)}. "
     )
     if t.speedup < 1 + SAME:
         text += (
@@ -296,26 +344,29 @@ def gil_summary(g: GilScaling) -> str:
         p = g.processes_cpu_at(k)
         if g.cpus == 1:
             text += (
-                f"The same tasks in {k} processes ran at {times(p.speedup)}: with "
+                f"The same tasks in {plural(k, 'process', 'processes')} ran at "
+                f"{times(p.speedup)}: with "
                 f"one CPU this build had nothing to run them on side by side, so "
                 f"processes gave {_verdict(p.speedup)} either. "
             )
         elif p.speedup >= 1 + SAME:
             text += (
-                f"In {k} worker processes, each with its own interpreter and its "
+                f"In {plural(k, 'worker process', 'worker processes')}, each with "
+                f"its own interpreter and its "
                 f"own GIL, they ran {times(p.speedup)} as fast, on the "
                 f"{cpus_phrase(g.cpus)} this build could use. "
             )
         else:
             text += (
-                f"Even in {k} worker processes they ran only {times(p.speedup)} "
+                f"Even in {plural(k, 'worker process', 'worker processes')} they "
+                f"ran only {times(p.speedup)} "
                 f"as fast, though this build had {cpus_phrase(g.cpus)}: other "
                 f"work was probably keeping the CPUs busy. "
             )
     most = g.most
     w = g.threads_wait_at(most)
     text += (
-        f"Waiting is another matter: {most} threads that each slept "
+        f"Waiting is another matter: {plural(most, 'thread')} that each slept "
         f"{duration(g.wait_seconds)} finished {times(w.speedup)} as fast as "
         f"sleeping in turn"
     )
@@ -329,6 +380,43 @@ def gil_summary(g: GilScaling) -> str:
     else:
         text += ", which is surprising: a sleeping thread releases the GIL."
     return text
+
+
+def gil_threads_reading(g: GilScaling) -> str:
+    """Why the pure-Python threads did not speed up, for this build's CPUs."""
+    k = _pick(g.counts, g.cpus)
+    t = g.threads_cpu_at(k)
+    text = (
+        f"For pure-Python work, {plural(k, 'thread')} gave {times(t.speedup)} the "
+        f"speed of one after another. "
+    )
+    if not g.gil_enabled:
+        if g.cpus == 1:
+            return text + (
+                "This Python ran without the GIL, but this build had one CPU, so "
+                "the threads could only take turns on it."
+            )
+        return text + (
+            f"This Python ran without the GIL, so the operating system could run "
+            f"the threads on different CPUs at once ({cpus_phrase(g.cpus)} here)."
+        )
+    if g.cpus == 1:
+        return text + (
+            "The threads were real operating system threads, but this build had "
+            "one CPU, so they could only take turns, GIL or no GIL. On a machine "
+            "with more CPUs they would still take turns: each would spend most "
+            "of its time waiting for the GIL."
+        )
+    if k == 1:
+        return text + (
+            "With one thread there is nothing to take turns with; run more "
+            "threads to see the GIL at work."
+        )
+    return text + (
+        f"The threads were real operating system threads, and with "
+        f"{cpus_phrase(g.cpus)} the operating system was free to run them on "
+        f"different CPUs; each simply spent most of its time waiting for the GIL."
+    )
 
 
 def scaling_table(
@@ -365,9 +453,10 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
     k = _pick(n.counts, n.cpus)
     a, b = n.numpy_at(k), n.python_at(k)
     text = (
-        f"{k} NumPy sorts of {n.elements:,} numbers in {k} threads ran "
-        f"{times(a.speedup)} as fast as one after another; {k} pure-Python tasks "
-        f"of about the same length, {times(b.speedup)}. "
+        f"{plural(k, 'NumPy sort')} of {n.elements:,} numbers in "
+        f"{plural(k, 'thread')} ran {times(a.speedup)} as fast as one after "
+        f"another; {plural(k, 'pure-Python task')} of about the same length, "
+        f"{times(b.speedup)}. "
     )
     if n.cpus == 1 and n.gil_enabled:
         text += (
@@ -531,22 +620,23 @@ def cpu_sampling_summary(c: CpuSampling) -> str:
     text = (
         f"Over {duration(c.seconds)}, {n} busy "
         f"{'thread was' if n == 1 else 'threads were'} sampled {c.samples:,} "
-        f"times (with {c.method}). "
+        f"time{'' if c.samples == 1 else 's'} (with {c.method}). "
     )
     if len(c.cpus_available) == 1:
         return text + (
             f"This build could use only CPU {c.cpus_available[0]}, so every "
-            f"sample found them there: the operating system had nowhere to move "
-            f"them."
+            f"sample found {'it' if n == 1 else 'them'} there: the operating "
+            f"system had nowhere to move {'it' if n == 1 else 'them'}."
         )
     text += (
-        f"They ran on CPU{'s' if len(c.cpus_used) > 1 else ''} {used} of the "
+        f"{'It' if n == 1 else 'They'} ran on "
+        f"CPU{'s' if len(c.cpus_used) > 1 else ''} {used} of the "
         f"{len(c.cpus_available)} this build could use, "
     )
     if c.total_moves:
         text += (
             f"and the operating system moved a thread from one CPU to another "
-            f"{_plural(c.total_moves, 'time')} between samples."
+            f"{plural(c.total_moves, 'time')} between samples."
         )
     else:
         text += (

@@ -135,7 +135,7 @@ def plot_kitchen() -> Figure:
                 2.1,
                 2.3,
                 f"Workstation {i + 1}",
-                ["a chef", "a tiny countertop", "knives, grater"],
+                ["a cook", "a tiny countertop", "knives, grater"],
                 _FILL["station"],
             )
         ax.plot(

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .gil import count
-from .machine import available_cpus
+from .machine import available_cpus, gil_enabled
 from .timing import Timing
 from .validate import positive_float, positive_int
 
@@ -122,7 +122,8 @@ class Salad:
 
     ``sequential`` and ``threaded`` are the fastest of ``repeats`` runs each
     (drawn as timelines); ``sequential_totals`` / ``threaded_totals`` all of
-    them. ``cpus``: the CPUs this process could use. ``critical_path`` is
+    them. ``cpus``: the CPUs this process could use; ``gil_enabled``: whether
+    the GIL was on. ``critical_path`` is
     how long the threaded salad would take if every step ran as fast as alone
     and the only limit were the order of the steps (no GIL, enough cores),
     from each step's best time in the sequential runs.
@@ -137,6 +138,7 @@ class Salad:
     threaded_totals: Timing
     critical_path: float
     cpus: int
+    gil_enabled: bool
 
     @property
     def speedup(self) -> float:
@@ -269,4 +271,5 @@ def run_salad(
         threaded_totals=Timing(tuple(r.total for r in threaded_runs), warmup=0),
         critical_path=path,
         cpus=available_cpus(),
+        gil_enabled=gil_enabled(),
     )
