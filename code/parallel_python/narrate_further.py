@@ -135,16 +135,15 @@ def joblib_start(j: JoblibRun) -> str:
         if j.jobs > j.cpus:
             text += (
                 f" (more than the {cpus_phrase(j.cpus)} this build could use: the "
-                "page asks for at least two, so that there are workers to show)"
+                "experiment asks for at least two, so that there are workers to show)"
             )
         text += (
             f"; later calls reused them and took {duration(j.warm.best)} against "
-            f"{duration(j.serial.best)} in one process "
-            f"({_gain(j.speedup, 'one process')}"
+            f"{duration(j.serial.best)} in one process: "
+            f"{_gain(j.speedup, 'one process')}. "
         )
         if j.cpus == 1:
-            text += ", with one CPU nothing could run side by side"
-        text += "). "
+            text += "With one CPU, nothing could run side by side. "
     text += (
         "The answer was the serial one to the last bit."
         if j.values_equal
@@ -238,7 +237,7 @@ def dask_chunks_summary(d: DaskChunks) -> str:
         f"and the formula needs several such arrays at once. In "
         f"{d.chunks} chunks of {d.chunk:,} the process grew by only "
         f"{size(max(d.peak_bytes, 0))} while dask computed "
-        f"({_runs(d.timing)} on {plural(d.threads, 'thread')}), "
+        f"(on {plural(d.threads, 'thread')}; {_runs(d.timing)}), "
     )
     text += (
         f"well inside the {size(d.budget_bytes)} budget. "
@@ -556,8 +555,8 @@ def serial_against_workers(t: ToolComparison) -> str:
     if t.speedup(f) > t.speedup(w):
         return (
             f"Making the loop itself fast did more than the {workers} measured "
-            f"here: {f} on one core reached {times(t.speedup(f))}, the best "
-            f"tool that spread pure Python over {workers} ({w}) "
+            f"here: {f} on one core reached {times(t.speedup(f))}, while the "
+            f"best tool that spread pure Python over {workers}, {w}, reached "
             f"{times(t.speedup(w))}. Workers multiply whatever speed the loop "
             f"has, so {rule}"
         )
