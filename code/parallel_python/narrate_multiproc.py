@@ -12,7 +12,7 @@ from .integrate import IntegrationError, IntegrationSweep
 from .main_guard import Demos
 from .montecarlo import MonteCarloPi
 from .multiproc import ApiTour, BigArgument, PoolStartup, TaskOverhead, WorkerErrors
-from .narrate import SAME, cpus_phrase, percent, times
+from .narrate import SAME, cpus_phrase, percent, plural, times
 
 
 def seconds(x: float) -> str:
@@ -93,7 +93,9 @@ def worker_error_summary(errors: WorkerErrors) -> str:
     if left == 0:
         text += " Afterwards no worker process was left running."
     else:
-        text += f" Afterwards {left} worker process(es) were still running: a bug."
+        still = plural(left, "worker process", "worker processes")
+        verb = "was" if left == 1 else "were"
+        text += f" Afterwards {still} {verb} still running: a bug."
     return text
 
 
@@ -333,13 +335,14 @@ def missing_guard_summary(d: Demos) -> str:
         elif not demo.finished:
             parts.append(
                 f"{head}, it never finished: in the {d.timeout:.0f} s we allowed, "
-                f"{demo.workers_failed} workers started, re-ran the script, failed "
+                f"{plural(demo.workers_failed, 'worker')} started, re-ran the script, "
+                f"failed "
                 f"with `RuntimeError` while importing it, and were replaced by new "
                 f"ones; we killed the whole process group at the time limit."
             )
         else:
             failed = demo.workers_failed
-            who = "1 worker" if failed == 1 else f"{failed} workers"
+            who = plural(failed, "worker")
             parts.append(
                 f"{head}, {who} failed with `RuntimeError` while re-running the "
                 f"script, and the script ended after {seconds(demo.seconds)} with "
