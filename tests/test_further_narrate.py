@@ -311,6 +311,7 @@ def test_dask_sentences(cpus):
     three = DaskChunks(**{**fake_chunks(cpus).__dict__, "timing": T(0.3, 0.33, 0.36)})
     assert "best of 3: 300 ms, spread 20 %" in nf.dask_chunks_summary(three)
     assert "8 chunks' worth" in nf.chunks_held(fake_chunks(cpus))
+    assert "1 chunk's worth" in nf.chunks_held(fake_chunks(cpus, peak=8_000_000))
     assert "only the chunks being worked on" in nf.chunks_held(fake_chunks(cpus))
     over = nf.dask_chunks_summary(fake_chunks(cpus, peak=300 * 2**20))
     assert "most of the array" in nf.chunks_held(fake_chunks(cpus, peak=300 * 2**20))

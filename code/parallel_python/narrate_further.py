@@ -235,7 +235,7 @@ def dask_chunks_summary(d: DaskChunks) -> str:
     text = (
         f"One array of all {d.n:,} midpoints would take {size(d.array_bytes)}, "
         f"and the formula needs several such arrays at once. In "
-        f"{d.chunks} chunks of {d.chunk:,} the process grew by only "
+        f"{plural(d.chunks, 'chunk')} of {d.chunk:,} the process grew by only "
         f"{size(max(d.peak_bytes, 0))} while dask computed "
         f"(on {plural(d.threads, 'thread')}; {_runs(d.timing)}), "
     )
@@ -264,8 +264,10 @@ def chunks_held(d: DaskChunks) -> str:
     """How many chunks' worth of numbers the measured memory growth is."""
     chunk_bytes = 8 * d.chunk
     held = max(d.peak_bytes, 0) / chunk_bytes
+    count = f"{held:.0f}"
+    worth = "chunk's" if count == "1" else "chunks'"
     text = (
-        f"The growth equals {held:.0f} chunks' worth of numbers (one chunk of "
+        f"The growth equals {count} {worth} worth of numbers (one chunk of "
         f"{d.chunk:,} numbers is {size(chunk_bytes)}) out of {d.chunks}: "
     )
     if held < d.chunks / 2:
