@@ -303,3 +303,11 @@ def test_grid_table_says_what_cpu_and_wall_time_cover():
     table = nb.grid_table(fake_grid(2))
     assert "over the same timed batches as the wall times" in table
     assert f"at least {blend.WARMUP_SECONDS:.1f} s of warm-up" in table
+
+
+def test_best_cell_of_one_process_has_no_each():
+    grid = with_cell(fake_grid(2), 1, 2, 0.1)
+    text = nb.grid_summary(grid)
+    assert "(1 process with 2 threads, within the CPUs)" in text
+    grid = with_cell(fake_grid(2), 2, 1, 0.1)
+    assert "(2 processes with 1 thread each, within the CPUs)" in nb.grid_summary(grid)

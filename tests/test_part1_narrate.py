@@ -300,7 +300,7 @@ def test_cpu_sampling(cpus):
         assert "only CPU 0" in text and "nowhere to move" in text
     else:
         assert f"of the {cpus} this build could use" in text
-        assert "1 time between samples" in text
+        assert "once between samples" in text
 
 
 def test_cpu_sampling_unavailable():

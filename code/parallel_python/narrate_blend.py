@@ -94,7 +94,8 @@ def grid_summary(grid: Grid) -> str:
         text += (
             f"The fastest cell was {shape(best)} "
             f"({plural(best.processes, 'process', 'processes')} "
-            f"with {plural(best.threads, 'thread')} each, {where}): "
+            f"with {plural(best.threads, 'thread')}"
+            f"{' each' if best.processes > 1 else ''}, {where}): "
             f"{times(grid.speedup(best.processes, best.threads))} the speed of 1 × 1. "
         )
     if not over:

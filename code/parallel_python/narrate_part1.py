@@ -636,7 +636,8 @@ def cpu_sampling_summary(c: CpuSampling) -> str:
     if c.total_moves:
         text += (
             f"and the operating system moved a thread from one CPU to another "
-            f"{plural(c.total_moves, 'time')} between samples."
+            f"{'once' if c.total_moves == 1 else f'{c.total_moves} times'} "
+            f"between samples."
         )
     else:
         text += (
