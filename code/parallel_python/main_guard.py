@@ -18,6 +18,7 @@ never passed through.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
 import signal
@@ -197,8 +198,9 @@ def run_missing_guard(timeout: float = 3.0) -> Demos:
     and ``spawn`` + ``ProcessPoolExecutor``, each stopped after ``timeout`` s."""
     timeout = positive_float("timeout", timeout)
     cases = (("fork", "Pool"), ("spawn", "Pool"), ("spawn", "ProcessPoolExecutor"))
+    available = multiprocessing.get_all_start_methods()  # no fork on Windows
     demos = []
-    for method, api in cases:
+    for method, api in (c for c in cases if c[0] in available):
         code = _UNGUARDED.format(method=method, pool=_POOLS[api])
         demos.append(
             _demo(
@@ -219,6 +221,8 @@ def run_interactive_main(timeout: float = 20.0) -> Demos:
     timeout = positive_float("timeout", timeout)
     demos = []
     for method in ("fork", "spawn"):
+        if method not in multiprocessing.get_all_start_methods():
+            continue  # no fork on Windows
         code = _INTERACTIVE.format(method=method)
         demos.append(
             _demo(
