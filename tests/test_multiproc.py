@@ -24,13 +24,6 @@ def method(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture(autouse=True)
-def no_leftovers():
-    """No worker process may outlive a test."""
-    yield
-    assert multiproc.leftover_children() == ()
-
-
 def test_api_tour_gives_serial_answers(method):
     tour = multiproc.run_api_tour(tasks=5, processes=2)
     assert tour.start_method == method

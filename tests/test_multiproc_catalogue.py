@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallel_python import catalogue, multiproc, results
+from parallel_python import catalogue, results
 from parallel_python.machine import describe
 from parallel_python.plotting import png_bytes
 
@@ -43,7 +43,6 @@ def test_round_trip_plot_summary_headlines(name, tmp_path):
         assert experiment.summary(result).strip()
     for value in experiment.headlines(result).values():
         assert isinstance(value, float)
-    assert multiproc.leftover_children() == ()
 
 
 def test_book_defaults_match_the_run_functions():

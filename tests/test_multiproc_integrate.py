@@ -20,12 +20,6 @@ METHODS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_leftovers():
-    yield
-    assert multiproc.leftover_children() == ()
-
-
 @given(n=st.integers(1, 5000), chunks=st.integers(1, 300))
 def test_chunks_cover_the_range_exactly_once(n, chunks):
     bounds = integrate.chunk_bounds(n, chunks)

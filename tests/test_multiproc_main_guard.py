@@ -5,7 +5,7 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from parallel_python import main_guard, multiproc
+from parallel_python import main_guard
 
 
 def _demo_processes() -> list[int]:
@@ -20,8 +20,7 @@ def _demo_processes() -> list[int]:
 @pytest.fixture(autouse=True)
 def nothing_left():
     yield
-    assert multiproc.leftover_children() == ()
-    assert _demo_processes() == []
+    assert _demo_processes() == []  # the demo's own process groups, too
 
 
 def test_missing_guard():

@@ -7,7 +7,7 @@ import multiprocessing
 
 import pytest
 
-from parallel_python import montecarlo, multiproc
+from parallel_python import montecarlo
 from parallel_python.config import START_METHOD_ENV
 
 METHODS = [
@@ -15,12 +15,6 @@ METHODS = [
     for m in ("fork", "spawn", "forkserver")
     if m in multiprocessing.get_all_start_methods()
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_leftovers():
-    yield
-    assert multiproc.leftover_children() == ()
 
 
 @pytest.mark.parametrize("method", METHODS)

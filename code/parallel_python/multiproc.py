@@ -85,6 +85,8 @@ def process_executor(
 _INTERPRETER_HELPERS = (
     "multiprocessing.resource_tracker",
     "multiprocessing.forkserver",
+    # joblib's loky keeps its own resource tracker for the interpreter's life
+    "loky.backend.resource_tracker",
 )
 
 
