@@ -27,7 +27,7 @@ from numbers import Real
 
 from .amdahl import AmdahlFit, fit_serial_fraction
 from .config import start_method
-from .machine import available_cpus
+from .machine import available_cpus, worker_counts
 from .multiproc import identity, process_pool
 from .timing import Timing, measure
 from .validate import positive_int, positive_ints
@@ -167,24 +167,9 @@ def run_integration_error(
 
 def process_counts(cpus: int, *, max_points: int = 6) -> tuple[int, ...]:
     """Process counts from 1 to twice ``cpus``: every count when that is short,
-    else powers of two plus ``cpus``, at most ``max_points`` values (always
-    keeping 1, ``cpus`` and ``2 * cpus``)."""
-    cpus = positive_int("cpus", cpus)
-    max_points = positive_int("max_points", max_points)
-    top = 2 * cpus
-    if top <= max_points:
-        return tuple(range(1, top + 1))
-    counts = {1, cpus, top}
-    power = 2
-    while power < top:
-        counts.add(power)
-        power *= 2
-    ordered = sorted(counts)
-    keep = {1, cpus, top}
-    while len(ordered) > max(max_points, len(keep)):
-        droppable = [c for c in ordered if c not in keep]
-        ordered.remove(droppable[len(droppable) // 2])
-    return tuple(ordered)
+    else powers of two plus ``cpus`` (see
+    :func:`~parallel_python.machine.worker_counts`)."""
+    return worker_counts(cpus, max_points=max_points, dense=True)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from .machine import available_cpus
+from .machine import available_cpus, worker_counts
 from .timing import Timing, measure_rounds
 from .validate import positive_int, positive_ints
 
@@ -38,26 +38,9 @@ THREAD_COUNT_VARIABLES = (
 
 
 def thread_counts(cpus: int, *, max_points: int = 6) -> tuple[int, ...]:
-    """Thread counts for a sweep: powers of two up to twice ``cpus``, plus ``cpus``.
-
-    At most ``max_points`` values, always keeping 1, ``cpus`` and ``2 * cpus``
-    so that every sweep shows the start, the CPU count and oversubscription.
-    """
-    cpus = positive_int("cpus", cpus)
-    max_points = positive_int("max_points", max_points)
-    top = 2 * cpus
-    counts = {1, cpus, top}
-    power = 2
-    while power < top:
-        counts.add(power)
-        power *= 2
-    ordered = sorted(counts)
-    keep = {1, cpus, top}
-    while len(ordered) > max(max_points, len(keep)):
-        # drop the middle value furthest from anything we must keep
-        droppable = [c for c in ordered if c not in keep]
-        ordered.remove(droppable[len(droppable) // 2])
-    return tuple(ordered)
+    """BLAS thread counts for a sweep: powers of two up to twice ``cpus``, plus
+    ``cpus`` (see :func:`~parallel_python.machine.worker_counts`)."""
+    return worker_counts(cpus, max_points=max_points)
 
 
 def blas_threads_now() -> int:
