@@ -79,3 +79,19 @@ def test_repeated_inline_scripts_are_dropped():
         None,
         "const B = 2",
     ]
+
+
+def test_build_context_names_the_builder():
+    actions = book.build_context(
+        {
+            "GITHUB_ACTIONS": "true",
+            "RUNNER_OS": "Linux",
+            "RUNNER_ARCH": "X64",
+            "GITHUB_REPOSITORY": "someone/parallel-python",
+            "GITHUB_RUN_ID": "42",
+        }
+    )
+    assert "GitHub Actions on a hosted runner (Linux, X64)" in actions
+    assert "someone/parallel-python, run 42" in actions
+    assert "by a CI job" in book.build_context({"CI": "true"})
+    assert "reader's own laptop" in book.build_context({})

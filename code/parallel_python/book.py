@@ -98,6 +98,33 @@ def markdown(text: str) -> None:
     display(Markdown(text))
 
 
+def build_context(env: dict[str, str] | None = None) -> str:
+    """Who built this copy of the book, for "About this build"."""
+    env = dict(os.environ if env is None else env)
+    when = machine().measured_at
+    if env.get("GITHUB_ACTIONS") == "true":
+        where = ", ".join(
+            v for v in (env.get("RUNNER_OS"), env.get("RUNNER_ARCH")) if v
+        )
+        repo = env.get("GITHUB_REPOSITORY", "this repository")
+        run = env.get("GITHUB_RUN_ID")
+        return (
+            f"This copy of the book was built and measured by GitHub Actions on a "
+            f"hosted runner ({where or 'details not reported'}) for {repo}"
+            f"{f', run {run}' if run else ''}, on {when}: the numbers describe "
+            f"that runner, a shared virtual machine, not a reader's laptop."
+        )
+    if env.get("CI"):
+        return (
+            f"This copy of the book was built and measured by a CI job on {when}: "
+            f"the numbers describe the machine that ran the job."
+        )
+    return (
+        f"This copy of the book was built and measured on {when} on the machine "
+        f"described below, for example a reader's own laptop."
+    )
+
+
 def machine_table(m: Machine | None = None) -> str:
     """The machine description as a Markdown table."""
     m = m or machine()
