@@ -232,3 +232,12 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
     assert child.returncode == 130
     assert "interrupted; no results written" in err
     assert not list(tmp_path.iterdir())
+
+
+def test_list_follows_the_reading_order():
+    done = cli("list")
+    names = [line.split()[0] for line in done.stdout.splitlines()]
+    assert names.index("race") < names.index("numpy-blas-sweep")
+    assert names.index("numpy-blas-sweep") < names.index("mp-integration-sweep")
+    assert names.index("blend-grid") < names.index("tool-comparison")
+    assert sorted(names) == sorted(catalogue.names())

@@ -778,6 +778,28 @@ EXPERIMENTS: tuple[Experiment, ...] = (
 )
 
 
+#: The book's reading order, by page path prefix (the tuple above grew by chapter).
+READING_ORDER = (
+    "book/part1/",
+    "book/handson/a-",
+    "book/handson/b-",
+    "book/handson/c-",
+    "book/further/",
+)
+
+
+def in_reading_order() -> list[Experiment]:
+    """The experiments in the order a reader meets them in the book."""
+
+    def rank(e: Experiment) -> int:
+        for i, prefix in enumerate(READING_ORDER):
+            if e.page.startswith(prefix):
+                return i
+        return len(READING_ORDER)
+
+    return sorted(EXPERIMENTS, key=rank)  # stable: page order kept within a part
+
+
 def names() -> list[str]:
     return [e.name for e in EXPERIMENTS]
 

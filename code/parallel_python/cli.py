@@ -208,7 +208,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from . import catalogue
 
     width = max(len(n) for n in catalogue.names())
-    for e in catalogue.EXPERIMENTS:
+    for e in catalogue.in_reading_order():
         print(f"{e.name:<{width}}  ~{e.seconds:>3g} s  {e.chapter}")
     return 0
 
