@@ -68,6 +68,18 @@ def png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def label_bar(ax: Axes, x: float, y: float, text: str) -> None:
+    """Write ``text`` just past the end of the horizontal bar at (``x``, ``y``)."""
+    ax.annotate(
+        text,
+        xy=(x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9,
+    )
+
+
 def mark_cpus(ax: Axes, cpus: int) -> None:
     """A vertical line at the number of CPUs available."""
     ax.axvline(cpus, color=COLORS["cpus"], linestyle=":", linewidth=1.5)
@@ -165,12 +177,5 @@ def plot_operations(ops: Operations) -> Figure:
         ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
         ax.grid(axis="y", visible=False)
         for y, s in enumerate(speedups):
-            ax.annotate(
-                f"{s:.2f}×",
-                xy=(s, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
+            label_bar(ax, s, y, f"{s:.2f}×")
     return fig

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from .blend import Fixes, Grid
 from .narrate import plural
-from .plotting import COLORS, house_style, new_figure
+from .plotting import COLORS, house_style, label_bar, new_figure
 
 
 def _cpu_line(ax: Axes, grid: Grid) -> None:
@@ -155,14 +155,12 @@ def plot_fixes(f: Fixes) -> Figure:
         ax.grid(axis="y", visible=False)
         for y, (x, b) in enumerate(zip(f.fixes, best, strict=True)):
             seen = ", ".join(map(str, x.batch.threads_in_effect))
-            ax.annotate(
+            label_bar(
+                ax,
+                b,
+                y,
                 f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} "
                 f"per worker",
-                xy=(b, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
             )
         ax.set_xlim(0, max(best) * 1.45)
     return fig

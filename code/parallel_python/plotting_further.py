@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .compare_tools import ToolComparison
 from .numba_demo import NumbaRun
-from .plotting import COLORS, SERIES, house_style, new_figure
+from .plotting import COLORS, SERIES, house_style, label_bar, new_figure
 from .waiting import Waiting
 
 
@@ -75,15 +75,13 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min(ns) / 2, max(ns) * 6)
         for y, (c, value) in enumerate(zip(r.cases, ns, strict=True)):
-            ax.annotate(
+            label_bar(
+                ax,
+                value,
+                y,
                 _short(value)
                 + " ns"
                 + (f", {c.workers} threads" if c.workers > 1 else ""),
-                xy=(value, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
             )
     return fig
 
@@ -104,12 +102,5 @@ def plot_tools(t: ToolComparison) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min([*speedups, 1]) / 2, max(speedups) * 4)
         for y, s in enumerate(speedups):
-            ax.annotate(
-                f"{_short(s)}×",
-                xy=(s, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
+            label_bar(ax, s, y, f"{_short(s)}×")
     return fig

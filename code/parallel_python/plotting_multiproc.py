@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .integrate import IntegrationSweep
 from .multiproc import BigArgument, PoolStartup, TaskOverhead
-from .plotting import COLORS, house_style, mark_cpus, new_figure
+from .plotting import COLORS, house_style, label_bar, mark_cpus, new_figure
 
 
 def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
@@ -87,14 +87,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.legend(loc="upper right", fontsize=8)
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
-            ax.annotate(
-                f"{a:.0f} + {b:.0f} ms",
-                xy=(a + b, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
+            label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
         ax.set_xlim(0, max(a + b for a, b in zip(starts, stops, strict=True)) * 1.5)
     return fig
 
@@ -168,13 +161,6 @@ def plot_big_argument(b: BigArgument) -> Figure:
         )
         top = max(r[1] for r in rows) * 1e3
         for y, r in enumerate(rows):
-            ax.annotate(
-                f"{r[1] * 1e3:.1f} ms",
-                xy=(r[1] * 1e3, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
+            label_bar(ax, r[1] * 1e3, y, f"{r[1] * 1e3:.1f} ms")
         ax.set_xlim(0, top * 1.3)
     return fig

@@ -15,7 +15,7 @@ from .gil import GilScaling
 from .memory_ladder import MemoryLadder
 from .narrate_part1 import duration
 from .numpy_trick import NumpyTrick
-from .plotting import COLORS, house_style, ideal_line, mark_cpus, new_figure
+from .plotting import COLORS, house_style, ideal_line, label_bar, mark_cpus, new_figure
 from .processes import CpuSampling
 from .race import Race
 from .salad import WAIT, Salad, Step, check_recipe
@@ -165,14 +165,7 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min(ns) / 2, max(ns) * 8)
         for y, value in enumerate(ns):
-            ax.annotate(
-                duration(value * 1e-9),
-                xy=(value, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
+            label_bar(ax, value, y, duration(value * 1e-9))
     return fig
 
 
