@@ -1,5 +1,5 @@
-"""Shared fixtures: made-up results for 1, 2 and 64 CPUs, and the rule that
-no worker process outlives the test that started it."""
+"""The rule that no worker process outlives the test that started it (made-up
+results for 1, 2 and 64 CPUs live in ``tests/fakes.py``)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,7 @@ import time
 
 import pytest
 
-from parallel_python.multiproc import leftover_children
-from parallel_python.numpy_threads import BlasSweep, SweepPoint
-from parallel_python.timing import Timing
-
-
-def fake_timing(seconds: float) -> Timing:
-    return Timing(times=(seconds, seconds * 1.05, seconds * 1.1), warmup=1)
-
-
-def fake_sweep(cpus: int, scale: dict[int, float], sizes=(200, 2000)) -> BlasSweep:
-    """A sweep where ``threads`` run ``scale[threads]`` times faster (largest size)."""
-    threads = tuple(sorted(scale))
-    points = []
-    for n in sizes:
-        base = 2 * n**3 / 50e9  # 50 GFLOP/s on one thread
-        for t in threads:
-            factor = scale[t] if n == max(sizes) else min(scale[t], 1.0 + (t > 1) * 0.1)
-            points.append(SweepPoint(n, t, t, fake_timing(base / factor)))
-    return BlasSweep(tuple(sizes), threads, tuple(points), cpus, "openblas 0.3.31")
+from parallel_python.core.pools import leftover_children
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import fake_sweep
-from parallel_python import book, results, sphinxext
+from parallel_python import book, sphinxext
+from parallel_python.core import results
+from tests.fakes import fake_sweep
 
 
 @pytest.fixture

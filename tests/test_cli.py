@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from parallel_python import catalogue, results
-from parallel_python.machine import describe
+from parallel_python import catalogue
+from parallel_python.core import results
+from parallel_python.core.machine import describe
 
 TINY = {
     "numpy-blas-sweep": ["--sizes", "8,16", "--threads", "1,2", "--repeats", "1"],
@@ -241,3 +242,26 @@ def test_list_follows_the_reading_order():
     assert names.index("numpy-blas-sweep") < names.index("mp-integration-sweep")
     assert names.index("blend-grid") < names.index("tool-comparison")
     assert sorted(names) == sorted(catalogue.names())
+
+
+def test_cli_runs_the_grid(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "parallel_python.cli", "run", "blend-grid"]
+        + ["--size", "16", "--tasks", "2", "--processes", "1,2", "--threads", "1"]
+        + ["--repeats", "1", "--out", str(tmp_path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "blend-grid.png").read_bytes()[:4] == b"\x89PNG"
+    bad = subprocess.run(
+        [sys.executable, "-m", "parallel_python.cli", "run", "blend-grid"]
+        + ["--size", "0", "--out", str(tmp_path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert "size must be" in bad.stderr

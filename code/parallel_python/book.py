@@ -13,9 +13,9 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import results
-from .machine import Machine, describe
-from .plotting import png_bytes
+from .core import results
+from .core.machine import Machine, describe
+from .core.style import png_bytes
 
 RESULTS_DIR_ENV = "PARALLEL_PYTHON_RESULTS_DIR"
 

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, results
-from .machine import Machine, describe
+from . import __version__
+from .core import results
+from .core.machine import Machine, describe
 
 if TYPE_CHECKING:
     from .catalogue import Experiment
@@ -235,7 +236,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"wrote {json_path}")
     if experiment.plot is not None:
         png = out / f"{experiment.name}.png"
-        from .plotting import png_bytes
+        from .core.style import png_bytes
 
         png.write_bytes(png_bytes(experiment.plot(result)))
         print(f"wrote {png}")
@@ -247,7 +248,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from . import catalogue
-    from .narrate import compare_machines
+    from .core.text import compare_machines
 
     name, mine, my_machine = load_run(args.results)
     experiment = catalogue.get(name)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .book import results_dir
-from .results import FORMAT_VERSION, read_json
+from .core.results import FORMAT_VERSION, read_json
 
 
 def gather(app, exception) -> None:

@@ -1,0 +1,12 @@
+"""Part C, blending processes and threads (``book/handson/c-blending``).
+
+Batches of matrix products in processes with BLAS threads (``batches``), the
+P × T grid (``grid``) and the fixes for oversubscription (``fixes``);
+sentences in ``narrate``, figures in ``plots``, catalogue entries in
+``entries``. The book may use the names below.
+"""
+
+from .fixes import Fixes, run_fixes
+from .grid import Grid, run_grid
+
+__all__ = ["Fixes", "Grid", "run_fixes", "run_grid"]

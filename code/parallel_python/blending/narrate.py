@@ -1,0 +1,399 @@
+"""Sentences for Part C (blending processes and threads), computed from results.
+
+Each function takes a :class:`~parallel_python.blending.Grid` or
+:class:`~parallel_python.blending.Fixes` and returns Markdown, so the page says
+what was measured on the machine that built it: one CPU (only the 1 × 1
+cell is within the CPUs), two, or sixty-four. They are tested with made-up
+grids for 1, 2 and 64 CPUs.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from ..core.text import (
+    SAME,
+    and_list,
+    cpus_phrase,
+    duration,
+    percent,
+    plural,
+    same_unit,
+    times,
+)
+from .batches import WARMUP_SECONDS, Batch
+from .fixes import ENV_FORK, NO_LIMIT, Fixes
+from .grid import Grid
+
+
+def shape(cell: Batch) -> str:
+    """``2 × 1`` (processes × threads)."""
+    return f"{cell.processes} × {cell.threads}"
+
+
+def _threads_each(counts: tuple[int, ...]) -> str:
+    """``1 BLAS thread each``, ``2 BLAS threads each``, ``1, 2 BLAS threads each``."""
+    many = len(counts) > 1 or max(counts) != 1
+    return f"{', '.join(map(str, counts))} BLAS thread{'s' if many else ''} each"
+
+
+def _slowdown(cell: Batch, against: Batch) -> float:
+    return cell.timing.best / against.timing.best
+
+
+# --- the grid --------------------------------------------------------------
+
+
+def grid_summary(grid: Grid) -> str:
+    """The fastest cell, and what happened beyond the line P × T = CPUs."""
+    base, best = grid.baseline, grid.best
+    over = grid.oversubscribed
+    text = (
+        f"The batch of {plural(grid.tasks, 'product')} of {grid.size} × {grid.size} "
+        f"matrices "
+        f"took {duration(base.timing.best)} with one process and one thread. "
+    )
+    if grid.cpus == 1:
+        text += (
+            "This build could use only one CPU, so the 1 × 1 cell is the only one "
+            "within the CPUs: every other cell asked for more threads than there "
+            "are CPUs, and they can only take turns. "
+        )
+    if best is base:
+        text += "No other cell was faster. "
+    else:
+        where = (
+            "within the CPUs"
+            if grid.within(best)
+            else "even though P × T exceeded the CPUs"
+        )
+        text += (
+            f"The fastest cell was {shape(best)} "
+            f"({plural(best.processes, 'process', 'processes')} "
+            f"with {plural(best.threads, 'thread')}"
+            f"{' each' if best.processes > 1 else ''}, {where}): "
+            f"{times(grid.speedup(best.processes, best.threads))} the speed of 1 × 1. "
+        )
+    if not over:
+        return text + "No cell asked for more threads than there are CPUs."
+    ref = grid.best_within
+    ratios = [_slowdown(c, ref) for c in over]
+    worst = max(over, key=lambda c: c.timing.best)
+    text += (
+        f"Beyond the line P × T = {grid.cpus}, the {plural(len(over), 'cell')} "
+        f"took a median {statistics.median(ratios):.1f} times as long as the best "
+        f"cell within the CPUs ({shape(ref)}), and the slowest, {shape(worst)}, "
+        f"{_slowdown(worst, ref):.1f} times as long."
+    )
+    fast = [c for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
+    if fast:
+        text += (
+            f" Some oversubscribed cells ({and_list([shape(c) for c in fast])}) were "
+        )
+        text += f"still faster than {shape(ref)}: "
+        if all(c.threads == 1 for c in fast):
+            text += (
+                "processes with one thread each never wait for a partner, so when "
+                "they outnumber the CPUs they only take turns, at little cost (and "
+                "on a busy machine, more processes win a larger share of the CPUs "
+                "from other programs)."
+            )
+        else:
+            text += (
+                "the cliff is not equally steep everywhere, and on a busy machine "
+                "single timings are noisy."
+            )
+    slow_inside = [
+        c
+        for c in grid.cells
+        if grid.within(c) and c is not base and _slowdown(c, base) > 1 + SAME
+    ]
+    if slow_inside:
+        names = and_list([shape(c) for c in slow_inside])
+        text += f" Even {names}, within the CPUs, ran slower than 1 × 1: "
+        if shared_machine(grid):
+            text += (
+                f"other programs were using the CPUs during this run (the 1 × 1 "
+                f"worker itself was running only {percent(base.busy_cpus)} of the "
+                f"time), so those threads had to take turns too."
+            )
+        else:
+            text += (
+                "at this size a product is too small to share out well, so the "
+                "extra threads cost more than they bring."
+            )
+    return text
+
+
+#: Below this share of a CPU, the 1 × 1 worker was kept waiting by other programs.
+BUSY_MACHINE = 0.8
+
+
+def shared_machine(grid: Grid) -> bool:
+    """Did other programs take CPU time from the workers? (The lone 1 × 1
+    worker, which never waits for anything, ran less than
+    :data:`BUSY_MACHINE` of the wall time.)"""
+    return grid.baseline.busy_cpus < BUSY_MACHINE
+
+
+def oversubscription_summary(grid: Grid) -> str:
+    """CPU time against wall time, and context switches, inside and beyond the line."""
+    over = grid.oversubscribed
+    if not over:
+        return (
+            "No cell asked for more threads than there are CPUs, so this grid "
+            "shows no oversubscription."
+        )
+    base = grid.baseline
+    worst = max(over, key=lambda c: c.cpu_seconds)
+    ratio = worst.cpu_seconds / base.cpu_seconds if base.cpu_seconds > 0 else 0.0
+    text = (
+        f"The work was the same in every cell, {plural(grid.tasks, 'product')}. "
+        f"In the "
+        f"1 × 1 cell the worker used {duration(base.cpu_seconds)} of CPU time for "
+        f"them; in the {shape(worst)} cell the workers together used "
+        f"{duration(worst.cpu_seconds)}"
+    )
+    if ratio > 1 + SAME:
+        text += (
+            f", {ratio:.1f} times as much, for the same result. The extra CPU time "
+            f"is spent by threads that spin while they wait for a partner who is "
+            f"not running, and by the operating system switching them in and out. "
+        )
+    else:
+        text += (
+            ", about as much: here the threads waited without spending CPU time, "
+            "so the cost of oversubscription shows in the wall time only. "
+        )
+    text += (
+        f"CPU time divided by wall time, the number of CPUs the workers kept "
+        f"busy on average, came to {worst.busy_cpus:.1f} in the {shape(worst)} "
+        f"batches, against {base.busy_cpus:.1f} in 1 × 1 (this build could use "
+        f"{cpus_phrase(grid.cpus)})."
+    )
+    if base.switches >= 0 and worst.switches >= 0:
+        text += (
+            f" The operating system took the CPU away from a running thread "
+            f"(an involuntary context switch) "
+            f"{worst.switches:.0f} times per batch in {shape(worst)}, against "
+            f"{base.switches:.0f} in 1 × 1."
+        )
+    return text
+
+
+def rule_of_thumb(grid: Grid) -> str:
+    """A rule of thumb for the build machine, from the grid."""
+    if grid.cpus == 1:
+        others = [grid.speedup(c.processes, c.threads) for c in grid.cells]
+        return (
+            f"**Rule of thumb for this machine (one CPU):** one process with one "
+            f"BLAS thread. Every extra process or thread can only take turns: "
+            f"here the other cells ran at {times(min(others))} to "
+            f"{times(max(others))} the speed of 1 × 1."
+        )
+    line = [c for c in grid.cells if c.asked == grid.cpus]
+    text = (
+        f"**Rule of thumb for this machine ({cpus_phrase(grid.cpus)}):** choose "
+        f"P × T ≤ {grid.cpus}, and for many independent tasks like these start "
+        f"with P = {grid.cpus} processes of T = 1 thread each. "
+    )
+    if line:
+        fastest = min(line, key=lambda c: c.timing.best)
+        gain = grid.speedup(fastest.processes, fastest.threads)
+        text += (
+            f"On the line P × T = {grid.cpus}, the fastest measured here was "
+            f"{shape(fastest)} ({times(gain)} the speed of 1 × 1)"
+        )
+        if gain < 1 - SAME and shared_machine(grid):
+            text += (
+                ": slower than one process with one thread, because other "
+                "programs kept the CPUs busy during this run. On a shared "
+                "machine, count only the CPUs that are really free. "
+            )
+        elif gain < 1 - SAME:
+            text += (
+                ": slower than one process with one thread, so at this size the "
+                "extra workers or threads did not pay at all. "
+            )
+        else:
+            text += ". "
+    best, ref = grid.best, grid.best_within
+    if not grid.within(best) and best.timing.best < ref.timing.best * (1 - SAME):
+        text += f"The fastest cell of all, {shape(best)}, was beyond the line"
+        if best.threads == 1:
+            text += (
+                ", with one thread per process: processes that never wait for each "
+                "other lose little by taking turns. "
+            )
+        else:
+            text += ": on a busy machine single timings are noisy, so measure again. "
+        threaded = [c for c in grid.oversubscribed if c.threads > 1]
+        if threaded and all(
+            c.timing.best > ref.timing.best * (1 + SAME) for c in threaded
+        ):
+            text += (
+                "Every cell beyond the line with more than one BLAS thread per "
+                "process was slower than the best within it. "
+            )
+    text += (
+        "Give BLAS more threads per process only when there are fewer tasks than "
+        "CPUs, or each task is a large matrix product that shares out well."
+    )
+    return text
+
+
+def shapes_compared(grid: Grid) -> str:
+    """1 process × CPUs threads against CPUs processes × 1 thread, measured."""
+    c = grid.cpus
+    if c == 1 or c not in grid.processes or c not in grid.threads:
+        p, t = (1, 2) if 2 in grid.threads and 2 in grid.processes else (1, 1)
+        if (p, t) == (1, 1):
+            return "This grid has no pair of shapes to compare."
+        threads, procs = grid.cell(1, 2), grid.cell(2, 1)
+    else:
+        threads, procs = grid.cell(1, c), grid.cell(c, 1)
+    faster = procs if procs.timing.best < threads.timing.best else threads
+    slower = threads if faster is procs else procs
+    ratio = slower.timing.best / faster.timing.best
+    t_threads, t_procs = same_unit(threads.timing.best, procs.timing.best)
+    text = (
+        f"On this build, {shape(threads)} took {t_threads} and {shape(procs)} "
+        f"took {t_procs}. "
+    )
+    if ratio < 1 + SAME:
+        return text + "The two were within the noise of each other."
+    return text + f"{shape(faster)} was {ratio:.2f} times as fast."
+
+
+def grid_table(grid: Grid) -> str:
+    """Every cell of the grid as a Markdown table."""
+    head = [
+        "P",
+        "T",
+        "best ms",
+        "median ms",
+        "runs",
+        "speed-up",
+        "CPU s",
+        "busy CPUs",
+        "switches",
+        "BLAS threads",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
+    for c in grid.cells:
+        mark = " †" if not grid.within(c) else ""
+        cells = [
+            str(c.processes),
+            f"{c.threads}{mark}",
+            f"{c.timing.best * 1e3:.1f}",
+            f"{c.timing.median * 1e3:.1f}",
+            str(c.timing.repeats),
+            times(grid.speedup(c.processes, c.threads)),
+            f"{c.cpu_seconds:.3f}",
+            f"{c.busy_cpus:.2f}",
+            f"{c.switches:.0f}" if c.switches >= 0 else "n/a",
+            ", ".join(map(str, c.threads_in_effect)),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"† P × T exceeds the {cpus_phrase(grid.cpus)} available. Wall times of "
+        f"the whole batch, measured by the parent, after at least "
+        f"{WARMUP_SECONDS:.1f} s of warm-up batches; runs: how many batches were "
+        f"timed. CPU seconds (of every thread of every worker) and involuntary "
+        f"context switches per batch were counted inside each worker around "
+        f"each product and summed, over the same timed batches as the wall "
+        f"times; handing out the tasks and collecting the results count in the "
+        f"wall time only. Busy CPUs: CPU time over wall time; BLAS threads: the "
+        f"thread counts the workers reported from inside."
+    )
+    return "\n".join(lines)
+
+
+# --- the fixes -------------------------------------------------------------
+
+
+def fixes_summary(f: Fixes) -> str:
+    """Which ways of limiting the threads held, and what they bought."""
+    none = f.get(NO_LIMIT)
+    threads = none.batch.threads_in_effect
+    each = "the worker" if f.processes == 1 else "each worker"
+    counts = ", ".join(map(str, threads))
+    text = (
+        f"With {plural(f.processes, 'process', 'processes')} and no limit, {each} "
+        f"ran its BLAS with {counts} thread{'s' if max(threads) != 1 else ''}: "
+        f"{plural(f.processes * max(threads), 'thread')} in all on "
+        f"{cpus_phrase(f.cpus)}. "
+    )
+    if f.default_threads <= f.limit:
+        return text + (
+            f"That is no more than the limit the fixes ask for ({f.limit}), so "
+            f"there was nothing to fix here: every row ran "
+            f"{plural(f.limit, 'thread')} per worker. On a machine with more CPUs "
+            f"the unlimited workers would each start one thread per CPU."
+        )
+    held = [x for x in f.fixes if x.held]
+    names = and_list([x.name for x in held])
+    text += (
+        f"Asking for {plural(f.limit, 'thread')} per worker held, checked from "
+        f"inside every worker, for: {names}. "
+    )
+    gains = [f.speedup(x.name) for x in held]
+    if gains:
+        text += (
+            f"Those runs were {times(min(gains))} to {times(max(gains))} as fast "
+            f"as the unlimited one. "
+        )
+    if f.has(ENV_FORK):
+        fork = f.get(ENV_FORK)
+        seen = [v for v in fork.batch.variable_seen if v]
+        if not fork.held:
+            text += (
+                "The same variables set before `fork` came too late: the forked "
+                "workers "
+                + (
+                    f"saw `{f.variable}={seen[0]}` in their environment, yet "
+                    if seen
+                    else ""
+                )
+                + f"ran {_threads_each(fork.batch.threads_in_effect)}, because they "
+                f"inherited the parent's BLAS, loaded and set up before the "
+                f"variable existed."
+            )
+        else:
+            text += (
+                "Unusually, the variable set before `fork` held too: this BLAS "
+                "must have been loaded afresh in the workers."
+            )
+    return text
+
+
+def fixes_table(f: Fixes) -> str:
+    """Every way of running the batch as a Markdown table, with the spread."""
+    head = ["how", "start", "asked", "seen", "best", "median", "runs"]
+    head += ["speed-up", "CPU s"]
+    lines = ["| " + " | ".join(head) + " |", "|:--|:--|" + "--:|" * (len(head) - 2)]
+    for x in f.fixes:
+        b = x.batch
+        cells = [
+            x.name,
+            x.start_method,
+            str(x.limit) if x.limit else "–",
+            ", ".join(map(str, b.threads_in_effect)),
+            f"{b.timing.best * 1e3:.1f}",
+            f"{b.timing.median * 1e3:.1f}",
+            str(b.timing.repeats),
+            times(f.speedup(x.name)),
+            f"{b.cpu_seconds:.3f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"{plural(f.processes, 'process', 'processes')}, "
+        f"{plural(f.tasks, 'product')} of {f.size} × "
+        f"{f.size} per batch. Asked: the BLAS threads per worker the row asks for; "
+        f"seen: what the workers reported from inside; best and median wall time "
+        f"of a batch in ms, of the runs timed after a warm-up; speed-up over the "
+        f"row without a limit; CPU s: CPU seconds of all workers per batch."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,167 @@
+"""Figures for Part C (blending processes and threads), in the house style.
+
+Like :mod:`parallel_python.core.style`, these functions draw result objects and
+never run an experiment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..core.style import COLORS, house_style, label_bar, new_figure
+from ..core.text import plural
+from .fixes import Fixes
+from .grid import Grid
+
+
+def _cpu_line(ax: Axes, grid: Grid) -> None:
+    """The line P × T = CPUs: a staircase between the cells within the CPUs
+    (below and left) and the oversubscribed ones (above and right)."""
+    xs, ys = [], []
+    for i, t in enumerate(grid.threads):
+        inside = sum(1 for p in grid.processes if p * t <= grid.cpus)
+        xs += [i - 0.5, i + 0.5]
+        ys += [inside - 0.5, inside - 0.5]
+    ax.plot(xs, ys, color=COLORS["cpus"], linewidth=3, label=f"P × T = {grid.cpus}")
+
+
+def _heatmap(ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap: str) -> None:
+    image = ax.imshow(values, origin="lower", cmap=cmap, aspect="auto")
+    ax.figure.colorbar(image, ax=ax, shrink=0.85)
+    top = np.nanmax(values)
+    bottom = np.nanmin(values)
+    for j in range(values.shape[0]):
+        for i in range(values.shape[1]):
+            v = values[j, i]
+            light = (v - bottom) / (top - bottom) if top > bottom else 0.5
+            # dark text on the light end of the colour map
+            colour = "black" if (light > 0.55) == (cmap == "viridis") else "white"
+            ax.annotate(
+                format(v, fmt),
+                xy=(i, j),
+                ha="center",
+                va="center",
+                fontsize=9 if len(grid.threads) <= 5 else 7,
+                color=colour,
+            )
+    ax.set_xticks(range(len(grid.threads)), [str(t) for t in grid.threads])
+    ax.set_yticks(range(len(grid.processes)), [str(p) for p in grid.processes])
+    ax.set_xlabel("T, BLAS threads per process")
+    ax.set_ylabel("P, worker processes")
+    ax.grid(False)
+    _cpu_line(ax, grid)
+
+
+def plot_grid(grid: Grid) -> Figure:
+    """Heatmaps of wall time and speed-up over P × T, with the line P × T = CPUs."""
+    fig = new_figure(2, width=9.6, height=4.0)
+    time_ax, speed_ax = fig.axes
+    shape = (len(grid.processes), len(grid.threads))
+    wall = np.empty(shape)
+    speed = np.empty(shape)
+    for j, p in enumerate(grid.processes):
+        for i, t in enumerate(grid.threads):
+            wall[j, i] = grid.cell(p, t).timing.best * 1e3
+            speed[j, i] = grid.speedup(p, t)
+    with house_style():
+        _heatmap(time_ax, grid, wall, ".0f", "magma_r")
+        time_ax.set_title("Wall time of the batch (ms, best)")
+        _heatmap(speed_ax, grid, speed, ".2f", "viridis")
+        speed_ax.set_title("Speed-up over 1 × 1 (×)")
+        fig.legend(
+            *time_ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            fontsize=9,
+        )
+    return fig
+
+
+def plot_oversubscription(grid: Grid) -> Figure:
+    """Per cell, sorted by P × T: wall time against CPU time, and context switches."""
+    fig = new_figure(2, width=9.6, height=3.8)
+    time_ax, switch_ax = fig.axes
+    cells = sorted(grid.cells, key=lambda c: (c.asked, c.processes))
+    labels = [f"{c.processes}×{c.threads}" for c in cells]
+    x = np.arange(len(cells))
+    with house_style():
+        time_ax.bar(
+            x - 0.2,
+            [c.timing.best for c in cells],
+            width=0.4,
+            color=COLORS["threads"],
+            label="wall time (best)",
+        )
+        time_ax.bar(
+            x + 0.2,
+            [c.cpu_seconds for c in cells],
+            width=0.4,
+            color=COLORS["processes"],
+            label="CPU time, all workers",
+        )
+        time_ax.set_ylabel("seconds per batch")
+        time_ax.set_title("Same work: wall time and CPU time")
+        has_switches = all(c.switches >= 0 for c in cells)
+        if has_switches:
+            switch_ax.bar(
+                x,
+                [c.switches for c in cells],
+                color=[
+                    COLORS["accent"] if grid.within(c) else COLORS["cpus"]
+                    for c in cells
+                ],
+            )
+            switch_ax.set_ylabel("involuntary switches per batch")
+        else:
+            switch_ax.text(
+                0.5, 0.5, "not counted on this platform", ha="center", va="center"
+            )
+        switch_ax.set_title("Context switches (green: P × T ≤ CPUs)")
+        boundary = sum(1 for c in cells if grid.within(c)) - 0.5
+        for ax in (time_ax, switch_ax):
+            ax.set_xticks(x, labels, rotation=90 if len(cells) > 12 else 0)
+            ax.set_xlabel("P × T (processes × threads), sorted by threads asked")
+            ax.grid(axis="x", visible=False)
+            ax.axvline(boundary, color=COLORS["cpus"], linestyle=":", linewidth=2)
+        fig.legend(
+            *time_ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=2,
+            fontsize=9,
+        )
+    return fig
+
+
+def plot_fixes(f: Fixes) -> Figure:
+    """Best batch time for each way of running it, with the threads each worker had."""
+    fig = new_figure(1, width=7.6, height=0.5 * len(f.fixes) + 1.2)
+    (ax,) = fig.axes
+    names = [x.name for x in f.fixes]
+    best = [x.batch.timing.best * 1e3 for x in f.fixes]
+    colours = [
+        COLORS["accent"]
+        if f.processes * max(x.batch.threads_in_effect) <= f.cpus
+        else COLORS["processes"]
+        for x in f.fixes
+    ]
+    with house_style():
+        ax.barh(names, best, color=colours)
+        ax.invert_yaxis()
+        ax.set_xlabel(
+            f"wall time of the batch, ms (best; "
+            f"{plural(f.processes, 'process', 'processes')}, "
+            f"{plural(f.tasks, 'product')} of {f.size} × {f.size})"
+        )
+        ax.grid(axis="y", visible=False)
+        for y, (x, b) in enumerate(zip(f.fixes, best, strict=True)):
+            seen = ", ".join(map(str, x.batch.threads_in_effect))
+            label_bar(
+                ax,
+                b,
+                y,
+                f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} "
+                f"per worker",
+            )
+        ax.set_xlim(0, max(best) * 1.45)
+    return fig

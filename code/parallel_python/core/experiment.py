@@ -1,0 +1,37 @@
+"""The shape of a catalogue entry: an experiment and its command-line options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Option:
+    """A command-line option that becomes a keyword argument of the run function.
+
+    ``kind`` is ``"int"``, ``"ints"`` (a comma-separated list), ``"float"`` or
+    ``"str"``; ``default`` is the size the book uses.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    chapter: str
+    page: str
+    run: Callable[..., Any]
+    result_type: type
+    seconds: float
+    """Rough run time at the default sizes on a 2-core laptop, seconds."""
+    options: tuple[Option, ...] = ()
+    plot: Callable[[Any], Any] | None = None
+    summary: Callable[[Any], str] | None = None
+    headlines: Callable[[Any], dict[str, float]] = field(default=lambda r: {})
+    """Headline figures for ``compare``: label -> number (seconds, ×, GFLOP/s)."""

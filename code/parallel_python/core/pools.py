@@ -1,0 +1,88 @@
+"""Process pools that leave no process behind, and the check that none did."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing.context import BaseContext
+from multiprocessing.pool import Pool
+from typing import Any
+
+from .config import mp_context
+from .validate import positive_int
+
+
+@contextmanager
+def process_pool(
+    processes: int,
+    *,
+    context: BaseContext | None = None,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[Pool]:
+    """A ``multiprocessing.Pool`` that is closed (or terminated) and joined on exit.
+
+    ``Pool``'s own ``with`` block only terminates the workers; this one also
+    waits for them (``join``), so no worker outlives the block, even when a
+    task raised.
+    """
+    processes = positive_int("processes", processes)
+    ctx = context or mp_context()
+    pool = ctx.Pool(processes, initializer=initializer, initargs=initargs)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def process_executor(
+    processes: int, *, context: BaseContext | None = None
+) -> ProcessPoolExecutor:
+    """A ``ProcessPoolExecutor`` on the project's start method (use it in ``with``)."""
+    processes = positive_int("processes", processes)
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=context or mp_context()
+    )
+
+
+#: Helper processes that belong to the interpreter, not to an experiment.
+_INTERPRETER_HELPERS = (
+    "multiprocessing.resource_tracker",
+    "multiprocessing.forkserver",
+    # joblib's loky keeps its own resource tracker for the interpreter's life
+    "loky.backend.resource_tracker",
+)
+
+
+def leftover_children() -> tuple[int, ...]:
+    """Process ids of this process's children, except the interpreter's helpers.
+
+    The resource tracker and the forkserver process are started once per
+    interpreter and end with it; anything else still running is a worker an
+    experiment forgot to stop.
+    """
+    import psutil
+
+    left = []
+    for child in psutil.Process(os.getpid()).children(recursive=True):
+        try:
+            cmdline = " ".join(child.cmdline())
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+        except psutil.AccessDenied:  # pragma: no cover - own children are readable
+            cmdline = ""
+        if any(helper in cmdline for helper in _INTERPRETER_HELPERS):
+            continue
+        left.append(child.pid)
+    left.extend(p.pid for p in multiprocessing.active_children() if p.pid not in left)
+    return tuple(sorted(set(left)))

@@ -1,0 +1,222 @@
+"""Going further: its catalogue entries,
+in reading order.
+
+Each entry ties a run function to its options (the book's sizes as defaults),
+its figure, its summary sentence and its headline figures for ``compare``.
+"""
+
+from __future__ import annotations
+
+from ..core.experiment import Experiment, Option
+from .compare_tools import ToolComparison, run_tool_comparison
+from .dask_demo import DaskChunks, DaskCluster, run_dask_chunks, run_dask_cluster
+from .freethreading import FreeThreading, run_free_threading
+from .joblib_demo import JoblibRun, run_joblib
+from .mpi_demo import MpiRuns, run_mpi
+from .narrate_pools import (
+    dask_chunks_summary,
+    dask_cluster_summary,
+    joblib_summary,
+    waiting_summary,
+)
+from .narrate_speed import (
+    free_threading_summary,
+    mpi_summary,
+    numba_summary,
+    tools_summary,
+)
+from .numba_demo import NumbaRun, run_numba
+from .plots import plot_numba, plot_tools, plot_waiting
+from .waiting import Waiting, run_waiting
+
+
+def _waiting_headlines(w: Waiting) -> dict[str, float]:
+    return {
+        "all requests, 1 at a time (s)": w.case("threads", min(w.workers)).timing.best,
+        "all requests, most threads (s)": w.case("threads", w.most).timing.best,
+        "all requests, most asyncio tasks (s)": w.case("asyncio", w.most).timing.best,
+    }
+
+
+def _joblib_headlines(j: JoblibRun) -> dict[str, float]:
+    return {
+        "first Parallel call (s)": j.cold,
+        "speed-up, workers reused (×)": j.speedup,
+        "cached call / first call": j.cache_again / j.cache_first,
+    }
+
+
+def _dask_chunks_headlines(d: DaskChunks) -> dict[str, float]:
+    return {"compute (s)": d.timing.best, "memory growth (MiB)": d.peak_bytes / 2**20}
+
+
+def _dask_cluster_headlines(c: DaskCluster) -> dict[str, float]:
+    return {
+        "cluster start (s)": c.start_seconds,
+        "array compute on the cluster (s)": c.array_timing.best,
+        "speed-up of delayed integration (×)": c.speedup,
+    }
+
+
+def _numba_headlines(r: NumbaRun) -> dict[str, float]:
+    return {
+        "@njit over pure Python, per point (×)": r.speedup("@njit"),
+        "parallel=True over @njit (×)": r.speedup("@njit(parallel=True)", "@njit"),
+        "nogil threads over @njit (×)": r.speedup(
+            "@njit(nogil=True), threads", "@njit"
+        ),
+        "compile time, all versions (s)": r.total_compile,
+    }
+
+
+def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
+    return {
+        "compute, most ranks (s)": m.run(m.most).compute.best,
+        "speed-up, most ranks (×)": m.speedup(m.most),
+        "launch, most ranks (s)": m.run(m.most).wall_seconds,
+    }
+
+
+def _ft_headlines(f: FreeThreading) -> dict[str, float]:
+    return {
+        "GIL on (1) or off (0)": float(f.gil_enabled),
+        "speed-up, pure Python in threads (×)": f.threads_speedup,
+    }
+
+
+def _tools_headlines(t: ToolComparison) -> dict[str, float]:
+    return {f"speed-up, {tool} (×)": t.speedup(tool) for tool in t.tools}
+
+
+ENTRIES: tuple[Experiment, ...] = (
+    Experiment(
+        name="waiting",
+        chapter="Going further",
+        page="book/further/threads-asyncio",
+        run=run_waiting,
+        result_type=Waiting,
+        seconds=3,
+        options=(
+            Option("requests", "int", 100, "requests to the local server"),
+            Option("delay", "float", 0.003, "seconds the server waits per answer"),
+            Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
+            Option("repeats", "int", 2, "timed rounds"),
+        ),
+        plot=plot_waiting,
+        summary=waiting_summary,
+        headlines=_waiting_headlines,
+    ),
+    Experiment(
+        name="joblib",
+        chapter="Going further",
+        page="book/further/joblib",
+        run=run_joblib,
+        result_type=JoblibRun,
+        seconds=4,
+        options=(
+            Option("n", "int", 600_000, "midpoints of the integration"),
+            Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
+            Option("array_elements", "int", 2_000_000, "float64s in the big array"),
+            Option("tasks", "int", 8, "tasks that each receive the big array"),
+            Option("repeats", "int", 3, "timed runs"),
+        ),
+        summary=joblib_summary,
+        headlines=_joblib_headlines,
+    ),
+    Experiment(
+        name="dask-chunks",
+        chapter="Going further",
+        page="book/further/dask",
+        run=run_dask_chunks,
+        result_type=DaskChunks,
+        seconds=3,
+        options=(
+            Option("n", "int", 40_000_000, "midpoints (array length)"),
+            Option("chunk", "int", 1_000_000, "elements per chunk"),
+            Option("budget_bytes", "int", 256 * 2**20, "the memory budget, bytes"),
+            Option("repeats", "int", 2, "timed runs"),
+        ),
+        summary=dask_chunks_summary,
+        headlines=_dask_chunks_headlines,
+    ),
+    Experiment(
+        name="dask-cluster",
+        chapter="Going further",
+        page="book/further/dask",
+        run=run_dask_cluster,
+        result_type=DaskCluster,
+        seconds=8,
+        options=(
+            Option("workers", "int", None, "worker processes (default: the CPUs)"),
+            Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
+            Option("array_n", "int", 4_000_000, "midpoints of the array expression"),
+            Option("report", "str", None, "write a performance report (HTML) here"),
+            Option("repeats", "int", 2, "timed runs"),
+        ),
+        summary=dask_cluster_summary,
+        headlines=_dask_cluster_headlines,
+    ),
+    Experiment(
+        name="numba",
+        chapter="Going further",
+        page="book/further/numba",
+        run=run_numba,
+        result_type=NumbaRun,
+        seconds=4,
+        options=(
+            Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
+            Option("python_n", "int", 600_000, "midpoints for pure Python"),
+            Option("threads", "int", None, "threads (default: the CPUs)"),
+            Option("repeats", "int", 5, "timed runs"),
+        ),
+        plot=plot_numba,
+        summary=numba_summary,
+        headlines=_numba_headlines,
+    ),
+    Experiment(
+        name="mpi",
+        chapter="Going further",
+        page="book/further/mpi",
+        run=run_mpi,
+        result_type=MpiRuns,
+        seconds=2,
+        options=(
+            Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
+            Option("n", "int", 600_000, "midpoints"),
+            Option("repeats", "int", 3, "timed computes inside each run"),
+        ),
+        summary=mpi_summary,
+        headlines=_mpi_headlines,
+    ),
+    Experiment(
+        name="free-threading",
+        chapter="Going further",
+        page="book/further/free-threading",
+        run=run_free_threading,
+        result_type=FreeThreading,
+        seconds=3,
+        options=(
+            Option("counts", "ints", (1, 2), "tasks side by side"),
+            Option("work", "int", 300_000, "loop steps per pure-Python task"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        summary=free_threading_summary,
+        headlines=_ft_headlines,
+    ),
+    Experiment(
+        name="tool-comparison",
+        chapter="Going further",
+        page="book/further/which-tool",
+        run=run_tool_comparison,
+        result_type=ToolComparison,
+        seconds=10,
+        options=(
+            Option("n", "int", 600_000, "midpoints"),
+            Option("workers", "int", None, "workers per tool (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed runs per tool"),
+        ),
+        plot=plot_tools,
+        summary=tools_summary,
+        headlines=_tools_headlines,
+    ),
+)

@@ -1,0 +1,225 @@
+"""Going further: joblib's ``Parallel``, memory-mapping and caching.
+
+* :func:`integrate_joblib` - Part B's integration, its chunks computed by
+  ``Parallel(n_jobs)(delayed(partial_sum)(...) ...)`` with the loky backend.
+* :func:`run_joblib` - that integration timed cold (the first call starts
+  the workers) and warm (loky keeps them for reuse); a large NumPy argument
+  passed with and without joblib's automatic memory-mapping; a slow function
+  cached on disk with :class:`joblib.Memory`; and the reusable workers shut
+  down at the end, counted before and after.
+
+Every run ends with the reusable executor shut down and the cache folder
+removed, also when something fails.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.machine import available_cpus
+from ..core.pools import leftover_children
+from ..core.timing import Timing, measure
+from ..core.validate import positive_float, positive_int
+from ..multiproc import four_over_one_plus_x2, integrate, integration_tasks, partial_sum
+
+#: Children that belong to loky itself, not to a pool (it keeps one tracker).
+_LOKY_HELPERS = ("loky.backend.resource_tracker",)
+
+
+def integrate_joblib(n: int, jobs: int, chunks: int = 24) -> float:
+    """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, chunks in joblib workers."""
+    from joblib import Parallel, delayed
+
+    h, tasks = integration_tasks(four_over_one_plus_x2, 0.0, 1.0, n, chunks)
+    sums = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(partial_sum)(*t) for t in tasks
+    )
+    return math.fsum(sums) * h
+
+
+def describe_argument(a: np.ndarray) -> tuple[str, float]:
+    """A worker's task: the type of array it received, and its sum."""
+    return type(a).__name__, float(a.sum())
+
+
+def slow_square(x: float, seconds: float) -> float:
+    """A slow function worth caching: sleeps ``seconds``, then squares ``x``."""
+    time.sleep(seconds)
+    return x * x
+
+
+def loky_workers() -> tuple[int, ...]:
+    """Process ids of this process's children that are loky workers (or any
+    other worker), not counting loky's resource tracker."""
+    import psutil
+
+    left = []
+    for pid in leftover_children():
+        try:
+            cmdline = " ".join(psutil.Process(pid).cmdline())
+        except psutil.Error:
+            continue
+        if not any(helper in cmdline for helper in _LOKY_HELPERS):
+            left.append(pid)
+    return tuple(left)
+
+
+def default_jobs() -> int:
+    """The CPUs available, but at least 2, so that there are workers."""
+    return max(2, available_cpus())
+
+
+def shutdown_workers() -> None:
+    """End loky's reusable workers and wait for them."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
+@dataclass(frozen=True)
+class JoblibRun:
+    """What :func:`run_joblib` measured."""
+
+    n: int
+    jobs: int
+    cpus: int
+    serial: Timing
+    cold: float  # seconds: first Parallel call, workers started
+    warm: Timing  # later calls, workers reused
+    value: float
+    serial_value: float
+    exact: float
+    array_bytes: int
+    tasks: int  # tasks that each received the big array
+    memmapped_type: str  # what a worker received with auto memory-mapping
+    pickled_type: str  # ... and with memory-mapping switched off
+    memmapped: Timing
+    pickled: Timing
+    sums_equal: bool
+    cache_first: float  # seconds, computing and storing
+    cache_again: float  # seconds, read back from the disk cache
+    cache_delay: float
+    workers_before_shutdown: int
+    workers_after_shutdown: int
+
+    @property
+    def speedup(self) -> float:
+        return self.serial.best / self.warm.best
+
+    @property
+    def values_equal(self) -> bool:
+        return self.value == self.serial_value
+
+    @property
+    def in_process(self) -> bool:
+        """``n_jobs=1``: joblib ran every task in the calling process."""
+        return self.jobs == 1
+
+    @property
+    def memmap_gain(self) -> float:
+        """Pickled time over memory-mapped time (best of each): > 1 if the
+        memory map was faster."""
+        return self.pickled.best / self.memmapped.best
+
+
+def run_joblib(
+    n: int = 600_000,
+    jobs: int | None = None,
+    *,
+    array_elements: int = 2_000_000,
+    tasks: int = 8,
+    cache_delay: float = 0.2,
+    repeats: int = 3,
+) -> JoblibRun:
+    """Measure joblib on this machine (see the module docstring).
+
+    ``jobs`` defaults to the CPUs available, but at least 2: with
+    ``n_jobs=1`` joblib runs the tasks in the calling process, with no
+    workers to start, reuse or shut down and no memory map. The big-argument
+    test sends one array of ``array_elements`` float64 numbers to ``tasks``
+    tasks, with and without memory-mapping, after one untimed call each.
+    """
+    try:
+        import joblib
+        from joblib import Memory, Parallel, delayed
+    except ImportError as exc:  # pragma: no cover - joblib is pinned
+        raise RuntimeError("run_joblib needs joblib: pip install joblib") from exc
+    del joblib
+    n = positive_int("n", n)
+    jobs = positive_int("jobs", default_jobs() if jobs is None else jobs)
+    array_elements = positive_int("array_elements", array_elements)
+    tasks = positive_int("tasks", tasks)
+    cache_delay = positive_float("cache_delay", cache_delay)
+    repeats = positive_int("repeats", repeats)
+
+    f = four_over_one_plus_x2
+    serial_value = integrate(f, 0.0, 1.0, n)
+    serial = measure(lambda: integrate(f, 0.0, 1.0, n), repeats=repeats, warmup=0)
+    cache_dir = tempfile.mkdtemp(prefix="parallel-python-joblib-")
+    try:
+        shutdown_workers()  # a cold start, even if an earlier cell left workers
+        t0 = time.perf_counter()
+        value = integrate_joblib(n, jobs)
+        cold = time.perf_counter() - t0
+        warm = measure(lambda: integrate_joblib(n, jobs), repeats=repeats, warmup=0)
+
+        a = np.arange(array_elements, dtype=np.float64)
+        seen: dict[str, list[tuple[str, float]]] = {}
+
+        def send(label: str, max_nbytes: str | None) -> None:
+            seen[label] = Parallel(n_jobs=jobs, max_nbytes=max_nbytes)(
+                delayed(describe_argument)(a) for _ in range(tasks)
+            )
+
+        # One untimed call each: changing max_nbytes makes joblib restart the
+        # reusable workers, which is start-up, not sending. For the same
+        # reason the two are not timed in alternating rounds.
+        memmapped = measure(lambda: send("memmap", "1M"), repeats=repeats, warmup=1)
+        pickled = measure(lambda: send("pickle", None), repeats=repeats, warmup=1)
+        expected = float(a.sum())
+        sums_equal = all(s == expected for label in seen for _, s in seen[label])
+
+        memory = Memory(location=cache_dir, verbose=0)
+        cached = memory.cache(slow_square)
+        t0 = time.perf_counter()
+        first = cached(3.0, cache_delay)
+        cache_first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = cached(3.0, cache_delay)
+        cache_again = time.perf_counter() - t0
+        if first != again:  # pragma: no cover - a broken cache
+            raise RuntimeError("the cached answer differs from the computed one")
+        before = len(loky_workers())
+    finally:
+        shutdown_workers()
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    after = len(loky_workers())
+    return JoblibRun(
+        n=n,
+        jobs=jobs,
+        cpus=available_cpus(),
+        serial=serial,
+        cold=cold,
+        warm=warm,
+        value=value,
+        serial_value=serial_value,
+        exact=math.pi,
+        array_bytes=int(a.nbytes),
+        tasks=tasks,
+        memmapped_type=seen["memmap"][0][0],
+        pickled_type=seen["pickle"][0][0],
+        memmapped=memmapped,
+        pickled=pickled,
+        sums_equal=sums_equal,
+        cache_first=cache_first,
+        cache_again=cache_again,
+        cache_delay=cache_delay,
+        workers_before_shutdown=before,
+        workers_after_shutdown=after,
+    )

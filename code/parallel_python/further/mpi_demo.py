@@ -1,0 +1,256 @@
+"""Going further: the integration with MPI (mpi4py), launched by ``mpiexec``.
+
+Run by ``mpiexec`` (every rank runs this module)::
+
+    mpiexec -n 2 python -m parallel_python.mpi_demo --n 600000
+
+Each rank takes every ``size``-th chunk of the sum (chunks ``rank``,
+``rank + size``, ...), adds its chunks, and ``comm.reduce`` adds the ranks'
+partial sums on rank 0, which prints one line of JSON: the answer, each
+rank's host name, process id and number of chunks, and the compute time
+(``MPI.Wtime``, slowest rank).
+
+:func:`run_mpi` launches that with ``mpiexec`` in a subprocess (found next
+to this Python, as ``pip install mpi4py mpich`` puts it there, else on the
+``PATH``), with a timeout; the whole process group is killed if it hangs.
+mpi4py is imported only inside the ranks, so the package imports without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.machine import available_cpus
+from ..core.timing import Timing
+from ..core.validate import positive_float, positive_int, positive_ints
+from ..multiproc import DEFAULT_CHUNKS, chunk_bounds, four_over_one_plus_x2, partial_sum
+
+#: Seconds an MPI run may take before it is killed.
+TIMEOUT = 60.0
+
+
+def integrate_ranks(comm: Any, n: int, chunks: int = DEFAULT_CHUNKS) -> float | None:
+    """This rank's share of the integral, added up on rank 0 (others get None)."""
+    from mpi4py import MPI
+
+    rank, size = comm.Get_rank(), comm.Get_size()
+    h = 1.0 / n
+    mine = chunk_bounds(n, chunks)[rank::size]  # every size-th chunk
+    local = math.fsum(partial_sum(four_over_one_plus_x2, 0.0, h, a, b) for a, b in mine)
+    total = comm.reduce(local, op=MPI.SUM, root=0)
+    return None if total is None else total * h
+
+
+def rank_main(argv: Sequence[str] | None = None) -> int:
+    """What every rank runs: :func:`integrate_ranks`, timed, and rank 0 prints."""
+    parser = argparse.ArgumentParser(prog="python -m parallel_python.further.mpi_demo")
+    parser.add_argument("--n", type=int, default=600_000, help="midpoints")
+    parser.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
+    parser.add_argument("--repeats", type=int, default=3, help="timed computes")
+    args = parser.parse_args(argv)
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    n = positive_int("n", args.n)
+    chunks = positive_int("chunks", args.chunks)
+    times, value = [], None
+    for _ in range(positive_int("repeats", args.repeats)):
+        comm.Barrier()  # start the clock together
+        t0 = MPI.Wtime()
+        value = integrate_ranks(comm, n, chunks)
+        times.append(comm.reduce(MPI.Wtime() - t0, op=MPI.MAX, root=0))
+    mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
+    who = comm.gather(
+        {"host": MPI.Get_processor_name(), "pid": os.getpid(), "chunks": mine},
+        root=0,
+    )
+    library = " ".join(MPI.Get_library_version().split("\n")[0].split())
+    if comm.Get_rank() == 0:
+        print(
+            json.dumps(
+                {
+                    "ranks": comm.Get_size(),
+                    "value": value,
+                    "seconds": times,
+                    "ranks_info": who,
+                    "library": library,
+                }
+            ),
+            flush=True,
+        )
+    return 0
+
+
+def find_mpiexec() -> str | None:
+    """``mpiexec`` next to this Python (a pip-installed MPI), else on the PATH."""
+    beside = Path(sys.executable).parent / "mpiexec"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("mpiexec")
+
+
+def mpi_available() -> str:
+    """Empty if MPI can run here; else what is missing, as advice."""
+    if importlib.util.find_spec("mpi4py") is None:
+        return "mpi4py is not installed (pip install mpi4py)"
+    if find_mpiexec() is None:
+        return (
+            "no mpiexec found: on Linux and macOS pip install mpich; on Windows "
+            "install Microsoft MPI (msmpisetup.exe); on a cluster load its MPI module"
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class MpiRank:
+    """One rank: the machine it ran on, its process id, the chunks it added."""
+
+    host: str
+    pid: int
+    chunks: int
+
+
+@dataclass(frozen=True)
+class MpiRun:
+    """One ``mpiexec -n ranks`` run of the integration."""
+
+    ranks: int
+    n: int
+    value: float
+    compute: Timing  # inside MPI: slowest rank, from barrier to reduce
+    wall_seconds: float  # the whole launch, as the caller waited for it
+    ranks_info: tuple[MpiRank, ...]
+    library: str
+    command: str
+    output: str  # what rank 0 printed
+
+
+@dataclass(frozen=True)
+class MpiRuns:
+    """The same integration with 1, 2, ... ranks."""
+
+    n: int
+    exact: float
+    cpus: int  # CPUs available to the launching process
+    runs: tuple[MpiRun, ...]
+
+    def run(self, ranks: int) -> MpiRun:
+        for r in self.runs:
+            if r.ranks == ranks:
+                return r
+        raise KeyError(f"no run with {ranks} ranks")
+
+    def speedup(self, ranks: int) -> float:
+        """Compute time with the fewest ranks over that with ``ranks``."""
+        first = self.runs[0].compute.best
+        return first / self.run(ranks).compute.best
+
+    @property
+    def most(self) -> int:
+        return max(r.ranks for r in self.runs)
+
+    @property
+    def ideal(self) -> float:
+        """The best speed-up the CPUs allow with the most ranks."""
+        first = self.runs[0].ranks
+        return max(min(self.most, self.cpus) / min(first, self.cpus), 1.0)
+
+    @property
+    def launch_overhead(self) -> float:
+        """Wall time not spent computing, with the most ranks (seconds)."""
+        r = self.run(self.most)
+        return r.wall_seconds - sum(r.compute.times)
+
+
+def launch(ranks: int, n: int, timeout: float = TIMEOUT, repeats: int = 3) -> MpiRun:
+    """Run :func:`rank_main` on ``ranks`` ranks with ``mpiexec``; wait at most
+    ``timeout`` seconds (then the whole process group is killed)."""
+    ranks = positive_int("ranks", ranks)
+    n = positive_int("n", n)
+    timeout = positive_float("timeout", timeout)
+    repeats = positive_int("repeats", repeats)
+    missing = mpi_available()
+    if missing:
+        raise RuntimeError(f"cannot run MPI here: {missing}")
+    mpiexec = find_mpiexec()
+    assert mpiexec is not None
+    argv = [
+        mpiexec,
+        "-n",
+        str(ranks),
+        sys.executable,
+        "-m",
+        "parallel_python.further.mpi_demo",
+    ]
+    argv += ["--n", str(n), "--repeats", str(repeats)]
+    t0 = time.perf_counter()
+    child = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group: killed as one
+    )
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except BaseException:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise
+    wall = time.perf_counter() - t0
+    if child.returncode != 0:
+        raise RuntimeError(
+            f"mpiexec failed (exit status {child.returncode}): {err.strip()[-500:]}"
+        )
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"no result from the MPI ranks; output: {out[-500:]!r}")
+    data = json.loads(lines[-1])
+    return MpiRun(
+        ranks=int(data["ranks"]),
+        n=n,
+        value=float(data["value"]),
+        compute=Timing(times=tuple(float(t) for t in data["seconds"]), warmup=0),
+        wall_seconds=wall,
+        ranks_info=tuple(
+            MpiRank(str(r["host"]), int(r["pid"]), int(r["chunks"]))
+            for r in data["ranks_info"]
+        ),
+        library=str(data["library"]),
+        command=" ".join(["mpiexec", "-n", str(ranks), "python", *argv[4:]]),
+        output=lines[-1],
+    )
+
+
+def run_mpi(
+    ranks: Sequence[int] = (1, 2),
+    n: int = 600_000,
+    *,
+    repeats: int = 3,
+    timeout: float = TIMEOUT,
+) -> MpiRuns:
+    """The integration with ``n`` midpoints on each number of ``ranks``,
+    timed ``repeats`` times inside each MPI run."""
+    counts = positive_ints("ranks", ranks)
+    n = positive_int("n", n)
+    repeats = positive_int("repeats", repeats)
+    runs = tuple(launch(r, n, timeout, repeats) for r in counts)
+    return MpiRuns(n=n, exact=math.pi, cpus=available_cpus(), runs=runs)
+
+
+if __name__ == "__main__":
+    raise SystemExit(rank_main())

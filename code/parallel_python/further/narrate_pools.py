@@ -1,0 +1,307 @@
+"""Sentences for Going further's pools of workers: waiting work, joblib and dask.
+
+Each function takes a result and returns Markdown text, so the pages (and
+the CLI) say what was measured on the machine at hand. Tested with made-up
+results for 1, 2 and 64 CPUs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..core.text import SAME, cpus_phrase, duration, gain, percent, plural, size, times
+from ..core.timing import Timing
+from .dask_demo import DaskChunks, DaskCluster
+from .joblib_demo import JoblibRun
+from .waiting import Waiting
+
+# --- threads and asyncio -----------------------------------------------------
+
+
+def waiting_summary(w: Waiting) -> str:
+    """Threads against asyncio tasks for many waiting fetches."""
+    k = w.most
+    first = min(w.workers)
+    t1 = w.case("threads", first).timing.best
+    tk = w.case("threads", k).timing.best
+    ak = w.case("asyncio", k).timing.best
+    near = t1 <= 1.5 * w.waiting_seconds
+    text = (
+        f"One at a time, the {w.requests:,} requests took {duration(t1)}, "
+        + ("close to " if near else "more than ")
+        + f"the {duration(w.waiting_seconds)} the server spent waiting"
+        + (
+            ""
+            if near
+            else " (each request also costs the client and the server some work)"
+        )
+        + f". With {plural(k, 'thread')} they took {duration(tk)} "
+        f"({times(w.speedup('threads', k))}), "
+        f"and with {plural(k, 'asyncio task')} {duration(ak)} "
+        f"({times(w.speedup('asyncio', k))}). "
+    )
+    best = max(w.speedup("threads", k), w.speedup("asyncio", k))
+    if best > w.cpus:
+        text += (
+            f"That is more than {cpus_phrase(w.cpus)} could give computing work: "
+            "waiting takes no CPU, so many waits overlap however few cores "
+            "there are. "
+        )
+    else:
+        text += (
+            f"That is no more than {cpus_phrase(w.cpus)} could give, so here the "
+            "clients' own work (or a busy machine) limited the overlap, not the "
+            "waiting. "
+        )
+    if ak < tk * (1 - SAME):
+        text += (
+            f"asyncio was the faster of the two with {k} at a time: its tasks are "
+            "cheap to start, while each thread costs an operating-system thread."
+        )
+    elif tk < ak * (1 - SAME):
+        text += f"Threads were the faster of the two with {k} at a time."
+    else:
+        text += f"With {k} at a time the two were about as fast."
+    if not w.all_correct:
+        text += " **Some answers were wrong: the run needs a look.**"
+    return text
+
+
+def waiting_floor(w: Waiting) -> str:
+    """The shortest time the most threads could take, against the measured one."""
+    k = w.most
+    t = w.case("threads", k).timing.best
+    waves = math.ceil(w.requests / k)
+    floor = waves * w.delay
+    text = (
+        f"With {w.requests:,} request{'' if w.requests == 1 else 's'}, an answer after "
+        f"{duration(w.delay)} and {plural(k, 'thread')}, "
+    )
+    text += (
+        "every request can wait at the same time"
+        if waves == 1
+        else f"the requests wait in {waves} waves, {k} at a time"
+    )
+    text += (
+        f", so the fetch cannot finish faster than about {duration(floor)}. "
+        f"On this build the {plural(k, 'thread')} took {duration(t)}: "
+    )
+    ratio = t / floor
+    if ratio >= 1 + 5 * SAME:
+        text += f"{ratio:.1f} times that floor."
+    elif ratio >= 1 - SAME:
+        text += "close to that floor, so little but the waiting was left."
+    else:
+        text += (
+            "less than that floor, which should not happen: check the delay "
+            "the server was given."
+        )
+    return text
+
+
+# --- joblib ------------------------------------------------------------------
+
+
+def joblib_start(j: JoblibRun) -> str:
+    """Start-up, speed and answer of the integration with joblib."""
+    if j.in_process:
+        text = (
+            f"With `n_jobs=1` joblib ran every task in this process: the first "
+            f"`Parallel` call took {duration(j.cold)}, with no workers to start, "
+            f"and later calls {duration(j.warm.best)} against "
+            f"{duration(j.serial.best)} for the plain loop "
+            f"({gain(j.speedup, 'the plain loop')}). "
+        )
+    else:
+        text = (
+            f"The first `Parallel` call took {duration(j.cold)}, most of it "
+            f"starting {plural(j.jobs, 'worker process', 'worker processes')}"
+        )
+        if j.jobs > j.cpus:
+            text += (
+                f" (more than the {cpus_phrase(j.cpus)} this build could use: the "
+                "experiment asks for at least two, so that there are workers to show)"
+            )
+        text += (
+            f"; later calls reused them and took {duration(j.warm.best)} against "
+            f"{duration(j.serial.best)} in one process: "
+            f"{gain(j.speedup, 'one process')}. "
+        )
+        if j.cpus == 1:
+            text += "With one CPU, nothing could run side by side. "
+    text += (
+        "The answer was the serial one to the last bit."
+        if j.values_equal
+        else "The answer differed from the serial one in the last digits."
+    )
+    return text
+
+
+def joblib_memmap(j: JoblibRun) -> str:
+    """How the big array reached the tasks, and which way was faster."""
+    array = size(j.array_bytes)
+    tasks = plural(j.tasks, "task")
+    if j.in_process:
+        return (
+            f"With `n_jobs=1` the {tasks} ran in this process and received the "
+            f"{array} array itself (type `{j.memmapped_type}`): nothing was "
+            "copied or mapped, so there was nothing to save."
+        )
+    text = (
+        f"With the defaults, the parent's {array} array reached the workers as "
+        f"type `{j.memmapped_type}`"
+    )
+    if j.memmapped_type == "memmap":
+        text += (
+            " (a NumPy array backed by a file in shared memory, written once "
+            "and mapped by every worker)"
+        )
+    text += (
+        f"; with `max_nbytes=None`, as type `{j.pickled_type}`, a pickled copy "
+        f"for every task. Sending it to {tasks} took {duration(j.memmapped.best)} "
+        f"with the memory map and {duration(j.pickled.best)} pickled (best of "
+        f"{j.memmapped.repeats} each): "
+    )
+    gain = j.memmap_gain
+    if gain >= 1 + SAME:
+        text += (
+            f"the memory map was {times(gain)} as fast, because the array was "
+            "written once instead of pickled and pushed through a pipe for "
+            "every task."
+        )
+    elif gain <= 1 - SAME:
+        text += (
+            f"pickling was faster here ({times(1 / gain)} as fast): at this size, "
+            "hashing and writing the array for the map cost more than copying "
+            "it. The map's advantage grows with the array and the number of "
+            "tasks, and it always saves each worker a copy in memory."
+        )
+    else:
+        text += (
+            "about the same here. The map's advantage grows with the array and "
+            "the number of tasks, and it always saves each worker a copy in "
+            "memory."
+        )
+    return text
+
+
+def joblib_cache(j: JoblibRun) -> str:
+    return (
+        f"On this build, the cached function (it sleeps {duration(j.cache_delay)}) "
+        f"took {duration(j.cache_first)} the first time and "
+        f"{duration(j.cache_again)} the second, read back from disk."
+    )
+
+
+def joblib_shutdown(j: JoblibRun) -> str:
+    before = j.workers_before_shutdown
+    text = (
+        f"Before the explicit shutdown, {plural(before, 'reusable worker')} "
+        f"{'was' if before == 1 else 'were'} waiting for more work; after "
+        f"`get_reusable_executor().shutdown(wait=True)`, "
+        f"{j.workers_after_shutdown}."
+    )
+    if j.in_process:
+        text += " With `n_jobs=1` joblib had started none."
+    return text
+
+
+def joblib_summary(j: JoblibRun) -> str:
+    """Everything the joblib run showed, for the command line."""
+    return " ".join(
+        (joblib_start(j), joblib_memmap(j), joblib_cache(j), joblib_shutdown(j))
+    )
+
+
+# --- dask --------------------------------------------------------------------
+
+
+def dask_chunks_summary(d: DaskChunks) -> str:
+    text = (
+        f"One array of all {d.n:,} midpoints would take {size(d.array_bytes)}, "
+        f"and the formula needs several such arrays at once. In "
+        f"{plural(d.chunks, 'chunk')} of {d.chunk:,} the process grew by only "
+        f"{size(max(d.peak_bytes, 0))} while dask computed "
+        f"(on {plural(d.threads, 'thread')}; {_runs(d.timing)}), "
+    )
+    text += (
+        f"well inside the {size(d.budget_bytes)} budget. "
+        if d.within_budget
+        else f"more than the {size(d.budget_bytes)} budget: the chunks were too "
+        "big, or too many ran at once. "
+    )
+    text += (
+        f"NumPy, holding whole arrays, grew by {d.numpy_bytes_per_point:.0f} bytes "
+        f"per point for {d.numpy_n:,} points; at that rate {d.n:,} points would "
+        f"need {size(int(d.numpy_bytes_per_point * d.n))}."
+    )
+    return text
+
+
+def _runs(t: Timing) -> str:
+    """``best of 3: 234 ms, spread 4 %`` or ``one run: 234 ms``."""
+    if t.repeats == 1:
+        return f"one run: {duration(t.best)}"
+    return f"best of {t.repeats}: {duration(t.best)}, spread {percent(t.spread)}"
+
+
+def chunks_held(d: DaskChunks) -> str:
+    """How many chunks' worth of numbers the measured memory growth is."""
+    chunk_bytes = 8 * d.chunk
+    held = max(d.peak_bytes, 0) / chunk_bytes
+    count = f"{held:.0f}"
+    worth = "chunk's" if count == "1" else "chunks'"
+    text = (
+        f"The growth equals {count} {worth} worth of numbers (one chunk of "
+        f"{d.chunk:,} numbers is {size(chunk_bytes)}) out of {d.chunks}: "
+    )
+    if held < d.chunks / 2:
+        text += (
+            "only the chunks being worked on, and their temporaries, were in memory."
+        )
+    else:
+        text += (
+            "most of the array was in memory at some point; smaller chunks, or "
+            "fewer threads, would lower the peak."
+        )
+    return text
+
+
+def dask_cluster_summary(c: DaskCluster) -> str:
+    text = (
+        f"Starting the cluster "
+        f"({plural(c.workers, 'worker process', 'worker processes')}, "
+        f"{'one thread each' if c.workers > 1 else 'with one thread'}) took "
+        f"{duration(c.start_seconds)} and closing it {duration(c.close_seconds)}. "
+        f"The array sum of {c.array_n:,} points took {duration(c.array_timing.best)} "
+        f"on the cluster. Part B's pure-Python integration, its chunks sent as "
+        f"`dask.delayed` tasks, took {duration(c.delayed_timing.best)} against "
+        f"{duration(c.serial.best)} in one process: "
+        f"{gain(c.speedup, 'one process')}. "
+    )
+    if c.workers == 1 or c.speedup < 1 + SAME:
+        text += (
+            "For work this small, sending tasks through a scheduler to other "
+            "processes costs "
+            + ("more than" if c.speedup <= 1 - SAME else "about as much as")
+            + " it saves; dask pays off when tasks take seconds, not milliseconds. "
+        )
+    text += (
+        "The workers stopped with the cluster. "
+        if c.workers_left == 0
+        else f"**{plural(c.workers_left, 'worker process', 'worker processes')} "
+        "outlived the cluster.** "
+    )
+    return text
+
+
+# --- numba -------------------------------------------------------------------
+
+
+# --- MPI ---------------------------------------------------------------------
+
+
+# --- free threading ----------------------------------------------------------
+
+
+# --- which tool --------------------------------------------------------------

@@ -1,0 +1,257 @@
+"""Sentences from the numba, MPI, free-threading and tool-comparison results."""
+
+from __future__ import annotations
+
+from ..core.text import SAME, cpus_phrase, duration, gain, plural, times
+from .compare_tools import ToolComparison
+from .freethreading import FreeThreading
+from .mpi_demo import MpiRuns
+from .numba_demo import NumbaRun
+
+
+def numba_summary(r: NumbaRun) -> str:
+    serial = r.speedup("@njit")
+    par = r.speedup("@njit(parallel=True)", "@njit")
+    nogil = r.speedup("@njit(nogil=True), threads", "@njit")
+    held = r.speedup("@njit (GIL held), threads", "@njit")
+    text = (
+        f"Compiled with `@njit`, the loop ran {serial:.0f} times as fast per point "
+        f"as pure Python, and {r.speedup('@njit', 'NumPy'):.1f} times as fast as "
+        f"NumPy, which makes whole temporary arrays. Compiling took "
+        f"{duration(r.total_compile)} for all four versions together, paid once "
+        "per process. "
+    )
+    if r.threads == 1:
+        text += (
+            f"With {cpus_phrase(r.cpus)}, the parallel versions had one thread "
+            f"each: `prange` gave {times(par)} and the `nogil` threads "
+            f"{times(nogil)} of the serial loop's speed, nothing to gain here. "
+        )
+        return text
+    text += (
+        f"On {r.threads} threads, `parallel=True` ran "
+        f"{gain(par, 'the serial compiled loop')}, and the `nogil=True` loop in "
+        f"{r.threads} Python threads {gain(nogil, 'the serial compiled loop')}. "
+    )
+    if min(par, nogil) <= 1 - SAME:
+        text += (
+            "A parallel loop is only as fast as its slowest thread: when another "
+            "program holds one of the CPUs for a few milliseconds, a loop this "
+            "short waits for it, and the threads cost more than they save. "
+        )
+    if held < nogil * (1 - SAME):
+        text += (
+            f"The same compiled loop holding the GIL reached only {times(held)}: "
+            "the threads took turns."
+        )
+    else:
+        text += (
+            f"Holding the GIL, the threads reached {times(held)}, no worse this "
+            "time: with chunks this short, the hand-over of the GIL hardly "
+            "mattered (or the machine was busy)."
+        )
+    return text
+
+
+def mpi_summary(m: MpiRuns) -> str:
+    k = m.most
+    r = m.run(k)
+    first = m.runs[0]
+    s_k = m.speedup(k)
+    text = (
+        f"With {plural(k, 'rank')}, `mpiexec` ran the integration of "
+        f"{m.n:,} points in {duration(r.compute.best)} (the slowest rank, best of "
+        f"{r.compute.repeats}), against {duration(first.compute.best)} with "
+        f"{first.ranks}: {gain(s_k, plural(first.ranks, 'rank'))}. "
+    )
+    if k > first.ranks:
+        ideal = m.ideal
+        if ideal <= 1:
+            text += (
+                f"With {cpus_phrase(m.cpus)} the ranks could only take turns, so "
+                "no speed-up was possible. "
+            )
+        elif s_k >= 0.8 * ideal:
+            text += (
+                f"That is close to the ideal {times(ideal)} on {cpus_phrase(m.cpus)}. "
+            )
+        else:
+            text += (
+                f"The ideal on {cpus_phrase(m.cpus)} is {times(ideal)}; since this "
+                "time leaves the launch out, the shortfall is not MPI's start-up: "
+                "the machine was probably busy with other work while the ranks "
+                "computed. "
+            )
+    text += (
+        f"The whole launch, starting {plural(k, 'Python process', 'Python processes')} "
+        f"and MPI, took {duration(r.wall_seconds)}. "
+    )
+    equal = all(x.value == first.value for x in m.runs)
+    text += (
+        "Every run gave the same answer to the last bit (with these chunk "
+        "sums, grouping them by rank happened not to change the rounding)."
+        if equal
+        else "The answers differed in the last digits: each rank adds its own "
+        "chunks first, and floating-point addition depends on the grouping."
+    )
+    return text
+
+
+def free_threading_summary(f: FreeThreading) -> str:
+    k = f.workers
+    s = f.threads_speedup
+    if f.free_threaded_build:
+        kind = f"a free-threaded build of Python {f.python}"
+        kind += (
+            " with the GIL off"
+            if not f.gil_enabled
+            else ", but with the GIL switched back on (an extension module that "
+            "is not yet safe without it, or `PYTHON_GIL=1`)"
+        )
+    else:
+        kind = (
+            f"Python {f.python}, a standard build: the GIL is always on, and "
+            "there is no switch to turn it off"
+        )
+    text = f"The interpreter that built this page is {kind}. "
+    if k == 1:
+        text += "Only one task was measured, so there was nothing to run side by side. "
+    elif f.cpus == 1:
+        text += (
+            f"Part 1's experiment ran {k} pure-Python tasks in "
+            f"{plural(k, 'thread')} at {times(s)} the speed of one after another. "
+            f"With one CPU, threads can only take turns, with or without the GIL: "
+            "whether they run side by side needs two CPUs or more, so this build "
+            "cannot show it. "
+        )
+    else:
+        text += (
+            f"Part 1's experiment ran {k} pure-Python tasks in {k} threads at "
+            f"{times(s)} the speed of one after another"
+        )
+        if not f.gil_enabled:
+            text += (
+                ": without the GIL, the threads could use several CPUs."
+                if s >= 1 + SAME
+                else ": even without the GIL they did not run faster here, so "
+                "something else (a busy machine, a shared object) held them back."
+            )
+        else:
+            text += ", because the GIL let one of them run at a time."
+        text += " "
+    if f.interpreters is not None:
+        p = f.interpreters
+        text += (
+            f"In {plural(p.workers, 'subinterpreter')}, each with its own GIL, "
+            f"the same tasks ran at {times(p.speedup)}. "
+        )
+    else:
+        text += (
+            "This Python has no `concurrent.interpreters` (that module arrived in "
+            "3.14), so subinterpreters were not measured here."
+        )
+    return text
+
+
+def _nbsp(text: str) -> str:
+    """Keep a number and its unit on one line in a narrow table column."""
+    return text.replace(" ", "\u00a0")
+
+
+def tools_table(t: ToolComparison) -> str:
+    lines = [
+        "| Tool | Workers | Time | Speed-up | Start-up | Lines | Needs |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in t.runs:
+        start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
+        lines.append(
+            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.best))} | "
+            f"{times(t.speedup(r.tool))} | {start} | {r.lines} | {r.needs} |"
+        )
+    return "\n".join(lines)
+
+
+def tools_summary(t: ToolComparison) -> str:
+    fastest = t.fastest
+    by_process = [
+        r.tool
+        for r in t.runs
+        if r.tool in ("multiprocessing Pool", "joblib", "MPI (mpi4py)")
+    ]
+    text = (
+        f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
+        f"{fastest}, at {times(t.speedup(fastest))} the speed of pure Python. "
+    )
+    if by_process:
+        best = max(by_process, key=t.speedup)
+        s = t.speedup(best)
+        ideal = min(t.workers, t.cpus)
+        text += (
+            f"Of the tools that run Python code in several processes, {best} did "
+            f"best, with {times(s)} on {plural(t.workers, 'worker')}"
+        )
+        if ideal == 1:
+            text += (
+                ": with one CPU (or one worker) there is nothing to run side by "
+                "side, so processes can only add their costs. "
+            )
+        elif s >= 0.8 * ideal:
+            text += ", near the ideal. "
+        else:
+            text += (
+                ", short of the ideal: with work this small, sending tasks and "
+                "collecting answers weigh, and any other program busy on the "
+                "machine takes CPUs from the workers. "
+            )
+    if "threads" in t.tools:
+        text += (
+            f"Threads gave {times(t.speedup('threads'))}: pure Python in threads "
+            "takes turns under the GIL. "
+        )
+    if {"numba @njit", "numba parallel=True"} <= set(t.tools):
+        ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
+        if ratio <= 1 - SAME:
+            text += (
+                "numba's `parallel=True` was slower than its serial loop here: "
+                "the compiled loop takes well under a millisecond, too little "
+                "to share out among threads. "
+            )
+    text += serial_against_workers(t)
+    return text
+
+
+#: Tools that run the pure-Python loop in several threads or processes.
+_PYTHON_IN_WORKERS = (
+    "threads",
+    "multiprocessing Pool",
+    "joblib",
+    "dask (LocalCluster)",
+    "MPI (mpi4py)",
+)
+
+
+def serial_against_workers(t: ToolComparison) -> str:
+    """A fast loop on one core against pure Python on the workers measured."""
+    fast = [x for x in ("NumPy", "numba @njit") if x in t.tools]
+    spread = [x for x in _PYTHON_IN_WORKERS if x in t.tools]
+    rule = "make the serial code fast first, then parallelise it."
+    if not fast or not spread:
+        return "Whatever the machine: " + rule
+    f = max(fast, key=t.speedup)
+    w = max(spread, key=t.speedup)
+    workers = plural(t.workers, "worker")
+    if t.speedup(f) > t.speedup(w):
+        return (
+            f"Making the loop itself fast did more than the {workers} measured "
+            f"here: {f} on one core reached {times(t.speedup(f))}, while the "
+            f"best tool that spread pure Python over {workers}, {w}, reached "
+            f"{times(t.speedup(w))}. Workers multiply whatever speed the loop "
+            f"has, so {rule}"
+        )
+    return (
+        f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "
+        f"fastest one-core version ({f}, {times(t.speedup(f))}): with this many "
+        "CPUs, workers can outrun a fast serial loop. A fast loop in every "
+        f"worker would be faster still, so {rule}"
+    )

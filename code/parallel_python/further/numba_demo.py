@@ -1,0 +1,243 @@
+"""Going further: numba compiles the integration loop.
+
+The workload is Part B's: the midpoint rule for 4/(1+x^2) on [0, 1]. Pure
+Python runs it as Part B does; numba compiles the same loop to machine code
+four ways:
+
+* ``@njit`` - one thread;
+* ``@njit(parallel=True)`` with ``prange`` - numba splits the loop over its
+  own threads (``numba.set_num_threads``);
+* ``@njit(nogil=True)`` - the compiled loop releases the GIL, so chunks of it
+  run side by side in ordinary Python threads;
+* ``@njit`` without ``nogil`` in the same threads - for contrast: the GIL
+  is held, so the threads take turns.
+
+NumPy's whole-array version is timed too. Compile time (the first call) is
+measured on its own, apart from the run times. numba is imported only when
+an experiment runs, so the package imports quickly (and without numba).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from ..core.machine import available_cpus
+from ..core.timing import Timing, measure
+from ..core.validate import positive_int
+from ..multiproc import chunk_bounds, four_over_one_plus_x2, integrate
+
+
+def midpoint_loop(h: float, start: int, stop: int) -> float:
+    """Sum of 4/(1+x^2) at the midpoints ``(i + 1/2) h``, ``start <= i < stop``.
+
+    Plain Python; numba compiles this very function.
+    """
+    total = 0.0
+    for i in range(start, stop):
+        x = (i + 0.5) * h
+        total += 4.0 / (1.0 + x * x)
+    return total
+
+
+#: ``range`` in plain Python; :func:`kernels` sets it to ``numba.prange``
+#: before compiling, so the compiled loop is shared out over numba's threads.
+prange = range
+
+
+def midpoint_prange(h: float, n: int) -> float:
+    """The whole sum with ``prange``: numba shares the iterations out."""
+    total = 0.0
+    for i in prange(n):
+        x = (i + 0.5) * h
+        total += 4.0 / (1.0 + x * x)
+    return total
+
+
+@functools.cache
+def kernels() -> SimpleNamespace:
+    """The compiled functions (compiled lazily, at their first call)."""
+    try:
+        import numba
+    except ImportError as exc:
+        raise RuntimeError("this experiment needs numba: pip install numba") from exc
+    global prange
+    prange = numba.prange
+    return SimpleNamespace(
+        numba=numba,
+        serial=numba.njit(cache=False)(midpoint_loop),
+        nogil=numba.njit(nogil=True, cache=False)(midpoint_loop),
+        gil=numba.njit(nogil=False, cache=False)(midpoint_loop),
+        parallel=numba.njit(parallel=True, cache=False)(midpoint_prange),
+    )
+
+
+def _first_call(fn: Any, *args: Any) -> float:
+    """Seconds for the first call: compilation (plus a trivial run)."""
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def in_threads(loop: Any, n: int, threads: int) -> float:
+    """Integrate with ``loop`` over ``threads`` equal chunks in Python threads."""
+    h = 1.0 / n
+    bounds = chunk_bounds(n, threads)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(lambda b: loop(h, b[0], b[1]), bounds))
+    return math.fsum(parts) * h
+
+
+def integrate_numpy(n: int) -> float:
+    """The whole-array NumPy version (all ``n`` points in memory at once)."""
+    import numpy as np
+
+    h = 1.0 / n
+    x = (np.arange(n, dtype="f8") + 0.5) * h
+    return float((4.0 / (1.0 + x * x)).sum() * h)
+
+
+def integrate_numba(n: int) -> float:
+    """Integrate with the serial ``@njit`` loop."""
+    h = 1.0 / n
+    return kernels().serial(h, 0, n) * h
+
+
+def integrate_numba_parallel(n: int, threads: int | None = None) -> float:
+    """Integrate with the ``prange`` loop on ``threads`` numba threads."""
+    k = kernels()
+    if threads is not None:
+        k.numba.set_num_threads(threads)
+    h = 1.0 / n
+    return k.parallel(h, n) * h
+
+
+@dataclass(frozen=True)
+class NumbaCase:
+    """One way of running the integration: ``name``, ``workers`` threads."""
+
+    name: str
+    workers: int
+    n: int
+    timing: Timing
+    value: float
+
+    @property
+    def ns_per_point(self) -> float:
+        return self.timing.best / self.n * 1e9
+
+
+@dataclass(frozen=True)
+class NumbaRun:
+    """Pure Python, NumPy and four numba versions of the integration."""
+
+    python_n: int
+    n: int
+    cpus: int
+    threads: int
+    compile_seconds: dict[str, float]
+    threading_layer: str
+    numba_version: str
+    cases: tuple[NumbaCase, ...]
+    exact: float
+
+    def case(self, name: str) -> NumbaCase:
+        for c in self.cases:
+            if c.name == name:
+                return c
+        raise KeyError(f"no case {name!r}")
+
+    def speedup(self, name: str, over: str = "pure Python") -> float:
+        """How many times faster per point ``name`` is than ``over``."""
+        return self.case(over).ns_per_point / self.case(name).ns_per_point
+
+    @property
+    def total_compile(self) -> float:
+        return sum(self.compile_seconds.values())
+
+    @property
+    def max_error(self) -> float:
+        return max(abs(c.value - self.exact) for c in self.cases)
+
+
+def run_numba(
+    n: int = 5_000_000,
+    python_n: int = 600_000,
+    threads: int | None = None,
+    *,
+    repeats: int = 5,
+) -> NumbaRun:
+    """Time the integration with ``n`` points compiled (``python_n`` in pure
+    Python, which is far slower), using ``threads`` threads (default: the
+    CPUs available) for the parallel versions. Times are compared per point.
+    """
+    n = positive_int("n", n)
+    python_n = positive_int("python_n", python_n)
+    cpus = available_cpus()
+    threads = positive_int("threads", cpus if threads is None else threads)
+    repeats = positive_int("repeats", repeats)
+    k = kernels()
+    threads = min(threads, k.numba.config.NUMBA_NUM_THREADS)
+    compile_seconds = {
+        "@njit": _first_call(k.serial, 1.0, 0, 1),
+        "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
+        "@njit(nogil=True)": _first_call(k.nogil, 1.0, 0, 1),
+        "@njit (GIL held)": _first_call(k.gil, 1.0, 0, 1),
+    }
+    layer = k.numba.threading_layer()
+    values: dict[str, float] = {}
+
+    def case(name: str, workers: int, size: int, fn: Any) -> NumbaCase:
+        timing = measure(
+            lambda: values.__setitem__(name, fn()), repeats=repeats, warmup=1
+        )
+        return NumbaCase(name, workers, size, timing, values[name])
+
+    before = k.numba.get_num_threads()
+    try:
+        cases = (
+            case(
+                "pure Python",
+                1,
+                python_n,
+                lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
+            ),
+            case("NumPy", 1, n, lambda: integrate_numpy(n)),
+            case("@njit", 1, n, lambda: integrate_numba(n)),
+            case(
+                "@njit(parallel=True)",
+                threads,
+                n,
+                lambda: integrate_numba_parallel(n, threads),
+            ),
+            case(
+                "@njit(nogil=True), threads",
+                threads,
+                n,
+                lambda: in_threads(k.nogil, n, threads),
+            ),
+            case(
+                "@njit (GIL held), threads",
+                threads,
+                n,
+                lambda: in_threads(k.gil, n, threads),
+            ),
+        )
+    finally:
+        k.numba.set_num_threads(before)
+    return NumbaRun(
+        python_n=python_n,
+        n=n,
+        cpus=cpus,
+        threads=threads,
+        compile_seconds=compile_seconds,
+        threading_layer=str(layer),
+        numba_version=k.numba.__version__,
+        cases=cases,
+        exact=math.pi,
+    )

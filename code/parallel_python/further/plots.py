@@ -1,0 +1,106 @@
+"""Figures for "Going further", in the house style of :mod:`parallel_python.core.style`.
+
+Draws result objects only; never runs an experiment.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from ..core.style import COLORS, SERIES, house_style, label_bar, new_figure
+from .compare_tools import ToolComparison
+from .numba_demo import NumbaRun
+from .waiting import Waiting
+
+
+def _short(x: float) -> str:
+    """A number for a bar label: ``120``, ``6.6``, ``0.87``."""
+    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+
+
+def plot_waiting(w: Waiting) -> Figure:
+    """Time to fetch all URLs against workers (threads) or tasks (asyncio)."""
+    fig = new_figure(1, width=6.4, height=3.6)
+    (ax,) = fig.axes
+    ks = list(w.workers)
+    with house_style():
+        ax.plot(
+            ks,
+            [w.case("threads", k).timing.best for k in ks],
+            marker="o",
+            color=COLORS["threads"],
+            label="ThreadPoolExecutor (threads)",
+        )
+        ax.plot(
+            ks,
+            [w.case("asyncio", k).timing.best for k in ks],
+            marker="s",
+            color=COLORS["accent"],
+            label="asyncio (tasks)",
+        )
+        ax.plot(
+            ks,
+            [w.requests * w.delay / min(k, w.requests) for k in ks],
+            color=COLORS["ideal"],
+            linestyle="--",
+            linewidth=1.5,
+            label="waiting alone, perfectly overlapped",
+        )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xticks(ks)
+        ax.set_xticklabels([str(k) for k in ks])
+        ax.minorticks_off()
+        ax.set_xlabel("requests in flight at once (threads or tasks)")
+        ax.set_ylabel("time for all requests (s, best)")
+        ax.set_title(f"{w.requests} requests, each answered after {w.delay * 1e3:g} ms")
+        ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def plot_numba(r: NumbaRun) -> Figure:
+    """Nanoseconds per point for each version, on a log scale."""
+    fig = new_figure(1, width=6.4, height=3.2)
+    (ax,) = fig.axes
+    names = [c.name for c in r.cases]
+    ns = [c.ns_per_point for c in r.cases]
+    colours = [
+        COLORS["serial"] if c.workers == 1 else COLORS["threads"] for c in r.cases
+    ]
+    with house_style():
+        ax.barh(names, ns, color=colours)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(min(ns) / 2, max(ns) * 6)
+        for y, (c, value) in enumerate(zip(r.cases, ns, strict=True)):
+            label_bar(
+                ax,
+                value,
+                y,
+                _short(value)
+                + " ns"
+                + (f", {c.workers} threads" if c.workers > 1 else ""),
+            )
+    return fig
+
+
+def plot_tools(t: ToolComparison) -> Figure:
+    """Speed-up over pure Python of every tool, on a log scale."""
+    fig = new_figure(1, width=6.4, height=3.8)
+    (ax,) = fig.axes
+    names = list(t.tools)
+    speedups = [t.speedup(name) for name in names]
+    colours = [SERIES[1] if r.workers > 1 else COLORS["serial"] for r in t.runs]
+    with house_style():
+        ax.barh(names, speedups, color=colours)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.axvline(1, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
+        ax.set_xlabel(f"speed-up over pure Python (×, log scale); n = {t.n:,} points")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(min([*speedups, 1]) / 2, max(speedups) * 4)
+        for y, s in enumerate(speedups):
+            label_bar(ax, s, y, f"{_short(s)}×")
+    return fig

@@ -1,0 +1,220 @@
+"""Part B (the multiprocessing package): its catalogue entries,
+in reading order.
+
+Each entry ties a run function to its options (the book's sizes as defaults),
+its figure, its summary sentence and its headline figures for ``compare``.
+"""
+
+from __future__ import annotations
+
+from ..core.experiment import Experiment, Option
+from .api import ApiTour, WorkerErrors, run_api_tour, run_worker_error
+from .costs import (
+    BigArgument,
+    PoolStartup,
+    TaskOverhead,
+    run_big_argument,
+    run_pool_startup,
+    run_task_overhead,
+)
+from .integration import (
+    IntegrationError,
+    IntegrationSweep,
+    run_integration_error,
+    run_integration_sweep,
+)
+from .main_guard import Demos, run_interactive_main, run_missing_guard
+from .montecarlo import MonteCarloPi, run_monte_carlo_pi
+from .narrate import (
+    api_tour_summary,
+    big_argument_summary,
+    integration_error_summary,
+    interactive_summary,
+    missing_guard_summary,
+    monte_carlo_summary,
+    startup_summary,
+    sweep_summary,
+    task_overhead_summary,
+    worker_error_summary,
+)
+from .plots import (
+    plot_big_argument,
+    plot_integration_sweep,
+    plot_pool_startup,
+    plot_task_overhead,
+)
+
+
+def _mp_startup_headlines(s: PoolStartup) -> dict[str, float]:
+    return {f"pool start-up, {m.method} (s)": m.start.best for m in s.methods}
+
+
+def _mp_sweep_headlines(s: IntegrationSweep) -> dict[str, float]:
+    p = s.processes_at_cpus
+    out = {
+        f"speed-up, {p} processes (×)": s.speedup(p),
+        f"efficiency, {p} processes": s.efficiency(p),
+        "serial time (s)": s.serial.best,
+        f"pool start-up, {p} processes (s)": s.point(p).startup,
+        "CPUs available": float(s.cpus),
+    }
+    if s.fit.serial_fraction is not None:
+        out["Amdahl serial fraction"] = s.fit.serial_fraction
+    return out
+
+
+def _mp_overhead_headlines(o: TaskOverhead) -> dict[str, float]:
+    n = o.tasks
+    return {
+        "serial, per task (s)": o.serial_per_task,
+        "Pool.map chunksize 1, per task (s)": o.get("Pool.map", 1).per_task(n),
+        "Pool.map default, per task (s)": o.default("Pool.map").per_task(n),
+        "ProcessPoolExecutor.map default, per task (s)": o.default(
+            "ProcessPoolExecutor.map"
+        ).per_task(n),
+    }
+
+
+def _mp_big_headlines(b: BigArgument) -> dict[str, float]:
+    return {
+        "array sent with each task (s)": b.pickled.best,
+        "array made in the worker (s)": b.made_in_worker.best,
+        "array in shared memory (s)": b.shared.best,
+    }
+
+
+def _mp_pi_headlines(m: MonteCarloPi) -> dict[str, float]:
+    return {"estimate of pi": m.serial, "error": m.error}
+
+
+ENTRIES: tuple[Experiment, ...] = (
+    Experiment(
+        name="mp-api-tour",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_api_tour,
+        result_type=ApiTour,
+        seconds=1,
+        options=(
+            Option("tasks", "int", 8, "numbers to square"),
+            Option("processes", "int", None, "worker processes (default: the CPUs)"),
+        ),
+        summary=api_tour_summary,
+    ),
+    Experiment(
+        name="mp-worker-error",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_worker_error,
+        result_type=WorkerErrors,
+        seconds=1,
+        options=(Option("tasks", "int", 6, "tasks (task 3 raises)"),),
+        summary=worker_error_summary,
+    ),
+    Experiment(
+        name="mp-pool-startup",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_pool_startup,
+        result_type=PoolStartup,
+        seconds=3,
+        options=(
+            Option("processes", "int", None, "workers per pool (default: the CPUs)"),
+            Option("repeats", "int", 3, "timed pool starts per method"),
+        ),
+        plot=plot_pool_startup,
+        summary=startup_summary,
+        headlines=_mp_startup_headlines,
+    ),
+    Experiment(
+        name="mp-integration-error",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_integration_error,
+        result_type=IntegrationError,
+        seconds=1,
+        options=(Option("points", "ints", (10, 100, 1000, 10_000), "strips n"),),
+        summary=integration_error_summary,
+    ),
+    Experiment(
+        name="mp-integration-sweep",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_integration_sweep,
+        result_type=IntegrationSweep,
+        seconds=7,
+        options=(
+            Option("n", "int", 2_000_000, "strips of the midpoint rule"),
+            Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
+            Option("repeats", "int", 7, "timed runs per point (after warm-up)"),
+        ),
+        plot=plot_integration_sweep,
+        summary=sweep_summary,
+        headlines=_mp_sweep_headlines,
+    ),
+    Experiment(
+        name="mp-task-overhead",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_task_overhead,
+        result_type=TaskOverhead,
+        seconds=2,
+        options=(
+            Option("tasks", "int", 1000, "trivial tasks per map"),
+            Option("chunksizes", "ints", (1, 10, 100), "chunk sizes for Pool.map"),
+            Option("repeats", "int", 5, "timed runs per point"),
+        ),
+        plot=plot_task_overhead,
+        summary=task_overhead_summary,
+        headlines=_mp_overhead_headlines,
+    ),
+    Experiment(
+        name="mp-big-argument",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_big_argument,
+        result_type=BigArgument,
+        seconds=2,
+        options=(
+            Option("elements", "int", 2_000_000, "floats in the array"),
+            Option("repeats", "int", 3, "timed runs per way"),
+        ),
+        plot=plot_big_argument,
+        summary=big_argument_summary,
+        headlines=_mp_big_headlines,
+    ),
+    Experiment(
+        name="mp-interactive-main",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_interactive_main,
+        result_type=Demos,
+        seconds=2,
+        options=(Option("timeout", "float", 20.0, "seconds before a demo is killed"),),
+        summary=interactive_summary,
+    ),
+    Experiment(
+        name="mp-missing-guard",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_missing_guard,
+        result_type=Demos,
+        seconds=4,
+        options=(Option("timeout", "float", 3.0, "seconds before a demo is killed"),),
+        summary=missing_guard_summary,
+    ),
+    Experiment(
+        name="mp-monte-carlo-pi",
+        chapter="B. The multiprocessing package",
+        page="book/handson/b-multiprocessing",
+        run=run_monte_carlo_pi,
+        result_type=MonteCarloPi,
+        seconds=1,
+        options=(
+            Option("throws_per_chunk", "int", 250_000, "random points per chunk"),
+            Option("processes", "ints", (1, 2, 4), "pool sizes to compare"),
+        ),
+        summary=monte_carlo_summary,
+        headlines=_mp_pi_headlines,
+    ),
+)

@@ -1,0 +1,166 @@
+"""Figures for Part B (the multiprocessing package), in the house style.
+
+Draws result objects only; never runs an experiment.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from ..core.style import COLORS, house_style, label_bar, mark_cpus, new_figure
+from .costs import BigArgument, PoolStartup, TaskOverhead
+from .integration import IntegrationSweep
+
+
+def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
+    """Speed-up and efficiency of the integration against the number of processes."""
+    fig = new_figure(2, width=8.8, height=3.6)
+    speed_ax, eff_ax = fig.axes
+    ps = list(sweep.processes)
+    with house_style():
+        speed_ax.plot(
+            ps,
+            [min(p, sweep.cpus) for p in ps],
+            color=COLORS["ideal"],
+            linestyle="--",
+            linewidth=1.5,
+            label="ideal (one process per CPU)",
+        )
+        speed_ax.plot(
+            ps,
+            [sweep.speedup(p) for p in ps],
+            marker="o",
+            color=COLORS["processes"],
+            label="measured (Pool.map)",
+        )
+        fit = sweep.fit
+        if fit.serial_fraction is not None:
+            fine = list(range(1, max(ps) + 1))
+            speed_ax.plot(
+                fine,
+                [sweep.serial.best / (fit.predicted_time(p) or 1.0) for p in fine],
+                color=COLORS["accent"],
+                linestyle="-.",
+                linewidth=1.5,
+                label=f"Amdahl, s = {fit.serial_fraction * 100:.1f} %"
+                + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
+            )
+        speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
+        speed_ax.set_ylabel("speed-up over the serial loop (×)")
+        speed_ax.set_ylim(bottom=0)
+        speed_ax.set_title(f"Midpoint rule, n = {sweep.n:,}")
+        speed_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=8)
+        eff_ax.bar(
+            ps,
+            [sweep.efficiency(p) * 100 for p in ps],
+            color=COLORS["processes"],
+            width=0.6,
+        )
+        eff_ax.axhline(100, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
+        eff_ax.set_ylabel("parallel efficiency (%)")
+        eff_ax.set_ylim(0, max(110, *(sweep.efficiency(p) * 110 for p in ps)))
+        eff_ax.set_title("Efficiency = speed-up / processes")
+        for ax in (speed_ax, eff_ax):
+            ax.set_xticks(ps)
+            ax.set_xlabel("worker processes")
+            mark_cpus(ax, sweep.cpus)
+    return fig
+
+
+def plot_pool_startup(s: PoolStartup) -> Figure:
+    """Time to start a pool (and to stop it) for each start method."""
+    fig = new_figure(1, width=6.4, height=2.6)
+    (ax,) = fig.axes
+    names = [m.method for m in s.methods]
+    starts = [m.start.best * 1e3 for m in s.methods]
+    stops = [m.stop.best * 1e3 for m in s.methods]
+    with house_style():
+        ys = list(range(len(names)))
+        ax.barh(ys, starts, color=COLORS["processes"], label="start until first answer")
+        ax.barh(ys, stops, left=starts, color=COLORS["ideal"], label="close and join")
+        ax.set_yticks(ys)
+        ax.set_yticklabels(
+            [f"{n} (in use)" if n == s.start_method else n for n in names]
+        )
+        ax.invert_yaxis()
+        ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper right", fontsize=8)
+        for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
+            label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
+        ax.set_xlim(0, max(a + b for a, b in zip(starts, stops, strict=True)) * 1.5)
+    return fig
+
+
+def plot_task_overhead(o: TaskOverhead) -> Figure:
+    """Cost per trivial task against the chunk size, log-log."""
+    fig = new_figure(1, width=6.4, height=3.4)
+    (ax,) = fig.axes
+    n = o.tasks
+    with house_style():
+        for api, marker, style in (
+            ("Pool.map", "o", "-"),
+            ("ProcessPoolExecutor.map", "s", "--"),
+        ):
+            runs = sorted(
+                (r for r in o.runs if r.api == api),
+                key=lambda r: r.chunksize,
+            )
+            ax.plot(
+                [r.chunksize for r in runs],
+                [r.per_task(n) * 1e6 for r in runs],
+                marker=marker,
+                linestyle=style,
+                color=COLORS["processes"],
+                label=api,
+            )
+            d = o.default(api)
+            ax.annotate(
+                f"{api.split('.')[0]} default ({d.chunksize})",
+                xy=(d.chunksize, d.per_task(n) * 1e6),
+                xytext=(6, 8),
+                textcoords="offset points",
+                fontsize=8,
+                color=COLORS["processes"],
+            )
+        ax.axhline(
+            o.serial_per_task * 1e6,
+            color=COLORS["serial"],
+            linewidth=1.5,
+            label="plain loop, no processes",
+        )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("chunksize (tasks per message)")
+        ax.set_ylabel("µs per task (best of repeats)")
+        ax.set_title(f"{n:,} trivial tasks, {o.processes} worker processes")
+        ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def plot_big_argument(b: BigArgument) -> Figure:
+    """Wall time of the same tasks: serial, array pickled, made, or shared."""
+    fig = new_figure(1, width=6.4, height=2.6)
+    (ax,) = fig.axes
+    rows = [
+        ("serial, in this process", b.serial.best, COLORS["serial"]),
+        ("pool, array sent with each task", b.pickled.best, COLORS["processes"]),
+        ("pool, array made in the worker", b.made_in_worker.best, COLORS["processes"]),
+        ("pool, array in shared memory", b.shared.best, COLORS["processes"]),
+    ]
+    with house_style():
+        ys = list(range(len(rows)))
+        ax.barh(ys, [r[1] * 1e3 for r in rows], color=[r[2] for r in rows])
+        ax.set_yticks(ys)
+        ax.set_yticklabels([r[0] for r in rows])
+        ax.invert_yaxis()
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(
+            f"milliseconds for {b.tasks} tasks on a {b.megabytes:.3g} MB array "
+            f"(best of repeats)"
+        )
+        top = max(r[1] for r in rows) * 1e3
+        for y, r in enumerate(rows):
+            label_bar(ax, r[1] * 1e3, y, f"{r[1] * 1e3:.1f} ms")
+        ax.set_xlim(0, top * 1.3)
+    return fig

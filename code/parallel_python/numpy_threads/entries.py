@@ -1,0 +1,99 @@
+"""Part A (multithreading with NumPy): its catalogue entries,
+in reading order.
+
+Each entry ties a run function to its options (the book's sizes as defaults),
+its figure, its summary sentence and its headline figures for ``compare``.
+"""
+
+from __future__ import annotations
+
+from ..core.experiment import Experiment, Option
+from .blas import (
+    BlasSweep,
+    Operations,
+    ThreadSettings,
+    run_blas_sweep,
+    run_operations,
+    run_thread_settings,
+)
+from .narrate import blas_sweep_summary, operations_summary, thread_settings_summary
+from .plots import plot_blas_sweep, plot_operations
+
+
+def _sweep_headlines(s: BlasSweep) -> dict[str, float]:
+    # Labels stay the same whatever the sizes and CPUs, so two runs line up.
+    n, t = s.largest, s.threads_at_cpus
+    return {
+        "CPUs available": float(s.cpus),
+        "largest matrix size n": float(n),
+        "speed-up, threads = CPUs, largest n (×)": s.speedup(n, t),
+        "efficiency, threads = CPUs, largest n": s.efficiency(n, t),
+        "GFLOP/s, 1 thread, largest n": s.point(n, 1).gflops,
+        "GFLOP/s, threads = CPUs, largest n": s.point(n, t).gflops,
+    }
+
+
+def _ops_headlines(o: Operations) -> dict[str, float]:
+    out = {f"speed-up of {op.name} (×)": op.speedup for op in o.operations}
+    out["BLAS threads used"] = float(o.threads)
+    return out
+
+
+def _settings_headlines(s: ThreadSettings) -> dict[str, float]:
+    return {
+        "BLAS threads by default": float(s.default),
+        f"BLAS threads with {s.variable}={s.value}": float(s.from_variable),
+    }
+
+
+_REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
+
+ENTRIES: tuple[Experiment, ...] = (
+    Experiment(
+        name="numpy-blas-sweep",
+        chapter="A. Multithreading with NumPy",
+        page="book/handson/a-numpy-threads",
+        run=run_blas_sweep,
+        result_type=BlasSweep,
+        seconds=5,
+        options=(
+            Option("sizes", "ints", (200, 800, 2000), "matrix sizes n (n × n)"),
+            Option("threads", "ints", None, "BLAS thread counts (default: 1..2×CPUs)"),
+            _REPEATS,
+        ),
+        plot=plot_blas_sweep,
+        summary=blas_sweep_summary,
+        headlines=_sweep_headlines,
+    ),
+    Experiment(
+        name="numpy-operations",
+        chapter="A. Multithreading with NumPy",
+        page="book/handson/a-numpy-threads",
+        run=run_operations,
+        result_type=Operations,
+        seconds=4,
+        options=(
+            Option("elements", "int", 2_000_000, "array length for exp, sum, sort"),
+            Option("matrix_size", "int", 1000, "matrix size n for a @ b"),
+            Option("threads", "int", None, "BLAS threads (default: the CPUs)"),
+            _REPEATS,
+        ),
+        plot=plot_operations,
+        summary=operations_summary,
+        headlines=_ops_headlines,
+    ),
+    Experiment(
+        name="numpy-thread-settings",
+        chapter="A. Multithreading with NumPy",
+        page="book/handson/a-numpy-threads",
+        run=run_thread_settings,
+        result_type=ThreadSettings,
+        seconds=1,
+        options=(
+            Option("variable", "str", "OMP_NUM_THREADS", "the variable to set"),
+            Option("value", "int", 1, "the thread count to ask for"),
+        ),
+        summary=thread_settings_summary,
+        headlines=_settings_headlines,
+    ),
+)

@@ -1,0 +1,220 @@
+"""Part 1 (processes, threads and the GIL): its catalogue entries,
+in reading order.
+
+Each entry ties a run function to its options (the book's sizes as defaults),
+its figure, its summary sentence and its headline figures for ``compare``.
+"""
+
+from __future__ import annotations
+
+from ..core.experiment import Experiment, Option
+from .gil import GilScaling, run_gil
+from .memory_ladder import MemoryLadder, run_memory_ladder
+from .narrate_gil import gil_summary, numpy_trick_summary
+from .narrate_processes import (
+    cpu_sampling_summary,
+    isolation_summary,
+    segfault_summary,
+    start_cost_summary,
+)
+from .narrate_threads import ladder_summary, race_summary, salad_summary
+from .numpy_trick import NumpyTrick, run_numpy_trick
+from .plots import plot_cpu_samples, plot_gil, plot_numpy_trick, plot_race
+from .plots_kitchen import plot_memory_ladder, plot_salad
+from .processes import (
+    CpuSampling,
+    Isolation,
+    Segfault,
+    StartCosts,
+    run_cpu_sampling,
+    run_isolation,
+    run_segfault,
+    run_start_costs,
+)
+from .race import Race, run_race
+from .salad import Salad, run_salad
+
+
+def _ladder_headlines(m: MemoryLadder) -> dict[str, float]:
+    return {f"ns per read, {r.place}": r.ns_per_access for r in m.rungs}
+
+
+def _salad_headlines(s: Salad) -> dict[str, float]:
+    return {
+        "one step after another (s)": s.sequential_totals.best,
+        "one thread per step (s)": s.threaded_totals.best,
+        "speed-up (×)": s.speedup,
+        "longest chain of steps (s)": s.critical_path,
+    }
+
+
+def _race_headlines(r: Race) -> dict[str, float]:
+    return {
+        "updates lost without a lock (most)": float(max(r.lost_unsafe)),
+        "updates lost with a lock (most)": float(max(r.lost_locked)),
+        "updates lost with += 1 (most)": float(max(r.lost_naive)),
+    }
+
+
+def _gil_headlines(g: GilScaling) -> dict[str, float]:
+    k = max(c for c in g.counts if c <= max(2, g.cpus))
+    out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).speedup}
+    if g.processes_cpu:
+        out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).speedup
+    out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).speedup
+    return out
+
+
+def _trick_headlines(n: NumpyTrick) -> dict[str, float]:
+    k = max(c for c in n.counts if c <= max(2, n.cpus))
+    return {
+        f"speed-up, {k} threads, NumPy sort (×)": n.numpy_at(k).speedup,
+        f"speed-up, {k} threads, pure Python (×)": n.python_at(k).speedup,
+    }
+
+
+def _start_headlines(s: StartCosts) -> dict[str, float]:
+    return {
+        "start and join a thread (s)": s.thread.best,
+        "start and join a process (s)": s.process.best,
+    }
+
+
+def _sampling_headlines(c: CpuSampling) -> dict[str, float]:
+    return {"CPUs used": float(len(c.cpus_used)), "moves": float(c.total_moves)}
+
+
+ENTRIES: tuple[Experiment, ...] = (
+    Experiment(
+        name="memory-ladder",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/kitchen",
+        run=run_memory_ladder,
+        result_type=MemoryLadder,
+        seconds=1,
+        options=(
+            Option("cache_bytes", "int", 16 * 1024, "bytes of the in-cache array"),
+            Option("ram_bytes", "int", 64 * 2**20, "bytes of the in-memory array"),
+            Option("file_bytes", "int", 16 * 2**20, "bytes of the file"),
+            Option("repeats", "int", 3, "timed runs per rung"),
+        ),
+        plot=plot_memory_ladder,
+        summary=ladder_summary,
+        headlines=_ladder_headlines,
+    ),
+    Experiment(
+        name="salad",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/salad",
+        run=run_salad,
+        result_type=Salad,
+        seconds=1,
+        options=(
+            Option("wait_seconds", "float", 0.03, "seconds per unit of waiting"),
+            Option("work", "int", 600_000, "loop steps per unit of work"),
+            Option("repeats", "int", 3, "salads made each way"),
+        ),
+        plot=plot_salad,
+        summary=salad_summary,
+        headlines=_salad_headlines,
+    ),
+    Experiment(
+        name="race",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/race",
+        run=run_race,
+        result_type=Race,
+        seconds=2,
+        options=(
+            Option("threads", "int", 4, "threads sharing the counter"),
+            Option("increments", "int", 50_000, "additions per thread"),
+            Option("trials", "int", 4, "runs of each kind"),
+            Option("switch_interval", "float", 1e-6, "switch interval, seconds"),
+        ),
+        plot=plot_race,
+        summary=race_summary,
+        headlines=_race_headlines,
+    ),
+    Experiment(
+        name="gil",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/gil",
+        run=run_gil,
+        result_type=GilScaling,
+        seconds=4,
+        options=(
+            Option("counts", "ints", (1, 2, 4), "tasks side by side"),
+            Option("work", "int", 400_000, "loop steps per pure-Python task"),
+            Option("wait_seconds", "float", 0.02, "sleep per waiting task, seconds"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        plot=plot_gil,
+        summary=gil_summary,
+        headlines=_gil_headlines,
+    ),
+    Experiment(
+        name="numpy-trick",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/numpy-trick",
+        run=run_numpy_trick,
+        result_type=NumpyTrick,
+        seconds=2,
+        options=(
+            Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
+            Option("elements", "int", 1_000_000, "numbers per sort"),
+            Option("repeats", "int", 3, "timed runs per point"),
+        ),
+        plot=plot_numpy_trick,
+        summary=numpy_trick_summary,
+        headlines=_trick_headlines,
+    ),
+    Experiment(
+        name="process-isolation",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=run_isolation,
+        result_type=Isolation,
+        seconds=1,
+        options=(Option("shared_value", "int", 42, "byte sent through shared memory"),),
+        summary=isolation_summary,
+    ),
+    Experiment(
+        name="segfault",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=run_segfault,
+        result_type=Segfault,
+        seconds=1,
+        summary=segfault_summary,
+    ),
+    Experiment(
+        name="process-start",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=run_start_costs,
+        result_type=StartCosts,
+        seconds=1,
+        options=(
+            Option("repeats", "int", 5, "processes started (timed)"),
+            Option("thread_repeats", "int", 200, "threads started (timed)"),
+        ),
+        summary=start_cost_summary,
+        headlines=_start_headlines,
+    ),
+    Experiment(
+        name="cpu-sampling",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/processes",
+        run=run_cpu_sampling,
+        result_type=CpuSampling,
+        seconds=1,
+        options=(
+            Option("threads", "int", 2, "busy threads"),
+            Option("seconds", "float", 0.4, "how long to sample"),
+            Option("every", "float", 0.002, "seconds between samples"),
+        ),
+        plot=plot_cpu_samples,
+        summary=cpu_sampling_summary,
+        headlines=_sampling_headlines,
+    ),
+)

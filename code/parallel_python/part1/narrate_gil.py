@@ -1,0 +1,190 @@
+"""Sentences from the GIL and NumPy's trick results, true on 1, 2 or 64 CPUs."""
+
+from __future__ import annotations
+
+from ..core.text import SAME, cpus_phrase, duration, percent, plural, times
+from .gil import GilScaling, ScalingPoint
+from .narrate_threads import _verdict
+from .numpy_trick import NumpyTrick
+
+
+def _pick(counts: tuple[int, ...], cpus: int) -> int:
+    """The count to talk about: the most workers that fit the CPUs, but at
+    least two if two were measured (one worker has nothing to overlap)."""
+    within = [c for c in counts if c <= cpus and c >= 2]
+    if within:
+        return max(within)
+    two_or_more = [c for c in counts if c >= 2]
+    return min(two_or_more) if two_or_more else max(counts)
+
+
+def gil_summary(g: GilScaling) -> str:
+    """Threads vs processes on pure-Python work, and threads that wait."""
+    k = _pick(g.counts, g.cpus)
+    t = g.threads_cpu_at(k)
+    text = (
+        f"{plural(k, 'pure-Python task')} in {plural(k, 'thread')}: "
+        f"{times(t.speedup)} the speed of running them one after another, "
+        f"{_verdict(t.speedup)}. "
+    )
+    if t.speedup < 1 + SAME:
+        text += (
+            "The GIL let one thread at a time run Python bytecode, so the "
+            "threads took turns. "
+        )
+    elif g.gil_enabled:
+        text += (
+            "The GIL still let only one thread at a time run Python bytecode, so "
+            "this gain is not parallel work: other programs on the machine "
+            "slowed some of the runs one after another (the table below shows "
+            "the spread). "
+        )
+    else:
+        text += (
+            "This Python ran with the GIL off, so the threads really ran at the "
+            "same time. "
+        )
+    if g.processes_cpu:
+        p = g.processes_cpu_at(k)
+        if g.cpus == 1:
+            text += (
+                f"The same tasks in {plural(k, 'process', 'processes')} ran at "
+                f"{times(p.speedup)}: with "
+                f"one CPU this build had nothing to run them on side by side, so "
+                f"processes gave {_verdict(p.speedup)} either. "
+            )
+        elif p.speedup >= 1 + SAME:
+            text += (
+                f"In {plural(k, 'worker process', 'worker processes')}, each with "
+                f"its own interpreter and its "
+                f"own GIL, they ran {times(p.speedup)} as fast, on the "
+                f"{cpus_phrase(g.cpus)} this build could use. "
+            )
+        else:
+            text += (
+                f"Even in {plural(k, 'worker process', 'worker processes')} they "
+                f"ran only {times(p.speedup)} "
+                f"as fast, though this build had {cpus_phrase(g.cpus)}: other "
+                f"work was probably keeping the CPUs busy. "
+            )
+    most = g.most
+    w = g.threads_wait_at(most)
+    text += (
+        f"Waiting is another matter: {plural(most, 'thread')} that each slept "
+        f"{duration(g.wait_seconds)} finished {times(w.speedup)} as fast as "
+        f"sleeping in turn"
+    )
+    if w.speedup >= 1 + SAME:
+        text += ": a sleeping thread releases the GIL"
+        text += (
+            ", and sleeping needs no CPU, so this works even with one CPU."
+            if g.cpus == 1
+            else "."
+        )
+    else:
+        text += ", which is surprising: a sleeping thread releases the GIL."
+    return text
+
+
+def gil_threads_reading(g: GilScaling) -> str:
+    """Why the pure-Python threads did not speed up, for this build's CPUs."""
+    k = _pick(g.counts, g.cpus)
+    t = g.threads_cpu_at(k)
+    text = (
+        f"For pure-Python work, {plural(k, 'thread')} gave {times(t.speedup)} the "
+        f"speed of one after another. "
+    )
+    if not g.gil_enabled:
+        if g.cpus == 1:
+            return text + (
+                "This Python ran without the GIL, but this build had one CPU, so "
+                "the threads could only take turns on it."
+            )
+        return text + (
+            f"This Python ran without the GIL, so the operating system could run "
+            f"the threads on different CPUs at once ({cpus_phrase(g.cpus)} here)."
+        )
+    if g.cpus == 1:
+        return text + (
+            "The threads were real operating system threads, but this build had "
+            "one CPU, so they could only take turns, GIL or no GIL. On a machine "
+            "with more CPUs they would still take turns: each would spend most "
+            "of its time waiting for the GIL."
+        )
+    if k == 1:
+        return text + (
+            "With one thread there is nothing to take turns with; run more "
+            "threads to see the GIL at work."
+        )
+    return text + (
+        f"The threads were real operating system threads, and with "
+        f"{cpus_phrase(g.cpus)} the operating system was free to run them on "
+        f"different CPUs; each simply spent most of its time waiting for the GIL."
+    )
+
+
+def scaling_table(
+    rows: list[tuple[str, tuple[ScalingPoint, ...]]], *, label: str = "tasks"
+) -> str:
+    """Best times in a row and side by side, for each kind and count."""
+    lines = [
+        f"| work | {label} | in a row (best) | side by side (best) | speed-up "
+        f"| spread |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    repeats = 0
+    for name, points in rows:
+        for p in points:
+            repeats = p.parallel.repeats
+            lines.append(
+                f"| {name} | {p.workers} | {duration(p.serial.best)} "
+                f"| {duration(p.parallel.best)} | {times(p.speedup)} "
+                f"| {percent(p.parallel.spread)} |"
+            )
+    lines += [
+        "",
+        f"Best of {repeats} timed runs after a warm-up; spread (of the side-by-side "
+        f"runs) = (slowest − fastest) / fastest.",
+    ]
+    return "\n".join(lines)
+
+
+def numpy_trick_summary(n: NumpyTrick) -> str:
+    """NumPy work in threads speeds up; pure Python of the same length does not."""
+    k = _pick(n.counts, n.cpus)
+    a, b = n.numpy_at(k), n.python_at(k)
+    text = (
+        f"{plural(k, 'NumPy sort')} of {n.elements:,} numbers in "
+        f"{plural(k, 'thread')} ran {times(a.speedup)} as fast as one after "
+        f"another; {plural(k, 'pure-Python task')} of about the same length, "
+        f"{times(b.speedup)}. "
+    )
+    if n.cpus == 1 and n.gil_enabled:
+        text += (
+            "This build had one CPU, so even code that releases the GIL had no "
+            "second CPU to run on: neither sped up. On a machine with two or more "
+            "CPUs the sorts would."
+        )
+    elif a.speedup >= 1 + SAME and b.speedup < 1 + SAME:
+        text += (
+            "The sort runs in compiled code that releases the GIL, so the threads "
+            "really ran at the same time; the pure-Python loops took turns."
+        )
+    elif a.speedup < 1 + SAME:
+        text += (
+            f"This time even the sorts did not speed up on the "
+            f"{cpus_phrase(n.cpus)} this build had; other work was probably "
+            f"keeping the CPUs busy."
+        )
+    elif n.gil_enabled:
+        text += (
+            "The sorts release the GIL, so their threads really ran at the same "
+            "time. The pure-Python loops cannot, with the GIL on: their apparent "
+            "gain is the noise of a busy machine."
+        )
+    else:
+        text += (
+            "This Python ran with the GIL off, so the pure-Python loops ran at "
+            "the same time too."
+        )
+    return text

@@ -1,0 +1,336 @@
+"""Part C sentences, tables and figures, from made-up grids for 1, 2 and 64 CPUs."""
+
+import pytest
+
+from parallel_python.blending import plots as plotting_blend
+from parallel_python.blending.batches import MAX_GRID_VALUES, WARMUP_SECONDS, Batch
+from parallel_python.blending.fixes import (
+    AROUND_TASK,
+    ENV_FORK,
+    ENV_SPAWN,
+    INITIALIZER,
+    JOBLIB_DEFAULT,
+    JOBLIB_INNER,
+    NO_LIMIT,
+    Fix,
+    Fixes,
+)
+from parallel_python.blending.grid import Grid, grid_counts
+from parallel_python.blending.narrate import (
+    fixes_summary,
+    fixes_table,
+    grid_summary,
+    grid_table,
+    oversubscription_summary,
+    rule_of_thumb,
+    shape,
+    shapes_compared,
+    shared_machine,
+)
+from parallel_python.core.style import png_bytes
+from parallel_python.core.text import duration, same_unit
+from parallel_python.core.timing import Timing
+
+
+def batch(p, t, seconds, cpu=None, switches=10.0, seen=None, variable=("",)):
+    return Batch(
+        processes=p,
+        threads=t,
+        timing=Timing(times=(seconds, seconds * 1.1), warmup=1),
+        cpu_seconds=seconds if cpu is None else cpu,
+        switches=switches,
+        threads_in_effect=(t,) if seen is None else seen,
+        variable_seen=variable,
+        worker_pids=tuple(range(1000, 1000 + p)),
+        usage_source="resource.getrusage",
+    )
+
+
+def fake_grid(cpus):
+    """Ideal speed-up up to the CPUs, then 2.5 times slower beyond them,
+    with CPU time and switches that grow past the line."""
+    values = grid_counts(cpus)
+    cells = []
+    for p in values:
+        for t in values:
+            asked = p * t
+            if asked <= cpus:
+                wall = 1.0 / asked
+                cpu, switches = 1.0, 10.0
+            else:
+                wall = 2.5 / cpus
+                cpu, switches = 3.0, 500.0
+            cells.append(batch(p, t, wall, cpu=cpu, switches=switches))
+    return Grid(
+        size=500,
+        tasks=12,
+        cpus=cpus,
+        start_method="fork",
+        processes=values,
+        threads=values,
+        cells=tuple(cells),
+    )
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_grid_sentences_hold_for_any_machine(cpus):
+    grid = fake_grid(cpus)
+    text = grid_summary(grid)
+    assert "12 products of 500 × 500" in text
+    assert f"P × T = {cpus}" in text
+    assert "2.5 times as long" in text or cpus == 1
+    over = oversubscription_summary(grid)
+    assert "3.0 times as much" in over
+    assert "500 times per batch" in over
+    rule = rule_of_thumb(grid)
+    assert "Rule of thumb" in rule
+    table = grid_table(grid)
+    assert table.count("\n|") >= len(grid.cells)
+    assert "†" in table
+
+
+def test_one_cpu_only_the_single_cell_is_within():
+    grid = fake_grid(1)
+    assert grid.processes == (1, 2)
+    assert [shape(c) for c in grid.cells if grid.within(c)] == ["1 × 1"]
+    assert len(grid.oversubscribed) == 3
+    text = grid_summary(grid)
+    assert "only one CPU" in text
+    assert "No other cell was faster" in text
+    assert "one process with one BLAS thread" in rule_of_thumb(grid)
+
+
+def test_two_cpus_best_cell_and_rule():
+    grid = fake_grid(2)
+    assert grid.processes == (1, 2, 3)
+    text = grid_summary(grid)
+    assert "The fastest cell was" in text and "within the CPUs" in text
+    assert "slower than 1 × 1" not in text
+    rule = rule_of_thumb(grid)
+    assert "P = 2 processes of T = 1" in rule
+    assert "On the line P × T = 2" in rule
+    assert "2.00×" in rule
+
+
+def test_sixty_four_cpus_grid_stays_small():
+    grid = fake_grid(64)
+    assert len(grid.processes) <= MAX_GRID_VALUES
+    assert {1, 64, 65} <= set(grid.processes)
+    rule = rule_of_thumb(grid)
+    assert "64 CPUs" in rule and "64.00×" in rule
+
+
+def test_busy_machine_is_named_when_cells_within_are_slow():
+    grid = fake_grid(2)
+    slow = with_cell(grid, 1, 2, 3.0)
+    # the lone 1 x 1 worker ran all the time: the machine was not shared
+    assert not shared_machine(slow)
+    text = grid_summary(slow)
+    assert "Even 1 × 2, within the CPUs, ran slower" in text
+    assert "too small to share out" in text
+    # the lone worker got only half a CPU: other programs were running
+    half = with_cell(slow, 1, 1, 1.0)
+    cells = tuple(
+        batch(1, 1, 1.0, cpu=0.5) if (c.processes, c.threads) == (1, 1) else c
+        for c in half.cells
+    )
+    busy = Grid(**{**slow.__dict__, "cells": cells})
+    assert shared_machine(busy)
+    assert "other programs were using the CPUs" in grid_summary(busy)
+    assert "running only 48 %" in grid_summary(busy)  # 0.5 s of 1.05 s
+
+
+def test_shapes_compared_names_the_faster_one():
+    grid = fake_grid(2)
+    cells = [
+        batch(1, 2, 0.8) if (c.processes, c.threads) == (1, 2) else c
+        for c in grid.cells
+    ]
+    g = Grid(**{**grid.__dict__, "cells": tuple(cells)})
+    text = shapes_compared(g)
+    assert "2 × 1 was 1.60 times as fast" in text
+    assert "within the noise" in shapes_compared(fake_grid(2))
+
+
+def test_no_oversubscribed_cells():
+    grid = fake_grid(2)
+    inside = tuple(c for c in grid.cells if c.asked <= 2)
+    g = Grid(**{**grid.__dict__, "cells": inside, "processes": (1, 2), "threads": (1,)})
+    assert "No cell asked for more threads" in grid_summary(g)
+    assert "shows no oversubscription" in oversubscription_summary(g)
+
+
+def fake_fixes(cpus):
+    default = cpus
+    limit = 1
+    p = cpus
+
+    def fix(name, method, asked, seen, seconds, variable=("",)):
+        return Fix(
+            name,
+            method,
+            asked,
+            batch(p, asked or default, seconds, seen=(seen,), variable=variable),
+        )
+
+    slow = 1.0 if cpus == 1 else 3.0
+    rows = (
+        fix(NO_LIMIT, "fork", 0, default, slow),
+        fix(INITIALIZER, "fork", limit, 1, 1.0),
+        fix(AROUND_TASK, "fork", limit, 1, 1.1),
+        fix(ENV_SPAWN, "spawn", limit, 1, 1.2, ("1",)),
+        fix(ENV_FORK, "fork", limit, default, slow, ("1",)),
+        fix(JOBLIB_DEFAULT, "loky", limit, 1, 1.0, ("1",)),
+        fix(JOBLIB_INNER, "loky", limit, 1, 1.0, ("1",)),
+    )
+    return Fixes(
+        size=500,
+        tasks=12,
+        cpus=cpus,
+        processes=p,
+        limit=limit,
+        default_threads=default,
+        variable="OMP_NUM_THREADS",
+        fixes=rows,
+    )
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_fixes_sentence_many_cpus(cpus):
+    f = fake_fixes(cpus)
+    text = fixes_summary(f)
+    assert f"{cpus * cpus} threads in all" in text
+    assert INITIALIZER in text and ENV_SPAWN in text
+    assert ENV_FORK not in text.split("held")[1].split(".")[0]
+    assert "came too late" in text
+    assert "saw `OMP_NUM_THREADS=1`" in text
+    assert f"ran {cpus} BLAS threads each" in text
+    assert "2.50× to 3.00×" in text
+    assert f.get(ENV_FORK).held is False
+    assert f.get(ENV_SPAWN).held is True
+    table = fixes_table(f)
+    assert f"| variable set before fork | fork | 1 | {cpus} | 3000.0 | " in table
+    assert f"{cpus} processes, 12 products of 500 × 500" in table
+
+
+def test_fixes_sentence_one_cpu_nothing_to_fix():
+    text = fixes_summary(fake_fixes(1))
+    assert "nothing to fix" in text
+    assert "came too late" not in text
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_figures_draw(cpus):
+    grid = fake_grid(cpus)
+    for fig in (
+        plotting_blend.plot_grid(grid),
+        plotting_blend.plot_oversubscription(grid),
+    ):
+        assert png_bytes(fig).startswith(b"\x89PNG")
+    fixes = fake_fixes(max(cpus, 2))
+    assert png_bytes(plotting_blend.plot_fixes(fixes)).startswith(b"\x89PNG")
+
+
+def test_duration_units():
+    assert duration(1.5) == "1.5 s"
+    assert duration(0.012) == "12 ms"
+    assert duration(4e-5) == "40 µs"
+    with pytest.raises(ValueError):
+        duration(-1)
+
+
+def with_cell(grid, p, t, seconds):
+    cells = tuple(
+        batch(p, t, seconds) if (c.processes, c.threads) == (p, t) else c
+        for c in grid.cells
+    )
+    return Grid(**{**grid.__dict__, "cells": cells})
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_single_threaded_processes_beyond_the_line(cpus):
+    grid = with_cell(fake_grid(cpus), cpus + 1, 1, 0.5 / cpus)
+    assert shape(grid.best) == f"{cpus + 1} × 1"
+    text = grid_summary(grid)
+    assert f"({cpus + 1} × 1) were still faster" in text
+    assert "never wait for a partner" in text
+    rule = rule_of_thumb(grid)
+    assert f"The fastest cell of all, {cpus + 1} × 1, was beyond the line" in rule
+    assert "Every cell beyond the line with more than one BLAS thread" in rule
+
+
+def test_threaded_cell_beyond_the_line_is_called_noise():
+    grid = with_cell(fake_grid(2), 2, 2, 0.1)
+    text = grid_summary(grid)
+    assert "noisy" in text
+    assert "measure again" in rule_of_thumb(grid)
+    assert "Every cell beyond the line" not in rule_of_thumb(grid)
+
+
+def test_rule_names_a_busy_machine():
+    grid = with_cell(with_cell(fake_grid(2), 1, 2, 3.0), 2, 1, 3.0)
+    assert "did not pay at all" in rule_of_thumb(grid)
+    cells = tuple(
+        batch(1, 1, 1.0, cpu=0.3) if (c.processes, c.threads) == (1, 1) else c
+        for c in grid.cells
+    )
+    busy = Grid(**{**grid.__dict__, "cells": cells})
+    assert "count only the CPUs that are really free" in rule_of_thumb(busy)
+
+
+def test_one_cpu_fixes_agree_in_number():
+    text = fixes_summary(fake_fixes(1))
+    assert "With 1 process and no limit, the worker ran its BLAS with 1 thread" in text
+    assert "1 thread in all on one CPU" in text
+    assert "1 threads" not in text and "1 processes" not in text
+    assert "every row ran 1 thread per worker" in text
+    table = fixes_table(fake_fixes(1))
+    assert "1 process, 12 products of 500 × 500" in table
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_busy_cpus_sentence_needs_no_verb_agreement(cpus):
+    text = oversubscription_summary(fake_grid(cpus))
+    assert "were busy" not in text and "was busy" not in text
+    assert "kept busy on average, came to" in text
+    assert (
+        f"(this build could use {'one CPU' if cpus == 1 else f'{cpus} CPUs'})" in text
+    )
+
+
+def test_one_task_and_one_product_are_singular():
+    grid = Grid(**{**fake_grid(2).__dict__, "tasks": 1})
+    assert "The batch of 1 product of 500 × 500" in grid_summary(grid)
+    assert "in every cell, 1 product." in oversubscription_summary(grid)
+
+
+def test_shapes_compared_times_show_a_decimal():
+    grid = fake_grid(2)
+    cells = [
+        batch(1, 2, 0.0134) if (c.processes, c.threads) == (1, 2) else c
+        for c in grid.cells
+    ]
+    cells = [
+        batch(2, 1, 0.0117) if (c.processes, c.threads) == (2, 1) else c for c in cells
+    ]
+    g = Grid(**{**grid.__dict__, "cells": tuple(cells)})
+    text = shapes_compared(g)
+    assert "1 × 2 took 13.4 ms and 2 × 1 took 11.7 ms" in text
+    assert "2 × 1 was 1.15 times as fast" in text
+    # both in the unit of the longer one
+    assert same_unit(1.2, 0.5) == ("1.2 s", "0.5 s")
+    assert duration(0.0126, 1) == "12.6 ms"
+
+
+def test_grid_table_says_what_cpu_and_wall_time_cover():
+    table = grid_table(fake_grid(2))
+    assert "over the same timed batches as the wall times" in table
+    assert f"at least {WARMUP_SECONDS:.1f} s of warm-up" in table
+
+
+def test_best_cell_of_one_process_has_no_each():
+    grid = with_cell(fake_grid(2), 1, 2, 0.1)
+    text = grid_summary(grid)
+    assert "(1 process with 2 threads, within the CPUs)" in text
+    grid = with_cell(fake_grid(2), 2, 1, 0.1)
+    assert "(2 processes with 1 thread each, within the CPUs)" in grid_summary(grid)

@@ -1,0 +1,75 @@
+import pytest
+
+from parallel_python.core.timing import (
+    Timing,
+    efficiency,
+    measure,
+    measure_rounds,
+    speedup,
+)
+
+
+def test_measure_calls_warmup_plus_repeats():
+    calls = []
+    t = measure(lambda: calls.append(1), repeats=4, warmup=2)
+    assert len(calls) == 6
+    assert t.repeats == 4 and t.warmup == 2
+    assert all(x >= 0 for x in t.times)
+
+
+def test_statistics():
+    t = Timing(times=(3.0, 1.0, 2.0, 5.0), warmup=0)
+    assert t.best == 1.0
+    assert t.median == 2.5
+    assert t.worst == 5.0
+    assert t.spread == pytest.approx(4.0)
+
+
+def test_speedup_and_efficiency():
+    serial = Timing(times=(2.0,), warmup=0)
+    parallel = Timing(times=(1.25, 1.0), warmup=0)
+    assert speedup(serial, parallel) == 2.0
+    assert efficiency(serial, parallel, 4) == 0.5
+
+
+@pytest.mark.parametrize("kwargs", [{"repeats": 0}, {"repeats": -3}, {"warmup": -1}])
+def test_measure_rejects_bad_counts(kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=name):
+        measure(lambda: None, **kwargs)
+
+
+def test_empty_timing_is_refused():
+    with pytest.raises(ValueError):
+        Timing(times=(), warmup=0)
+
+
+def test_round_trip():
+    t = Timing(times=(0.1, 0.2), warmup=1)
+    assert Timing.from_dict(t.to_dict()) == t
+
+
+def test_measure_rounds_alternates_the_cases_inside_their_contexts():
+    from contextlib import contextmanager
+
+    log = []
+
+    @contextmanager
+    def context(key):
+        log.append(f"enter {key}")
+        yield
+        log.append(f"exit {key}")
+
+    cases = {"a": lambda: log.append("a"), "b": lambda: log.append("b")}
+    timings = measure_rounds(cases, repeats=2, warmup=1, context=context)
+    assert set(timings) == {"a", "b"}
+    assert all(t.repeats == 2 and t.warmup == 1 for t in timings.values())
+    one_round = ["enter a", "a", "a", "exit a", "enter b", "b", "b", "exit b"]
+    assert log == one_round * 2  # warm-up and timed call, a then b, twice
+
+
+def test_measure_rounds_rejects_nothing_to_time():
+    with pytest.raises(ValueError, match="cases"):
+        measure_rounds({})
+    with pytest.raises(ValueError, match="repeats"):
+        measure_rounds({"a": lambda: None}, repeats=0)

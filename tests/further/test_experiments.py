@@ -1,0 +1,393 @@
+"""Going further: the experiments give right answers, clean up, and check input.
+
+Tiny sizes only; no wall-clock thresholds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import threading
+import time
+
+import psutil
+import pytest
+
+from parallel_python.further import (
+    compare_tools,
+    dask_demo,
+    freethreading,
+    joblib_demo,
+    mpi_demo,
+    numba_demo,
+    waiting,
+)
+from parallel_python.multiproc.integration import four_over_one_plus_x2, integrate
+
+#: Helpers that live as long as the interpreter, started once by libraries.
+HELPERS = ("resource_tracker", "multiprocessing.forkserver")
+
+
+def live_children(wait: float = 5.0) -> list[str]:
+    """Command lines of this process's children still running (helpers not
+    counted), after giving exiting ones up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for child in psutil.Process(os.getpid()).children(recursive=True):
+            try:
+                if child.status() == psutil.STATUS_ZOMBIE:
+                    continue
+                cmd = " ".join(child.cmdline())
+            except psutil.Error:
+                continue
+            if not any(h in cmd for h in HELPERS):
+                alive.append(cmd)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def threads_settle(expected: int, wait: float = 5.0) -> int:
+    deadline = time.monotonic() + wait
+    while threading.active_count() > expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return threading.active_count()
+
+
+# --- threads and asyncio -----------------------------------------------------
+
+
+def test_server_answers_and_stops():
+    before = threading.active_count()
+    with waiting.local_server(delay=0.001, max_requests=3) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        assert waiting.fetch(server.url + "/a") == b"/a"
+        assert waiting.fetch_all_threads([server.url + "/b", server.url + "/c"], 2) == [
+            b"/b",
+            b"/c",
+        ]
+        with pytest.raises(OSError):  # the fourth request is refused
+            waiting.fetch(server.url + "/d")
+        assert server.served == 3 and server.refused == 1
+        url = server.url
+    assert threads_settle(before) == before
+    with pytest.raises(OSError):  # nobody listens any more
+        waiting.fetch(url + "/late")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_server_process_ends_with_every_start_method(method, monkeypatch):
+    import multiprocessing
+
+    from parallel_python.core import config
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setenv(config.START_METHOD_ENV, method)
+    with (
+        pytest.raises(KeyError, match="inside"),
+        waiting.local_server(delay=0.001) as server,
+    ):
+        assert waiting.fetch(server.url + "/x") == b"/x"
+        raise KeyError("inside the block")
+    assert live_children() == []
+
+
+def test_asyncio_fetch_works_inside_a_running_loop():
+    import asyncio
+
+    with waiting.local_server(delay=0.001) as server:
+        urls = waiting.urls(server.url, 5)
+
+        async def inside_a_loop():  # like a notebook cell
+            return waiting.fetch_all_asyncio(urls, 2)
+
+        answers = asyncio.run(inside_a_loop())
+    assert answers == [f"/item/{i}".encode() for i in range(5)]
+
+
+def test_run_waiting_counts_every_fetch():
+    before = threading.active_count()
+    w = waiting.run_waiting(requests=6, delay=0.001, workers=(1, 3), repeats=1)
+    assert w.workers == (1, 3) and len(w.cases) == 4 and w.all_correct
+    assert w.served == 6 * 4 and w.refused == 0
+    assert w.speedup("threads", 1) == 1.0
+    assert w.waiting_seconds == pytest.approx(0.006)
+    assert threads_settle(before) == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"requests": 0}, "requests"),
+        ({"delay": 0}, "delay"),
+        ({"workers": ()}, "workers"),
+        ({"workers": (0,)}, "workers"),
+        ({"repeats": 0}, "repeats"),
+    ],
+)
+def test_run_waiting_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        waiting.run_waiting(**kwargs)
+
+
+def test_coroutine_errors_reach_the_caller():
+    async def boom():
+        raise KeyError("inside")
+
+    with pytest.raises(KeyError, match="inside"):
+        waiting.run_coroutine(boom)
+
+
+# --- joblib ------------------------------------------------------------------
+
+
+def test_joblib_answers_memmaps_caches_and_shuts_down():
+    j = joblib_demo.run_joblib(
+        n=3000, jobs=2, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1
+    )
+    assert j.values_equal and j.value == integrate(four_over_one_plus_x2, 0, 1, 3000)
+    assert j.memmapped_type == "memmap" and j.pickled_type == "ndarray"
+    assert j.sums_equal
+    assert j.cache_again < j.cache_first  # read back, not slept again
+    assert j.workers_before_shutdown >= 1 and j.workers_after_shutdown == 0
+    assert j.tasks == 2 and j.memmapped.repeats == 1
+    assert live_children() == []
+
+
+def test_joblib_in_process_and_default_jobs(monkeypatch):
+    j = joblib_demo.run_joblib(
+        n=3000, jobs=1, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1
+    )
+    assert j.in_process and j.values_equal
+    assert j.memmapped_type == "ndarray"  # n_jobs=1: no workers, no memory map
+    assert j.workers_before_shutdown == 0
+    monkeypatch.setattr(joblib_demo, "available_cpus", lambda: 1)
+    assert joblib_demo.default_jobs() == 2  # always workers to show
+    monkeypatch.setattr(joblib_demo, "available_cpus", lambda: 64)
+    assert joblib_demo.default_jobs() == 64
+    assert live_children() == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"n": 0}, "n"), ({"jobs": 0}, "jobs"), ({"cache_delay": -1}, "cache_delay")],
+)
+def test_joblib_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        joblib_demo.run_joblib(**kwargs)
+
+
+# --- dask --------------------------------------------------------------------
+
+
+def test_dask_chunks_value_and_memory():
+    d = dask_demo.run_dask_chunks(
+        n=400_000, chunk=50_000, numpy_n=100_000, budget_bytes=2**30, repeats=1
+    )
+    assert d.chunks == 8 and d.array_bytes == 3_200_000
+    assert d.value == pytest.approx(math.pi, abs=1e-9)
+    assert d.numpy_value == pytest.approx(math.pi, abs=1e-9)
+    assert d.within_budget
+
+
+def test_dask_cluster_runs_reports_and_closes(tmp_path):
+    report = tmp_path / "report.html"
+    c = dask_demo.run_dask_cluster(
+        workers=2, n=2400, array_n=100_000, array_chunk=25_000, report=report, repeats=1
+    )
+    assert c.value == c.serial_value  # same chunks, same order of addition
+    assert c.array_value == pytest.approx(math.pi, abs=1e-8)
+    assert len(c.worker_memory) == 2 and c.workers_left == 0
+    assert report.is_file() and c.report == "report.html" and c.report_offline
+    text = report.read_text(encoding="utf-8")
+    assert "Bokeh" in text  # the plotting library is inline, not fetched
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
+    assert live_children() == []
+
+
+@pytest.mark.parametrize(
+    ("fn", "kwargs", "name"),
+    [
+        (dask_demo.run_dask_chunks, {"n": 0}, "n"),
+        (dask_demo.run_dask_chunks, {"chunk": -1}, "chunk"),
+        (dask_demo.run_dask_cluster, {"workers": 0}, "workers"),
+        (dask_demo.run_dask_cluster, {"memory_limit_bytes": 0}, "memory_limit_bytes"),
+    ],
+)
+def test_dask_bad_input(fn, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        fn(**kwargs)
+
+
+# --- numba -------------------------------------------------------------------
+
+
+def test_numba_versions_agree_and_threads_are_restored():
+    import numba
+
+    before = numba.get_num_threads()
+    r = numba_demo.run_numba(n=20_000, python_n=2_000, threads=2, repeats=1)
+    assert [c.name for c in r.cases][:3] == ["pure Python", "NumPy", "@njit"]
+    assert r.max_error < 1e-6
+    assert set(r.compile_seconds) == {
+        "@njit",
+        "@njit(parallel=True)",
+        "@njit(nogil=True)",
+        "@njit (GIL held)",
+    }
+    assert r.speedup("pure Python") == 1.0
+    assert numba.get_num_threads() == before
+
+
+def test_numba_loop_is_plain_python_too():
+    h = 1.0 / 1000
+    assert numba_demo.midpoint_loop(h, 0, 1000) * h == pytest.approx(math.pi, abs=1e-6)
+    assert numba_demo.midpoint_prange(h, 1000) * h == pytest.approx(math.pi, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"n": 0}, "n"), ({"python_n": 0}, "python_n"), ({"threads": 0}, "threads")],
+)
+def test_numba_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        numba_demo.run_numba(**kwargs)
+
+
+# --- MPI ---------------------------------------------------------------------
+
+
+needs_mpi = pytest.mark.skipif(
+    bool(mpi_demo.mpi_available()), reason="no MPI here: " + mpi_demo.mpi_available()
+)
+
+
+@needs_mpi
+def test_mpi_ranks_agree_with_the_serial_sum():
+    m = mpi_demo.run_mpi(ranks=(1, 2), n=2400, repeats=1, timeout=60)
+    serial = integrate(four_over_one_plus_x2, 0, 1, 2400)
+    assert [r.ranks for r in m.runs] == [1, 2]
+    assert m.run(1).value == serial  # one rank adds the chunks as integrate does
+    assert m.run(2).value == pytest.approx(serial, rel=1e-14)  # grouped by rank
+    two = m.run(2)
+    assert len({rank.pid for rank in two.ranks_info}) == 2
+    assert sum(rank.chunks for rank in two.ranks_info) == 24
+    labelled = json.loads(two.output)["ranks_info"]
+    assert all(set(r) == {"host", "pid", "chunks"} for r in labelled)
+    assert m.cpus >= 1 and m.ideal >= 1
+    assert "mpiexec -n 2" in two.command
+    assert live_children() == []
+
+
+def test_mpi_missing_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(mpi_demo, "find_mpiexec", lambda: None)
+    monkeypatch.setattr(mpi_demo.importlib.util, "find_spec", lambda name: object())
+    with pytest.raises(RuntimeError, match="mpiexec"):
+        mpi_demo.launch(2, 100)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"ranks": ()}, "ranks"), ({"n": 0}, "n"), ({"repeats": 0}, "repeats")],
+)
+def test_mpi_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        mpi_demo.run_mpi(**kwargs)
+
+
+# --- free threading ----------------------------------------------------------
+
+
+def test_free_threading_describes_this_interpreter():
+    f = freethreading.run_free_threading(counts=(1, 2), work=2000, repeats=1)
+    assert f.python == ".".join(map(str, sys.version_info[:3]))
+    assert f.gil_enabled == (
+        sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    )
+    assert f.is_gil_enabled_exists == hasattr(sys, "_is_gil_enabled")
+    assert f.interpreter_pool == freethreading.has_interpreter_pool()
+    assert (f.interpreters is None) == (not f.interpreter_pool)
+    assert f.gil.counts == (1, 2)
+    assert live_children() == []
+
+
+@pytest.mark.parametrize(
+    ("counts", "cpus", "expected"),
+    [
+        ((1, 2), 1, 2),
+        ((1, 2), 2, 2),
+        ((1, 2, 4), 64, 4),
+        ((1,), 1, 1),
+        ((1, 2, 4), 3, 2),
+    ],
+)
+def test_free_threading_compares_at_least_two(counts, cpus, expected):
+    assert freethreading.compared_count(counts, cpus) == expected
+
+
+def test_free_threading_bad_input():
+    with pytest.raises(ValueError, match="work"):
+        freethreading.run_free_threading(work=0)
+
+
+# --- every tool --------------------------------------------------------------
+
+
+def test_tool_comparison_every_tool_gets_pi():
+    t = compare_tools.run_tool_comparison(
+        n=2400, workers=2, repeats=1, mpi=not mpi_demo.mpi_available()
+    )
+    assert t.tools[0] == "pure Python" and "dask (LocalCluster)" in t.tools
+    serial = t.run("pure Python").value
+    for run in t.runs:
+        assert run.value == pytest.approx(math.pi, abs=1e-6), run.tool
+        assert run.lines >= 1
+    exact_same = ("threads", "multiprocessing Pool", "joblib", "dask (LocalCluster)")
+    assert all(t.run(name).value == serial for name in exact_same)
+    assert t.speedup("pure Python") == 1.0
+    assert live_children() == []
+
+
+def test_code_lines_skips_docstring_and_comments():
+    def f(x):
+        """Doc."""
+        # a comment
+        y = x + 1
+
+        return y
+
+    assert compare_tools.code_lines(f) == 2
+
+
+def test_package_imports_without_the_optional_tools():
+    """No dask, numba or mpi4py: the package and its CLI catalogue still
+    import, and the experiments that need them say what to install."""
+    import subprocess
+
+    code = """
+import sys
+for name in ("dask", "distributed", "numba", "mpi4py"):
+    sys.modules[name] = None  # import of these now fails
+from parallel_python import catalogue
+from parallel_python.further import dask_demo, mpi_demo, numba_demo
+assert "dask-cluster" in catalogue.names()
+for run, word in ((dask_demo.run_dask_chunks, "dask"), (numba_demo.run_numba, "numba")):
+    try:
+        run()
+    except RuntimeError as exc:
+        assert "pip install" in str(exc) and word in str(exc), exc
+    else:
+        raise AssertionError(f"{run.__name__} ran without {word}")
+assert "mpi4py" in mpi_demo.mpi_available()
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

@@ -1,0 +1,287 @@
+"""Going further: sentences and figures from made-up results for 1, 2 and 64
+CPUs, and every result survives a round trip through JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parallel_python.core import results
+from parallel_python.further import plots as pf
+from parallel_python.further.compare_tools import ToolComparison, ToolRun
+from parallel_python.further.dask_demo import DaskChunks, DaskCluster
+from parallel_python.further.freethreading import FreeThreading
+from parallel_python.further.joblib_demo import JoblibRun
+from parallel_python.further.mpi_demo import MpiRuns
+from parallel_python.further.narrate_pools import (
+    chunks_held,
+    dask_chunks_summary,
+    dask_cluster_summary,
+    joblib_cache,
+    joblib_memmap,
+    joblib_shutdown,
+    joblib_start,
+    joblib_summary,
+    waiting_floor,
+    waiting_summary,
+)
+from parallel_python.further.narrate_speed import (
+    free_threading_summary,
+    mpi_summary,
+    numba_summary,
+    tools_summary,
+    tools_table,
+)
+from parallel_python.further.numba_demo import NumbaCase, NumbaRun
+from parallel_python.further.waiting import Waiting
+from tests.further.fakes import (
+    CPUS,
+    PI,
+    T,
+    fake_chunks,
+    fake_cluster,
+    fake_ft,
+    fake_joblib,
+    fake_mpi,
+    fake_numba,
+    fake_tools,
+    fake_waiting,
+)
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_waiting_summary(cpus):
+    text = waiting_summary(fake_waiting(cpus))
+    assert "100 threads" in text and "100 asyncio tasks" in text
+    if cpus < 12:  # 12× on fewer CPUs: more than computing could give
+        assert "waiting takes no CPU" in text
+    else:
+        assert "no more than 64 CPUs" in text
+    assert "asyncio was the faster" in text
+    assert "wrong" not in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_waiting_floor(cpus):
+    w = fake_waiting(cpus)
+    text = waiting_floor(w)
+    assert text.startswith("With 100 requests, an answer after 5.0 ms and 100 threads")
+    assert "cannot finish faster than about 5.0 ms" in text
+    assert "took 50 ms: 10.0 times that floor." in text
+    few = Waiting(
+        **{**w.__dict__, "workers": (1, 10), "cases": w.cases[:2] + w.cases[3:5]}
+    )
+    assert "10 waves, 10 at a time" in waiting_floor(few)
+    assert "about 50 ms" in waiting_floor(few)
+    assert "close to that floor" in waiting_floor(few)
+
+
+def test_waiting_numbers_have_separators():
+    w = fake_waiting(2)
+    big = Waiting(**{**w.__dict__, "requests": 1_000})
+    assert "the 1,000 requests" in waiting_summary(big)
+    assert "With 1,000 requests" in waiting_floor(big)
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_joblib_summary(cpus):
+    j = fake_joblib(cpus)
+    start = joblib_start(j)
+    assert f"starting {max(2, cpus)} worker processes" in start
+    assert ("more than the one CPU" in start) == (cpus == 1)
+    assert ("nothing could run side by side" in start) == (cpus == 1)
+    assert "last bit" in start
+    memmap = joblib_memmap(j)
+    assert "`memmap`" in memmap and "`ndarray`" in memmap and "shared memory" in memmap
+    assert "Sending it to 8 tasks" in memmap and "best of 3 each" in memmap
+    assert "the memory map was 10.00× as fast" in memmap
+    shutdown = joblib_shutdown(j)
+    assert f"{max(2, cpus)} reusable workers were waiting" in shutdown
+    assert shutdown.endswith("shutdown(wait=True)`, 0.")
+    assert "read back from disk" in joblib_cache(j)
+    text = joblib_summary(j)
+    assert start in text and memmap in text and shutdown in text
+    slower = joblib_memmap(fake_joblib(cpus, memmap=0.2))
+    assert "pickling was faster here (2.00× as fast)" in slower
+    same = joblib_memmap(fake_joblib(cpus, memmap=0.1))
+    assert "about the same here" in same
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_joblib_in_process(cpus):
+    j = fake_joblib(cpus, jobs=1)
+    assert "ran every task in this process" in joblib_start(j)
+    assert "worker process" not in joblib_start(j)
+    memmap = joblib_memmap(j)
+    assert "nothing was copied or mapped" in memmap and "shared memory" not in memmap
+    shutdown = joblib_shutdown(j)
+    assert "0 reusable workers were" in shutdown and "had started none" in shutdown
+    one = joblib_shutdown(
+        JoblibRun(**{**fake_joblib(cpus).__dict__, "workers_before_shutdown": 1})
+    )
+    assert "1 reusable worker was waiting" in one
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_dask_sentences(cpus):
+    chunks = dask_chunks_summary(fake_chunks(cpus))
+    assert "well inside the 256 MiB budget" in chunks
+    assert (f"on {cpus} thread" in chunks) and ("1 threads" not in chunks)
+    assert "one run: 300 ms" in chunks and "best of" not in chunks
+    three = DaskChunks(**{**fake_chunks(cpus).__dict__, "timing": T(0.3, 0.33, 0.36)})
+    assert "best of 3: 300 ms, spread 20 %" in dask_chunks_summary(three)
+    assert "8 chunks' worth" in chunks_held(fake_chunks(cpus))
+    assert "1 chunk's worth" in chunks_held(fake_chunks(cpus, peak=8_000_000))
+    assert "only the chunks being worked on" in chunks_held(fake_chunks(cpus))
+    over = dask_chunks_summary(fake_chunks(cpus, peak=300 * 2**20))
+    assert "most of the array" in chunks_held(fake_chunks(cpus, peak=300 * 2**20))
+    assert "more than the 256 MiB budget" in over
+    slow = dask_cluster_summary(fake_cluster(cpus, delayed=2.0))
+    assert "more than it saves" in slow
+    fast = dask_cluster_summary(fake_cluster(cpus, delayed=0.1))
+    if cpus == 1:
+        assert "dask pays off" in fast
+    else:
+        assert "as fast as one process" in fast and "dask pays off" not in fast
+    if cpus == 1:
+        assert "(1 worker process, with one thread)" in fast
+    else:
+        assert f"({cpus} worker processes, one thread each)" in fast
+    assert "The workers stopped" in fast
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_numba_summary(cpus):
+    text = numba_summary(fake_numba(cpus))
+    assert "60 times as fast per point as pure Python" in text
+    if cpus == 1:
+        assert "nothing to gain here" in text
+    else:
+        assert f"On {cpus} threads" in text
+        assert "the threads took turns" in text
+    no_worse = numba_summary(fake_numba(cpus, held=2.0))
+    if cpus > 1:
+        assert "no worse this time" in no_worse
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_mpi_summary(cpus):
+    text = mpi_summary(fake_mpi(cpus))
+    assert "With 2 ranks" in text and "last bit" in text
+    assert "starting 2 Python processes" in text
+    if cpus == 1:
+        assert "about as fast as 1 rank" in text
+        assert "could only take turns" in text and "busy" not in text
+    else:
+        assert "as fast as 1 rank" in text and "about" not in text
+        assert "close to the ideal 2.00×" in text
+        busy = mpi_summary(fake_mpi(cpus, busy=0.94))
+        assert "about as fast as 1 rank (0.94×)" in busy
+        assert "The ideal on" in busy and "probably busy" in busy
+
+
+def test_mpi_one_rank_only():
+    m = fake_mpi(2)
+    one = MpiRuns(n=m.n, exact=m.exact, cpus=2, runs=m.runs[:1])
+    text = mpi_summary(one)
+    assert "With 1 rank," in text and "1 Python process " in text
+    assert "ideal" not in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_free_threading_summary_is_honest(cpus):
+    standard = free_threading_summary(fake_ft(cpus, free=False, gil=True))
+    assert "a standard build" in standard
+    assert "were not measured here" in standard
+    free = free_threading_summary(fake_ft(cpus, free=True, gil=False, interp=True))
+    assert "free-threaded build" in free and "GIL off" in free
+    assert "subinterpreters" in free and "not measured" not in free
+    back_on = free_threading_summary(fake_ft(cpus, free=True, gil=True))
+    assert "switched back on" in back_on
+    if cpus == 1:
+        assert "2 pure-Python tasks in 2 threads at 0.95×" in standard
+        assert "cannot show it" in standard and "1 thread" not in standard
+        assert "In 2 subinterpreters" in free
+    else:
+        assert "let one of them run at a time" in standard
+        assert "could use several CPUs" in free
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_tools_table_and_summary(cpus):
+    t = fake_tools(cpus)
+    table = tools_table(t)
+    assert table.count("\n") == 1 + len(t.runs)
+    assert "| pure Python | 1 |" in table and "1.00×" in table
+    text = tools_summary(t)
+    assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text
+    assert "numba" in text and "make the serial code fast" in text
+    assert "any number of workers" not in text
+    if cpus == 1:
+        assert "nothing to run side by side" in text
+        assert "more than the 1 worker measured here" in text
+    else:
+        assert "near the ideal" in text
+        assert f"more than the {t.workers} workers measured here" in text
+
+
+def test_workers_can_beat_a_fast_serial_loop():
+    t = fake_tools(64)
+    runs = tuple(
+        ToolRun(x.tool, x.workers, T(0.0005), x.startup, PI, x.lines, x.needs)
+        if x.tool == "multiprocessing Pool"
+        else x
+        for x in t.runs
+    )
+    text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
+    assert "Here pure Python on 64 workers (multiprocessing Pool, 300.00×)" in text
+    assert "make the serial code fast first" in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_figures_draw(cpus):
+    for fig in (
+        pf.plot_waiting(fake_waiting(cpus)),
+        pf.plot_numba(fake_numba(cpus)),
+        pf.plot_tools(fake_tools(cpus)),
+    ):
+        assert fig.axes and fig.axes[0].get_xlabel()
+
+
+@pytest.mark.parametrize(
+    ("cls", "value"),
+    [
+        (Waiting, fake_waiting(2)),
+        (JoblibRun, fake_joblib(2)),
+        (DaskChunks, fake_chunks(2)),
+        (DaskCluster, fake_cluster(2)),
+        (NumbaRun, fake_numba(2)),
+        (MpiRuns, fake_mpi(2)),
+        (FreeThreading, fake_ft(2, free=False, gil=True)),
+        (FreeThreading, fake_ft(2, free=True, gil=False, interp=True)),
+        (ToolComparison, fake_tools(2)),
+    ],
+)
+def test_results_round_trip(cls, value):
+    data = json.loads(json.dumps(results.to_data(value)))
+    assert results.from_data(cls, data) == value
+
+
+def test_slow_parallel_loops_are_explained():
+    r = fake_numba(2)
+    slow = NumbaCase("@njit(parallel=True)", 2, r.n, T(3.0 * r.n / 1e9), PI)
+    cases = tuple(slow if c.name == slow.name else c for c in r.cases)
+    text = numba_summary(
+        NumbaRun(**{**r.__dict__, "cases": cases})  # type: ignore[arg-type]
+    )
+    assert "slowest thread" in text
+    t = fake_tools(2)
+    runs = tuple(
+        ToolRun(x.tool, x.workers, T(0.01), x.startup, PI, x.lines, x.needs)
+        if x.tool == "numba parallel=True"
+        else x
+        for x in t.runs
+    )
+    text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
+    assert "slower than its serial loop" in text

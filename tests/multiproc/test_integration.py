@@ -1,0 +1,140 @@
+"""Part B, integration and Amdahl's law: chunks cover the range once, the
+parallel sum equals the serial one, the fit says what kind it is."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parallel_python.core.config import START_METHOD_ENV
+from parallel_python.core.pools import process_pool
+from parallel_python.multiproc import amdahl
+from parallel_python.multiproc import integration as integrate
+
+METHODS = [
+    m
+    for m in ("fork", "spawn", "forkserver")
+    if m in multiprocessing.get_all_start_methods()
+]
+
+
+@given(n=st.integers(1, 5000), chunks=st.integers(1, 300))
+def test_chunks_cover_the_range_exactly_once(n, chunks):
+    bounds = integrate.chunk_bounds(n, chunks)
+    covered = [i for lo, hi in bounds for i in range(lo, hi)]
+    assert covered == list(range(n))
+    assert len(bounds) == min(n, chunks)
+    sizes = [hi - lo for lo, hi in bounds]
+    assert min(sizes) >= 1 and max(sizes) - min(sizes) <= 1
+
+
+def test_integrate_converges_to_pi():
+    err = integrate.run_integration_error(points=(10, 100, 1000))
+    assert err.errors[0] > err.errors[1] > err.errors[2]
+    assert err.errors[2] < 1e-6
+    assert integrate.integrate(lambda x: 1.0, 2.0, 5.0, 7) == pytest.approx(3.0)
+    assert integrate.integrate(lambda x: x, 1.0, 1.0, 3) == 0.0
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_parallel_equals_serial(method, processes, monkeypatch):
+    monkeypatch.setenv(START_METHOD_ENV, method)
+    f = integrate.four_over_one_plus_x2
+    serial = integrate.integrate(f, 0.0, 1.0, 997, chunks=7)
+    with process_pool(processes) as pool:
+        parallel = integrate.integrate_parallel(f, 0.0, 1.0, 997, pool, chunks=7)
+    assert parallel == serial
+    assert abs(serial - math.pi) < 1e-5
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_sweep_small(method, monkeypatch):
+    monkeypatch.setenv(START_METHOD_ENV, method)
+    s = integrate.run_integration_sweep(n=3000, processes=(1, 2, 3), repeats=1)
+    assert s.start_method == method
+    assert s.all_equal
+    assert s.processes == (1, 2, 3)
+    assert s.chunks == integrate.DEFAULT_CHUNKS
+    assert s.error < 1e-6
+    assert all(pt.startup > 0 for pt in s.points)
+    assert s.fit.processes_used == tuple(p for p in (1, 2, 3) if p <= s.cpus)
+
+
+@pytest.mark.parametrize(
+    ("cpus", "expected"),
+    [(1, (1, 2)), (2, (1, 2, 3, 4)), (3, (1, 2, 3, 4, 5, 6))],
+)
+def test_process_counts_small(cpus, expected):
+    assert integrate.process_counts(cpus) == expected
+
+
+def test_process_counts_large_machine_is_capped():
+    counts = integrate.process_counts(64)
+    assert len(counts) <= 6
+    assert {1, 64, 128} <= set(counts)
+    assert counts == tuple(sorted(counts))
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: integrate.integrate(abs, 0, 1, 0), "n"),
+        (lambda: integrate.integrate(abs, 1, 0, 10), "a must not exceed b"),
+        (lambda: integrate.integrate(abs, "0", 1, 10), "a must be a number"),
+        (lambda: integrate.integrate(abs, 0, math.inf, 10), "b must be finite"),
+        (lambda: integrate.integrate(abs, 0, 1, 10, chunks=0), "chunks"),
+        (lambda: integrate.chunk_bounds(0, 3), "n"),
+        (lambda: integrate.run_integration_sweep(n=0), "n"),
+        (lambda: integrate.run_integration_sweep(n=10, processes=(0,)), "processes"),
+        (lambda: integrate.run_integration_sweep(n=10, processes=()), "processes"),
+        (lambda: integrate.run_integration_error(points=(0,)), "points"),
+        (lambda: integrate.process_counts(0), "cpus"),
+    ],
+)
+def test_bad_input(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+# --- Amdahl ----------------------------------------------------------------
+
+
+def _times(s: float, t1: float, ps):
+    return [(p, t1 * (s + (1 - s) / p)) for p in ps]
+
+
+def test_amdahl_fit_recovers_serial_fraction():
+    fit = amdahl.fit_serial_fraction(_times(0.1, 2.0, (1, 2, 4, 8, 16)), cpus=8)
+    assert fit.kind == "fit"
+    assert fit.processes_used == (1, 2, 4, 8)  # 16 > cpus is left out
+    assert fit.serial_fraction == pytest.approx(0.1)
+    assert fit.one_process_time == pytest.approx(2.0)
+    assert fit.predicted_speedup(8) == pytest.approx(1 / (0.1 + 0.9 / 8))
+    assert fit.predicted_speedup(16) == fit.predicted_speedup(8)
+    assert fit.limit == pytest.approx(10)
+
+
+def test_amdahl_two_points_is_an_exact_solve():
+    fit = amdahl.fit_serial_fraction(_times(0.05, 1.0, (1, 2, 3, 4)), cpus=2)
+    assert fit.kind == "exact"
+    assert fit.processes_used == (1, 2)
+    assert fit.serial_fraction == pytest.approx(0.05)
+
+
+def test_amdahl_one_cpu_nothing_to_fit():
+    fit = amdahl.fit_serial_fraction([(1, 1.0), (2, 1.0)], cpus=1)
+    assert fit.kind == "none"
+    assert fit.serial_fraction is None
+    assert fit.predicted_speedup(2) is None and fit.limit is None
+
+
+def test_amdahl_bad_times():
+    with pytest.raises(ValueError, match="times"):
+        amdahl.fit_serial_fraction([(1, 0.0), (2, 1.0)], cpus=2)
+    with pytest.raises(ValueError, match="cpus"):
+        amdahl.fit_serial_fraction([(1, 1.0)], cpus=0)

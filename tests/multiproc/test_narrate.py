@@ -1,0 +1,277 @@
+"""Part B sentences and figures, from made-up results for 1, 2 and 64 CPUs."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from parallel_python.core.style import png_bytes
+from parallel_python.core.timing import Timing
+from parallel_python.multiproc import narrate as say
+from parallel_python.multiproc import plots as plotting_multiproc
+from parallel_python.multiproc.amdahl import fit_serial_fraction
+from parallel_python.multiproc.api import ApiRun, ApiTour, WorkerError, WorkerErrors
+from parallel_python.multiproc.costs import (
+    BigArgument,
+    ChunkRun,
+    PoolStartup,
+    StartupTiming,
+    TaskOverhead,
+)
+from parallel_python.multiproc.integration import (
+    IntegrationError,
+    IntegrationSweep,
+    SweepPoint,
+)
+from parallel_python.multiproc.main_guard import Demo, Demos
+from parallel_python.multiproc.montecarlo import MonteCarloPi
+
+
+def t(seconds: float) -> Timing:
+    return Timing(times=(seconds, seconds * 1.05, seconds * 1.1), warmup=1)
+
+
+def fake_sweep(cpus: int, speedups: dict[int, float], serial: float = 1.0):
+    points = tuple(
+        SweepPoint(p, 0.01 * p, t(serial / s), math.pi + 1e-13)
+        for p, s in sorted(speedups.items())
+    )
+    fit = fit_serial_fraction(
+        [(pt.processes, pt.timing.best) for pt in points], cpus=cpus
+    )
+    return IntegrationSweep(
+        n=2_000_000,
+        chunks=24,
+        cpus=cpus,
+        start_method="fork",
+        serial=t(serial),
+        serial_value=math.pi + 1e-13,
+        exact=math.pi,
+        points=points,
+        fit=fit,
+    )
+
+
+SWEEPS = {
+    1: fake_sweep(1, {1: 0.98, 2: 0.97}),
+    2: fake_sweep(2, {1: 0.99, 2: 1.96, 3: 1.9, 4: 1.97}),
+    64: fake_sweep(64, {1: 1.0, 2: 1.98, 8: 7.6, 32: 28.0, 64: 50.0, 128: 51.0}),
+}
+
+
+def test_sweep_summary_one_cpu():
+    text = say.sweep_summary(SWEEPS[1])
+    assert "only one CPU" in text and "take turns" in text
+
+
+def test_sweep_summary_two_cpus():
+    text = say.sweep_summary(SWEEPS[2])
+    assert "2 processes on the 2 CPUs" in text
+    assert "1.96×" in text and "98 %" in text and "close to perfect" in text
+    assert "With 4 processes, more than there are CPUs" in text
+
+
+def test_sweep_summary_64_cpus():
+    text = say.sweep_summary(SWEEPS[64])
+    assert "64 processes on the 64 CPUs" in text
+    assert "78 %" in text and "short of the ideal" in text
+
+
+def test_amdahl_sentences_for_1_2_64_cpus():
+    assert "nothing to fit" in say.amdahl_sentence(SWEEPS[1].fit)
+    two = say.amdahl_sentence(SWEEPS[2].fit)
+    assert "exactly two process counts" in two and "not a fit" in two
+    many = say.amdahl_sentence(SWEEPS[64].fit)
+    assert "least-squares fit over the 5 process counts" in many
+    assert "cap the speed-up" in many
+
+
+def test_amdahl_sentence_negative_fraction_reads_as_zero():
+    fit = fit_serial_fraction([(1, 1.0), (2, 0.49)], cpus=2)
+    assert fit.serial_fraction < 0
+    assert "zero within the noise" in say.amdahl_sentence(fit)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_prediction_check_and_table(cpus):
+    sweep = SWEEPS[cpus]
+    text = say.prediction_check(sweep, sweep.processes_at_cpus)
+    assert (
+        f"ideal prediction is {float(min(sweep.processes_at_cpus, cpus)):.2f}×" in text
+    )
+    table = say.sweep_table(sweep)
+    assert table.count("\n|") == 2 + len(sweep.points)
+    assert "exactly the serial answer" in say.sweep_equal_sentence(sweep)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_sweep_figure(cpus):
+    assert png_bytes(plotting_multiproc.plot_integration_sweep(SWEEPS[cpus]))
+
+
+def test_seconds_units():
+    assert say.seconds(2.5) == "2.50 s"
+    assert say.seconds(0.0123) == "12.3 ms"
+    assert say.seconds(45e-6) == "45.0 µs"
+    assert say.seconds(74e-9) == "74 ns"
+
+
+def _tour(pids: int, unordered: bool) -> ApiTour:
+    runs = (
+        ApiRun("for loop", "...", (0, 1, 4), True, True, 0),
+        ApiRun("Pool.map", "...", (0, 1, 4), True, True, pids),
+        ApiRun("Pool.imap_unordered", "...", (1, 0, 4), True, not unordered, pids),
+    )
+    return ApiTour(3, pids, "fork", runs)
+
+
+def test_api_tour_summary():
+    text = say.api_tour_summary(_tour(2, True))
+    assert "All 3 ways" in text and "`Pool.imap_unordered`" in text
+    assert "2 worker processes" in text
+    one = say.api_tour_summary(_tour(1, False))
+    assert "1 worker process;" in one and "happened to return" in one
+    assert "| `Pool.map` |" in say.api_tour_table(_tour(2, True))
+
+
+def test_worker_error_summary():
+    errs = WorkerErrors(
+        "spawn", (WorkerError("Pool.map", "ValueError", "boom", True, 0),)
+    )
+    text = say.worker_error_summary(errs)
+    assert "`ValueError: boom`" in text and "no worker process was left" in text
+
+
+def test_startup_summary():
+    s = PoolStartup(
+        2,
+        "fork",
+        (
+            StartupTiming("fork", t(0.005), t(0.001)),
+            StartupTiming("spawn", t(0.12), t(0.02)),
+            StartupTiming("forkserver", t(0.02), t(0.002)),
+        ),
+    )
+    text = say.startup_summary(s)
+    assert (
+        text.index("`fork` 5.0 ms") < text.index("`forkserver`") < text.index("`spawn`")
+    )
+    assert "`spawn` took 24 times as long as `fork`" in text
+    assert png_bytes(plotting_multiproc.plot_pool_startup(s))
+
+
+def test_task_overhead_summary_and_figure():
+    n = 1000
+    runs = (
+        ChunkRun("Pool.map", 1, False, t(n * 23e-6)),
+        ChunkRun("Pool.map", 10, False, t(n * 3e-6)),
+        ChunkRun("Pool.map", 125, False, t(n * 0.2e-6)),
+        ChunkRun("Pool.map", 125, True, t(n * 0.2e-6)),
+        ChunkRun("ProcessPoolExecutor.map", 1, True, t(n * 127e-6)),
+        ChunkRun("ProcessPoolExecutor.map", 125, False, t(n * 1e-6)),
+    )
+    o = TaskOverhead(n, 2, "fork", t(n * 74e-9), runs)
+    text = say.task_overhead_summary(o)
+    assert "74 ns" in text and "23.0 µs" in text and "chunks of 125" in text
+    assert "127.0 µs per task with its default `chunksize=1`" in text
+    assert png_bytes(plotting_multiproc.plot_task_overhead(o))
+
+
+def test_big_argument_summary_and_figure():
+    b = BigArgument(
+        2_000_000, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), True
+    )
+    text = say.big_argument_summary(b)
+    assert "16 MB" in text and "16,000,000 bytes" in text
+    assert text.index("Reading it from shared memory") < text.index("making the array")
+    assert "a bug" not in text
+    bad = BigArgument(
+        10, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), False
+    )
+    assert "a bug" in say.big_argument_summary(bad)
+    assert png_bytes(plotting_multiproc.plot_big_argument(b))
+
+
+def test_integration_error_summary():
+    e = IntegrationError((10, 1000), (math.pi + 8.3e-4, math.pi + 8.3e-8), math.pi)
+    text = say.integration_error_summary(e)
+    assert "100 times the points" in text and "10,000" in text
+
+
+def _demo(method, api, finished, rc, error="", failed=0, missing=False, out=""):
+    return Demo(
+        f"{method} {api}",
+        method,
+        api,
+        "code",
+        finished,
+        rc,
+        1.0,
+        out,
+        error,
+        failed,
+        missing,
+        "AttributeError: x" if missing else "",
+    )
+
+
+def test_missing_guard_summary():
+    d = Demos(
+        3.0,
+        (
+            _demo("fork", "Pool", True, 0, out="[1, 2, 3]"),
+            _demo("spawn", "Pool", False, None, failed=17),
+            _demo(
+                "spawn",
+                "ProcessPoolExecutor",
+                True,
+                1,
+                error="BrokenProcessPool: abrupt",
+                failed=2,
+            ),
+        ),
+    )
+    text = say.missing_guard_summary(d)
+    assert "printed `[1, 2, 3]`" in text
+    assert "17 workers started" in text and "killed the whole process group" in text
+    assert "`BrokenProcessPool: abrupt`." in text
+    assert "2 workers failed" in text
+    one = Demos(
+        3.0,
+        (
+            _demo(
+                "spawn", "ProcessPoolExecutor", True, 1, error="Broken: gone.", failed=1
+            ),
+        ),
+    )
+    text = say.missing_guard_summary(one)
+    assert "1 worker failed" in text and "`Broken: gone`." in text
+
+
+def test_interactive_summary():
+    d = Demos(
+        20.0,
+        (
+            _demo("fork", "ProcessPoolExecutor", True, 0, out="[2, 4, 6]"),
+            _demo(
+                "spawn",
+                "ProcessPoolExecutor",
+                True,
+                0,
+                error="concurrent.futures.process.BrokenProcessPool: gone",
+                missing=True,
+            ),
+        ),
+    )
+    text = say.interactive_summary(d)
+    assert "printed `[2, 4, 6]`" in text
+    assert "`AttributeError: x`" in text and "got `BrokenProcessPool`" in text
+
+
+def test_monte_carlo_summary():
+    mc = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415, "2": 3.1415})
+    text = say.monte_carlo_summary(mc)
+    assert "same to the last digit" in text and "4,000,000 throws" in text
+    bad = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415, "2": 3.2})
+    assert "a bug" in say.monte_carlo_summary(bad)

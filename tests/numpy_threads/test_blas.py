@@ -1,0 +1,104 @@
+import os
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from parallel_python.numpy_threads import blas as nt
+
+
+def blas_threads():
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize(
+    ("cpus", "expected"),
+    [(1, (1, 2)), (2, (1, 2, 4)), (3, (1, 2, 3, 4, 6))],
+)
+def test_thread_counts_small_machines(cpus, expected):
+    assert nt.thread_counts(cpus) == expected
+
+
+def test_thread_counts_large_machine_is_capped_but_keeps_the_landmarks():
+    counts = nt.thread_counts(64)
+    assert len(counts) <= 6
+    assert {1, 64, 128} <= set(counts)
+    assert list(counts) == sorted(counts)
+
+
+def test_sweep_shape_and_derived_figures():
+    sweep = nt.run_blas_sweep(sizes=(16, 32), threads=(1, 2), repeats=2, warmup=0)
+    assert sweep.sizes == (16, 32) and sweep.threads == (1, 2)
+    assert len(sweep.points) == 4
+    assert sweep.speedup(32, 1) == 1.0
+    p = sweep.point(32, 2)
+    assert p.gflops == pytest.approx(2 * 32**3 / p.timing.best / 1e9)
+    assert p.threads_in_effect >= 1
+    assert sweep.efficiency(32, 2) == pytest.approx(sweep.speedup(32, 2) / 2)
+    with pytest.raises(KeyError):
+        sweep.point(64, 1)
+
+
+def test_sweep_leaves_the_thread_pool_as_it_found_it():
+    before = blas_threads()
+    nt.run_blas_sweep(sizes=(8,), threads=(1, 3), repeats=1, warmup=0)
+    assert blas_threads() == before
+
+
+def test_limit_holds_inside_the_sweep():
+    sweep = nt.run_blas_sweep(sizes=(8,), threads=(1,), repeats=1, warmup=0)
+    assert sweep.point(8, 1).threads_in_effect == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"sizes": (0,)}, "sizes"),
+        ({"sizes": ()}, "sizes"),
+        ({"threads": (-1,)}, "threads"),
+        ({"repeats": 0}, "repeats"),
+    ],
+)
+def test_sweep_rejects_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        nt.run_blas_sweep(**kwargs)
+
+
+def test_operations():
+    ops = nt.run_operations(elements=1000, matrix_size=16, threads=2, repeats=1)
+    assert [op.uses_blas for op in ops.operations] == [True, False, False, False]
+    assert ops.get("sort (np.sort)").speedup > 0
+    with pytest.raises(ValueError, match="elements"):
+        nt.run_operations(elements=0)
+    with pytest.raises(ValueError, match="threads"):
+        nt.run_operations(threads=0)
+
+
+def test_matrix_multiply_is_correct_under_any_thread_count():
+    a, b = nt._matrices(50)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        one = a @ b
+    with threadpool_limits(2):
+        two = a @ b
+    np.testing.assert_allclose(one, two)
+
+
+def test_thread_settings_in_fresh_processes():
+    before_env = dict(os.environ)
+    before_pool = blas_threads()
+    s = nt.run_thread_settings("OMP_NUM_THREADS", 1)
+    assert s.from_variable == 1  # read when the library loads
+    assert s.set_after_import == s.default  # too late once loaded
+    assert s.threadpoolctl == 1
+    assert s.after_threadpoolctl == s.default
+    assert dict(os.environ) == before_env  # the parent is untouched
+    assert blas_threads() == before_pool
+
+
+def test_thread_settings_rejects_unknown_variables():
+    with pytest.raises(ValueError, match="variable must be one of"):
+        nt.run_thread_settings("PATH", 1)
+    with pytest.raises(ValueError, match="value"):
+        nt.run_thread_settings("OMP_NUM_THREADS", 0)

@@ -1,0 +1,174 @@
+"""The computed sentences say what was measured, on 1, 2 and 64 CPUs."""
+
+import dataclasses
+
+from parallel_python.core.machine import describe
+from parallel_python.core.text import plural
+from parallel_python.numpy_threads.blas import (
+    Operations,
+    OperationTiming,
+    ThreadSettings,
+)
+from parallel_python.numpy_threads.narrate import (
+    blas_sweep_summary,
+    operations_summary,
+    sweep_rates,
+    sweep_table,
+    thread_curve_reading,
+    thread_settings_summary,
+)
+from tests.fakes import fake_sweep, fake_timing
+
+
+def test_one_cpu_sweep_says_threads_take_turns():
+    text = blas_sweep_summary(fake_sweep(1, {1: 1.0, 2: 0.97}))
+    assert "only one CPU" in text
+    assert "take turns" in text
+    assert "0.97×" in text
+
+
+def test_two_cpu_sweep_reports_speedup_efficiency_and_oversubscription():
+    text = blas_sweep_summary(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
+    assert "With 2 BLAS threads on the 2 CPUs" in text
+    assert "1.90×" in text and "95 %" in text and "close to perfect" in text
+    assert "Asking for 4 threads" in text and "slower" in text
+    assert "smallest product, 200 × 200, gained less" in text
+
+
+def test_a_slowdown_is_called_a_slowdown():
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    small = [p for p in sweep.points if p.size == 200 and p.threads == 2][0]
+    slow = dataclasses.replace(small, timing=fake_timing(small.timing.best * 50))
+    points = tuple(slow if p is small else p for p in sweep.points)
+    text = blas_sweep_summary(dataclasses.replace(sweep, points=points))
+    assert "even ran 45.5 times slower with 2 threads" in text  # 50 × / 1.1
+    assert "gained less" not in text
+
+
+def test_two_cpu_sweep_with_no_gain_is_called_poor():
+    text = blas_sweep_summary(fake_sweep(2, {1: 1.0, 2: 1.0, 4: 1.0}))
+    assert "1.00×" in text and "no real speed-up" in text
+    assert "gained nothing" in text
+
+
+def test_efficiency_words():
+    text = blas_sweep_summary(fake_sweep(2, {1: 1.0, 2: 1.2, 4: 1.2}))
+    assert "60 %, mediocre" in text
+    text = blas_sweep_summary(fake_sweep(2, {1: 1.0, 2: 1.5, 4: 1.5}))
+    assert "75 %, good" in text
+
+
+def test_sixty_four_cpus():
+    scale = {1: 1.0, 2: 2.0, 8: 7.5, 64: 40.0, 128: 41.0}
+    text = blas_sweep_summary(fake_sweep(64, scale))
+    assert "With 64 BLAS threads on the 64 CPUs" in text
+    assert "62 %" in text and "mediocre" in text
+    assert "gained nothing" in text
+
+
+def fake_ops(cpus, threads, matmul_speedup):
+    def op(name, blas, s):
+        return OperationTiming(name, blas, fake_timing(1.0), fake_timing(1.0 / s))
+
+    return Operations(
+        threads,
+        cpus,
+        100,
+        1000,
+        (
+            op("matrix multiply (a @ b)", True, matmul_speedup),
+            op("element-wise ufunc (np.exp)", False, 1.02),
+            op("sort (np.sort)", False, 0.98),
+        ),
+    )
+
+
+def test_operations_one_cpu():
+    text = operations_summary(fake_ops(1, 1, 1.0))
+    assert "one BLAS thread both times" in text
+
+
+def test_operations_two_and_sixty_four_cpus():
+    for cpus, s in ((2, 1.9), (64, 30.0)):
+        text = operations_summary(fake_ops(cpus, cpus, s))
+        assert f"With {cpus} BLAS threads the matrix multiply (a @ b) ran" in text
+        assert "within 2 %: NumPy runs them in the calling thread" in text
+
+
+def test_operations_when_the_matrix_multiply_did_not_speed_up():
+    text = operations_summary(fake_ops(2, 2, 1.01))
+    assert "did not run faster (1.01×)" in text
+    # the explanation for the others never claims matmul runs in one thread
+    assert "calling thread" in text.split("did not pay.")[1]
+
+
+def test_operations_slower_matrix_multiply_is_called_slower():
+    text = operations_summary(fake_ops(2, 2, 0.79))
+    assert "ran slower (0.79×) than with one" in text
+
+
+def test_noise_on_non_blas_operations_is_called_noise():
+    ops = fake_ops(2, 2, 1.9)
+    noisy = dataclasses.replace(ops.operations[1], many_threads=fake_timing(1.0 / 1.3))
+    ops = dataclasses.replace(
+        ops, operations=(ops.operations[0], noisy, ops.operations[2])
+    )
+    text = operations_summary(ops)
+    assert "1.30×) changed by more than 10 %" in text and "noise" in text
+
+
+def test_thread_settings_sentences():
+    s = ThreadSettings("OMP_NUM_THREADS", 1, 2, 1, 2, 1, 2)
+    text = thread_settings_summary(s)
+    assert "with 2 threads" in text and "it used 1" in text
+    assert "changed nothing" in text
+    odd = dataclasses.replace(s, from_variable=2)
+    assert "does not read that variable" in thread_settings_summary(odd)
+    single = dataclasses.replace(
+        s, default=1, set_after_import=1, after_threadpoolctl=1
+    )
+    assert "with 1 thread." in thread_settings_summary(single)
+
+
+def test_thread_curve_reading_for_hyperthreads_and_single_cpu():
+    m = describe()
+    ht = dataclasses.replace(m, logical_cpus=8, physical_cores=4, available_cpus=8)
+    text = thread_curve_reading(fake_sweep(8, {1: 1, 4: 3.8, 8: 4.1, 16: 4}), ht)
+    assert "2 hardware threads" in text and "8 threads" in text
+    one = dataclasses.replace(m, logical_cpus=1, physical_cores=1, available_cpus=1)
+    text = thread_curve_reading(fake_sweep(1, {1: 1.0, 2: 0.9}), one)
+    assert "no hyper-threads" in text and "curve is flat" in text
+
+
+def test_sweep_table_has_a_row_per_point():
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    table = sweep_table(sweep)
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(sweep.points)  # the header, then one per point
+    assert "Best and median of 3 timed runs" in table
+    assert "in effect" not in table  # every count was granted
+
+
+def test_sweep_table_shows_threads_not_granted():
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
+    capped = dataclasses.replace(sweep.points[-1], threads_in_effect=1)
+    sweep = dataclasses.replace(sweep, points=(*sweep.points[:-1], capped))
+    assert "in effect" in sweep_table(sweep)
+
+
+def test_sweep_rates_for_one_and_two_cpus():
+    one = sweep_rates(fake_sweep(1, {1: 1.0, 2: 0.9}))
+    assert (
+        one
+        == "In numbers: one thread multiplied the 2000 × 2000 matrices at 50 GFLOP/s."
+    )
+    two = sweep_rates(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
+    assert "and 2 threads at 95 GFLOP/s" in two
+
+
+def test_plural():
+    assert plural(1, "thread") == "1 thread"
+    assert plural(2, "thread") == "2 threads"
+    assert plural(0, "worker") == "0 workers"
+    assert plural(1, "process", "processes") == "1 process"
+    assert plural(3, "process", "processes") == "3 processes"

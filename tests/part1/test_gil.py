@@ -1,0 +1,76 @@
+"""The GIL experiments: shape of the results, correct work, clear errors."""
+
+import multiprocessing
+import threading
+
+import pytest
+
+from parallel_python.part1 import gil, numpy_trick
+
+
+def test_count_is_correct():
+    assert gil.count(10) == 45
+    assert gil.count(0) == 0
+
+
+def test_gil_result_shape():
+    before = threading.active_count()
+    g = gil.run_gil(counts=(1, 2), work=2_000, wait_seconds=0.001, repeats=1)
+    assert g.counts == (1, 2)
+    for points in (g.threads_cpu, g.processes_cpu, g.threads_wait):
+        assert [p.workers for p in points] == [1, 2]
+        assert all(p.speedup > 0 for p in points)
+    assert g.threads_cpu_at(2).serial is g.processes_cpu_at(2).serial
+    assert g.switch_interval > 0
+    assert g.workers_at_cpus in g.counts
+    assert threading.active_count() == before
+    assert multiprocessing.active_children() == []  # the pool was closed
+    with pytest.raises(KeyError):
+        g.threads_cpu_at(3)
+
+
+def test_gil_without_processes():
+    g = gil.run_gil(
+        counts=(1,), work=100, wait_seconds=0.001, repeats=1, processes=False
+    )
+    assert g.processes_cpu == ()
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"counts": ()}, "counts"),
+        ({"counts": (0, 1)}, "counts"),
+        ({"work": 0}, "work"),
+        ({"wait_seconds": -1.0}, "wait_seconds"),
+        ({"repeats": 0}, "repeats"),
+    ],
+)
+def test_gil_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        gil.run_gil(**kwargs)
+
+
+def test_numpy_trick_shape():
+    r = numpy_trick.run_numpy_trick(counts=(1, 2), elements=1_000, repeats=1)
+    assert [p.workers for p in r.numpy_threads] == [1, 2]
+    assert [p.workers for p in r.python_threads] == [1, 2]
+    assert r.work >= 1
+    assert r.numpy_at(2).speedup > 0
+
+
+def test_numpy_trick_bad_input():
+    with pytest.raises(ValueError, match="elements"):
+        numpy_trick.run_numpy_trick(elements=0)
+
+
+def test_interleaved_times_every_way_each_round():
+    calls = []
+    timings = gil.interleaved(
+        [lambda: calls.append("a"), lambda: calls.append("b")], repeats=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds
+    assert [t.repeats for t in timings] == [3, 3]
+    assert all(t.warmup == 1 for t in timings)
+    with pytest.raises(ValueError, match="repeats"):
+        gil.interleaved([lambda: None], repeats=0, warmup=0)

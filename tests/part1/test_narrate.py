@@ -1,0 +1,418 @@
+"""Part 1 sentences, from made-up results for 1, 2 and 64 CPUs."""
+
+import pytest
+
+from parallel_python.core.text import duration, size
+from parallel_python.core.timing import Timing
+from parallel_python.part1.gil import GilScaling, ScalingPoint
+from parallel_python.part1.memory_ladder import (
+    DROP_FADVISE,
+    DROP_NONE,
+    MemoryLadder,
+    Rung,
+)
+from parallel_python.part1.narrate_gil import (
+    gil_summary,
+    gil_threads_reading,
+    numpy_trick_summary,
+)
+from parallel_python.part1.narrate_processes import (
+    cpu_sampling_summary,
+    isolation_summary,
+    process_thread_table,
+    start_cost_summary,
+)
+from parallel_python.part1.narrate_threads import (
+    ladder_summary,
+    ladder_table,
+    naive_summary,
+    race_summary,
+    salad_reading,
+    salad_summary,
+)
+from parallel_python.part1.numpy_trick import NumpyTrick
+from parallel_python.part1.processes import (
+    CpuSampling,
+    Isolation,
+    StartCosts,
+    ThreadSamples,
+)
+from parallel_python.part1.race import Race, RaceTrial
+from parallel_python.part1.salad import SHOPSKA, Salad, SaladRun, StepRun, check_recipe
+
+
+def T(*seconds):
+    return Timing(times=tuple(seconds), warmup=0)
+
+
+def point(k, serial, parallel):
+    return ScalingPoint(k, T(serial), T(parallel))
+
+
+def fake_gil(cpus, proc_speedup, thread_speedup=1.0, counts=(1, 2, 4)):
+    return GilScaling(
+        counts=counts,
+        work=1000,
+        task_seconds=0.01,
+        wait_seconds=0.02,
+        cpus=cpus,
+        switch_interval=0.005,
+        gil_enabled=True,
+        start_method="fork",
+        threads_cpu=tuple(
+            point(k, 0.01 * k, 0.01 * k / thread_speedup) for k in counts
+        ),
+        processes_cpu=tuple(
+            point(k, 0.01 * k, 0.01 * k / proc_speedup(k)) for k in counts
+        ),
+        threads_wait=tuple(point(k, 0.02 * k, 0.02) for k in counts),
+    )
+
+
+def test_duration_and_size():
+    assert duration(3.2e-9) == "3.2 ns"
+    assert duration(41e-6) == "41 µs"
+    assert duration(0.0123) == "12 ms"
+    assert duration(1.5) == "1.5 s"
+    assert size(16 * 1024) == "16 KiB"
+    assert size(64 * 2**20) == "64 MiB"
+    with pytest.raises(ValueError, match="seconds"):
+        duration(-1)
+
+
+def test_gil_one_cpu_says_processes_do_not_help():
+    g = fake_gil(1, lambda k: 1.0)
+    text = gil_summary(g)
+    assert "2 pure-Python tasks in 2 threads: 1.00×" in text
+    assert "no speed-up" in text
+    assert "one CPU" in text and "processes gave no speed-up either" in text
+    assert "works even with one CPU" in text
+
+
+def test_gil_two_cpus():
+    g = fake_gil(2, lambda k: min(k, 2) * 0.98)
+    text = gil_summary(g)
+    assert "2 pure-Python tasks in 2 threads" in text
+    assert "took turns" in text
+    assert "2 worker processes" in text and "1.96×" in text
+    assert "4 threads that each slept 20 ms finished 4.00×" in text
+
+
+def test_gil_64_cpus_uses_largest_count_within_cpus():
+    g = fake_gil(64, lambda k: k * 0.95)
+    text = gil_summary(g)
+    assert "4 pure-Python tasks in 4 threads" in text
+    assert "4 worker processes" in text and "3.80×" in text
+    assert "64 CPUs" in text
+
+
+def fake_gil_off(**kwargs):
+    import dataclasses
+
+    return dataclasses.replace(fake_gil(**kwargs), gil_enabled=False)
+
+
+def test_gil_busy_machine_and_no_gil():
+    text = gil_summary(fake_gil(2, lambda k: 1.0))
+    assert "other work was probably keeping the CPUs busy" in text
+    # with the GIL on, an apparent gain of threads is noise, and says so
+    text = gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
+    assert "not parallel work" in text and "without" not in text
+    text = gil_summary(
+        fake_gil_off(cpus=2, proc_speedup=lambda k: 2.0, thread_speedup=1.9)
+    )
+    assert "GIL off" in text
+
+
+def fake_trick(cpus, numpy_speedup, python_speedup=1.0, gil=True):
+    counts = (1, 2, 4)
+    return NumpyTrick(
+        counts=counts,
+        elements=1000,
+        work=10,
+        cpus=cpus,
+        gil_enabled=gil,
+        numpy_threads=tuple(
+            point(k, 0.01 * k, 0.01 * k / numpy_speedup(k)) for k in counts
+        ),
+        python_threads=tuple(
+            point(k, 0.01 * k, 0.01 * k / python_speedup) for k in counts
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "cpus, expected",
+    [
+        (1, "had one CPU"),
+        (2, "releases the GIL, so the threads really ran at the same time"),
+        (64, "releases the GIL, so the threads really ran at the same time"),
+    ],
+)
+def test_numpy_trick(cpus, expected):
+    speed = (lambda k: 1.0) if cpus == 1 else (lambda k: min(k, cpus) * 0.97)
+    text = numpy_trick_summary(fake_trick(cpus, speed))
+    assert expected in text
+    assert ("4 NumPy sorts" in text) == (cpus == 64)
+    assert ("2 NumPy sorts" in text) == (cpus in (1, 2))
+
+
+def test_numpy_trick_busy():
+    text = numpy_trick_summary(fake_trick(2, lambda k: 1.0))
+    assert "did not speed up" in text
+    text = numpy_trick_summary(fake_trick(2, lambda k: 2.0, python_speedup=1.2))
+    assert "noise of a busy machine" in text
+    text = numpy_trick_summary(
+        fake_trick(2, lambda k: 2.0, python_speedup=1.9, gil=False)
+    )
+    assert "GIL off" in text
+
+
+def fake_salad(overlap_work=True):
+    recipe = check_recipe(SHOPSKA)
+    seq, t = [], 0.0
+    for s in recipe:
+        d = 0.03 * s.units if s.kind == "wait" else 0.02 * s.units
+        seq.append(StepRun(s.name, s.kind, "main", t, t + d))
+        t += d
+    g = 0.04 if overlap_work else 0.02  # grate stretched when it meets chopping
+    thr = (
+        StepRun("fetch vegetables", "wait", "cook-1", 0.0, 0.03),
+        StepRun("fetch cheese", "wait", "cook-2", 0.0, 0.03),
+        StepRun("wash vegetables", "work", "cook-3", 0.03, 0.04),
+        StepRun("grate cheese", "work", "cook-4", 0.03, 0.03 + g),
+        StepRun("chop vegetables", "work", "cook-5", 0.04, 0.08),
+        StepRun("combine", "work", "cook-6", 0.08, 0.09),
+        StepRun("put salad in pantry", "wait", "cook-7", 0.09, 0.105),
+    )
+    if not overlap_work:
+        thr = tuple(
+            StepRun(r.name, r.kind, r.thread, r.start, r.end)
+            if r.name != "grate cheese"
+            else StepRun(r.name, r.kind, r.thread, 0.029, 0.03)
+            for r in thr
+        )
+    return Salad(
+        recipe=recipe,
+        wait_seconds=0.03,
+        work=100,
+        sequential=SaladRun("sequential", tuple(seq), t),
+        threaded=SaladRun("threads", thr, 0.105),
+        sequential_totals=T(t),
+        threaded_totals=T(0.105),
+        critical_path=0.085,
+        cpus=2,
+        gil_enabled=True,
+    )
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_salad(cpus):
+    text = salad_summary(fake_salad(), cpus)
+    assert "waiting steps overlapped" in text
+    assert "took turns" in text
+    assert "85 ms" in text
+    assert ("could not have overlapped even without the GIL" in text) == (cpus == 1)
+
+
+def test_salad_work_did_not_meet():
+    text = salad_summary(fake_salad(overlap_work=False), 2)
+    assert "happened not to meet" in text
+
+
+def fake_race(unsafe, locked=(0, 0), naive=(0, 0), gil=True):
+    trials = len(unsafe)
+    expected = 1000
+
+    def trials_of(lost):
+        return tuple(RaceTrial(expected - x, x, 0.01) for x in lost)
+
+    return Race(
+        threads=4,
+        increments=250,
+        trials=trials,
+        expected=expected,
+        switch_interval=1e-6,
+        restored_interval=0.005,
+        unsafe=trials_of(unsafe),
+        locked=trials_of(locked),
+        naive=trials_of(naive),
+        python="3.11.7",
+        gil_enabled=gil,
+    )
+
+
+def test_race_summaries():
+    text = race_summary(fake_race((300, 500)))
+    assert "between 300 and 500 updates were lost" in text
+    assert "50 %" in text
+    assert "none was lost in 2 trials" in text
+    assert "sometimes" in race_summary(fake_race((0, 500)))
+    assert "still there" in race_summary(fake_race((0, 0)))
+    assert "please report" in race_summary(fake_race((10, 10), locked=(0, 3)))
+    assert "not a promise" in naive_summary(fake_race((1, 1)))
+    assert "luck" in naive_summary(fake_race((1, 1), gil=False))
+    assert "not atomic" in naive_summary(fake_race((1, 1), naive=(0, 7)))
+
+
+def fake_ladder(disk_ns, method=DROP_FADVISE):
+    def rung(place, ns, n=1000):
+        return Rung(place, place, 1 << 20, n, T(ns * n * 1e-9))
+
+    return MemoryLadder(
+        rungs=(
+            rung("cache", 2.0),
+            rung("RAM", 12.0),
+            rung("disk", disk_ns),
+            rung("page cache", 500.0),
+        ),
+        drop_method=method,
+    )
+
+
+def test_ladder():
+    text = ladder_summary(fake_ladder(60_000))
+    assert "6 times as long" in text and "went to the disk" in text
+    assert "120 times slower" in text
+    assert "probably still served from a cache" in ladder_summary(fake_ladder(600))
+    assert "no way to ask" in ladder_summary(fake_ladder(60_000, DROP_NONE))
+    table = ladder_table(fake_ladder(60_000))
+    assert table.count("\n|") == 5
+
+
+def fake_isolation(leak=False):
+    return Isolation(
+        start_method="spawn",
+        parent_pid=10,
+        child_pid=11,
+        main_thread_id=10,
+        worker_thread_id=12,
+        worker_thread_pid=10,
+        before=(1, 2, 3),
+        child_sees=(999, 2, 3),
+        parent_after_child=(999, 2, 3) if leak else (1, 2, 3),
+        parent_after_thread=(999, 2, 3),
+        shared_before=0,
+        shared_written=42,
+        shared_after=42,
+    )
+
+
+def test_isolation_and_table():
+    text = isolation_summary(fake_isolation())
+    assert "still had `[1, 2, 3]`" in text and "byte 42 did reach" in text
+    assert "please report" in isolation_summary(fake_isolation(leak=True))
+    s = StartCosts("spawn", T(40e-6), T(0.05))
+    assert "1250 times as long" in start_cost_summary(s)
+    table = process_thread_table(s, fake_isolation())
+    assert "50 ms" in table and "40 µs" in table
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_cpu_sampling(cpus):
+    allowed = tuple(range(cpus))
+    cpu_seq = (0, 0, 0) if cpus == 1 else (0, 1, 1)
+    c = CpuSampling(
+        method="sched_getcpu (ctypes)",
+        seconds=0.5,
+        every=0.002,
+        cpus_available=allowed,
+        threads=(ThreadSamples("busy-1", (0.0, 0.1, 0.2), cpu_seq),),
+    )
+    text = cpu_sampling_summary(c)
+    if cpus == 1:
+        assert "only CPU 0" in text and "nowhere to move" in text
+    else:
+        assert f"of the {cpus} this build could use" in text
+        assert "once between samples" in text
+
+
+def test_cpu_sampling_unavailable():
+    c = CpuSampling("unavailable", 0.5, 0.002, (0, 1), ())
+    assert "could not sample" in cpu_sampling_summary(c)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+@pytest.mark.parametrize("gil", [True, False])
+def test_salad_reading_depends_on_the_cpus(cpus, gil):
+    import dataclasses
+
+    d = dataclasses.replace(fake_salad(), cpus=cpus, gil_enabled=gil)
+    text = salad_reading(d)
+    assert "took 105 ms, not the 85 ms the recipe alone would allow" in text
+    if cpus == 1:
+        assert "had one CPU" in text and "GIL or no GIL" in text
+        assert "not for want of CPUs" not in text
+    elif gil:
+        assert f"not for want of CPUs: this build could use {cpus} CPUs" in text
+        assert "took turns" in text
+    else:
+        assert "without the GIL" in text and "took turns" not in text
+    assert ("one CPU" in text) == (cpus == 1)
+
+
+def test_salad_reading_when_the_work_did_not_meet():
+    import dataclasses
+
+    d = dataclasses.replace(
+        fake_salad(), threaded_totals=T(0.086), critical_path=0.085, cpus=1
+    )
+    text = salad_reading(d)
+    assert "close to the 85 ms" in text and "one CPU" in text
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_gil_threads_reading(cpus):
+    text = gil_threads_reading(fake_gil(cpus, lambda k: 1.0))
+    if cpus == 1:
+        assert "had one CPU" in text and "free to run them" not in text
+        assert "would still take turns" in text
+    else:
+        assert f"with {cpus} CPUs the operating system was free to run them" in text
+        assert "waiting for the GIL" in text
+    off = gil_threads_reading(fake_gil_off(cpus=cpus, proc_speedup=lambda k: 1.0))
+    assert "without the GIL" in off
+    assert ("different CPUs at once" in off) == (cpus > 1)
+
+
+def test_counts_of_one_are_singular():
+    g = fake_gil(2, lambda k: 1.0, counts=(1,))
+    text = gil_summary(g)
+    assert "1 pure-Python task in 1 thread:" in text
+    assert "1 worker process" in text or "1 process" in text
+    assert "1 thread that each slept" in text
+    assert "1 threads" not in text and "1 processes" not in text
+    assert "For pure-Python work, 1 thread gave" in gil_threads_reading(g)
+    trick = fake_trick(2, lambda k: 1.0)
+    trick = type(trick)(**{**trick.__dict__, "counts": (1,)})
+    text = numpy_trick_summary(trick)
+    assert "1 NumPy sort of 1,000 numbers in 1 thread" in text
+    assert "1 pure-Python task of" in text
+    import dataclasses
+
+    one = dataclasses.replace(fake_race((1,)), threads=1)
+    text = race_summary(one)
+    assert text.startswith("1 thread each added one")
+    assert "1 update was lost in the one trial" in text
+    assert "none was lost in 1 trial." in text
+    assert "no update was lost in 1 trial" in race_summary(fake_race((0,)))
+    assert "lost up to 1 update on" in naive_summary(fake_race((1,), naive=(1,)))
+
+
+def test_ladder_names_the_array_it_compares_with():
+    text = ladder_summary(fake_ladder(60_000))
+    assert "Even a read from the page cache, in main memory, took 42 times" in text
+    assert "as long as a random read from the 1 MiB array" in text
+
+
+def test_cpu_sampling_one_thread_is_it():
+    c = CpuSampling(
+        method="sched_getcpu (ctypes)",
+        seconds=0.5,
+        every=0.002,
+        cpus_available=(0, 1),
+        threads=(ThreadSamples("busy-1", (0.0, 0.1, 0.2), (0, 0, 0)),),
+    )
+    text = cpu_sampling_summary(c)
+    assert "1 busy thread was sampled 3 times" in text
+    assert "It ran on CPU 0 of the 2" in text

@@ -1,0 +1,85 @@
+"""The salad scheduler: steps run in an order that respects the recipe."""
+
+import pytest
+
+from parallel_python.core.style import png_bytes
+from parallel_python.part1 import salad
+from parallel_python.part1.plots_kitchen import plot_kitchen, plot_recipe
+from parallel_python.part1.salad import WAIT, WORK, Step
+
+
+def _respects_order(run, recipe):
+    for step in recipe:
+        mine = run.get(step.name)
+        for before in step.after:
+            assert run.get(before).end <= mine.start + 1e-9, (before, step.name)
+
+
+def test_salad_runs_every_step_in_order():
+    s = salad.run_salad(wait_seconds=0.001, work=1_000, repeats=1)
+    names = {step.name for step in salad.SHOPSKA}
+    for run in (s.sequential, s.threaded):
+        assert {r.name for r in run.steps} == names
+        _respects_order(run, s.recipe)
+        assert all(r.end >= r.start >= 0 for r in run.steps)
+        assert run.total >= max(r.end for r in run.steps) - 1e-9
+    # one after another: no two steps overlap, all in the main thread
+    seq = sorted(s.sequential.steps, key=lambda r: r.start)
+    for a, b in zip(seq, seq[1:], strict=False):
+        assert a.end <= b.start + 1e-9
+    assert {r.thread for r in s.sequential.steps} == {"main"}
+    # threaded: one thread per step
+    assert len({r.thread for r in s.threaded.steps}) == len(names)
+    assert 0 < s.critical_path <= s.sequential.total + 1e-9
+
+
+def test_waiting_steps_overlap_in_threads():
+    recipe = (
+        Step("a", WAIT, 1.0),
+        Step("b", WAIT, 1.0),
+        Step("c", WORK, 0.0, ("a", "b")),
+    )
+    s = salad.run_salad(wait_seconds=0.05, work=10, repeats=1, steps=recipe)
+    a, b = s.threaded.get("a"), s.threaded.get("b")
+    assert a.start < b.end and b.start < a.end  # the two waits overlapped
+
+
+def test_check_recipe_orders_and_rejects():
+    order = salad.check_recipe(salad.SHOPSKA)
+    seen = set()
+    for step in order:
+        assert set(step.after) <= seen
+        seen.add(step.name)
+    with pytest.raises(ValueError, match="cycle"):
+        salad.check_recipe([Step("a", WAIT, 1, ("b",)), Step("b", WAIT, 1, ("a",))])
+    with pytest.raises(ValueError, match="unknown"):
+        salad.check_recipe([Step("a", WAIT, 1, ("z",))])
+    with pytest.raises(ValueError, match="distinct"):
+        salad.check_recipe([Step("a", WAIT, 1), Step("a", WORK, 1)])
+    with pytest.raises(ValueError, match="kind"):
+        salad.check_recipe([Step("a", "nap", 1)])
+    with pytest.raises(ValueError, match="steps"):
+        salad.check_recipe([])
+
+
+def test_critical_path():
+    recipe = (Step("a", WAIT, 1), Step("b", WORK, 1, ("a",)), Step("c", WAIT, 1))
+    assert salad.critical_path(recipe, {"a": 2.0, "b": 3.0, "c": 4.0}) == 5.0
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"wait_seconds": 0}, "wait_seconds"),
+        ({"work": 0}, "work"),
+        ({"repeats": 0}, "repeats"),
+    ],
+)
+def test_salad_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        salad.run_salad(**kwargs)
+
+
+def test_recipe_and_kitchen_figures():
+    assert png_bytes(plot_recipe(salad.SHOPSKA))[:4] == b"\x89PNG"
+    assert png_bytes(plot_kitchen())[:4] == b"\x89PNG"

@@ -1,0 +1,158 @@
+"""Every catalogue entry: tiny runs (or, for Going further, made-up results for
+1, 2 and 64 CPUs) round-trip through results files; figures, sentences and
+headlines are made; options name the run function's parameters."""
+
+from __future__ import annotations
+
+import inspect
+import multiprocessing
+import sys
+
+import pytest
+
+from parallel_python import catalogue
+from parallel_python.core import results
+from parallel_python.core.machine import describe
+from parallel_python.core.style import png_bytes
+from tests.further.fakes import (
+    fake_chunks,
+    fake_cluster,
+    fake_ft,
+    fake_joblib,
+    fake_mpi,
+    fake_numba,
+    fake_tools,
+    fake_waiting,
+)
+
+#: Tiny sizes for every experiment the tests really run.
+TINY = {
+    # Part 1
+    "memory-ladder": {
+        "cache_bytes": 4096,
+        "ram_bytes": 1 << 16,
+        "file_bytes": 1 << 16,
+        "repeats": 1,
+    },
+    "salad": {"wait_seconds": 0.001, "work": 1_000, "repeats": 1},
+    "race": {"threads": 2, "increments": 200, "trials": 1},
+    "gil": {"counts": (1, 2), "work": 1_000, "wait_seconds": 0.001, "repeats": 1},
+    "numpy-trick": {"counts": (1, 2), "elements": 1_000, "repeats": 1},
+    "process-isolation": {},
+    "segfault": {},
+    "process-start": {"repeats": 1, "thread_repeats": 2},
+    "cpu-sampling": {"threads": 1, "seconds": 0.02, "every": 0.001},
+    # Part A
+    "numpy-blas-sweep": {"sizes": (8, 16), "threads": (1, 2), "repeats": 1},
+    "numpy-operations": {"elements": 100, "matrix_size": 8, "repeats": 1},
+    "numpy-thread-settings": {},
+    # Part B
+    "mp-api-tour": {"tasks": 4, "processes": 2},
+    "mp-worker-error": {"tasks": 4},
+    "mp-pool-startup": {"processes": 1, "repeats": 1},
+    "mp-integration-error": {"points": (10, 100)},
+    "mp-integration-sweep": {"n": 2000, "processes": (1, 2, 3), "repeats": 1},
+    "mp-task-overhead": {"tasks": 20, "chunksizes": (1, 4), "repeats": 1},
+    "mp-big-argument": {"elements": 500, "repeats": 1},
+    "mp-interactive-main": {"timeout": 30.0},
+    "mp-missing-guard": {"timeout": 2.0},
+    "mp-monte-carlo-pi": {"throws_per_chunk": 100, "processes": (1, 2)},
+    # Part C
+    "blend-grid": {
+        "size": 16,
+        "tasks": 2,
+        "processes": (1, 2),
+        "threads": (1, 2),
+        "repeats": 1,
+    },
+    "blend-fixes": {
+        "size": 16,
+        "tasks": 2,
+        "processes": 2,
+        "repeats": 1,
+        "joblib": False,
+    },
+}
+
+#: Going further: made-up results (its tools take seconds to start).
+FAKES = {
+    "waiting": fake_waiting,
+    "joblib": fake_joblib,
+    "dask-chunks": fake_chunks,
+    "dask-cluster": fake_cluster,
+    "numba": fake_numba,
+    "mpi": fake_mpi,
+    "free-threading": lambda cpus: fake_ft(cpus, free=False, gil=True),
+    "tool-comparison": fake_tools,
+}
+
+#: Figures that every result of these experiments must have.
+MUST_PLOT = {"blend-grid", "blend-fixes"}
+
+CASES = [pytest.param(name, None, id=name) for name in TINY] + [
+    pytest.param(name, cpus, id=f"{name}-{cpus}cpus")
+    for name in FAKES
+    for cpus in (1, 2, 64)
+]
+
+
+def test_every_experiment_is_covered_once():
+    assert sorted(set(TINY) | set(FAKES)) == sorted(catalogue.names())
+    assert not set(TINY) & set(FAKES)
+    for name in FAKES:
+        assert catalogue.get(name).page.startswith("book/further/")
+
+
+@pytest.mark.parametrize(("name", "cpus"), CASES)
+def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
+    experiment = catalogue.get(name)
+    result = experiment.run(**TINY[name]) if cpus is None else FAKES[name](cpus)
+    path = results.save(tmp_path / f"{name}.json", name, result, describe())
+    rebuilt = results.from_data(
+        experiment.result_type, results.read_json(path)["result"]
+    )
+    assert rebuilt == result
+    if name in MUST_PLOT:
+        assert experiment.plot is not None
+    if experiment.plot is not None:
+        assert png_bytes(experiment.plot(result))[:4] == b"\x89PNG"
+    if experiment.summary is not None:
+        assert experiment.summary(result).strip()
+    for value in experiment.headlines(result).values():
+        assert isinstance(value, float)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("name", catalogue.names())
+def test_options_are_parameters(name):
+    """Each option is a keyword of the run function (its default is the page's size)."""
+    experiment = catalogue.get(name)
+    parameters = inspect.signature(experiment.run).parameters
+    for option in experiment.options:
+        assert option.name in parameters, option.name
+
+
+def test_the_integration_sweep_defaults_are_the_pages_sizes():
+    sweep = catalogue.get("mp-integration-sweep")
+    defaults = {o.name: o.default for o in sweep.options}
+    assert defaults["n"] == 2_000_000 and defaults["repeats"] == 7
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+def test_segfault_kills_only_the_child():
+    r = catalogue.get("segfault").run()
+    assert r.signal_name == "SIGSEGV"
+    assert r.returncode < 0
+
+
+def test_catalogue_loads_no_heavy_tool():
+    import subprocess
+
+    code = (
+        "import sys, parallel_python.catalogue; "
+        "print(sorted(m for m in ('numba', 'dask', 'mpi4py') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stderr

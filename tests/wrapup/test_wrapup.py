@@ -1,0 +1,94 @@
+"""The wrap-up gathers key points and headline figures from the other pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parallel_python import book
+from parallel_python.core import results
+from parallel_python.core.machine import describe
+from parallel_python.wrapup.plots import BRANCHES, plot_decision_guide
+from tests.fakes import fake_sweep
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_key_points_come_from_every_page_that_has_them():
+    found = book.key_points(ROOT)
+    pages = [page for page, _, _ in found]
+    assert "book/handson/a-numpy-threads" in pages
+    assert "book/wrapup/index" in pages
+    gathered = book.key_points_markdown(ROOT)
+    assert "a-numpy-threads>`" in gathered and "wrapup/index>`" not in gathered
+    for page, title, body in found:
+        assert title and body.startswith("- "), page
+        assert "{glue" not in body
+
+
+def test_relative_doc_links_are_made_absolute():
+    text = "see {doc}`c-blending` and {doc}`the GIL <../part1/gil>` and {doc}`/x/y`"
+    fixed = book._absolute_docs(text, "book/handson/a-numpy-threads")
+    assert "{doc}`/book/handson/c-blending`" in fixed
+    assert "{doc}`the GIL </book/part1/gil>`" in fixed
+    assert "{doc}`/x/y`" in fixed
+
+
+def test_key_points_that_glue_are_refused(tmp_path):
+    (tmp_path / "_toc.yml").write_text("root: page\n")
+    (tmp_path / "_config.yml").write_text("title: x\n")
+    (tmp_path / "page.md").write_text(
+        "# Page\n\n:::{admonition} Key points\n:class: important\n\n"
+        "- it ran {glue:text}`x` times faster\n:::\n"
+    )
+    with pytest.raises(ValueError, match="must not glue"):
+        book.key_points(tmp_path)
+
+
+def test_headline_table_lists_recorded_runs_and_names_the_missing(tmp_path):
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    results.save(
+        tmp_path / "numpy-blas-sweep.json", "numpy-blas-sweep", sweep, describe()
+    )
+    table = book.headline_table(tmp_path, ROOT)
+    assert (
+        "| `numpy-blas-sweep` | speed-up, threads = CPUs, largest n (×) | 1.9 |"
+        in table
+    )
+    assert (
+        "{doc}`A. Multithreading with NumPy </book/handson/a-numpy-threads>`" in table
+    )
+    assert "Not measured in this build:" in table and "`numpy-operations`" in table
+
+
+def test_headline_rows_follow_the_reading_order(tmp_path, monkeypatch):
+    import dataclasses
+
+    from parallel_python import catalogue
+
+    sweep_entry = catalogue.get("numpy-blas-sweep")
+    early = dataclasses.replace(sweep_entry, name="early", page="book/part1/gil")
+    late = dataclasses.replace(sweep_entry, name="late", page="book/further/dask")
+    # the catalogue lists them late first; the table must follow the book
+    monkeypatch.setattr(catalogue, "EXPERIMENTS", (late, early))
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
+    for name in ("early", "late"):
+        results.save(tmp_path / f"{name}.json", name, sweep, describe())
+    names = [name for _, _, name, _, _ in book.headline_rows(tmp_path, ROOT)]
+    assert names.index("early") < names.index("late")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2000.0, "2,000"), (86.54, "86.5"), (1.923, "1.92"), (0.00312, "0.00312")],
+)
+def test_headline_numbers_are_shown_sensibly(value, shown):
+    assert book._figure(value) == shown
+
+
+def test_decision_guide_draws_every_branch():
+    fig = plot_decision_guide()
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    for need, tool, _ in BRANCHES:
+        assert need in texts and tool in texts
