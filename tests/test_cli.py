@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from parallel_python import catalogue
@@ -201,38 +204,54 @@ def test_compare_of_a_folder_is_a_clear_error(tmp_path):
     assert "folder" in done.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
-def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
-    import signal
-    import time
+def _started(pid: int, deadline: float) -> None:
+    """Wait until the CLI's ``main()`` runs: it has begun to import NumPy."""
+    maps = Path(f"/proc/{pid}/maps")
+    if not maps.exists():  # not Linux: give start-up a generous second
+        time.sleep(1.0)
+        return
+    while time.monotonic() < deadline:
+        try:
+            if "_multiarray_umath" in maps.read_text():
+                return
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the CLI did not start within the deadline")
 
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+@pytest.mark.parametrize("after", [0.0, 0.15, 1.0])
+def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path, after):
+    """Ctrl-C at any moment after start-up: exit 130, one line, no file, no child.
+
+    The child gets SIGINT's default handling whatever this process inherited
+    (a background job of a non-interactive shell starts with SIGINT ignored).
+    """
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "parallel_python.cli",
-            "run",
-            "numpy-blas-sweep",
-            "--sizes",
-            "1200",
-            "--threads",
-            "1",
-            "--repeats",
-            "500",
-            "--out",
-            str(tmp_path),
-            "--no-progress",
-        ],
+        [sys.executable, "-m", "parallel_python.cli", "run", "numpy-blas-sweep"]
+        + ["--sizes", "1200", "--threads", "1", "--repeats", "500"]
+        + ["--out", str(tmp_path), "--no-progress"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(2.0)  # let it import NumPy and start multiplying
-    child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
-    assert child.returncode == 130
-    assert "interrupted; no results written" in err
+    try:
+        _started(child.pid, time.monotonic() + 60)
+        time.sleep(after)
+        workers = psutil.Process(child.pid).children(recursive=True)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 130, err
+    assert err.strip() == "parallel-python: interrupted; no results written"
+    assert "wrote" not in out
     assert not list(tmp_path.iterdir())
+    assert not [w for w in workers if w.is_running()]
 
 
 def test_list_follows_the_reading_order():

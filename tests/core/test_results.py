@@ -54,3 +54,18 @@ def test_read_json_errors(tmp_path, content, message):
 def test_pickles_are_not_an_option():
     with pytest.raises(TypeError):
         results.to_data(object())
+
+
+def test_find_returns_the_first_match_and_names_what_is_missing():
+    from types import SimpleNamespace
+
+    from parallel_python.core.results import find
+
+    items = [
+        SimpleNamespace(n=1, t=1),
+        SimpleNamespace(n=1, t=2),
+        SimpleNamespace(n=1, t=2),
+    ]
+    assert find(items, n=1, t=2) is items[1]
+    with pytest.raises(KeyError, match="n=3, t=1"):
+        find(items, n=3, t=1)

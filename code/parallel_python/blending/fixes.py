@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus
+from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES
 from .batches import (
@@ -75,10 +76,7 @@ class Fixes:
     fixes: tuple[Fix, ...]
 
     def get(self, name: str) -> Fix:
-        for fix in self.fixes:
-            if fix.name == name:
-                return fix
-        raise KeyError(name)
+        return find(self.fixes, name=name)
 
     def has(self, name: str) -> bool:
         return any(f.name == name for f in self.fixes)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus
+from ..core.results import find
 from ..core.validate import positive_float, positive_int, positive_ints
 from .batches import (
     MAX_GRID_VALUES,
@@ -93,10 +94,7 @@ class Grid:
     cells: tuple[Batch, ...]
 
     def cell(self, processes: int, threads: int) -> Batch:
-        for c in self.cells:
-            if c.processes == processes and c.threads == threads:
-                return c
-        raise KeyError(f"no cell with {processes} processes and {threads} threads")
+        return find(self.cells, processes=processes, threads=threads)
 
     @property
     def baseline(self) -> Batch:

@@ -16,8 +16,9 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 FORMAT_VERSION = 1
 
@@ -151,3 +152,18 @@ def read_json(path: str | Path) -> Any:
         raise ResultFileError(
             f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})"
         ) from None
+
+
+T = TypeVar("T")
+
+
+def find(items: Iterable[T], **fields: object) -> T:
+    """The first of ``items`` whose attributes equal ``fields``.
+
+    ``find(sweep.points, size=2000, threads=2)``; a ``KeyError`` naming the
+    fields when there is none.
+    """
+    for item in items:
+        if all(getattr(item, name) == value for name, value in fields.items()):
+            return item
+    raise KeyError(", ".join(f"{name}={value!r}" for name, value in fields.items()))

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.pools import process_pool
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
@@ -79,10 +80,7 @@ class ToolComparison:
     runs: tuple[ToolRun, ...]
 
     def run(self, tool: str) -> ToolRun:
-        for r in self.runs:
-            if r.tool == tool:
-                return r
-        raise KeyError(f"no tool {tool!r}")
+        return find(self.runs, tool=tool)
 
     def speedup(self, tool: str) -> float:
         """Pure Python's best time over ``tool``'s best time."""

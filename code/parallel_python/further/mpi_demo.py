@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int, positive_ints
 from ..multiproc import DEFAULT_CHUNKS, chunk_bounds, four_over_one_plus_x2, partial_sum
@@ -148,10 +149,7 @@ class MpiRuns:
     runs: tuple[MpiRun, ...]
 
     def run(self, ranks: int) -> MpiRun:
-        for r in self.runs:
-            if r.ranks == ranks:
-                return r
-        raise KeyError(f"no run with {ranks} ranks")
+        return find(self.runs, ranks=ranks)
 
     def speedup(self, ranks: int) -> float:
         """Compute time with the fewest ranks over that with ``ranks``."""

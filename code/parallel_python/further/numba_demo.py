@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import positive_int
 from ..multiproc import chunk_bounds, four_over_one_plus_x2, integrate
@@ -147,10 +148,7 @@ class NumbaRun:
     exact: float
 
     def case(self, name: str) -> NumbaCase:
-        for c in self.cases:
-            if c.name == name:
-                return c
-        raise KeyError(f"no case {name!r}")
+        return find(self.cases, name=name)
 
     def speedup(self, name: str, over: str = "pure Python") -> float:
         """How many times faster per point ``name`` is than ``over``."""

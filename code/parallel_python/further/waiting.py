@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus
+from ..core.results import find
 from ..core.timing import Timing, measure_rounds
 from ..core.validate import (
     non_negative_int,
@@ -281,10 +282,7 @@ class Waiting:
     refused: int
 
     def case(self, tool: str, workers: int) -> WaitCase:
-        for c in self.cases:
-            if c.tool == tool and c.workers == workers:
-                return c
-        raise KeyError(f"no measurement of {tool} with {workers}")
+        return find(self.cases, tool=tool, workers=workers)
 
     def speedup(self, tool: str, workers: int) -> float:
         """Best time with one worker over the best time with ``workers``."""

@@ -31,6 +31,7 @@ import numpy as np
 from ..core.config import start_method
 from ..core.machine import available_cpus
 from ..core.pools import leftover_children, process_executor, process_pool
+from ..core.results import find
 from ..core.validate import positive_int
 from .tasks import busy_power, busy_square, fail_on
 
@@ -68,10 +69,7 @@ class ApiTour:
     runs: tuple[ApiRun, ...]
 
     def get(self, name: str) -> ApiRun:
-        for run in self.runs:
-            if run.name == name:
-                return run
-        raise KeyError(name)
+        return find(self.runs, name=name)
 
 
 def run_api_tour(tasks: int = 8, processes: int | None = None) -> ApiTour:

@@ -11,6 +11,7 @@ import numpy as np
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus
 from ..core.pools import process_executor, process_pool
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import positive_int, positive_ints
 from .tasks import (
@@ -39,10 +40,7 @@ class PoolStartup:
     methods: tuple[StartupTiming, ...]
 
     def get(self, method: str) -> StartupTiming:
-        for m in self.methods:
-            if m.method == method:
-                return m
-        raise KeyError(method)
+        return find(self.methods, method=method)
 
 
 def run_pool_startup(
@@ -133,10 +131,7 @@ class TaskOverhead:
         return self.serial.best / self.tasks
 
     def get(self, api: str, chunksize: int) -> ChunkRun:
-        for r in self.runs:
-            if r.api == api and r.chunksize == chunksize:
-                return r
-        raise KeyError((api, chunksize))
+        return find(self.runs, api=api, chunksize=chunksize)
 
     def default(self, api: str) -> ChunkRun:
         for r in self.runs:

@@ -28,6 +28,7 @@ from numbers import Real
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
 from ..core.pools import process_pool
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import positive_int, positive_ints
 from .amdahl import AmdahlFit, fit_serial_fraction
@@ -202,10 +203,7 @@ class IntegrationSweep:
         return tuple(p.processes for p in self.points)
 
     def point(self, processes: int) -> SweepPoint:
-        for p in self.points:
-            if p.processes == processes:
-                return p
-        raise KeyError(f"no measurement with {processes} processes")
+        return find(self.points, processes=processes)
 
     def speedup(self, processes: int) -> float:
         """Best serial time over the best time of the map with ``processes``."""

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.results import find
 from ..core.validate import positive_float
 
 _BOOTSTRAP_ERROR = "An attempt has been made to start a new process"
@@ -101,10 +102,7 @@ class Demos:
     demos: tuple[Demo, ...]
 
     def get(self, method: str, api: str) -> Demo:
-        for d in self.demos:
-            if d.method == method and d.api == api:
-                return d
-        raise KeyError((method, api))
+        return find(self.demos, method=method, api=api)
 
 
 def _last_error(stderr: str) -> str:

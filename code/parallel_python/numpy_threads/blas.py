@@ -23,6 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.machine import available_cpus, worker_counts
+from ..core.results import find
 from ..core.timing import Timing, measure_rounds
 from ..core.validate import positive_int, positive_ints
 
@@ -82,10 +83,7 @@ class BlasSweep:
     blas: str
 
     def point(self, size: int, threads: int) -> SweepPoint:
-        for p in self.points:
-            if p.size == size and p.threads == threads:
-                return p
-        raise KeyError(f"no measurement for size {size} with {threads} threads")
+        return find(self.points, size=size, threads=threads)
 
     def speedup(self, size: int, threads: int) -> float:
         """Best time with 1 thread over best time with ``threads``."""
@@ -182,10 +180,7 @@ class Operations:
     operations: tuple[OperationTiming, ...]
 
     def get(self, name: str) -> OperationTiming:
-        for op in self.operations:
-            if op.name == name:
-                return op
-        raise KeyError(name)
+        return find(self.operations, name=name)
 
 
 def run_operations(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import (
     non_negative_int,
@@ -97,10 +98,7 @@ class GilScaling:
 
     @staticmethod
     def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
-        for p in points:
-            if p.workers == workers:
-                return p
-        raise KeyError(f"no measurement with {workers} workers")
+        return find(points, workers=workers)
 
     def threads_cpu_at(self, workers: int) -> ScalingPoint:
         return self._at(self.threads_cpu, workers)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import positive_int
 
@@ -64,10 +65,7 @@ class MemoryLadder:
     drop_method: str
 
     def get(self, place: str) -> Rung:
-        for rung in self.rungs:
-            if rung.place == place:
-                return rung
-        raise KeyError(place)
+        return find(self.rungs, place=place)
 
     def ratio(self, far: str, near: str) -> float:
         """How many times slower a read from ``far`` was than from ``near``."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.results import find
 from ..core.timing import measure
 from ..core.validate import non_negative_int, positive_int, positive_ints
 from .gil import ScalingPoint, count, in_a_row, in_threads, interleaved
@@ -57,10 +58,7 @@ class NumpyTrick:
 
 
 def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
-    for p in points:
-        if p.workers == workers:
-            return p
-    raise KeyError(f"no measurement with {workers} workers")
+    return find(points, workers=workers)
 
 
 def run_numpy_trick(

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from .gil import count
@@ -110,10 +111,7 @@ class SaladRun:
     total: float
 
     def get(self, name: str) -> StepRun:
-        for s in self.steps:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        return find(self.steps, name=name)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,407 @@
+"""The one measurement protocol behind every reported speed-up.
+
+On a noisy machine, ``min(serial runs) / min(parallel runs)`` is biased: the
+serial minimum catches one fast moment, the parallel minimum needs every core
+fast at once. So :func:`measure_paired` times the baseline and each variant
+back to back in rounds (rotating who goes first), takes the *median of the
+per-round ratios* ``baseline time / variant time`` and its 90 % confidence
+interval from order statistics, and keeps going until every interval is
+within ``±target`` of its median, the time budget is spent, or ``max_rounds``
+is reached. :func:`check_speedup` then says whether a ratio is believable.
+
+Size each timed call with :func:`calibrate` (about 0.1 s is a good length).
+The machine probes (:func:`ceiling`, :class:`Meter`) live in :mod:`.meter`
+and are re-exported here, so callers need one import.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
+from .meter import (
+    Ceiling,
+    Disturbance,
+    Meter,
+    ceiling,
+    ceiling_from_counts,
+    disturbance_from,
+)
+from .text import plural, times
+from .timing import Timing
+from .validate import non_negative_int, positive_float, positive_int
+
+__all__ = [
+    "CONFIDENCE",
+    "REASONS",
+    "STOP_REASONS",
+    "Ceiling",
+    "Disturbance",
+    "Meter",
+    "Paired",
+    "Ratio",
+    "Verdict",
+    "calibrate",
+    "ceiling",
+    "ceiling_from_counts",
+    "check_speedup",
+    "describe_ratio",
+    "disturbance_from",
+    "measure_paired",
+    "median_ci_ranks",
+    "probe_spread",
+    "ratio_from",
+]
+
+#: The confidence of every interval of a median ratio.
+CONFIDENCE = 0.90
+#: Why :func:`measure_paired` stopped.
+STOP_REASONS = ("converged", "budget", "max_rounds")
+#: The reasons a :class:`Verdict` can give.
+REASONS = (
+    "ok",
+    "too few rounds",
+    "too wide",
+    "one worker not 1",
+    "above the limit",
+    "above the ideal",
+)
+#: Kinds of speed-up :func:`check_speedup` knows.
+KINDS = ("cpu", "waiting", "compiled")
+#: A relative half-width above this makes a ratio "too wide" to report as is.
+MAX_HALF_WIDTH = 0.15
+#: A one-worker ratio whose interval leaves this band entirely is "not 1".
+ONE_WORKER_BAND = (0.9, 1.1)
+
+
+def median_ci_ranks(n: int, confidence: float = CONFIDENCE) -> tuple[int, int, float]:
+    """Ranks ``(j, k)`` (1-based, sorted order) of a confidence interval of a median.
+
+    Distribution-free: the interval ``[x_(j), x_(k)]`` holds the true median
+    with probability ``P(j <= B < k)``, ``B ~ Binomial(n, 1/2)``; ``j`` is the
+    largest (narrowest symmetric interval) with that probability >=
+    ``confidence``. Returns the ranks and that probability (the coverage). With
+    too few values for ``confidence``, ``(1, n)`` and a coverage below it.
+    """
+    n = positive_int("n", n)
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    total = 2**n
+    best = 1
+    tail = 0  # sum of C(n, i) for i < j, exact integers
+    for j in range(1, n // 2 + 1):
+        tail += math.comb(n, j - 1)
+        if 1 - 2 * tail / total >= confidence:
+            best = j
+        else:
+            break
+    tail = sum(math.comb(n, i) for i in range(best))
+    return best, n + 1 - best, max(0.0, 1 - 2 * tail / total)
+
+
+def _percentile(ordered: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of sorted values, linear between neighbours."""
+    pos = q * (len(ordered) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """The median of per-round ratios (baseline time / variant time, >1 = faster).
+
+    ``low``–``high`` is its confidence interval (``coverage`` is that
+    interval's probability: below :data:`CONFIDENCE` when there were too few
+    rounds and it is just the full range); ``band_low``–``band_high`` is the
+    10th–90th percentile band of the ratios themselves (their spread).
+    """
+
+    median: float
+    low: float
+    high: float
+    band_low: float
+    band_high: float
+    rounds: int
+    coverage: float
+
+    @property
+    def too_few_rounds(self) -> bool:
+        """True when the interval is the full range, short of 90 % confidence."""
+        return self.coverage < CONFIDENCE
+
+    @property
+    def half_width(self) -> float:
+        """The interval's larger side relative to the median: 0.05 means ±5 %."""
+        return max(self.median - self.low, self.high - self.median) / self.median
+
+    def within(self, target: float) -> bool:
+        """True when a real 90 % interval lies within ``±target`` of the median."""
+        return not self.too_few_rounds and self.half_width <= target
+
+
+def ratio_from(values: Sequence[float]) -> Ratio:
+    """A :class:`Ratio` summarising per-round ratios (each > 0)."""
+    if not values:
+        raise ValueError("a ratio needs at least one per-round value")
+    if any(not v > 0 or math.isinf(v) for v in values):
+        raise ValueError(f"per-round ratios must be finite and > 0, got {values!r}")
+    ordered = sorted(float(v) for v in values)
+    j, k, coverage = median_ci_ranks(len(ordered))
+    return Ratio(
+        median=statistics.median(ordered),
+        low=ordered[j - 1],
+        high=ordered[k - 1],
+        band_low=_percentile(ordered, 0.1),
+        band_high=_percentile(ordered, 0.9),
+        rounds=len(ordered),
+        coverage=coverage,
+    )
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Paired rounds of a baseline and its variants (times in seconds).
+
+    ``times`` holds every case's timed calls, one per round (warm-up calls are
+    not in it); ``ratios`` the baseline-over-variant ratio of each variant;
+    ``elapsed`` the seconds the whole measurement took, warm-up included.
+    """
+
+    times: dict[str, Timing]
+    baseline: str
+    rounds: int
+    stop_reason: str
+    ratios: dict[str, Ratio]
+    target: float
+    budget_seconds: float
+    elapsed: float
+
+    @property
+    def converged(self) -> bool:
+        """True when every variant's interval reached ``±target``."""
+        return self.stop_reason == "converged"
+
+
+def measure_paired(
+    cases: Mapping[str, Callable[[], object]],
+    *,
+    baseline: str,
+    min_rounds: int = 5,
+    max_rounds: int = 200,
+    budget_seconds: float,
+    target: float = 0.05,
+    warmup: int = 1,
+    clock: Callable[[], float] = time.perf_counter,
+    context: Callable[[str], AbstractContextManager[object]] | None = None,
+) -> Paired:
+    """Time ``baseline`` against every other case in paired rounds.
+
+    First ``warmup`` untimed calls of each case; then rounds. Round ``r``
+    (from 0) times every case once, starting at case ``r mod len(cases)`` and
+    wrapping round, each call inside ``context(name)`` if given (entering it is
+    not timed). From round ``min_rounds`` on, it stops when every variant's
+    median ratio is ``within(target)`` ("converged"), else when ``max_rounds``
+    rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
+    ``clock``, warm-up included) are spent ("budget"; the last round may run
+    past it, and ``min_rounds`` are always run).
+    """
+    names = list(cases)
+    if baseline not in cases:
+        raise ValueError(f"baseline {baseline!r} is not one of the cases {names!r}")
+    variants = [name for name in names if name != baseline]
+    if not variants:
+        raise ValueError("cases must hold at least one variant besides the baseline")
+    for name in names:
+        if not callable(cases[name]):
+            raise ValueError(f"case {name!r} is not a function")
+    min_rounds = positive_int("min_rounds", min_rounds)
+    max_rounds = positive_int("max_rounds", max_rounds)
+    if max_rounds < min_rounds:
+        raise ValueError(
+            f"max_rounds ({max_rounds}) must be >= min_rounds ({min_rounds})"
+        )
+    budget_seconds = positive_float("budget_seconds", budget_seconds)
+    target = positive_float("target", target)
+    warmup = non_negative_int("warmup", warmup)
+
+    def run(name: str) -> float:
+        with context(name) if context is not None else nullcontext():
+            start = clock()
+            cases[name]()
+            return clock() - start
+
+    began = clock()
+    for name in names:
+        for _ in range(warmup):
+            run(name)
+    recorded: dict[str, list[float]] = {name: [] for name in names}
+    ratios: dict[str, Ratio] = {}
+    rounds = 0
+    while True:
+        offset = rounds % len(names)
+        for name in names[offset:] + names[:offset]:
+            seconds = run(name)
+            if not seconds > 0:
+                raise ValueError(
+                    f"case {name!r} took {seconds} s: too short for the clock; "
+                    f"make each call longer (see calibrate)"
+                )
+            recorded[name].append(seconds)
+        rounds += 1
+        if rounds < min_rounds:
+            continue
+        base = recorded[baseline]
+        ratios = {
+            v: ratio_from([b / t for b, t in zip(base, recorded[v], strict=True)])
+            for v in variants
+        }
+        if all(r.within(target) for r in ratios.values()):
+            reason = "converged"
+        elif rounds >= max_rounds:
+            reason = "max_rounds"
+        elif clock() - began >= budget_seconds:
+            reason = "budget"
+        else:
+            continue
+        return Paired(
+            times={n: Timing(times=tuple(t), warmup=warmup) for n, t in recorded.items()},
+            baseline=baseline,
+            rounds=rounds,
+            stop_reason=reason,
+            ratios=ratios,
+            target=target,
+            budget_seconds=budget_seconds,
+            elapsed=clock() - began,
+        )
+
+
+def calibrate(
+    fn: Callable[[int], object],
+    *,
+    target_seconds: float = 0.1,
+    start: int = 1,
+    cap: int = 10**9,
+    clock: Callable[[], float] = time.perf_counter,
+) -> int:
+    """Repetitions ``reps`` such that ``fn(reps)`` lasts about ``target_seconds``.
+
+    Doubles ``reps`` from ``start`` until one call lasts at least a quarter of
+    the target, then scales linearly to the target; never above ``cap`` (and
+    at least 1, which may be below ``start`` when ``fn(start)`` is too long).
+    Warm ``fn`` up first if its first call is slow (imports, compilation).
+    """
+    if not callable(fn):
+        raise ValueError(f"fn must be a function of the repetitions, got {fn!r}")
+    target_seconds = positive_float("target_seconds", target_seconds)
+    start = positive_int("start", start)
+    cap = positive_int("cap", cap)
+    if cap < start:
+        raise ValueError(f"cap ({cap}) must be >= start ({start})")
+    reps = start
+    while True:
+        began = clock()
+        fn(reps)
+        seconds = clock() - began
+        if seconds > 0 and seconds >= target_seconds / 4:
+            return max(1, min(cap, round(reps * target_seconds / seconds)))
+        if reps >= cap:
+            return cap
+        reps = min(cap, reps * 2)
+
+
+def _spin(reps: int) -> int:
+    """Pure-Python work: ``reps`` loop steps."""
+    total = 0
+    for i in range(reps):
+        total += i
+    return total
+
+
+def probe_spread(
+    samples: int = 5,
+    seconds: float = 0.02,
+    *,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    """How steady one core is right now: (slowest - fastest) / fastest.
+
+    Times ``samples`` runs of a pure-Python loop sized to last about
+    ``seconds`` each. Run it between rounds, never beside timed work: it
+    occupies one CPU for about ``samples * seconds`` (plus its sizing).
+    """
+    samples = positive_int("samples", samples)
+    seconds = positive_float("seconds", seconds)
+    reps = calibrate(_spin, target_seconds=seconds, cap=10**8, clock=clock)
+    taken = []
+    for _ in range(samples):
+        began = clock()
+        _spin(reps)
+        taken.append(clock() - began)
+    return Timing(times=tuple(taken), warmup=0).spread
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a measured ratio is believable: ``reason`` is one of :data:`REASONS`."""
+
+    ok: bool
+    reason: str
+    detail: str
+
+
+def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdict:
+    """Sanity checks of a speed-up ``ratio`` with ``workers`` on ``cpus`` CPUs.
+
+    In order: a full-range interval is "too few rounds"; a relative half-width
+    above 0.15 "too wide" (take more rounds, then mark the point). ``kind``
+    "compiled" (compiling or vectorising gains) is then exempt. One worker
+    must be about 1: "one worker not 1" when the interval misses 0.9–1.1
+    entirely. Otherwise, with the interval wholly above the bound: "cpu" work
+    above ``workers`` (an efficiency above 1) is "above the ideal", above
+    ``min(workers, cpus)`` "above the limit"; "waiting" work above ``workers``
+    (the number in flight) is "above the limit".
+    """
+    workers = positive_int("workers", workers)
+    cpus = positive_int("cpus", cpus)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    span = f"{ratio.low:.2f}–{ratio.high:.2f}×"
+    if ratio.too_few_rounds:
+        return Verdict(False, "too few rounds", f"{ratio.rounds} rounds: full range")
+    if ratio.half_width > MAX_HALF_WIDTH:
+        return Verdict(False, "too wide", f"±{ratio.half_width:.0%} ({span})")
+    if kind == "compiled":
+        return Verdict(True, "ok", "compiled or vectorised: no limit applies")
+    if workers == 1:
+        low, high = ONE_WORKER_BAND
+        if ratio.high < low or ratio.low > high:
+            return Verdict(False, "one worker not 1", f"{span} misses {low}–{high}")
+        return Verdict(True, "ok", f"one worker: {span}")
+    if kind == "waiting" and ratio.low > workers:
+        return Verdict(False, "above the limit", f"{span} above {workers} in flight")
+    if kind == "cpu" and ratio.low > workers:
+        return Verdict(
+            False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
+        )
+    limit = min(workers, cpus)
+    if kind == "cpu" and ratio.low > limit:
+        return Verdict(False, "above the limit", f"{span} above {limit} CPUs")
+    return Verdict(True, "ok", span)
+
+
+def describe_ratio(r: Ratio) -> str:
+    """``1.84× (90 % interval 1.79–1.90×, 9 rounds)``, for the CLI."""
+    if r.too_few_rounds:
+        return (
+            f"{times(r.median)} (range {r.low:.2f}–{times(r.high)} over "
+            f"{plural(r.rounds, 'round')}, too few for a 90 % interval)"
+        )
+    return (
+        f"{times(r.median)} (90 % interval {r.low:.2f}–{times(r.high)}, "
+        f"{plural(r.rounds, 'round')})"
+    )
