@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -14,6 +16,7 @@ import psutil
 import pytest
 
 from parallel_python import catalogue
+from parallel_python.cli import main
 from parallel_python.core import results
 from parallel_python.core.machine import describe
 
@@ -25,14 +28,45 @@ TINY = {
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """``parallel-python ARGS`` in this process (fast): exit code and output.
+
+    The command as a real program (its start-up, exit codes, Ctrl-C) is
+    tested with :func:`cli_process` below.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.update(env or {})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, bad usage
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def cli_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m parallel_python.cli ARGS`` as a separate program."""
     return subprocess.run(
         [sys.executable, "-m", "parallel_python.cli", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
     )
+
+
+def test_the_command_runs_as_a_program(tmp_path):
+    name = "numpy-operations"
+    done = cli_process("run", name, *TINY[name], "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / f"{name}.json").is_file()
+    assert cli_process("run", "no-such-thing").returncode == 2
 
 
 def test_every_catalogued_experiment_has_tiny_test_sizes():
@@ -93,16 +127,18 @@ def test_bad_usage_is_one_clear_line_and_exit_2(args, message):
     assert "Traceback" not in done.stderr
 
 
-@pytest.fixture
-def two_runs(tmp_path):
-    """A learner's run and a book's run of the same tiny experiment."""
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """A learner's run and a book's run of the same tiny experiment (made once:
+    the tests that use them only read them)."""
     name = "numpy-operations"
+    root = tmp_path_factory.mktemp("two-runs")
     for folder in ("mine", "book"):
         done = cli(
-            "run", name, *TINY[name], "--out", str(tmp_path / folder), "--no-progress"
+            "run", name, *TINY[name], "--out", str(root / folder), "--no-progress"
         )
         assert done.returncode == 0, done.stderr
-    return tmp_path / "mine" / f"{name}.json", tmp_path / "book" / f"{name}.json"
+    return root / "mine" / f"{name}.json", root / "book" / f"{name}.json"
 
 
 def test_compare_two_files(two_runs):
@@ -264,23 +300,12 @@ def test_list_follows_the_reading_order():
 
 
 def test_cli_runs_the_grid(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "parallel_python.cli", "run", "blend-grid"]
-        + ["--size", "16", "--tasks", "2", "--processes", "1,2", "--threads", "1"]
-        + ["--repeats", "1", "--out", str(tmp_path), "--no-progress"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
+    done = cli(
+        *["run", "blend-grid", "--size", "16", "--tasks", "2", "--processes", "1,2"],
+        *["--threads", "1", "--repeats", "1", "--out", str(tmp_path), "--no-progress"],
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "blend-grid.png").read_bytes()[:4] == b"\x89PNG"
-    bad = subprocess.run(
-        [sys.executable, "-m", "parallel_python.cli", "run", "blend-grid"]
-        + ["--size", "0", "--out", str(tmp_path), "--no-progress"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = cli("run", "blend-grid", "--size", "0", "--out", str(tmp_path))
     assert bad.returncode == 2
     assert "size must be" in bad.stderr

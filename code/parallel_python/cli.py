@@ -17,14 +17,13 @@ import atexit
 import os
 import signal
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core import results
 from .core.machine import Machine, describe
+from .core.progress import Progress
 
 if TYPE_CHECKING:
     from .catalogue import Experiment
@@ -83,42 +82,6 @@ def _experiment_parser(experiment: Experiment) -> argparse.ArgumentParser:
         "--no-progress", action="store_true", help="do not show the elapsed time"
     )
     return parser
-
-
-# --- progress ---------------------------------------------------------------
-
-
-class _Progress:
-    """Elapsed time against the expected run time, on stderr, from a thread."""
-
-    def __init__(self, label: str, expected: float, enabled: bool) -> None:
-        self.label, self.expected = label, expected
-        self.enabled = enabled and sys.stderr.isatty()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._draw, daemon=True)
-
-    def _draw(self) -> None:
-        start = time.perf_counter()
-        width = 24
-        while not self._stop.wait(0.2):
-            elapsed = time.perf_counter() - start
-            filled = min(width, int(width * elapsed / max(self.expected, 0.1)))
-            bar = "#" * filled + "-" * (width - filled)
-            sys.stderr.write(
-                f"\r{self.label} [{bar}] {elapsed:5.1f} s (about {self.expected:g} s)"
-            )
-            sys.stderr.flush()
-        sys.stderr.write("\r" + " " * (len(self.label) + width + 30) + "\r")
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self.enabled:
-            self._thread.join()
 
 
 # --- loading results --------------------------------------------------------
@@ -227,7 +190,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     kwargs = {o.name: getattr(options, o.name) for o in experiment.options}
     label = f"running {experiment.name}"
     try:
-        with _Progress(label, experiment.seconds, not options.no_progress):
+        with Progress(label, experiment.seconds, not options.no_progress):
             result = experiment.run(**kwargs)
     except ValueError as exc:  # the experiment's own input checks
         raise UsageError(str(exc)) from None
@@ -351,11 +314,31 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"parallel-python: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if not _interrupted(exc):
+            raise
+        return _on_interrupt()
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
-        print("\nparallel-python: interrupted; no results written", file=sys.stderr)
-        _stop_children()
-        return 130
+        return _on_interrupt()
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether Ctrl-C caused ``exc``: an import interrupted while a compiled
+    module initialises (NumPy's) surfaces as an ImportError from it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _on_interrupt() -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
+    print("\nparallel-python: interrupted; no results written", file=sys.stderr)
+    _stop_children()
+    return 130
 
 
 def _stop_children() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import psutil
 import pytest
 
@@ -9,10 +11,18 @@ from parallel_python.multiproc import main_guard
 
 
 def _demo_processes() -> list[int]:
+    """Demo processes this test process started (other test workers may be
+    running demos of their own at the same time)."""
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmd = " ".join(proc.info["cmdline"] or [])
-        if "pp-demo-" in cmd:
+        if "pp-demo-" not in cmd:
+            continue
+        try:
+            owner = proc.environ().get(main_guard.OWNER_ENV)
+        except (psutil.AccessDenied, psutil.NoSuchProcess):
+            continue
+        if owner == str(os.getpid()):
             found.append(proc.pid)
     return found
 

@@ -8,7 +8,13 @@ from parallel_python.part1 import race
 
 
 def test_unsafe_loses_updates_and_lock_loses_none():
-    r = race.run_race(threads=4, increments=20_000, trials=3)
+    # A busy machine (other tests, in parallel) can starve the waiting threads
+    # of the CPU time they need to ask for the GIL, so one run may lose
+    # nothing: up to five runs, and at least one must lose updates.
+    for _ in range(5):
+        r = race.run_race(threads=4, increments=20_000, trials=3)
+        if max(r.lost_unsafe) > 0:
+            break
     assert r.expected == 80_000
     assert max(r.lost_unsafe) > 0
     assert r.lost_locked == (0, 0, 0)

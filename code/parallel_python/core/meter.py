@@ -84,9 +84,7 @@ def _counter(
     results.put((index, _count_for(seconds), pinned))
 
 
-def _run_counters(
-    cpus: Sequence[int | None], seconds: float
-) -> tuple[list[int], bool]:
+def _run_counters(cpus: Sequence[int | None], seconds: float) -> tuple[list[int], bool]:
     """Start one counter per entry of ``cpus`` at once; their steps, all pinned?"""
     ctx = mp_context()
     barrier = ctx.Barrier(len(cpus) + 1)

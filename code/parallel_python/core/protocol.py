@@ -23,39 +23,16 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from .meter import (
-    Ceiling,
-    Disturbance,
-    Meter,
-    ceiling,
-    ceiling_from_counts,
-    disturbance_from,
-)
+# the machine probes, re-exported so that experiments need one import
+from .meter import Ceiling as Ceiling
+from .meter import Disturbance as Disturbance
+from .meter import Meter as Meter
+from .meter import ceiling as ceiling
+from .meter import ceiling_from_counts as ceiling_from_counts
+from .meter import disturbance_from as disturbance_from
 from .text import plural, times
 from .timing import Timing
 from .validate import non_negative_int, positive_float, positive_int
-
-__all__ = [
-    "CONFIDENCE",
-    "REASONS",
-    "STOP_REASONS",
-    "Ceiling",
-    "Disturbance",
-    "Meter",
-    "Paired",
-    "Ratio",
-    "Verdict",
-    "calibrate",
-    "ceiling",
-    "ceiling_from_counts",
-    "check_speedup",
-    "describe_ratio",
-    "disturbance_from",
-    "measure_paired",
-    "median_ci_ranks",
-    "probe_spread",
-    "ratio_from",
-]
 
 #: The confidence of every interval of a median ratio.
 CONFIDENCE = 0.90
@@ -205,7 +182,8 @@ def measure_paired(
     (from 0) times every case once, starting at case ``r mod len(cases)`` and
     wrapping round, each call inside ``context(name)`` if given (entering it is
     not timed). From round ``min_rounds`` on, it stops when every variant's
-    median ratio is ``within(target)`` ("converged"), else when ``max_rounds``
+    median ratio has a real 90 % interval within ``±target`` ("converged"; so
+    never before 5 rounds), else when ``max_rounds``
     rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
     ``clock``, warm-up included) are spent ("budget"; the last round may run
     past it, and ``min_rounds`` are always run).
@@ -240,7 +218,6 @@ def measure_paired(
         for _ in range(warmup):
             run(name)
     recorded: dict[str, list[float]] = {name: [] for name in names}
-    ratios: dict[str, Ratio] = {}
     rounds = 0
     while True:
         offset = rounds % len(names)
@@ -269,7 +246,9 @@ def measure_paired(
         else:
             continue
         return Paired(
-            times={n: Timing(times=tuple(t), warmup=warmup) for n, t in recorded.items()},
+            times={
+                n: Timing(times=tuple(t), warmup=warmup) for n, t in recorded.items()
+            },
             baseline=baseline,
             rounds=rounds,
             stop_reason=reason,

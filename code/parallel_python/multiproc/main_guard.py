@@ -53,6 +53,9 @@ _POOLS = {
     ),
 }
 
+#: Set in every demo's environment: the pid of the process that started it.
+OWNER_ENV = "PARALLEL_PYTHON_DEMO_OWNER"
+
 #: What a reader types into an interactive Python ({method} filled in).
 _INTERACTIVE = """\
 import multiprocessing
@@ -131,6 +134,7 @@ def _run(
     """Run ``args`` in a new session; kill its whole process group at ``timeout``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONUNBUFFERED"] = "1"
+    env[OWNER_ENV] = str(os.getpid())  # so a leftover check finds its own demos
     start = time.perf_counter()
     proc = subprocess.Popen(
         args,

@@ -1,0 +1,195 @@
+"""The machine probes: their arithmetic on made-up readings, then one real run each."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+
+from parallel_python.core import meter
+from parallel_python.core.meter import (
+    Ceiling,
+    Disturbance,
+    Meter,
+    ceiling,
+    ceiling_from_counts,
+    disturbance_from,
+)
+from parallel_python.core.pools import leftover_children
+from parallel_python.core.results import from_data, to_data
+
+FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def cpu(**values: float) -> dict[str, float]:
+    """One CPU's times (seconds), Linux fields, zero unless given."""
+    reading = dict.fromkeys((*FIELDS, "guest", "guest_nice"), 0.0)
+    reading.update(values)
+    return reading
+
+
+BEFORE = [cpu(user=10, system=2, idle=100, steal=0.5), cpu(user=20, idle=90)]
+# CPU 0: +1.5 s busy (guest time is part of user already), +0.1 s steal
+# CPU 1: +1.5 s busy, +0.1 s steal, +0.5 s idle
+AFTER = [
+    cpu(user=11, system=2.5, idle=100, steal=0.6, guest=0.3),
+    cpu(user=21.5, idle=90.5, steal=0.1),
+]
+
+
+# -- ceiling -------------------------------------------------------------------
+
+
+def test_ceiling_from_counts():
+    assert ceiling_from_counts(100, [90, 95]) == pytest.approx(1.85)
+    assert ceiling_from_counts(100, [100]) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("single", "many"), [(0, [1]), (-5, [1]), (10, []), (10, [5, -1]), (10, [1.5])]
+)
+def test_ceiling_from_counts_refuses_bad_counts(single, many):
+    with pytest.raises(ValueError):
+        ceiling_from_counts(single, many)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"), [({"k": 0}, "k"), ({"k": 1, "seconds": 0.0}, "seconds")]
+)
+def test_ceiling_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ceiling(**kwargs)
+
+
+def test_ceiling_refuses_more_cpus_than_available():
+    with pytest.raises(ValueError, match="at most"):
+        ceiling(10_000, seconds=0.01)
+
+
+def test_ceiling_runs_and_leaves_no_process_behind():
+    k = min(2, len(meter._affinity() or [0, 1]))
+    c = ceiling(k, seconds=0.05)
+    assert isinstance(c, Ceiling)
+    assert c.k == k and len(c.many) == k
+    assert c.single > 0 and all(m > 0 for m in c.many)
+    assert c.ratio > 0 and c.ratio == pytest.approx(sum(c.many) / c.single)
+    assert c.pinned == bool(c.cpus)
+    assert c.note
+    assert multiprocessing.active_children() == []
+    assert leftover_children() == ()
+    assert from_data(Ceiling, to_data(c)) == c
+
+
+# -- disturbance ---------------------------------------------------------------
+
+
+def test_other_work_is_busy_time_minus_our_own():
+    d = disturbance_from(BEFORE, AFTER, 5.0, 6.0, 2.0, [0, 1])
+    assert d.seconds == 2.0
+    assert d.other_cpus == pytest.approx((3.0 - 1.0) / 2.0)
+    assert d.steal_cpus == pytest.approx(0.2 / 2.0)
+    assert "CPUs 0, 1" in d.note
+
+
+def test_only_the_affinity_set_counts():
+    d = disturbance_from(BEFORE, AFTER, 5.0, 6.0, 2.0, [1])
+    assert d.other_cpus == pytest.approx((1.5 - 1.0) / 2.0)
+    assert d.steal_cpus == pytest.approx(0.1 / 2.0)
+
+
+def test_no_affinity_set_means_all_cpus():
+    d = disturbance_from(BEFORE, AFTER, 0.0, 0.0, 1.0, None)
+    assert d.other_cpus == pytest.approx(3.0)
+    assert d.note == "all CPUs"
+
+
+def test_other_work_is_clamped_at_zero():
+    d = disturbance_from(BEFORE, AFTER, 0.0, 10.0, 2.0, [0, 1])
+    assert d.other_cpus == 0.0
+
+
+def test_unavailable_readings_give_none():
+    d = disturbance_from(None, AFTER, 5.0, 6.0, 2.0, [0])
+    assert (d.other_cpus, d.steal_cpus) == (None, None)
+    assert "not available" in d.note
+    d = disturbance_from(BEFORE, AFTER[:1], 5.0, 6.0, 2.0, [0])
+    assert (d.other_cpus, d.steal_cpus) == (None, None)
+
+
+def test_unavailable_own_time_keeps_the_steal():
+    d = disturbance_from(BEFORE, AFTER, None, 6.0, 2.0, [0, 1])
+    assert d.other_cpus is None
+    assert d.steal_cpus == pytest.approx(0.1)
+    assert "own CPU time not available" in d.note
+
+
+def test_no_steal_field_gives_no_steal():
+    before = [{"user": 1.0, "system": 1.0, "idle": 5.0}]
+    after = [{"user": 2.0, "system": 1.5, "idle": 5.5}]
+    d = disturbance_from(before, after, 0.0, 0.5, 1.0, [0])
+    assert d.other_cpus == pytest.approx(1.0)
+    assert d.steal_cpus is None
+
+
+def test_a_renumbered_container_uses_all_its_cpus():
+    # affinity names host CPUs 3 and 7; /proc/stat shows the container's two
+    d = disturbance_from(BEFORE, AFTER, 5.0, 6.0, 2.0, [3, 7])
+    assert d.other_cpus == pytest.approx(1.0)
+    assert "numbered differently" in d.note
+
+
+def test_an_unmatchable_affinity_set_gives_none():
+    d = disturbance_from(BEFORE, AFTER, 5.0, 6.0, 2.0, [5])
+    assert (d.other_cpus, d.steal_cpus) == (None, None)
+    assert "cannot be matched" in d.note
+
+
+def test_disturbance_needs_a_window():
+    with pytest.raises(ValueError, match="seconds"):
+        disturbance_from(BEFORE, AFTER, 5.0, 6.0, 0.0, [0])
+
+
+def test_a_disturbance_round_trips():
+    d = disturbance_from(BEFORE, AFTER, None, None, 2.0, [0])
+    assert from_data(Disturbance, to_data(d)) == d
+
+
+# -- the meter, for real -------------------------------------------------------
+
+
+def test_meter_measures_a_window():
+    m = Meter()
+    with pytest.raises(RuntimeError, match="no result"):
+        m.result  # noqa: B018
+    with m:
+        sum(range(100_000))
+    d = m.result
+    assert d.seconds > 0
+    assert d.other_cpus is None or d.other_cpus >= 0
+    assert d.steal_cpus is None or d.steal_cpus >= 0
+
+
+def test_meter_records_none_when_per_cpu_times_are_missing(monkeypatch):
+    monkeypatch.setattr(meter, "_cpu_readings", lambda: None)
+    with Meter() as m:
+        pass
+    assert m.result.other_cpus is None and "not available" in m.result.note
+
+
+def test_own_tree_counts_a_child_that_exited_and_was_reaped():
+    before = meter._own_tree_seconds()
+    code = (
+        "import time\n"
+        "end = time.process_time() + 0.05\n"
+        "while time.process_time() < end: pass\n"
+        "print(time.process_time())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    after = meter._own_tree_seconds()
+    assert before is not None and after is not None
+    # the child's CPU time, to the 10 ms tick of the kernel's accounting
+    assert after - before >= float(out.stdout) - 0.02
