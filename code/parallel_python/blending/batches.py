@@ -6,10 +6,8 @@ import multiprocessing
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
 from typing import Any
 
 import numpy as np
@@ -205,41 +203,6 @@ def _timed_batch(
         worker_pids=tuple(sorted({r[0] for r in every})),
         usage_source=every[0][4],
     )
-
-
-@contextmanager
-def _pool(
-    processes: int,
-    context: BaseContext,
-    initializer: Callable[..., object] | None = None,
-    initargs: tuple[Any, ...] = (),
-    environment: dict[str, str] | None = None,
-) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool closed (or terminated) and joined on the way out.
-
-    ``environment``: variables set only while the workers start (so a
-    ``spawn``-started worker sees them from its first line); the parent's
-    environment is restored at once.
-    """
-    saved = {k: os.environ.get(k) for k in environment or {}}
-    try:
-        os.environ.update(environment or {})
-        pool = context.Pool(processes, initializer=initializer, initargs=initargs)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    try:
-        yield pool
-    except BaseException:
-        pool.terminate()
-        raise
-    else:
-        pool.close()
-    finally:
-        pool.join()
 
 
 def _pool_batch(

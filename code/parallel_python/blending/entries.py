@@ -1,9 +1,4 @@
-"""Part C (blending processes and threads): its catalogue entries,
-in reading order.
-
-Each entry ties a run function to its options (the book's sizes as defaults),
-its figure, its summary sentence and its headline figures for ``compare``.
-"""
+"""Part C's two catalogue entries: the P × T grid and the fixes."""
 
 from __future__ import annotations
 

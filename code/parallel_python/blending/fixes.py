@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus
+from ..core.pools import process_pool
 from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES
@@ -14,7 +15,6 @@ from .batches import (
     SHOWN_VARIABLE,
     WARMUP_SECONDS,
     Batch,
-    _pool,
     _pool_batch,
     _seconds,
     _timed_batch,
@@ -174,7 +174,13 @@ def run_fixes(
         environ=None,
         per_task=0,
     ):
-        with _pool(processes, context, initializer, initargs, environ) as pool:
+        with process_pool(
+            processes,
+            context=context,
+            initializer=initializer,
+            initargs=initargs,
+            environment=environ,
+        ) as pool:
             batch = _timed_batch(
                 _pool_batch(pool, size, tasks, per_task),
                 processes,

@@ -29,13 +29,13 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus
+from ..core.pools import process_pool
 from ..core.results import find
 from ..core.validate import positive_float, positive_int, positive_ints
 from .batches import (
     MAX_GRID_VALUES,
     WARMUP_SECONDS,
     Batch,
-    _pool,
     _pool_batch,
     _seconds,
     _timed_batch,
@@ -178,7 +178,9 @@ def run_grid(
     cells = []
     for p in processes:
         for t in threads:
-            with _pool(p, ctx, limit_blas_threads, (t,)) as pool:
+            with process_pool(
+                p, context=ctx, initializer=limit_blas_threads, initargs=(t,)
+            ) as pool:
                 cells.append(
                     _timed_batch(
                         _pool_batch(pool, size, tasks),

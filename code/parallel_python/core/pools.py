@@ -22,16 +22,32 @@ def process_pool(
     context: BaseContext | None = None,
     initializer: Callable[..., object] | None = None,
     initargs: tuple[Any, ...] = (),
+    environment: dict[str, str] | None = None,
 ) -> Iterator[Pool]:
-    """A ``multiprocessing.Pool`` that is closed (or terminated) and joined on exit.
+    """A ``multiprocessing.Pool`` that finishes its work and its workers on exit.
 
-    ``Pool``'s own ``with`` block only terminates the workers; this one also
-    waits for them (``join``), so no worker outlives the block, even when a
-    task raised.
+    ``Pool``'s own ``with`` block calls ``terminate()`` on the way out, which
+    kills work still queued by ``apply_async``, ``map_async`` or ``imap``
+    that nobody waited for. This one calls ``close()`` and ``join()`` when the
+    block succeeds, so queued work finishes; when the block raises, it
+    terminates the workers and joins them. Either way no worker outlives it.
+
+    ``environment``: variables set only while the workers start (a
+    ``spawn``-started worker sees them from its first line); the parent's
+    environment is restored at once.
     """
     processes = positive_int("processes", processes)
     ctx = context or mp_context()
-    pool = ctx.Pool(processes, initializer=initializer, initargs=initargs)
+    saved = {k: os.environ.get(k) for k in environment or {}}
+    try:
+        os.environ.update(environment or {})
+        pool = ctx.Pool(processes, initializer=initializer, initargs=initargs)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     try:
         yield pool
     except BaseException:

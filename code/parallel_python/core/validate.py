@@ -6,32 +6,30 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 
 
+def _whole(name: str, value: object, least: int) -> int:
+    """``value`` as an ``int`` if it is a whole number >= ``least`` (never a bool)."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(
+            f"{name} must be a whole number >= {least}, got {value!r} "
+            f"({type(value).__name__})"
+        )
+    if value < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, got {value}")
+    return int(value)
+
+
 def positive_int(name: str, value: object) -> int:
     """Return ``value`` as an ``int`` if it is a whole number >= 1.
 
     Raises ``ValueError`` naming the parameter otherwise (``bool`` is refused:
     ``True`` is not a size).
     """
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(
-            f"{name} must be a whole number >= 1, got {value!r} "
-            f"({type(value).__name__})"
-        )
-    if value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value}")
-    return int(value)
+    return _whole(name, value, 1)
 
 
 def non_negative_int(name: str, value: object) -> int:
     """Return ``value`` as an ``int`` if it is a whole number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(
-            f"{name} must be a whole number >= 0, got {value!r} "
-            f"({type(value).__name__})"
-        )
-    if value < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {value}")
-    return int(value)
+    return _whole(name, value, 0)
 
 
 def positive_float(name: str, value: object) -> float:

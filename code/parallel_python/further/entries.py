@@ -1,9 +1,4 @@
-"""Going further: its catalogue entries,
-in reading order.
-
-Each entry ties a run function to its options (the book's sizes as defaults),
-its figure, its summary sentence and its headline figures for ``compare``.
-"""
+"""Going further in the catalogue: one entry per tool page, in reading order."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Part B (the multiprocessing package): its catalogue entries,
-in reading order.
-
-Each entry ties a run function to its options (the book's sizes as defaults),
-its figure, its summary sentence and its headline figures for ``compare``.
-"""
+"""Part B's experiments as the CLI offers them, with the page's sizes as defaults."""
 
 from __future__ import annotations
 

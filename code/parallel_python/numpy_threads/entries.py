@@ -1,9 +1,4 @@
-"""Part A (multithreading with NumPy): its catalogue entries,
-in reading order.
-
-Each entry ties a run function to its options (the book's sizes as defaults),
-its figure, its summary sentence and its headline figures for ``compare``.
-"""
+"""Part A's catalogue entries: the BLAS sweep, the operations, the thread settings."""
 
 from __future__ import annotations
 

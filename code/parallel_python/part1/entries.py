@@ -1,9 +1,4 @@
-"""Part 1 (processes, threads and the GIL): its catalogue entries,
-in reading order.
-
-Each entry ties a run function to its options (the book's sizes as defaults),
-its figure, its summary sentence and its headline figures for ``compare``.
-"""
+"""The catalogue entries of Part 1 (processes, threads and the GIL), in page order."""
 
 from __future__ import annotations
 
