@@ -433,8 +433,16 @@ def test_describe_ratio_says_when_there_were_too_few_rounds():
     assert text == "1.90× (range 1.80–2.00× over 3 rounds, too few for a 90 % interval)"
 
 
-def test_the_machine_probes_are_importable_from_here():
-    from parallel_python.core import meter, protocol
+def test_paired_ratio_pairs_round_by_round():
+    from parallel_python.core.protocol import paired_ratio
+    from parallel_python.core.timing import Timing
 
-    for name in ("Ceiling", "Disturbance", "Meter", "ceiling", "disturbance_from"):
-        assert getattr(protocol, name) is getattr(meter, name)
+    serial = Timing(times=(2.0, 4.0, 2.0, 4.0, 2.0), warmup=0)
+    parallel = Timing(times=(1.0, 2.0, 1.0, 2.0, 1.0), warmup=0)
+    # best over best would say 2.0 too, but shuffled rounds would not pair
+    assert paired_ratio(serial, parallel).median == 2.0
+    mixed = Timing(times=(2.0, 1.0, 2.0, 1.0, 2.0), warmup=0)
+    assert paired_ratio(serial, mixed).median == 1.0  # 1, 4, 1, 4, 1
+    assert paired_ratio(serial, mixed).high == 4.0
+    with pytest.raises(ValueError, match="as many rounds"):
+        paired_ratio(serial, Timing(times=(1.0,), warmup=0))

@@ -15,8 +15,20 @@ def test_count_is_correct():
 
 def test_gil_result_shape():
     before = threading.active_count()
-    g = gil.run_gil(counts=(1, 2), work=2_000, wait_seconds=0.001, repeats=1)
+    g = gil.run_gil(
+        counts=(1, 2),
+        work=2_000,
+        wait_seconds=0.001,
+        repeats=1,
+        reps=1,
+        budget=0.05,
+        probe_seconds=0.05,
+    )
     assert g.counts == (1, 2)
+    assert g.reps == 1 and len(g.stop_reasons) == 2
+    assert set(g.stop_reasons) <= {"converged", "budget", "max_rounds"}
+    assert g.disturbance is not None and g.disturbance.seconds > 0
+    assert (g.ceiling is not None) == (g.cpus >= 2)
     for points in (g.threads_cpu, g.processes_cpu, g.threads_wait):
         assert [p.workers for p in points] == [1, 2]
         assert all(p.speedup > 0 for p in points)
@@ -31,9 +43,17 @@ def test_gil_result_shape():
 
 def test_gil_without_processes():
     g = gil.run_gil(
-        counts=(1,), work=100, wait_seconds=0.001, repeats=1, processes=False
+        counts=(1,),
+        work=100,
+        wait_seconds=0.001,
+        repeats=1,
+        processes=False,
+        budget=0.05,
+        task_seconds=0.001,
     )
     assert g.processes_cpu == ()
+    assert g.ceiling is None
+    assert g.reps >= 1  # calibrated
 
 
 @pytest.mark.parametrize(
@@ -44,6 +64,10 @@ def test_gil_without_processes():
         ({"work": 0}, "work"),
         ({"wait_seconds": -1.0}, "wait_seconds"),
         ({"repeats": 0}, "repeats"),
+        ({"budget": 0.0}, "budget"),
+        ({"reps": 0}, "reps"),
+        ({"task_seconds": -1.0}, "task_seconds"),
+        ({"probe_seconds": 0.0}, "probe_seconds"),
     ],
 )
 def test_gil_bad_input(kwargs, name):

@@ -113,8 +113,22 @@ def fake_gil_off(**kwargs):
 
 
 def test_gil_busy_machine_and_no_gil():
-    text = gil_summary(fake_gil(2, lambda k: 1.0))
-    assert "other work was probably keeping the CPUs busy" in text
+    import dataclasses
+
+    from parallel_python.core.meter import Ceiling, Disturbance
+
+    flat = fake_gil(2, lambda k: 1.0)
+    text = gil_summary(flat)
+    assert "probably" not in text and "its rounds ranged from" in text
+    busy = Disturbance(seconds=3.0, other_cpus=0.6, steal_cpus=0.0, note="")
+    quiet = dataclasses.replace(busy, other_cpus=0.05)
+    text = gil_summary(dataclasses.replace(flat, disturbance=busy))
+    assert "other programs used 0.6 CPUs while this ran" in text
+    text = gil_summary(dataclasses.replace(flat, disturbance=quiet))
+    assert "while no other work was seen" in text
+    probe = Ceiling(2, 1.0, 100, (90, 95), 1.85, True, (0, 1), "")
+    text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=probe))
+    assert "2 CPUs together counted 1.85× as fast as one" in text
     # with the GIL on, an apparent gain of threads is noise, and says so
     text = gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
     assert "not parallel work" in text and "without" not in text

@@ -10,8 +10,7 @@ within ``±target`` of its median, the time budget is spent, or ``max_rounds``
 is reached. :func:`check_speedup` then says whether a ratio is believable.
 
 Size each timed call with :func:`calibrate` (about 0.1 s is a good length).
-The machine probes (:func:`ceiling`, :class:`Meter`) live in :mod:`.meter`
-and are re-exported here, so callers need one import.
+The machine probes (the ceiling, the disturbance meter) live in :mod:`.meter`.
 """
 
 from __future__ import annotations
@@ -23,13 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-# the machine probes, re-exported so that experiments need one import
-from .meter import Ceiling as Ceiling
-from .meter import Disturbance as Disturbance
-from .meter import Meter as Meter
-from .meter import ceiling as ceiling
-from .meter import ceiling_from_counts as ceiling_from_counts
-from .meter import disturbance_from as disturbance_from
 from .text import plural, times
 from .timing import Timing
 from .validate import non_negative_int, positive_float, positive_int
@@ -384,3 +376,18 @@ def describe_ratio(r: Ratio) -> str:
         f"{times(r.median)} (90 % interval {r.low:.2f}–{times(r.high)}, "
         f"{plural(r.rounds, 'round')})"
     )
+
+
+def paired_ratio(baseline: Timing, variant: Timing) -> Ratio:
+    """The median of round-by-round ``baseline / variant`` times, with its interval.
+
+    Both timings must come from the same rounds (call ``i`` of each in round
+    ``i``), as :func:`measure_paired` and ``measure_rounds`` record them.
+    """
+    if baseline.repeats != variant.repeats:
+        raise ValueError(
+            f"paired timings need as many rounds each, got {baseline.repeats} "
+            f"and {variant.repeats}"
+        )
+    pairs = zip(baseline.times, variant.times, strict=True)
+    return ratio_from([b / v for b, v in pairs])

@@ -6,6 +6,12 @@ number reads the same on every page and in the CLI.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .meter import Ceiling, Disturbance
+    from .protocol import Ratio
+
 from .machine import Machine
 
 #: Within this relative difference, two timings count as "the same".
@@ -140,3 +146,30 @@ def seconds(x: float) -> str:
     if x >= 1e-6:
         return f"{x * 1e6:.1f} µs"
     return f"{x * 1e9:.0f} ns"
+
+
+def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
+    """What was measured beside a figure, never a guessed cause.
+
+    The meter's reading when it saw other work ("other programs used 0.6
+    CPUs while this ran"); otherwise how much the rounds varied, and that no
+    other work was seen (or nothing about other work, where the meter had no
+    reading).
+    """
+    band = f"from {ratio.band_low:.2f}× to {ratio.band_high:.2f}×"
+    other = None if disturbance is None else disturbance.other_cpus
+    if other is None:
+        return f"its rounds ranged {band}"
+    if other >= 0.2:
+        return f"other programs used {other:.1f} CPUs while this ran"
+    return f"its rounds ranged {band} while no other work was seen"
+
+
+def ceiling_phrase(ceiling: Ceiling | None) -> str:
+    """``; this machine's 2 CPUs together counted 1.85× as fast as one just before``."""
+    if ceiling is None:
+        return ""
+    return (
+        f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
+        f"{times(ceiling.ratio)} as fast as one, measured just before"
+    )

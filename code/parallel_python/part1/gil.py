@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
+from ..core.meter import Ceiling, Disturbance, Meter, ceiling
+from ..core.protocol import Ratio, calibrate, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing, measure
 from ..core.validate import (
@@ -63,16 +65,25 @@ def in_threads(fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
 
 @dataclass(frozen=True)
 class ScalingPoint:
-    """``workers`` equal tasks: in a row (``serial``) and side by side."""
+    """``workers`` equal tasks: in a row (``serial``) and side by side.
+
+    The two timings come from the same rounds (call ``i`` of each in round
+    ``i``): a speed-up is the median of the per-round ratios.
+    """
 
     workers: int
     serial: Timing
     parallel: Timing
 
     @property
+    def ratio(self) -> Ratio:
+        """Time in a row over time side by side, round by round, with its interval."""
+        return paired_ratio(self.serial, self.parallel)
+
+    @property
     def speedup(self) -> float:
-        """Best time in a row over best time side by side (>1: faster)."""
-        return self.serial.best / self.parallel.best
+        """The median per-round speed-up (>1: side by side was faster)."""
+        return self.ratio.median
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,14 @@ class GilScaling:
     threads_cpu: tuple[ScalingPoint, ...]
     processes_cpu: tuple[ScalingPoint, ...]
     threads_wait: tuple[ScalingPoint, ...]
+    reps: int = 1
+    """How many times each task counts ``work`` steps (calibrated to the machine)."""
+    stop_reasons: tuple[str, ...] = ()
+    """Why the paired rounds of each count stopped (converged, budget, max_rounds)."""
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, just before."""
+    disturbance: Disturbance | None = None
+    """Other work on this process's CPUs while the experiment ran."""
 
     @staticmethod
     def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
@@ -145,54 +164,98 @@ def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
     pool.starmap(fn, tasks, chunksize=1)
 
 
+def count_repeated(n: int, reps: int) -> int:
+    """``count(n)``, ``reps`` times: one task, sized to last long enough to time."""
+    total = 0
+    for _ in range(reps):
+        total += count(n)
+    return total
+
+
 def run_gil(
     counts: Sequence[int] = (1, 2, 4),
     work: int = 400_000,
     wait_seconds: float = 0.02,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
     warmup: int = 1,
     processes: bool = True,
+    reps: int | None = None,
+    task_seconds: float = 0.05,
+    budget: float = 3.0,
+    probe_seconds: float | None = 1.0,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.
 
-    CPU-bound tasks run ``count(work)``; waiting tasks ``pause(wait_seconds)``.
+    A CPU-bound task runs ``count(work)`` ``reps`` times; without ``reps``,
+    as many times as make one task last about ``task_seconds`` on this
+    machine (the amount is stored). Waiting tasks ``pause(wait_seconds)``.
     With ``processes``, the CPU-bound tasks also run in a pool of worker
-    processes (started once, before timing, from :func:`config.mp_context`;
-    closed and joined before returning). The ways of running one ``k`` are
-    timed round by round (:func:`interleaved`).
+    processes (started once, before timing; closed and joined before
+    returning). For each ``k`` the ways are timed in paired rounds
+    (:func:`~parallel_python.core.protocol.measure_paired`): at least
+    ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
+    or ``budget`` seconds are spent. With ``probe_seconds`` (and processes),
+    the machine's own ceiling for the CPUs used is measured first, counting
+    that long; a meter records other work on these CPUs throughout.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
     wait_seconds = positive_float("wait_seconds", wait_seconds)
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
-    one = measure(lambda: count(work), repeats=repeats, warmup=warmup)
+    task_seconds = positive_float("task_seconds", task_seconds)
+    budget = positive_float("budget", budget)
+    if reps is None:
+        reps = calibrate(
+            lambda r: count_repeated(work, r), target_seconds=task_seconds, cap=1000
+        )
+    reps = positive_int("reps", reps)
+    cpus = available_cpus()
+    probed = None
+    if probe_seconds is not None:
+        probe_seconds = positive_float("probe_seconds", probe_seconds)
+    if processes and probe_seconds is not None and cpus >= 2:
+        probed = ceiling(min(max(counts), cpus), seconds=probe_seconds)
+    one = measure(lambda: count_repeated(work, reps), repeats=repeats, warmup=warmup)
     pool = mp_context().Pool(max(counts)) if processes else None
-    threads_cpu, threads_wait, processes_cpu = [], [], []
+    threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
+    meter = Meter()
     try:
-        for k in counts:
-            tasks = [(work,)] * k
-            ways = [
-                lambda t=tasks: in_a_row(count, t),
-                lambda t=tasks: in_threads(count, t),
-            ]
-            if pool is not None:
-                ways.append(lambda t=tasks: _in_pool(pool, count, t))
-            timings = interleaved(ways, repeats=repeats, warmup=warmup)
-            threads_cpu.append(ScalingPoint(k, timings[0], timings[1]))
-            if pool is not None:
-                processes_cpu.append(ScalingPoint(k, timings[0], timings[2]))
-            waits = [(wait_seconds,)] * k
-            serial, side = interleaved(
-                [
-                    lambda t=waits: in_a_row(pause, t),
-                    lambda t=waits: in_threads(pause, t),
-                ],
-                repeats=repeats,
-                warmup=0,
-            )
-            threads_wait.append(ScalingPoint(k, serial, side))
+        with meter:
+            for k in counts:
+                tasks = [(work, reps)] * k
+                ways = {
+                    "in a row": lambda t=tasks: in_a_row(count_repeated, t),
+                    "threads": lambda t=tasks: in_threads(count_repeated, t),
+                }
+                if pool is not None:
+                    ways["processes"] = lambda t=tasks: _in_pool(
+                        pool, count_repeated, t
+                    )
+                paired = measure_paired(
+                    ways,
+                    baseline="in a row",
+                    min_rounds=repeats,
+                    budget_seconds=budget,
+                    warmup=warmup,
+                )
+                stops.append(paired.stop_reason)
+                serial = paired.times["in a row"]
+                threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
+                if pool is not None:
+                    side = paired.times["processes"]
+                    processes_cpu.append(ScalingPoint(k, serial, side))
+                waits = [(wait_seconds,)] * k
+                serial, side = interleaved(
+                    [
+                        lambda t=waits: in_a_row(pause, t),
+                        lambda t=waits: in_threads(pause, t),
+                    ],
+                    repeats=repeats,
+                    warmup=0,
+                )
+                threads_wait.append(ScalingPoint(k, serial, side))
     finally:
         if pool is not None:
             pool.close()
@@ -202,11 +265,15 @@ def run_gil(
         work=work,
         task_seconds=one.best,
         wait_seconds=wait_seconds,
-        cpus=available_cpus(),
+        cpus=cpus,
         switch_interval=sys.getswitchinterval(),
         gil_enabled=gil_enabled(),
         start_method=start_method(),
         threads_cpu=tuple(threads_cpu),
         processes_cpu=tuple(processes_cpu),
         threads_wait=tuple(threads_wait),
+        reps=reps,
+        stop_reasons=tuple(stops),
+        ceiling=probed,
+        disturbance=meter.result,
     )

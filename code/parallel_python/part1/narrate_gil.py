@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, duration, percent, plural, times
+from ..core.text import (
+    SAME,
+    ceiling_phrase,
+    cpus_phrase,
+    duration,
+    plural,
+    times,
+    what_was_seen,
+)
 from .gil import GilScaling, ScalingPoint
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
@@ -35,9 +43,7 @@ def gil_summary(g: GilScaling) -> str:
     elif g.gil_enabled:
         text += (
             "The GIL still let only one thread at a time run Python bytecode, so "
-            "this gain is not parallel work: other programs on the machine "
-            "slowed some of the runs one after another (the table below shows "
-            "the spread). "
+            f"this gain is not parallel work: {what_was_seen(g.disturbance, t.ratio)}. "
         )
     else:
         text += (
@@ -58,14 +64,16 @@ def gil_summary(g: GilScaling) -> str:
                 f"In {plural(k, 'worker process', 'worker processes')}, each with "
                 f"its own interpreter and its "
                 f"own GIL, they ran {times(p.speedup)} as fast, on the "
-                f"{cpus_phrase(g.cpus)} this build could use. "
+                f"{cpus_phrase(g.cpus)} this build could use"
+                f"{ceiling_phrase(g.ceiling)}. "
             )
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
                 f"ran only {times(p.speedup)} "
-                f"as fast, though this build had {cpus_phrase(g.cpus)}: other "
-                f"work was probably keeping the CPUs busy. "
+                f"as fast, though this build had {cpus_phrase(g.cpus)}: "
+                f"{what_was_seen(g.disturbance, p.ratio)}"
+                f"{ceiling_phrase(g.ceiling)}. "
             )
     most = g.most
     w = g.threads_wait_at(most)
@@ -126,25 +134,27 @@ def gil_threads_reading(g: GilScaling) -> str:
 def scaling_table(
     rows: list[tuple[str, tuple[ScalingPoint, ...]]], *, label: str = "tasks"
 ) -> str:
-    """Best times in a row and side by side, for each kind and count."""
+    """Median times in a row and side by side, and the median paired speed-up
+    with its 90 % interval, for each kind and count."""
     lines = [
-        f"| work | {label} | in a row (best) | side by side (best) | speed-up "
-        f"| spread |",
-        "|---|--:|--:|--:|--:|--:|",
+        f"| work | {label} | in a row (median) | side by side (median) | speed-up "
+        f"| 90 % interval | rounds |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    repeats = 0
     for name, points in rows:
         for p in points:
-            repeats = p.parallel.repeats
+            r = p.ratio
+            interval = "–" if r.too_few_rounds else f"{r.low:.2f}–{r.high:.2f}×"
             lines.append(
-                f"| {name} | {p.workers} | {duration(p.serial.best)} "
-                f"| {duration(p.parallel.best)} | {times(p.speedup)} "
-                f"| {percent(p.parallel.spread)} |"
+                f"| {name} | {p.workers} | {duration(p.serial.median)} "
+                f"| {duration(p.parallel.median)} | {times(r.median)} "
+                f"| {interval} | {r.rounds} |"
             )
     lines += [
         "",
-        f"Best of {repeats} timed runs after a warm-up; spread (of the side-by-side "
-        f"runs) = (slowest − fastest) / fastest.",
+        "Each round ran the ways back to back (in turn first); a speed-up is the "
+        "median of the rounds' ratios, with the 90 % confidence interval of that "
+        "median (– where there were too few rounds for one).",
     ]
     return "\n".join(lines)
 

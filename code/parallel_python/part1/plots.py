@@ -57,6 +57,22 @@ def plot_race(r: Race) -> Figure:
     return fig
 
 
+def interval_line(ax, points, marker: str, colour: str, label: str) -> None:
+    """Median paired speed-ups joined by a line, each with its 90 % interval."""
+    medians = [p.ratio.median for p in points]
+    below = [p.ratio.median - p.ratio.low for p in points]
+    above = [p.ratio.high - p.ratio.median for p in points]
+    ax.errorbar(
+        [p.workers for p in points],
+        medians,
+        yerr=[below, above],
+        marker=marker,
+        color=COLORS[colour],
+        capsize=3,
+        label=label,
+    )
+
+
 def plot_gil(g: GilScaling) -> Figure:
     """Speed-up of k tasks side by side over in a row: threads and processes
     on pure-Python work, threads that wait."""
@@ -82,20 +98,21 @@ def plot_gil(g: GilScaling) -> Figure:
             label="threads that sleep",
         )
         if g.processes_cpu:
-            ax.plot(
-                counts,
-                [p.speedup for p in g.processes_cpu],
-                marker="^",
-                color=COLORS["processes"],
-                label="processes, pure Python",
+            interval_line(
+                ax, g.processes_cpu, "^", "processes", "processes, pure Python"
             )
-        ax.plot(
-            counts,
-            [p.speedup for p in g.threads_cpu],
-            marker="o",
-            color=COLORS["threads"],
-            label="threads, pure Python",
-        )
+        interval_line(ax, g.threads_cpu, "o", "threads", "threads, pure Python")
+        if g.ceiling is not None:
+            ax.plot(
+                [g.ceiling.k],
+                [g.ceiling.ratio],
+                marker="_",
+                markersize=22,
+                markeredgewidth=2,
+                linestyle="none",
+                color=COLORS["ideal"],
+                label="this machine's ceiling (measured)",
+            )
         mark_cpus(ax, g.cpus)
         ax.set_xticks(counts)
         ax.set_xlabel("tasks run side by side (k)")
