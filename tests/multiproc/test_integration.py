@@ -55,7 +55,13 @@ def test_parallel_equals_serial(method, processes, monkeypatch):
 @pytest.mark.parametrize("method", METHODS)
 def test_sweep_small(method, monkeypatch):
     monkeypatch.setenv(START_METHOD_ENV, method)
-    s = integrate.run_integration_sweep(n=3000, processes=(1, 2, 3), repeats=1)
+    s = integrate.run_integration_sweep(
+        n=3000, processes=(1, 2, 3), repeats=1, budget=0.05, probe_seconds=0.05
+    )
+    assert s.stop_reason in {"converged", "budget", "max_rounds"}
+    assert s.disturbance is not None
+    assert (s.ceiling is not None) == (s.cpus >= 2)
+    assert s.ratio(2).rounds == s.serial.repeats
     assert s.start_method == method
     assert s.all_equal
     assert s.processes == (1, 2, 3)
@@ -92,6 +98,8 @@ def test_process_counts_large_machine_is_capped():
         (lambda: integrate.run_integration_sweep(n=0), "n"),
         (lambda: integrate.run_integration_sweep(n=10, processes=(0,)), "processes"),
         (lambda: integrate.run_integration_sweep(n=10, processes=()), "processes"),
+        (lambda: integrate.run_integration_sweep(n=10, budget=0), "budget"),
+        (lambda: integrate.run_integration_sweep(n=10, probe_seconds=-1), "probe"),
         (lambda: integrate.run_integration_error(points=(0,)), "points"),
         (lambda: integrate.process_counts(0), "cpus"),
     ],

@@ -141,7 +141,9 @@ ENTRIES: tuple[Experiment, ...] = (
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
-            Option("repeats", "int", 7, "timed runs per point (after warm-up)"),
+            Option("repeats", "int", 7, "paired rounds at least"),
+            Option("budget", "float", 8.0, "seconds of rounds at most"),
+            Option("probe_seconds", "float", 1.0, "seconds of the ceiling probe"),
         ),
         plot=plot_integration_sweep,
         summary=sweep_summary,

@@ -27,10 +27,12 @@ from numbers import Real
 
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
+from ..core.meter import Ceiling, Disturbance, Meter, ceiling
 from ..core.pools import process_pool
+from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
-from ..core.timing import Timing, measure
-from ..core.validate import positive_int, positive_ints
+from ..core.timing import Timing
+from ..core.validate import positive_float, positive_int, positive_ints
 from .amdahl import AmdahlFit, fit_serial_fraction
 from .tasks import identity
 
@@ -197,6 +199,12 @@ class IntegrationSweep:
     exact: float
     points: tuple[SweepPoint, ...]
     fit: AmdahlFit
+    stop_reason: str = ""
+    """Why the paired rounds stopped (converged, budget, max_rounds)."""
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, just before."""
+    disturbance: Disturbance | None = None
+    """Other work on this process's CPUs while the maps were timed."""
 
     @property
     def processes(self) -> tuple[int, ...]:
@@ -205,9 +213,13 @@ class IntegrationSweep:
     def point(self, processes: int) -> SweepPoint:
         return find(self.points, processes=processes)
 
+    def ratio(self, processes: int) -> Ratio:
+        """Serial time over the map's time with ``processes``, round by round."""
+        return paired_ratio(self.serial, self.point(processes).timing)
+
     def speedup(self, processes: int) -> float:
-        """Best serial time over the best time of the map with ``processes``."""
-        return self.serial.best / self.point(processes).timing.best
+        """The median per-round speed-up of the map with ``processes``."""
+        return self.ratio(processes).median
 
     def efficiency(self, processes: int) -> float:
         return self.speedup(processes) / processes
@@ -234,15 +246,19 @@ def run_integration_sweep(
     *,
     chunks: int | None = None,
     repeats: int = 7,
+    budget: float = 8.0,
+    probe_seconds: float | None = 1.0,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 
     ``processes`` defaults to :func:`process_counts` of the CPUs available.
     First every pool is started, each start-up timed on its own until the
-    pool answers. Then ``repeats`` rounds each time the serial loop once and
-    the map of every pool once (the first round after one untimed call of
-    each): interleaved, so that
-    a change in the machine's load during the sweep hits every point alike.
+    pool answers. Then paired rounds (``core.protocol.measure_paired``)
+    each time the serial loop once and the map of every pool once, in turn
+    first: at least ``repeats`` rounds, more until every speed-up's interval
+    is within ±5 % or ``budget`` seconds are spent. With ``probe_seconds``,
+    the machine's ceiling for the CPUs used is measured first; a meter records
+    other work while the maps are timed.
     ``chunks`` defaults to :data:`DEFAULT_CHUNKS` (or the largest process
     count, if more).
     """
@@ -255,8 +271,16 @@ def run_integration_sweep(
         "chunks", max(DEFAULT_CHUNKS, max(counts)) if chunks is None else chunks
     )
     repeats = positive_int("repeats", repeats)
+    budget = positive_float("budget", budget)
+    if probe_seconds is not None:
+        probe_seconds = positive_float("probe_seconds", probe_seconds)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
+    probed = None
+    if probe_seconds is not None and cpus >= 2:
+        probed = ceiling(min(max(counts), cpus), seconds=probe_seconds)
+    values: dict[int, list[float]] = {p: [] for p in counts}
+    meter = Meter()
     with ExitStack() as stack:
         pools, startups = {}, {}
         for p in counts:
@@ -265,48 +289,34 @@ def run_integration_sweep(
             # up when it answers a task that needs this package (as run_pool_startup)
             pools[p].map(identity, range(p), chunksize=1)
             startups[p] = time.perf_counter() - t0
-        values: dict[int, list[float]] = {p: [] for p in counts}
-        runs: dict[int | None, list[Timing]] = {None: [], **{p: [] for p in counts}}
-        for round_ in range(repeats):
-            warmup = 1 if round_ == 0 else 0
-            runs[None].append(
-                measure(
-                    lambda: integrate(f, 0.0, 1.0, n, chunks=chunks),
-                    repeats=1,
-                    warmup=warmup,
-                )
+        cases = {"serial": lambda: integrate(f, 0.0, 1.0, n, chunks=chunks)}
+        for p in counts:
+            cases[str(p)] = lambda p=p: values[p].append(
+                integrate_parallel(f, 0.0, 1.0, n, pools[p], chunks=chunks)
             )
-            for p in counts:
-                runs[p].append(
-                    measure(
-                        lambda p=p: values[p].append(
-                            integrate_parallel(f, 0.0, 1.0, n, pools[p], chunks=chunks)
-                        ),
-                        repeats=1,
-                        warmup=warmup,
-                    )
-                )
-
-    def combined(timings: list[Timing]) -> Timing:
-        return Timing(tuple(t for tm in timings for t in tm.times), warmup=1)
-
-    serial = combined(runs[None])
+        with meter:
+            paired = measure_paired(
+                cases, baseline="serial", min_rounds=repeats, budget_seconds=budget
+            )
     points = []
     for p in counts:
         vs = values[p]
         value = vs[0] if all(v == vs[0] for v in vs) else math.nan
-        points.append(SweepPoint(p, startups[p], combined(runs[p]), value))
+        points.append(SweepPoint(p, startups[p], paired.times[str(p)], value))
     fit = fit_serial_fraction(
-        [(pt.processes, pt.timing.best) for pt in points], cpus=cpus
+        [(pt.processes, pt.timing.median) for pt in points], cpus=cpus
     )
     return IntegrationSweep(
         n=n,
         chunks=chunks,
         cpus=cpus,
         start_method=start_method(),
-        serial=serial,
+        serial=paired.times["serial"],
         serial_value=serial_value,
         exact=EXACT,
         points=tuple(points),
         fit=fit,
+        stop_reason=paired.stop_reason,
+        ceiling=probed,
+        disturbance=meter.result,
     )

@@ -7,7 +7,16 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, percent, plural, seconds, times
+from ..core.text import (
+    SAME,
+    ceiling_phrase,
+    cpus_phrase,
+    percent,
+    plural,
+    seconds,
+    times,
+    what_was_seen,
+)
 from .amdahl import AmdahlFit
 from .api import ApiTour, WorkerErrors
 from .costs import BigArgument, PoolStartup, TaskOverhead
@@ -237,19 +246,20 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         f"use, the integration ran {times(s)} as fast as the serial loop: a "
         f"parallel efficiency of {percent(e)}"
     )
-    text += (
-        ", close to perfect."
-        if e >= 0.9
-        else ", short of the ideal: the machine was probably busy with other work."
-    )
+    if e >= 0.9:
+        text += f", close to perfect{ceiling_phrase(sweep.ceiling)}."
+    else:
+        seen = what_was_seen(sweep.disturbance, sweep.ratio(p))
+        text += f", short of the ideal: {seen}{ceiling_phrase(sweep.ceiling)}."
     over = [q for q in sweep.processes if q > sweep.cpus]
     if over:
         q = max(over)
         sq = sweep.speedup(q)
         if sq > s * (1 + SAME):
+            seen = what_was_seen(sweep.disturbance, sweep.ratio(q))
             text += (
-                f" With {q} processes it was faster still ({times(sq)}), which "
-                f"happens when the CPUs are shared with other work."
+                f" With {q} processes, more than there are CPUs, it reached "
+                f"{times(sq)}, above the {p}-process figure: {seen}."
             )
         else:
             text += (
