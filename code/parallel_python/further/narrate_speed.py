@@ -78,9 +78,7 @@ def mpi_summary(m: MpiRuns) -> str:
         else:
             text += (
                 f"The ideal on {cpus_phrase(m.cpus)} is {times(ideal)}; since this "
-                "time leaves the launch out, the shortfall is not MPI's start-up: "
-                "the machine was probably busy with other work while the ranks "
-                "computed. "
+                "time leaves the launch out, the shortfall is not MPI's start-up. "
             )
     text += (
         f"The whole launch, starting {plural(k, 'Python process', 'Python processes')} "

@@ -23,6 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.machine import available_cpus, worker_counts
+from ..core.protocol import Ratio, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
 from ..core.validate import positive_int, positive_ints
@@ -85,10 +86,14 @@ class BlasSweep:
     def point(self, size: int, threads: int) -> SweepPoint:
         return find(self.points, size=size, threads=threads)
 
+    def ratio(self, size: int, threads: int) -> Ratio:
+        """Time with the fewest threads over time with ``threads``, round by round."""
+        base = self.point(size, min(self.threads)).timing
+        return paired_ratio(base, self.point(size, threads).timing)
+
     def speedup(self, size: int, threads: int) -> float:
-        """Best time with 1 thread over best time with ``threads``."""
-        base = self.point(size, min(self.threads)).timing.best
-        return base / self.point(size, threads).timing.best
+        """The median per-round speed-up with ``threads`` (paired rounds)."""
+        return self.ratio(size, threads).median
 
     def efficiency(self, size: int, threads: int) -> float:
         """Speed-up per thread: 1.0 means every thread did a full share."""
@@ -166,7 +171,8 @@ class OperationTiming:
 
     @property
     def speedup(self) -> float:
-        return self.one_thread.best / self.many_threads.best
+        """The median per-round speed-up of many threads over one."""
+        return paired_ratio(self.one_thread, self.many_threads).median
 
 
 @dataclass(frozen=True)

@@ -183,14 +183,14 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
     elif a.speedup < 1 + SAME:
         text += (
             f"This time even the sorts did not speed up on the "
-            f"{cpus_phrase(n.cpus)} this build had; other work was probably "
-            f"keeping the CPUs busy."
+            f"{cpus_phrase(n.cpus)} this build had; "
+            f"{what_was_seen(None, a.ratio)}."
         )
     elif n.gil_enabled:
         text += (
             "The sorts release the GIL, so their threads really ran at the same "
-            "time. The pure-Python loops cannot, with the GIL on: their apparent "
-            "gain is the noise of a busy machine."
+            "time. The pure-Python loops cannot, with the GIL on, so their figure "
+            f"is not parallel work: {what_was_seen(None, b.ratio)}."
         )
     else:
         text += (

@@ -60,9 +60,11 @@ def ladder_summary(m: MemoryLadder) -> str:
     else:
         text += (
             f"the first reads, made after asking the kernel to drop the file from "
-            f"its page cache, were only {cold_over_warm:.1f} times slower, so they "
-            f"were probably still served from a cache (the kernel may ignore the "
-            f"request, and a virtual machine's host keeps its own cache)."
+            f"its page cache, were only {cold_over_warm:.1f} times slower than "
+            f"reads from the page cache, not the gap of a real disk read. The "
+            f"kernel may ignore that request, and a virtual machine's host keeps a "
+            f"cache of its own: some cache may still have served them, and this "
+            f"run cannot tell which."
         )
     return text
 
@@ -133,12 +135,18 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
             f"up to {duration(work_threaded)}, because steps that ran at the same "
             f"time took turns. "
         )
+    elif met and s.gil_enabled:
+        text += (
+            f"Work steps met, and their bars add up to about the time they took "
+            f"alone ({duration(work_threaded)} against {duration(work_alone)}): "
+            f"with the GIL they took turns while they met, and they met only "
+            f"briefly, so the turns cost little. "
+        )
     elif met:
         text += (
-            f"Work steps ran at the same time, yet their bars add up to about "
-            f"the time they took alone ({duration(work_threaded)} against "
-            f"{duration(work_alone)}): the timings of this run were probably "
-            f"disturbed by other work on the machine. "
+            f"Work steps met, and their bars add up to about the time they took "
+            f"alone ({duration(work_threaded)} against {duration(work_alone)}): "
+            f"with the GIL off they ran at the same time. "
         )
     else:
         text += (
