@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -96,3 +97,30 @@ def test_build_context_names_the_builder():
     assert "someone/parallel-python, run 42" in actions
     assert "by a CI job" in book.build_context({"CI": "true"})
     assert "reader's own laptop" in book.build_context({})
+
+
+def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch):
+    """The first page to ask runs the experiment; later asks read the record."""
+    from parallel_python import catalogue
+
+    monkeypatch.setenv("PARALLEL_PYTHON_RESULTS_DIR", str(tmp_path))
+    calls = []
+    entry = catalogue.get("numpy-thread-settings")
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return entry.run(**kwargs)
+
+    patched = dataclasses.replace(entry, run=counted)
+    monkeypatch.setattr(
+        catalogue,
+        "EXPERIMENTS",
+        tuple(patched if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
+    )
+    first = book.result("numpy-thread-settings")
+    second = book.result("numpy-thread-settings")
+    assert len(calls) == 1 and calls[0]["variable"] == "OMP_NUM_THREADS"
+    assert first == second
+    assert (tmp_path / "numpy-thread-settings.json").is_file()
+    with pytest.raises(ValueError, match="no option"):
+        book.result("race", nonsense=1)

@@ -82,6 +82,32 @@ def record(experiment: str, result: Any) -> Path:
     )
 
 
+def result(name: str, **sizes: Any) -> Any:
+    """This build's result of the catalogued experiment ``name``: one value per build.
+
+    Pages run in the alphabetical order of their paths, not in reading order,
+    so the first page to ask runs the experiment (with the catalogue's book
+    sizes, changed by ``sizes``) and records it; every later page, and every
+    later ask, reads that record. A page that cites another chapter's figure
+    therefore shows the same number as that chapter.
+    """
+    from . import catalogue
+
+    experiment = catalogue.get(name)
+    path = results_dir() / f"{name}.json"
+    if path.is_file():
+        saved = results.read_json(path)
+        return results.from_data(experiment.result_type, saved["result"])
+    kwargs = {option.name: option.default for option in experiment.options}
+    unknown = set(sizes) - set(kwargs)
+    if unknown:
+        raise ValueError(f"{name} has no option(s) {sorted(unknown)}")
+    kwargs.update(sizes)
+    outcome = experiment.run(**kwargs)
+    record(name, outcome)
+    return outcome
+
+
 def show(fig: Any) -> Any:
     """Display a figure as a PNG image (independent of the plotting backend)."""
     from IPython.display import Image, display

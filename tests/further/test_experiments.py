@@ -304,7 +304,9 @@ def test_mpi_bad_input(kwargs, name):
 
 
 def test_free_threading_describes_this_interpreter():
-    f = freethreading.run_free_threading(counts=(1, 2), work=2000, repeats=1)
+    f = freethreading.run_free_threading(
+        counts=(1, 2), work=2000, repeats=1, reps=1, budget=0.05
+    )
     assert f.python == ".".join(map(str, sys.version_info[:3]))
     assert f.gil_enabled == (
         sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
@@ -314,6 +316,8 @@ def test_free_threading_describes_this_interpreter():
     assert (f.interpreters is None) == (not f.interpreter_pool)
     assert f.gil.counts == (1, 2)
     assert live_children() == []
+    again = freethreading.run_free_threading(gil=f.gil)  # Part 1's, not re-run
+    assert again.gil is f.gil
 
 
 @pytest.mark.parametrize(

@@ -106,19 +106,35 @@ def run_free_threading(
     *,
     repeats: int = 3,
     processes: bool = True,
+    reps: int | None = None,
+    budget: float = 3.0,
+    gil: GilScaling | None = None,
 ) -> FreeThreading:
     """Describe this interpreter and run the GIL experiment on it.
 
-    ``counts``, ``work`` and ``repeats`` go to :func:`~parallel_python.gil.run_gil`
-    (waiting tasks sleep 0.02 s); subinterpreters, where available, run the
-    largest count within the CPUs.
+    ``counts``, ``work``, ``repeats``, ``reps`` and ``budget`` go to
+    :func:`~parallel_python.part1.run_gil` (waiting tasks sleep 0.02 s),
+    unless ``gil`` gives that experiment's result for this interpreter already
+    (the book passes Part 1's, so both pages show one value); subinterpreters,
+    where available, run the largest count
+    within the CPUs.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
     repeats = positive_int("repeats", repeats)
-    scaling = run_gil(
-        counts, work, 0.02, repeats=repeats, warmup=1, processes=processes
-    )
+    scaling = gil
+    if scaling is None:
+        scaling = run_gil(
+            counts,
+            work,
+            0.02,
+            repeats=repeats,
+            processes=processes,
+            reps=reps,
+            budget=budget,
+            probe_seconds=None,
+        )
+    counts = scaling.counts
     pool = has_interpreter_pool()
     k = compared_count(counts, scaling.cpus)
     point = interpreters_point(work, k, repeats) if pool else None
