@@ -7,8 +7,10 @@ import math
 import pytest
 
 from parallel_python.core.style import png_bytes
+from parallel_python.core.text import seconds
 from parallel_python.core.timing import Timing
 from parallel_python.multiproc import narrate as say
+from parallel_python.multiproc import narrate_costs as say_costs
 from parallel_python.multiproc import plots as plotting_multiproc
 from parallel_python.multiproc.amdahl import fit_serial_fraction
 from parallel_python.multiproc.api import ApiRun, ApiTour, WorkerError, WorkerErrors
@@ -111,10 +113,10 @@ def test_sweep_figure(cpus):
 
 
 def test_seconds_units():
-    assert say.seconds(2.5) == "2.50 s"
-    assert say.seconds(0.0123) == "12.3 ms"
-    assert say.seconds(45e-6) == "45.0 µs"
-    assert say.seconds(74e-9) == "74 ns"
+    assert seconds(2.5) == "2.50 s"
+    assert seconds(0.0123) == "12.3 ms"
+    assert seconds(45e-6) == "45.0 µs"
+    assert seconds(74e-9) == "74 ns"
 
 
 def _tour(pids: int, unordered: bool) -> ApiTour:
@@ -127,19 +129,19 @@ def _tour(pids: int, unordered: bool) -> ApiTour:
 
 
 def test_api_tour_summary():
-    text = say.api_tour_summary(_tour(2, True))
+    text = say_costs.api_tour_summary(_tour(2, True))
     assert "All 3 ways" in text and "`Pool.imap_unordered`" in text
     assert "2 worker processes" in text
-    one = say.api_tour_summary(_tour(1, False))
+    one = say_costs.api_tour_summary(_tour(1, False))
     assert "1 worker process;" in one and "happened to return" in one
-    assert "| `Pool.map` |" in say.api_tour_table(_tour(2, True))
+    assert "| `Pool.map` |" in say_costs.api_tour_table(_tour(2, True))
 
 
 def test_worker_error_summary():
     errs = WorkerErrors(
         "spawn", (WorkerError("Pool.map", "ValueError", "boom", True, 0),)
     )
-    text = say.worker_error_summary(errs)
+    text = say_costs.worker_error_summary(errs)
     assert "`ValueError: boom`" in text and "no worker process was left" in text
 
 
@@ -153,7 +155,7 @@ def test_startup_summary():
             StartupTiming("forkserver", t(0.02), t(0.002)),
         ),
     )
-    text = say.startup_summary(s)
+    text = say_costs.startup_summary(s)
     assert (
         text.index("`fork` 5.0 ms") < text.index("`forkserver`") < text.index("`spawn`")
     )
@@ -172,7 +174,7 @@ def test_task_overhead_summary_and_figure():
         ChunkRun("ProcessPoolExecutor.map", 125, False, t(n * 1e-6)),
     )
     o = TaskOverhead(n, 2, "fork", t(n * 74e-9), runs)
-    text = say.task_overhead_summary(o)
+    text = say_costs.task_overhead_summary(o)
     assert "74 ns" in text and "23.0 µs" in text and "chunks of 125" in text
     assert "127.0 µs per task with its default `chunksize=1`" in text
     assert png_bytes(plotting_multiproc.plot_task_overhead(o))
@@ -182,14 +184,14 @@ def test_big_argument_summary_and_figure():
     b = BigArgument(
         2_000_000, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), True
     )
-    text = say.big_argument_summary(b)
+    text = say_costs.big_argument_summary(b)
     assert "16 MB" in text and "16,000,000 bytes" in text
     assert text.index("Reading it from shared memory") < text.index("making the array")
     assert "a bug" not in text
     bad = BigArgument(
         10, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), False
     )
-    assert "a bug" in say.big_argument_summary(bad)
+    assert "a bug" in say_costs.big_argument_summary(bad)
     assert png_bytes(plotting_multiproc.plot_big_argument(b))
 
 
@@ -232,7 +234,7 @@ def test_missing_guard_summary():
             ),
         ),
     )
-    text = say.missing_guard_summary(d)
+    text = say_costs.missing_guard_summary(d)
     assert "printed `[1, 2, 3]`" in text
     assert "17 workers started" in text and "killed the whole process group" in text
     assert "`BrokenProcessPool: abrupt`." in text
@@ -245,7 +247,7 @@ def test_missing_guard_summary():
             ),
         ),
     )
-    text = say.missing_guard_summary(one)
+    text = say_costs.missing_guard_summary(one)
     assert "1 worker failed" in text and "`Broken: gone`." in text
 
 
@@ -264,7 +266,7 @@ def test_interactive_summary():
             ),
         ),
     )
-    text = say.interactive_summary(d)
+    text = say_costs.interactive_summary(d)
     assert "printed `[2, 4, 6]`" in text
     assert "`AttributeError: x`" in text and "got `BrokenProcessPool`" in text
 
@@ -275,3 +277,17 @@ def test_monte_carlo_summary():
     assert "same to the last digit" in text and "4,000,000 throws" in text
     bad = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415, "2": 3.2})
     assert "a bug" in say.monte_carlo_summary(bad)
+
+
+def test_amdahl_gives_a_range_when_the_interval_is_wide():
+    fit = SWEEPS[2].fit
+    wide = say.amdahl_sentence(fit, (0.01, 0.2))
+    assert "from 1 % to 20 %" in wide and "too wide to name one figure" in wide
+    narrow = say.amdahl_sentence(fit, (0.01, 0.03))
+    assert "comes out at" in narrow
+
+
+def test_serial_fraction_range_follows_the_speedup_interval():
+    lo, hi = SWEEPS[2].serial_fraction_range()
+    assert 0.0 <= lo <= hi <= 1.0
+    assert SWEEPS[1].serial_fraction_range() is None

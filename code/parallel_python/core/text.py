@@ -173,3 +173,8 @@ def ceiling_phrase(ceiling: Ceiling | None) -> str:
         f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one, measured just before"
     )
+
+
+def processes_phrase(p: int) -> str:
+    """``one process``, ``2 processes``."""
+    return "one process" if p == 1 else f"{p} processes"

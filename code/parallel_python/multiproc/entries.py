@@ -21,14 +21,16 @@ from .integration import (
 from .main_guard import Demos, run_interactive_main, run_missing_guard
 from .montecarlo import MonteCarloPi, run_monte_carlo_pi
 from .narrate import (
+    integration_error_summary,
+    monte_carlo_summary,
+    sweep_summary,
+)
+from .narrate_costs import (
     api_tour_summary,
     big_argument_summary,
-    integration_error_summary,
     interactive_summary,
     missing_guard_summary,
-    monte_carlo_summary,
     startup_summary,
-    sweep_summary,
     task_overhead_summary,
     worker_error_summary,
 )

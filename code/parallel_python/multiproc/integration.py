@@ -221,6 +221,18 @@ class IntegrationSweep:
         """The median per-round speed-up of the map with ``processes``."""
         return self.ratio(processes).median
 
+    def serial_fraction_range(self) -> tuple[float, float] | None:
+        """The serial fractions that the speed-up's 90 % interval at the CPUs
+        allows: Amdahl's ``s = (p/S - 1)/(p - 1)`` at both ends, within [0, 1];
+        None with fewer than two processes to compare."""
+        p = self.processes_at_cpus
+        if p < 2:
+            return None
+        r = self.ratio(p)
+        ends = [(p / s - 1) / (p - 1) for s in (r.high, r.low)]
+        low, high = (min(max(e, 0.0), 1.0) for e in ends)
+        return low, high
+
     def efficiency(self, processes: int) -> float:
         return self.speedup(processes) / processes
 

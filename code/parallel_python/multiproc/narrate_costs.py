@@ -1,0 +1,202 @@
+"""Sentences for Part B's tour of the package: the API, errors, costs, pitfalls.
+
+Each function takes a result and returns Markdown text, tested with made-up
+results for 1, 2 and 64 CPUs.
+"""
+
+from __future__ import annotations
+
+from ..core.text import plural, processes_phrase, seconds
+from .api import ApiTour, WorkerErrors
+from .costs import BigArgument, PoolStartup, TaskOverhead
+from .main_guard import Demos
+
+
+def api_tour_summary(tour: ApiTour) -> str:
+    """Did every API give the serial answer, in which order, in how many processes?"""
+    wrong = [r.name for r in tour.runs if not r.equals_serial]
+    if wrong:
+        return f"These gave a different answer from the loop: {', '.join(wrong)}."
+    text = f"All {len(tour.runs)} ways gave the same {tour.tasks} squares."
+    unordered = [r.name for r in tour.runs if not r.in_order]
+    if unordered:
+        text += (
+            f" {', '.join(f'`{n}`' for n in unordered)} handed them back in the order "
+            f"they were finished, not the order of the inputs; the others kept the "
+            f"input order."
+        )
+    else:
+        text += (
+            " This time even `Pool.imap_unordered` happened to return them in input "
+            "order; it promises nothing about order, so it may not next time."
+        )
+    pooled = [r for r in tour.runs if r.processes_used]
+    if pooled:
+        used = sorted({r.processes_used for r in pooled})
+        spread = " or ".join(str(u) for u in used)
+        text += (
+            f" The pools, asked for {processes_phrase(tour.processes)}, spread the "
+            f"tasks over {spread} worker process{'es' if used != [1] else ''}; "
+            f"the loop and `map` ran every task in the calling process."
+        )
+    return text
+
+
+def api_tour_table(tour: ApiTour) -> str:
+    """Each API with its answer check, order and worker processes, as Markdown."""
+    lines = [
+        "| way | same answer as the loop | in input order | worker processes used |",
+        "|---|:-:|:-:|--:|",
+    ]
+    for r in tour.runs:
+        lines.append(
+            f"| `{r.name}` | {'yes' if r.equals_serial else '**no**'} "
+            f"| {'yes' if r.in_order else 'no'} "
+            f"| {r.processes_used or 'none: all in this process'} |"
+        )
+    return "\n".join(lines)
+
+
+def worker_error_summary(errors: WorkerErrors) -> str:
+    """What the caller saw when a task raised."""
+    parts = [
+        f"`{e.api}` raised the worker's `{e.error_type}: {e.message}`"
+        for e in errors.errors
+    ]
+    text = "; ".join(parts) + "."
+    if all(e.remote_traceback for e in errors.errors):
+        text += (
+            " Each time, the worker's traceback came along as the exception's cause."
+        )
+    left = max(e.children_left for e in errors.errors)
+    if left == 0:
+        text += " Afterwards no worker process was left running."
+    else:
+        still = plural(left, "worker process", "worker processes")
+        verb = "was" if left == 1 else "were"
+        text += f" Afterwards {still} {verb} still running: a bug."
+    return text
+
+
+def startup_summary(s: PoolStartup) -> str:
+    """How long each start method took to bring up a pool."""
+    ordered = sorted(s.methods, key=lambda m: m.start.best)
+    parts = [f"`{m.method}` {seconds(m.start.best)}" for m in ordered]
+    text = (
+        f"Starting a pool of {processes_phrase(s.processes)} until it answered took "
+        f"{', '.join(parts)} (best of {ordered[0].start.repeats})."
+    )
+    if len(ordered) > 1:
+        fast, slow = ordered[0], ordered[-1]
+        ratio = slow.start.best / fast.start.best
+        text += (
+            f" `{slow.method}` took {ratio:.0f} times as long as `{fast.method}`"
+            if ratio >= 1.5
+            else " The methods cost about the same here"
+        )
+        text += "."
+    text += (
+        f" This build's start method, `{s.start_method}`, is the one the other "
+        f"experiments use."
+    )
+    return text
+
+
+def task_overhead_summary(o: TaskOverhead) -> str:
+    """The cost per tiny task with chunk size 1 and with the defaults."""
+    n = o.tasks
+    pool1 = o.get("Pool.map", 1).per_task(n)
+    pool_auto = o.default("Pool.map")
+    exe1 = o.default("ProcessPoolExecutor.map").per_task(n)
+    exe_big = o.get("ProcessPoolExecutor.map", pool_auto.chunksize).per_task(n)
+    return (
+        f"Calling the trivial function in a plain loop cost "
+        f"{seconds(o.serial_per_task)} per task. Sent to a pool of "
+        f"{processes_phrase(o.processes)} one task at a time "
+        f"(`chunksize=1`), each task cost {seconds(pool1)}: "
+        f"{pool1 / o.serial_per_task:,.0f} times as much. With its own choice, "
+        f"chunks of {pool_auto.chunksize}, `Pool.map` got that down to "
+        f"{seconds(pool_auto.per_task(n))} per task. `ProcessPoolExecutor.map` "
+        f"sends one task per message unless told otherwise: "
+        f"{seconds(exe1)} per task with its default `chunksize=1`, "
+        f"{seconds(exe_big)} with `chunksize={pool_auto.chunksize}`."
+    )
+
+
+def big_argument_summary(b: BigArgument) -> str:
+    """Pickling a big array for every task against making or sharing it."""
+    per = 1 / b.tasks
+    text = (
+        f"For {b.tasks} tasks that each sum the same {b.megabytes:.3g} MB array, "
+        f"summing in the calling process took {seconds(b.serial.best)}. Sending the "
+        f"array with every task took {seconds(b.pickled.best)} "
+        f"({seconds(b.pickled.best * per)} per task), most of it spent pickling "
+        f"{b.elements * 8:,} bytes, piping them to a worker and unpickling them. "
+    )
+    ranked = sorted(
+        (
+            ("making the array in the worker", b.made_in_worker.best),
+            ("reading it from shared memory", b.shared.best),
+        ),
+        key=lambda x: x[1],
+    )
+    text += (
+        f"{ranked[0][0].capitalize()} took {seconds(ranked[0][1])}, and "
+        f"{ranked[1][0]} {seconds(ranked[1][1])}; filling the shared array and "
+        f"starting its pool cost {seconds(b.shared_setup.best)} once."
+    )
+    if not b.answers_agree:
+        text += " **The answers disagreed: a bug.**"
+    return text
+
+
+def missing_guard_summary(d: Demos) -> str:
+    """What each run of the unguarded script did."""
+    parts = []
+    for demo in d.demos:
+        head = f"With `{demo.method}` and `{demo.api}`"
+        if demo.succeeded:
+            parts.append(
+                f"{head}, the script ran to the end in {seconds(demo.seconds)} and "
+                f"printed `{demo.stdout.splitlines()[-1]}`: no worker re-ran it."
+            )
+        elif not demo.finished:
+            parts.append(
+                f"{head}, it never finished: in the {d.timeout:.0f} s we allowed, "
+                f"{plural(demo.workers_failed, 'worker')} started, re-ran the script, "
+                f"failed "
+                f"with `RuntimeError` while importing it, and were replaced by new "
+                f"ones; we killed the whole process group at the time limit."
+            )
+        else:
+            failed = demo.workers_failed
+            who = plural(failed, "worker")
+            parts.append(
+                f"{head}, {who} failed with `RuntimeError` while re-running the "
+                f"script, and the script ended after {seconds(demo.seconds)} with "
+                f"`{demo.error.rstrip('.')}`."
+            )
+    return " ".join(parts)
+
+
+def interactive_summary(d: Demos) -> str:
+    """What happened to a function typed into an interactive session."""
+    parts = []
+    for demo in d.demos:
+        if demo.succeeded:
+            parts.append(
+                f"With `{demo.method}`, the workers are copies of the interactive "
+                f"session, `double` included: it printed `{demo.stdout}`."
+            )
+        elif demo.missing_function:
+            parts.append(
+                f"With `{demo.method}`, each fresh worker looked for `double` in its "
+                f"own `__main__` and failed with `{demo.worker_error}`; the caller "
+                f"got `{demo.error.split(':')[0].split('.')[-1]}`."
+            )
+        else:
+            parts.append(
+                f"With `{demo.method}`, the session ended with "
+                f"`{demo.error or demo.worker_error or 'no output'}`."
+            )
+    return " ".join(parts)
