@@ -86,6 +86,13 @@ TINY = {
         "repeats": 1,
         "joblib": False,
     },
+    # Appendix
+    "measuring-noise": {
+        "seconds": 0.05,
+        "window": 0.01,
+        "short_task": 0.001,
+        "pairs": 5,
+    },
 }
 
 #: Going further: made-up results (its tools take seconds to start).

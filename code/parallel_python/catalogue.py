@@ -1,9 +1,9 @@
 """The catalogue of named experiments: what the CLI can run and compare.
 
 It only gathers: each part of the book lists its own experiments in its
-``entries`` module (``part1``, ``numpy_threads``, ``multiproc``, ``blending``,
-``further``), and the catalogue puts them together in the book's reading
-order. The book records each result under the same name, so
+``entries`` module (``part1``, ``numpy_threads``, ``multiproc``,
+``blending``, ``further``, ``appendix``), and the catalogue puts them together
+in the book's reading order. The book records each result under the same name, so
 ``parallel-python compare`` can set a learner's run beside the build's.
 
 To add an experiment, append an :class:`Experiment` to its part's ``ENTRIES``.
@@ -13,6 +13,7 @@ an experiment that needs them runs.
 
 from __future__ import annotations
 
+from .appendix.entries import ENTRIES as _APPENDIX
 from .blending.entries import ENTRIES as _BLENDING
 from .core.experiment import Experiment, Option
 from .further.entries import ENTRIES as _FURTHER
@@ -24,7 +25,7 @@ __all__ = ["EXPERIMENTS", "Experiment", "Option", "get", "in_reading_order", "na
 
 #: Every experiment, in the order a reader meets them in the book.
 EXPERIMENTS: tuple[Experiment, ...] = (
-    _PART1 + _NUMPY_THREADS + _MULTIPROC + _BLENDING + _FURTHER
+    _PART1 + _NUMPY_THREADS + _MULTIPROC + _BLENDING + _FURTHER + _APPENDIX
 )
 
 
@@ -35,6 +36,7 @@ READING_ORDER = (
     "book/handson/b-",
     "book/handson/c-",
     "book/further/",
+    "book/appendix/",
 )
 
 

@@ -119,9 +119,7 @@ class PairRounds:
     @property
     def ratios(self) -> tuple[float, ...]:
         """Each round's work rate of two processes over one: 2 × alone / pair."""
-        return tuple(
-            PAIR * a / p for a, p in zip(self.alone, self.pair, strict=True)
-        )
+        return tuple(PAIR * a / p for a, p in zip(self.alone, self.pair, strict=True))
 
     @property
     def ratio(self) -> Ratio:
@@ -132,6 +130,12 @@ class PairRounds:
     def min_over_min(self) -> float:
         """2 × fastest alone / fastest pair: the biased estimate."""
         return PAIR * min(self.alone) / min(self.pair)
+
+    @property
+    def median_over_median(self) -> float:
+        """2 × median alone / median pair (the minimum over the minimum is this
+        times ``(1 - alone_luck) / (1 - pair_luck)``)."""
+        return PAIR * statistics.median(self.alone) / statistics.median(self.pair)
 
     @property
     def alone_luck(self) -> float:
