@@ -96,7 +96,7 @@ def test_build_context_names_the_builder():
     assert "GitHub Actions on a hosted runner (Linux, X64)" in actions
     assert "someone/parallel-python, run 42" in actions
     assert "by a CI job" in book.build_context({"CI": "true"})
-    assert "reader's own laptop" in book.build_context({})
+    assert "the computer that built this copy" in book.build_context({})
 
 
 def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch):

@@ -147,7 +147,7 @@ def build_context(env: dict[str, str] | None = None) -> str:
         )
     return (
         f"This copy of the book was built and measured on {when} on the machine "
-        f"described below, for example a reader's own laptop."
+        f"described below: the computer that built this copy."
     )
 
 

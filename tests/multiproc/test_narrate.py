@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -105,6 +106,50 @@ def test_prediction_check_and_table(cpus):
     table = say.sweep_table(sweep)
     assert table.count("\n|") == 2 + len(sweep.points)
     assert "exactly the serial answer" in say.sweep_equal_sentence(sweep)
+
+
+def with_value(sweep: IntegrationSweep, value: float, n: int = 2_000_000):
+    """``sweep`` with every pool and the serial loop giving ``value``."""
+    points = tuple(dataclasses.replace(pt, value=value) for pt in sweep.points)
+    return dataclasses.replace(sweep, n=n, serial_value=value, points=points)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_sweep_equal_sentence_computes_the_midpoint_error(cpus):
+    # h²/12 at 2,000,000 strips is 2.08e-14; 2.7e-14 leaves about 6e-15
+    text = say.sweep_equal_sentence(with_value(SWEEPS[cpus], math.pi + 2.7e-14))
+    assert "exactly the serial answer" in text
+    assert "differs from π by 2.7e-14" in text
+    assert "n = 2,000,000 strips" in text and "h²/12 = 2.1e-14" in text
+    assert "the remaining 6.3e-15 is floating-point rounding" in text
+
+
+def test_sweep_equal_sentence_when_the_rule_explains_it_all():
+    n = 1000
+    text = say.sweep_equal_sentence(
+        with_value(SWEEPS[2], math.pi + (1 / n) ** 2 / 12, n=n)
+    )
+    assert "h²/12 = 8.3e-08: that is the difference" in text
+
+
+def test_sweep_equal_sentence_when_rounding_dominates():
+    text = say.sweep_equal_sentence(
+        with_value(SWEEPS[2], math.pi + 4.4e-16, n=1_000_000_000)
+    )
+    assert "h²/12 = 8.3e-20" in text
+    assert "nearly all of the difference is floating-point rounding" in text
+
+
+def test_sweep_equal_sentence_when_rounding_cancels_part():
+    text = say.sweep_equal_sentence(with_value(SWEEPS[2], math.pi + 1.3e-14))
+    assert "h²/12 = 2.1e-14; floating-point rounding took 8.0e-15 off that" in text
+
+
+def test_sweep_equal_sentence_flags_a_pool_that_disagrees():
+    sweep = SWEEPS[2]
+    wrong = (dataclasses.replace(sweep.points[0], value=3.0),) + sweep.points[1:]
+    text = say.sweep_equal_sentence(dataclasses.replace(sweep, points=wrong))
+    assert "a bug" in text and "h²/12" in text
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
