@@ -172,3 +172,26 @@ def test_plural():
     assert plural(0, "worker") == "0 workers"
     assert plural(1, "process", "processes") == "1 process"
     assert plural(3, "process", "processes") == "3 processes"
+
+
+def _five_rounds(sweep, factor_at_largest):
+    """The same sweep with five timed rounds per point (enough for an interval)."""
+    from parallel_python.core.timing import Timing
+
+    points = []
+    for p in sweep.points:
+        base = p.timing.best * (factor_at_largest if p.threads == 1 else 1.0)
+        if p.size != sweep.largest:
+            base = p.timing.best
+        times = tuple(base * (1 + 0.01 * i) for i in range(5))
+        points.append(dataclasses.replace(p, timing=Timing(times=times, warmup=1)))
+    return dataclasses.replace(sweep, points=tuple(points))
+
+
+def test_a_speedup_above_the_ideal_is_reported_as_such():
+    sweep = _five_rounds(fake_sweep(2, {1: 1.0, 2: 1.0}), 3.0)  # 2 threads: 3×
+    text = blas_sweep_summary(sweep)
+    assert "above the ideal of 2×" in text and "150 %" in text
+    plain = blas_sweep_summary(_five_rounds(fake_sweep(2, {1: 1.0, 2: 1.9}), 1.0))
+    assert "above the ideal" not in plain
+    assert "probably" not in text + plain and "other work" not in text + plain

@@ -94,15 +94,10 @@ def grid_summary(grid: Grid) -> str:
         if all(c.threads == 1 for c in fast):
             text += (
                 "processes with one thread each never wait for a partner, so when "
-                "they outnumber the CPUs they only take turns, at little cost (and "
-                "on a busy machine, more processes win a larger share of the CPUs "
-                "from other programs)."
+                "they outnumber the CPUs they only take turns, at little cost."
             )
         else:
-            text += (
-                "the cliff is not equally steep everywhere, and on a busy machine "
-                "single timings are noisy."
-            )
+            text += "the cliff is not equally steep everywhere."
     slow_inside = [
         c
         for c in grid.cells
@@ -113,9 +108,9 @@ def grid_summary(grid: Grid) -> str:
         text += f" Even {names}, within the CPUs, ran slower than 1 × 1: "
         if shared_machine(grid):
             text += (
-                f"other programs were using the CPUs during this run (the 1 × 1 "
-                f"worker itself was running only {percent(base.busy_cpus)} of the "
-                f"time), so those threads had to take turns too."
+                f"the 1 × 1 worker itself ran only {percent(base.busy_cpus)} of the "
+                f"wall time in this run, so the CPUs were not all this "
+                f"experiment's, and those threads had to take turns too."
             )
         else:
             text += (

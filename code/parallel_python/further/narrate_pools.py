@@ -49,9 +49,8 @@ def waiting_summary(w: Waiting) -> str:
         )
     else:
         text += (
-            f"That is no more than {cpus_phrase(w.cpus)} could give, so here the "
-            "clients' own work (or a busy machine) limited the overlap, not the "
-            "waiting. "
+            f"That is no more than {cpus_phrase(w.cpus)} could give computing work, "
+            "so this run does not show the waits overlapping beyond the CPUs. "
         )
     if ak < tk * (1 - SAME):
         text += (

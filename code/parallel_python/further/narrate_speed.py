@@ -131,8 +131,7 @@ def free_threading_summary(f: FreeThreading) -> str:
             text += (
                 ": without the GIL, the threads could use several CPUs."
                 if s >= 1 + SAME
-                else ": even without the GIL they did not run faster here, so "
-                "something else (a busy machine, a shared object) held them back."
+                else ": even without the GIL they did not run faster here."
             )
         else:
             text += ", because the GIL let one of them run at a time."

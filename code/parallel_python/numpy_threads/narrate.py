@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.machine import Machine
+from ..core.protocol import check_speedup
 from ..core.text import SAME, cpus_phrase, percent, plural, times
 from .blas import BlasSweep, Operations, ThreadSettings
 
@@ -37,9 +38,10 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         f"use, the {n} × {n} multiply ran {times(s)} as fast as with one thread: "
     )
     if s < 1 + SAME:
+        r = sweep.ratio(n, t)
         text += (
-            "no real speed-up. Either other work kept the CPUs busy during the "
-            "build, or this BLAS did not use more than one of them."
+            f"no real speed-up (its rounds ranged from {r.band_low:.2f}× to "
+            f"{r.band_high:.2f}×)."
         )
     else:
         text += f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
@@ -55,8 +57,7 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         elif ratio < 1 - SAME:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, was faster "
-                f"still ({1 / ratio:.2f}×), which happens when some CPUs are "
-                f"shared with other work."
+                f"still ({1 / ratio:.2f}×) in this run."
             )
         else:
             text += (
@@ -80,6 +81,26 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
                 f"({times(s_small)}): on one thread it takes {one_ms:.2f} ms, so "
                 f"starting and synchronising threads weighs more."
             )
+    return text + above_the_ideal(sweep)
+
+
+def above_the_ideal(sweep: BlasSweep) -> str:
+    """Points whose speed-up interval lies wholly above the thread count."""
+    text = ""
+    for n in sweep.sizes:
+        for t in sweep.threads:
+            if t < 2:
+                continue
+            r = sweep.ratio(n, t)
+            verdict = check_speedup(r, workers=t, cpus=sweep.cpus, kind="cpu")
+            if verdict.reason == "above the ideal":
+                text += (
+                    f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
+                    f"(interval {r.low:.2f}–{r.high:.2f}×): above the ideal of "
+                    f"{t}×, an efficiency of {percent(r.median / t)}. That is "
+                    f"reported as measured: each thread's share of that product "
+                    f"ran faster than the whole product did on one thread."
+                )
     return text
 
 
