@@ -7,7 +7,8 @@
                                        set your results beside the book's
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad usage or bad input,
-130 interrupted.
+3 this machine lacks what the experiment needs (a BLAS thread pool that
+threadpoolctl can limit), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core import results
-from .core.machine import Machine, describe
+from .core.machine import Machine, NoBlasPool, describe
 from .core.progress import Progress
 
 if TYPE_CHECKING:
@@ -314,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"parallel-python: error: {exc}", file=sys.stderr)
         return 2
+    except NoBlasPool as exc:
+        print(f"parallel-python: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:
         if not _interrupted(exc):
             raise

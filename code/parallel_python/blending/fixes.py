@@ -6,7 +6,7 @@ import multiprocessing
 from dataclasses import dataclass
 
 from ..core.config import mp_context
-from ..core.machine import available_cpus
+from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
 from ..core.results import find
 from ..core.validate import positive_float, positive_int
@@ -159,6 +159,7 @@ def run_fixes(
     if budget is not None:
         budget = positive_float("budget", budget)
     warmup_seconds = _seconds("warmup_seconds", warmup_seconds)
+    require_blas_pool("the oversubscription fixes")
     limit = max(1, cpus // processes)
     default_threads = blas_threads_in_worker()
     env = {v: str(limit) for v in THREAD_COUNT_VARIABLES}

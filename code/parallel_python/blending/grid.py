@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 from ..core.config import mp_context, start_method
-from ..core.machine import available_cpus
+from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
 from ..core.results import find
 from ..core.validate import positive_float, positive_int, positive_ints
@@ -174,6 +174,7 @@ def run_grid(
     if budget is not None:
         budget = positive_float("budget", budget)
     warmup_seconds = _seconds("warmup_seconds", warmup_seconds)
+    require_blas_pool("the P × T grid")
     ctx = mp_context()
     cells = []
     for p in processes:

@@ -146,6 +146,24 @@ def blas_libraries() -> list[dict[str, object]]:
     return [{k: lib.get(k) for k in keys} for lib in threadpool_info()]
 
 
+class NoBlasPool(RuntimeError):
+    """This NumPy's BLAS has no thread pool that threadpoolctl can see and limit."""
+
+
+def require_blas_pool(what: str) -> None:
+    """Raise :class:`NoBlasPool`, in one line, unless threadpoolctl sees a BLAS
+    thread pool (NumPy 2 wheels on macOS 14 or later use Apple Accelerate,
+    which it can neither see nor limit)."""
+    if any(lib.get("user_api") == "blas" for lib in blas_libraries()):
+        return
+    raise NoBlasPool(
+        f"{what} needs a BLAS thread pool that threadpoolctl can see and limit, "
+        "and this NumPy has none (NumPy 2 on macOS 14 or later uses Apple "
+        "Accelerate; there, set VECLIB_MAXIMUM_THREADS before NumPy is imported, "
+        "a variable Apple does not document)"
+    )
+
+
 def thread_environment() -> dict[str, str]:
     """The environment variables set now that steer BLAS/OpenMP thread pools."""
     return {

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ..core.machine import available_cpus, worker_counts
+from ..core.machine import available_cpus, require_blas_pool, worker_counts
 from ..core.protocol import Ratio, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
@@ -129,6 +129,7 @@ def run_blas_sweep(
         "threads", thread_counts(cpus) if threads is None else threads
     )
     repeats = positive_int("repeats", repeats)
+    require_blas_pool("the BLAS thread sweep")
     in_effect = {}
     for t in threads:
         with threadpool_limits(limits=t, user_api="blas"):
@@ -208,6 +209,7 @@ def run_operations(
     cpus = available_cpus()
     threads = positive_int("threads", cpus if threads is None else threads)
     repeats = positive_int("repeats", repeats)
+    require_blas_pool("timing operations with 1 and more BLAS threads")
     rng = np.random.default_rng(1)
     x = rng.random(elements)
     a, b = _matrices(matrix_size)
@@ -299,6 +301,7 @@ def run_thread_settings(
             f"got {variable!r}"
         )
     value = positive_int("value", value)
+    require_blas_pool("reading and setting BLAS thread counts")
     clean = {k: v for k, v in os.environ.items() if k not in THREAD_COUNT_VARIABLES}
     plain = _child_report(clean, variable, value)
     preset = _child_report({**clean, variable: str(value)}, variable, value)
