@@ -336,3 +336,12 @@ def test_serial_fraction_range_follows_the_speedup_interval():
     lo, hi = SWEEPS[2].serial_fraction_range()
     assert 0.0 <= lo <= hi <= 1.0
     assert SWEEPS[1].serial_fraction_range() is None
+
+
+def test_headline_labels_say_1_process_not_1_processes():
+    from parallel_python.multiproc.entries import _mp_sweep_headlines
+
+    one = _mp_sweep_headlines(SWEEPS[1])
+    assert not any("1 processes" in label for label in one)
+    assert "speed-up, 1 process (×)" in one
+    assert "speed-up, 2 processes (×)" in _mp_sweep_headlines(SWEEPS[2])

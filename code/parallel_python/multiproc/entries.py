@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
+from ..core.text import plural
 from .api import ApiTour, WorkerErrors, run_api_tour, run_worker_error
 from .costs import (
     BigArgument,
@@ -48,11 +49,12 @@ def _mp_startup_headlines(s: PoolStartup) -> dict[str, float]:
 
 def _mp_sweep_headlines(s: IntegrationSweep) -> dict[str, float]:
     p = s.processes_at_cpus
+    procs = plural(p, "process", "processes")
     out = {
-        f"speed-up, {p} processes (×)": s.speedup(p),
-        f"efficiency, {p} processes": s.efficiency(p),
+        f"speed-up, {procs} (×)": s.speedup(p),
+        f"efficiency, {procs}": s.efficiency(p),
         "serial time (s)": s.serial.best,
-        f"pool start-up, {p} processes (s)": s.point(p).startup,
+        f"pool start-up, {procs} (s)": s.point(p).startup,
         "CPUs available": float(s.cpus),
     }
     if s.fit.serial_fraction is not None:
