@@ -25,7 +25,7 @@ from ..core.config import start_method
 from ..core.machine import available_cpus
 from ..core.meter import Disturbance, Meter
 from ..core.pools import process_pool
-from ..core.protocol import Ratio, calibrate, ratio_from
+from ..core.protocol import Ratio, calibrate, ratio_from, spin
 from ..core.validate import positive_float, positive_int
 
 #: Loop steps between two looks at the clock while counting.
@@ -34,14 +34,6 @@ BLOCK = 1_000
 MAX_WINDOWS = 10_000
 #: Processes (and copies of the task) in the comparison.
 PAIR = 2
-
-
-def spin(reps: int) -> int:
-    """Pure-Python work (a worker function too): add up 0 .. reps-1 in a loop."""
-    total = 0
-    for i in range(reps):
-        total += i
-    return total
 
 
 @dataclass(frozen=True)

@@ -285,8 +285,8 @@ def calibrate(
         reps = min(cap, reps * 2)
 
 
-def _spin(reps: int) -> int:
-    """Pure-Python work: ``reps`` loop steps."""
+def spin(reps: int) -> int:
+    """Pure-Python work, a worker function too: add up 0 .. reps-1 in a loop."""
     total = 0
     for i in range(reps):
         total += i
@@ -307,11 +307,11 @@ def probe_spread(
     """
     samples = positive_int("samples", samples)
     seconds = positive_float("seconds", seconds)
-    reps = calibrate(_spin, target_seconds=seconds, cap=10**8, clock=clock)
+    reps = calibrate(spin, target_seconds=seconds, cap=10**8, clock=clock)
     taken = []
     for _ in range(samples):
         began = clock()
-        _spin(reps)
+        spin(reps)
         taken.append(clock() - began)
     return Timing(times=tuple(taken), warmup=0).spread
 
