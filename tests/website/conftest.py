@@ -137,34 +137,21 @@ def watch(browser, server):
     w.close()
 
 
-def _not_the_browser(pids) -> set[int]:
-    """The pids that are not part of the browser (Chromium and Playwright's
+@pytest.fixture
+def counted_leftovers():
+    """New child processes, minus the browser's own (Chromium and Playwright's
     driver start and end renderer processes at their own pace)."""
     import psutil
 
-    kept = set()
-    for pid in pids:
-        try:
-            cmdline = " ".join(psutil.Process(pid).cmdline())
-        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
-            continue
-        if "chrom" not in cmdline and "playwright" not in cmdline:
-            kept.add(pid)
-    return kept
+    def not_the_browser(pids):
+        kept = set()
+        for pid in pids:
+            try:
+                cmdline = " ".join(psutil.Process(pid).cmdline())
+            except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+                continue
+            if "chrom" not in cmdline and "playwright" not in cmdline:
+                kept.add(pid)
+        return kept
 
-
-@pytest.fixture(autouse=True)
-def no_worker_outlives_its_test():
-    """The suite-wide rule, minus the browser's own processes."""
-    import time
-
-    from parallel_python.core.pools import leftover_children
-
-    before = set(leftover_children())
-    yield
-    deadline = time.monotonic() + 2.0
-    while (new := _not_the_browser(set(leftover_children()) - before)) and (
-        time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
-    assert not new, f"processes outlived the test: {sorted(new)}"
+    return not_the_browser
