@@ -24,8 +24,14 @@ def no_blas(monkeypatch):
     monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: [])
 
 
-def test_a_visible_pool_passes():
-    require_blas_pool("anything")  # this machine's NumPy has OpenBLAS
+def test_a_visible_pool_passes(monkeypatch):
+    openblas = {"user_api": "blas", "internal_api": "openblas", "num_threads": 2}
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: [openblas])
+    require_blas_pool("anything")  # a BLAS pool threadpoolctl sees: no error
+    omp = {"user_api": "openmp", "internal_api": "openmp", "num_threads": 2}
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: [omp])
+    with pytest.raises(NoBlasPool):  # an OpenMP pool alone is not a BLAS pool
+        require_blas_pool("anything")
 
 
 @pytest.mark.parametrize(
