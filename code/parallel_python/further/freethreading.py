@@ -28,9 +28,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, free_threaded_build, gil_enabled
-from ..core.timing import measure
 from ..core.validate import positive_int, positive_ints
-from ..part1 import GilScaling, ScalingPoint, count, in_a_row, run_gil
+from ..part1 import (
+    GilScaling,
+    ScalingPoint,
+    count,
+    in_a_row,
+    interleaved,
+    run_gil,
+)
 
 
 def has_interpreter_pool() -> bool:
@@ -59,8 +65,15 @@ def interpreters_point(work: int, k: int, repeats: int) -> ScalingPoint:
     tasks = [(work,)] * k
     with InterpreterPoolExecutor(max_workers=k) as pool:
         list(pool.map(count, [work] * k))  # start the interpreters, warm up
-        serial = measure(lambda: in_a_row(count, tasks), repeats=repeats)
-        parallel = measure(lambda: list(pool.map(count, [work] * k)), repeats=repeats)
+        # round by round, as ScalingPoint's paired speed-up expects
+        serial, parallel = interleaved(
+            [
+                lambda: in_a_row(count, tasks),
+                lambda: list(pool.map(count, [work] * k)),
+            ],
+            repeats=repeats,
+            warmup=0,
+        )
     return ScalingPoint(k, serial, parallel)
 
 

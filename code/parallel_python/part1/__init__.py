@@ -9,6 +9,22 @@ the ladder, the salad), ``plots``. Catalogue entries: ``entries``.
 Other parts may use the names below.
 """
 
-from .gil import GilScaling, ScalingPoint, count, in_a_row, in_threads, run_gil
+from .gil import (
+    GilScaling,
+    ScalingPoint,
+    count,
+    in_a_row,
+    in_threads,
+    interleaved,
+    run_gil,
+)
 
-__all__ = ["GilScaling", "ScalingPoint", "count", "in_a_row", "in_threads", "run_gil"]
+__all__ = [
+    "GilScaling",
+    "ScalingPoint",
+    "count",
+    "in_a_row",
+    "in_threads",
+    "interleaved",
+    "run_gil",
+]
