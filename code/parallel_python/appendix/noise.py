@@ -25,7 +25,7 @@ from ..core.config import start_method
 from ..core.machine import available_cpus
 from ..core.meter import Disturbance, Meter
 from ..core.pools import process_pool
-from ..core.protocol import Ratio, calibrate, ratio_from, spin
+from ..core.protocol import Ratio, calibrate, measure_paired, ratio_from, spin
 from ..core.validate import positive_float, positive_int
 
 #: Loop steps between two looks at the clock while counting.
@@ -189,25 +189,23 @@ def pair_rounds(
 ) -> PairRounds:
     """Time a task of about ``short_task`` seconds alone and two at once.
 
-    One untimed call of each first; then ``rounds`` rounds, each timing one
-    call of each way, alone first in even rounds and second in odd ones. The
+    One untimed call of each first; then exactly ``rounds`` paired rounds
+    (``core.protocol.measure_paired``), alone first in even rounds and second
+    in odd ones. The
     pool of two workers is started before and joined after.
     """
     reps = calibrate(spin, target_seconds=short_task, clock=clock)
-    alone: list[float] = []
-    pair: list[float] = []
     with process_pool(PAIR) as pool:
-        ways = ((alone, lambda: spin(reps)), (pair, lambda: _in_two(pool, reps)))
-        for _, way in ways:
-            way()
-        for r in range(rounds):
-            for record, way in ways if r % 2 == 0 else ways[::-1]:
-                began = clock()
-                way()
-                record.append(clock() - began)
-    return PairRounds(
-        reps=reps, alone=tuple(alone), pair=tuple(pair), start_method=start_method()
-    )
+        paired = measure_paired(
+            {"alone": lambda: spin(reps), "pair": lambda: _in_two(pool, reps)},
+            baseline="alone",
+            min_rounds=rounds,
+            max_rounds=rounds,  # exactly ``rounds``: this page shows every one
+            budget_seconds=1e9,
+            clock=clock,
+        )
+    alone, pair = paired.times["alone"].times, paired.times["pair"].times
+    return PairRounds(reps=reps, alone=alone, pair=pair, start_method=start_method())
 
 
 def run_noise(
