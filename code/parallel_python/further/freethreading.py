@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, free_threaded_build, gil_enabled
+from ..core.timing import measure_rounds
 from ..core.validate import positive_int, positive_ints
 from ..part1 import (
     GilScaling,
     ScalingPoint,
     count,
     in_a_row,
-    interleaved,
     run_gil,
 )
 
@@ -66,15 +66,15 @@ def interpreters_point(work: int, k: int, repeats: int) -> ScalingPoint:
     with InterpreterPoolExecutor(max_workers=k) as pool:
         list(pool.map(count, [work] * k))  # start the interpreters, warm up
         # round by round, as ScalingPoint's paired speed-up expects
-        serial, parallel = interleaved(
-            [
-                lambda: in_a_row(count, tasks),
-                lambda: list(pool.map(count, [work] * k)),
-            ],
+        timed = measure_rounds(
+            {
+                "in a row": lambda: in_a_row(count, tasks),
+                "side by side": lambda: list(pool.map(count, [work] * k)),
+            },
             repeats=repeats,
             warmup=0,
         )
-    return ScalingPoint(k, serial, parallel)
+    return ScalingPoint(k, timed["in a row"], timed["side by side"])
 
 
 def compared_count(counts: Sequence[int], cpus: int) -> int:

@@ -15,7 +15,6 @@ from .gil import (
     count,
     in_a_row,
     in_threads,
-    interleaved,
     run_gil,
 )
 
@@ -25,6 +24,5 @@ __all__ = [
     "count",
     "in_a_row",
     "in_threads",
-    "interleaved",
     "run_gil",
 ]
