@@ -13,7 +13,7 @@ import pytest
 from parallel_python import catalogue
 from parallel_python.core import results
 from parallel_python.core.machine import describe
-from parallel_python.core.style import png_bytes
+from parallel_python.core.style import png_bytes, small_texts
 from tests.further.fakes import (
     fake_chunks,
     fake_cluster,
@@ -136,7 +136,9 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
     if name in MUST_PLOT:
         assert experiment.plot is not None
     if experiment.plot is not None:
-        assert png_bytes(experiment.plot(result))[:4] == b"\x89PNG"
+        figure = experiment.plot(result)
+        assert png_bytes(figure)[:4] == b"\x89PNG"
+        assert small_texts(figure) == [], "text smaller than 0.85 of the body's"
     if experiment.summary is not None:
         assert experiment.summary(result).strip()
     for value in experiment.headlines(result).values():

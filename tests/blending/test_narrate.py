@@ -27,7 +27,7 @@ from parallel_python.blending.narrate import (
     shapes_compared,
     shared_machine,
 )
-from parallel_python.core.style import png_bytes
+from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.core.text import duration, same_unit
 from parallel_python.core.timing import Timing
 
@@ -227,6 +227,7 @@ def test_figures_draw(cpus):
         plotting_blend.plot_oversubscription(grid),
     ):
         assert png_bytes(fig).startswith(b"\x89PNG")
+        assert small_texts(fig) == []
     fixes = fake_fixes(max(cpus, 2))
     assert png_bytes(plotting_blend.plot_fixes(fixes)).startswith(b"\x89PNG")
 

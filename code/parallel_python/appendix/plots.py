@@ -45,7 +45,7 @@ def _draw_probe(ax: Axes, p: Probe) -> None:
         f"One CPU, {seconds_asked(p.window)} windows: a swing of {percent(p.swing)}",
         loc="left",
     )
-    ax.legend(loc="upper right", fontsize=8, ncol=2)
+    ax.legend(loc="upper right", ncol=2)
 
 
 def _draw_pairs(ax: Axes, c: PairRounds) -> None:
@@ -89,7 +89,7 @@ def _draw_pairs(ax: Axes, c: PairRounds) -> None:
     ax.set_xlabel("paired round")
     ax.set_ylabel("two processes over one (×)")
     ax.set_title("Two estimates of the same speed-up", loc="left")
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.legend(loc="upper left", ncol=2)
 
 
 def plot_noise(n: Noise) -> Figure:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from ..core.style import COLORS, house_style, label_bar, new_figure
@@ -22,29 +23,38 @@ def _cpu_line(ax: Axes, grid: Grid) -> None:
     xs, ys = [], []
     for i, t in enumerate(grid.threads):
         inside = sum(1 for p in grid.processes if p * t <= grid.cpus)
+        if inside == 0:  # down to the bottom edge, not along it
+            xs.append(i - 0.5)
+            ys.append(-0.5)
+            break
         xs += [i - 0.5, i + 0.5]
         ys += [inside - 0.5, inside - 0.5]
     ax.plot(xs, ys, color=COLORS["cpus"], linewidth=3, label=f"P × T = {grid.cpus}")
 
 
-def _heatmap(ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap: str) -> None:
-    image = ax.imshow(values, origin="lower", cmap=cmap, aspect="auto")
-    ax.figure.colorbar(image, ax=ax, shrink=0.85)
-    top = np.nanmax(values)
-    bottom = np.nanmin(values)
+def _heatmap(
+    ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap: str, norm=None
+) -> None:
+    image = ax.imshow(values, origin="lower", cmap=cmap, norm=norm, aspect="auto")
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.85)
+    if isinstance(norm, LogNorm):
+        low, high = norm.vmin, norm.vmax
+        ticks = [t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8, 16) if low <= t <= high]
+        bar.set_ticks(ticks, labels=[f"{t:g}×" for t in ticks])
+        bar.minorticks_off()
     for j in range(values.shape[0]):
         for i in range(values.shape[1]):
             v = values[j, i]
-            light = (v - bottom) / (top - bottom) if top > bottom else 0.5
-            # dark text on the light end of the colour map
-            colour = "black" if (light > 0.55) == (cmap == "viridis") else "white"
+            red, green, blue, _ = image.cmap(image.norm(v))
+            # dark text on light cells, light text on dark ones
+            luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
             ax.annotate(
                 format(v, fmt),
                 xy=(i, j),
                 ha="center",
                 va="center",
-                fontsize=9 if len(grid.threads) <= 5 else 7,
-                color=colour,
+                fontsize=10,
+                color="black" if luminance > 0.5 else "white",
             )
     ax.set_xticks(range(len(grid.threads)), [str(t) for t in grid.threads])
     ax.set_yticks(range(len(grid.processes)), [str(p) for p in grid.processes])
@@ -56,7 +66,7 @@ def _heatmap(ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap: str) -> N
 
 def plot_grid(grid: Grid) -> Figure:
     """Heatmaps of wall time and speed-up over P × T, with the line P × T = CPUs."""
-    fig = new_figure(2, width=9.6, height=4.0)
+    fig = new_figure(2, width=6.4, height=3.6)
     time_ax, speed_ax = fig.axes
     shape = (len(grid.processes), len(grid.threads))
     wall = np.empty(shape)
@@ -68,19 +78,22 @@ def plot_grid(grid: Grid) -> Figure:
     with house_style():
         _heatmap(time_ax, grid, wall, ".0f", "magma_r")
         time_ax.set_title("Wall time of the batch (ms, best)")
-        _heatmap(speed_ax, grid, speed, ".2f", "viridis")
-        speed_ax.set_title("Speed-up over 1 × 1 (×)")
+        # diverging, centred on 1×: green is faster than 1 × 1, brown slower
+        reach = float(max(np.nanmax(speed), 1 / np.nanmin(speed), 1.25))
+        norm = LogNorm(vmin=1 / reach, vmax=reach)
+        _heatmap(speed_ax, grid, speed, ".2f", "BrBG", norm)
+        speed_ax.set_title("Speed-up over 1 × 1 (green faster, brown slower)")
         fig.legend(
             *time_ax.get_legend_handles_labels(),
             loc="outside lower center",
-            fontsize=9,
+            fontsize=10,
         )
     return fig
 
 
 def plot_oversubscription(grid: Grid) -> Figure:
     """Per cell, sorted by P × T: wall time against CPU time, and context switches."""
-    fig = new_figure(2, width=9.6, height=3.8)
+    fig = new_figure(2, width=6.4, height=3.4)
     time_ax, switch_ax = fig.axes
     cells = sorted(grid.cells, key=lambda c: (c.asked, c.processes))
     labels = [f"{c.processes}×{c.threads}" for c in cells]
@@ -128,14 +141,14 @@ def plot_oversubscription(grid: Grid) -> Figure:
             *time_ax.get_legend_handles_labels(),
             loc="outside lower center",
             ncols=2,
-            fontsize=9,
+            fontsize=10,
         )
     return fig
 
 
 def plot_fixes(f: Fixes) -> Figure:
     """Best batch time for each way of running it, with the threads each worker had."""
-    fig = new_figure(1, width=7.6, height=0.5 * len(f.fixes) + 1.2)
+    fig = new_figure(1, width=6.8, height=0.5 * len(f.fixes) + 1.2)
     (ax,) = fig.axes
     names = [x.name for x in f.fixes]
     best = [x.batch.timing.best * 1e3 for x in f.fixes]

@@ -24,15 +24,33 @@ COLORS = {
     "cpus": "#CC79A7",
     "accent": "#009E73",
 }
-#: A sequence for several series of one kind (e.g. matrix sizes).
-SERIES = ("#56B4E9", "#0072B2", "#003f63", "#E69F00", "#D55E00", "#009E73")
+#: Shades of one kind for several series of it (e.g. matrix sizes, all run
+#: by BLAS threads): light to dark blue, so no shade means something else.
+SERIES = ("#56B4E9", "#0072B2", "#003f63", "#8fb8de", "#2b5d8a", "#001f33")
+
+#: The widest an image is shown in the book's column, CSS px (the theme's
+#: content column at a 1280 px viewport); wider images are shrunk to it.
+COLUMN_PX = 672.0
+#: The widest figure, inches: at this width and a :data:`MIN_FONT_PT` font,
+#: figure text shown in the column is still 0.85 of the body text.
+COLUMN_WIDTH = 6.8
+#: The body text's font size on the page, CSS px (16 px in the theme).
+BODY_PX = 16.0
+#: The smallest text a figure may carry, as a share of the body text.
+MIN_TEXT_SHARE = 0.85
+#: The smallest font size in a figure, points (readable at column width).
+MIN_FONT_PT = 10.0
 
 STYLE = {
     "figure.dpi": 110,
-    "savefig.dpi": 110,
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
+    "savefig.dpi": 160,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10.5,
+    "ytick.labelsize": 10.5,
+    "legend.fontsize": 10.5,
+    "legend.title_fontsize": 10.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -50,12 +68,47 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def new_figure(ncols: int = 1, width: float = 6.4, height: float = 3.6) -> Figure:
-    """A figure with ``ncols`` axes side by side, in the house style."""
+def new_figure(panels: int = 1, width: float = 6.4, height: float = 3.6) -> Figure:
+    """A figure of ``panels`` axes in the house style, sized for the column.
+
+    Several panels are stacked, each ``height`` inches tall, so that every
+    panel keeps the column's full width; ``width`` is capped at
+    :data:`COLUMN_WIDTH`, so the page never shrinks a figure's text.
+    """
+    if panels < 1:
+        raise ValueError(f"a figure needs at least one panel, not {panels}")
     with house_style():
-        fig = Figure(figsize=(width, height), layout="constrained")
-        fig.subplots(1, ncols)
+        fig = Figure(
+            figsize=(min(width, COLUMN_WIDTH), height * panels), layout="constrained"
+        )
+        fig.subplots(panels, 1)
     return fig
+
+
+def shown_text_px(fig: Figure, points: float) -> float:
+    """How large text of ``points`` in ``fig`` is shown on the page, CSS px.
+
+    The image is saved at ``savefig.dpi`` pixels per inch and shown at its
+    natural size, or shrunk to :data:`COLUMN_PX` when wider, text and all.
+    """
+    dpi = STYLE["savefig.dpi"]
+    return points / 72 * min(dpi, COLUMN_PX / fig.get_figwidth())
+
+
+def small_texts(fig: Figure) -> list[tuple[str, float]]:
+    """Visible texts in ``fig`` shown smaller than the book's minimum:
+    (text, shown px) pairs, for the tests."""
+    from matplotlib.text import Text
+
+    floor = MIN_TEXT_SHARE * BODY_PX
+    found = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        px = shown_text_px(fig, text.get_fontsize())
+        if px < floor - 1e-9:
+            found.append((text.get_text(), round(px, 1)))
+    return found
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -74,7 +127,7 @@ def label_bar(ax: Axes, x: float, y: float, text: str) -> None:
         xytext=(4, 0),
         textcoords="offset points",
         va="center",
-        fontsize=9,
+        fontsize=MIN_FONT_PT,
     )
 
 
@@ -88,7 +141,7 @@ def mark_cpus(ax: Axes, cpus: int) -> None:
         xytext=(4, 6),
         textcoords="offset points",
         color=COLORS["cpus"],
-        fontsize=9,
+        fontsize=MIN_FONT_PT,
     )
 
 
@@ -102,4 +155,31 @@ def ideal_line(ax: Axes, xs: list[int], cpus: int) -> None:
         linestyle="--",
         linewidth=1.5,
         label="ideal (one thread per CPU)",
+    )
+
+
+def interval_errorbar(
+    ax: Axes,
+    xs: list[float],
+    ratios: list,
+    colour: str,
+    label: str,
+    marker: str = "o",
+    scale: float = 1.0,
+) -> None:
+    """Median paired ratios (:class:`~parallel_python.core.protocol.Ratio`)
+    joined by a line, each with its 90 % interval as an error bar; ``scale``
+    multiplies all three (e.g. ``100 / p`` for an efficiency in %)."""
+    scales = scale if isinstance(scale, list) else [scale] * len(ratios)
+    medians = [r.median * k for r, k in zip(ratios, scales, strict=True)]
+    below = [(r.median - r.low) * k for r, k in zip(ratios, scales, strict=True)]
+    above = [(r.high - r.median) * k for r, k in zip(ratios, scales, strict=True)]
+    ax.errorbar(
+        xs,
+        medians,
+        yerr=[below, above],
+        marker=marker,
+        color=COLORS[colour],
+        capsize=4,
+        label=label,
     )

@@ -54,7 +54,7 @@ def plot_waiting(w: Waiting) -> Figure:
         ax.set_xlabel("requests in flight at once (threads or tasks)")
         ax.set_ylabel("time for all requests (s, best)")
         ax.set_title(f"{w.requests} requests, each answered after {w.delay * 1e3:g} ms")
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(loc="lower left")
     return fig
 
 

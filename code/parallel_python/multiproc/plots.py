@@ -7,14 +7,21 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from ..core.style import COLORS, house_style, label_bar, mark_cpus, new_figure
+from ..core.style import (
+    COLORS,
+    house_style,
+    interval_errorbar,
+    label_bar,
+    mark_cpus,
+    new_figure,
+)
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .integration import IntegrationSweep
 
 
 def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
     """Speed-up and efficiency of the integration against the number of processes."""
-    fig = new_figure(2, width=8.8, height=3.6)
+    fig = new_figure(2, width=6.4, height=3.0)
     speed_ax, eff_ax = fig.axes
     ps = list(sweep.processes)
     with house_style():
@@ -26,12 +33,12 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             linewidth=1.5,
             label="ideal (one process per CPU)",
         )
-        speed_ax.plot(
+        interval_errorbar(
+            speed_ax,
             ps,
-            [sweep.speedup(p) for p in ps],
-            marker="o",
-            color=COLORS["processes"],
-            label="measured (Pool.map)",
+            [sweep.ratio(p) for p in ps],
+            "processes",
+            "Pool.map, measured (90 % interval)",
         )
         fit = sweep.fit
         if fit.serial_fraction is not None:
@@ -46,24 +53,30 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
                 + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
             )
         speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
-        speed_ax.set_ylabel("speed-up over the serial loop (×)")
+        speed_ax.set_ylabel("speed-up (×)")
         speed_ax.set_ylim(bottom=0)
-        speed_ax.set_title(f"Midpoint rule, n = {sweep.n:,}")
-        speed_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=8)
-        eff_ax.bar(
+        speed_ax.set_title(
+            f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
+        )
+        interval_errorbar(
+            eff_ax,
             ps,
-            [sweep.efficiency(p) * 100 for p in ps],
-            color=COLORS["processes"],
-            width=0.6,
+            [sweep.ratio(p) for p in ps],
+            "processes",
+            "efficiency",
+            scale=[100 / p for p in ps],
         )
         eff_ax.axhline(100, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
         eff_ax.set_ylabel("parallel efficiency (%)")
-        eff_ax.set_ylim(0, max(110, *(sweep.efficiency(p) * 110 for p in ps)))
+        eff_ax.set_ylim(0, max(110, *(sweep.ratio(p).high * 105 / p for p in ps)))
         eff_ax.set_title("Efficiency = speed-up / processes")
         for ax in (speed_ax, eff_ax):
             ax.set_xticks(ps)
             ax.set_xlabel("worker processes")
             mark_cpus(ax, sweep.cpus)
+        fig.legend(
+            *speed_ax.get_legend_handles_labels(), loc="outside lower center", ncols=2
+        )
     return fig
 
 
@@ -120,7 +133,7 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
                 xy=(d.chunksize, d.per_task(n) * 1e6),
                 xytext=(6, 8),
                 textcoords="offset points",
-                fontsize=8,
+                fontsize=10,
                 color=COLORS["processes"],
             )
         ax.axhline(
@@ -134,7 +147,7 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
         ax.set_xlabel("chunksize (tasks per message)")
         ax.set_ylabel("µs per task (best of repeats)")
         ax.set_title(f"{n:,} trivial tasks, {o.processes} worker processes")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right")
     return fig
 
 

@@ -26,17 +26,23 @@ def _log2_axis(ax: Axes, ticks: list[int]) -> None:
 
 def plot_blas_sweep(sweep: BlasSweep) -> Figure:
     """Speed-up and GFLOP/s against BLAS threads, one line per matrix size."""
-    fig = new_figure(2, width=8.8, height=4.0)
+    fig = new_figure(2, width=6.4, height=3.2)
     speed_ax, flops_ax = fig.axes
     threads = list(sweep.threads)
     with house_style():
         ideal_line(speed_ax, threads, sweep.cpus)
         for colour, n in zip(SERIES, sweep.sizes, strict=False):
             label = f"n = {n}"
-            speed_ax.plot(
+            ratios = [sweep.ratio(n, t) for t in threads]
+            speed_ax.errorbar(
                 threads,
-                [sweep.speedup(n, t) for t in threads],
+                [r.median for r in ratios],
+                yerr=[
+                    [r.median - r.low for r in ratios],
+                    [r.high - r.median for r in ratios],
+                ],
                 marker="o",
+                capsize=4,
                 color=colour,
                 label=label,
             )
@@ -53,17 +59,16 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
             mark_cpus(ax, sweep.cpus)
         speed_ax.set_ylabel("speed-up over 1 thread (×)")
         speed_ax.set_ylim(bottom=0)
-        speed_ax.set_title("Speed-up of a @ b (n × n)")
+        speed_ax.set_title("Speed-up of a @ b (n × n), with 90 % intervals")
         flops_ax.set_ylabel("GFLOP/s (best of repeats)")
         flops_ax.set_ylim(bottom=0)
         flops_ax.set_title("Arithmetic rate")
-        highest = max(sweep.speedup(n, t) for n in sweep.sizes for t in threads)
+        highest = max(sweep.ratio(n, t).high for n in sweep.sizes for t in threads)
         speed_ax.set_ylim(top=max(sweep.cpus, highest) * 1.1)
         fig.legend(
             *speed_ax.get_legend_handles_labels(),
             loc="outside lower center",
             ncols=len(sweep.sizes) + 1,
-            fontsize=9,
         )
     return fig
 

@@ -44,7 +44,7 @@ def plot_race(r: Race) -> Figure:
                         xytext=(0, 2),
                         textcoords="offset points",
                         ha="center",
-                        fontsize=8,
+                        fontsize=10,
                         color=colour,
                     )
         ax.set_xticks(range(r.trials))
@@ -53,7 +53,7 @@ def plot_race(r: Race) -> Figure:
         ax.set_ylabel(f"updates lost (% of {r.expected:,})")
         ax.set_ylim(0, 100)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right")
     return fig
 
 
@@ -118,7 +118,7 @@ def plot_gil(g: GilScaling) -> Figure:
         ax.set_xlabel("tasks run side by side (k)")
         ax.set_ylabel("speed-up over one after another (×)")
         ax.set_ylim(0, max([*counts, *(p.speedup for p in g.threads_wait)]) * 1.1)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left")
     return fig
 
 
@@ -149,7 +149,7 @@ def plot_numpy_trick(n: NumpyTrick) -> Figure:
         ax.set_ylabel("speed-up over one after another (×)")
         speedups = [p.speedup for p in (*n.numpy_threads, *n.python_threads)]
         ax.set_ylim(0, max([*speedups, min(max(counts), n.cpus), 2]) * 1.3)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left")
     return fig
 
 

@@ -51,7 +51,7 @@ def _box(ax, x, y, w, h, title, lines, colour) -> None:
             line,
             ha="center",
             va="top",
-            fontsize=8.5,
+            fontsize=10,
         )
 
 
@@ -74,7 +74,7 @@ def _arrow(ax, start, end, label, colour=_FILL["servant"], rad=0.0) -> None:
         label,
         ha="center",
         va="bottom",
-        fontsize=8,
+        fontsize=10,
         color="#7a2a5c",
         style="italic",
     )
@@ -133,12 +133,12 @@ def plot_kitchen() -> Figure:
         ax.plot(
             [8.6, 8.6], [0.1, 6.0], color="#888888", linestyle=(0, (6, 4)), linewidth=1
         )
-        ax.text(8.65, 5.95, "the street", fontsize=8, color="#666666", va="top")
+        ax.text(8.65, 5.95, "the street", fontsize=10, color="#666666", va="top")
         _arrow(ax, (2.6, 5.1), (3.4, 5.1), "orders")
         _arrow(ax, (4.45, 3.6), (4.9, 2.2), "servants")
         _arrow(ax, (6.95, 3.6), (6.5, 2.2), "servants")
         _arrow(ax, (8.0, 1.25), (9.2, 1.25), "servants", rad=0.0)
-        ax.text(8.6, 0.95, "a long walk", ha="center", fontsize=8, color="#666666")
+        ax.text(8.6, 0.95, "a long walk", ha="center", fontsize=10, color="#666666")
     return fig
 
 
@@ -203,7 +203,7 @@ def plot_salad(s: Salad) -> Figure:
             xytext=(4, -10),
             textcoords="offset points",
             ha="left",
-            fontsize=8,
+            fontsize=10,
             color="#666666",
         )
         axes[1].set_xlabel("time since the start (ms)")
@@ -222,7 +222,7 @@ def plot_salad(s: Salad) -> Figure:
                 ),
             ],
             loc="upper right",
-            fontsize=8,
+            fontsize=10,
         )
         fig.set_layout_engine("constrained")
     return fig
@@ -284,7 +284,7 @@ def plot_recipe(steps: tuple[Step, ...]) -> Figure:
                 textwrap.fill(step.name, 13),
                 ha="center",
                 va="center",
-                fontsize=8.5,
+                fontsize=10,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}
                 if waiting
                 else None,

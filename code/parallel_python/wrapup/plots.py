@@ -91,7 +91,7 @@ def plot_decision_guide() -> Figure:
                 where,
                 ha="center",
                 va="top",
-                fontsize=8,
+                fontsize=10,
                 style="italic",
                 color="#444444",
                 wrap=True,

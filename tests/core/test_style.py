@@ -1,0 +1,54 @@
+"""The house style: figures fit the column and their text stays readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallel_python.core import style
+
+
+def test_a_wide_request_is_capped_at_the_column_and_panels_stack():
+    fig = style.new_figure(2, width=9.6, height=3.0)
+    assert fig.get_figwidth() == style.COLUMN_WIDTH
+    assert fig.get_figheight() == pytest.approx(6.0)
+    top, bottom = fig.axes
+    assert top.get_position().y0 > bottom.get_position().y0  # one above the other
+
+
+def test_no_panels_is_refused():
+    with pytest.raises(ValueError, match="at least one panel"):
+        style.new_figure(0)
+
+
+def test_the_minimum_font_reads_as_085_of_the_body_at_the_widest_figure():
+    fig = style.new_figure(1, width=style.COLUMN_WIDTH)
+    shown = style.shown_text_px(fig, style.MIN_FONT_PT)
+    assert shown >= style.MIN_TEXT_SHARE * style.BODY_PX
+    # a narrow figure is not enlarged past its natural size
+    narrow = style.new_figure(1, width=2.0)
+    assert style.shown_text_px(narrow, 10) == pytest.approx(
+        10 / 72 * style.STYLE["savefig.dpi"]
+    )
+
+
+def test_small_texts_finds_a_tiny_label_and_passes_a_house_one():
+    fig = style.new_figure(1)
+    (ax,) = fig.axes
+    ax.set_title("readable")
+    ax.text(0.5, 0.5, "tiny", fontsize=6)
+    style.png_bytes(fig)
+    found = style.small_texts(fig)
+    assert [text for text, _ in found] == ["tiny"]
+
+
+def test_interval_error_bars_scale_median_and_ends():
+    from parallel_python.core.protocol import Ratio
+
+    fig = style.new_figure(1)
+    (ax,) = fig.axes
+    r = Ratio(2.0, 1.5, 2.5, 1.0, 3.0, rounds=9, coverage=0.9)
+    style.interval_errorbar(ax, [4], [r], "processes", "eff", scale=[100 / 4])
+    (bars,) = ax.containers
+    assert list(bars.lines[0].get_ydata()) == [50.0]
+    low_cap, high_cap = bars.lines[1]
+    assert [low_cap.get_ydata()[0], high_cap.get_ydata()[0]] == [37.5, 62.5]
