@@ -6,8 +6,10 @@ Draws result objects only; never runs an experiment.
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
-from ..core.style import COLORS, SERIES, house_style, label_bar, new_figure
+from ..core.style import COLORS, MIN_FONT_PT, house_style, label_bar, new_figure
 from .compare_tools import ToolComparison
 from .numba_demo import NumbaRun
 from .waiting import Waiting
@@ -86,21 +88,66 @@ def plot_numba(r: NumbaRun) -> Figure:
     return fig
 
 
+#: What runs each tool's work, for its colour: the house colours of threads,
+#: processes and one thread of compiled or plain code.
+_TOOL_KIND = {
+    "threads": "threads",
+    "numba parallel=True": "threads",
+    "multiprocessing Pool": "processes",
+    "joblib": "processes",
+    "dask (LocalCluster)": "processes",
+    "MPI (mpi4py)": "processes",
+}
+
+
+def tool_kind(tool: str, workers: int) -> str:
+    """``threads``, ``processes`` or ``serial``: what ran ``tool``'s work."""
+    return _TOOL_KIND.get(tool, "serial") if workers > 1 else "serial"
+
+
 def plot_tools(t: ToolComparison) -> Figure:
-    """Speed-up over pure Python of every tool, on a log scale."""
-    fig = new_figure(1, width=6.4, height=3.8)
+    """Speed-up over pure Python of every tool: a dot on a log axis, joined to
+    1× by a line that grows right (faster) or left (slower)."""
+    fig = new_figure(1, width=6.4, height=0.42 * len(t.runs) + 1.3)
     (ax,) = fig.axes
     names = list(t.tools)
     speedups = [t.speedup(name) for name in names]
-    colours = [SERIES[1] if r.workers > 1 else COLORS["serial"] for r in t.runs]
+    kinds = [tool_kind(r.tool, r.workers) for r in t.runs]
     with house_style():
-        ax.barh(names, speedups, color=colours)
+        for y, (s, kind) in enumerate(zip(speedups, kinds, strict=True)):
+            colour = COLORS[kind]
+            ax.plot([1, s], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
+            ax.plot([s], [y], marker=_MARKERS[kind], color=colour, markersize=8)
+            ax.annotate(
+                f"{_short(s)}×",
+                xy=(s, y),
+                xytext=(10 if s >= 1 else -10, 0),
+                textcoords="offset points",
+                ha="left" if s >= 1 else "right",
+                va="center",
+                fontsize=MIN_FONT_PT,
+            )
+        ax.set_yticks(range(len(names)), names)
         ax.invert_yaxis()
         ax.set_xscale("log")
-        ax.axvline(1, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
+        ax.axvline(1, color=COLORS["serial"], linewidth=1)
         ax.set_xlabel(f"speed-up over pure Python (×, log scale); n = {t.n:,} points")
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(min([*speedups, 1]) / 2, max(speedups) * 4)
-        for y, s in enumerate(speedups):
-            label_bar(ax, s, y, f"{_short(s)}×")
+        shown = [k for k in ("serial", "threads", "processes") if k in kinds]
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax.set_xlim(min([*speedups, 1]) / 3, max([*speedups, 1]) * 4)
+        shown = [k for k in ("serial", "threads", "processes") if k in kinds]
+        handles = [
+            Line2D([], [], color=COLORS[k], marker=_MARKERS[k], label=_NAME[k])
+            for k in shown
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(shown))
     return fig
+
+
+_MARKERS = {"serial": "s", "threads": "o", "processes": "D"}
+_NAME = {
+    "serial": "one thread",
+    "threads": "several threads",
+    "processes": "several processes",
+}
