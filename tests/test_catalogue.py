@@ -5,6 +5,7 @@ headlines are made; options name the run function's parameters."""
 from __future__ import annotations
 
 import inspect
+import re
 import multiprocessing
 import sys
 
@@ -23,6 +24,11 @@ from tests.further.fakes import (
     fake_numba,
     fake_tools,
     fake_waiting,
+)
+
+#: "1 processes", "1 threads": a count of one with a plural noun.
+BAD_PLURAL = re.compile(
+    r"(?<![\d.,])1 (processes|threads|workers|CPUs|cores|tasks|rounds|chunks)\b"
 )
 
 #: Tiny sizes for every experiment the tests really run.
@@ -140,7 +146,9 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         assert png_bytes(figure)[:4] == b"\x89PNG"
         assert small_texts(figure) == [], "text smaller than 0.85 of the body's"
     if experiment.summary is not None:
-        assert experiment.summary(result).strip()
+        text = experiment.summary(result)
+        assert text.strip()
+        assert not BAD_PLURAL.search(text), BAD_PLURAL.search(text).group(0)
     for value in experiment.headlines(result).values():
         assert isinstance(value, float)
     assert multiprocessing.active_children() == []
