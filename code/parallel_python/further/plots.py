@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, label_bar, new_figure
+from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure
 from .compare_tools import ToolComparison
 from .numba_demo import NumbaRun
 from .waiting import Waiting
@@ -61,31 +61,43 @@ def plot_waiting(w: Waiting) -> Figure:
 
 
 def plot_numba(r: NumbaRun) -> Figure:
-    """Nanoseconds per point for each version, on a log scale."""
-    fig = new_figure(1, width=6.4, height=3.2)
+    """Nanoseconds per point for each version: a dot each, on a log scale."""
+    fig = new_figure(1, width=6.4, height=0.45 * len(r.cases) + 1.3)
     (ax,) = fig.axes
     names = [c.name for c in r.cases]
     ns = [c.ns_per_point for c in r.cases]
-    colours = [
-        COLORS["serial"] if c.workers == 1 else COLORS["threads"] for c in r.cases
-    ]
     with house_style():
-        ax.barh(names, ns, color=colours)
-        ax.invert_yaxis()
-        ax.set_xscale("log")
-        ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
-        ax.grid(axis="y", visible=False)
-        ax.set_xlim(min(ns) / 2, max(ns) * 6)
         for y, (c, value) in enumerate(zip(r.cases, ns, strict=True)):
-            label_bar(
-                ax,
-                value,
-                y,
+            kind = "threads" if c.workers > 1 else "serial"
+            ax.plot([value], [y], marker=_MARKERS[kind], color=COLORS[kind], ms=8)
+            ax.annotate(
                 _short(value)
                 + " ns"
                 + (f", {c.workers} threads" if c.workers > 1 else ""),
+                xy=(value, y),
+                xytext=(10, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=MIN_FONT_PT,
             )
+        ax.set_yticks(range(len(names)), names)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(min(ns) / 2, max(ns) * 8)
+        kinds = [k for k in ("serial", "threads") if k in _numba_kinds(r)]
+        handles = [
+            Line2D([], [], color=COLORS[k], marker=_MARKERS[k], ls="", label=_NAME[k])
+            for k in kinds
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(kinds))
     return fig
+
+
+def _numba_kinds(r: NumbaRun) -> set[str]:
+    return {"threads" if c.workers > 1 else "serial" for c in r.cases}
 
 
 #: What runs each tool's work, for its colour: the house colours of threads,
