@@ -42,6 +42,7 @@ TINY = {
     },
     "salad": {"wait_seconds": 0.001, "work": 1_000, "repeats": 1},
     "race": {"threads": 2, "increments": 200, "trials": 1},
+    "locks": {"timeout": 0.02, "hold": 0.002, "workstations": 2, "cooks": 3},
     "gil": {
         "counts": (1, 2),
         "work": 1_000,

@@ -11,8 +11,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .appendix import build_summary
 from .book import results_dir
+from .core.machine import available_cpus
+from .core.meter import Meter
 from .core.results import FORMAT_VERSION, read_json
+
+#: The page whose placeholder receives the build's disturbance summary.
+ABOUT_PAGE = "book/appendix/about-this-build"
+
+
+def start_meter(app) -> None:
+    """Meter the whole build: other programs' CPU time while it runs."""
+    app.parallel_python_meter = Meter().__enter__()
 
 
 def gather(app, exception) -> None:
@@ -28,6 +39,24 @@ def gather(app, exception) -> None:
         json.dumps({"format": FORMAT_VERSION, "results": runs}, indent=1),
         encoding="utf-8",
     )
+    summarise_disturbance(app, runs)
+
+
+def summarise_disturbance(app, runs: dict) -> None:
+    """Write the build's disturbance into "About this build", which ran first."""
+    page = Path(app.outdir) / f"{ABOUT_PAGE}.html"
+    meter = getattr(app, "parallel_python_meter", None)
+    if meter is None or not page.is_file():
+        return
+    meter.__exit__(None, None, None)
+    experiments = {
+        name if not where else f"{name} ({where})": reading
+        for name, saved in runs.items()
+        for where, reading in build_summary.disturbances_in(saved.get("result"))
+    }
+    fragment = build_summary.summary_html(meter.result, experiments, available_cpus())
+    text = page.read_text(encoding="utf-8")
+    page.write_text(build_summary.fill_placeholder(text, fragment), encoding="utf-8")
 
 
 def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -49,6 +78,7 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None
 
 
 def setup(app):
+    app.connect("builder-inited", start_meter)
     app.connect("build-finished", gather)
     # early: Sphinx stops calling handlers at the first that returns a template
     app.connect("html-page-context", drop_repeated_scripts, priority=100)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
 from .gil import GilScaling, run_gil
+from .locks import Locks, run_locks
 from .memory_ladder import MemoryLadder, run_memory_ladder
 from .narrate_gil import gil_summary, numpy_trick_summary
+from .narrate_locks import locks_headlines, locks_summary
 from .narrate_processes import (
     cpu_sampling_summary,
     isolation_summary,
@@ -16,6 +18,7 @@ from .narrate_threads import ladder_summary, race_summary, salad_summary
 from .numpy_trick import NumpyTrick, run_numpy_trick
 from .plots import plot_cpu_samples, plot_gil, plot_numpy_trick, plot_race
 from .plots_kitchen import plot_memory_ladder, plot_salad
+from .plots_locks import plot_locks
 from .processes import (
     CpuSampling,
     Isolation,
@@ -130,6 +133,19 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=race_summary,
         headlines=_race_headlines,
     ),
+    Experiment(
+        name="locks",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/locks",
+        run=run_locks,
+        result_type=Locks,
+        seconds=1,
+        options=(
+            Option("timeout", "float", 0.2, "seconds a thread waits for a lock"),
+            Option("hold", "float", 0.01, "seconds of work holding a lock"),
+            Option("workstations", "int", 2, "places the semaphore guards"),
+            Option("cooks", "int", 5, "threads sharing those places"),
+        ),
     Experiment(
         name="gil",
         chapter="Processes, threads and the GIL",

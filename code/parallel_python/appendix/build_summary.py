@@ -1,0 +1,105 @@
+"""How disturbed this build was: written when the build finishes.
+
+"About this build" is executed first (pages run in the order of their
+paths), before any chapter is measured, so it cannot describe the build's
+disturbance itself. The Sphinx extension meters the whole build and, when the
+HTML is written, puts the fragment made here in the page's placeholder.
+Nothing here guesses a cause: it reports what the meter read.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..core.meter import Disturbance
+from ..core.text import cpus_phrase, duration
+
+#: The element "About this build" leaves for this summary.
+PLACEHOLDER_ID = "build-disturbance"
+#: Other work below this many CPUs counts as none of note (as in core.text).
+QUIET = 0.2
+
+
+def disturbances_in(saved: Any, path: str = "") -> Iterator[tuple[str, Disturbance]]:
+    """Every disturbance reading inside a saved result (plain JSON data):
+    (where it was found, the reading)."""
+    if isinstance(saved, Mapping):
+        if {"seconds", "other_cpus", "steal_cpus", "note"} <= set(saved):
+            yield (
+                path,
+                Disturbance(
+                    float(saved["seconds"]),
+                    None if saved["other_cpus"] is None else float(saved["other_cpus"]),
+                    None if saved["steal_cpus"] is None else float(saved["steal_cpus"]),
+                    str(saved["note"]),
+                ),
+            )
+            return
+        for key, value in saved.items():
+            yield from disturbances_in(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(saved, list | tuple):
+        for i, value in enumerate(saved):
+            yield from disturbances_in(value, f"{path}[{i}]")
+
+
+def _cpus(value: float | None) -> str:
+    return "not available" if value is None else f"{value:.2f}"
+
+
+def summary_html(
+    whole: Disturbance | None, experiments: Mapping[str, Disturbance], cpus: int
+) -> str:
+    """A paragraph on the whole build and a table of the metered experiments."""
+    parts = [f'<div id="{PLACEHOLDER_ID}">']
+    if whole is None or whole.other_cpus is None:
+        note = "" if whole is None else f" ({html.escape(whole.note)})"
+        parts.append(
+            "<p>The disturbance meter had no reading for the whole build"
+            f"{note}, so this page claims nothing about other work.</p>"
+        )
+    else:
+        verdict = (
+            "little enough that it hardly competed with the experiments"
+            if whole.other_cpus < QUIET
+            else "enough to compete with the experiments for CPU time"
+        )
+        steal = (
+            ""
+            if whole.steal_cpus is None
+            else f", and the hypervisor took {whole.steal_cpus:.2f} CPUs (steal time)"
+        )
+        parts.append(
+            f"<p>Over the whole build ({duration(whole.seconds)}), programs other "
+            f"than the build used {whole.other_cpus:.2f} CPUs on average of the "
+            f"{cpus_phrase(cpus)} it could use{steal}: {verdict}.</p>"
+        )
+    if experiments:
+        parts.append(
+            "<p>The experiments that carry their own meter read, over their own "
+            "runs:</p>"
+        )
+        parts.append(
+            '<table class="table"><thead><tr><th>Experiment</th><th>Run</th>'
+            "<th>Other programs (CPUs)</th><th>Steal (CPUs)</th></tr></thead><tbody>"
+        )
+        for name, d in experiments.items():
+            parts.append(
+                f"<tr><td><code>{html.escape(name)}</code></td>"
+                f"<td>{duration(d.seconds)}</td><td>{_cpus(d.other_cpus)}</td>"
+                f"<td>{_cpus(d.steal_cpus)}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def fill_placeholder(page: str, fragment: str) -> str:
+    """``page`` with its placeholder element replaced by ``fragment``;
+    a ``ValueError`` if the page has no placeholder."""
+    start = page.find(f'<div id="{PLACEHOLDER_ID}"')
+    if start < 0:
+        raise ValueError(f"no element with id {PLACEHOLDER_ID!r} in the page")
+    end = page.find("</div>", start)
+    return page[:start] + fragment + page[end + len("</div>") :]

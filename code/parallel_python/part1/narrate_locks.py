@@ -1,0 +1,175 @@
+"""Sentences for Part 1's locks page, computed from a :class:`Locks` result.
+
+Each function returns Markdown text saying what happened in this run; they
+are tested with made-up results for every outcome, also the ones that
+should never happen (those ask to be reported rather than explained).
+"""
+
+from __future__ import annotations
+
+from ..core.text import and_list, duration, plural
+from .locks import Cook, Locks, TwoLocks
+
+_REPORT = "which should not happen: please report it"
+
+
+def _longest(cook: Cook) -> tuple[str, float]:
+    """The lock ``cook`` waited longest for, and how long (seconds)."""
+    waits = [s for s in cook.spans if s.kind == "wait"]
+    if not waits:
+        return "", 0.0
+    span = max(waits, key=lambda s: s.seconds)
+    return span.lock, span.seconds
+
+
+def _gave_up(cook: Cook) -> str:
+    """``cook 1 gave up on lock B after 200 ms``."""
+    refused = [s.seconds for s in cook.spans if s.kind == "wait" and not s.granted]
+    waited = max(refused, default=cook.longest_wait)
+    return f"{cook.name} gave up on lock {cook.gave_up_on} after {duration(waited)}"
+
+
+def deadlock_summary(r: Locks) -> str:
+    """What the two threads taking two locks in opposite orders did."""
+    run: TwoLocks = r.opposite
+    first, other = run.cooks
+    text = (
+        f"{first.name.capitalize()} took lock {first.order[0]} and {other.name} "
+        f"lock {other.order[0]}; then each asked for the other's. "
+    )
+    gave_up = run.gave_up
+    if len(gave_up) == len(run.cooks):
+        text += (
+            f"Neither could have it: {and_list([_gave_up(c) for c in gave_up])} "
+            f"(the timeout was {duration(r.timeout)}). That is a deadlock, "
+            f"detected: without the timeout both would be waiting still; with "
+            f"it, each let go and the run ended after {duration(run.seconds)}."
+        )
+    elif gave_up:
+        text += (
+            f"Only {and_list([_gave_up(c) for c in gave_up])} (the timeout was "
+            f"{duration(r.timeout)}); the others got their locks, {_REPORT}: the "
+            f"demonstration makes every thread wait until all have asked."
+        )
+    else:
+        text += f"Both got their second lock, {_REPORT}."
+    return text
+
+
+def fixed_order_summary(r: Locks) -> str:
+    """What the same two threads did when both took A before B."""
+    run = r.same
+    order = " before ".join(run.cooks[0].order)
+    if run.completed:
+        waiter = max(run.cooks, key=lambda c: _longest(c)[1])
+        lock, seconds = _longest(waiter)
+        return (
+            f"With one order for everyone, {order}, both cooks finished, in "
+            f"{duration(run.seconds)} in all. The longest wait was "
+            f"{waiter.name}'s, {duration(seconds)} for lock {lock}: a thread "
+            f"waiting for the first lock holds nothing, so it keeps nobody "
+            f"waiting, and nobody can hold the second lock without the first, "
+            f"so whoever holds the first always gets the second."
+        )
+    return (
+        f"With one order for everyone, {order}, "
+        f"{and_list([_gave_up(c) for c in run.gave_up])}, with the timeout at "
+        f"{duration(r.timeout)}. That was no deadlock, only a wait longer than "
+        f"the timeout: a timeout cannot tell the two apart."
+    )
+
+
+def reentry_summary(r: Locks) -> str:
+    """A thread asking again for a Lock, and for an RLock, that it holds."""
+    lock, rlock = r.lock_again, r.rlock_again
+    if not lock.granted:
+        text = (
+            f"A thread holding a `threading.Lock` that asked for it again was "
+            f"refused after {duration(lock.waited)}, when its timeout of "
+            f"{duration(r.timeout)} ran out: a `Lock` does not know which "
+            f"thread holds it, so without a timeout the thread would have "
+            f"waited for itself for ever. "
+        )
+    else:
+        text = f"A `threading.Lock` let the thread that held it in again, {_REPORT}. "
+    if rlock.granted:
+        text += (
+            f"A `threading.RLock` let its owner in again at once (in "
+            f"{duration(rlock.waited)}); "
+        )
+    else:
+        text += (
+            f"A `threading.RLock` refused its own owner after "
+            f"{duration(rlock.waited)}, {_REPORT}; "
+        )
+    if r.rlock_other_release:
+        text += (
+            f"a thread that did not own it and tried to release it got a "
+            f"`{r.rlock_other_release}`."
+        )
+    else:
+        text += f"a thread that did not own it was able to release it, {_REPORT}."
+    return text
+
+
+def semaphore_summary(r: Locks) -> str:
+    """How many threads were ever inside the semaphore, and what an extra
+    release does to a plain and to a bounded one."""
+    k = r.workstations
+    text = (
+        f"{plural(r.cooks, 'cook').capitalize()} shared "
+        f"{plural(k, 'workstation')} guarded by a `BoundedSemaphore({k})`, "
+        f"each working {duration(r.hold)} at one; all were done in "
+        f"{duration(r.semaphore_seconds)}. "
+    )
+    if r.most_inside > k:
+        text += f"At one moment {r.most_inside} were inside at once, {_REPORT}. "
+    elif r.most_inside == k:
+        text += f"At most {r.most_inside} were ever inside at once: never more. "
+    else:
+        text += (
+            f"At most {r.most_inside} {'was' if r.most_inside == 1 else 'were'} "
+            f"ever inside at once, fewer than the {k} allowed. "
+        )
+    admitted = r.plain_admits_after_extra_release
+    text += (
+        f"Released once more than it had been acquired, a plain "
+        f"`Semaphore({k})` went on to grant {plural(admitted, 'acquire')} "
+        f"with none released in between, "
+    )
+    text += (
+        f"one more than its {k} places, without a word; "
+        if admitted == k + 1
+        else f"where {k + 1} were expected; "
+    )
+    if r.bounded_extra_release:
+        text += (
+            f"a `BoundedSemaphore({k})` refused the extra release with a "
+            f"`{r.bounded_extra_release}`."
+        )
+    else:
+        text += f"a `BoundedSemaphore({k})` accepted the extra release, {_REPORT}."
+    return text
+
+
+def locks_summary(r: Locks) -> str:
+    """All four demonstrations, one paragraph each."""
+    return "\n\n".join(
+        (
+            deadlock_summary(r),
+            fixed_order_summary(r),
+            reentry_summary(r),
+            semaphore_summary(r),
+        )
+    )
+
+
+def locks_headlines(r: Locks) -> dict[str, float]:
+    """Headline figures for ``compare``."""
+    return {
+        "wait before the deadlock was detected (s)": max(
+            (c.longest_wait for c in r.opposite.cooks), default=0.0
+        ),
+        "same order, both threads done (s)": r.same.seconds,
+        "most threads inside the semaphore": float(r.most_inside),
+    }

@@ -1,0 +1,67 @@
+"""The build's disturbance summary: read from saved results, written into the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallel_python.appendix import build_summary as bs
+from parallel_python.core.meter import Disturbance
+
+
+def _saved(other):
+    return {"seconds": 4.0, "other_cpus": other, "steal_cpus": 0.01, "note": ""}
+
+
+def test_readings_are_found_wherever_a_result_keeps_them():
+    saved = {
+        "n": 3,
+        "disturbance": _saved(0.5),
+        "points": [{"x": 1}, {"inner": {"disturbance": _saved(None)}}],
+    }
+    found = dict(bs.disturbances_in(saved))
+    assert set(found) == {"disturbance", "points[1].inner.disturbance"}
+    assert found["disturbance"].other_cpus == 0.5
+    assert found["points[1].inner.disturbance"].other_cpus is None
+
+
+def test_nothing_found_in_a_result_without_a_meter():
+    assert list(bs.disturbances_in({"a": [1, 2], "b": {"c": "d"}})) == []
+
+
+@pytest.mark.parametrize(
+    ("other", "phrase"),
+    [
+        (0.05, "hardly competed"),
+        (0.9, "enough to compete"),
+    ],
+)
+def test_whole_build_sentence_reports_the_reading(other, phrase):
+    whole = Disturbance(150.0, other, None, "")
+    text = bs.summary_html(whole, {}, cpus=2)
+    assert f"{other:.2f} CPUs" in text and phrase in text
+    assert "2 CPUs" in text and "steal" not in text
+    assert "probably" not in text
+
+
+def test_no_reading_claims_nothing():
+    whole = Disturbance(150.0, None, None, "per-CPU times not available")
+    text = bs.summary_html(whole, {}, cpus=1)
+    assert "claims nothing" in text and "not available" in text
+
+
+def test_table_lists_each_metered_experiment():
+    rows = {
+        "gil": Disturbance(3.0, 0.1, 0.0, ""),
+        "noise": Disturbance(2.0, None, None, "x"),
+    }
+    text = bs.summary_html(Disturbance(100.0, 0.1, 0.0, ""), rows, cpus=64)
+    assert "<code>gil</code>" in text and "<code>noise</code>" in text
+    assert "not available" in text and "64 CPUs" in text
+
+
+def test_the_placeholder_is_replaced_and_a_missing_one_is_an_error():
+    page = '<p>a</p><div id="build-disturbance"><p>wait</p></div><p>b</p>'
+    out = bs.fill_placeholder(page, '<div id="build-disturbance">done</div>')
+    assert out == '<p>a</p><div id="build-disturbance">done</div><p>b</p>'
+    with pytest.raises(ValueError, match="build-disturbance"):
+        bs.fill_placeholder("<p>no placeholder</p>", "x")
