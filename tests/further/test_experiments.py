@@ -135,6 +135,34 @@ def test_run_waiting_bad_input(kwargs, name):
         waiting.run_waiting(**kwargs)
 
 
+def test_threads_and_asyncio_send_the_same_request():
+    """Like with like: both clients send the very same bytes."""
+    import asyncio
+    import socket
+
+    seen: list[bytes] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/item/3"
+
+        def serve_one() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                data = b""
+                while not data.endswith(b"\r\n\r\n"):
+                    data += conn.recv(1024)
+                seen.append(data)
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+        for client in (waiting.fetch, lambda u: asyncio.run(waiting.fetch_async(u))):
+            server = threading.Thread(target=serve_one)
+            server.start()
+            assert client(url) == b"ok"
+            server.join()
+    assert len(seen) == 2 and seen[0] == seen[1]
+    assert seen[0].startswith(b"GET /item/3 HTTP/1.0\r\n")
+
+
 def test_coroutine_errors_reach_the_caller():
     async def boom():
         raise KeyError("inside")

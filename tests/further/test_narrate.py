@@ -59,7 +59,20 @@ def test_waiting_summary(cpus):
     else:
         assert "no more than 64 CPUs" in text
     assert "asyncio was the faster" in text
+    assert "It is not the 100-fold cut that 100 perfectly overlapped waits" in text
     assert "wrong" not in text
+
+
+def test_waiting_summary_near_the_number_in_flight():
+    w = fake_waiting(2)
+    cases = tuple(
+        type(c)(c.tool, c.workers, T(0.6 / c.workers, 0.7 / c.workers), True)
+        for c in w.cases
+    )
+    text = waiting_summary(Waiting(**{**w.__dict__, "cases": cases}))
+    assert "close to the 100-fold cut" in text and "It is not" not in text
+    one = Waiting(**{**w.__dict__, "workers": (1,), "cases": (w.cases[0], w.cases[3])})
+    assert "-fold" not in waiting_summary(one)
 
 
 @pytest.mark.parametrize("cpus", CPUS)

@@ -52,11 +52,20 @@ def waiting_summary(w: Waiting) -> str:
             f"That is no more than {cpus_phrase(w.cpus)} could give computing work, "
             "so this run does not show the waits overlapping beyond the CPUs. "
         )
-    if ak < tk * (1 - SAME):
+    if k > first and best >= (1 - SAME) * k:
         text += (
-            f"asyncio was the faster of the two with {k} at a time: its tasks are "
-            "cheap to start, while each thread costs an operating-system thread."
+            f"That is close to the {k}-fold cut that {k} perfectly overlapped "
+            "waits would give. "
         )
+    elif k > first:
+        text += (
+            f"It is not the {k}-fold cut that {k} perfectly overlapped waits would "
+            "give: the waits overlapped, but the time left over went to the other "
+            "work of each request (connecting, sending, reading, in the client and "
+            "in the server), which overlapping the waits does not shorten. "
+        )
+    if ak < tk * (1 - SAME):
+        text += f"asyncio was the faster of the two with {k} at a time."
     elif tk < ak * (1 - SAME):
         text += f"Threads were the faster of the two with {k} at a time."
     else:

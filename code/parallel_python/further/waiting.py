@@ -6,11 +6,13 @@
   (then ``503``), logs nothing and is shut down when the ``with`` block
   ends, also after an error.
 * :func:`fetch_all_threads` - fetch every URL with a
-  :class:`~concurrent.futures.ThreadPoolExecutor` of ``workers`` threads.
-* :func:`fetch_all_asyncio` - fetch them with ``asyncio``, at most ``tasks``
-  requests in flight. The event loop runs in a thread of its own
-  (:func:`run_coroutine`), so this works the same from the command line and
-  inside a notebook kernel, whose own loop is already running.
+  :class:`~concurrent.futures.ThreadPoolExecutor` of ``workers`` threads, each
+  request a blocking socket call (:func:`fetch`).
+* :func:`fetch_all_asyncio` - fetch them with ``asyncio`` streams, at most
+  ``tasks`` requests in flight: the same request, sent and read the same
+  way. The event loop runs in a thread of its own (:func:`run_coroutine`),
+  so this works the same from the command line and inside a notebook
+  kernel, whose own loop is already running.
 * :func:`run_waiting` - both, with 1, 10 and 100 workers or tasks, timed in
   rounds against one server.
 """
@@ -18,8 +20,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
-import urllib.request
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -179,12 +181,40 @@ def urls(base: str, count: int) -> list[str]:
 
 
 # --- clients ------------------------------------------------------------------
+# Both clients send the same HTTP/1.0 request over a plain TCP connection and
+# read the answer the same way, so that threads and asyncio differ only in how
+# they wait. (Real programs would use urllib.request or requests for threads,
+# and httpx or aiohttp for asyncio, each with work of its own per request.)
+
+
+def _request(url: str) -> tuple[str, int, bytes]:
+    """Host, port and the bytes of a ``GET`` for an ``http://host:port/path`` URL."""
+    rest = url.removeprefix("http://")
+    hostport, _, path = rest.partition("/")
+    host, _, port = hostport.partition(":")
+    request = f"GET /{path} HTTP/1.0\r\nHost: {hostport}\r\n\r\n".encode()
+    return host, int(port), request
+
+
+def _body(url: str, raw: bytes) -> bytes:
+    """The body of a whole HTTP answer; ``OSError`` unless its status is 200."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1] if head.count(b" ") >= 1 else b"?"
+    if status != b"200":
+        raise OSError(f"GET {url}: HTTP status {status.decode(errors='replace')}")
+    return body
 
 
 def fetch(url: str) -> bytes:
-    """Fetch one URL the blocking way (the thread waits, releasing the GIL)."""
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as answer:
-        return answer.read()
+    """Fetch one URL the blocking way: the thread waits in the socket calls,
+    which release the GIL."""
+    host, port, request = _request(url)
+    with socket.create_connection((host, port), timeout=TIMEOUT) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):  # the server closes when done
+            chunks.append(chunk)
+    return _body(url, b"".join(chunks))
 
 
 def fetch_all_threads(addresses: Sequence[str], workers: int) -> list[bytes]:
@@ -195,25 +225,19 @@ def fetch_all_threads(addresses: Sequence[str], workers: int) -> list[bytes]:
 
 
 async def fetch_async(url: str) -> bytes:
-    """Fetch one ``http://host:port/path`` URL with asyncio streams (HTTP/1.0)."""
-    rest = url.removeprefix("http://")
-    hostport, _, path = rest.partition("/")
-    host, _, port = hostport.partition(":")
+    """Fetch one URL with asyncio streams: the same request as :func:`fetch`."""
+    host, port, request = _request(url)
     reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(host, int(port)), TIMEOUT
+        asyncio.open_connection(host, port), TIMEOUT
     )
     try:
-        writer.write(f"GET /{path} HTTP/1.0\r\nHost: {hostport}\r\n\r\n".encode())
+        writer.write(request)
         await writer.drain()
         raw = await asyncio.wait_for(reader.read(), TIMEOUT)
     finally:
         writer.close()
         await writer.wait_closed()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status = head.split(b" ", 2)[1] if head.count(b" ") >= 1 else b"?"
-    if status != b"200":
-        raise OSError(f"GET {url}: HTTP status {status.decode(errors='replace')}")
-    return body
+    return _body(url, raw)
 
 
 async def _gather_limited(addresses: Sequence[str], tasks: int) -> list[bytes]:

@@ -6,7 +6,6 @@ import ctypes
 import functools
 import sys
 import threading
-import time
 
 
 @functools.cache
@@ -48,32 +47,3 @@ def current_cpu() -> tuple[int | None, str]:
     if cpu is not None:
         return cpu, "/proc/self/task/<id>/stat"
     return None, "unavailable"
-
-
-def busy_sampler(
-    stop: threading.Event,
-    t0: float,
-    until: float,
-    every: float,
-    samples: list[tuple[float, int]],
-) -> None:
-    """A busy thread: count in pure Python until ``until`` seconds after ``t0``
-    (or until ``stop`` is set), noting its CPU every ``every`` seconds.
-
-    The thread stops itself at the deadline: a main thread that slept and then
-    had to win the GIL back from busy threads could wait far longer.
-    """
-    fn = _sched_getcpu()
-    where = fn if fn is not None else _cpu_from_proc
-    next_sample = 0.0
-    total = 0
-    now = 0.0
-    while now < until and not stop.is_set():
-        for i in range(2_000):
-            total += i
-        now = time.perf_counter() - t0
-        if now >= next_sample:
-            cpu = where()
-            if cpu is not None and cpu >= 0:
-                samples.append((now, int(cpu)))
-            next_sample = now + every

@@ -79,7 +79,11 @@ def _start_headlines(s: StartCosts) -> dict[str, float]:
 
 
 def _sampling_headlines(c: CpuSampling) -> dict[str, float]:
-    return {"CPUs used": float(len(c.cpus_used)), "moves": float(c.total_moves)}
+    return {
+        "CPUs used": float(len(c.cpus_used)),
+        "moves": float(c.total_moves),
+        "CPUs busy on average": c.busy_cpus,
+    }
 
 
 ENTRIES: tuple[Experiment, ...] = (
@@ -146,6 +150,10 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("workstations", "int", 2, "places the semaphore guards"),
             Option("cooks", "int", 5, "threads sharing those places"),
         ),
+        plot=plot_locks,
+        summary=locks_summary,
+        headlines=locks_headlines,
+    ),
     Experiment(
         name="gil",
         chapter="Processes, threads and the GIL",
@@ -224,7 +232,7 @@ ENTRIES: tuple[Experiment, ...] = (
         result_type=CpuSampling,
         seconds=1,
         options=(
-            Option("threads", "int", 2, "busy threads"),
+            Option("threads", "int", 3, "busy NumPy threads (they release the GIL)"),
             Option("seconds", "float", 0.4, "how long to sample"),
             Option("every", "float", 0.002, "seconds between samples"),
         ),

@@ -123,39 +123,55 @@ def process_thread_table(s: StartCosts, i: Isolation) -> str:
 
 
 def cpu_sampling_summary(c: CpuSampling) -> str:
-    """Where the operating system ran the busy threads."""
+    """Where the operating system ran the busy threads, and whether they ran
+    at the same time (their CPU time against the wall time)."""
     if c.method == "unavailable" or not c.samples:
         return (
             "This system offers no way to ask which CPU a thread is on, so the "
             "experiment could not sample it."
         )
     n = len(c.threads)
+    obj, subj = ("it", "It") if n == 1 else ("them", "They")
     used = ", ".join(str(x) for x in c.cpus_used)
     text = (
         f"Over {duration(c.seconds)}, {n} busy "
         f"{'thread was' if n == 1 else 'threads were'} sampled {c.samples:,} "
         f"time{'' if c.samples == 1 else 's'} (with {c.method}). "
     )
+    if c.busy_cpus > 0:
+        text += (
+            f"{subj} used {c.busy_cpus:.1f} times as much CPU time as the run took "
+            f"wall time: on average {c.busy_cpus:.1f} CPUs were busy"
+        )
+        if n > 1 and c.busy_cpus >= 1.2:
+            text += " with them, so the threads really did run at the same time"
+        elif n > 1 and len(c.cpus_available) > 1:
+            text += ", no more than one, so the threads took turns"
+        text += ". "
     if len(c.cpus_available) == 1:
         return text + (
             f"This build could use only CPU {c.cpus_available[0]}, so every "
-            f"sample found {'it' if n == 1 else 'them'} there: the operating "
-            f"system had nowhere to move {'it' if n == 1 else 'them'}."
+            f"sample found {obj} there: the operating system had nowhere to "
+            f"move {obj}."
         )
     text += (
-        f"{'It' if n == 1 else 'They'} ran on "
-        f"CPU{'s' if len(c.cpus_used) > 1 else ''} {used} of the "
-        f"{len(c.cpus_available)} this build could use, "
+        f"{subj} ran on CPU{'s' if len(c.cpus_used) > 1 else ''} {used} of the "
+        f"{len(c.cpus_available)} this build could use"
     )
+    if n > len(c.cpus_available):
+        text += (
+            f": {n} threads on {len(c.cpus_available)} CPUs, so the CPUs had to "
+            "be shared out among them"
+        )
     if c.total_moves:
         text += (
-            f"and the operating system moved a thread from one CPU to another "
+            f". The operating system moved a thread from one CPU to another "
             f"{'once' if c.total_moves == 1 else f'{c.total_moves} times'} "
             f"between samples."
         )
     else:
         text += (
-            "and this time no thread was moved between samples; the operating "
+            ". This time no thread was moved between samples; the operating "
             "system may move them whenever it sees fit."
         )
     return text

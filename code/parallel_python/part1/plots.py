@@ -154,7 +154,8 @@ def plot_numpy_trick(n: NumpyTrick) -> Figure:
 
 
 def plot_cpu_samples(c: CpuSampling) -> Figure:
-    """Which CPU each busy thread was on, over time."""
+    """Which CPU each busy thread was on, over time (on a machine with many
+    CPUs, only the rows of the CPUs the threads used)."""
     fig = new_figure(1, width=7.2, height=2.6)
     (ax,) = fig.axes
     colours = [
@@ -163,22 +164,31 @@ def plot_cpu_samples(c: CpuSampling) -> Figure:
         COLORS["accent"],
         COLORS["serial"],
     ]
-    cpus = list(c.cpus_available)
+    cpus = sorted(set(c.cpus_available) | set(c.cpus_used))
+    if len(cpus) > 8 and c.cpus_used:
+        cpus = list(c.cpus_used)
+    row = {cpu: i for i, cpu in enumerate(cpus)}
     with house_style():
         for i, t in enumerate(c.threads):
             offset = (i - (len(c.threads) - 1) / 2) * 0.12
             ax.scatter(
                 [x * 1e3 for x in t.times],
-                [y + offset for y in t.cpus],
+                [row[y] + offset for y in t.cpus],
                 s=6,
                 color=colours[i % len(colours)],
                 label=t.name,
             )
-        ax.set_yticks(cpus)
+        ax.set_yticks(range(len(cpus)))
         ax.set_yticklabels([f"CPU {x}" for x in cpus])
-        ax.set_ylim(min(cpus) - 0.5, max(cpus) + 0.5)
+        ax.set_ylim(-0.5, len(cpus) - 0.5)
         ax.set_xlabel("time since the threads started (ms)")
         ax.grid(axis="y", visible=False)
         if c.threads:
-            ax.legend(loc="upper right", fontsize=8, markerscale=2)
+            ax.legend(
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.0),
+                ncol=min(len(c.threads), 4),
+                frameon=False,
+                markerscale=2,
+            )
     return fig

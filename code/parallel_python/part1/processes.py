@@ -7,8 +7,9 @@
 * :func:`run_start_costs` - how long it takes to start (and join) a thread
   that does nothing, and a process that does nothing.
 * :func:`run_cpu_sampling` - which CPU busy threads run on, sampled from
-  inside each thread (``sched_getcpu`` through :mod:`ctypes`, Linux), to show
-  that the operating system places threads and may move them.
+  inside each (``sched_getcpu`` through :mod:`ctypes`, Linux): the operating
+  system places threads and may move them. The threads run ``np.sin``, which
+  lets go of the GIL, so they really run at once (pure Python takes turns).
 
 Every process is started from :func:`config.mp_context` (so the experiments
 run under ``fork``, ``spawn`` and ``forkserver``), the functions the children
@@ -27,11 +28,13 @@ import time
 from dataclasses import dataclass
 from multiprocessing import shared_memory
 
+import numpy as np
+
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus
 from ..core.timing import Timing, measure
 from ..core.validate import non_negative_int, positive_float, positive_int
-from .cpu_now import busy_sampler, current_cpu
+from .cpu_now import current_cpu
 
 #: Seconds to wait for a child process before giving up on it.
 CHILD_TIMEOUT = 60.0
@@ -178,8 +181,7 @@ SEGFAULT_CODE = "import ctypes; ctypes.string_at(16, 1)"
 
 @dataclass(frozen=True)
 class Segfault:
-    """How a child Python ended after touching an unmapped address of its own.
-
+    """How a child Python ended after touching an unmapped address of its own:
     ``returncode`` is the child's exit status (on POSIX, minus the number of
     the signal that ended it); ``signal_name`` e.g. ``SIGSEGV``, or ``""``.
     """
@@ -191,12 +193,9 @@ class Segfault:
 
 def run_segfault(timeout: float = 60.0) -> Segfault:
     """Start a fresh Python that reads an unmapped address, report how it ended.
-
-    Only the child dies; its error output is captured, not shown.
-    """
+    Only the child dies; its error output is captured, not shown."""
     timeout = positive_float("timeout", timeout)
-    env = {**os.environ, "PYTHONFAULTHANDLER": ""}
-    env.pop("PYTHONFAULTHANDLER")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
     try:
         done = subprocess.run(
             [sys.executable, "-c", SEGFAULT_CODE],
@@ -250,11 +249,9 @@ class StartCosts:
 
 
 def run_start_costs(*, repeats: int = 5, thread_repeats: int = 200) -> StartCosts:
-    """Time starting and joining a thread, then a process (``mp_context``).
-
-    A thread is timed ``thread_repeats`` times (it is fast); a process
-    ``repeats`` times, after one untimed start.
-    """
+    """Time starting and joining a thread (``thread_repeats`` times: it is
+    fast), then a process (``mp_context``; ``repeats`` times, after one untimed
+    start)."""
     repeats = positive_int("repeats", repeats)
     thread_repeats = positive_int("thread_repeats", thread_repeats)
     ctx = mp_context()
@@ -265,14 +262,45 @@ def run_start_costs(*, repeats: int = 5, thread_repeats: int = 200) -> StartCost
 
 # --- which CPU is a thread on? -------------------------------------------
 
+#: Numbers in a busy thread's array: one ``np.sin`` over it takes about a ms.
+SAMPLING_ARRAY = 100_000
+
+
+def numpy_sampler(
+    stop: threading.Event,
+    t0: float,
+    until: float,
+    every: float,
+    samples: list[tuple[float, int]],
+    cpu_seconds: list[float],
+) -> None:
+    """A busy thread: ``np.sin`` over an array again and again (NumPy lets go
+    of the GIL inside) until ``until`` s after ``t0`` or ``stop``, noting its
+    CPU every ``every`` s; then append its CPU time (s) to ``cpu_seconds``."""
+    values = np.linspace(0.0, 1.0, SAMPLING_ARRAY)
+    out = np.empty_like(values)
+    start = time.thread_time()
+    next_sample = 0.0
+    now = 0.0
+    while now < until and not stop.is_set():
+        np.sin(values, out=out)
+        now = time.perf_counter() - t0
+        if now >= next_sample:
+            cpu, _ = current_cpu()
+            if cpu is not None and cpu >= 0:
+                samples.append((now, int(cpu)))
+            next_sample = now + every
+    cpu_seconds.append(time.thread_time() - start)
+
 
 @dataclass(frozen=True)
 class ThreadSamples:
-    """(seconds since start, CPU number) samples of one busy thread."""
+    """(seconds since start, CPU) samples of one busy thread; its CPU time, s."""
 
     name: str
     times: tuple[float, ...]
     cpus: tuple[int, ...]
+    cpu_seconds: float = 0.0
 
     @property
     def moves(self) -> int:
@@ -286,13 +314,15 @@ class ThreadSamples:
 
 @dataclass(frozen=True)
 class CpuSampling:
-    """Which CPUs busy threads ran on over ``seconds``; ``method`` is how we asked."""
+    """Which CPUs busy threads ran on over ``seconds``; ``method`` is how we
+    asked; ``wall``: seconds from their start until the last ended (0: unknown)."""
 
     method: str
     seconds: float
     every: float
     cpus_available: tuple[int, ...]
     threads: tuple[ThreadSamples, ...]
+    wall: float = 0.0
 
     @property
     def total_moves(self) -> int:
@@ -306,12 +336,18 @@ class CpuSampling:
     def samples(self) -> int:
         return sum(len(t.cpus) for t in self.threads)
 
+    @property
+    def busy_cpus(self) -> float:
+        """CPU time of all threads over wall time: CPUs busy on average (0: unknown)."""
+        total = sum(t.cpu_seconds for t in self.threads)
+        return total / self.wall if self.wall > 0 else 0.0
+
 
 def run_cpu_sampling(
-    threads: int = 2, seconds: float = 0.4, every: float = 0.002
+    threads: int = 3, seconds: float = 0.4, every: float = 0.002
 ) -> CpuSampling:
-    """Run ``threads`` busy threads for ``seconds``; each notes its CPU every
-    ``every`` seconds."""
+    """Run ``threads`` busy NumPy threads for ``seconds``; each notes its CPU
+    every ``every`` seconds."""
     threads = positive_int("threads", threads)
     seconds = positive_float("seconds", seconds)
     every = positive_float("every", every)
@@ -324,11 +360,12 @@ def run_cpu_sampling(
         return CpuSampling(method, seconds, every, allowed, ())
     stop = threading.Event()
     records: list[list[tuple[float, int]]] = [[] for _ in range(threads)]
+    used: list[list[float]] = [[] for _ in range(threads)]
     t0 = time.perf_counter()
     workers = [
         threading.Thread(
-            target=busy_sampler,
-            args=(stop, t0, seconds, every, records[i]),
+            target=numpy_sampler,
+            args=(stop, t0, seconds, every, records[i], used[i]),
             name=f"busy-{i + 1}",
         )
         for i in range(threads)
@@ -343,13 +380,20 @@ def run_cpu_sampling(
         for w in workers:
             if w.is_alive():
                 w.join()
+    wall = time.perf_counter() - t0
     return CpuSampling(
         method=method,
         seconds=seconds,
         every=every,
         cpus_available=allowed,
         threads=tuple(
-            ThreadSamples(w.name, tuple(t for t, _ in rec), tuple(c for _, c in rec))
-            for w, rec in zip(workers, records, strict=True)
+            ThreadSamples(
+                w.name,
+                tuple(t for t, _ in rec),
+                tuple(c for _, c in rec),
+                sum(cpu),
+            )
+            for w, rec, cpu in zip(workers, records, used, strict=True)
         ),
+        wall=wall,
     )
