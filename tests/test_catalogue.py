@@ -5,8 +5,8 @@ headlines are made; options name the run function's parameters."""
 from __future__ import annotations
 
 import inspect
-import re
 import multiprocessing
+import re
 import sys
 
 import pytest

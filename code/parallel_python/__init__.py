@@ -10,8 +10,8 @@ down (a test checks it):
   (``narrate*``), its figures (``plots*``) and its catalogue ``entries``:
   ``part1`` (processes, threads and the GIL), ``numpy_threads`` (A),
   ``multiproc`` (B), ``blending`` (C), ``further`` (going further),
-  ``appendix`` (how the book measures; the wrap-up needs no code of its own). A part uses ``core``
-  and other parts' public names only.
+  ``appendix`` (how the book measures; the wrap-up needs no code of its
+  own). A part uses ``core`` and other parts' public names only.
 * ``core``: timing, machine, results, validate, config, pools, experiment,
   text (numbers in sentences) and style (the house look of figures); it
   imports no part.
