@@ -64,6 +64,9 @@ TINY = {
     # Part B
     "mp-api-tour": {"tasks": 4, "processes": 2},
     "mp-worker-error": {"tasks": 4},
+    "mp-pickled-tasks": {"tasks": 1, "jobs": 0},
+    "mp-fork-random": {"workers": 2},
+    "mp-fork-memory": {"elements": 1000},
     "mp-pool-startup": {"processes": 1, "repeats": 1},
     "mp-integration-error": {"points": (10, 100)},
     "mp-integration-sweep": {

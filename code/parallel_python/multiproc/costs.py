@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 
 import numpy as np
 
@@ -33,14 +34,55 @@ class StartupTiming:
     stop: Timing
 
 
+#: The modules the book preloads into the forkserver: the workers' tasks, and
+#: with them the book's package and NumPy (what a worker otherwise imports).
+PRELOAD = ("numpy", "parallel_python.multiproc.tasks")
+
+
+@dataclass(frozen=True)
+class PreloadedStartup:
+    """``forkserver`` pools whose server imported ``modules`` when it started.
+
+    Timed in a fresh Python (see :mod:`.preload`): the preload list counts only
+    when the server starts, once per program. ``available`` is False where
+    there is no ``forkserver`` (Windows); then nothing was timed.
+    """
+
+    modules: tuple[str, ...]
+    available: bool
+    server_start: float | None
+    """The first pool, which also started the server and its imports (s)."""
+    timing: StartupTiming | None
+    """The pools after it (method ``forkserver + preload``)."""
+
+
 @dataclass(frozen=True)
 class PoolStartup:
     processes: int
     start_method: str
     methods: tuple[StartupTiming, ...]
+    preloaded: PreloadedStartup | None = None
+    """``forkserver`` with :data:`PRELOAD`; None when not asked for."""
 
     def get(self, method: str) -> StartupTiming:
         return find(self.methods, method=method)
+
+
+def pool_round(ctx: BaseContext, processes: int) -> tuple[float, float]:
+    """Seconds to start ``ctx.Pool(processes)`` until a trivial map returns, and
+    to ``close`` and ``join`` it. No worker outlives the call."""
+    t0 = time.perf_counter()
+    pool = ctx.Pool(processes)
+    try:
+        pool.map(identity, range(processes), chunksize=1)
+        t1 = time.perf_counter()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return t1 - t0, time.perf_counter() - t1
 
 
 def run_pool_startup(
@@ -48,11 +90,16 @@ def run_pool_startup(
     methods: tuple[str, ...] | list[str] | None = None,
     *,
     repeats: int = 3,
+    preload: tuple[str, ...] | list[str] = PRELOAD,
 ) -> PoolStartup:
     """Time ``Pool(processes)`` until a trivial map returns, then ``close``+``join``.
 
     ``methods`` defaults to every start method of this platform. One untimed
     round per method first (it starts the forkserver, warms the caches).
+    With ``forkserver`` among them and ``preload`` not empty, a fresh Python
+    also times ``forkserver`` pools whose server imported ``preload`` first
+    (:func:`.preload.run_preloaded_startup`); where there is no
+    ``forkserver``, the result records that.
     """
     processes = positive_int(
         "processes", available_cpus() if processes is None else processes
@@ -67,32 +114,31 @@ def run_pool_startup(
             raise ValueError(
                 f"methods: {m!r} is not a start method here; choose from {available}"
             )
+    modules = tuple(preload)
+    if not all(isinstance(name, str) and name for name in modules):
+        raise ValueError(f"preload must name modules, got {modules!r}")
     timings = []
     for method in chosen:
         ctx = multiprocessing.get_context(method)
-        starts, stops = [], []
-        for round_ in range(repeats + 1):
-            t0 = time.perf_counter()
-            pool = ctx.Pool(processes)
-            try:
-                pool.map(identity, range(processes), chunksize=1)
-                t1 = time.perf_counter()
-                pool.close()
-            except BaseException:
-                pool.terminate()
-                raise
-            finally:
-                pool.join()
-            t2 = time.perf_counter()
-            if round_:
-                starts.append(t1 - t0)
-                stops.append(t2 - t1)
+        pool_round(ctx, processes)  # untimed: starts the forkserver, warms up
+        rounds = [pool_round(ctx, processes) for _ in range(repeats)]
         timings.append(
             StartupTiming(
-                method, Timing(tuple(starts), warmup=1), Timing(tuple(stops), warmup=1)
+                method,
+                Timing(tuple(r[0] for r in rounds), warmup=1),
+                Timing(tuple(r[1] for r in rounds), warmup=1),
             )
         )
-    return PoolStartup(processes, start_method(), tuple(timings))
+    preloaded = None
+    if modules and "forkserver" not in available:
+        preloaded = PreloadedStartup(modules, False, None, None)
+    elif modules and "forkserver" in chosen:
+        # imported here, not at the top: ``python -m ...preload`` must find
+        # the module unimported when its package is (runpy warns otherwise)
+        from .preload import run_preloaded_startup
+
+        preloaded = run_preloaded_startup(processes, repeats, modules)
+    return PoolStartup(processes, start_method(), tuple(timings), preloaded)
 
 
 def pool_default_chunksize(tasks: int, processes: int) -> int:

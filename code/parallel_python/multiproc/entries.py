@@ -13,6 +13,8 @@ from .costs import (
     run_pool_startup,
     run_task_overhead,
 )
+from .fork_memory import ForkMemory, run_fork_memory
+from .fork_random import ForkRandom, run_fork_random
 from .integration import (
     IntegrationError,
     IntegrationSweep,
@@ -35,6 +37,12 @@ from .narrate_costs import (
     task_overhead_summary,
     worker_error_summary,
 )
+from .narrate_workers import (
+    fork_memory_summary,
+    fork_random_summary,
+    pickling_summary,
+)
+from .pickling import PickledTasks, run_pickled_tasks
 from .plots import (
     plot_big_argument,
     plot_integration_sweep,
@@ -44,7 +52,10 @@ from .plots import (
 
 
 def _mp_startup_headlines(s: PoolStartup) -> dict[str, float]:
-    return {f"pool start-up, {m.method} (s)": m.start.best for m in s.methods}
+    out = {f"pool start-up, {m.method} (s)": m.start.best for m in s.methods}
+    if s.preloaded is not None and s.preloaded.timing is not None:
+        out["pool start-up, forkserver + preload (s)"] = s.preloaded.timing.start.best
+    return out
 
 
 def _mp_sweep_headlines(s: IntegrationSweep) -> dict[str, float]:
@@ -86,6 +97,20 @@ def _mp_pi_headlines(m: MonteCarloPi) -> dict[str, float]:
     return {"estimate of pi": m.serial, "error": m.error}
 
 
+def _mp_fork_memory_headlines(m: ForkMemory) -> dict[str, float]:
+    if not m.available:
+        return {}
+    return {
+        "copied reading a list of ints (bytes)": float(m.get("list").copied),
+        "copied reading a NumPy array (bytes)": float(m.get("array").copied),
+    }
+
+
+#: The companion page: what travels to a worker.
+_WORKERS_CHAPTER = "B′. What travels to a worker"
+_WORKERS_PAGE = "book/handson/b-workers"
+
+
 ENTRIES: tuple[Experiment, ...] = (
     Experiment(
         name="mp-api-tour",
@@ -116,7 +141,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_pool_startup,
         result_type=PoolStartup,
-        seconds=3,
+        seconds=4,
         options=(
             Option("processes", "int", None, "workers per pool (default: the CPUs)"),
             Option("repeats", "int", 3, "timed pool starts per method"),
@@ -186,8 +211,8 @@ ENTRIES: tuple[Experiment, ...] = (
     ),
     Experiment(
         name="mp-interactive-main",
-        chapter="B. The multiprocessing package",
-        page="book/handson/b-multiprocessing",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
         run=run_interactive_main,
         result_type=Demos,
         seconds=2,
@@ -196,8 +221,8 @@ ENTRIES: tuple[Experiment, ...] = (
     ),
     Experiment(
         name="mp-missing-guard",
-        chapter="B. The multiprocessing package",
-        page="book/handson/b-multiprocessing",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
         run=run_missing_guard,
         result_type=Demos,
         seconds=4,
@@ -206,8 +231,8 @@ ENTRIES: tuple[Experiment, ...] = (
     ),
     Experiment(
         name="mp-monte-carlo-pi",
-        chapter="B. The multiprocessing package",
-        page="book/handson/b-multiprocessing",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
         run=run_monte_carlo_pi,
         result_type=MonteCarloPi,
         seconds=1,
@@ -217,5 +242,42 @@ ENTRIES: tuple[Experiment, ...] = (
         ),
         summary=monte_carlo_summary,
         headlines=_mp_pi_headlines,
+    ),
+    Experiment(
+        name="mp-pickled-tasks",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
+        run=run_pickled_tasks,
+        result_type=PickledTasks,
+        seconds=2,
+        options=(
+            Option("tasks", "int", 3, "inputs each map computes"),
+            Option("jobs", "int", 2, "joblib workers (0: skip joblib)"),
+        ),
+        summary=pickling_summary,
+    ),
+    Experiment(
+        name="mp-fork-random",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
+        run=run_fork_random,
+        result_type=ForkRandom,
+        seconds=1,
+        options=(
+            Option("workers", "int", 3, "worker processes per start method"),
+            Option("seed", "int", 2025, "root seed of the workers' own streams"),
+        ),
+        summary=fork_random_summary,
+    ),
+    Experiment(
+        name="mp-fork-memory",
+        chapter=_WORKERS_CHAPTER,
+        page=_WORKERS_PAGE,
+        run=run_fork_memory,
+        result_type=ForkMemory,
+        seconds=1,
+        options=(Option("elements", "int", 1_000_000, "Python ints in the list"),),
+        summary=fork_memory_summary,
+        headlines=_mp_fork_memory_headlines,
     ),
 )

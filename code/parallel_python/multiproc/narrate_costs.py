@@ -6,7 +6,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import plural, processes_phrase, seconds
+from ..core.text import and_list, plural, processes_phrase, seconds
 from .api import ApiTour, WorkerErrors
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .main_guard import Demos
@@ -79,27 +79,84 @@ def worker_error_summary(errors: WorkerErrors) -> str:
 
 
 def startup_summary(s: PoolStartup) -> str:
-    """How long each start method took to bring up a pool."""
+    """How long each start method took to bring up a pool, with and without a
+    ``forkserver`` preload."""
     ordered = sorted(s.methods, key=lambda m: m.start.best)
-    parts = [f"`{m.method}` {seconds(m.start.best)}" for m in ordered]
+    bests = and_list([f"`{m.method}` {seconds(m.start.best)}" for m in ordered])
+    medians = and_list([seconds(m.start.median) for m in ordered])
+    tries = ordered[0].start.repeats
     text = (
         f"Starting a pool of {processes_phrase(s.processes)} until it answered took "
-        f"{', '.join(parts)} (best of {ordered[0].start.repeats})."
+        f"{bests} at best in {plural(tries, 'try', 'tries')}"
+        + (
+            f" (median{'s' if len(ordered) > 1 else ''} {medians})."
+            if tries > 1
+            else "."
+        )
     )
     if len(ordered) > 1:
         fast, slow = ordered[0], ordered[-1]
         ratio = slow.start.best / fast.start.best
         text += (
-            f" `{slow.method}` took {ratio:.0f} times as long as `{fast.method}`"
+            f" `{slow.method}` took {_factor(ratio)} times as long as `{fast.method}`"
             if ratio >= 1.5
             else " The methods cost about the same here"
         )
         text += "."
+    text += _preload_sentence(s)
     text += (
         f" This build's start method, `{s.start_method}`, is the one the other "
         f"experiments use."
     )
     return text
+
+
+def _factor(ratio: float) -> str:
+    """``24`` for large ratios, ``2.4`` for small ones."""
+    return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
+
+
+def _preload_sentence(s: PoolStartup) -> str:
+    """What ``set_forkserver_preload`` did (or why it could not be tried)."""
+    pre = s.preloaded
+    if pre is None:
+        return ""
+    if not pre.available or pre.timing is None:
+        return (
+            " This platform has no `forkserver`, so `set_forkserver_preload`, "
+            "which only `forkserver` uses, could not be tried."
+        )
+    p = pre.timing.start
+    names = and_list([f"`{m}`" for m in pre.modules]) or "nothing"
+    text = (
+        f" In a fresh Python whose forkserver imported {names} once, as it "
+        f"started (`set_forkserver_preload`), a `forkserver` pool took "
+        f"{seconds(p.best)} (median {seconds(p.median)})"
+    )
+    compared = []
+    for method, what in (("forkserver", "without the preload"), ("fork", "`fork`")):
+        other = next((m for m in s.methods if m.method == method), None)
+        if other is not None:
+            compared.append(_compare(p.best, other.start.best, what))
+    if compared:
+        text += ": " + " and ".join(compared)
+    text += "."
+    if pre.server_start is not None:
+        text += (
+            f" The first pool of that Python, which also started the server and "
+            f"waited for its imports, took {seconds(pre.server_start)}; a program "
+            f"pays that once."
+        )
+    return text
+
+
+def _compare(mine: float, other: float, what: str) -> str:
+    """``13 times as fast as X``, ``2.4 times as long as X``, ``about as long as X``."""
+    if other / mine >= 1.5:
+        return f"{_factor(other / mine)} times as fast as {what}"
+    if mine / other >= 1.5:
+        return f"{_factor(mine / other)} times as long as {what}"
+    return f"about as long as {what}"
 
 
 def task_overhead_summary(o: TaskOverhead) -> str:

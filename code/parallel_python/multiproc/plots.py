@@ -81,27 +81,37 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
 
 
 def plot_pool_startup(s: PoolStartup) -> Figure:
-    """Time to start a pool (and to stop it) for each start method."""
-    fig = new_figure(1, width=6.4, height=2.6)
+    """Time to start a pool (and to stop it) for each start method, and for
+    ``forkserver`` with a preload list when it was measured."""
+    rows = [
+        (f"{m.method} (in use)" if m.method == s.start_method else m.method, m)
+        for m in s.methods
+    ]
+    pre = s.preloaded
+    if pre is not None and pre.timing is not None:
+        rows.append(("forkserver + preload", pre.timing))
+    missing = pre is not None and pre.timing is None
+    labels = [r[0] for r in rows] + (["forkserver + preload"] if missing else [])
+    starts = [r[1].start.best * 1e3 for r in rows]
+    stops = [r[1].stop.best * 1e3 for r in rows]
+    fig = new_figure(1, width=6.4, height=1.1 + 0.5 * len(labels))
     (ax,) = fig.axes
-    names = [m.method for m in s.methods]
-    starts = [m.start.best * 1e3 for m in s.methods]
-    stops = [m.stop.best * 1e3 for m in s.methods]
     with house_style():
-        ys = list(range(len(names)))
+        ys = list(range(len(rows)))
         ax.barh(ys, starts, color=COLORS["processes"], label="start until first answer")
         ax.barh(ys, stops, left=starts, color=COLORS["ideal"], label="close and join")
-        ax.set_yticks(ys)
-        ax.set_yticklabels(
-            [f"{n} (in use)" if n == s.start_method else n for n in names]
-        )
-        ax.invert_yaxis()
+        ax.set_yticks(list(range(len(labels))))
+        ax.set_yticklabels(labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
             label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
-        ax.set_xlim(0, max(a + b for a, b in zip(starts, stops, strict=True)) * 1.5)
+        if missing:
+            label_bar(ax, 0, len(rows), "no forkserver on this platform")
+        top = max(a + b for a, b in zip(starts, stops, strict=True))
+        ax.set_xlim(0, top * 1.5)
     return fig
 
 
