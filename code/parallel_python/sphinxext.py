@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import catalogue, instructor
 from .appendix import build_summary
 from .book import results_dir
 from .core.machine import available_cpus
 from .core.meter import Meter
-from .core.results import FORMAT_VERSION, read_json
+from .core.results import FORMAT_VERSION, from_data, read_json
 
 #: The page whose placeholder receives the build's disturbance summary.
 ABOUT_PAGE = "book/appendix/about-this-build"
@@ -40,6 +41,26 @@ def gather(app, exception) -> None:
         encoding="utf-8",
     )
     summarise_disturbance(app, runs)
+    check_instructor_figures(app, runs)
+
+
+def check_instructor_figures(app, runs: dict) -> None:
+    """Say in the instructor notes which key figures make their point here."""
+    page = Path(app.outdir) / f"{instructor.NOTES_PAGE}.html"
+    if not page.is_file():
+        return
+    typed = {}
+    for check in instructor.CHECKS:
+        saved = runs.get(check.experiment)
+        if saved is not None:
+            kind = catalogue.get(check.experiment).result_type
+            typed[check.experiment] = from_data(kind, saved["result"])
+    text = page.read_text(encoding="utf-8")
+    fragment = instructor.checks_html(typed, instructor.NOTES_PAGE)
+    page.write_text(
+        build_summary.fill_placeholder(text, fragment, instructor.PLACEHOLDER_ID),
+        encoding="utf-8",
+    )
 
 
 def summarise_disturbance(app, runs: dict) -> None:

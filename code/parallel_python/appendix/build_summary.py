@@ -95,11 +95,11 @@ def summary_html(
     return "\n".join(parts)
 
 
-def fill_placeholder(page: str, fragment: str) -> str:
-    """``page`` with its placeholder element replaced by ``fragment``;
-    a ``ValueError`` if the page has no placeholder."""
-    start = page.find(f'<div id="{PLACEHOLDER_ID}"')
+def fill_placeholder(page: str, fragment: str, element: str = PLACEHOLDER_ID) -> str:
+    """``page`` with its placeholder ``<div id=element>`` replaced by
+    ``fragment``; a ``ValueError`` if the page has no such element."""
+    start = page.find(f'<div id="{element}"')
     if start < 0:
-        raise ValueError(f"no element with id {PLACEHOLDER_ID!r} in the page")
+        raise ValueError(f"no element with id {element!r} in the page")
     end = page.find("</div>", start)
     return page[:start] + fragment + page[end + len("</div>") :]
