@@ -124,3 +124,17 @@ def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch)
     assert (tmp_path / "numpy-thread-settings.json").is_file()
     with pytest.raises(ValueError, match="no option"):
         book.result("race", nonsense=1)
+
+
+def test_accessibility_repairs_name_the_toggles_and_fix_the_bibliography_roles():
+    from parallel_python.sphinxext import accessible_html
+
+    page = (
+        '<details open="open"><summary><span class="toctree-toggle" '
+        'role="presentation"></span></summary></details>'
+        '<div role="list"><div class="citation" role="doc-biblioentry"></div></div>'
+    )
+    fixed = accessible_html(page)
+    assert '<summary aria-label="Show or hide the pages of this part">' in fixed
+    assert 'role="listitem"' in fixed and "doc-biblioentry" not in fixed
+    assert accessible_html(fixed) == fixed  # a second pass changes nothing

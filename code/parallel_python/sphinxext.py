@@ -80,6 +80,38 @@ def summarise_disturbance(app, runs: dict) -> None:
     page.write_text(build_summary.fill_placeholder(text, fragment), encoding="utf-8")
 
 
+#: Repairs to the theme's HTML that an accessibility audit (axe-core) asks
+#: for: (what the theme writes, what it should be).
+ACCESSIBLE = (
+    # the side bar's fold-out toggles have no accessible name
+    (
+        '<summary><span class="toctree-toggle"',
+        '<summary aria-label="Show or hide the pages of this part">'
+        '<span class="toctree-toggle"',
+    ),
+    # a list's items must be list items; doc-biblioentry is deprecated
+    ('role="doc-biblioentry"', 'role="listitem"'),
+)
+
+
+def accessible_html(text: str) -> str:
+    """``text`` with the repairs of :data:`ACCESSIBLE` made."""
+    for before, after in ACCESSIBLE:
+        text = text.replace(before, after)
+    return text
+
+
+def repair_pages(app, exception) -> None:
+    """Make every written HTML page's repairs (see :data:`ACCESSIBLE`)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = accessible_html(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
     """Include each script once. Jupyter Book 1 registers sphinx-thebe's inline
     configuration twice, which declares the same ``const`` twice and makes
@@ -101,6 +133,7 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None
 def setup(app):
     app.connect("builder-inited", start_meter)
     app.connect("build-finished", gather)
+    app.connect("build-finished", repair_pages)
     # early: Sphinx stops calling handlers at the first that returns a template
     app.connect("html-page-context", drop_repeated_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
