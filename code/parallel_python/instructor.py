@@ -171,8 +171,9 @@ def checks_html(results: Mapping[str, Any], from_page: str = NOTES_PAGE) -> str:
             f"<td>{_code(advice)}</td></tr>"
         )
     return (
-        f'<div id="{PLACEHOLDER_ID}"><table class="table"><thead><tr>'
+        f'<div id="{PLACEHOLDER_ID}"><div class="pst-scrollable-table-container">'
+        '<table class="table"><thead><tr>'
         "<th>Figure</th><th>Its point</th><th>Shown here?</th>"
         "<th>What this build measured</th><th>If not, instead</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></div>"
     )

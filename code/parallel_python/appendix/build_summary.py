@@ -81,6 +81,7 @@ def summary_html(
             "runs:</p>"
         )
         parts.append(
+            '<div class="pst-scrollable-table-container">'
             '<table class="table"><thead><tr><th>Experiment</th><th>Run</th>'
             "<th>Other programs (CPUs)</th><th>Steal (CPUs)</th></tr></thead><tbody>"
         )
@@ -90,7 +91,7 @@ def summary_html(
                 f"<td>{duration(d.seconds)}</td><td>{_cpus(d.other_cpus)}</td>"
                 f"<td>{_cpus(d.steal_cpus)}</td></tr>"
             )
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
     parts.append("</div>")
     return "\n".join(parts)
 
