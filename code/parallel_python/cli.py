@@ -246,6 +246,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_drift(args: argparse.Namespace) -> int:
+    from . import drift
+
+    try:
+        found = drift.moves(args.first, args.second)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(drift.report(found, top=args.top))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parallel-python",
@@ -281,6 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
         "last local build's",
     )
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "drift", help="how far two runs of the book's experiments moved apart"
+    )
+    p.add_argument("first", type=Path, metavar="FIRST_DIR")
+    p.add_argument("second", type=Path, metavar="SECOND_DIR")
+    p.add_argument("--top", type=int, default=5, help="how many movers to list")
+    p.set_defaults(func=cmd_drift)
     return parser
 
 

@@ -1,0 +1,102 @@
+"""How far the headline figures moved between two runs of the book (a front door).
+
+``./tasks twice`` builds the book twice and keeps both results folders;
+``parallel-python drift FIRST SECOND`` reads them and sets every headline
+figure beside its twin: the change, whether it is a parallel speed-up held to
+±10 % (compile and vectorise ratios and pathologies are not), and the figures
+that moved most.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .core import results
+
+#: Headlines that are not parallel speed-ups, though they end in (×): gains
+#: from compiling or vectorising, and pathologies that only need to stay large.
+NOT_PARALLEL = ("numba", "NumPy", "vectoris", "slowest", "over the best", "per task")
+#: A parallel speed-up should move less than this between two builds.
+STEADY = 0.10
+
+
+@dataclass(frozen=True)
+class Move:
+    experiment: str
+    label: str
+    first: float
+    second: float
+
+    @property
+    def change(self) -> float:
+        """Relative change, second over first minus one (0.1 = 10 % up)."""
+        if self.first == 0:
+            return 0.0 if self.second == 0 else float("inf")
+        return self.second / self.first - 1
+
+    @property
+    def parallel_speedup(self) -> bool:
+        return self.label.endswith("(×)") and not any(
+            word in self.label for word in NOT_PARALLEL
+        )
+
+    @property
+    def steady(self) -> bool:
+        return not self.parallel_speedup or abs(self.change) <= STEADY
+
+
+def _headlines(folder: Path) -> dict[str, dict[str, float]]:
+    from . import catalogue
+
+    out = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            experiment = catalogue.get(path.stem)
+        except ValueError:
+            continue  # not a catalogued experiment (or another file)
+        saved = results.read_json(path)
+        result = results.from_data(experiment.result_type, saved["result"])
+        out[path.stem] = experiment.headlines(result)
+    return out
+
+
+def moves(first: Path, second: Path) -> list[Move]:
+    """Every headline present in both folders' results, biggest change first."""
+    for folder in (first, second):
+        if not folder.is_dir():
+            raise ValueError(f"{folder} is not a folder of results")
+    a, b = _headlines(first), _headlines(second)
+    found = [
+        Move(name, label, a[name][label], b[name][label])
+        for name in sorted(set(a) & set(b))
+        for label in a[name]
+        if label in b[name]
+    ]
+    if not found:
+        raise ValueError(f"no experiment has results in both {first} and {second}")
+    return sorted(found, key=lambda m: -abs(m.change))
+
+
+def report(found: list[Move], top: int = 5) -> str:
+    """A table of every headline, then the ``top`` that moved most and a verdict."""
+    width = max(len(f"{m.experiment}: {m.label}") for m in found)
+    lines = [f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change"]
+    for m in found:
+        flag = "" if m.steady else "  (more than ±10 %)"
+        lines.append(
+            f"{m.experiment + ': ' + m.label:<{width}}  {m.first:>10.3g}  "
+            f"{m.second:>10.3g}  {m.change * 100:+6.1f} %{flag}"
+        )
+    lines += ["", f"moved most ({min(top, len(found))}):"]
+    lines += [
+        f"  {m.experiment}: {m.label}  {m.change * 100:+.1f} %" for m in found[:top]
+    ]
+    unsteady = [m for m in found if not m.steady]
+    speedups = [m for m in found if m.parallel_speedup]
+    lines.append("")
+    lines.append(
+        f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
+        f"within ±{STEADY * 100:.0f} %"
+    )
+    return "\n".join(lines)

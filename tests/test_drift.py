@@ -1,0 +1,60 @@
+"""Two runs of the book's experiments, set side by side (``parallel-python drift``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallel_python import catalogue, cli, drift
+from parallel_python.core import results
+from parallel_python.core.machine import describe
+
+
+def test_a_parallel_speedup_is_held_to_ten_percent_and_others_are_not():
+    moved = drift.Move("gil", "speed-up, 2 processes, pure Python (×)", 1.8, 1.5)
+    assert moved.parallel_speedup and not moved.steady
+    assert moved.change == pytest.approx(1.5 / 1.8 - 1)
+    compiled = drift.Move("numba", "speed-up, numba @njit (×)", 80, 160)
+    assert not compiled.parallel_speedup and compiled.steady
+    seconds = drift.Move("salad", "one step after another (s)", 1.0, 2.0)
+    assert not seconds.parallel_speedup and seconds.steady
+
+
+def test_report_lists_the_biggest_movers_and_counts_the_steady_speedups():
+    found = sorted(
+        [
+            drift.Move("a", "speed-up, 2 threads (×)", 2.0, 2.1),
+            drift.Move("b", "speed-up, 2 processes (×)", 2.0, 1.0),
+            drift.Move("c", "time (s)", 1.0, 1.01),
+        ],
+        key=lambda m: -abs(m.change),
+    )
+    text = drift.report(found, top=2)
+    movers = text.split("moved most (2):")[1]
+    assert movers.index("b: speed-up") < movers.index("a: speed-up")
+    assert "1 of 2 parallel speed-ups within ±10 %" in text
+    assert "(more than ±10 %)" in text
+
+
+def _save(folder, name, **sizes):
+    result = catalogue.get(name).run(**sizes)
+    folder.mkdir(exist_ok=True)
+    results.save(folder / f"{name}.json", name, result, describe())
+
+
+def test_two_folders_of_real_results_are_compared(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        _save(folder, "race", threads=2, increments=200, trials=1)
+    found = drift.moves(first, second)
+    assert {m.experiment for m in found} == {"race"}
+    assert all(m.first >= 0 and m.second >= 0 for m in found)
+
+
+def test_no_common_experiment_or_no_folder_is_a_clear_error(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    _save(first, "race", threads=2, increments=200, trials=1)
+    second.mkdir()
+    with pytest.raises(ValueError, match="no experiment has results in both"):
+        drift.moves(first, second)
+    assert cli.main(["drift", str(first), str(tmp_path / "missing")]) == 2
+    assert "is not a folder of results" in capsys.readouterr().err
