@@ -181,11 +181,11 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=2,
+        seconds=3,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 1_000_000, "numbers per sort"),
-            Option("repeats", "int", 3, "timed runs per point"),
+            Option("repeats", "int", 5, "paired rounds per point"),
         ),
         plot=plot_numpy_trick,
         summary=numpy_trick_summary,

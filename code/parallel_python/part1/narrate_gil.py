@@ -173,7 +173,7 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
         text += (
             "This build had one CPU, so even code that releases the GIL had no "
             "second CPU to run on: neither sped up. On a machine with two or more "
-            "CPUs the sorts would."
+            "CPUs the sorts could."
         )
     elif a.speedup >= 1 + SAME and b.speedup < 1 + SAME:
         text += (

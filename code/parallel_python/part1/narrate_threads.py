@@ -32,7 +32,7 @@ def ladder_summary(m: MemoryLadder) -> str:
     text = (
         f"A random read from the {size(cache.size_bytes)} array took "
         f"{duration(cache.ns_per_access * 1e-9)}, and from the "
-        f"{size(ram.size_bytes)} array, far larger than the caches, "
+        f"{size(ram.size_bytes)} array, larger than most CPUs' caches, "
         f"{duration(ram.ns_per_access * 1e-9)}: "
         f"{m.ratio('RAM', 'cache'):.0f} times as long. "
     )
@@ -67,6 +67,22 @@ def ladder_summary(m: MemoryLadder) -> str:
             f"run cannot tell which."
         )
     return text
+
+
+def ladder_kitchen_terms(m: MemoryLadder) -> str:
+    """The cache-to-disk ratio in kitchen time: one second at the countertop."""
+    far = m.ratio("disk", "cache")
+    text = (
+        f"In kitchen terms: if a read from the tiny countertop "
+        f"({duration(m.get('cache').ns_per_access * 1e-9)}) took one second, a "
+        f"first read from the pantry ({duration(m.get('disk').ns_per_access * 1e-9)})"
+        f" would take {far:,.0f} seconds"
+    )
+    if far >= 2 * 3600:
+        text += f", about {far / 3600:.0f} hours"
+    elif far >= 120:
+        text += f", about {far / 60:.0f} minutes"
+    return text + "."
 
 
 def ladder_table(m: MemoryLadder) -> str:

@@ -16,9 +16,38 @@ from ..core.style import (
     new_figure,
 )
 from .gil import GilScaling
+from .narrate_titles import (
+    cpu_sampling_title,
+    gil_title,
+    numpy_trick_title,
+    race_title,
+)
 from .numpy_trick import NumpyTrick
 from .processes import CpuSampling
 from .race import Race
+
+
+def takeaway(fig: Figure, text: str) -> None:
+    """The figure's one-line takeaway, computed from its result, above the axes."""
+    fig.suptitle(text, x=0.01, ha="left", fontsize=12)
+
+
+def cpus_line(ax, cpus: int, counts: list[int]) -> None:
+    """The CPUs this build could use: a line where it falls on the axis, else a
+    note in the corner (64 CPUs would squash counts 1, 2 and 4 to the left)."""
+    if cpus <= max(counts) + 1:
+        mark_cpus(ax, cpus)
+        return
+    ax.annotate(
+        f"{cpus} CPUs available (off the axis)",
+        xy=(1, 0),
+        xycoords="axes fraction",
+        xytext=(-4, 6),
+        textcoords="offset points",
+        ha="right",
+        color=COLORS["cpus"],
+        fontsize=10,
+    )
 
 
 def plot_race(r: Race) -> Figure:
@@ -54,6 +83,7 @@ def plot_race(r: Race) -> Figure:
         ax.set_ylim(0, 100)
         ax.grid(axis="x", visible=False)
         ax.legend(loc="upper right")
+        takeaway(fig, race_title(r))
     return fig
 
 
@@ -113,12 +143,13 @@ def plot_gil(g: GilScaling) -> Figure:
                 color=COLORS["ideal"],
                 label="this machine's ceiling (measured)",
             )
-        mark_cpus(ax, g.cpus)
+        cpus_line(ax, g.cpus, counts)
         ax.set_xticks(counts)
         ax.set_xlabel("tasks run side by side (k)")
         ax.set_ylabel("speed-up over one after another (×)")
         ax.set_ylim(0, max([*counts, *(p.speedup for p in g.threads_wait)]) * 1.1)
         ax.legend(loc="upper left")
+        takeaway(fig, gil_title(g))
     return fig
 
 
@@ -143,13 +174,14 @@ def plot_numpy_trick(n: NumpyTrick) -> Figure:
             color=COLORS["serial"],
             label="pure-Python loops in threads",
         )
-        mark_cpus(ax, n.cpus)
+        cpus_line(ax, n.cpus, counts)
         ax.set_xticks(counts)
         ax.set_xlabel("threads (one task each)")
         ax.set_ylabel("speed-up over one after another (×)")
         speedups = [p.speedup for p in (*n.numpy_threads, *n.python_threads)]
         ax.set_ylim(0, max([*speedups, min(max(counts), n.cpus), 2]) * 1.3)
         ax.legend(loc="upper left")
+        takeaway(fig, numpy_trick_title(n))
     return fig
 
 
@@ -191,4 +223,5 @@ def plot_cpu_samples(c: CpuSampling) -> Figure:
                 frameon=False,
                 markerscale=2,
             )
+        takeaway(fig, cpu_sampling_title(c))
     return fig

@@ -10,6 +10,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from ..core.style import COLORS, house_style, label_bar, new_figure
 from ..core.text import duration
 from .memory_ladder import MemoryLadder
+from .narrate_titles import ladder_title, salad_title
+from .plots import takeaway
 from .salad import WAIT, Salad, Step, check_recipe
 
 #: Soft fills for the kitchen diagram (drawn, not measured).
@@ -158,6 +160,7 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
         ax.set_xlim(min(ns) / 2, max(ns) * 8)
         for y, value in enumerate(ns):
             label_bar(ax, value, y, duration(value * 1e-9))
+        takeaway(fig, ladder_title(m))
     return fig
 
 
@@ -209,7 +212,7 @@ def plot_salad(s: Salad) -> Figure:
         axes[1].set_xlabel("time since the start (ms)")
         from matplotlib.patches import Patch
 
-        axes[1].legend(
+        fig.legend(
             handles=[
                 Patch(
                     facecolor="white",
@@ -221,9 +224,11 @@ def plot_salad(s: Salad) -> Figure:
                     facecolor="#666666", edgecolor="#333333", label="work (pure Python)"
                 ),
             ],
-            loc="upper right",
+            loc="outside lower center",
+            ncol=2,
             fontsize=10,
         )
+        takeaway(fig, salad_title(s))
         fig.set_layout_engine("constrained")
     return fig
 
