@@ -13,7 +13,7 @@ from parallel_python.further.compare_tools import ToolComparison, ToolRun
 from parallel_python.further.dask_demo import DaskChunks, DaskCluster
 from parallel_python.further.freethreading import FreeThreading
 from parallel_python.further.joblib_demo import JoblibRun
-from parallel_python.further.mpi_demo import MpiRuns
+from parallel_python.further.mpi_demo import MpiRun, MpiRuns
 from parallel_python.further.narrate_pools import (
     chunks_held,
     dask_chunks_summary,
@@ -25,13 +25,21 @@ from parallel_python.further.narrate_pools import (
     joblib_summary,
     waiting_floor,
     waiting_summary,
+    waiting_title,
 )
 from parallel_python.further.narrate_speed import (
+    faster,
     free_threading_summary,
+    mpi_launch,
     mpi_summary,
+    numba_figure_note,
     numba_summary,
+    numba_title,
+    short_times,
+    tools_figure_note,
     tools_summary,
     tools_table,
+    tools_title,
 )
 from parallel_python.further.numba_demo import NumbaCase, NumbaRun
 from parallel_python.further.waiting import Waiting
@@ -175,7 +183,8 @@ def test_numba_summary(cpus):
         assert "the threads took turns" in text
     no_worse = numba_summary(fake_numba(cpus, held=2.0))
     if cpus > 1:
-        assert "no worse this time" in no_worse
+        assert "no slower than the `nogil` threads in this run" in no_worse
+        assert "busy" not in no_worse
 
 
 @pytest.mark.parametrize("cpus", CPUS)
@@ -299,3 +308,100 @@ def test_slow_parallel_loops_are_explained():
     )
     text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
     assert "slower than its serial loop" in text
+
+
+# --- figure takeaways and the sentences below the figures --------------------
+
+
+def test_faster_in_words():
+    assert faster(1.93) == "1.9× faster"
+    assert faster(1.93, "again") == "1.9× faster again"
+    assert faster(31.4) == "31× faster"
+    assert faster(1.05, "again") == "no faster"
+    assert faster(0.8) == "slower (0.80×)"
+    assert short_times(0.5) == "0.50×" and short_times(150.2) == "150×"
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_waiting_title(cpus):
+    w = fake_waiting(cpus)
+    assert waiting_title(w) == (
+        "100 in flight against 1: threads 12× faster, asyncio 31× faster"
+    )
+    one = Waiting(**{**w.__dict__, "workers": (1,), "cases": (w.cases[0], w.cases[3])})
+    assert waiting_title(one) == "100 requests, 1 at a time: 600 ms"
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_numba_title_and_note(cpus):
+    r = fake_numba(cpus)
+    title = numba_title(r)
+    note = numba_figure_note(r)
+    assert title.startswith("@njit: 60× faster than Python; ")
+    if cpus == 1:
+        assert title.endswith("parallel, 1 thread: no faster")
+        assert "ran on 1 thread (one CPU available), like the others" in note
+        assert "blue" not in note
+    else:
+        assert title.endswith(f"parallel, {cpus} threads: 2.0× faster again")
+        assert f"(blue dots) ran on {cpus} threads ({cpus} CPUs available)" in note
+    slow = NumbaCase("@njit(parallel=True)", r.threads, r.n, T(3.0 * r.n / 1e9), PI)
+    cases = tuple(slow if c.name == slow.name else c for c in r.cases)
+    slower = NumbaRun(**{**r.__dict__, "cases": cases})  # type: ignore[arg-type]
+    assert numba_title(slower).endswith(": slower (0.67×)")
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_mpi_launch(cpus):
+    m = fake_mpi(cpus)
+    text = mpi_launch(m)
+    assert text.startswith("The launch with 2 ranks, from starting `mpiexec`")
+    assert "the 1 timed computation inside it" in text and "together" not in text
+    assert "the launch dominates" in text
+    long = MpiRun(**{**m.runs[1].__dict__, "compute": T(5.0, 5.0), "wall_seconds": 11})
+    text = mpi_launch(MpiRuns(m.n, m.exact, cpus, (m.runs[0], long)))
+    assert "the 2 timed computations inside it 10 s together" in text
+    assert "Most of the launch went to computing" in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_tools_title_and_note(cpus):
+    t = fake_tools(cpus)
+    title = tools_title(t)
+    note = tools_figure_note(t)
+    if cpus == 1:
+        assert title == "Fastest: numba @njit, 150×; 1 process at best: 0.90×"
+        assert note.startswith("Every tool ran with one worker (one CPU available)")
+    else:
+        assert title.startswith("Fastest: numba parallel=True, ")
+        assert f"; {t.workers} processes at best: " in title
+        assert f"used {t.workers} workers each, with {cpus} CPUs available" in note
+        assert "NumPy and numba @njit ran on one thread" in note
+    only_python = ToolComparison(t.n, t.workers, t.cpus, t.runs[:2])
+    assert "at best" not in tools_title(only_python)
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_figures_state_their_takeaway(cpus):
+    w, r, t = fake_waiting(cpus), fake_numba(cpus), fake_tools(cpus)
+    for fig, title in (
+        (pf.plot_waiting(w), waiting_title(w)),
+        (pf.plot_numba(r), numba_title(r)),
+        (pf.plot_tools(t), tools_title(t)),
+    ):
+        assert fig.get_suptitle() == title
+        assert fig.get_figwidth() <= 6.8
+
+
+def test_tools_short_of_the_ideal_says_what_the_time_holds():
+    t = fake_tools(2)
+    processes = ("multiprocessing Pool", "joblib", "MPI (mpi4py)")
+    runs = tuple(
+        ToolRun(x.tool, x.workers, T(0.15 / 1.2), x.startup, PI, x.lines, x.needs)
+        if x.tool in processes
+        else x
+        for x in t.runs
+    )
+    text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
+    assert "short of the ideal 2.00×: starting the workers is left out" in text
+    assert "busy" not in text and "probably" not in text

@@ -13,6 +13,7 @@ from ..core.text import SAME, cpus_phrase, duration, gain, percent, plural, size
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
 from .joblib_demo import JoblibRun
+from .narrate_speed import faster
 from .waiting import Waiting
 
 # --- threads and asyncio -----------------------------------------------------
@@ -73,6 +74,21 @@ def waiting_summary(w: Waiting) -> str:
     if not w.all_correct:
         text += " **Some answers were wrong: the run needs a look.**"
     return text
+
+
+def waiting_title(w: Waiting) -> str:
+    """The waiting figure's takeaway: the most in flight against one at a time."""
+    k, first = w.most, min(w.workers)
+    if k == first:
+        return (
+            f"{plural(w.requests, 'request')}, {first} at a time: "
+            f"{duration(w.case('threads', k).timing.best)}"
+        )
+    return (
+        f"{k} in flight against {first}: threads "
+        f"{faster(w.speedup('threads', k))}, asyncio "
+        f"{faster(w.speedup('asyncio', k))}"
+    )
 
 
 def waiting_floor(w: Waiting) -> str:

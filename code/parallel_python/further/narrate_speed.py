@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, duration, gain, plural, times
+from ..core.text import SAME, and_list, cpus_phrase, duration, gain, plural, times
 from .compare_tools import ToolComparison
 from .freethreading import FreeThreading
 from .mpi_demo import MpiRuns
 from .numba_demo import NumbaRun
+
+
+def short_times(x: float) -> str:
+    """A factor for a figure title: ``31×``, ``1.9×``, ``0.82×``."""
+    if x >= 10:
+        return f"{x:.0f}×"
+    return f"{x:.1f}×" if x >= 1 else f"{x:.2f}×"
+
+
+def faster(x: float, again: str = "") -> str:
+    """``x`` in a figure title: ``1.9× faster``, ``no faster``, ``slower (0.80×)``.
+
+    Within :data:`SAME` of 1 counts as no change; ``again`` follows a real gain
+    (``1.9× faster again``).
+    """
+    if x >= 1 + SAME:
+        return f"{short_times(x)} faster" + (f" {again}" if again else "")
+    if x <= 1 - SAME:
+        return f"slower ({short_times(x)})"
+    return "no faster"
+
+
+def numba_title(r: NumbaRun) -> str:
+    """The numba figure's takeaway: the compiler's gain, then the threads'."""
+    serial = r.speedup("@njit")
+    par = r.speedup("@njit(parallel=True)", "@njit")
+    return (
+        f"@njit: {faster(serial)} than Python; "
+        f"parallel, {plural(r.threads, 'thread')}: {faster(par, 'again')}"
+    )
+
+
+def numba_figure_note(r: NumbaRun) -> str:
+    """Below the numba figure: how many threads the parallel versions had."""
+    cpus = cpus_phrase(r.cpus)
+    if r.threads == 1:
+        return (
+            f"The three parallel versions ran on 1 thread ({cpus} available), like "
+            "the others: every dot is black, and nothing ran side by side."
+        )
+    return (
+        f"The three parallel versions (blue dots) ran on {plural(r.threads, 'thread')}"
+        f" ({cpus} available), the others (black) on one; whether the threads ran "
+        "side by side, their times say."
+    )
 
 
 def numba_summary(r: NumbaRun) -> str:
@@ -35,9 +80,8 @@ def numba_summary(r: NumbaRun) -> str:
     )
     if min(par, nogil) <= 1 - SAME:
         text += (
-            "A parallel loop is only as fast as its slowest thread: when another "
-            "program holds one of the CPUs for a few milliseconds, a loop this "
-            "short waits for it, and the threads cost more than they save. "
+            "A parallel loop is only as fast as its slowest thread: a thread that "
+            "has to wait for a CPU holds up the whole loop. "
         )
     if held < nogil * (1 - SAME):
         text += (
@@ -46,9 +90,8 @@ def numba_summary(r: NumbaRun) -> str:
         )
     else:
         text += (
-            f"Holding the GIL, the threads reached {times(held)}, no worse this "
-            "time: with chunks this short, the hand-over of the GIL hardly "
-            "mattered (or the machine was busy)."
+            f"Holding the GIL, the threads reached {times(held)}, no slower than "
+            "the `nogil` threads in this run."
         )
     return text
 
@@ -92,6 +135,32 @@ def mpi_summary(m: MpiRuns) -> str:
         else "The answers differed in the last digits: each rank adds its own "
         "chunks first, and floating-point addition depends on the grouping."
     )
+    return text
+
+
+def mpi_launch(m: MpiRuns) -> str:
+    """The launch of the largest run against the computation inside it."""
+    r = m.run(m.most)
+    compute = sum(r.compute.times)
+    runs = r.compute.repeats
+    text = (
+        f"The launch with {plural(r.ranks, 'rank')}, from starting `mpiexec` to "
+        f"its exit, took {duration(r.wall_seconds)}; the "
+        f"{plural(runs, 'timed computation')} inside it {duration(compute)}"
+        f"{' together' if runs > 1 else ''}. "
+    )
+    if compute < r.wall_seconds / 2:
+        text += (
+            "Most of the launch went to starting and ending the processes: for a "
+            "job this short, the launch dominates, as starting any process pool "
+            "does. MPI jobs are meant to run for minutes to days."
+        )
+    else:
+        text += (
+            "Most of the launch went to computing: at this size the start-up "
+            "already weighs less than the work, and it weighs less still in the "
+            "jobs of minutes to days that MPI is meant for."
+        )
     return text
 
 
@@ -150,6 +219,40 @@ def free_threading_summary(f: FreeThreading) -> str:
     return text
 
 
+def tools_title(t: ToolComparison) -> str:
+    """The tool figure's takeaway: the fastest tool, and the best in processes."""
+    fastest = t.fastest
+    text = f"Fastest: {fastest}, {short_times(t.speedup(fastest))}"
+    by_process = [r for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
+    if by_process:
+        best = max(by_process, key=lambda r: t.speedup(r.tool))
+        if best.tool != fastest:
+            text += (
+                f"; {plural(best.workers, 'process', 'processes')} at best: "
+                f"{short_times(t.speedup(best.tool))}"
+            )
+    return text
+
+
+def tools_figure_note(t: ToolComparison) -> str:
+    """Below the tool figure: what ran with how many workers, on how many CPUs."""
+    several = sorted({r.workers for r in t.runs if r.workers > 1})
+    if not several:
+        return (
+            f"Every tool ran with one worker ({cpus_phrase(t.cpus)} available): "
+            "nothing ran side by side, so every dot is black."
+        )
+    counts = " or ".join(plural(k, "worker") for k in several)
+    single = [r.tool for r in t.runs if r.workers == 1 and r.tool != "pure Python"]
+    text = (
+        f"The tools that spread the work used {counts} each, with "
+        f"{cpus_phrase(t.cpus)} available"
+    )
+    if single:
+        text += f"; {and_list(single)} ran on one thread (black)"
+    return text + "."
+
+
 def _nbsp(text: str) -> str:
     """Keep a number and its unit on one line in a narrow table column."""
     return text.replace(" ", "\u00a0")
@@ -197,22 +300,23 @@ def tools_summary(t: ToolComparison) -> str:
             text += ", near the ideal. "
         else:
             text += (
-                ", short of the ideal: with work this small, sending tasks and "
-                "collecting answers weigh, and any other program busy on the "
-                "machine takes CPUs from the workers. "
+                f", short of the ideal {times(ideal)}: starting the workers is left "
+                "out of this time, but sending them the tasks and collecting the "
+                "answers is in it. "
             )
     if "threads" in t.tools:
         text += (
-            f"Threads gave {times(t.speedup('threads'))}: pure Python in threads "
-            "takes turns under the GIL. "
+            f"Threads gave {times(t.speedup('threads'))}: with the GIL, pure "
+            "Python in threads takes turns. "
         )
     if {"numba @njit", "numba parallel=True"} <= set(t.tools):
         ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
         if ratio <= 1 - SAME:
+            serial = duration(t.run("numba @njit").timing.best)
             text += (
-                "numba's `parallel=True` was slower than its serial loop here: "
-                "the compiled loop takes well under a millisecond, too little "
-                "to share out among threads. "
+                "numba's `parallel=True` was slower than its serial loop here, "
+                f"which took {serial}: sharing so short a loop out among "
+                "threads cost more than it saved. "
             )
     text += serial_against_workers(t)
     return text

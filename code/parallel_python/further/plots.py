@@ -9,8 +9,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure
+from ..core.style import COLORS, MIN_FONT_PT, STYLE, house_style, new_figure
 from .compare_tools import ToolComparison
+from .narrate_pools import waiting_title
+from .narrate_speed import numba_title, tools_title
 from .numba_demo import NumbaRun
 from .waiting import Waiting
 
@@ -18,6 +20,11 @@ from .waiting import Waiting
 def _short(x: float) -> str:
     """A number for a bar label: ``120``, ``6.6``, ``0.87``."""
     return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+
+
+def _takeaway(fig: Figure, text: str) -> None:
+    """The figure's one-line takeaway, at its top left."""
+    fig.suptitle(text, x=0.01, ha="left", fontsize=STYLE["axes.titlesize"])
 
 
 def plot_waiting(w: Waiting) -> Figure:
@@ -55,7 +62,7 @@ def plot_waiting(w: Waiting) -> Figure:
         ax.minorticks_off()
         ax.set_xlabel("requests in flight at once (threads or tasks)")
         ax.set_ylabel("time for all requests (s, best)")
-        ax.set_title(f"{w.requests} requests, each answered after {w.delay * 1e3:g} ms")
+        _takeaway(fig, waiting_title(w))
         ax.legend(loc="lower left")
     return fig
 
@@ -87,6 +94,7 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min(ns) / 2, max(ns) * 8)
+        _takeaway(fig, numba_title(r))
         kinds = [k for k in ("serial", "threads") if k in _numba_kinds(r)]
         handles = [
             Line2D([], [], color=COLORS[k], marker=_MARKERS[k], ls="", label=_NAME[k])
@@ -130,12 +138,12 @@ def plot_tools(t: ToolComparison) -> Figure:
             colour = COLORS[kind]
             ax.plot([1, s], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
             ax.plot([s], [y], marker=_MARKERS[kind], color=colour, markersize=8)
-            ax.annotate(
+            ax.annotate(  # right of the line, clear of the tool names
                 f"{_short(s)}×",
-                xy=(s, y),
-                xytext=(10 if s >= 1 else -10, 0),
+                xy=(max(s, 1), y),
+                xytext=(10, 0),
                 textcoords="offset points",
-                ha="left" if s >= 1 else "right",
+                ha="left",
                 va="center",
                 fontsize=MIN_FONT_PT,
             )
@@ -148,7 +156,7 @@ def plot_tools(t: ToolComparison) -> Figure:
         shown = [k for k in ("serial", "threads", "processes") if k in kinds]
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
         ax.set_xlim(min([*speedups, 1]) / 3, max([*speedups, 1]) * 4)
-        shown = [k for k in ("serial", "threads", "processes") if k in kinds]
+        _takeaway(fig, tools_title(t))
         handles = [
             Line2D([], [], color=COLORS[k], marker=_MARKERS[k], label=_NAME[k])
             for k in shown
