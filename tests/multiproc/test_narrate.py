@@ -320,6 +320,9 @@ def test_monte_carlo_summary():
     mc = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415, "2": 3.1415})
     text = say.monte_carlo_summary(mc)
     assert "same to the last digit" in text and "4,000,000 throws" in text
+    assert "with 1 and 2 processes" in text
+    one = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415})
+    assert "with 1 process the" in say.monte_carlo_summary(one)
     bad = MonteCarloPi(1, 16, 250_000, "fork", 3.1415, {"1": 3.1415, "2": 3.2})
     assert "a bug" in say.monte_carlo_summary(bad)
 
@@ -345,3 +348,88 @@ def test_headline_labels_say_1_process_not_1_processes():
     assert not any("1 processes" in label for label in one)
     assert "speed-up, 1 process (×)" in one
     assert "speed-up, 2 processes (×)" in _mp_sweep_headlines(SWEEPS[2])
+
+
+def _fits(fig) -> bool:
+    """Every drawn text lies inside the figure, and none is below the minimum."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from parallel_python.core.style import small_texts
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    drawn = fig.get_tightbbox(renderer)
+    inside = drawn.x0 >= -0.01 and drawn.x1 <= fig.get_figwidth() + 0.01
+    return inside and drawn.y1 <= fig.get_figheight() + 0.01 and not small_texts(fig)
+
+
+def _suptitle(fig) -> str:
+    return fig.get_suptitle()
+
+
+def test_sweep_takeaway_on_1_2_and_64_cpus():
+    one = say.sweep_takeaway(SWEEPS[1])
+    assert one.startswith("One CPU: 2 processes ")
+    two = say.sweep_takeaway(SWEEPS[2])
+    assert two.startswith("2 processes (one per CPU): ")
+    assert "as fast as the serial loop, efficiency" in two
+    many = say.sweep_takeaway(SWEEPS[64])
+    assert many.startswith("64 processes (one per CPU): ")
+    for cpus in (1, 2, 64):
+        fig = plotting_multiproc.plot_integration_sweep(SWEEPS[cpus])
+        assert _suptitle(fig) == say.sweep_takeaway(SWEEPS[cpus])
+        assert _fits(fig)
+
+
+@pytest.mark.parametrize("processes", [1, 2, 64])
+def test_cost_takeaways(processes):
+    s = PoolStartup(
+        processes,
+        "fork",
+        (
+            StartupTiming("fork", t(0.005), t(0.001)),
+            StartupTiming("spawn", t(0.12), t(0.02)),
+            StartupTiming("forkserver", t(0.02), t(0.002)),
+        ),
+    )
+    title = say_costs.startup_takeaway(s)
+    pool = "1 process" if processes == 1 else f"{processes} processes"
+    assert title == f"A pool of {pool}: fork starts in 5.0 ms, spawn takes 24× as long"
+    fig = plotting_multiproc.plot_pool_startup(s)
+    assert _suptitle(fig) == title and _fits(fig)
+    same = PoolStartup(processes, "spawn", (StartupTiming("spawn", t(0.1), t(0.01)),))
+    assert say_costs.startup_takeaway(same).endswith("spawn starts in 100.0 ms")
+
+    n = 1000
+    runs = (
+        ChunkRun("Pool.map", 1, False, t(n * 23e-6)),
+        ChunkRun("Pool.map", 125, True, t(n * 0.2e-6)),
+        ChunkRun("ProcessPoolExecutor.map", 1, True, t(n * 127e-6)),
+        ChunkRun("ProcessPoolExecutor.map", 125, False, t(n * 1e-6)),
+    )
+    o = TaskOverhead(n, processes, "fork", t(n * 74e-9), runs)
+    title = say_costs.task_overhead_takeaway(o)
+    assert title == ("chunksize=1: 23.0 µs per task; Pool.map's chunks of 125: 200 ns")
+    fig = plotting_multiproc.plot_task_overhead(o)
+    assert _suptitle(fig) == title and _fits(fig)
+
+    b = BigArgument(
+        2_000_000,
+        4,
+        processes,
+        "fork",
+        t(0.004),
+        t(0.15),
+        t(0.01),
+        t(0.003),
+        t(0.05),
+        True,
+    )
+    title = say_costs.big_argument_takeaway(b)
+    assert title == "Sending the array with each task: 50× the time of not sending it"
+    fig = plotting_multiproc.plot_big_argument(b)
+    assert _suptitle(fig) == title and _fits(fig)
+    cheap = dataclasses.replace(b, pickled=t(0.0031))
+    assert say_costs.big_argument_takeaway(cheap).endswith(
+        "about the time of not sending it"
+    )

@@ -137,7 +137,8 @@ def test_thread_curve_reading_for_hyperthreads_and_single_cpu():
     assert "2 hardware threads" in text and "8 threads" in text
     one = dataclasses.replace(m, logical_cpus=1, physical_cores=1, available_cpus=1)
     text = thread_curve_reading(fake_sweep(1, {1: 1.0, 2: 0.9}), one)
-    assert "no hyper-threads" in text and "curve is flat" in text
+    assert "no hyper-threads" in text and "cannot add speed" in text
+    assert "1 logical CPU and 1 physical core" in text
 
 
 def test_sweep_table_has_a_row_per_point():
@@ -195,3 +196,65 @@ def test_a_speedup_above_the_ideal_is_reported_as_such():
     plain = blas_sweep_summary(_five_rounds(fake_sweep(2, {1: 1.0, 2: 1.9}), 1.0))
     assert "above the ideal" not in plain
     assert "probably" not in text + plain and "other work" not in text + plain
+
+
+def test_sweep_takeaway_on_1_2_and_64_cpus():
+    from parallel_python.numpy_threads.narrate import sweep_takeaway
+
+    one = sweep_takeaway(fake_sweep(1, {1: 1.0, 2: 0.97}))
+    assert one == "One CPU: at n = 2000, 2 BLAS threads about as fast as one (0.97×)"
+    two = sweep_takeaway(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
+    assert two == "n = 2000: 2 BLAS threads (one per CPU) 1.90× as fast as one"
+    many = sweep_takeaway(fake_sweep(64, {1: 1.0, 2: 2.0, 64: 40.0, 128: 41.0}))
+    assert many == "n = 2000: 64 BLAS threads (one per CPU) 40.00× as fast as one"
+    slow = sweep_takeaway(fake_sweep(2, {1: 1.0, 2: 0.8}))
+    assert "slower than one (0.80× its speed)" in slow
+
+
+def test_operations_takeaway_on_1_2_and_64_cpus():
+    from parallel_python.numpy_threads.narrate import operations_takeaway
+
+    one = operations_takeaway(fake_ops(1, 1, 1.0))
+    assert one == "One BLAS thread both times (one CPU):\nno operation could gain"
+    two = operations_takeaway(fake_ops(2, 2, 1.9))
+    assert two.startswith("2 BLAS threads: a @ b 1.90× as fast as with one")
+    assert two.endswith("\nthe others (no BLAS): 0.98–1.02×")
+    many = operations_takeaway(fake_ops(64, 64, 30.0))
+    assert many.startswith("64 BLAS threads: a @ b 30.00× as fast")
+    assert "about as fast as with one (1.01×)" in operations_takeaway(
+        fake_ops(2, 2, 1.01)
+    )
+
+
+def test_figures_state_their_takeaway_and_fit_on_1_2_and_64_cpus():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from parallel_python.core.style import small_texts
+    from parallel_python.numpy_threads.narrate import (
+        operations_takeaway,
+        sweep_takeaway,
+    )
+    from parallel_python.numpy_threads.plots import plot_blas_sweep, plot_operations
+
+    for cpus, scale in (
+        (1, {1: 1.0, 2: 0.97}),
+        (2, {1: 1.0, 2: 1.9, 4: 1.5}),
+        (64, {1: 1.0, 2: 2.0, 8: 7.5, 64: 40.0, 128: 41.0}),
+    ):
+        sweep = fake_sweep(cpus, scale)
+        ops = fake_ops(cpus, cpus, scale[max(t for t in scale if t <= cpus)])
+        for fig, title in (
+            (plot_blas_sweep(sweep), sweep_takeaway(sweep)),
+            (plot_operations(ops), operations_takeaway(ops)),
+        ):
+            texts = [
+                t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+            ]
+            assert title in texts
+            assert small_texts(fig) == []
+            assert fig.get_figwidth() <= 6.8
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            drawn = fig.get_tightbbox(renderer)  # inches, the drawn artists only
+            assert drawn.x0 >= -0.01 and drawn.x1 <= fig.get_figwidth() + 0.01
+            assert drawn.y0 >= -0.01 and drawn.y1 <= fig.get_figheight() + 0.01

@@ -15,6 +15,7 @@ from ..core.style import COLORS, house_style, label_bar, new_figure
 from ..core.text import plural
 from .fixes import Fixes
 from .grid import Grid
+from .narrate_figures import fixes_takeaway, grid_takeaway, oversubscription_takeaway
 
 
 def _cpu_line(ax: Axes, grid: Grid) -> None:
@@ -83,6 +84,7 @@ def plot_grid(grid: Grid) -> Figure:
         norm = LogNorm(vmin=1 / reach, vmax=reach)
         _heatmap(speed_ax, grid, speed, ".2f", "BrBG", norm)
         speed_ax.set_title("Speed-up over 1 × 1 (green faster, brown slower)")
+        fig.suptitle(grid_takeaway(grid), fontsize=12)
         fig.legend(
             *time_ax.get_legend_handles_labels(),
             loc="outside lower center",
@@ -131,6 +133,7 @@ def plot_oversubscription(grid: Grid) -> Figure:
                 0.5, 0.5, "not counted on this platform", ha="center", va="center"
             )
         switch_ax.set_title("Context switches (green: P × T ≤ CPUs)")
+        fig.suptitle(oversubscription_takeaway(grid), fontsize=12)
         boundary = sum(1 for c in cells if grid.within(c)) - 0.5
         for ax in (time_ax, switch_ax):
             ax.set_xticks(x, labels, rotation=90 if len(cells) > 12 else 0)
@@ -162,9 +165,9 @@ def plot_fixes(f: Fixes) -> Figure:
         ax.barh(names, best, color=colours)
         ax.invert_yaxis()
         ax.set_xlabel(
-            f"wall time of the batch, ms (best; "
+            f"wall time of the batch, ms (best)\n"
             f"{plural(f.processes, 'process', 'processes')}, "
-            f"{plural(f.tasks, 'product')} of {f.size} × {f.size})"
+            f"{plural(f.tasks, 'product')} of {f.size} × {f.size}"
         )
         ax.grid(axis="y", visible=False)
         for y, (x, b) in enumerate(zip(f.fixes, best, strict=True)):
@@ -173,8 +176,8 @@ def plot_fixes(f: Fixes) -> Figure:
                 ax,
                 b,
                 y,
-                f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} "
-                f"per worker",
+                f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} each",
             )
-        ax.set_xlim(0, max(best) * 1.45)
+        ax.set_xlim(0, max(best) * 1.6)
+        fig.suptitle(fixes_takeaway(f), fontsize=12)
     return fig

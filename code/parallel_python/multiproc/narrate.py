@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from ..core.text import (
     SAME,
+    and_list,
     ceiling_phrase,
     cpus_phrase,
+    gain,
     percent,
+    plural,
     processes_phrase,
     times,
     what_was_seen,
@@ -125,6 +128,24 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
     return text
 
 
+def sweep_takeaway(sweep: IntegrationSweep) -> str:
+    """The sweep figure's title: what the processes bought, true on any machine."""
+    if sweep.cpus == 1:
+        most = max(sweep.processes)
+        return (
+            f"One CPU: {plural(most, 'process', 'processes')} "
+            f"{gain(sweep.speedup(most), 'the serial loop')}"
+        )
+    p = sweep.processes_at_cpus
+    head = f"{plural(p, 'process', 'processes')}"
+    if p == sweep.cpus:
+        head += " (one per CPU)"
+    return (
+        f"{head}: {gain(sweep.speedup(p), 'the serial loop')}, "
+        f"efficiency {percent(sweep.efficiency(p))}"
+    )
+
+
 def sweep_equal_sentence(sweep: IntegrationSweep) -> str:
     """Did every pool give the serial answer, and how close is it to pi?
 
@@ -174,7 +195,8 @@ def sweep_table(sweep: IntegrationSweep) -> str:
         )
     lines.append("")
     lines.append(
-        f"Best and median of {sweep.serial.repeats} timed runs, in interleaved "
+        f"Best and median of {plural(sweep.serial.repeats, 'timed run')}, in "
+        f"interleaved "
         f"rounds after one warm-up; "
         f"spread = (slowest − fastest) / fastest. The start-up column is not part "
         f"of the timed runs."
@@ -195,10 +217,11 @@ def prediction_check(sweep: IntegrationSweep, processes: int) -> str:
 
 def monte_carlo_summary(mc: MonteCarloPi) -> str:
     """Is the estimate the same for every process count, and how good is it?"""
-    counts = ", ".join(mc.by_processes)
+    counts = and_list(list(mc.by_processes))
+    counts += " process" if list(mc.by_processes) == ["1"] else " processes"
     if mc.all_equal:
         text = (
-            f"Serially and with {counts} processes the estimate was the same to the "
+            f"Serially and with {counts} the estimate was the same to the "
             f"last digit, {mc.serial:.6f}: {mc.chunks} chunks of "
             f"{mc.throws_per_chunk:,} throws, each from its own stream."
         )

@@ -111,6 +111,22 @@ def startup_summary(s: PoolStartup) -> str:
     return text
 
 
+def startup_takeaway(s: PoolStartup) -> str:
+    """The start-up figure's title: which start method was fastest, by how much."""
+    ordered = sorted(s.methods, key=lambda m: m.start.best)
+    pool = f"A pool of {plural(s.processes, 'process', 'processes')}"
+    fast = ordered[0]
+    text = f"{pool}: {fast.method} starts in {seconds(fast.start.best)}"
+    if len(ordered) > 1:
+        slow = ordered[-1]
+        ratio = slow.start.best / fast.start.best
+        if ratio >= 1.5:
+            text += f", {slow.method} takes {_factor(ratio)}× as long"
+        else:
+            text += ", the others about as fast"
+    return text
+
+
 def _factor(ratio: float) -> str:
     """``24`` for large ratios, ``2.4`` for small ones."""
     return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
@@ -178,6 +194,29 @@ def task_overhead_summary(o: TaskOverhead) -> str:
         f"{seconds(exe1)} per task with its default `chunksize=1`, "
         f"{seconds(exe_big)} with `chunksize={pool_auto.chunksize}`."
     )
+
+
+def task_overhead_takeaway(o: TaskOverhead) -> str:
+    """The chunk-size figure's title: what one task per message costs."""
+    n = o.tasks
+    one = o.get("Pool.map", 1).per_task(n)
+    auto = o.default("Pool.map")
+    return (
+        f"chunksize=1: {seconds(one)} per task; "
+        f"Pool.map's chunks of {auto.chunksize}: {seconds(auto.per_task(n))}"
+    )
+
+
+def big_argument_takeaway(b: BigArgument) -> str:
+    """The big-argument figure's title: sending the array against not sending it."""
+    best = min(b.made_in_worker.best, b.shared.best)
+    if b.pickled.best >= 1.5 * best:
+        verdict = f"{_factor(b.pickled.best / best)}× the time of not sending it"
+    elif best >= 1.5 * b.pickled.best:
+        verdict = f"{_factor(best / b.pickled.best)}× faster than not sending it"
+    else:
+        verdict = "about the time of not sending it"
+    return f"Sending the array with each task: {verdict}"
 
 
 def big_argument_summary(b: BigArgument) -> str:

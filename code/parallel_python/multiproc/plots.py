@@ -15,8 +15,15 @@ from ..core.style import (
     mark_cpus,
     new_figure,
 )
+from ..core.text import plural
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .integration import IntegrationSweep
+from .narrate import sweep_takeaway
+from .narrate_costs import (
+    big_argument_takeaway,
+    startup_takeaway,
+    task_overhead_takeaway,
+)
 
 
 def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
@@ -55,6 +62,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
         speed_ax.set_ylabel("speed-up (×)")
         speed_ax.set_ylim(bottom=0)
+        fig.suptitle(sweep_takeaway(sweep), fontsize=12)
         speed_ax.set_title(
             f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
         )
@@ -106,6 +114,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
+        fig.suptitle(startup_takeaway(s), fontsize=12)
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
             label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
         if missing:
@@ -117,7 +126,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
 
 def plot_task_overhead(o: TaskOverhead) -> Figure:
     """Cost per trivial task against the chunk size, log-log."""
-    fig = new_figure(1, width=6.4, height=3.4)
+    fig = new_figure(1, width=6.4, height=4.0)
     (ax,) = fig.axes
     n = o.tasks
     with house_style():
@@ -156,8 +165,16 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
         ax.set_yscale("log")
         ax.set_xlabel("chunksize (tasks per message)")
         ax.set_ylabel("µs per task (best of repeats)")
-        ax.set_title(f"{n:,} trivial tasks, {o.processes} worker processes")
-        ax.legend(loc="upper right")
+        fig.suptitle(task_overhead_takeaway(o), fontsize=12)
+        workers = plural(o.processes, "worker process", "worker processes")
+        fig.legend(
+            *ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=3,
+            title=f"{n:,} trivial tasks, {workers}",
+        )
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high * 4)  # room for the labels above the top point
     return fig
 
 
@@ -179,11 +196,12 @@ def plot_big_argument(b: BigArgument) -> Figure:
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(
-            f"milliseconds for {b.tasks} tasks on a {b.megabytes:.3g} MB array "
+            f"ms for {plural(b.tasks, 'task')} on a {b.megabytes:.3g} MB array "
             f"(best of repeats)"
         )
         top = max(r[1] for r in rows) * 1e3
         for y, r in enumerate(rows):
             label_bar(ax, r[1] * 1e3, y, f"{r[1] * 1e3:.1f} ms")
         ax.set_xlim(0, top * 1.3)
+        fig.suptitle(big_argument_takeaway(b), fontsize=12)
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.machine import Machine
 from ..core.protocol import check_speedup
-from ..core.text import SAME, cpus_phrase, percent, plural, times
+from ..core.text import SAME, cpus_phrase, gain, percent, plural, times
 from .blas import BlasSweep, Operations, ThreadSettings
 
 
@@ -104,6 +104,24 @@ def above_the_ideal(sweep: BlasSweep) -> str:
     return text
 
 
+def sweep_takeaway(sweep: BlasSweep) -> str:
+    """The sweep figure's title: what more BLAS threads did for the largest size."""
+    n = sweep.largest
+    if sweep.cpus == 1:
+        most = max(sweep.threads)
+        return (
+            f"One CPU: at n = {n}, {plural(most, 'BLAS thread')} "
+            f"{gain(sweep.speedup(n, most), 'one')}"
+        )
+    t = sweep.threads_at_cpus
+    if t == 1:
+        return f"n = {n}: only 1 BLAS thread was measured within the CPUs"
+    return (
+        f"n = {n}: {plural(t, 'BLAS thread')} (one per CPU) "
+        f"{gain(sweep.speedup(n, t), 'one')}"
+    )
+
+
 def sweep_rates(sweep: BlasSweep) -> str:
     """The arithmetic rates behind the largest product's speed-up."""
     n, t = sweep.largest, sweep.threads_at_cpus
@@ -166,11 +184,35 @@ def operations_summary(ops: Operations) -> str:
     return " ".join(parts)
 
 
+def operations_takeaway(ops: Operations) -> str:
+    """The operations figure's title (two lines): only the BLAS operation can gain."""
+    others = [op.speedup for op in ops.operations if not op.uses_blas]
+    spread = ""
+    if others:
+        low, high = min(others), max(others)
+        span = times(low) if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
+        spread = f"\nthe others (no BLAS): {span}"
+    blas = [op for op in ops.operations if op.uses_blas]
+    if ops.threads == 1:
+        return (
+            f"One BLAS thread both times ({cpus_phrase(ops.cpus)}):\n"
+            "no operation could gain"
+        )
+    if not blas:
+        return f"{plural(ops.threads, 'BLAS thread')}: no operation calls BLAS{spread}"
+    head = blas[0]
+    short = "a @ b" if "a @ b" in head.name else head.name
+    return (
+        f"{plural(ops.threads, 'BLAS thread')}: {short} "
+        f"{gain(head.speedup, 'with one')}{spread}"
+    )
+
+
 def thread_settings_summary(s: ThreadSettings) -> str:
     """When the BLAS library reads its thread-count variable."""
     text = (
         f"A fresh Python with no thread variable set started its BLAS with "
-        f"{s.default} thread{'s' if s.default != 1 else ''}. "
+        f"{plural(s.default, 'thread')}. "
     )
     if s.from_variable == s.value:
         text += (
@@ -209,9 +251,9 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
     """What the sweep says about this machine's cores and hyper-threads."""
     n = sweep.largest
     logical, physical = machine.logical_cpus, machine.physical_cores
-    text = f"This machine reports {logical} logical CPU{'s' if logical > 1 else ''}"
+    text = f"This machine reports {plural(logical, 'logical CPU')}"
     if physical:
-        text += f" and {physical} physical core{'s' if physical > 1 else ''}"
+        text += f" and {plural(physical, 'physical core')}"
         if logical > physical:
             text += (
                 f", so each core runs {logical // physical} hardware threads "
@@ -222,8 +264,8 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
     text += f"; this build could use {cpus_phrase(machine.available_cpus)}. "
     best = best_threads(sweep, n)
     text += (
-        f"For the {n} × {n} multiply the fastest time came with {best} "
-        f"thread{'s' if best > 1 else ''} ({times(sweep.speedup(n, best))} the "
+        f"For the {n} × {n} multiply the fastest time came with "
+        f"{plural(best, 'thread')} ({times(sweep.speedup(n, best))} the "
         f"one-thread speed). "
     )
     if physical and logical > physical and machine.available_cpus > physical:
@@ -233,7 +275,10 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
             "hardware thread: expect the curve to flatten at the physical cores."
         )
     elif machine.available_cpus == 1:
-        text += "With one CPU the curve is flat: threads can only take turns."
+        text += (
+            "With one CPU, extra threads have no core of their own: they can "
+            "only take turns on it, so they cannot add speed."
+        )
     else:
         text += (
             "Without hyper-threads, the curve can climb up to the CPUs "
@@ -267,7 +312,7 @@ def sweep_table(sweep: BlasSweep) -> str:
     repeats = sweep.points[0].timing.repeats if sweep.points else 0
     lines.append("")
     lines.append(
-        f"Best and median of {repeats} timed runs after warm-up; spread = "
+        f"Best and median of {plural(repeats, 'timed run')} after warm-up; spread = "
         f"(slowest − fastest) / fastest."
     )
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from ..core.style import (
     new_figure,
 )
 from .blas import BlasSweep, Operations
+from .narrate import operations_takeaway, sweep_takeaway
 
 
 def _log2_axis(ax: Axes, ticks: list[int]) -> None:
@@ -59,6 +60,7 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
             mark_cpus(ax, sweep.cpus)
         speed_ax.set_ylabel("speed-up over 1 thread (×)")
         speed_ax.set_ylim(bottom=0)
+        fig.suptitle(sweep_takeaway(sweep), fontsize=12)
         speed_ax.set_title("Speed-up of a @ b (n × n), with 90 % intervals")
         flops_ax.set_ylabel("GFLOP/s (best of repeats)")
         flops_ax.set_ylim(bottom=0)
@@ -86,9 +88,8 @@ def plot_operations(ops: Operations) -> Figure:
         ax.barh(names, speedups, color=colours)
         ax.invert_yaxis()
         ax.axvline(1, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
-        ax.set_xlabel(
-            f"speed-up with {ops.threads} BLAS threads over 1 (×, best of repeats)"
-        )
+        fig.suptitle(operations_takeaway(ops), fontsize=12)
+        ax.set_xlabel("speed-up over 1 BLAS thread (×, median of rounds)")
         ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
         ax.grid(axis="y", visible=False)
         for y, s in enumerate(speedups):
