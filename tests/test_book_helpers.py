@@ -138,3 +138,29 @@ def test_accessibility_repairs_name_the_toggles_and_fix_the_bibliography_roles()
     assert '<summary aria-label="Show or hide the pages of this part">' in fixed
     assert 'role="listitem"' in fixed and "doc-biblioentry" not in fixed
     assert accessible_html(fixed) == fixed  # a second pass changes nothing
+
+
+def test_result_passes_another_experiments_result_to_a_run_that_takes_it(
+    tmp_path, monkeypatch
+):
+    """Free threading reuses this build's GIL record: a run parameter, not an option."""
+    from parallel_python import catalogue
+
+    monkeypatch.setenv("PARALLEL_PYTHON_RESULTS_DIR", str(tmp_path))
+    seen = {}
+    entry = catalogue.get("free-threading")
+    assert "gil" not in {o.name for o in entry.options}
+
+    def fake_run(*, gil=None, **kwargs):
+        seen["gil"] = gil
+        return catalogue.get("free-threading").result_type.__new__(entry.result_type)
+
+    patched = dataclasses.replace(entry, run=fake_run)
+    monkeypatch.setattr(
+        catalogue,
+        "EXPERIMENTS",
+        tuple(patched if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
+    )
+    monkeypatch.setattr(book, "record", lambda name, outcome: None)
+    book.result("free-threading", gil="the GIL record")
+    assert seen["gil"] == "the GIL record"

@@ -7,6 +7,7 @@ results file, and show the figure.
 
 from __future__ import annotations
 
+import inspect
 import os
 import posixpath
 import re
@@ -99,7 +100,10 @@ def result(name: str, **sizes: Any) -> Any:
         saved = results.read_json(path)
         return results.from_data(experiment.result_type, saved["result"])
     kwargs = {option.name: option.default for option in experiment.options}
-    unknown = set(sizes) - set(kwargs)
+    # besides its options, a run may take another experiment's result (such
+    # as free threading, which reuses the GIL experiment's record)
+    accepted = set(kwargs) | set(inspect.signature(experiment.run).parameters)
+    unknown = set(sizes) - accepted
     if unknown:
         raise ValueError(f"{name} has no option(s) {sorted(unknown)}")
     kwargs.update(sizes)

@@ -129,7 +129,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("n", "int", 40_000_000, "midpoints (array length)"),
             Option("chunk", "int", 1_000_000, "elements per chunk"),
             Option("budget_bytes", "int", 256 * 2**20, "the memory budget, bytes"),
-            Option("repeats", "int", 2, "timed runs"),
+            Option("repeats", "int", 3, "timed runs"),
         ),
         summary=dask_chunks_summary,
         headlines=_dask_chunks_headlines,
