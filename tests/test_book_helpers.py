@@ -164,3 +164,21 @@ def test_result_passes_another_experiments_result_to_a_run_that_takes_it(
     monkeypatch.setattr(book, "record", lambda name, outcome: None)
     book.result("free-threading", gil="the GIL record")
     assert seen["gil"] == "the GIL record"
+
+
+def test_shown_source_fits_the_column_and_keeps_its_meaning():
+    source = (
+        "def f(alpha_parameter: int, beta_parameter: int, gamma_parameter: int)"
+        " -> int:\n"
+        '    """A docstring line that is far too long to fit in the column of the book,'
+        ' so it wraps."""\n'
+        "    # a comment that is also far too long to fit in the column of the"
+        " book's text\n"
+        "    return alpha_parameter + beta_parameter + gamma_parameter\n"
+    )
+    out = book.narrow_source(source)
+    assert max(len(line) for line in out.splitlines()) <= book.SHOWN_CODE_WIDTH
+    namespace = {}
+    exec(out, namespace)  # still valid Python, same behaviour
+    assert namespace["f"](1, 2, 3) == 6
+    assert "# a comment that is also far too long" in out

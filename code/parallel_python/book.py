@@ -121,6 +121,60 @@ def show(fig: Any) -> Any:
     return None
 
 
+#: Code shown in the book fits the column (about 75 monospace characters).
+SHOWN_CODE_WIDTH = 72
+
+
+def narrow_source(source: str, width: int = SHOWN_CODE_WIDTH) -> str:
+    """``source`` laid out for the book's column: code re-formatted by ruff
+    at ``width``, then comments and docstring lines still too long wrapped."""
+    import subprocess
+    import sys
+    import textwrap
+
+    source = textwrap.dedent(source)
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--line-length", str(width), "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if done.returncode == 0:
+        source = done.stdout
+    lines, in_docstring = [], False
+    for line in source.rstrip("\n").split("\n"):
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        quotes = stripped.count('"""') + stripped.count("'''")
+        if len(line) > width and stripped.startswith("#"):
+            body = stripped.lstrip("#").strip()
+            lines += textwrap.wrap(
+                body,
+                width,
+                initial_indent=indent + "# ",
+                subsequent_indent=indent + "# ",
+            )
+        elif len(line) > width and (in_docstring or quotes):
+            lines += textwrap.wrap(
+                stripped, width, initial_indent=indent, subsequent_indent=indent
+            )
+        else:
+            lines.append(line)
+        if quotes % 2:
+            in_docstring = not in_docstring
+    return "\n".join(lines) + "\n"
+
+
+def show_source(*functions: Any) -> None:
+    """Show the source of ``functions`` (worker code from the package) as one
+    Python block, narrowed to the column (:func:`narrow_source`)."""
+    import inspect
+
+    parts = [narrow_source(inspect.getsource(f)) for f in functions]
+    markdown("```python\n" + "\n\n".join(p.rstrip("\n") for p in parts) + "\n```")
+
+
 def markdown(text: str) -> None:
     """Display Markdown (a table, a computed paragraph)."""
     from IPython.display import Markdown, display
