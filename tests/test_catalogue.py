@@ -153,8 +153,13 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         text = experiment.summary(result)
         assert text.strip()
         assert not BAD_PLURAL.search(text), BAD_PLURAL.search(text).group(0)
-    for value in experiment.headlines(result).values():
+    headlines = experiment.headlines(result)
+    for value in headlines.values():
         assert isinstance(value, float)
+    for label, ratio in experiment.intervals(result).items():
+        # an interval belongs to a headline, which is its median
+        assert headlines[label] == ratio.median
+        assert ratio.low <= ratio.median <= ratio.high
     assert multiprocessing.active_children() == []
 
 

@@ -58,3 +58,26 @@ def test_no_common_experiment_or_no_folder_is_a_clear_error(tmp_path, capsys):
         drift.moves(first, second)
     assert cli.main(["drift", str(first), str(tmp_path / "missing")]) == 2
     assert "is not a folder of results" in capsys.readouterr().err
+
+
+def test_compare_table_shows_intervals_and_whether_they_overlap():
+    from types import SimpleNamespace as NS
+
+    from parallel_python.core.protocol import Ratio
+
+    def r(low, median, high):
+        return Ratio(median, low, high, low, high, rounds=9, coverage=0.9)
+
+    experiment = NS(
+        headlines=lambda x: {"speed-up (×)": x.ratio.median, "time (s)": x.time},
+        intervals=lambda x: {"speed-up (×)": x.ratio},
+    )
+    mine = NS(ratio=r(1.5, 1.6, 1.7), time=1.0)
+    book = NS(ratio=r(0.9, 1.0, 1.1), time=2.0)
+    text = drift.compare_table(experiment, mine, book)
+    speed = next(line for line in text.splitlines() if line.startswith("speed-up"))
+    assert "1.60 (1.50–1.70)" in speed and "1.00 (0.90–1.10)" in speed
+    assert speed.endswith("no")
+    time_row = next(line for line in text.splitlines() if line.startswith("time"))
+    assert time_row.endswith("-")
+    assert "do not overlap" in text

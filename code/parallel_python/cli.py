@@ -217,7 +217,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from . import catalogue
+    from . import catalogue, drift
     from .core.text import compare_machines
 
     name, mine, my_machine = load_run(args.results)
@@ -233,14 +233,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         book_path = folder / f"{name}.json"
     _, book, book_machine = load_run(book_path, name)
-    mine_h, book_h = experiment.headlines(mine), experiment.headlines(book)
-    labels = list(dict.fromkeys([*mine_h, *book_h]))
-    width = max(len(label) for label in [*labels, "figure"])
-    print(f"{'figure':<{width}}  {'yours':>10}  {'book':>10}")
-    for label in labels:
-        a = f"{mine_h[label]:.2f}" if label in mine_h else "-"
-        b = f"{book_h[label]:.2f}" if label in book_h else "-"
-        print(f"{label:<{width}}  {a:>10}  {b:>10}")
+    print(drift.compare_table(experiment, mine, book))
     print()
     print(compare_machines(my_machine, book_machine))
     return 0

@@ -1,4 +1,7 @@
-"""How far the headline figures moved between two runs of the book (a front door).
+"""Runs side by side (a front door): one experiment's two runs, and two whole books.
+
+``parallel-python compare`` sets one run beside another (:func:`compare_table`):
+each headline figure with its 90 % interval, and whether the intervals overlap.
 
 ``./tasks twice`` builds the book twice and keeps both results folders;
 ``parallel-python drift FIRST SECOND`` reads them and sets every headline
@@ -11,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .core import results
+from .core.text import figure_with_interval, intervals_overlap
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
 #: from compiling or vectorising, and pathologies that only need to stay large.
@@ -99,4 +104,35 @@ def report(found: list[Move], top: int = 5) -> str:
         f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
         f"within ±{STEADY * 100:.0f} %"
     )
+    return "\n".join(lines)
+
+
+def compare_table(experiment: Any, mine: Any, book: Any) -> str:
+    """Two runs of one experiment: every headline, with its interval where it
+    was measured in paired rounds, and whether the two intervals overlap."""
+    mine_h, book_h = experiment.headlines(mine), experiment.headlines(book)
+    mine_i, book_i = experiment.intervals(mine), experiment.intervals(book)
+    labels = list(dict.fromkeys([*mine_h, *book_h]))
+    rows = [
+        (
+            label,
+            figure_with_interval(mine_h[label], mine_i.get(label))
+            if label in mine_h
+            else "-",
+            figure_with_interval(book_h[label], book_i.get(label))
+            if label in book_h
+            else "-",
+            intervals_overlap(mine_i.get(label), book_i.get(label)),
+        )
+        for label in labels
+    ]
+    width = max(len(label) for label in [*labels, "figure"])
+    lines = [f"{'figure':<{width}}  {'yours':>20}  {'book':>20}  intervals overlap"]
+    lines += [f"{r[0]:<{width}}  {r[1]:>20}  {r[2]:>20}  {r[3]}" for r in rows]
+    if any(r[3] == "no" for r in rows):
+        lines += [
+            "",
+            "'no': the two 90 % intervals do not overlap; the machines (or their "
+            "moments) really differ there.",
+        ]
     return "\n".join(lines)

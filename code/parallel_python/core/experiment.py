@@ -35,3 +35,6 @@ class Experiment:
     summary: Callable[[Any], str] | None = None
     headlines: Callable[[Any], dict[str, float]] = field(default=lambda r: {})
     """Headline figures for ``compare``: label -> number (seconds, ×, GFLOP/s)."""
+    intervals: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
+    """For headlines measured in paired rounds: label -> their
+    :class:`~parallel_python.core.protocol.Ratio` (median and 90 % interval)."""

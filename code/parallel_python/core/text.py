@@ -178,3 +178,17 @@ def ceiling_phrase(ceiling: Ceiling | None) -> str:
 def processes_phrase(p: int) -> str:
     """``one process``, ``2 processes``."""
     return "one process" if p == 1 else f"{p} processes"
+
+
+def figure_with_interval(value: float, ratio: Ratio | None = None) -> str:
+    """A headline figure for a table: ``1.57`` or ``1.57 (1.33–1.68)``."""
+    if ratio is None:
+        return f"{value:.2f}"
+    return f"{value:.2f} ({ratio.low:.2f}–{ratio.high:.2f})"
+
+
+def intervals_overlap(a: Ratio | None, b: Ratio | None) -> str:
+    """``yes``/``no`` when both figures have an interval, else ``-``."""
+    if a is None or b is None:
+        return "-"
+    return "yes" if a.low <= b.high and b.low <= a.high else "no"

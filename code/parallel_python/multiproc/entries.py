@@ -58,6 +58,11 @@ def _mp_startup_headlines(s: PoolStartup) -> dict[str, float]:
     return out
 
 
+def _mp_sweep_intervals(s: IntegrationSweep) -> dict:
+    p = s.processes_at_cpus
+    return {f"speed-up, {plural(p, 'process', 'processes')} (×)": s.ratio(p)}
+
+
 def _mp_sweep_headlines(s: IntegrationSweep) -> dict[str, float]:
     p = s.processes_at_cpus
     procs = plural(p, "process", "processes")
@@ -177,6 +182,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_integration_sweep,
         summary=sweep_summary,
         headlines=_mp_sweep_headlines,
+        intervals=_mp_sweep_intervals,
     ),
     Experiment(
         name="mp-task-overhead",

@@ -28,6 +28,11 @@ def _sweep_headlines(s: BlasSweep) -> dict[str, float]:
     }
 
 
+def _sweep_intervals(s: BlasSweep) -> dict:
+    n, t = s.largest, s.threads_at_cpus
+    return {"speed-up, threads = CPUs, largest n (×)": s.ratio(n, t)}
+
+
 def _ops_headlines(o: Operations) -> dict[str, float]:
     out = {f"speed-up of {op.name} (×)": op.speedup for op in o.operations}
     out["BLAS threads used"] = float(o.threads)
@@ -59,6 +64,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_blas_sweep,
         summary=blas_sweep_summary,
         headlines=_sweep_headlines,
+        intervals=_sweep_intervals,
     ),
     Experiment(
         name="numpy-operations",

@@ -54,21 +54,26 @@ def _race_headlines(r: Race) -> dict[str, float]:
     }
 
 
-def _gil_headlines(g: GilScaling) -> dict[str, float]:
+def _gil_intervals(g: GilScaling) -> dict:
     k = max(c for c in g.counts if c <= max(2, g.cpus))
-    out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).speedup}
+    out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).ratio}
     if g.processes_cpu:
-        out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).speedup
-    out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).speedup
+        out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).ratio
+    out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).ratio
     return out
 
 
-def _trick_headlines(n: NumpyTrick) -> dict[str, float]:
+def _trick_intervals(n: NumpyTrick) -> dict:
     k = max(c for c in n.counts if c <= max(2, n.cpus))
     return {
-        f"speed-up, {k} threads, NumPy sort (×)": n.numpy_at(k).speedup,
-        f"speed-up, {k} threads, pure Python (×)": n.python_at(k).speedup,
+        f"speed-up, {k} threads, NumPy sort (×)": n.numpy_at(k).ratio,
+        f"speed-up, {k} threads, pure Python (×)": n.python_at(k).ratio,
     }
+
+
+def _medians(intervals):
+    """Headlines from paired-round ratios: each ratio's median."""
+    return lambda result: {k: r.median for k, r in intervals(result).items()}
 
 
 def _start_headlines(s: StartCosts) -> dict[str, float]:
@@ -173,7 +178,8 @@ ENTRIES: tuple[Experiment, ...] = (
         ),
         plot=plot_gil,
         summary=gil_summary,
-        headlines=_gil_headlines,
+        headlines=_medians(_gil_intervals),
+        intervals=_gil_intervals,
     ),
     Experiment(
         name="numpy-trick",
@@ -189,7 +195,8 @@ ENTRIES: tuple[Experiment, ...] = (
         ),
         plot=plot_numpy_trick,
         summary=numpy_trick_summary,
-        headlines=_trick_headlines,
+        headlines=_medians(_trick_intervals),
+        intervals=_trick_intervals,
     ),
     Experiment(
         name="process-isolation",

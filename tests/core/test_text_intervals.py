@@ -1,0 +1,21 @@
+"""Headline figures with their intervals, and whether two intervals overlap."""
+
+from __future__ import annotations
+
+from parallel_python.core.protocol import Ratio
+from parallel_python.core.text import figure_with_interval, intervals_overlap
+
+
+def r(low, median, high):
+    return Ratio(median, low, high, low, high, rounds=9, coverage=0.9)
+
+
+def test_a_figure_shows_its_interval_when_it_has_one():
+    assert figure_with_interval(1.5683) == "1.57"
+    assert figure_with_interval(1.5683, r(1.33, 1.57, 1.68)) == "1.57 (1.33–1.68)"
+
+
+def test_overlap_needs_both_intervals():
+    assert intervals_overlap(r(1.3, 1.5, 1.7), r(1.6, 1.8, 2.0)) == "yes"
+    assert intervals_overlap(r(1.3, 1.5, 1.7), r(0.9, 1.0, 1.1)) == "no"
+    assert intervals_overlap(r(1.3, 1.5, 1.7), None) == "-"
