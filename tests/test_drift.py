@@ -81,3 +81,13 @@ def test_compare_table_shows_intervals_and_whether_they_overlap():
     time_row = next(line for line in text.splitlines() if line.startswith("time"))
     assert time_row.endswith("-")
     assert "do not overlap" in text
+
+
+def test_compare_table_says_when_the_calibrated_work_differs():
+    from types import SimpleNamespace as NS
+
+    experiment = NS(headlines=lambda x: {"time (s)": x.time}, intervals=lambda x: {})
+    text = drift.compare_table(experiment, NS(time=1.0, reps=30), NS(time=2.0, reps=12))
+    assert "30 repetitions in yours, 12 in the book's" in text
+    same = drift.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))
+    assert "calibrated" not in same

@@ -129,6 +129,14 @@ def compare_table(experiment: Any, mine: Any, book: Any) -> str:
     width = max(len(label) for label in [*labels, "figure"])
     lines = [f"{'figure':<{width}}  {'yours':>20}  {'book':>20}  intervals overlap"]
     lines += [f"{r[0]:<{width}}  {r[1]:>20}  {r[2]:>20}  {r[3]}" for r in rows]
+    mine_reps, book_reps = getattr(mine, "reps", None), getattr(book, "reps", None)
+    if mine_reps is not None and book_reps is not None and mine_reps != book_reps:
+        lines += [
+            "",
+            f"The work per task was calibrated to each machine: {mine_reps} "
+            f"repetitions in yours, {book_reps} in the book's, so compare "
+            "speed-ups and rates, not times.",
+        ]
     if any(r[3] == "no" for r in rows):
         lines += [
             "",
