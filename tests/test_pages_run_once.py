@@ -1,0 +1,39 @@
+"""One value per quantity per build: pages run experiments only through
+``book.result``, which runs a catalogued experiment once per build and lets
+every other page read that record (pages execute in the order of their paths,
+not in reading order, so a second run would give a second value)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Calls that would measure a second time, or record outside book.result.
+FORBIDDEN = re.compile(r"\brun_\w+\(|\bbook\.record\(")
+
+
+def executed_cells(text: str) -> list[str]:
+    """The code of every ``{code-cell}`` of a MyST page."""
+    return re.findall(
+        r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", text, flags=re.S | re.M
+    )
+
+
+def test_the_cell_finder_finds_cells_and_not_fenced_examples():
+    page = (
+        "```{code-cell} ipython3\nr = book.result('gil')\n```\n"
+        "```python\ng = gil.run_gil()\n```\n"
+    )
+    assert executed_cells(page) == ["r = book.result('gil')\n"]
+
+
+def test_pages_measure_only_through_book_result():
+    problems = []
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        for cell in executed_cells(page.read_text(encoding="utf-8")):
+            for line in cell.splitlines():
+                if FORBIDDEN.search(line.split("#")[0]):
+                    problems.append(f"{page.relative_to(ROOT)}: {line.strip()}")
+    assert not problems, "\n".join(problems)
