@@ -52,3 +52,12 @@ def test_interval_error_bars_scale_median_and_ends():
     assert list(bars.lines[0].get_ydata()) == [50.0]
     low_cap, high_cap = bars.lines[1]
     assert [low_cap.get_ydata()[0], high_cap.get_ydata()[0]] == [37.5, 62.5]
+
+
+def test_the_colour_key_names_every_house_colour_once():
+    fig = style.plot_colour_key()
+    style.png_bytes(fig)
+    assert style.small_texts(fig) == []
+    assert sorted(c for c, *_ in style.MEANINGS) == sorted(style.COLORS)
+    markers = [m for _, m, _, _ in style.MEANINGS if m]
+    assert len(markers) == len(set(markers))  # a second channel, never reused

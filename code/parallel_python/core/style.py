@@ -183,3 +183,51 @@ def interval_errorbar(
         capsize=4,
         label=label,
     )
+
+
+#: What each house colour means, for the key the book shows once.
+MEANINGS = (
+    ("serial", "s", "-", "one thread: plain Python, NumPy or compiled code"),
+    ("threads", "o", "-", "several threads (Python's or a library's, such as BLAS)"),
+    ("processes", "D", "-", "several processes"),
+    ("ideal", "", "--", "the ideal: one worker per CPU"),
+    ("cpus", "", ":", "the number of CPUs available"),
+    ("accent", "^", "-.", "set beside them: a model, a fix, another tool"),
+)
+
+
+def plot_colour_key() -> Figure:
+    """The house colours, markers and line styles, each with its meaning."""
+    fig = new_figure(1, width=6.4, height=0.42 * (len(MEANINGS) + 1) + 0.3)
+    (ax,) = fig.axes
+    with house_style():
+        for y, (colour, marker, line, meaning) in enumerate(MEANINGS):
+            ax.plot(
+                [0, 1],
+                [y, y],
+                color=COLORS[colour],
+                linestyle=line,
+                marker=marker or None,
+                markevery=[1],
+                markersize=8,
+            )
+            ax.text(1.25, y, meaning, va="center", fontsize=MIN_FONT_PT + 1)
+        ax.errorbar(
+            [0.5],
+            [len(MEANINGS)],
+            yerr=[[0.3], [0.3]],
+            fmt="none",
+            color=COLORS["serial"],
+            capsize=4,
+        )
+        ax.text(
+            1.25,
+            len(MEANINGS),
+            "error bar: the 90 % interval of a median",
+            va="center",
+            fontsize=MIN_FONT_PT + 1,
+        )
+        ax.set_xlim(-0.1, 7)
+        ax.set_ylim(len(MEANINGS) + 0.6, -0.6)
+        ax.axis("off")
+    return fig
