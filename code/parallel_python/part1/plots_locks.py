@@ -67,7 +67,7 @@ def plot_locks(r: Locks) -> Figure:
                             [y],
                             marker="X",
                             markersize=10,
-                            color=COLORS["processes"],
+                            color=COLORS["serial"],
                             linestyle="none",
                         )
             ax.set_yticks(range(len(lanes)))
@@ -91,7 +91,7 @@ def plot_locks(r: Locks) -> Figure:
                     [],
                     marker="X",
                     markersize=10,
-                    color=COLORS["processes"],
+                    color=COLORS["serial"],
                     linestyle="none",
                     label="gave up (timeout)",
                 ),
