@@ -2,10 +2,8 @@ import pytest
 
 from parallel_python.core.timing import (
     Timing,
-    efficiency,
     measure,
     measure_rounds,
-    speedup,
 )
 
 
@@ -23,20 +21,6 @@ def test_statistics():
     assert t.median == 2.5
     assert t.worst == 5.0
     assert t.spread == pytest.approx(4.0)
-
-
-def test_speedup_and_efficiency():
-    serial = Timing(times=(2.0,), warmup=0)
-    parallel = Timing(times=(1.25, 1.0), warmup=0)
-    assert speedup(serial, parallel) == 2.0
-    assert efficiency(serial, parallel, 4) == 0.5
-
-
-@pytest.mark.parametrize("kwargs", [{"repeats": 0}, {"repeats": -3}, {"warmup": -1}])
-def test_measure_rejects_bad_counts(kwargs):
-    name = next(iter(kwargs))
-    with pytest.raises(ValueError, match=name):
-        measure(lambda: None, **kwargs)
 
 
 def test_empty_timing_is_refused():

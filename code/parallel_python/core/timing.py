@@ -108,13 +108,3 @@ def measure_rounds(
             with context(key) if context is not None else nullcontext():
                 times[key].extend(measure(fn, repeats=1, warmup=warmup).times)
     return {key: Timing(times=tuple(t), warmup=warmup) for key, t in times.items()}
-
-
-def speedup(serial: Timing, parallel: Timing) -> float:
-    """Best serial time over best parallel time (>1 means faster)."""
-    return serial.best / parallel.best
-
-
-def efficiency(serial: Timing, parallel: Timing, workers: int) -> float:
-    """Speed-up per worker: 1.0 is perfect use of ``workers`` CPUs."""
-    return speedup(serial, parallel) / positive_int("workers", workers)

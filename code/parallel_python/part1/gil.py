@@ -18,14 +18,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling
 from ..core.protocol import Ratio, calibrate, measure_paired, paired_ratio
 from ..core.results import find
-from ..core.timing import Timing, measure
+from ..core.timing import Timing, measure, measure_rounds
 from ..core.validate import (
     non_negative_int,
     positive_float,
@@ -142,22 +142,17 @@ class GilScaling:
 def interleaved(
     ways: Sequence[Callable[[], object]], *, repeats: int, warmup: int
 ) -> tuple[Timing, ...]:
-    """Time several ways of doing the same work round by round: each round
-    times one call of every way (with :func:`timing.measure`), so a
-    disturbance of the machine (another program waking up) hits all the ways
-    alike instead of spoiling one of them."""
+    """Time several ways of doing the same work round by round, after
+    ``warmup`` untimed calls of each: :func:`core.timing.measure_rounds`, so
+    a disturbance of the machine (another program waking up) hits all the
+    ways alike instead of spoiling one of them."""
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
     for _ in range(warmup):
         for way in ways:
             way()
-    rounds = [
-        [measure(way, repeats=1, warmup=0) for way in ways] for _ in range(repeats)
-    ]
-    return tuple(
-        Timing(times=tuple(r[i].best for r in rounds), warmup=warmup)
-        for i in range(len(ways))
-    )
+    timed = measure_rounds(dict(enumerate(ways)), repeats=repeats, warmup=0)
+    return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
 def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
