@@ -4,10 +4,12 @@ CPUs, and every result survives a round trip through JSON."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from parallel_python.core import results
+from parallel_python.core.text import plural
 from parallel_python.further import plots as pf
 from parallel_python.further.compare_tools import ToolComparison, ToolRun
 from parallel_python.further.dask_demo import DaskChunks, DaskCluster
@@ -68,6 +70,7 @@ def test_waiting_summary(cpus):
         assert "no more than 64 CPUs" in text
     assert "asyncio was the faster" in text
     assert "It is not the 100-fold cut that 100 perfectly overlapped waits" in text
+    assert "this run timed only the totals" in text and "went to" not in text
     assert "wrong" not in text
 
 
@@ -159,12 +162,17 @@ def test_dask_sentences(cpus):
     assert "most of the array" in chunks_held(fake_chunks(cpus, peak=300 * 2**20))
     assert "more than the 256 MiB budget" in over
     slow = dask_cluster_summary(fake_cluster(cpus, delayed=2.0))
-    assert "more than it saves" in slow
     fast = dask_cluster_summary(fake_cluster(cpus, delayed=0.1))
     if cpus == 1:
-        assert "dask pays off" in fast
+        for text in (slow, fast):
+            assert "With one worker there was nothing to run side by side" in text
+            assert "Given several CPUs and a worker on each, dask pays off" in text
+            assert "costs more than" not in text
+        assert "suspect" in fast and "suspect" not in slow
     else:
+        assert "costs more than it saves" in slow
         assert "as fast as one process" in fast and "dask pays off" not in fast
+        assert "one worker" not in slow + fast
     if cpus == 1:
         assert "(1 worker process, with one thread)" in fast
     else:
@@ -241,12 +249,58 @@ def test_tools_table_and_summary(cpus):
     assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text
     assert "numba" in text and "make the serial code fast" in text
     assert "any number of workers" not in text
+    assert (
+        f"Of the process-based tools, each with {plural(t.workers, 'worker')}, " in text
+    )
+    assert "with the GIL" not in text or cpus > 1
     if cpus == 1:
-        assert "nothing to run side by side" in text
-        assert "more than the 1 worker measured here" in text
+        assert "each with 1 worker, multiprocessing Pool did best" in text
+        assert "with one worker there is nothing to run side by side" in text
+        assert "Threads gave 0.97×: with one thread there is nothing" in text
+        assert "Making the loop itself fast did more than spreading it: " in text
+        assert "no tool that runs pure Python in workers could gain on one CPU" in text
+        assert "(the best, threads, 0.97×)" in text
+        assert "1 worker measured" not in text and "over 1 worker" not in text
     else:
         assert "near the ideal" in text
-        assert f"more than the {t.workers} workers measured here" in text
+        assert "Threads gave 0.97×: with the GIL, pure Python" in text
+        assert f"more than spreading it over {t.workers} workers: " in text
+        assert "the best tool that spread pure Python over them, " in text
+    assert "Given a CPU each, workers multiply" in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_tools_summary_with_one_worker_or_one_cpu(cpus):
+    """One worker on many CPUs, several workers on one CPU, fast threads."""
+    t = fake_tools(cpus)
+
+    def with_workers(k, thread_speed=1.0):
+        runs = tuple(
+            ToolRun(x.tool, k, T(0.15 / thread_speed), x.startup, PI, x.lines, x.needs)
+            if x.tool == "threads"
+            else replace(x, workers=k)
+            if x.workers == t.workers and x.tool != "NumPy"
+            else x
+            for x in t.runs
+        )
+        return tools_summary(ToolComparison(t.n, k, cpus, runs))
+
+    one = with_workers(1)
+    assert "with one worker there is nothing to run side by side" in one
+    assert "with one thread there is nothing to run side by side" in one
+    alone = "on one CPU" if cpus == 1 else "with one worker each"
+    assert f"no tool that runs pure Python in workers could gain {alone}" in one
+    two = with_workers(2)
+    if cpus == 1:
+        assert "with one CPU the workers can only take turns" in two
+        assert "with one CPU, threads can only take turns, GIL or no GIL" in two
+        assert "could gain on one CPU" in two
+    else:
+        assert "with the GIL, pure Python in threads takes turns" in two
+        assert "more than spreading it over 2 workers" in two
+        fast = with_workers(2, thread_speed=1.9)
+        assert "Threads gave 1.90× with 2 threads. " in fast
+        assert "GIL" not in fast
 
 
 def test_workers_can_beat_a_fast_serial_loop():
@@ -370,11 +424,13 @@ def test_tools_title_and_note(cpus):
     title = tools_title(t)
     note = tools_figure_note(t)
     if cpus == 1:
-        assert title == "Fastest: numba @njit, 150×; 1 process at best: 0.90×"
+        assert title == (
+            "Fastest: numba @njit, 150×; process-based tools (1 worker) at best: 0.90×"
+        )
         assert note.startswith("Every tool ran with one worker (one CPU available)")
     else:
         assert title.startswith("Fastest: numba parallel=True, ")
-        assert f"; {t.workers} processes at best: " in title
+        assert f"; process-based tools ({t.workers} workers) at best: " in title
         assert f"used {t.workers} workers each, with {cpus} CPUs available" in note
         assert "NumPy and numba @njit ran on one thread" in note
     only_python = ToolComparison(t.n, t.workers, t.cpus, t.runs[:2])

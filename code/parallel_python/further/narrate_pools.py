@@ -61,9 +61,10 @@ def waiting_summary(w: Waiting) -> str:
     elif k > first:
         text += (
             f"It is not the {k}-fold cut that {k} perfectly overlapped waits would "
-            "give: the waits overlapped, but the time left over went to the other "
-            "work of each request (connecting, sending, reading, in the client and "
-            "in the server), which overlapping the waits does not shorten. "
+            "give. Overlapping the waits cannot shorten the rest of each "
+            "request's work (connecting, sending, reading, in the client and in "
+            "the server); this run timed only the totals, not how the time left "
+            "over splits. "
         )
     if ak < tk * (1 - SAME):
         text += f"asyncio was the faster of the two with {k} at a time."
@@ -303,7 +304,20 @@ def dask_cluster_summary(c: DaskCluster) -> str:
         f"{duration(c.serial.best)} in one process: "
         f"{gain(c.speedup, 'one process')}. "
     )
-    if c.workers == 1 or c.speedup < 1 + SAME:
+    if c.workers == 1:
+        text += (
+            "With one worker there was nothing to run side by side, so nothing "
+            "to save: the scheduler could only add its costs"
+            + (
+                " (a gain with one worker is more than one worker can give: "
+                "treat it as suspect and repeat the run)"
+                if c.speedup >= 1 + SAME
+                else ""
+            )
+            + ". Given several CPUs and a worker on each, dask pays off when "
+            "tasks take seconds, not milliseconds. "
+        )
+    elif c.speedup < 1 + SAME:
         text += (
             "For work this small, sending tasks through a scheduler to other "
             "processes costs "

@@ -228,7 +228,7 @@ def tools_title(t: ToolComparison) -> str:
         best = max(by_process, key=lambda r: t.speedup(r.tool))
         if best.tool != fastest:
             text += (
-                f"; {plural(best.workers, 'process', 'processes')} at best: "
+                f"; process-based tools ({plural(best.workers, 'worker')}) at best: "
                 f"{short_times(t.speedup(best.tool))}"
             )
     return text
@@ -274,11 +274,7 @@ def tools_table(t: ToolComparison) -> str:
 
 def tools_summary(t: ToolComparison) -> str:
     fastest = t.fastest
-    by_process = [
-        r.tool
-        for r in t.runs
-        if r.tool in ("multiprocessing Pool", "joblib", "MPI (mpi4py)")
-    ]
+    by_process = [r.tool for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
     text = (
         f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
         f"{fastest}, at {times(t.speedup(fastest))} the speed of pure Python. "
@@ -288,13 +284,18 @@ def tools_summary(t: ToolComparison) -> str:
         s = t.speedup(best)
         ideal = min(t.workers, t.cpus)
         text += (
-            f"Of the tools that run Python code in several processes, {best} did "
-            f"best, with {times(s)} on {plural(t.workers, 'worker')}"
+            f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
+            f"{best} did best, with {times(s)}"
         )
-        if ideal == 1:
+        if t.workers == 1:
             text += (
-                ": with one CPU (or one worker) there is nothing to run side by "
-                "side, so processes can only add their costs. "
+                ": with one worker there is nothing to run side by side, so "
+                "processes can only add their costs. "
+            )
+        elif ideal == 1:
+            text += (
+                ": with one CPU the workers can only take turns, so processes can "
+                "only add their costs. "
             )
         elif s >= 0.8 * ideal:
             text += ", near the ideal. "
@@ -305,10 +306,7 @@ def tools_summary(t: ToolComparison) -> str:
                 "answers is in it. "
             )
     if "threads" in t.tools:
-        text += (
-            f"Threads gave {times(t.speedup('threads'))}: with the GIL, pure "
-            "Python in threads takes turns. "
-        )
+        text += threads_sentence(t)
     if {"numba @njit", "numba parallel=True"} <= set(t.tools):
         ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
         if ratio <= 1 - SAME:
@@ -332,6 +330,23 @@ _PYTHON_IN_WORKERS = (
 )
 
 
+def threads_sentence(t: ToolComparison) -> str:
+    """What the thread pool gave, and what it could give with its threads."""
+    k = t.run("threads").workers
+    s = t.speedup("threads")
+    text = f"Threads gave {times(s)}"
+    if k == 1:
+        return text + (
+            ": with one thread there is nothing to run side by side, only the "
+            "pool's costs to add. "
+        )
+    if t.cpus == 1:
+        return text + ": with one CPU, threads can only take turns, GIL or no GIL. "
+    if s < 1 + SAME:
+        return text + ": with the GIL, pure Python in threads takes turns. "
+    return text + f" with {plural(k, 'thread')}. "
+
+
 def serial_against_workers(t: ToolComparison) -> str:
     """A fast loop on one core against pure Python on the workers measured."""
     fast = [x for x in ("NumPy", "numba @njit") if x in t.tools]
@@ -342,13 +357,23 @@ def serial_against_workers(t: ToolComparison) -> str:
     f = max(fast, key=t.speedup)
     w = max(spread, key=t.speedup)
     workers = plural(t.workers, "worker")
+    multiply = (
+        "Given a CPU each, workers multiply whatever speed the loop has, so " + rule
+    )
+    if min(t.workers, t.cpus) == 1:
+        alone = "on one CPU" if t.cpus == 1 else "with one worker each"
+        return (
+            f"Making the loop itself fast did more than spreading it: {f} on one "
+            f"core reached {times(t.speedup(f))}, while no tool that runs pure "
+            f"Python in workers could gain {alone} (the best, {w}, "
+            f"{times(t.speedup(w))}). {multiply}"
+        )
     if t.speedup(f) > t.speedup(w):
         return (
-            f"Making the loop itself fast did more than the {workers} measured "
-            f"here: {f} on one core reached {times(t.speedup(f))}, while the "
-            f"best tool that spread pure Python over {workers}, {w}, reached "
-            f"{times(t.speedup(w))}. Workers multiply whatever speed the loop "
-            f"has, so {rule}"
+            f"Making the loop itself fast did more than spreading it over "
+            f"{workers}: {f} on one core reached {times(t.speedup(f))}, while the "
+            f"best tool that spread pure Python over them, {w}, reached "
+            f"{times(t.speedup(w))}. {multiply}"
         )
     return (
         f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "
