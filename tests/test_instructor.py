@@ -18,10 +18,50 @@ def ratio(median, low, high):
     return Ratio(median, low, high, low, high, rounds=9, coverage=0.9)
 
 
+def fake_sampling(cpus: int, busy: float, moves: int):
+    used = tuple(range(min(cpus, 3)))
+    return NS(
+        threads=(object(),) * 3,
+        busy_cpus=busy,
+        total_moves=moves,
+        cpus_used=used,
+        cpus_available=tuple(range(cpus)),
+    )
+
+
+def fake_fixes(cpus: int, gains: dict[str, float], processes=None):
+    processes = cpus if processes is None else processes
+    names = ("no limit", *gains)
+    return NS(
+        processes=processes,
+        default_threads=cpus,
+        cpus=cpus,
+        fixes=tuple(NS(name=n) for n in names),
+        speedup=lambda name: 1.0 if name == "no limit" else gains[name],
+    )
+
+
+def fake_tools(cpus: int, speedups: dict[str, float]):
+    runs = {"pure Python": 1.0, **speedups}
+    return NS(
+        workers=cpus,
+        cpus=cpus,
+        tools=tuple(runs),
+        speedup=lambda tool: runs[tool],
+        run=lambda tool: NS(workers=cpus),
+    )
+
+
 def fake_results(cpus: int, gain: Ratio) -> dict:
     point = NS(ratio=gain)
+    g = gain.median
     return {
         "race": NS(lost_unsafe=(5, 9, 3), lost_locked=(0, 0, 0)),
+        "cpu-sampling": fake_sampling(cpus, min(cpus, 3) * 0.95, 4 if cpus > 1 else 0),
+        "blend-fixes": fake_fixes(cpus, {"threadpoolctl around the task": g}),
+        "tool-comparison": fake_tools(
+            cpus, {"threads": 0.9, "joblib": g, "numba @njit": 80.0}
+        ),
         "gil": NS(
             workers_at_cpus=min(cpus, 2),
             cpus=cpus,
@@ -58,6 +98,17 @@ def test_a_clear_gain_is_shown(cpus):
     assert table["fig-mp-sweep"][1] == "yes"
     assert table["fig-part1-race"][1] == "yes"
     assert table["fig-mp-sweep"][3] == ""  # nothing to do instead
+    for figure in ("fig-part1-cpus", "fig-blend-fixes", "fig-further-tools"):
+        assert table[figure][1] == "yes", figure
+    assert f"with {cpus} CPUs available" in table["fig-part1-cpus"][2]
+    assert (
+        "best fix, threadpoolctl around the task: 1.80×"
+        in (table["fig-blend-fixes"][2])
+    )
+    assert (
+        f"joblib ({cpus} workers): 1.80×; numba @njit: 80.00×"
+        in (table["fig-further-tools"][2])
+    )
 
 
 def test_an_interval_reaching_down_to_one_is_not_shown():
@@ -73,6 +124,75 @@ def test_one_cpu_says_so_and_advises():
         assert table[figure][1] == "no"
         assert "one CPU" in table[figure][2]
         assert table[figure][3]
+    for figure in ("fig-part1-cpus", "fig-blend-fixes", "fig-further-tools"):
+        assert table[figure][1] == "no", figure
+        assert table[figure][3], figure
+    assert (
+        "1 CPU used, 0 moves between CPUs, with one CPU available"
+        in (table["fig-part1-cpus"][2])
+    )
+    assert table["fig-blend-fixes"][2] == (
+        "1 worker × 1 BLAS thread unlimited, on one CPU: nothing to fix"
+    )
+    assert "joblib (1 worker): 1.00×" in table["fig-further-tools"][2]
+
+
+def test_race_is_shown_when_most_trials_lose_updates():
+    race = NS(lost_unsafe=(5, 0, 3, 7), lost_locked=(0, 0, 0, 0))
+    table = rows(instructor.checks_html({"race": race}))
+    assert table["fig-part1-race"][1] == "yes"
+    assert (
+        "updates lost in 3 of 4 trials without a lock; none with it"
+        in (table["fig-part1-race"][2])
+    )
+    half = NS(lost_unsafe=(5, 0, 0, 7), lost_locked=(0, 0, 0, 0))
+    assert rows(instructor.checks_html({"race": half}))["fig-part1-race"][1] == "no"
+    leaky = NS(lost_unsafe=(5, 4, 3, 7), lost_locked=(0, 1, 0, 0))
+    assert rows(instructor.checks_html({"race": leaky}))["fig-part1-race"][1] == "no"
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_figures_that_need_more_than_one_cpu_can_still_miss(cpus):
+    results = {
+        "cpu-sampling": fake_sampling(cpus, 1.0, 5),  # moved, but one CPU busy
+        "blend-fixes": fake_fixes(cpus, {"joblib with its default": 1.05}),
+        "tool-comparison": fake_tools(cpus, {"joblib": 1.6, "numba @njit": 1.4}),
+    }
+    table = rows(instructor.checks_html(results))
+    assert table["fig-part1-cpus"][1] == "no"
+    assert table["fig-blend-fixes"][1] == "no"  # a fix was needed, none helped
+    assert table["fig-further-tools"][1] == "no"  # compiled code was not faster
+    fits = fake_fixes(cpus, {"joblib with its default": 3.0}, processes=1)
+    table = rows(instructor.checks_html({"blend-fixes": fits}))
+    assert table["fig-blend-fixes"][1] == "no"
+    assert "nothing to fix" in table["fig-blend-fixes"][2]
+
+
+def test_a_sampling_without_a_cpu_reading_says_so():
+    empty = NS(threads=(), cpus_available=(0, 1))
+    table = rows(instructor.checks_html({"cpu-sampling": empty}))
+    assert table["fig-part1-cpus"][1] == "no"
+    assert "could not say" in table["fig-part1-cpus"][2]
+
+
+def test_the_one_cpu_build_reads_as_it_should():
+    """This checkout's one-CPU results, where they are, through the real types."""
+    from parallel_python.core.results import from_data, read_json
+
+    folder = ROOT / "_build" / "one-cpu" / "results"
+    typed = {}
+    for check in instructor.CHECKS:
+        path = folder / f"{check.experiment}.json"
+        if path.is_file():
+            kind = catalogue.get(check.experiment).result_type
+            typed[check.experiment] = from_data(kind, read_json(path)["result"])
+    if not typed:
+        pytest.skip("no one-CPU build in this checkout")
+    table = rows(instructor.checks_html(typed))
+    for check in instructor.CHECKS:
+        # the race and the oversubscription cliff need no second CPU
+        if check.experiment in typed and check.experiment not in ("race", "blend-grid"):
+            assert table[check.figure][1] == "no", check.figure
 
 
 def test_a_missing_result_is_reported_not_guessed():

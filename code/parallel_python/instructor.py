@@ -22,6 +22,17 @@ PLACEHOLDER_ID = "instructor-figure-check"
 NOTES_PAGE = "book/appendix/instructor-notes"
 #: A speed-up counts as shown when its interval's low end is at least this.
 SHOWN = 1.2
+#: The tool comparison's tools that run the pure-Python loop in processes,
+#: and those that compile it (names as ``ToolComparison.tools`` gives them).
+PROCESS_TOOLS = (
+    "multiprocessing Pool",
+    "joblib",
+    "dask (LocalCluster)",
+    "MPI (mpi4py)",
+)
+COMPILED_TOOLS = ("numba @njit", "numba parallel=True")
+#: The name of the fixes experiment's run without any limit.
+NO_LIMIT = "no limit"
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,59 @@ def _race(r) -> tuple[bool, str]:
         f"updates lost in {lost} of {plural(len(r.lost_unsafe), 'trial')} "
         f"without a lock; {'none' if clean else 'some'} with it"
     )
-    return lost == len(r.lost_unsafe) and clean, seen
+    return 2 * lost > len(r.lost_unsafe) and clean, seen
+
+
+def _cpu_sampling(r) -> tuple[bool, str]:
+    """Shown when the threads kept 1.5 CPUs or more busy and moved."""
+    if not r.threads:
+        return False, "this system could not say which CPU a thread ran on"
+    busy = r.busy_cpus
+    moves = r.total_moves
+    used = len(r.cpus_used)
+    spread = busy >= 1.5 if busy > 0 else used >= 2
+    busy_text = f"{busy:.1f} CPUs busy on average, " if busy > 0 else ""
+    seen = (
+        f"{busy_text}{plural(used, 'CPU')} used, {plural(moves, 'move')} between "
+        f"CPUs, with {cpus_phrase(len(r.cpus_available))} available"
+    )
+    return spread and moves > 0, seen
+
+
+def _fixes(r) -> tuple[bool, str]:
+    """Shown when unlimited workers asked for more threads than CPUs and a
+    fix made the batch clearly faster."""
+    asked = r.processes * r.default_threads
+    unlimited = (
+        f"{plural(r.processes, 'worker')} × {plural(r.default_threads, 'BLAS thread')}"
+        f" unlimited, on {cpus_phrase(r.cpus)}"
+    )
+    if asked <= r.cpus:
+        return False, f"{unlimited}: nothing to fix"
+    fixes = [f.name for f in r.fixes if f.name != NO_LIMIT]
+    if not fixes:
+        return False, f"{unlimited}; no fix was run"
+    best = max(fixes, key=r.speedup)
+    gain = r.speedup(best)
+    return gain >= SHOWN, f"{unlimited}; best fix, {best}: {times(gain)} as fast"
+
+
+def _tools(t) -> tuple[bool, str]:
+    """Shown when the best process-based tool clears :data:`SHOWN` and
+    compiled code (where it ran) did better still."""
+    processes = [x for x in t.tools if x in PROCESS_TOOLS]
+    if not processes:
+        return False, "no process-based tool ran"
+    best = max(processes, key=t.speedup)
+    gain = t.speedup(best)
+    workers = plural(t.run(best).workers, "worker")
+    seen = f"best process-based tool, {best} ({workers}): {times(gain)}"
+    compiled = [x for x in t.tools if x in COMPILED_TOOLS]
+    if not compiled:
+        return gain >= SHOWN, seen
+    fast = max(compiled, key=t.speedup)
+    seen += f"; {fast}: {times(t.speedup(fast))}"
+    return gain >= SHOWN and t.speedup(fast) > gain, seen
 
 
 def _gil(g) -> tuple[bool, str]:
@@ -98,7 +161,7 @@ CHECKS = (
         "race",
         "fig-part1-race",
         "book/part1/race",
-        "updates are lost without a lock, never with one",
+        "updates are lost without a lock (in most trials), never with one",
         _race,
         "run the live-coding script a few times; the loss depends on the run",
     ),
@@ -118,6 +181,15 @@ CHECKS = (
         "NumPy work in threads speeds up",
         _numpy_trick,
         "run `parallel-python run numpy-trick` on a laptop with several CPUs",
+    ),
+    Check(
+        "cpu-sampling",
+        "fig-part1-cpus",
+        "book/part1/processes",
+        "threads in NumPy run on several CPUs at once and move between them",
+        _cpu_sampling,
+        "show a copy built on several CPUs, or run `parallel-python run "
+        "cpu-sampling` on a laptop",
     ),
     Check(
         "numpy-blas-sweep",
@@ -142,6 +214,23 @@ CHECKS = (
         "oversubscribed cells are far slower than the best",
         _grid,
         "a machine with more CPUs shows the cliff more clearly",
+    ),
+    Check(
+        "blend-fixes",
+        "fig-blend-fixes",
+        "book/handson/c-blending",
+        "limiting each worker's BLAS threads fixes oversubscription",
+        _fixes,
+        "explain the fixes from the code; on a laptop, `parallel-python run "
+        "blend-fixes` shows them",
+    ),
+    Check(
+        "tool-comparison",
+        "fig-further-tools",
+        "book/further/which-tool",
+        "processes speed up pure Python, compiled code more",
+        _tools,
+        "run `parallel-python run tool-comparison` on a laptop with several CPUs",
     ),
 )
 

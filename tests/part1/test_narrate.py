@@ -87,13 +87,24 @@ def test_gil_one_cpu_says_processes_do_not_help():
     assert "no speed-up" in text
     assert "one CPU" in text and "processes gave no speed-up either" in text
     assert "works even with one CPU" in text
+    # one CPU cannot tell the GIL from the CPU limit, and says so
+    assert "could only take turns, GIL or no GIL" in text
+    assert "cannot show the GIL's own effect" in text
+    assert "The GIL let one thread" not in text
+    # a gain on one CPU is not parallel work, whatever the GIL
+    text = gil_summary(fake_gil(1, lambda k: 1.0, thread_speedup=1.3))
+    assert "With one CPU the threads could only take turns" in text
+    assert "not parallel work: its rounds ranged from" in text
+    text = gil_summary(fake_gil_off(cpus=1, proc_speedup=lambda k: 1.0))
+    assert "GIL or no GIL" in text
 
 
 def test_gil_two_cpus():
     g = fake_gil(2, lambda k: min(k, 2) * 0.98)
     text = gil_summary(g)
     assert "2 pure-Python tasks in 2 threads" in text
-    assert "took turns" in text
+    assert "The GIL let one thread at a time run Python bytecode" in text
+    assert "GIL or no GIL" not in text
     assert "2 worker processes" in text and "1.96×" in text
     assert "4 threads that each slept 20 ms finished 4.00×" in text
 
@@ -104,6 +115,12 @@ def test_gil_64_cpus_uses_largest_count_within_cpus():
     assert "4 pure-Python tasks in 4 threads" in text
     assert "4 worker processes" in text and "3.80×" in text
     assert "64 CPUs" in text
+    assert "The GIL let one thread at a time run Python bytecode" in text
+    assert "GIL or no GIL" not in text
+    # with the GIL off, no gain on many CPUs is reported as measured, not the GIL
+    text = gil_summary(fake_gil_off(cpus=64, proc_speedup=lambda k: k))
+    assert "GIL off, yet the threads did not speed up on the 64 CPUs" in text
+    assert "The GIL let" not in text
 
 
 def fake_gil_off(**kwargs):
@@ -169,6 +186,14 @@ def test_numpy_trick(cpus, expected):
     assert expected in text
     assert ("4 NumPy sorts" in text) == (cpus == 64)
     assert ("2 NumPy sorts" in text) == (cpus in (1, 2))
+
+
+def test_numpy_trick_one_cpu_flags_a_gain():
+    text = numpy_trick_summary(fake_trick(1, lambda k: 1.3))
+    assert "beyond what one CPU can give and is suspect" in text
+    assert "neither sped up" not in text
+    text = numpy_trick_summary(fake_trick(1, lambda k: 1.0))
+    assert "neither sped up" in text and "suspect" not in text
 
 
 def test_numpy_trick_busy():
@@ -288,8 +313,10 @@ def test_ladder():
     text = ladder_summary(fake_ladder(60_000))
     assert "6 times as long" in text and "went to the disk" in text
     assert "120 times slower" in text
+    assert "because" not in text and "does not measure how much" in text
     assert "some cache may still have served them" in ladder_summary(fake_ladder(600))
-    assert "no way to ask" in ladder_summary(fake_ladder(60_000, DROP_NONE))
+    no_drop = ladder_summary(fake_ladder(60_000, DROP_NONE))
+    assert "no way to ask" in no_drop and "likely" not in no_drop
     table = ladder_table(fake_ladder(60_000))
     assert table.count("\n|") == 5
 
@@ -394,7 +421,8 @@ def test_counts_of_one_are_singular():
     text = gil_summary(g)
     assert "1 pure-Python task in 1 thread:" in text
     assert "1 worker process" in text or "1 process" in text
-    assert "1 thread that each slept" in text
+    assert "1 thread that slept" in text and "that each" not in text
+    assert "nothing to take turns with" in text
     assert "1 threads" not in text and "1 processes" not in text
     assert "For pure-Python work, 1 thread gave" in gil_threads_reading(g)
     trick = fake_trick(2, lambda k: 1.0)

@@ -35,10 +35,28 @@ def gil_summary(g: GilScaling) -> str:
         f"{times(t.speedup)} the speed of running them one after another, "
         f"{_verdict(t.speedup)}. "
     )
-    if t.speedup < 1 + SAME:
+    if k == 1:
+        text += "With one thread there is nothing to take turns with. "
+    elif g.cpus == 1 and t.speedup < 1 + SAME:
+        text += (
+            "With one CPU the threads could only take turns, GIL or no GIL; "
+            "this build cannot show the GIL's own effect. "
+        )
+    elif g.cpus == 1:
+        text += (
+            "With one CPU the threads could only take turns, so this gain is not "
+            f"parallel work: {what_was_seen(g.disturbance, t.ratio)}. "
+        )
+    elif t.speedup < 1 + SAME and g.gil_enabled:
         text += (
             "The GIL let one thread at a time run Python bytecode, so the "
             "threads took turns. "
+        )
+    elif t.speedup < 1 + SAME:
+        text += (
+            "This Python ran with the GIL off, yet the threads did not speed up "
+            f"on the {cpus_phrase(g.cpus)} this build could use: "
+            f"{what_was_seen(g.disturbance, t.ratio)}. "
         )
     elif g.gil_enabled:
         text += (
@@ -77,8 +95,9 @@ def gil_summary(g: GilScaling) -> str:
             )
     most = g.most
     w = g.threads_wait_at(most)
+    each = "each " if most > 1 else ""
     text += (
-        f"Waiting is another matter: {plural(most, 'thread')} that each slept "
+        f"Waiting is another matter: {plural(most, 'thread')} that {each}slept "
         f"{duration(g.wait_seconds)} finished {times(w.speedup)} as fast as "
         f"sleeping in turn"
     )
@@ -115,7 +134,7 @@ def gil_threads_reading(g: GilScaling) -> str:
     if g.cpus == 1:
         return text + (
             "The threads were real operating system threads, but this build had "
-            "one CPU, so they could only take turns, GIL or no GIL. On a machine "
+            "one CPU, so they had nothing to run on side by side. On a machine "
             "with more CPUs they would still take turns: each would spend most "
             "of its time waiting for the GIL."
         )
@@ -169,7 +188,14 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
         f"another; {plural(k, 'pure-Python task')} of about the same length, "
         f"{times(b.speedup)}. "
     )
-    if n.cpus == 1 and n.gil_enabled:
+    if n.cpus == 1 and max(a.speedup, b.speedup) >= 1 + SAME:
+        text += (
+            "This build had one CPU, so threads had no second CPU to run on: a "
+            "figure above 1× here is beyond what one CPU can give and is suspect "
+            f"({what_was_seen(None, (a if a.speedup >= b.speedup else b).ratio)}). "
+            "On a machine with two or more CPUs the sorts could speed up."
+        )
+    elif n.cpus == 1:
         text += (
             "This build had one CPU, so even code that releases the GIL had no "
             "second CPU to run on: neither sped up. On a machine with two or more "

@@ -45,7 +45,7 @@ def ladder_summary(m: MemoryLadder) -> str:
     if m.drop_method != DROP_FADVISE:
         text += (
             "this system offers no way to ask the kernel to forget the file, so "
-            "the first reads most likely came from the page cache too, and the "
+            "the first reads may have come from the page cache too, and the "
             "difference between them means little."
         )
     elif cold_over_warm >= 3:
@@ -54,8 +54,10 @@ def ladder_summary(m: MemoryLadder) -> str:
             f"its page cache, went to the disk and were {cold_over_warm:.0f} "
             f"times slower. Even a read from the page cache, in main memory, took "
             f"{m.ratio('page cache', 'RAM'):.0f} times as long as a random read "
-            f"from the {size(ram.size_bytes)} array, because each one is a call "
-            f"into the operating system."
+            f"from the {size(ram.size_bytes)} array. Each file read is a call "
+            f"into the operating system made from a Python loop, a cost the "
+            f"in-memory reads do not pay; this run does not measure how much of "
+            f"the gap that call accounts for."
         )
     else:
         text += (
