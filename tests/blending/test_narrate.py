@@ -22,10 +22,13 @@ from parallel_python.blending.narrate import (
     grid_summary,
     grid_table,
     oversubscription_summary,
-    rule_of_thumb,
     shape,
-    shapes_compared,
     shared_machine,
+)
+from parallel_python.blending.narrate_rules import (
+    fork_row_note,
+    rule_of_thumb,
+    shapes_compared,
 )
 from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.core.text import duration, same_unit
@@ -335,3 +338,52 @@ def test_best_cell_of_one_process_has_no_each():
     assert "(1 process with 2 threads, within the CPUs)" in text
     grid = with_cell(fake_grid(2), 2, 1, 0.1)
     assert "(2 processes with 1 thread each, within the CPUs)" in grid_summary(grid)
+
+
+def test_one_cpu_rule_leaves_the_reference_cell_out_of_the_range():
+    grid = with_cell(fake_grid(1), 1, 2, 0.5)  # 1 × 2 at 2.00×, the others 0.40×
+    rule = rule_of_thumb(grid)
+    assert "the other cells ran at 0.40× to 2.00× the speed of 1 × 1" in rule
+    assert "1.00×" not in rule
+
+
+def test_one_cpu_shapes_compared_says_both_cells_oversubscribe():
+    text = shapes_compared(fake_grid(1))
+    assert "which had one CPU, both cells asked for more threads" in text
+    assert "oversubscription rather than this trade-off" in text
+    assert "times as fast" not in text
+    for cpus in (2, 64):
+        assert "rather than this trade-off" not in shapes_compared(fake_grid(cpus))
+
+
+def test_oversubscription_extra_cpu_time_is_explained_not_claimed():
+    over = oversubscription_summary(fake_grid(2))
+    assert "would cost; the page measures the CPU time and the switches" in over
+    assert "is spent by threads" not in over
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_fork_row_note_on_1_2_and_64_cpus(cpus):
+    note = fork_row_note(fake_fixes(cpus))
+    if cpus == 1:
+        assert "shows it on a machine with more CPUs" in note
+        assert "already used 1 BLAS thread, so every count in it was 1" in note
+    else:
+        assert note == f'(this is the "{ENV_FORK}" row above: asked 1, seen {cpus})'
+
+
+def test_fork_row_note_when_the_variable_held():
+    import dataclasses
+
+    f = fake_fixes(2)
+    rows = tuple(
+        dataclasses.replace(
+            x, batch=dataclasses.replace(x.batch, threads_in_effect=(1,))
+        )
+        if x.name == ENV_FORK
+        else x
+        for x in f.fixes
+    )
+    assert "held: its workers saw 1" in fork_row_note(
+        dataclasses.replace(f, fixes=rows)
+    )

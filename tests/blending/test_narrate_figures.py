@@ -68,14 +68,14 @@ def test_oversubscription_takeaway_when_cpu_time_stays():
 def test_fixes_takeaway_many_cpus(cpus):
     title = fixes_takeaway(fake_fixes(cpus))
     assert title == (
-        f"No limit: {cpus} × {cpus} threads on {cpus} CPUs\n"
+        f"No limit: {cpus} processes with {cpus} BLAS threads each on {cpus} CPUs\n"
         f"the 5 fixes that held: 2.50–3.00× as fast"
     )
 
 
 def test_fixes_takeaway_one_cpu():
     assert fixes_takeaway(fake_fixes(1)) == (
-        "No limit: 1 × 1 threads on one CPU, so nothing to fix"
+        "No limit: 1 process with 1 BLAS thread on one CPU, so nothing to fix"
     )
 
 
@@ -109,4 +109,6 @@ def test_fixes_takeaway_when_no_fix_held():
         for x in f.fixes
     )
     title = fixes_takeaway(dataclasses.replace(f, fixes=rows))
-    assert title == "No limit: 2 × 2 threads on 2 CPUs; no fix held"
+    assert title == (
+        "No limit: 2 processes with 2 BLAS threads each on 2 CPUs; no fix held"
+    )

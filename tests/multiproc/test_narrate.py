@@ -178,7 +178,13 @@ def test_api_tour_summary():
     assert "All 3 ways" in text and "`Pool.imap_unordered`" in text
     assert "2 worker processes" in text
     one = say_costs.api_tour_summary(_tour(1, False))
-    assert "1 worker process;" in one and "happened to return" in one
+    assert "ran every task in their one worker process" in one
+    assert "With one worker, tasks finish in the order they are sent" in one
+    assert "happened to return" not in one and "spread" not in one
+    two = say_costs.api_tour_summary(_tour(2, False))
+    assert "happened to return" in two and "2 worker processes" in two
+    many = say_costs.api_tour_summary(_tour(64, True))
+    assert "spread the tasks over 64 worker processes" in many
     assert "| `Pool.map` |" in say_costs.api_tour_table(_tour(2, True))
 
 

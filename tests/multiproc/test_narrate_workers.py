@@ -148,3 +148,22 @@ def test_fork_memory_sentences():
     missing = ForkMemory(10, False, "no fork start method", (), True)
     assert "Not measured" in say.fork_memory_summary(missing)
     assert "no fork start method" in say.fork_memory_summary(missing)
+
+
+def test_error_messages_are_code_so_angle_brackets_show():
+    r = fake_pickling()
+    message = "Can't pickle local object 'make_scaler.<locals>.scale'"
+    attempts = tuple(
+        Attempt(a.api, a.task, a.method, a.outcome, message)
+        if a.api == "pickle.dumps" and a.task == "closure"
+        else a
+        for a in r.attempts
+    )
+    text = say.pickling_summary(PickledTasks(3, r.methods, "3.12.1", True, attempts))
+    assert f"(`{message}`)" in text
+
+
+def test_code_span_fences_backticks():
+    assert say.code_span("<lambda>") == "`<lambda>`"
+    assert say.code_span("a `b` c") == "``a `b` c``"
+    assert say.code_span("`x`") == "`` `x` ``"

@@ -137,7 +137,7 @@ def test_thread_curve_reading_for_hyperthreads_and_single_cpu():
     assert "2 hardware threads" in text and "8 threads" in text
     one = dataclasses.replace(m, logical_cpus=1, physical_cores=1, available_cpus=1)
     text = thread_curve_reading(fake_sweep(1, {1: 1.0, 2: 0.9}), one)
-    assert "no hyper-threads" in text and "cannot add speed" in text
+    assert "no hyper-threads" in text and "cannot run side by side" in text
     assert "1 logical CPU and 1 physical core" in text
 
 
@@ -258,3 +258,80 @@ def test_figures_state_their_takeaway_and_fit_on_1_2_and_64_cpus():
             drawn = fig.get_tightbbox(renderer)  # inches, the drawn artists only
             assert drawn.x0 >= -0.01 and drawn.x1 <= fig.get_figwidth() + 0.01
             assert drawn.y0 >= -0.01 and drawn.y1 <= fig.get_figheight() + 0.01
+
+
+def _with_ratios(sweep, size, threads, ratios):
+    """Replace the timing at (size, threads) so its per-round ratios are ``ratios``."""
+    from parallel_python.core.timing import Timing
+
+    base = [p for p in sweep.points if p.size == size and p.threads == 1][0]
+    times = tuple(b / r for b, r in zip(base.timing.times, ratios, strict=True))
+    points = tuple(
+        dataclasses.replace(p, timing=Timing(times=times, warmup=1))
+        if p.size == size and p.threads == threads
+        else p
+        for p in sweep.points
+    )
+    return dataclasses.replace(sweep, points=points)
+
+
+def _even_rounds(sweep):
+    """The same sweep with five timed rounds per point (a real 90 % interval)."""
+    from parallel_python.core.timing import Timing
+
+    points = tuple(
+        dataclasses.replace(p, timing=Timing(times=(p.timing.best,) * 5, warmup=1))
+        for p in sweep.points
+    )
+    return dataclasses.replace(sweep, points=points)
+
+
+def test_one_cpu_speedup_above_one_is_flagged_in_summary_and_reading():
+    m = describe()
+    one = dataclasses.replace(m, logical_cpus=2, physical_cores=2, available_cpus=1)
+    sweep = _even_rounds(fake_sweep(1, {1: 1.0, 2: 0.95}, sizes=(200, 800, 2000)))
+    sweep = _with_ratios(sweep, 800, 2, (1.11, 1.17, 1.26, 1.26, 1.26))
+    text = blas_sweep_summary(sweep)
+    assert "cannot run side by side" in text
+    assert "At 800 × 800, 2 threads measured 1.26×" in text
+    assert "wholly above the 1× that one CPU can give" in text
+    assert "flagged as suspect" in text and "repeat the point" in text
+    reading = thread_curve_reading(sweep, one)
+    assert "cannot add speed" not in reading
+    assert "(n = 800: 1.26×) is beyond what one CPU can give" in reading
+    clean = _even_rounds(fake_sweep(1, {1: 1.0, 2: 0.95}))
+    assert "suspect" not in blas_sweep_summary(clean)
+    assert "suspect" not in thread_curve_reading(clean, one)
+
+
+def test_speedups_within_the_cpus_are_not_flagged_on_2_and_64_cpus():
+    for cpus, scale in ((2, {1: 1.0, 2: 1.9, 4: 1.8}), (64, {1: 1, 64: 40, 128: 41})):
+        sweep = _even_rounds(fake_sweep(cpus, scale))
+        assert "suspect" not in blas_sweep_summary(sweep)
+    # 4 threads on 2 CPUs measured 3× is beyond the 2× two CPUs can give
+    sweep = _with_ratios(
+        _even_rounds(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.8})), 2000, 4, (3.0,) * 5
+    )
+    assert "wholly above the 2× that 2 CPUs can give" in blas_sweep_summary(sweep)
+
+
+def test_first_lesson_on_1_2_and_64_cpus():
+    from parallel_python.numpy_threads.narrate import first_lesson
+
+    one = first_lesson(fake_ops(1, 1, 1.0))
+    assert "could not show with one CPU" in one and "linear algebra" in one
+    for cpus, s in ((2, 1.9), (64, 30.0)):
+        assert first_lesson(fake_ops(cpus, cpus, s)).startswith("That is the first")
+    assert "did not show cleanly" in first_lesson(fake_ops(2, 2, 1.01))
+
+
+def test_thread_settings_when_the_default_is_already_the_count_asked_for():
+    s = ThreadSettings("OMP_NUM_THREADS", 1, 1, 1, 1, 1, 1)
+    text = thread_settings_summary(s)
+    assert "every later count was 1 too" in text
+    assert "cannot show the difference" in text
+    assert "changed nothing" not in text and "changed it at run time" not in text
+    many = ThreadSettings("OMP_NUM_THREADS", 1, 64, 1, 64, 1, 64)
+    text = thread_settings_summary(many)
+    assert "with 64 threads" in text and "changed nothing" in text
+    assert "cannot show" not in text

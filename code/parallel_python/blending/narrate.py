@@ -18,7 +18,6 @@ from ..core.text import (
     duration,
     percent,
     plural,
-    same_unit,
     times,
 )
 from .batches import WARMUP_SECONDS, Batch
@@ -151,14 +150,16 @@ def oversubscription_summary(grid: Grid) -> str:
     )
     if ratio > 1 + SAME:
         text += (
-            f", {ratio:.1f} times as much, for the same result. The extra CPU time "
-            f"is spent by threads that spin while they wait for a partner who is "
-            f"not running, and by the operating system switching them in and out. "
+            f", {ratio:.1f} times as much, for the same result. That extra CPU "
+            f"time is what threads spinning while they wait for a partner who is "
+            f"not running, and the operating system switching them in and out, "
+            f"would cost; the page measures the CPU time and the switches, not "
+            f"the spinning itself. "
         )
     else:
         text += (
-            ", about as much: here the threads waited without spending CPU time, "
-            "so the cost of oversubscription shows in the wall time only. "
+            ", about as much: whatever oversubscription cost here shows in the "
+            "wall time, not in extra CPU time. "
         )
     text += (
         f"CPU time divided by wall time, the number of CPUs the workers kept "
@@ -174,90 +175,6 @@ def oversubscription_summary(grid: Grid) -> str:
             f"{base.switches:.0f} in 1 × 1."
         )
     return text
-
-
-def rule_of_thumb(grid: Grid) -> str:
-    """A rule of thumb for the build machine, from the grid."""
-    if grid.cpus == 1:
-        others = [grid.speedup(c.processes, c.threads) for c in grid.cells]
-        return (
-            f"**Rule of thumb for this machine (one CPU):** one process with one "
-            f"BLAS thread. Every extra process or thread can only take turns: "
-            f"here the other cells ran at {times(min(others))} to "
-            f"{times(max(others))} the speed of 1 × 1."
-        )
-    line = [c for c in grid.cells if c.asked == grid.cpus]
-    text = (
-        f"**Rule of thumb for this machine ({cpus_phrase(grid.cpus)}):** choose "
-        f"P × T ≤ {grid.cpus}, and for many independent tasks like these start "
-        f"with P = {grid.cpus} processes of T = 1 thread each. "
-    )
-    if line:
-        fastest = min(line, key=lambda c: c.timing.best)
-        gain = grid.speedup(fastest.processes, fastest.threads)
-        text += (
-            f"On the line P × T = {grid.cpus}, the fastest measured here was "
-            f"{shape(fastest)} ({times(gain)} the speed of 1 × 1)"
-        )
-        if gain < 1 - SAME and shared_machine(grid):
-            text += (
-                ": slower than one process with one thread, because other "
-                "programs kept the CPUs busy during this run. On a shared "
-                "machine, count only the CPUs that are really free. "
-            )
-        elif gain < 1 - SAME:
-            text += (
-                ": slower than one process with one thread, so at this size the "
-                "extra workers or threads did not pay at all. "
-            )
-        else:
-            text += ". "
-    best, ref = grid.best, grid.best_within
-    if not grid.within(best) and best.timing.best < ref.timing.best * (1 - SAME):
-        text += f"The fastest cell of all, {shape(best)}, was beyond the line"
-        if best.threads == 1:
-            text += (
-                ", with one thread per process: processes that never wait for each "
-                "other lose little by taking turns. "
-            )
-        else:
-            text += ": on a busy machine single timings are noisy, so measure again. "
-        threaded = [c for c in grid.oversubscribed if c.threads > 1]
-        if threaded and all(
-            c.timing.best > ref.timing.best * (1 + SAME) for c in threaded
-        ):
-            text += (
-                "Every cell beyond the line with more than one BLAS thread per "
-                "process was slower than the best within it. "
-            )
-    text += (
-        "Give BLAS more threads per process only when there are fewer tasks than "
-        "CPUs, or each task is a large matrix product that shares out well."
-    )
-    return text
-
-
-def shapes_compared(grid: Grid) -> str:
-    """1 process × CPUs threads against CPUs processes × 1 thread, measured."""
-    c = grid.cpus
-    if c == 1 or c not in grid.processes or c not in grid.threads:
-        p, t = (1, 2) if 2 in grid.threads and 2 in grid.processes else (1, 1)
-        if (p, t) == (1, 1):
-            return "This grid has no pair of shapes to compare."
-        threads, procs = grid.cell(1, 2), grid.cell(2, 1)
-    else:
-        threads, procs = grid.cell(1, c), grid.cell(c, 1)
-    faster = procs if procs.timing.best < threads.timing.best else threads
-    slower = threads if faster is procs else procs
-    ratio = slower.timing.best / faster.timing.best
-    t_threads, t_procs = same_unit(threads.timing.best, procs.timing.best)
-    text = (
-        f"On this build, {shape(threads)} took {t_threads} and {shape(procs)} "
-        f"took {t_procs}. "
-    )
-    if ratio < 1 + SAME:
-        return text + "The two were within the noise of each other."
-    return text + f"{shape(faster)} was {ratio:.2f} times as fast."
 
 
 def grid_table(grid: Grid) -> str:
@@ -357,8 +274,8 @@ def fixes_summary(f: Fixes) -> str:
             )
         else:
             text += (
-                "Unusually, the variable set before `fork` held too: this BLAS "
-                "must have been loaded afresh in the workers."
+                "Unusually, the variable set before `fork` held too, although the "
+                "workers were forked from a parent whose BLAS had already loaded."
             )
     return text
 

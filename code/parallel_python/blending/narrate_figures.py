@@ -55,7 +55,12 @@ def oversubscription_takeaway(grid: Grid) -> str:
 def fixes_takeaway(f: Fixes) -> str:
     """The fixes figure's title: what the limits bought over no limit."""
     none = f.get(NO_LIMIT).batch.threads_in_effect
-    asked = f"{_shape(f.processes, max(none))} threads on {cpus_phrase(f.cpus)}"
+    t = max(none)
+    asked = (
+        f"{plural(f.processes, 'process', 'processes')} with "
+        f"{plural(t, 'BLAS thread')}{' each' if f.processes > 1 else ''} on "
+        f"{cpus_phrase(f.cpus)}"
+    )
     if f.default_threads <= f.limit:
         return f"No limit: {asked}, so nothing to fix"
     gains = [f.speedup(x.name) for x in f.fixes if x.held]

@@ -19,25 +19,37 @@ def api_tour_summary(tour: ApiTour) -> str:
         return f"These gave a different answer from the loop: {', '.join(wrong)}."
     text = f"All {len(tour.runs)} ways gave the same {tour.tasks} squares."
     unordered = [r.name for r in tour.runs if not r.in_order]
+    pooled = [r for r in tour.runs if r.processes_used]
+    used = sorted({r.processes_used for r in pooled})
     if unordered:
         text += (
             f" {', '.join(f'`{n}`' for n in unordered)} handed them back in the order "
             f"they were finished, not the order of the inputs; the others kept the "
             f"input order."
         )
+    elif used == [1]:
+        text += (
+            " With one worker, tasks finish in the order they are sent, so "
+            "`Pool.imap_unordered` returned them in input order; with several it "
+            "promises nothing about order."
+        )
     else:
         text += (
             " This time even `Pool.imap_unordered` happened to return them in input "
             "order; it promises nothing about order, so it may not next time."
         )
-    pooled = [r for r in tour.runs if r.processes_used]
-    if pooled:
-        used = sorted({r.processes_used for r in pooled})
+    if used == [1]:
+        text += (
+            f" The pools, asked for {processes_phrase(tour.processes)}, ran every "
+            f"task in their one worker process; the loop and `map` ran every task "
+            f"in the calling process."
+        )
+    elif used:
         spread = " or ".join(str(u) for u in used)
         text += (
             f" The pools, asked for {processes_phrase(tour.processes)}, spread the "
-            f"tasks over {spread} worker process{'es' if used != [1] else ''}; "
-            f"the loop and `map` ran every task in the calling process."
+            f"tasks over {spread} worker processes; the loop and `map` ran every "
+            f"task in the calling process."
         )
     return text
 

@@ -22,6 +22,20 @@ _TASK_WORDS = {
 }
 
 
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span, so that ``<lambda>`` and the like show.
+
+    The fence is one backtick longer than the longest run of backticks inside.
+    """
+    longest, run = 0, 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _methods(attempts: list[Attempt]) -> str:
     return and_list([f"`{a.method}`" for a in attempts])
 
@@ -79,7 +93,9 @@ def pickling_summary(r: PickledTasks) -> str:
     said = []
     for t in refused:
         a = r.get("pickle.dumps", t)
-        said.append(f"{_TASK_WORDS.get(t, t)} with `{a.outcome}` (“{a.message}”)")
+        said.append(
+            f"{_TASK_WORDS.get(t, t)} with `{a.outcome}` ({code_span(a.message)})"
+        )
     text = f"On Python {r.python}, `pickle.dumps` refused {and_list(said)}. "
     methods = and_list([f"`{m}`" for m in r.methods])
     same, other = [], []

@@ -74,7 +74,13 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             "efficiency",
             scale=[100 / p for p in ps],
         )
-        eff_ax.axhline(100, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
+        eff_ax.plot(  # the ideal S = min(p, C) gives an efficiency of min(p, C) / p
+            ps,
+            [100 * min(p, sweep.cpus) / p for p in ps],
+            color=COLORS["ideal"],
+            linestyle="--",
+            linewidth=1.5,
+        )
         eff_ax.set_ylabel("parallel efficiency (%)")
         eff_ax.set_ylim(0, max(110, *(sweep.ratio(p).high * 105 / p for p in ps)))
         eff_ax.set_title("Efficiency = speed-up / processes")

@@ -5,7 +5,29 @@ from __future__ import annotations
 from ..core.machine import Machine
 from ..core.protocol import check_speedup
 from ..core.text import SAME, cpus_phrase, gain, percent, plural, times
-from .blas import BlasSweep, Operations, ThreadSettings
+from .blas import BlasSweep
+from .narrate_ops import (
+    first_lesson,
+    operations_summary,
+    operations_takeaway,
+    thread_settings_summary,
+)
+
+__all__ = [
+    "above_the_ideal",
+    "best_threads",
+    "beyond_the_cpus",
+    "blas_sweep_summary",
+    "cpus_phrase",
+    "first_lesson",
+    "operations_summary",
+    "operations_takeaway",
+    "sweep_rates",
+    "sweep_table",
+    "sweep_takeaway",
+    "thread_curve_reading",
+    "thread_settings_summary",
+]
 
 
 def _efficiency_word(eff: float) -> str:
@@ -28,8 +50,8 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
             f"This build could use only one CPU, so extra BLAS threads had no "
             f"core of their own: with {most} threads the {n} × {n} multiply ran "
             f"at {times(s)} the one-thread speed. With one CPU, threads can only "
-            f"take turns."
-        )
+            f"take turns; they cannot run side by side."
+        ) + beyond_the_cpus(sweep)
     t = sweep.threads_at_cpus
     s = sweep.speedup(n, t)
     e = sweep.efficiency(n, t)
@@ -81,7 +103,49 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
                 f"({times(s_small)}): on one thread it takes {one_ms:.2f} ms, so "
                 f"starting and synchronising threads weighs more."
             )
-    return text + above_the_ideal(sweep)
+    return text + above_the_ideal(sweep) + beyond_the_cpus(sweep)
+
+
+def _beyond(sweep: BlasSweep) -> list[tuple[int, int]]:
+    """(size, threads) points whose interval lies wholly above min(threads, CPUs)."""
+    return [
+        (n, t)
+        for n in sweep.sizes
+        for t in sweep.threads
+        if t > 1
+        and check_speedup(
+            sweep.ratio(n, t), workers=t, cpus=sweep.cpus, kind="cpu"
+        ).reason
+        == "above the limit"
+    ]
+
+
+def beyond_the_cpus(sweep: BlasSweep) -> str:
+    """Flag points faster than the CPUs can make them (the min(threads, CPUs) rule)."""
+    text = ""
+    base = min(sweep.threads)
+    for n, t in _beyond(sweep):
+        r = sweep.ratio(n, t)
+        text += (
+            f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
+            f"(interval {r.low:.2f}–{r.high:.2f}×), wholly above the "
+            f"{min(t, sweep.cpus)}× that {cpus_phrase(sweep.cpus)} can give: that "
+            f"point is flagged as suspect, not as threads gaining."
+        )
+        rates = [sweep.point(m, base).gflops for m in sweep.sizes if m != n]
+        if rates:
+            low, high = min(rates), max(rates)
+            span = (
+                f"{low:.1f}"
+                if f"{low:.1f}" == f"{high:.1f}"
+                else (f"{low:.1f}–{high:.1f}")
+            )
+            text += (
+                f" Its {'one' if base == 1 else base}-thread run reached "
+                f"{sweep.point(n, base).gflops:.1f} GFLOP/s, against {span} GFLOP/s "
+                f"at the other sizes; repeat the point before trusting it."
+            )
+    return text
 
 
 def above_the_ideal(sweep: BlasSweep) -> str:
@@ -137,111 +201,6 @@ def sweep_rates(sweep: BlasSweep) -> str:
     )
 
 
-def operations_summary(ops: Operations) -> str:
-    """Which NumPy operations ran faster with more BLAS threads, and why."""
-    if ops.threads == 1:
-        return (
-            f"With {cpus_phrase(ops.cpus)} the comparison used one BLAS thread "
-            f"both times, so no operation could run faster. On a machine with "
-            f"more CPUs only the matrix multiply would, since only it calls BLAS."
-        )
-    blas = [op for op in ops.operations if op.uses_blas]
-    other = [op for op in ops.operations if not op.uses_blas]
-    parts = []
-    for op in blas:
-        if op.speedup >= 1 + SAME:
-            parts.append(
-                f"With {ops.threads} BLAS threads the {op.name} ran "
-                f"{times(op.speedup)} as fast as with one."
-            )
-        elif op.speedup <= 1 - SAME:
-            parts.append(
-                f"With {ops.threads} BLAS threads the {op.name} ran slower "
-                f"({times(op.speedup)}) than with one: at this size, or on a busy "
-                f"machine, waiting for the extra threads cost more than they gave."
-            )
-        else:
-            parts.append(
-                f"With {ops.threads} BLAS threads the {op.name} did not run "
-                f"faster ({times(op.speedup)}): at this size, or on a busy "
-                f"machine, the extra threads did not pay."
-            )
-    steady = [op for op in other if abs(op.speedup - 1) < SAME]
-    noisy = [op for op in other if op not in steady]
-    if steady:
-        worst = max(abs(op.speedup - 1) for op in steady)
-        names = ", ".join(op.name for op in steady)
-        parts.append(
-            f"The {names} kept their one-thread speed to within {percent(worst)}: "
-            f"NumPy runs them in the calling thread, whatever the BLAS setting."
-        )
-    if noisy:
-        names = ", ".join(f"{op.name} ({times(op.speedup)})" for op in noisy)
-        parts.append(
-            f"The {names} changed by more than {percent(SAME)}, yet never calls "
-            f"BLAS: that difference is noise from the machine, not threads."
-        )
-    return " ".join(parts)
-
-
-def operations_takeaway(ops: Operations) -> str:
-    """The operations figure's title (two lines): only the BLAS operation can gain."""
-    others = [op.speedup for op in ops.operations if not op.uses_blas]
-    spread = ""
-    if others:
-        low, high = min(others), max(others)
-        span = times(low) if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
-        spread = f"\nthe others (no BLAS): {span}"
-    blas = [op for op in ops.operations if op.uses_blas]
-    if ops.threads == 1:
-        return (
-            f"One BLAS thread both times ({cpus_phrase(ops.cpus)}):\n"
-            "no operation could gain"
-        )
-    if not blas:
-        return f"{plural(ops.threads, 'BLAS thread')}: no operation calls BLAS{spread}"
-    head = blas[0]
-    short = "a @ b" if "a @ b" in head.name else head.name
-    return (
-        f"{plural(ops.threads, 'BLAS thread')}: {short} "
-        f"{gain(head.speedup, 'with one')}{spread}"
-    )
-
-
-def thread_settings_summary(s: ThreadSettings) -> str:
-    """When the BLAS library reads its thread-count variable."""
-    text = (
-        f"A fresh Python with no thread variable set started its BLAS with "
-        f"{plural(s.default, 'thread')}. "
-    )
-    if s.from_variable == s.value:
-        text += (
-            f"With `{s.variable}={s.value}` set before it started, it used "
-            f"{s.from_variable}. "
-        )
-    else:
-        text += (
-            f"With `{s.variable}={s.value}` set before it started, it still used "
-            f"{s.from_variable}: this BLAS does not read that variable. "
-        )
-    if s.set_after_import == s.default:
-        text += (
-            "Setting the same variable from Python after NumPy had loaded changed "
-            "nothing: the library had already read its settings. "
-        )
-    else:
-        text += (
-            f"Setting the variable after NumPy had loaded changed the count to "
-            f"{s.set_after_import}, which this BLAS does unusually. "
-        )
-    text += (
-        f"threadpoolctl changed it at run time: {s.threadpoolctl} inside the "
-        f"`with threadpool_limits({s.value})` block, {s.after_threadpoolctl} again "
-        f"after it."
-    )
-    return text
-
-
 def best_threads(sweep: BlasSweep, size: int) -> int:
     """The thread count with the fastest time at ``size``."""
     return min(sweep.threads, key=lambda t: sweep.point(size, t).timing.best)
@@ -277,8 +236,17 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
     elif machine.available_cpus == 1:
         text += (
             "With one CPU, extra threads have no core of their own: they can "
-            "only take turns on it, so they cannot add speed."
+            "only take turns on it; they cannot run side by side."
         )
+        flagged = _beyond(sweep)
+        if flagged:
+            points = ", ".join(
+                f"n = {n}: {times(sweep.speedup(n, t))}" for n, t in flagged
+            )
+            text += (
+                f" Any figure above 1× here ({points}) is beyond what one CPU can "
+                f"give and is flagged as suspect."
+            )
     else:
         text += (
             "Without hyper-threads, the curve can climb up to the CPUs "
