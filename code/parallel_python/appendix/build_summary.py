@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..core.meter import Disturbance
+from ..core.results import from_data
 from ..core.text import cpus_phrase, duration
 
 #: The element "About this build" leaves for this summary.
@@ -27,15 +28,7 @@ def disturbances_in(saved: Any, path: str = "") -> Iterator[tuple[str, Disturban
     (where it was found, the reading)."""
     if isinstance(saved, Mapping):
         if {"seconds", "other_cpus", "steal_cpus", "note"} <= set(saved):
-            yield (
-                path,
-                Disturbance(
-                    float(saved["seconds"]),
-                    None if saved["other_cpus"] is None else float(saved["other_cpus"]),
-                    None if saved["steal_cpus"] is None else float(saved["steal_cpus"]),
-                    str(saved["note"]),
-                ),
-            )
+            yield path, from_data(Disturbance, saved)
             return
         for key, value in saved.items():
             yield from disturbances_in(value, f"{path}.{key}" if path else str(key))

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from ..core.style import COLORS, house_style, label_bar, new_figure
+from ..core.style import COLORS, house_style, label_bar, new_figure, takeaway
 from ..core.text import plural
 from .fixes import Fixes
 from .grid import Grid
@@ -84,7 +84,7 @@ def plot_grid(grid: Grid) -> Figure:
         norm = LogNorm(vmin=1 / reach, vmax=reach)
         _heatmap(speed_ax, grid, speed, ".2f", "BrBG", norm)
         speed_ax.set_title("Speed-up over 1 × 1 (green faster, brown slower)")
-        fig.suptitle(grid_takeaway(grid), fontsize=12)
+        takeaway(fig, grid_takeaway(grid))
         fig.legend(
             *time_ax.get_legend_handles_labels(),
             loc="outside lower center",
@@ -133,7 +133,7 @@ def plot_oversubscription(grid: Grid) -> Figure:
                 0.5, 0.5, "not counted on this platform", ha="center", va="center"
             )
         switch_ax.set_title("Context switches (green: P × T ≤ CPUs)")
-        fig.suptitle(oversubscription_takeaway(grid), fontsize=12)
+        takeaway(fig, oversubscription_takeaway(grid))
         boundary = sum(1 for c in cells if grid.within(c)) - 0.5
         for ax in (time_ax, switch_ax):
             ax.set_xticks(x, labels, rotation=90 if len(cells) > 12 else 0)
@@ -179,5 +179,5 @@ def plot_fixes(f: Fixes) -> Figure:
                 f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} each",
             )
         ax.set_xlim(0, max(best) * 1.6)
-        fig.suptitle(fixes_takeaway(f), fontsize=12)
+        takeaway(fig, fixes_takeaway(f))
     return fig

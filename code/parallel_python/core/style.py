@@ -158,6 +158,11 @@ def ideal_line(ax: Axes, xs: list[int], cpus: int) -> None:
     )
 
 
+def takeaway(fig: Figure, text: str) -> None:
+    """The figure's one-line takeaway, computed from its result, at its top left."""
+    fig.suptitle(text, x=0.01, ha="left", fontsize=STYLE["axes.titlesize"])
+
+
 def interval_errorbar(
     ax: Axes,
     xs: list[float],
@@ -169,7 +174,8 @@ def interval_errorbar(
 ) -> None:
     """Median paired ratios (:class:`~parallel_python.core.protocol.Ratio`)
     joined by a line, each with its 90 % interval as an error bar; ``scale``
-    multiplies all three (e.g. ``100 / p`` for an efficiency in %)."""
+    multiplies all three (e.g. ``100 / p`` for an efficiency in %); ``colour``
+    is a house colour's name or a colour of its own (a shade of a series)."""
     scales = scale if isinstance(scale, list) else [scale] * len(ratios)
     medians = [r.median * k for r, k in zip(ratios, scales, strict=True)]
     below = [(r.median - r.low) * k for r, k in zip(ratios, scales, strict=True)]
@@ -179,7 +185,7 @@ def interval_errorbar(
         medians,
         yerr=[below, above],
         marker=marker,
-        color=COLORS[colour],
+        color=COLORS.get(colour, colour),
         capsize=4,
         label=label,
     )

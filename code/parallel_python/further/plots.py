@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ..core.style import COLORS, MIN_FONT_PT, STYLE, house_style, new_figure
+from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
 from .compare_tools import ToolComparison
 from .narrate_pools import waiting_title
 from .narrate_speed import numba_title, tools_title
@@ -20,11 +20,6 @@ from .waiting import Waiting
 def _short(x: float) -> str:
     """A number for a bar label: ``120``, ``6.6``, ``0.87``."""
     return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
-
-
-def _takeaway(fig: Figure, text: str) -> None:
-    """The figure's one-line takeaway, at its top left."""
-    fig.suptitle(text, x=0.01, ha="left", fontsize=STYLE["axes.titlesize"])
 
 
 def plot_waiting(w: Waiting) -> Figure:
@@ -62,7 +57,7 @@ def plot_waiting(w: Waiting) -> Figure:
         ax.minorticks_off()
         ax.set_xlabel("requests in flight at once (threads or tasks)")
         ax.set_ylabel("time for all requests (s, best)")
-        _takeaway(fig, waiting_title(w))
+        takeaway(fig, waiting_title(w))
         ax.legend(loc="lower left")
     return fig
 
@@ -94,7 +89,7 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min(ns) / 2, max(ns) * 8)
-        _takeaway(fig, numba_title(r))
+        takeaway(fig, numba_title(r))
         kinds = [k for k in ("serial", "threads") if k in _numba_kinds(r)]
         handles = [
             Line2D([], [], color=COLORS[k], marker=_MARKERS[k], ls="", label=_NAME[k])
@@ -156,7 +151,7 @@ def plot_tools(t: ToolComparison) -> Figure:
         shown = [k for k in ("serial", "threads", "processes") if k in kinds]
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
         ax.set_xlim(min([*speedups, 1]) / 3, max([*speedups, 1]) * 4)
-        _takeaway(fig, tools_title(t))
+        takeaway(fig, tools_title(t))
         handles = [
             Line2D([], [], color=COLORS[k], marker=_MARKERS[k], label=_NAME[k])
             for k in shown

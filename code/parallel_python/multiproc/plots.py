@@ -14,6 +14,7 @@ from ..core.style import (
     label_bar,
     mark_cpus,
     new_figure,
+    takeaway,
 )
 from ..core.text import plural
 from .costs import BigArgument, PoolStartup, TaskOverhead
@@ -62,7 +63,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
         speed_ax.set_ylabel("speed-up (×)")
         speed_ax.set_ylim(bottom=0)
-        fig.suptitle(sweep_takeaway(sweep), fontsize=12)
+        takeaway(fig, sweep_takeaway(sweep))
         speed_ax.set_title(
             f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
         )
@@ -120,7 +121,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.set_xlabel(f"milliseconds, pool of {s.processes} (best of repeats)")
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
-        fig.suptitle(startup_takeaway(s), fontsize=12)
+        takeaway(fig, startup_takeaway(s))
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
             label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
         if missing:
@@ -171,7 +172,7 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
         ax.set_yscale("log")
         ax.set_xlabel("chunksize (tasks per message)")
         ax.set_ylabel("µs per task (best of repeats)")
-        fig.suptitle(task_overhead_takeaway(o), fontsize=12)
+        takeaway(fig, task_overhead_takeaway(o))
         workers = plural(o.processes, "worker process", "worker processes")
         fig.legend(
             *ax.get_legend_handles_labels(),
@@ -209,5 +210,5 @@ def plot_big_argument(b: BigArgument) -> Figure:
         for y, r in enumerate(rows):
             label_bar(ax, r[1] * 1e3, y, f"{r[1] * 1e3:.1f} ms")
         ax.set_xlim(0, top * 1.3)
-        fig.suptitle(big_argument_takeaway(b), fontsize=12)
+        takeaway(fig, big_argument_takeaway(b))
     return fig

@@ -10,9 +10,11 @@ from ..core.style import (
     SERIES,
     house_style,
     ideal_line,
+    interval_errorbar,
     label_bar,
     mark_cpus,
     new_figure,
+    takeaway,
 )
 from .blas import BlasSweep, Operations
 from .narrate import operations_takeaway, sweep_takeaway
@@ -35,18 +37,7 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
         for colour, n in zip(SERIES, sweep.sizes, strict=False):
             label = f"n = {n}"
             ratios = [sweep.ratio(n, t) for t in threads]
-            speed_ax.errorbar(
-                threads,
-                [r.median for r in ratios],
-                yerr=[
-                    [r.median - r.low for r in ratios],
-                    [r.high - r.median for r in ratios],
-                ],
-                marker="o",
-                capsize=4,
-                color=colour,
-                label=label,
-            )
+            interval_errorbar(speed_ax, threads, ratios, colour, label)
             flops_ax.plot(
                 threads,
                 [sweep.point(n, t).gflops for t in threads],
@@ -60,7 +51,7 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
             mark_cpus(ax, sweep.cpus)
         speed_ax.set_ylabel("speed-up over 1 thread (×)")
         speed_ax.set_ylim(bottom=0)
-        fig.suptitle(sweep_takeaway(sweep), fontsize=12)
+        takeaway(fig, sweep_takeaway(sweep))
         speed_ax.set_title("Speed-up of a @ b (n × n), with 90 % intervals")
         flops_ax.set_ylabel("GFLOP/s (best of repeats)")
         flops_ax.set_ylim(bottom=0)
@@ -88,7 +79,7 @@ def plot_operations(ops: Operations) -> Figure:
         ax.barh(names, speedups, color=colours)
         ax.invert_yaxis()
         ax.axvline(1, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
-        fig.suptitle(operations_takeaway(ops), fontsize=12)
+        takeaway(fig, operations_takeaway(ops))
         ax.set_xlabel("speed-up over 1 BLAS thread (×, median of rounds)")
         ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
         ax.grid(axis="y", visible=False)

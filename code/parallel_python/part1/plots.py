@@ -12,8 +12,10 @@ from ..core.style import (
     COLORS,
     house_style,
     ideal_line,
+    interval_errorbar,
     mark_cpus,
     new_figure,
+    takeaway,
 )
 from .gil import GilScaling
 from .narrate_titles import (
@@ -25,11 +27,6 @@ from .narrate_titles import (
 from .numpy_trick import NumpyTrick
 from .processes import CpuSampling
 from .race import Race
-
-
-def takeaway(fig: Figure, text: str) -> None:
-    """The figure's one-line takeaway, computed from its result, above the axes."""
-    fig.suptitle(text, x=0.01, ha="left", fontsize=12)
 
 
 def cpus_line(ax, cpus: int, counts: list[int]) -> None:
@@ -87,22 +84,6 @@ def plot_race(r: Race) -> Figure:
     return fig
 
 
-def interval_line(ax, points, marker: str, colour: str, label: str) -> None:
-    """Median paired speed-ups joined by a line, each with its 90 % interval."""
-    medians = [p.ratio.median for p in points]
-    below = [p.ratio.median - p.ratio.low for p in points]
-    above = [p.ratio.high - p.ratio.median for p in points]
-    ax.errorbar(
-        [p.workers for p in points],
-        medians,
-        yerr=[below, above],
-        marker=marker,
-        color=COLORS[colour],
-        capsize=3,
-        label=label,
-    )
-
-
 def plot_gil(g: GilScaling) -> Figure:
     """Speed-up of k tasks side by side over in a row: threads and processes
     on pure-Python work, threads that wait."""
@@ -128,10 +109,21 @@ def plot_gil(g: GilScaling) -> Figure:
             label="threads that sleep",
         )
         if g.processes_cpu:
-            interval_line(
-                ax, g.processes_cpu, "^", "processes", "processes, pure Python"
+            interval_errorbar(
+                ax,
+                [p.workers for p in g.processes_cpu],
+                [p.ratio for p in g.processes_cpu],
+                "processes",
+                "processes, pure Python",
+                marker="^",
             )
-        interval_line(ax, g.threads_cpu, "o", "threads", "threads, pure Python")
+        interval_errorbar(
+            ax,
+            [p.workers for p in g.threads_cpu],
+            [p.ratio for p in g.threads_cpu],
+            "threads",
+            "threads, pure Python",
+        )
         if g.ceiling is not None:
             ax.plot(
                 [g.ceiling.k],

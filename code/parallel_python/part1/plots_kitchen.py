@@ -7,11 +7,10 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..core.style import COLORS, house_style, label_bar, new_figure
+from ..core.style import COLORS, house_style, label_bar, new_figure, takeaway
 from ..core.text import duration
 from .memory_ladder import MemoryLadder
 from .narrate_titles import ladder_title, salad_title
-from .plots import takeaway
 from .salad import WAIT, Salad, Step, check_recipe
 
 #: Soft fills for the kitchen diagram (drawn, not measured).
