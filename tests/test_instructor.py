@@ -211,3 +211,14 @@ def test_every_check_names_a_catalogued_experiment_and_a_real_figure():
         assert catalogue.get(check.experiment)
         page = (ROOT / f"{check.page}.md").read_text(encoding="utf-8")
         assert f"name: {check.figure}" in page, check
+
+
+def test_a_process_gain_measured_on_one_cpu_is_not_taken_as_the_point():
+    """On one CPU a best-over-best 'gain' of the tools is noise: the check says no."""
+    noisy = fake_tools(1, {"joblib": 1.3, "numba @njit": 80.0})
+    table = rows(instructor.checks_html({"tool-comparison": noisy}))
+    assert table["fig-further-tools"][1] == "no"
+    assert "one CPU" in table["fig-further-tools"][2]
+    clear = fake_tools(2, {"joblib": 1.3, "numba @njit": 80.0})
+    table = rows(instructor.checks_html({"tool-comparison": clear}))
+    assert table["fig-further-tools"][1] == "yes"

@@ -98,8 +98,8 @@ def _fixes(r) -> tuple[bool, str]:
 
 
 def _tools(t) -> tuple[bool, str]:
-    """Shown when the best process-based tool clears :data:`SHOWN` and
-    compiled code (where it ran) did better still."""
+    """Shown when, with several CPUs, the best process-based tool clears
+    :data:`SHOWN` and compiled code (where it ran) did better still."""
     processes = [x for x in t.tools if x in PROCESS_TOOLS]
     if not processes:
         return False, "no process-based tool ran"
@@ -107,6 +107,8 @@ def _tools(t) -> tuple[bool, str]:
     gain = t.speedup(best)
     workers = plural(t.run(best).workers, "worker")
     seen = f"best process-based tool, {best} ({workers}): {times(gain)}"
+    if t.cpus < 2:  # a "gain" on one CPU is noise, not the point
+        return False, f"this copy had {cpus_phrase(t.cpus)}; {seen}"
     compiled = [x for x in t.tools if x in COMPILED_TOOLS]
     if not compiled:
         return gain >= SHOWN, seen
