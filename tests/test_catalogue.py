@@ -52,6 +52,7 @@ TINY = {
         "budget": 0.05,
         "probe_seconds": 0.05,
     },
+    "gil-handover": {"threads": 2, "seconds": 0.02},
     "numpy-trick": {"counts": (1, 2), "elements": 1_000, "repeats": 1},
     "process-isolation": {},
     "segfault": {},
@@ -196,3 +197,24 @@ def test_catalogue_loads_no_heavy_tool():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_budgets_add_up_to_the_build_budget():
+    """Each entry declares the seconds it may take at the book's sizes; all
+    of them together fit in what the build budget leaves to experiments."""
+    total = sum(e.seconds for e in catalogue.EXPERIMENTS)
+    assert all(e.seconds > 0 for e in catalogue.EXPERIMENTS)
+    assert total <= catalogue.experiments_budget(), (
+        f"the experiments' budgets add up to {total} s, more than the "
+        f"{catalogue.experiments_budget()} s the build budget leaves them"
+    )
+
+
+@pytest.mark.parametrize("name", catalogue.names())
+def test_a_rounds_budget_fits_in_its_entry(name):
+    """An experiment's own time limit for its rounds (its ``budget`` option)
+    cannot exceed the seconds its entry declares."""
+    e = catalogue.get(name)
+    for option in e.options:
+        if option.name == "budget" and option.default is not None:
+            assert option.default <= e.seconds, name

@@ -106,7 +106,7 @@ def test_a_clear_gain_is_shown(cpus):
         in (table["fig-blend-fixes"][2])
     )
     assert (
-        f"joblib ({cpus} workers): 1.80×; numba @njit: 80.00×"
+        f"joblib ({cpus} workers): 1.80×; numba @njit: 80.0×"
         in (table["fig-further-tools"][2])
     )
 

@@ -11,6 +11,7 @@ import inspect
 import os
 import posixpath
 import re
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -76,10 +77,11 @@ def glue_all(prefix: str, values: dict[str, Any]) -> None:
         glue(f"{prefix}_{key}", value)
 
 
-def record(experiment: str, result: Any) -> Path:
-    """Save one result with the machine description, for the build's results file."""
+def record(experiment: str, result: Any, elapsed: float | None = None) -> Path:
+    """Save one result with the machine description (and the seconds its run
+    took), for the build's results file."""
     return results.save(
-        results_dir() / f"{experiment}.json", experiment, result, machine()
+        results_dir() / f"{experiment}.json", experiment, result, machine(), elapsed
     )
 
 
@@ -107,8 +109,9 @@ def result(name: str, **sizes: Any) -> Any:
     if unknown:
         raise ValueError(f"{name} has no option(s) {sorted(unknown)}")
     kwargs.update(sizes)
+    started = time.perf_counter()
     outcome = experiment.run(**kwargs)
-    record(name, outcome)
+    record(name, outcome, time.perf_counter() - started)
     return outcome
 
 
@@ -315,23 +318,15 @@ def headline_rows(
         if not path.is_file():
             continue
         data = results.read_json(path)
-        result = results.from_data(experiment.result_type, data["result"])
+        try:
+            result = results.from_data(experiment.result_type, data["result"])
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc} (a record from older code?)") from exc
         for label, value in experiment.headlines(result).items():
             rows.append(
                 (experiment.page, experiment.chapter, experiment.name, label, value)
             )
     return rows
-
-
-def _figure(value: float) -> str:
-    """A headline number, as precise as it is worth: 2000, 86.5, 1.92, 0.0031."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
 
 
 def key_points_markdown(root: Path | None = None) -> str:
@@ -343,37 +338,3 @@ def key_points_markdown(root: Path | None = None) -> str:
             continue
         parts.append(f"**{{doc}}`{title} </{page}>`**\n\n{body}\n")
     return "\n".join(parts)
-
-
-def headline_table(folder: Path | None = None, root: Path | None = None) -> str:
-    """This build's headline figures: one table per chapter, linked to it."""
-    from . import catalogue
-
-    folder = folder or results_dir()
-    rows = headline_rows(folder, root)
-    out: list[str] = []
-    chapter_now = None
-    for page, chapter, name, label, value in rows:
-        if chapter != chapter_now:
-            chapter_now = chapter
-            out += ["", f"**{{doc}}`{chapter} </{page}>`**", ""]
-            out += ["| Experiment | Figure | Value |", "|---|---|--:|"]
-        out.append(f"| `{name}` | {label} | {_figure(value)} |")
-    with_figures = {name for _, _, name, _, _ in rows}
-    names = [e.name for e in catalogue.EXPERIMENTS]
-    shown_only = [
-        n for n in names if n not in with_figures and (folder / f"{n}.json").is_file()
-    ]
-    missing = [n for n in names if not (folder / f"{n}.json").is_file()]
-    if shown_only:
-        out += [
-            "",
-            "Measured, with results shown on their pages only (no single headline "
-            "figure): " + ", ".join(f"`{n}`" for n in shown_only) + ".",
-        ]
-    if missing:
-        out += [
-            "",
-            "Not measured in this build: " + ", ".join(f"`{n}`" for n in missing) + ".",
-        ]
-    return "\n".join(out).strip()

@@ -29,6 +29,20 @@ EXPERIMENTS: tuple[Experiment, ...] = (
 )
 
 
+#: A cold build of the book (``./tasks book``) may take this long on a
+#: 2-CPU laptop, in seconds.
+BUILD_BUDGET_SECONDS = 170
+#: What a cold build spends outside the experiments' runs: Sphinx, starting a
+#: kernel per page, imports, drawing figures (measured: about 35 s here).
+OUTSIDE_EXPERIMENTS_SECONDS = 37
+
+
+def experiments_budget() -> float:
+    """The seconds all experiments may take together at the book's sizes:
+    what the build budget leaves after everything else."""
+    return BUILD_BUDGET_SECONDS - OUTSIDE_EXPERIMENTS_SECONDS
+
+
 #: The book's parts in reading order, by page path prefix.
 READING_ORDER = (
     "book/part1/",

@@ -3,7 +3,9 @@
 Each measuring cell saves its run to ``_build/results/NAME.json``
 (``parallel_python.book.record``). When the HTML is written, this gathers
 them into ``_static/book-results.json``, the file "About this build" offers
-for download and ``parallel-python compare`` reads.
+for download and ``parallel-python compare`` reads, and writes what only the
+end of the build knows (its disturbance, every headline figure, which key
+figures make their point) into the pages that ran before the chapters.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from . import catalogue, instructor
 from .appendix import build_summary
-from .book import results_dir
+from .book import headline_rows, results_dir
 from .core.machine import available_cpus
 from .core.meter import Meter
 from .core.results import FORMAT_VERSION, from_data, read_json
@@ -41,7 +43,31 @@ def gather(app, exception) -> None:
         encoding="utf-8",
     )
     summarise_disturbance(app, runs)
+    list_headlines(app, folder)
     check_instructor_figures(app, runs)
+
+
+def list_headlines(app, folder: Path) -> None:
+    """Write every headline figure of the build into "About this build"
+    (which ran first, before the chapters recorded them)."""
+    page = Path(app.outdir) / f"{ABOUT_PAGE}.html"
+    if not page.is_file():
+        return
+    srcdir = getattr(app, "srcdir", None)
+    rows = headline_rows(folder, Path(srcdir) if srcdir else None)
+    recorded = [n for n in catalogue.names() if (folder / f"{n}.json").is_file()]
+    with_figures = {name for _, _, name, _, _ in rows}
+    fragment = build_summary.headlines_html(
+        rows,
+        unheadlined=[n for n in recorded if n not in with_figures],
+        missing=[n for n in catalogue.names() if n not in recorded],
+        from_page=ABOUT_PAGE,
+    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        build_summary.fill_placeholder(text, fragment, build_summary.HEADLINES_ID),
+        encoding="utf-8",
+    )
 
 
 def check_instructor_figures(app, runs: dict) -> None:

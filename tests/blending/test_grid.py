@@ -85,8 +85,9 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
         size=32,
         tasks=4,
         processes=2,
-        repeats=1,
+        repeats=2,
         joblib=with_joblib,
+        budget=0.01,
         warmup_seconds=0,
     )
     assert os.environ == environ  # the variables were set only while workers started
@@ -108,12 +109,23 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
         inner = f.get(JOBLIB_INNER)
         assert inner.batch.threads_in_effect == (f.limit,)
         assert inner.batch.variable_seen == (str(f.limit),)
+    # each fix is paired with no limit, round by round
+    assert none.ratio is None and f.rounds >= 2
+    for fix in f.fixes[1:]:
+        assert fix.ratio is not None and f.speedup(fix.name) == fix.ratio.median
+        assert fix.ratio.rounds == fix.batch.timing.repeats >= 2
     assert_gone([pid for x in f.fixes for pid in x.batch.worker_pids])
 
 
 def test_fixes_without_joblib():
     f = run_fixes(
-        size=16, tasks=2, processes=1, repeats=1, joblib=False, warmup_seconds=0
+        size=16,
+        tasks=2,
+        processes=1,
+        repeats=1,
+        joblib=False,
+        budget=0.01,
+        warmup_seconds=0,
     )
     assert not f.has(JOBLIB_DEFAULT) and not f.has(JOBLIB_INNER)
     assert f.processes == 1
@@ -216,7 +228,12 @@ def test_grid_refuses_bad_input(kwargs, name):
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"size": -5}, "size"), ({"processes": 0}, "processes"), ({"tasks": 0}, "tasks")],
+    [
+        ({"size": -5}, "size"),
+        ({"processes": 0}, "processes"),
+        ({"tasks": 0}, "tasks"),
+        ({"budget": 0.0}, "budget"),
+    ],
 )
 def test_fixes_refuse_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):

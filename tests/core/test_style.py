@@ -61,3 +61,25 @@ def test_the_colour_key_names_every_house_colour_once():
     assert sorted(c for c, *_ in style.MEANINGS) == sorted(style.COLORS)
     markers = [m for _, m, _, _ in style.MEANINGS if m]
     assert len(markers) == len(set(markers))  # a second channel, never reused
+
+
+def test_unsteady_points_are_drawn_hollow():
+    """A median whose interval is wider than ±15 % gets a hollow marker; a
+    steady one does not."""
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.style import interval_errorbar, new_figure, unsteady
+
+    steady = ratio_from([1.9, 1.95, 2.0, 1.97, 1.93, 1.96, 1.94])
+    shaky = ratio_from([1.0, 1.9, 1.2, 2.0, 1.4, 1.8, 1.1])
+    assert not unsteady(steady) and unsteady(shaky)
+    fig = new_figure(1)
+    (ax,) = fig.axes
+    before = len(ax.lines)
+    interval_errorbar(ax, [1, 2], [steady, shaky], "processes", "p")
+    hollow = [
+        line
+        for line in ax.lines[before:]
+        if line.get_markerfacecolor() in ("white", (1.0, 1.0, 1.0, 1.0))
+    ]
+    assert len(hollow) == 1
+    assert list(hollow[0].get_xdata()) == [2]

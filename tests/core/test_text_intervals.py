@@ -19,3 +19,10 @@ def test_overlap_needs_both_intervals():
     assert intervals_overlap(r(1.3, 1.5, 1.7), r(1.6, 1.8, 2.0)) == "yes"
     assert intervals_overlap(r(1.3, 1.5, 1.7), r(0.9, 1.0, 1.1)) == "no"
     assert intervals_overlap(r(1.3, 1.5, 1.7), None) == "-"
+
+
+def test_a_figure_and_its_interval_keep_three_significant_figures():
+    assert figure_with_interval(160.76) == "161"
+    assert figure_with_interval(0.4567, r(0.41234, 0.4567, 0.5)) == (
+        "0.46 (0.41–0.50)"
+    )

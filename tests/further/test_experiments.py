@@ -259,7 +259,9 @@ def test_numba_versions_agree_and_threads_are_restored():
     import numba
 
     before = numba.get_num_threads()
-    r = numba_demo.run_numba(n=20_000, python_n=2_000, threads=2, repeats=1)
+    r = numba_demo.run_numba(
+        n=20_000, python_n=2_000, threads=2, repeats=2, budget=0.01
+    )
     assert [c.name for c in r.cases][:3] == ["pure Python", "NumPy", "@njit"]
     assert r.max_error < 1e-6
     assert set(r.compile_seconds) == {
@@ -269,6 +271,11 @@ def test_numba_versions_agree_and_threads_are_restored():
         "@njit (GIL held)",
     }
     assert r.speedup("pure Python") == 1.0
+    # the versions on the same points are paired with @njit, round by round
+    assert r.case("pure Python").ratio is None
+    par = r.case("@njit(parallel=True)")
+    assert par.ratio is not None and par.ratio.rounds == par.timing.repeats >= 2
+    assert r.speedup("@njit(parallel=True)", "@njit") == par.ratio.median
     assert numba.get_num_threads() == before
 
 
@@ -280,7 +287,12 @@ def test_numba_loop_is_plain_python_too():
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"n": 0}, "n"), ({"python_n": 0}, "python_n"), ({"threads": 0}, "threads")],
+    [
+        ({"n": 0}, "n"),
+        ({"python_n": 0}, "python_n"),
+        ({"threads": 0}, "threads"),
+        ({"budget": 0}, "budget"),
+    ],
 )
 def test_numba_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -297,8 +309,12 @@ needs_mpi = pytest.mark.skipif(
 
 @needs_mpi
 def test_mpi_ranks_agree_with_the_serial_sum():
-    m = mpi_demo.run_mpi(ranks=(1, 2), n=2400, repeats=1, timeout=60)
+    m = mpi_demo.run_mpi(ranks=(1, 2), n=2400, repeats=2, budget=0.01, timeout=60)
     serial = integrate(four_over_one_plus_x2, 0, 1, 2400)
+    for run in m.runs:  # paired rounds: rank 0 alone, then all ranks, each round
+        assert run.compute.repeats == run.serial.repeats >= 2
+        assert run.ratio.rounds == run.compute.repeats
+    assert m.speedup(2) == m.ratio(2).median
     assert [r.ranks for r in m.runs] == [1, 2]
     assert m.run(1).value == serial  # one rank adds the chunks as integrate does
     assert m.run(2).value == pytest.approx(serial, rel=1e-14)  # grouped by rank
@@ -321,7 +337,12 @@ def test_mpi_missing_is_a_clear_error(monkeypatch):
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"ranks": ()}, "ranks"), ({"n": 0}, "n"), ({"repeats": 0}, "repeats")],
+    [
+        ({"ranks": ()}, "ranks"),
+        ({"n": 0}, "n"),
+        ({"repeats": 0}, "repeats"),
+        ({"budget": -1}, "budget"),
+    ],
 )
 def test_mpi_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -372,7 +393,7 @@ def test_free_threading_bad_input():
 
 def test_tool_comparison_every_tool_gets_pi():
     t = compare_tools.run_tool_comparison(
-        n=2400, workers=2, repeats=1, mpi=not mpi_demo.mpi_available()
+        n=2400, workers=2, repeats=2, budget=0.01, mpi=not mpi_demo.mpi_available()
     )
     assert t.tools[0] == "pure Python" and "dask (LocalCluster)" in t.tools
     serial = t.run("pure Python").value
@@ -382,7 +403,18 @@ def test_tool_comparison_every_tool_gets_pi():
     exact_same = ("threads", "multiprocessing Pool", "joblib", "dask (LocalCluster)")
     assert all(t.run(name).value == serial for name in exact_same)
     assert t.speedup("pure Python") == 1.0
+    # every other tool is paired with pure Python, round by round
+    assert t.run("pure Python").ratio is None and t.rounds >= 2
+    for run in t.runs[1:]:
+        assert run.ratio is not None and t.speedup(run.tool) == run.ratio.median
+        if run.tool != "MPI (mpi4py)":
+            assert run.ratio.rounds == run.timing.repeats == t.rounds
     assert live_children() == []
+
+
+def test_tool_comparison_bad_budget():
+    with pytest.raises(ValueError, match="budget"):
+        compare_tools.run_tool_comparison(n=2400, budget=0)
 
 
 def test_code_lines_skips_docstring_and_comments():

@@ -101,7 +101,7 @@ def test_prediction_check_and_table(cpus):
     sweep = SWEEPS[cpus]
     text = say.prediction_check(sweep, sweep.processes_at_cpus)
     assert (
-        f"ideal prediction is {float(min(sweep.processes_at_cpus, cpus)):.2f}×" in text
+        f"ideal prediction is {times(min(sweep.processes_at_cpus, cpus))}" in text
     )
     table = say.sweep_table(sweep)
     assert table.count("\n|") == 2 + len(sweep.points)
@@ -161,7 +161,7 @@ def test_seconds_units():
     assert seconds(2.5) == "2.50 s"
     assert seconds(0.0123) == "12.3 ms"
     assert seconds(45e-6) == "45.0 µs"
-    assert seconds(74e-9) == "74 ns"
+    assert seconds(74e-9) == "74.0 ns"
 
 
 def _tour(pids: int, unordered: bool) -> ApiTour:
@@ -208,7 +208,7 @@ def test_startup_summary():
     )
     text = say_costs.startup_summary(s)
     assert (
-        text.index("`fork` 5.0 ms") < text.index("`forkserver`") < text.index("`spawn`")
+        text.index("`fork` 5.00 ms") < text.index("`forkserver`") < text.index("`spawn`")
     )
     assert "`spawn` took 24 times as long as `fork`" in text
     assert png_bytes(plotting_multiproc.plot_pool_startup(s))
@@ -226,8 +226,8 @@ def test_task_overhead_summary_and_figure():
     )
     o = TaskOverhead(n, 2, "fork", t(n * 74e-9), runs)
     text = say_costs.task_overhead_summary(o)
-    assert "74 ns" in text and "23.0 µs" in text and "chunks of 125" in text
-    assert "127.0 µs per task with its default `chunksize=1`" in text
+    assert "74.0 ns" in text and "23.0 µs" in text and "chunks of 125" in text
+    assert "127 µs per task with its default `chunksize=1`" in text
     assert png_bytes(plotting_multiproc.plot_task_overhead(o))
 
 
@@ -400,11 +400,11 @@ def test_cost_takeaways(processes):
     )
     title = say_costs.startup_takeaway(s)
     pool = "1 process" if processes == 1 else f"{processes} processes"
-    assert title == f"A pool of {pool}: fork starts in 5.0 ms, spawn takes 24× as long"
+    assert title == f"A pool of {pool}: fork starts in 5.00 ms, spawn takes 24× as long"
     fig = plotting_multiproc.plot_pool_startup(s)
     assert _suptitle(fig) == title and _fits(fig)
     same = PoolStartup(processes, "spawn", (StartupTiming("spawn", t(0.1), t(0.01)),))
-    assert say_costs.startup_takeaway(same).endswith("spawn starts in 100.0 ms")
+    assert say_costs.startup_takeaway(same).endswith("spawn starts in 100 ms")
 
     n = 1000
     runs = (

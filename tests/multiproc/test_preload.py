@@ -122,8 +122,8 @@ def test_startup_summary_with_preload(processes):
     text = say.startup_summary(fake_startup(processes, fake_preloaded()))
     who = "one process" if processes == 1 else f"{processes} processes"
     assert f"Starting a pool of {who} until it answered" in text
-    assert "`fork` 8.0 ms, `forkserver` 240.0 ms and `spawn` 500.0 ms" in text
-    assert "at best in 3 tries (medians 8.4 ms, 252.0 ms and 525.0 ms)" in text
+    assert "`fork` 8.00 ms, `forkserver` 240 ms and `spawn` 500 ms" in text
+    assert "at best in 3 tries (medians 8.40 ms, 252 ms and 525 ms)" in text
     assert "`numpy` and `parallel_python.multiproc.tasks`" in text
     assert "a `forkserver` pool took 19.0 ms (median 19.9 ms)" in text
     assert "13 times as fast as without the preload" in text
@@ -142,7 +142,7 @@ def test_startup_summary_without_forkserver():
         2, "spawn", (StartupTiming("spawn", t(0.5), t(0.02)),), NO_FORKSERVER
     )
     text = say.startup_summary(s)
-    assert "took `spawn` 500.0 ms at best in 3 tries (median 525.0 ms)" in text
+    assert "took `spawn` 500 ms at best in 3 tries (median 525 ms)" in text
     assert "This platform has no `forkserver`" in text
     assert "set_forkserver_preload" in text
 

@@ -228,8 +228,8 @@ def test_deadlock_sentence_when_only_one_gives_up_or_none():
 
 def test_fixed_order_sentence():
     text = narrate_locks.fixed_order_summary(MADE_UP)
-    assert "A before B, both cooks finished, in 21 ms" in text
-    assert "cook 2's, 10 ms for lock A" in text
+    assert "A before B, both cooks finished, in 21.0 ms" in text
+    assert "cook 2's, 10.0 ms for lock A" in text
 
 
 def test_fixed_order_sentence_when_a_wait_runs_past_the_timeout():
@@ -248,7 +248,7 @@ def test_fixed_order_sentence_when_a_wait_runs_past_the_timeout():
 def test_reentry_sentence():
     text = narrate_locks.reentry_summary(MADE_UP)
     assert "refused after 200 ms" in text
-    assert "`threading.RLock` let its owner in again at once (in 5.0 µs)" in text
+    assert "`threading.RLock` let its owner in again at once (in 5.00 µs)" in text
     assert "got a `RuntimeError`" in text
 
 

@@ -70,7 +70,7 @@ def fake_gil(cpus, proc_speedup, thread_speedup=1.0, counts=(1, 2, 4)):
 
 
 def test_duration_and_size():
-    assert duration(3.2e-9) == "3.2 ns"
+    assert duration(3.2e-9) == "3.20 ns"
     assert duration(41e-6) == "41 µs"
     assert duration(0.0123) == "12 ms"
     assert duration(1.5) == "1.5 s"
@@ -106,7 +106,7 @@ def test_gil_two_cpus():
     assert "The GIL let one thread at a time run Python bytecode" in text
     assert "GIL or no GIL" not in text
     assert "2 worker processes" in text and "1.96×" in text
-    assert "4 threads that each slept 20 ms finished 4.00×" in text
+    assert "4 threads that each slept 20.0 ms finished 4.00×" in text
 
 
 def test_gil_64_cpus_uses_largest_count_within_cpus():
@@ -250,7 +250,7 @@ def test_salad(cpus):
     text = salad_summary(fake_salad(), cpus)
     assert "waiting steps overlapped" in text
     assert "took turns" in text
-    assert "85 ms" in text
+    assert "85.0 ms" in text
     assert ("could not have overlapped even without the GIL" in text) == (cpus == 1)
 
 
@@ -346,7 +346,7 @@ def test_isolation_and_table():
     s = StartCosts("spawn", T(40e-6), T(0.05))
     assert "1250 times as long" in start_cost_summary(s)
     table = process_thread_table(s, fake_isolation())
-    assert "50 ms" in table and "40 µs" in table
+    assert "50.0 ms" in table and "40 µs" in table
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
@@ -380,7 +380,7 @@ def test_salad_reading_depends_on_the_cpus(cpus, gil):
 
     d = dataclasses.replace(fake_salad(), cpus=cpus, gil_enabled=gil)
     text = salad_reading(d)
-    assert "took 105 ms, not the 85 ms the recipe alone would allow" in text
+    assert "took 105 ms, not the 85.0 ms the recipe alone would allow" in text
     if cpus == 1:
         assert "had one CPU" in text and "GIL or no GIL" in text
         assert "not for want of CPUs" not in text
@@ -399,7 +399,7 @@ def test_salad_reading_when_the_work_did_not_meet():
         fake_salad(), threaded_totals=T(0.086), critical_path=0.085, cpus=1
     )
     text = salad_reading(d)
-    assert "close to the 85 ms" in text and "one CPU" in text
+    assert "close to the 85.0 ms" in text and "one CPU" in text
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])

@@ -10,7 +10,8 @@ Nothing here guesses a cause: it reports what the meter read.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..core.meter import Disturbance
@@ -19,6 +20,7 @@ from ..core.text import cpus_phrase, duration
 
 #: The element "About this build" leaves for this summary.
 PLACEHOLDER_ID = "build-disturbance"
+_DIV_TAG = re.compile(r"<(/?)div\b[^>]*>")
 #: Other work below this many CPUs counts as none of note (as in core.text).
 QUIET = 0.2
 
@@ -95,5 +97,80 @@ def fill_placeholder(page: str, fragment: str, element: str = PLACEHOLDER_ID) ->
     start = page.find(f'<div id="{element}"')
     if start < 0:
         raise ValueError(f"no element with id {element!r} in the page")
-    end = page.find("</div>", start)
-    return page[:start] + fragment + page[end + len("</div>") :]
+    # the element may hold divs of its own (a page filled before and not
+    # written again, as in an incremental build): find its own end
+    depth, at = 0, start
+    for tag in _DIV_TAG.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        at = tag.end()
+        if depth == 0:
+            break
+    else:
+        raise ValueError(f"the element with id {element!r} is not closed")
+    return page[:start] + fragment + page[at:]
+
+
+#: The element "About this build" leaves for the table of headline figures.
+HEADLINES_ID = "build-headlines"
+
+
+def figure_text(value: float) -> str:
+    """A headline number, as precise as it is worth: 2,000, 86.5, 1.92, 0.00312."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(f"<code>{html.escape(n)}</code>" for n in names)
+
+
+def headlines_html(
+    rows: Sequence[tuple[str, str, str, str, float]],
+    unheadlined: Sequence[str] = (),
+    missing: Sequence[str] = (),
+    from_page: str = "book/appendix/about-this-build",
+) -> str:
+    """Every headline figure of the build, one table per chapter.
+
+    ``rows`` are (page, chapter, experiment, figure, value) in reading order;
+    ``unheadlined`` the experiments recorded without a headline figure,
+    ``missing`` those not run. Links are relative to ``from_page``.
+    """
+    up = "../" * from_page.count("/")
+    parts = [f'<div id="{HEADLINES_ID}">']
+    if not rows:
+        parts.append("<p>No experiment recorded a headline figure in this build.</p>")
+    chapter_now = None
+    for page, chapter, name, label, value in rows:
+        if chapter != chapter_now:
+            if chapter_now is not None:
+                parts.append("</tbody></table></div>")
+            chapter_now = chapter
+            parts.append(
+                f'<p><strong><a href="{up}{page}.html">{html.escape(chapter)}</a>'
+                "</strong></p>"
+                '<div class="pst-scrollable-table-container">'
+                '<table class="table"><thead><tr><th>Experiment</th><th>Figure</th>'
+                '<th style="text-align: right">Value</th></tr></thead><tbody>'
+            )
+        parts.append(
+            f'<tr><td><a href="{up}{page}.html"><code>{html.escape(name)}</code></a>'
+            f"</td><td>{html.escape(label)}</td>"
+            f'<td style="text-align: right">{figure_text(value)}</td></tr>'
+        )
+    if chapter_now is not None:
+        parts.append("</tbody></table></div>")
+    if unheadlined:
+        parts.append(
+            "<p>Measured, with results shown on their pages only (no single "
+            f"headline figure): {_names(unheadlined)}.</p>"
+        )
+    if missing:
+        parts.append(f"<p>Not measured in this build: {_names(missing)}.</p>")
+    parts.append("</div>")
+    return "\n".join(parts)

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,8 +187,26 @@ def _timed_batch(
         report = run()
         walls.append(time.perf_counter() - t0)
         timed.append(report)
+    return batch_from(processes, threads, walls, warm_reports, timed)
+
+
+Reports = list[tuple[int, int, float, int, str, str]]
+
+
+def batch_from(
+    processes: int,
+    threads: int,
+    walls: Sequence[float],
+    warm_reports: Sequence[Reports],
+    timed: Sequence[Reports],
+) -> Batch:
+    """A :class:`Batch` from the wall times of timed batches and what the
+    workers reported in them (``timed``, one list per batch, same order) and
+    in the warm-up batches (``warm_reports``: for the thread counts only)."""
+    if len(walls) != len(timed) or not walls:
+        raise ValueError("every timed batch needs its wall time and its reports")
     timing = Timing(times=tuple(walls), warmup=len(warm_reports))
-    every = [r for batch in warm_reports + timed for r in batch]
+    every = [r for batch in [*warm_reports, *timed] for r in batch]
     cpu = [sum(r[2] for r in batch) for batch in timed]
     switch_counts = [sum(r[3] for r in batch) for batch in timed]
     unknown = any(r[3] < 0 for batch in timed for r in batch)

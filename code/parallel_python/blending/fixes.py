@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
+from ..core.protocol import Paired, Ratio, measure_paired
 from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES
@@ -15,9 +19,10 @@ from .batches import (
     SHOWN_VARIABLE,
     WARMUP_SECONDS,
     Batch,
+    Reports,
     _pool_batch,
     _seconds,
-    _timed_batch,
+    batch_from,
     blas_threads_in_worker,
     limit_blas_threads,
     matmul_task,
@@ -54,6 +59,8 @@ class Fix:
     limit: int
     """The BLAS thread count this way asks for (0: none asked)."""
     batch: Batch
+    ratio: Ratio | None = None
+    """No limit's time over this way's, round by round (None for no limit)."""
 
     @property
     def held(self) -> bool:
@@ -82,49 +89,86 @@ class Fixes:
         return any(f.name == name for f in self.fixes)
 
     def speedup(self, name: str) -> float:
-        """Best time with no limit over best time with this fix."""
+        """How many times as fast as with no limit: the median of per-round
+        ratios (best over best for a result recorded without rounds)."""
+        ratio = self.get(name).ratio
+        if ratio is not None:
+            return ratio.median
         return self.get(NO_LIMIT).batch.timing.best / self.get(name).batch.timing.best
 
+    rounds: int = 0
+    """Paired rounds of the pool rows (each joblib row has its own)."""
 
-def _joblib_batch(
-    n: int,
-    tasks: int,
-    processes: int,
-    inner: int | None,
-    repeats: int,
-    warmup: int,
-    budget: float | None,
-    warmup_seconds: float = WARMUP_SECONDS,
-) -> Batch:
+
+def _joblib_call(n: int, tasks: int, processes: int, inner: int | None):
+    """One batch in joblib's loky workers, with ``inner_max_num_threads``."""
     try:
         from joblib import Parallel, delayed, parallel_config
-        from joblib.externals.loky import reusable_executor
     except ImportError:  # pragma: no cover - joblib is pinned in requirements
         raise RuntimeError("the joblib rows need joblib (pip install joblib)") from None
 
-    def run() -> list[tuple[int, int, float, int, str, str]]:
+    def run() -> Reports:
         with parallel_config(backend="loky", inner_max_num_threads=inner):
             return Parallel(n_jobs=processes)(
                 delayed(matmul_task)(n) for _ in range(tasks)
             )
 
-    try:
-        return _timed_batch(
-            run,
-            processes,
-            inner or max(1, available_cpus() // processes),
-            repeats,
-            warmup,
-            budget,
-            warmup_seconds,
-        )
-    finally:
-        # loky keeps its workers for the next call; end them now. (Asking
-        # get_reusable_executor() for the executor would start a new one
-        # whenever the arguments differ from the last call's.)
-        executor = getattr(reusable_executor, "_executor", None)
-        if executor is not None:
-            executor.shutdown(wait=True)
+    return run
+
+
+def _end_loky() -> None:
+    # loky keeps its workers for the next call; end them now. (Asking
+    # get_reusable_executor() for the executor would start a new one
+    # whenever the arguments differ from the last call's.)
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
+def _settle(_name: str) -> AbstractContextManager[None]:
+    """Before each timed batch (not timed): let the last batch's BLAS threads,
+    which spin a little while after their work, go to sleep."""
+    time.sleep(SETTLE_SECONDS)
+    return nullcontext()
+
+
+#: Seconds of rest before each timed batch of the paired rounds.
+SETTLE_SECONDS = 0.02
+
+
+def _paired_rows(
+    runs: dict[str, Callable[[], Reports]],
+    baseline: str,
+    repeats: int,
+    warmup: int,
+    budget: float,
+    warmup_seconds: float,
+) -> tuple[dict[str, list[Reports]], dict[str, list[Reports]], Paired]:
+    """Warm each way up, then time them all in paired rounds; the reports of
+    the warm-up batches and of the timed ones, per way, and the rounds."""
+    warm: dict[str, list[Reports]] = {name: [] for name in runs}
+    timed: dict[str, list[Reports]] = {name: [] for name in runs}
+    for name, run in runs.items():
+        started = time.perf_counter()
+        while (
+            len(warm[name]) < warmup or time.perf_counter() - started < warmup_seconds
+        ):
+            warm[name].append(run())
+
+    def timed_call(name: str) -> Callable[[], None]:
+        return lambda: timed[name].append(runs[name]())
+
+    paired = measure_paired(
+        {name: timed_call(name) for name in runs},
+        baseline=baseline,
+        min_rounds=repeats,
+        budget_seconds=budget,
+        warmup=0,
+        context=_settle,
+    )
+    return warm, timed, paired
 
 
 def run_fixes(
@@ -133,9 +177,9 @@ def run_fixes(
     processes: int | None = None,
     *,
     joblib: bool = True,
-    repeats: int = 3,
+    repeats: int = 5,
     warmup: int = 1,
-    budget: float | None = 0.5,
+    budget: float = 2.5,
     warmup_seconds: float = WARMUP_SECONDS,
 ) -> Fixes:
     """Run the batch with ``processes`` workers (default: the CPUs) without a
@@ -143,10 +187,15 @@ def run_fixes(
     threads per worker (at least 1).
 
     The ``fork`` row (variable set too late) appears only where ``fork``
-    exists; the joblib rows only with ``joblib=True``. Each row is warmed up
-    and timed ``repeats`` times (fewer where they would take more than
-    ``budget`` seconds). The parent's thread pools and environment are left
-    as they were.
+    exists; the joblib rows only with ``joblib=True``. Every pool is started
+    and warmed up first; then no limit and each fix run in paired rounds
+    (:func:`~parallel_python.core.protocol.measure_paired`, at least
+    ``repeats`` rounds, at most ``budget`` seconds unless the intervals reach
+    ±5 % first), so each fix's gain is the median of per-round ratios. Each
+    joblib row (loky holds one configuration at a time) is paired with the
+    no-limit pool in rounds of its own, on a third of ``budget``. The
+    parent's thread pools and environment are left as they were, and every
+    pool is closed.
     """
     size = positive_int("size", size)
     cpus = available_cpus()
@@ -156,85 +205,78 @@ def run_fixes(
     )
     repeats = positive_int("repeats", repeats)
     warmup = positive_int("warmup", warmup)
-    if budget is not None:
-        budget = positive_float("budget", budget)
+    budget = positive_float("budget", budget)
     warmup_seconds = _seconds("warmup_seconds", warmup_seconds)
     require_blas_pool("the oversubscription fixes")
     limit = max(1, cpus // processes)
     default_threads = blas_threads_in_worker()
     env = {v: str(limit) for v in THREAD_COUNT_VARIABLES}
     ctx = mp_context()
-    fixes = []
-
-    def row(
-        name,
-        context,
-        limit_asked,
-        initializer=None,
-        initargs=(),
-        environ=None,
-        per_task=0,
-    ):
-        with process_pool(
-            processes,
-            context=context,
-            initializer=initializer,
-            initargs=initargs,
-            environment=environ,
-        ) as pool:
-            batch = _timed_batch(
-                _pool_batch(pool, size, tasks, per_task),
-                processes,
-                limit_asked or default_threads,
-                repeats,
-                warmup,
-                budget,
-                warmup_seconds,
-            )
-        fixes.append(Fix(name, context.get_start_method(), limit_asked, batch))
-
-    row(NO_LIMIT, ctx, 0)
-    row(INITIALIZER, ctx, limit, limit_blas_threads, (limit,))
-    row(AROUND_TASK, ctx, limit, per_task=limit)
-    row(ENV_SPAWN, multiprocessing.get_context("spawn"), limit, environ=env)
+    # name -> (start context, threads asked, initializer, its args, env, per task)
+    rows = {
+        NO_LIMIT: (ctx, 0, None, (), None, 0),
+        INITIALIZER: (ctx, limit, limit_blas_threads, (limit,), None, 0),
+        AROUND_TASK: (ctx, limit, None, (), None, limit),
+        ENV_SPAWN: (multiprocessing.get_context("spawn"), limit, None, (), env, 0),
+    }
     if "fork" in multiprocessing.get_all_start_methods():
-        row(ENV_FORK, multiprocessing.get_context("fork"), limit, environ=env)
-    if joblib:
-        loky_default = max(1, cpus // processes)
-        fixes.append(
-            Fix(
-                JOBLIB_DEFAULT,
-                "loky",
-                loky_default,
-                _joblib_batch(
-                    size,
-                    tasks,
+        rows[ENV_FORK] = (multiprocessing.get_context("fork"), limit, None, (), env, 0)
+    fixes = []
+    with ExitStack() as stack:
+        runs = {}
+        for name, (context, _, init, initargs, environ, per_task) in rows.items():
+            pool = stack.enter_context(
+                process_pool(
                     processes,
-                    None,
-                    repeats,
-                    warmup,
-                    budget,
-                    warmup_seconds,
-                ),
+                    context=context,
+                    initializer=init,
+                    initargs=initargs,
+                    environment=environ,
+                )
             )
+            runs[name] = _pool_batch(pool, size, tasks, per_task)
+        warm, timed, paired = _paired_rows(
+            runs, NO_LIMIT, repeats, warmup, budget, warmup_seconds
         )
-        fixes.append(
-            Fix(
-                JOBLIB_INNER,
-                "loky",
-                limit,
-                _joblib_batch(
-                    size,
-                    tasks,
+        for name, (context, asked, *_rest) in rows.items():
+            batch = batch_from(
+                processes,
+                asked or default_threads,
+                paired.times[name].times,
+                warm[name],
+                timed[name],
+            )
+            fixes.append(
+                Fix(
+                    name,
+                    context.get_start_method(),
+                    asked,
+                    batch,
+                    paired.ratios.get(name),
+                )
+            )
+        if joblib:
+            stack.callback(_end_loky)
+            for name, asked, inner in (
+                (JOBLIB_DEFAULT, max(1, cpus // processes), None),
+                (JOBLIB_INNER, limit, limit),
+            ):
+                _end_loky()
+                pair = {
+                    NO_LIMIT: runs[NO_LIMIT],
+                    name: _joblib_call(size, tasks, processes, inner),
+                }
+                warm, timed, rounds = _paired_rows(
+                    pair, NO_LIMIT, repeats, warmup, budget / 3, warmup_seconds
+                )
+                batch = batch_from(
                     processes,
-                    limit,
-                    repeats,
-                    warmup,
-                    budget,
-                    warmup_seconds,
-                ),
-            )
-        )
+                    inner or max(1, cpus // processes),
+                    rounds.times[name].times,
+                    warm[name],
+                    timed[name],
+                )
+                fixes.append(Fix(name, "loky", asked, batch, rounds.ratios[name]))
     return Fixes(
         size=size,
         tasks=tasks,
@@ -244,4 +286,5 @@ def run_fixes(
         default_threads=default_threads,
         variable=SHOWN_VARIABLE,
         fixes=tuple(fixes),
+        rounds=paired.rounds,
     )

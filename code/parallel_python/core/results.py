@@ -109,27 +109,40 @@ def from_data(cls: Any, data: Any) -> Any:
     raise TypeError(f"cannot rebuild {cls!r} from a result file")
 
 
-def envelope(experiment: str, result: Any, machine: Any) -> dict[str, Any]:
-    """The saved form of one run: format, experiment name, machine and result."""
+def envelope(
+    experiment: str, result: Any, machine: Any, elapsed: float | None = None
+) -> dict[str, Any]:
+    """The saved form of one run: format, experiment name, machine and result
+    (and, when given, the seconds the run took, ``elapsed_seconds``)."""
     from .. import __version__
 
-    return {
+    data = {
         "format": FORMAT_VERSION,
         "package_version": __version__,
         "experiment": experiment,
         "machine": to_data(machine),
         "result": to_data(result),
     }
+    if elapsed is not None:
+        data["elapsed_seconds"] = float(elapsed)
+    return data
 
 
-def save(path: str | Path, experiment: str, result: Any, machine: Any) -> Path:
+def save(
+    path: str | Path,
+    experiment: str,
+    result: Any,
+    machine: Any,
+    elapsed: float | None = None,
+) -> Path:
     """Write one run as JSON; written to a temporary name first, so a file is
     never left half-written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(
-        json.dumps(envelope(experiment, result, machine), indent=1), encoding="utf-8"
+        json.dumps(envelope(experiment, result, machine, elapsed), indent=1),
+        encoding="utf-8",
     )
     tmp.replace(path)
     return path

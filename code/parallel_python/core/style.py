@@ -175,20 +175,59 @@ def interval_errorbar(
     """Median paired ratios (:class:`~parallel_python.core.protocol.Ratio`)
     joined by a line, each with its 90 % interval as an error bar; ``scale``
     multiplies all three (e.g. ``100 / p`` for an efficiency in %); ``colour``
-    is a house colour's name or a colour of its own (a shade of a series)."""
+    is a house colour's name or a colour of its own (a shade of a series).
+    A point whose interval is wider than ±15 % (:func:`unsteady`) is drawn
+    hollow: its rounds varied too much to trust it."""
     scales = scale if isinstance(scale, list) else [scale] * len(ratios)
     medians = [r.median * k for r, k in zip(ratios, scales, strict=True)]
     below = [(r.median - r.low) * k for r, k in zip(ratios, scales, strict=True)]
     above = [(r.high - r.median) * k for r, k in zip(ratios, scales, strict=True)]
+    shade = COLORS.get(colour, colour)
     ax.errorbar(
         xs,
         medians,
         yerr=[below, above],
         marker=marker,
-        color=COLORS.get(colour, colour),
+        color=shade,
         capsize=4,
         label=label,
     )
+    mark_unsteady(ax, xs, medians, ratios, shade, marker)
+
+
+def unsteady(ratio: object) -> bool:
+    """True for a median ratio whose 90 % interval is wider than ±15 %, or
+    that had too few rounds for one: the figures draw such a point hollow."""
+    from .protocol import MAX_HALF_WIDTH
+
+    return not ratio.within(MAX_HALF_WIDTH)  # type: ignore[attr-defined]
+
+
+def mark_unsteady(
+    ax: Axes,
+    xs: list[float],
+    ys: list[float],
+    ratios: list,
+    colour: str,
+    marker: str = "o",
+) -> int:
+    """Draw the points of ``ratios`` that are :func:`unsteady` hollow (white
+    inside, a ring of ``colour``) over the points already drawn at ``xs``,
+    ``ys``; how many were marked."""
+    picked = [(x, y) for x, y, r in zip(xs, ys, ratios, strict=True) if unsteady(r)]
+    if picked:
+        ax.plot(
+            [x for x, _ in picked],
+            [y for _, y in picked],
+            linestyle="none",
+            marker=marker or "o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=colour,
+            markeredgewidth=2,
+            zorder=5,
+        )
+    return len(picked)
 
 
 #: What each house colour means, for the key the book shows once.
@@ -204,7 +243,7 @@ MEANINGS = (
 
 def plot_colour_key() -> Figure:
     """The house colours, markers and line styles, each with its meaning."""
-    fig = new_figure(1, width=6.4, height=0.42 * (len(MEANINGS) + 1) + 0.3)
+    fig = new_figure(1, width=6.4, height=0.42 * (len(MEANINGS) + 2) + 0.3)
     (ax,) = fig.axes
     with house_style():
         for y, (colour, marker, line, meaning) in enumerate(MEANINGS):
@@ -233,7 +272,24 @@ def plot_colour_key() -> Figure:
             va="center",
             fontsize=MIN_FONT_PT + 1,
         )
+        hollow = len(MEANINGS) + 1
+        ax.plot(
+            [0.5],
+            [hollow],
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=COLORS["serial"],
+            markeredgewidth=2,
+        )
+        ax.text(
+            1.25,
+            hollow,
+            "hollow: an interval wider than ±15 % (unsteady)",
+            va="center",
+            fontsize=MIN_FONT_PT + 1,
+        )
         ax.set_xlim(-0.1, 7)
-        ax.set_ylim(len(MEANINGS) + 0.6, -0.6)
+        ax.set_ylim(hollow + 0.6, -0.6)
         ax.axis("off")
     return fig

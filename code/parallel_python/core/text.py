@@ -6,6 +6,7 @@ number reads the same on every page and in the CLI.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,9 +19,108 @@ from .machine import Machine
 SAME = 0.10
 
 
+#: SI prefixes by power of 1000, from pico to tera.
+_PREFIXES = {-4: "p", -3: "n", -2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G", 4: "T"}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: The typographic minus sign, so that -1.5 reads "−1.50".
+MINUS = "\u2212"
+#: Significant figures of every measured value in the book.
+FIGURES = 3
+
+
+def _finite(x: float, what: str) -> float:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, got {x!r}") from None
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return value
+
+
+def _figures(exponent: int) -> int:
+    """Significant figures for a value of this decimal exponent: three from
+    1 up, two below (``0.53``, ``0.053``), so no figure has more than two
+    decimals that it does not need."""
+    return FIGURES if exponent >= 0 else FIGURES - 1
+
+
+def _rounded(x: float) -> tuple[float, int]:
+    """``x`` rounded to its significant figures, and its decimal exponent."""
+    exponent = math.floor(math.log10(abs(x)))
+    value = round(x, _figures(exponent) - 1 - exponent)
+    if value != 0 and abs(value) >= 10 ** (exponent + 1):  # 999.6 -> 1000
+        exponent += 1
+    return value, exponent
+
+
+def _digits(value: float, exponent: int) -> str:
+    """``value`` with just enough decimals for its significant figures."""
+    decimals = max(0, _figures(exponent) - 1 - exponent)
+    text = f"{abs(value):,.{decimals}f}"
+    return (MINUS if value < 0 else "") + text
+
+
+def measured(x: float, unit: str = "") -> str:
+    """A measured value as the book writes it: three significant figures
+    (two below 1, so ``0.97×`` next to ``1.95×``).
+
+    With a ``unit``, an SI prefix keeps the figure between 1 and 1000:
+    ``measured(8.2268e-5, "s")`` -> ``82.3 µs``, ``1.23 ms``, ``3.40 s``,
+    ``55.1 GFLOP/s``. Seconds take no prefix above one: ``3,600 s``.
+    Without a unit: ``1.95``, ``0.53``, ``161``, ``82,300``; below 0.001
+    or from a million up, a power of ten: ``8.30 × 10⁻⁴``.
+    Zero is ``0`` (``0 s``); negative values take a minus sign (``−12.3 ms``);
+    NaN and infinity raise ``ValueError`` (a measurement that failed must not
+    reach a sentence as ``nan``).
+    """
+    value = _finite(x, "a measured value")
+    if value == 0:
+        return f"0 {unit}" if unit else "0"
+    if unit:
+        top = 0 if unit == "s" else max(_PREFIXES)
+        exponent = math.floor(math.log10(abs(value)))
+        power = min(max(exponent // 3, min(_PREFIXES)), top)
+        scaled, exp = _rounded(value / 1000.0**power)
+        if exp >= 3 and power < top:  # 999.96 µs -> 1.00 ms
+            power += 1
+            scaled, exp = _rounded(value / 1000.0**power)
+        return f"{_digits(scaled, exp)} {_PREFIXES[power]}{unit}"
+    rounded, exponent = _rounded(value)
+    if -3 <= exponent < 6:
+        return _digits(rounded, exponent)
+    mantissa = rounded / 10**exponent
+    power = str(exponent).translate(_SUPERSCRIPT)
+    return f"{_digits(mantissa, 0)} × 10{power}"
+
+
+def number(x: float, unit: str = "") -> str:
+    """Any number for a sentence: an ``int`` is an exact count (``82,268``),
+    anything else a :func:`measured` value (``1.23 ms``, ``0.53``)."""
+    if isinstance(x, int) and not isinstance(x, bool) and not unit:
+        return count(x)
+    return measured(x, unit)
+
+
+def count(n: int) -> str:
+    """An exact count, with thousands separators: ``82,268``, ``−3``."""
+    if isinstance(n, float):
+        if not n.is_integer():
+            raise ValueError(f"a count must be a whole number, got {n}")
+        n = int(n)
+    if not isinstance(n, int):
+        raise ValueError(f"a count must be a whole number, got {n!r}")
+    return (MINUS if n < 0 else "") + f"{abs(n):,}"
+
+
 def times(x: float) -> str:
-    """A speed-up factor as text: ``1.93×``."""
-    return f"{x:.2f}×"
+    """A ratio or speed-up, as a measured value: ``1.93×``, ``161×``, ``0.53×``."""
+    return measured(x) + "×"
+
+
+def interval(value: float, low: float, high: float) -> str:
+    """A figure with its interval: ``1.95× (1.90–2.00)``."""
+    return f"{times(value)} ({measured(low)}–{measured(high)})"
 
 
 def percent(x: float) -> str:
@@ -82,21 +182,12 @@ def compare_machines(mine: Machine, book: Machine) -> str:
     return " ".join(notes)
 
 
-def duration(seconds: float, decimals: int | None = None) -> str:
-    """A time with a unit that suits it: ``3.2 ns``, ``41 µs``, ``12 ms``, ``1.5 s``.
-
-    With ``decimals``, always that many decimals (``12.6 ms``): for times
-    set side by side, so that their ratio can be read from them.
-    """
-    if seconds < 0:
+def duration(seconds: float) -> str:
+    """A time, as a measured value with a prefix that suits it:
+    ``82.3 µs``, ``1.23 ms``, ``3.40 s`` (see :func:`measured`)."""
+    if _finite(seconds, "seconds") < 0:
         raise ValueError(f"seconds must be >= 0, got {seconds}")
-    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns")):
-        if seconds >= scale or unit == "ns":
-            value = seconds / scale
-            if decimals is not None:
-                return f"{value:.{decimals}f} {unit}"
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-    raise AssertionError("unreachable")  # pragma: no cover
+    return measured(seconds, "s")
 
 
 def size(n_bytes: int) -> str:
@@ -111,8 +202,9 @@ def size(n_bytes: int) -> str:
 
 
 def same_unit(*seconds: float) -> tuple[str, ...]:
-    """Times in one unit (that of the longer), with one decimal: ``12.6 ms``."""
-    top = max(seconds)
+    """Times in one unit (that of the longer), for setting side by side so
+    that their ratio reads from them: ``12.6 ms`` and ``0.4 ms``."""
+    top = max(_finite(x, "seconds") for x in seconds)
     scale, unit = next(
         (s, u)
         for s, u in ((1, "s"), (1e-3, "ms"), (1e-6, "µs"))
@@ -138,14 +230,8 @@ def gain(speedup: float, than: str) -> str:
 
 
 def seconds(x: float) -> str:
-    """A duration with a sensible unit: ``12.3 ms``, ``45 µs``, ``1.20 s``."""
-    if x >= 1:
-        return f"{x:.2f} s"
-    if x >= 1e-3:
-        return f"{x * 1e3:.1f} ms"
-    if x >= 1e-6:
-        return f"{x * 1e6:.1f} µs"
-    return f"{x * 1e9:.0f} ns"
+    """A duration, the same as :func:`duration`: ``12.3 ms``, ``45.0 µs``."""
+    return duration(x)
 
 
 def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
@@ -156,7 +242,7 @@ def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
     other work was seen (or nothing about other work, where the meter had no
     reading).
     """
-    band = f"from {ratio.band_low:.2f}× to {ratio.band_high:.2f}×"
+    band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
     other = None if disturbance is None else disturbance.other_cpus
     if other is None:
         return f"its rounds ranged {band}"
@@ -181,10 +267,11 @@ def processes_phrase(p: int) -> str:
 
 
 def figure_with_interval(value: float, ratio: Ratio | None = None) -> str:
-    """A headline figure for a table: ``1.57`` or ``1.57 (1.33–1.68)``."""
+    """A headline figure for a table whose label gives the unit:
+    ``1.57`` or ``1.57 (1.33–1.68)``."""
     if ratio is None:
-        return f"{value:.2f}"
-    return f"{value:.2f} ({ratio.low:.2f}–{ratio.high:.2f})"
+        return measured(value)
+    return f"{measured(value)} ({measured(ratio.low)}–{measured(ratio.high)})"
 
 
 def intervals_overlap(a: Ratio | None, b: Ratio | None) -> str:

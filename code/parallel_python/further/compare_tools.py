@@ -19,16 +19,18 @@ import inspect
 import math
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.pools import process_pool
+from ..core.protocol import Ratio, measure_paired
 from ..core.results import find
-from ..core.timing import Timing, measure
-from ..core.validate import positive_int
+from ..core.timing import Timing
+from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
 from . import dask_demo, joblib_demo, mpi_demo, numba_demo
 
@@ -66,6 +68,9 @@ class ToolRun:
     value: float
     lines: int
     needs: str  # what must be installed besides Python
+    ratio: Ratio | None = None
+    """Pure Python's time over this tool's, round by round (median, interval);
+    None for pure Python itself."""
 
     @property
     def error(self) -> float:
@@ -78,12 +83,23 @@ class ToolComparison:
     workers: int
     cpus: int
     runs: tuple[ToolRun, ...]
+    rounds: int = 0
+    """Paired rounds of the in-process tools (MPI pairs inside its own launch)."""
+    stop_reason: str = ""
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
 
+    def ratio(self, tool: str) -> Ratio | None:
+        """Pure Python over ``tool``, median of paired rounds (None: pure Python)."""
+        return self.run(tool).ratio
+
     def speedup(self, tool: str) -> float:
-        """Pure Python's best time over ``tool``'s best time."""
+        """How many times as fast as pure Python: the median of per-round ratios
+        (best over best for a result recorded without rounds)."""
+        ratio = self.run(tool).ratio
+        if ratio is not None:
+            return ratio.median
         return self.run("pure Python").timing.best / self.run(tool).timing.best
 
     @property
@@ -92,7 +108,8 @@ class ToolComparison:
 
     @property
     def fastest(self) -> str:
-        return min(self.runs, key=lambda r: r.timing.best).tool
+        """The tool with the largest speed-up over pure Python."""
+        return max(self.runs, key=lambda r: self.speedup(r.tool)).tool
 
 
 def _threads_integrate(n: int, workers: int) -> float:
@@ -108,136 +125,172 @@ def run_tool_comparison(
     n: int = 600_000,
     workers: int | None = None,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
+    budget: float = 5.0,
     mpi: bool = True,
     dask: bool = True,
 ) -> ToolComparison:
     """Integrate with ``n`` midpoints with every tool; ``workers`` (default:
     the CPUs available) threads, processes, ranks or numba threads each.
-    ``mpi=False`` or ``dask=False`` leaves those tools out."""
+    ``mpi=False`` or ``dask=False`` leaves those tools out.
+
+    Every tool's workers are started (and numba compiled) first; then pure
+    Python and every tool are timed in paired rounds
+    (:func:`~parallel_python.core.protocol.measure_paired`: at least
+    ``repeats`` rounds, more until each speed-up's interval is within ±5 %
+    or ``budget`` seconds are spent), so each speed-up is the median of
+    per-round ratios over pure Python. MPI runs in its own ``mpiexec``
+    launch, paired inside it (rank 0 alone, then all ranks, each round).
+    Every pool, cluster and worker is shut down before returning.
+    """
     n = positive_int("n", n)
     workers = positive_int("workers", available_cpus() if workers is None else workers)
     repeats = positive_int("repeats", repeats)
+    budget = positive_float("budget", budget)
     f = four_over_one_plus_x2
-    runs: list[ToolRun] = []
+    values: dict[str, float] = {}
 
-    def add(
-        tool: str,
-        fn: Callable[[], float],
-        *,
-        workers: int,
-        startup: float,
-        lines: int,
-        needs: str,
-        warmup: int = 0,
-    ) -> None:
-        values: list[float] = []
-        timing = measure(lambda: values.append(fn()), repeats=repeats, warmup=warmup)
-        runs.append(ToolRun(tool, workers, timing, startup, values[-1], lines, needs))
+    def case(tool: str, fn: Callable[[], float]) -> Callable[[], None]:
+        def call() -> None:
+            values[tool] = fn()
 
-    add(
-        "pure Python",
-        lambda: integrate(f, 0.0, 1.0, n),
-        workers=1,
-        startup=0.0,
-        lines=code_lines(integrate),
-        needs="Python",
+        return call
+
+    # tool -> (the call, workers, startup seconds, lines, what it needs)
+    tools: dict[str, tuple[Callable[[], None], int, float, int, str]] = {}
+    tools["pure Python"] = (
+        case("pure Python", lambda: integrate(f, 0.0, 1.0, n)),
+        1,
+        0.0,
+        code_lines(integrate),
+        "Python",
     )
-    add(
-        "threads",
-        lambda: _threads_integrate(n, workers),
-        workers=workers,
-        startup=0.0,
-        lines=code_lines(_threads_integrate),
-        needs="Python",
+    tools["threads"] = (
+        case("threads", lambda: _threads_integrate(n, workers)),
+        workers,
+        0.0,
+        code_lines(_threads_integrate),
+        "Python",
     )
-    t0 = time.perf_counter()
-    with process_pool(workers) as pool:
+    k = numba_demo.kernels()
+    before = k.numba.get_num_threads()
+    threads = min(workers, k.numba.config.NUMBA_NUM_THREADS)
+    with ExitStack() as stack:
+        t0 = time.perf_counter()
+        pool = stack.enter_context(process_pool(workers))
         pool.map(abs, range(workers), chunksize=1)
-        startup = time.perf_counter() - t0
-        add(
-            "multiprocessing Pool",
-            lambda: _pool_integrate(pool, n),
-            workers=workers,
-            startup=startup,
-            lines=code_lines(_pool_integrate) + 1,  # + the with-statement
-            needs="Python",
+        tools["multiprocessing Pool"] = (
+            case("multiprocessing Pool", lambda: _pool_integrate(pool, n)),
+            workers,
+            time.perf_counter() - t0,
+            code_lines(_pool_integrate) + 1,  # + the with-statement
+            "Python",
         )
-    try:
         joblib_demo.shutdown_workers()
+        stack.callback(joblib_demo.shutdown_workers)
         t0 = time.perf_counter()
         joblib_demo.integrate_joblib(n, workers)
-        startup = time.perf_counter() - t0
-        add(
+        tools["joblib"] = (
+            case("joblib", lambda: joblib_demo.integrate_joblib(n, workers)),
+            workers,
+            time.perf_counter() - t0,
+            code_lines(joblib_demo.integrate_joblib),
             "joblib",
-            lambda: joblib_demo.integrate_joblib(n, workers),
-            workers=workers,
-            startup=startup,
-            lines=code_lines(joblib_demo.integrate_joblib),
-            needs="joblib",
         )
-    finally:
-        joblib_demo.shutdown_workers()
-    if dask:
-        runs.append(_dask_run(n, workers, repeats))
+        if dask:
+            t0 = time.perf_counter()
+            client = stack.enter_context(_dask_client(workers))
+            dask_demo.integrate_delayed(client, n)  # ships the function once
+            tools["dask (LocalCluster)"] = (
+                case(
+                    "dask (LocalCluster)",
+                    lambda: dask_demo.integrate_delayed(client, n),
+                ),
+                workers,
+                time.perf_counter() - t0,
+                code_lines(dask_demo.integrate_delayed) + 1,  # + the client
+                "dask[distributed]",
+            )
+        tools["NumPy"] = (
+            case("NumPy", lambda: numba_demo.integrate_numpy(n)),
+            1,
+            0.0,
+            code_lines(numba_demo.integrate_numpy),
+            "NumPy",
+        )
+        t0 = time.perf_counter()
+        numba_demo.integrate_numba(1)
+        tools["numba @njit"] = (
+            case("numba @njit", lambda: numba_demo.integrate_numba(n)),
+            1,
+            time.perf_counter() - t0,
+            code_lines(numba_demo.midpoint_loop) + 1,  # + the decorator
+            "numba",
+        )
+        stack.callback(k.numba.set_num_threads, before)
+        t0 = time.perf_counter()
+        numba_demo.integrate_numba_parallel(1, threads)
+        tools["numba parallel=True"] = (
+            case(
+                "numba parallel=True",
+                lambda: numba_demo.integrate_numba_parallel(n, threads),
+            ),
+            threads,
+            time.perf_counter() - t0,
+            code_lines(numba_demo.midpoint_prange) + 1,
+            "numba",
+        )
+        paired = measure_paired(
+            {tool: spec[0] for tool, spec in tools.items()},
+            baseline="pure Python",
+            min_rounds=repeats,
+            budget_seconds=budget,
+            warmup=1,
+        )
+    runs = [
+        ToolRun(
+            tool,
+            spec[1],
+            paired.times[tool],
+            spec[2],
+            values[tool],
+            spec[3],
+            spec[4],
+            paired.ratios.get(tool),
+        )
+        for tool, spec in tools.items()
+    ]
     if mpi:
-        r = mpi_demo.launch(workers, n, repeats=repeats)
-        runs.append(
+        r = mpi_demo.launch(workers, n, repeats=repeats, budget=budget / 2)
+        runs.insert(
+            len(runs) - 3,
             ToolRun(
                 "MPI (mpi4py)",
                 workers,
                 r.compute,
-                r.wall_seconds - sum(r.compute.times),
+                r.wall_seconds - sum(r.compute.times) - sum(r.serial.times),
                 r.value,
                 code_lines(mpi_demo.integrate_ranks) + 2,  # + the comm and mpiexec
                 "mpi4py, an MPI library",
-            )
+                r.ratio,
+            ),
         )
-    add(
-        "NumPy",
-        lambda: numba_demo.integrate_numpy(n),
-        workers=1,
-        startup=0.0,
-        lines=code_lines(numba_demo.integrate_numpy),
-        needs="NumPy",
+    return ToolComparison(
+        n=n,
+        workers=workers,
+        cpus=available_cpus(),
+        runs=tuple(runs),
+        rounds=paired.rounds,
+        stop_reason=paired.stop_reason,
     )
-    k = numba_demo.kernels()
-    t0 = time.perf_counter()
-    numba_demo.integrate_numba(1)
-    startup = time.perf_counter() - t0
-    add(
-        "numba @njit",
-        lambda: numba_demo.integrate_numba(n),
-        workers=1,
-        startup=startup,
-        lines=code_lines(numba_demo.midpoint_loop) + 1,  # + the decorator
-        needs="numba",
-    )
-    before = k.numba.get_num_threads()
-    threads = min(workers, k.numba.config.NUMBA_NUM_THREADS)
-    try:
-        t0 = time.perf_counter()
-        numba_demo.integrate_numba_parallel(1, threads)
-        startup = time.perf_counter() - t0
-        add(
-            "numba parallel=True",
-            lambda: numba_demo.integrate_numba_parallel(n, threads),
-            workers=threads,
-            startup=startup,
-            lines=code_lines(numba_demo.midpoint_prange) + 1,
-            needs="numba",
-        )
-    finally:
-        k.numba.set_num_threads(before)
-    return ToolComparison(n=n, workers=workers, cpus=available_cpus(), runs=tuple(runs))
 
 
-def _dask_run(n: int, workers: int, repeats: int) -> ToolRun:
+@contextmanager
+def _dask_client(workers: int) -> Iterator[Any]:
+    """A client of a local cluster of ``workers`` one-thread processes."""
     from dask.distributed import Client, LocalCluster
 
-    values: list[float] = []
     with dask_demo.quiet_dask():
-        t0 = time.perf_counter()
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -249,20 +302,6 @@ def _dask_run(n: int, workers: int, repeats: int) -> ToolRun:
         try:
             with Client(cluster) as client:
                 client.wait_for_workers(workers)
-                startup = time.perf_counter() - t0
-                timing = measure(
-                    lambda: values.append(dask_demo.integrate_delayed(client, n)),
-                    repeats=repeats,
-                    warmup=1,  # the first call ships the function to the workers
-                )
+                yield client
         finally:
             cluster.close()
-    return ToolRun(
-        "dask (LocalCluster)",
-        workers,
-        timing,
-        startup,
-        values[-1],
-        code_lines(dask_demo.integrate_delayed) + 1,  # + starting the client
-        "dask[distributed]",
-    )

@@ -87,16 +87,25 @@ def _rss() -> int:
     return psutil.Process().memory_info().rss
 
 
-def peak_memory(fn: Callable[[], object], every: float = 0.002) -> tuple[Any, int]:
-    """Call ``fn``; return its value and the largest growth of this process's
-    resident memory while it ran (bytes), sampled every ``every`` seconds."""
+#: At most this many memory samples are kept (the largest of neighbours).
+KEPT_SAMPLES = 400
+
+
+def watch_memory(
+    fn: Callable[[], object], every: float = 0.002
+) -> tuple[Any, int, tuple[tuple[float, int], ...]]:
+    """Call ``fn``; return its value, the largest growth of this process's
+    resident memory while it ran (bytes), sampled every ``every`` seconds,
+    and the samples: (seconds since the call, growth in bytes), thinned to
+    :data:`KEPT_SAMPLES` by keeping the largest of each run of neighbours."""
     base = _rss()
-    peak = [base]
+    t0 = time.perf_counter()
+    samples = [(0.0, 0)]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _rss())
+            samples.append((time.perf_counter() - t0, _rss() - base))
             done.wait(every)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -106,8 +115,20 @@ def peak_memory(fn: Callable[[], object], every: float = 0.002) -> tuple[Any, in
     finally:
         done.set()
         sampler.join()
-    peak[0] = max(peak[0], _rss())
-    return value, peak[0] - base
+    samples.append((time.perf_counter() - t0, _rss() - base))
+    step = math.ceil(len(samples) / KEPT_SAMPLES)
+    kept = [
+        max(samples[i : i + step], key=lambda s: s[1])
+        for i in range(0, len(samples), step)
+    ]
+    return value, max(b for _, b in samples), tuple(kept)
+
+
+def peak_memory(fn: Callable[[], object], every: float = 0.002) -> tuple[Any, int]:
+    """Call ``fn``; return its value and the largest growth of this process's
+    resident memory while it ran (bytes), sampled every ``every`` seconds."""
+    value, peak, _ = watch_memory(fn, every)
+    return value, peak
 
 
 @dataclass(frozen=True)
@@ -128,6 +149,8 @@ class DaskChunks:
     numpy_value: float
     numpy_timing: Timing
     numpy_peak_bytes: int
+    samples: tuple[tuple[float, int], ...] = ()
+    """Memory growth while dask computed: (seconds, bytes) pairs."""
 
     @property
     def within_budget(self) -> bool:
@@ -174,7 +197,7 @@ def run_dask_chunks(
         return measure(lambda: into.append(fn()), repeats=repeats, warmup=0)
 
     with dask.config.set(scheduler="threads", num_workers=threads):
-        timing, peak = peak_memory(lambda: timed(expression.compute, values))
+        timing, peak, samples = watch_memory(lambda: timed(expression.compute, values))
     numpy_timing, numpy_peak = peak_memory(
         lambda: timed(lambda: midpoint_numpy(numpy_n), numpy_values)
     )
@@ -194,6 +217,7 @@ def run_dask_chunks(
         numpy_value=numpy_value,
         numpy_timing=numpy_timing,
         numpy_peak_bytes=numpy_peak,
+        samples=samples,
     )
 
 

@@ -64,9 +64,16 @@ def _numba_headlines(r: NumbaRun) -> dict[str, float]:
     }
 
 
+def _numba_intervals(r: NumbaRun) -> dict:
+    return {
+        "parallel=True over @njit (×)": r.case("@njit(parallel=True)").ratio,
+        "nogil threads over @njit (×)": r.case("@njit(nogil=True), threads").ratio,
+    }
+
+
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
     return {
-        "compute, most ranks (s)": m.run(m.most).compute.best,
+        "compute, most ranks (s)": m.run(m.most).compute.median,
         "speed-up, most ranks (×)": m.speedup(m.most),
         "launch, most ranks (s)": m.run(m.most).wall_seconds,
     }
@@ -80,7 +87,19 @@ def _ft_headlines(f: FreeThreading) -> dict[str, float]:
 
 
 def _tools_headlines(t: ToolComparison) -> dict[str, float]:
-    return {f"speed-up, {tool} (×)": t.speedup(tool) for tool in t.tools}
+    return {
+        f"speed-up, {tool} (×)": t.speedup(tool)
+        for tool in t.tools
+        if tool != "pure Python"
+    }
+
+
+def _tools_intervals(t: ToolComparison) -> dict:
+    return {f"speed-up, {r.tool} (×)": r.ratio for r in t.runs if r.ratio is not None}
+
+
+def _mpi_intervals(m: MpiRuns) -> dict:
+    return {"speed-up, most ranks (×)": m.ratio(m.most)}
 
 
 ENTRIES: tuple[Experiment, ...] = (
@@ -107,7 +126,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=4,
+        seconds=3,
         options=(
             Option("n", "int", 600_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
@@ -140,7 +159,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_cluster,
         result_type=DaskCluster,
-        seconds=8,
+        seconds=5,
         options=(
             Option("workers", "int", None, "worker processes (default: the CPUs)"),
             Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
@@ -157,16 +176,18 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=4,
+        seconds=3,
         options=(
             Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
-            Option("repeats", "int", 5, "timed runs"),
+            Option("repeats", "int", 5, "paired rounds, at least"),
+            Option("budget", "float", 2.5, "seconds of rounds at most"),
         ),
         plot=plot_numba,
         summary=numba_summary,
         headlines=_numba_headlines,
+        intervals=_numba_intervals,
     ),
     Experiment(
         name="mpi",
@@ -174,14 +195,16 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/mpi",
         run=run_mpi,
         result_type=MpiRuns,
-        seconds=2,
+        seconds=5,
         options=(
             Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
             Option("n", "int", 600_000, "midpoints"),
-            Option("repeats", "int", 3, "timed computes inside each run"),
+            Option("repeats", "int", 5, "paired rounds inside each run, at least"),
+            Option("budget", "float", 3.0, "seconds of rounds, all runs together"),
         ),
         summary=mpi_summary,
         headlines=_mpi_headlines,
+        intervals=_mpi_intervals,
     ),
     Experiment(
         name="free-threading",
@@ -189,7 +212,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/free-threading",
         run=run_free_threading,
         result_type=FreeThreading,
-        seconds=3,
+        seconds=1,
         options=(
             Option("counts", "ints", (1, 2), "tasks side by side"),
             Option("work", "int", 300_000, "loop steps per pure-Python task"),
@@ -204,14 +227,16 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=10,
+        seconds=12,
         options=(
             Option("n", "int", 600_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
-            Option("repeats", "int", 3, "timed runs per tool"),
+            Option("repeats", "int", 5, "paired rounds, at least"),
+            Option("budget", "float", 5.0, "seconds of rounds at most (MPI: half)"),
         ),
         plot=plot_tools,
         summary=tools_summary,
         headlines=_tools_headlines,
+        intervals=_tools_intervals,
     ),
 )

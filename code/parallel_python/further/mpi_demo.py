@@ -34,10 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.protocol import Ratio, paired_ratio, ratio_from
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int, positive_ints
-from ..multiproc import DEFAULT_CHUNKS, chunk_bounds, four_over_one_plus_x2, partial_sum
+from ..multiproc import (
+    DEFAULT_CHUNKS,
+    chunk_bounds,
+    four_over_one_plus_x2,
+    integrate,
+    partial_sum,
+)
 
 #: Seconds an MPI run may take before it is killed.
 TIMEOUT = 60.0
@@ -55,37 +62,69 @@ def integrate_ranks(comm: Any, n: int, chunks: int = DEFAULT_CHUNKS) -> float | 
     return None if total is None else total * h
 
 
+def _wait_idle(comm: Any) -> None:
+    """Wait for every rank without spinning (sleep between tests of a
+    non-blocking barrier), so a waiting rank leaves its CPU free."""
+    request = comm.Ibarrier()
+    while not request.Test():
+        time.sleep(0.0005)
+
+
 def rank_main(argv: Sequence[str] | None = None) -> int:
-    """What every rank runs: :func:`integrate_ranks`, timed, and rank 0 prints."""
+    """What every rank runs: paired rounds of the serial integral on rank 0
+    alone and :func:`integrate_ranks` on all ranks; rank 0 prints the times."""
     parser = argparse.ArgumentParser(prog="python -m parallel_python.further.mpi_demo")
     parser.add_argument("--n", type=int, default=600_000, help="midpoints")
     parser.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
-    parser.add_argument("--repeats", type=int, default=3, help="timed computes")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds, at least")
+    parser.add_argument("--budget", type=float, default=4.0, help="seconds of rounds")
     args = parser.parse_args(argv)
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD
+    rank = comm.Get_rank()
     n = positive_int("n", args.n)
     chunks = positive_int("chunks", args.chunks)
-    times, value = [], None
-    for _ in range(positive_int("repeats", args.repeats)):
+    repeats = positive_int("repeats", args.repeats)
+    budget = positive_float("budget", args.budget)
+    serial, times, value = [], [], None
+    began = MPI.Wtime()
+    integrate_ranks(comm, n, chunks)  # warm-up, untimed
+    while True:
+        # rank 0 alone (the others wait without using a CPU), then all ranks
+        if rank == 0:
+            t0 = MPI.Wtime()
+            integrate(four_over_one_plus_x2, 0.0, 1.0, n)
+            serial.append(MPI.Wtime() - t0)
+        _wait_idle(comm)
         comm.Barrier()  # start the clock together
         t0 = MPI.Wtime()
         value = integrate_ranks(comm, n, chunks)
         times.append(comm.reduce(MPI.Wtime() - t0, op=MPI.MAX, root=0))
+        stop = None
+        if rank == 0:
+            ratios = [s / t for s, t in zip(serial, times, strict=True)]
+            stop = len(times) >= repeats and (
+                ratio_from(ratios).within(0.05)
+                or MPI.Wtime() - began >= budget
+                or len(times) >= 200
+            )
+        if comm.bcast(stop, root=0):
+            break
     mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
     who = comm.gather(
         {"host": MPI.Get_processor_name(), "pid": os.getpid(), "chunks": mine},
         root=0,
     )
     library = " ".join(MPI.Get_library_version().split("\n")[0].split())
-    if comm.Get_rank() == 0:
+    if rank == 0:
         print(
             json.dumps(
                 {
                     "ranks": comm.Get_size(),
                     "value": value,
                     "seconds": times,
+                    "serial": serial,
                     "ranks_info": who,
                     "library": library,
                 }
@@ -137,6 +176,13 @@ class MpiRun:
     library: str
     command: str
     output: str  # what rank 0 printed
+    serial: Timing
+    """Rank 0 alone, the plain serial integral, in the same rounds as ``compute``."""
+
+    @property
+    def ratio(self) -> Ratio:
+        """Serial over all ranks, round by round: the median and its interval."""
+        return paired_ratio(self.serial, self.compute)
 
 
 @dataclass(frozen=True)
@@ -151,10 +197,14 @@ class MpiRuns:
     def run(self, ranks: int) -> MpiRun:
         return find(self.runs, ranks=ranks)
 
+    def ratio(self, ranks: int) -> Ratio:
+        """The serial integral over ``ranks`` ranks, paired inside one launch."""
+        return self.run(ranks).ratio
+
     def speedup(self, ranks: int) -> float:
-        """Compute time with the fewest ranks over that with ``ranks``."""
-        first = self.runs[0].compute.best
-        return first / self.run(ranks).compute.best
+        """How many times as fast as the serial integral: the median of
+        per-round ratios inside the launch with ``ranks`` ranks."""
+        return self.ratio(ranks).median
 
     @property
     def most(self) -> int:
@@ -162,24 +212,30 @@ class MpiRuns:
 
     @property
     def ideal(self) -> float:
-        """The best speed-up the CPUs allow with the most ranks."""
-        first = self.runs[0].ranks
-        return max(min(self.most, self.cpus) / min(first, self.cpus), 1.0)
+        """The best speed-up over one process the CPUs allow with the most ranks."""
+        return float(max(min(self.most, self.cpus), 1))
 
     @property
     def launch_overhead(self) -> float:
         """Wall time not spent computing, with the most ranks (seconds)."""
         r = self.run(self.most)
-        return r.wall_seconds - sum(r.compute.times)
+        return r.wall_seconds - sum(r.compute.times) - sum(r.serial.times)
 
 
-def launch(ranks: int, n: int, timeout: float = TIMEOUT, repeats: int = 3) -> MpiRun:
+def launch(
+    ranks: int,
+    n: int,
+    timeout: float = TIMEOUT,
+    repeats: int = 5,
+    budget: float = 4.0,
+) -> MpiRun:
     """Run :func:`rank_main` on ``ranks`` ranks with ``mpiexec``; wait at most
     ``timeout`` seconds (then the whole process group is killed)."""
     ranks = positive_int("ranks", ranks)
     n = positive_int("n", n)
     timeout = positive_float("timeout", timeout)
     repeats = positive_int("repeats", repeats)
+    budget = positive_float("budget", budget)
     missing = mpi_available()
     if missing:
         raise RuntimeError(f"cannot run MPI here: {missing}")
@@ -193,7 +249,7 @@ def launch(ranks: int, n: int, timeout: float = TIMEOUT, repeats: int = 3) -> Mp
         "-m",
         "parallel_python.further.mpi_demo",
     ]
-    argv += ["--n", str(n), "--repeats", str(repeats)]
+    argv += ["--n", str(n), "--repeats", str(repeats), "--budget", str(budget)]
     t0 = time.perf_counter()
     child = subprocess.Popen(
         argv,
@@ -222,7 +278,8 @@ def launch(ranks: int, n: int, timeout: float = TIMEOUT, repeats: int = 3) -> Mp
         ranks=int(data["ranks"]),
         n=n,
         value=float(data["value"]),
-        compute=Timing(times=tuple(float(t) for t in data["seconds"]), warmup=0),
+        compute=Timing(times=tuple(float(t) for t in data["seconds"]), warmup=1),
+        serial=Timing(times=tuple(float(t) for t in data["serial"]), warmup=0),
         wall_seconds=wall,
         ranks_info=tuple(
             MpiRank(str(r["host"]), int(r["pid"]), int(r["chunks"]))
@@ -238,15 +295,21 @@ def run_mpi(
     ranks: Sequence[int] = (1, 2),
     n: int = 600_000,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
+    budget: float = 4.0,
     timeout: float = TIMEOUT,
 ) -> MpiRuns:
-    """The integration with ``n`` midpoints on each number of ``ranks``,
-    timed ``repeats`` times inside each MPI run."""
+    """The integration with ``n`` midpoints on each number of ``ranks``: one
+    ``mpiexec`` launch each, timed in paired rounds inside it (rank 0 alone,
+    then all ranks; at least ``repeats`` rounds, more until the ratio's
+    interval is within ±5 % or ``budget`` seconds, shared by the launches,
+    are spent)."""
     counts = positive_ints("ranks", ranks)
     n = positive_int("n", n)
     repeats = positive_int("repeats", repeats)
-    runs = tuple(launch(r, n, timeout, repeats) for r in counts)
+    budget = positive_float("budget", budget)
+    share = budget / len(counts)
+    runs = tuple(launch(r, n, timeout, repeats, share) for r in counts)
     return MpiRuns(n=n, exact=math.pi, cpus=available_cpus(), runs=runs)
 
 

@@ -103,11 +103,13 @@ def mpi_summary(m: MpiRuns) -> str:
     s_k = m.speedup(k)
     text = (
         f"With {plural(k, 'rank')}, `mpiexec` ran the integration of "
-        f"{m.n:,} points in {duration(r.compute.best)} (the slowest rank, best of "
-        f"{r.compute.repeats}), against {duration(first.compute.best)} with "
-        f"{first.ranks}: {gain(s_k, plural(first.ranks, 'rank'))}. "
+        f"{m.n:,} points in {duration(r.compute.median)} (the slowest rank, "
+        f"median of {plural(r.compute.repeats, 'round')}), against "
+        f"{duration(r.serial.median)} for the plain serial loop on rank 0 alone "
+        f"in the same rounds: {gain(s_k, 'the serial loop')} (90 % interval "
+        f"{times(m.ratio(k).low)}–{times(m.ratio(k).high)}). "
     )
-    if k > first.ranks:
+    if k > 1:
         ideal = m.ideal
         if ideal <= 1:
             text += (
@@ -265,9 +267,12 @@ def tools_table(t: ToolComparison) -> str:
     ]
     for r in t.runs:
         start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
+        gain = times(t.speedup(r.tool))
+        if r.ratio is not None:
+            gain += _nbsp(f" ({r.ratio.low:.2f}–{r.ratio.high:.2f})")
         lines.append(
-            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.best))} | "
-            f"{times(t.speedup(r.tool))} | {start} | {r.lines} | {r.needs} |"
+            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.median))} | "
+            f"{gain} | {start} | {r.lines} | {r.needs} |"
         )
     return "\n".join(lines)
 
@@ -310,7 +315,7 @@ def tools_summary(t: ToolComparison) -> str:
     if {"numba @njit", "numba parallel=True"} <= set(t.tools):
         ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
         if ratio <= 1 - SAME:
-            serial = duration(t.run("numba @njit").timing.best)
+            serial = duration(t.run("numba @njit").timing.median)
             text += (
                 "numba's `parallel=True` was slower than its serial loop here, "
                 f"which took {serial}: sharing so short a loop out among "

@@ -28,9 +28,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.protocol import Ratio, measure_paired
 from ..core.results import find
-from ..core.timing import Timing, measure
-from ..core.validate import positive_int
+from ..core.timing import Timing
+from ..core.validate import positive_float, positive_int
 from ..multiproc import chunk_bounds, four_over_one_plus_x2, integrate
 
 
@@ -118,6 +119,10 @@ def integrate_numba_parallel(n: int, threads: int | None = None) -> float:
     return k.parallel(h, n) * h
 
 
+#: What the parallel versions are compared with, round by round.
+BASELINE = "@njit"
+
+
 @dataclass(frozen=True)
 class NumbaCase:
     """One way of running the integration: ``name``, ``workers`` threads."""
@@ -127,10 +132,13 @@ class NumbaCase:
     n: int
     timing: Timing
     value: float
+    ratio: Ratio | None = None
+    """``@njit``'s time over this case's, round by round, on the same points
+    (None for pure Python, which integrates fewer points)."""
 
     @property
     def ns_per_point(self) -> float:
-        return self.timing.best / self.n * 1e9
+        return self.timing.median / self.n * 1e9
 
 
 @dataclass(frozen=True)
@@ -151,7 +159,12 @@ class NumbaRun:
         return find(self.cases, name=name)
 
     def speedup(self, name: str, over: str = "pure Python") -> float:
-        """How many times faster per point ``name`` is than ``over``."""
+        """How many times faster per point ``name`` is than ``over``: over
+        ``@njit``, the median of per-round ratios; otherwise per point, from
+        the median times."""
+        ratio = self.case(name).ratio
+        if over == BASELINE and ratio is not None:
+            return ratio.median
         return self.case(over).ns_per_point / self.case(name).ns_per_point
 
     @property
@@ -169,16 +182,21 @@ def run_numba(
     threads: int | None = None,
     *,
     repeats: int = 5,
+    budget: float = 2.5,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
     Python, which is far slower), using ``threads`` threads (default: the
-    CPUs available) for the parallel versions. Times are compared per point.
+    CPUs available) for the parallel versions. Every version runs once per
+    round, in paired rounds (at least ``repeats``, more until the ratios over
+    ``@njit`` are within ±5 % or ``budget`` seconds are spent); times are
+    compared per point.
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)
     cpus = available_cpus()
     threads = positive_int("threads", cpus if threads is None else threads)
     repeats = positive_int("repeats", repeats)
+    budget = positive_float("budget", budget)
     k = kernels()
     threads = min(threads, k.numba.config.NUMBA_NUM_THREADS)
     compile_seconds = {
@@ -189,45 +207,57 @@ def run_numba(
     }
     layer = k.numba.threading_layer()
     values: dict[str, float] = {}
+    # name -> (threads, points, the call)
+    ways: dict[str, tuple[int, int, Any]] = {
+        "pure Python": (
+            1,
+            python_n,
+            lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
+        ),
+        "NumPy": (1, n, lambda: integrate_numpy(n)),
+        BASELINE: (1, n, lambda: integrate_numba(n)),
+        "@njit(parallel=True)": (
+            threads,
+            n,
+            lambda: integrate_numba_parallel(n, threads),
+        ),
+        "@njit(nogil=True), threads": (
+            threads,
+            n,
+            lambda: in_threads(k.nogil, n, threads),
+        ),
+        "@njit (GIL held), threads": (
+            threads,
+            n,
+            lambda: in_threads(k.gil, n, threads),
+        ),
+    }
 
-    def case(name: str, workers: int, size: int, fn: Any) -> NumbaCase:
-        timing = measure(
-            lambda: values.__setitem__(name, fn()), repeats=repeats, warmup=1
-        )
-        return NumbaCase(name, workers, size, timing, values[name])
+    def call(name: str) -> Any:
+        return lambda: values.__setitem__(name, ways[name][2]())
 
     before = k.numba.get_num_threads()
     try:
-        cases = (
-            case(
-                "pure Python",
-                1,
-                python_n,
-                lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
-            ),
-            case("NumPy", 1, n, lambda: integrate_numpy(n)),
-            case("@njit", 1, n, lambda: integrate_numba(n)),
-            case(
-                "@njit(parallel=True)",
-                threads,
-                n,
-                lambda: integrate_numba_parallel(n, threads),
-            ),
-            case(
-                "@njit(nogil=True), threads",
-                threads,
-                n,
-                lambda: in_threads(k.nogil, n, threads),
-            ),
-            case(
-                "@njit (GIL held), threads",
-                threads,
-                n,
-                lambda: in_threads(k.gil, n, threads),
-            ),
+        paired = measure_paired(
+            {name: call(name) for name in ways},
+            baseline=BASELINE,
+            min_rounds=repeats,
+            budget_seconds=budget,
+            warmup=1,
         )
     finally:
         k.numba.set_num_threads(before)
+    cases = tuple(
+        NumbaCase(
+            name,
+            workers,
+            size,
+            paired.times[name],
+            values[name],
+            paired.ratios.get(name) if size == n else None,
+        )
+        for name, (workers, size, _) in ways.items()
+    )
     return NumbaRun(
         python_n=python_n,
         n=n,

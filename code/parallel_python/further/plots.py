@@ -9,8 +9,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    MIN_FONT_PT,
+    house_style,
+    mark_unsteady,
+    new_figure,
+    takeaway,
+)
+from ..core.text import size
 from .compare_tools import ToolComparison
+from .dask_demo import DaskChunks
 from .narrate_pools import waiting_title
 from .narrate_speed import numba_title, tools_title
 from .numba_demo import NumbaRun
@@ -62,6 +71,78 @@ def plot_waiting(w: Waiting) -> Figure:
     return fig
 
 
+def dask_memory_title(d: DaskChunks) -> str:
+    """The memory figure's takeaway: the largest growth against the budget,
+    and the size of one whole array."""
+    peak, budget = size(max(d.peak_bytes, 0)), size(d.budget_bytes)
+    where = "inside" if d.within_budget else "over"
+    return (
+        f"Memory grew at most {peak}, {where} the {budget} budget; "
+        f"one whole array: {size(d.array_bytes)}"
+    )
+
+
+def plot_dask_memory(d: DaskChunks) -> Figure:
+    """The growth of the process's memory while dask computed, sample by
+    sample, under the budget (a line) and the size of one whole array."""
+    fig = new_figure(1, width=6.4, height=3.4)
+    (ax,) = fig.axes
+    mib = 2**20
+    times = [t for t, _ in d.samples]
+    grown = [b / mib for _, b in d.samples]
+    budget = d.budget_bytes / mib
+    array = d.array_bytes / mib
+    top = 1.15 * max([budget, *grown])
+    with house_style():
+        if d.samples:
+            ax.fill_between(times, grown, color=COLORS["threads"], alpha=0.15, lw=0)
+            ax.plot(
+                times,
+                grown,
+                color=COLORS["threads"],
+                linewidth=1.5,
+                label=f"dask, {d.chunks} chunks on {d.threads} thread"
+                + ("s" if d.threads != 1 else ""),
+            )
+        else:
+            ax.text(
+                0.5, 0.5, "no samples recorded", ha="center", transform=ax.transAxes
+            )
+        ax.axhline(budget, color=COLORS["serial"], linestyle="--", linewidth=1.5)
+        ax.annotate(
+            f"budget: {size(d.budget_bytes)}",
+            xy=(0, budget),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=MIN_FONT_PT,
+        )
+        if array <= top:
+            ax.axhline(array, color=COLORS["ideal"], linestyle=":", linewidth=1.5)
+            note, y, offset = f"one whole array: {size(d.array_bytes)}", array, 4
+        else:
+            note = f"one whole array, {size(d.array_bytes)}, is off the top"
+            y, offset = top, -14
+        ax.annotate(
+            note,
+            xy=(1, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, offset),
+            textcoords="offset points",
+            ha="right",
+            fontsize=MIN_FONT_PT,
+            color="#555555",
+        )
+        ax.set_ylim(0, top)
+        ax.set_xlim(0, max(times, default=1.0))
+        ax.set_xlabel(f"time since the first of {d.timing.repeats} computes (s)")
+        ax.set_ylabel("memory grown (MiB)")
+        if d.samples:
+            ax.legend(loc="center right")
+        takeaway(fig, dask_memory_title(d))
+    return fig
+
+
 def plot_numba(r: NumbaRun) -> Figure:
     """Nanoseconds per point for each version: a dot each, on a log scale."""
     fig = new_figure(1, width=6.4, height=0.45 * len(r.cases) + 1.3)
@@ -86,7 +167,7 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_xlabel("nanoseconds per point (best of repeats, log scale)")
+        ax.set_xlabel("nanoseconds per point (median of rounds, log scale)")
         ax.grid(axis="y", visible=False)
         ax.set_xlim(min(ns) / 2, max(ns) * 8)
         takeaway(fig, numba_title(r))
@@ -122,7 +203,8 @@ def tool_kind(tool: str, workers: int) -> str:
 
 def plot_tools(t: ToolComparison) -> Figure:
     """Speed-up over pure Python of every tool: a dot on a log axis, joined to
-    1× by a line that grows right (faster) or left (slower)."""
+    1× by a line that grows right (faster) or left (slower), with the 90 %
+    interval of its paired rounds as a black bar."""
     fig = new_figure(1, width=6.4, height=0.42 * len(t.runs) + 1.3)
     (ax,) = fig.axes
     names = list(t.tools)
@@ -133,6 +215,17 @@ def plot_tools(t: ToolComparison) -> Figure:
             colour = COLORS[kind]
             ax.plot([1, s], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
             ax.plot([s], [y], marker=_MARKERS[kind], color=colour, markersize=8)
+            ratio = t.runs[y].ratio
+            if ratio is not None:  # the 90 % interval of the median ratio
+                ax.errorbar(
+                    [s],
+                    [y],
+                    xerr=[[s - ratio.low], [ratio.high - s]],
+                    color="black",
+                    capsize=4,
+                    linewidth=1,
+                )
+                mark_unsteady(ax, [s], [y], [ratio], colour, _MARKERS[kind])
             ax.annotate(  # right of the line, clear of the tool names
                 f"{_short(s)}×",
                 xy=(max(s, 1), y),

@@ -146,7 +146,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_pool_startup,
         result_type=PoolStartup,
-        seconds=4,
+        seconds=5,
         options=(
             Option("processes", "int", None, "workers per pool (default: the CPUs)"),
             Option("repeats", "int", 3, "timed pool starts per method"),
@@ -171,7 +171,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_integration_sweep,
         result_type=IntegrationSweep,
-        seconds=7,
+        seconds=11,
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
@@ -206,7 +206,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_big_argument,
         result_type=BigArgument,
-        seconds=2,
+        seconds=1,
         options=(
             Option("elements", "int", 2_000_000, "floats in the array"),
             Option("repeats", "int", 3, "timed runs per way"),
@@ -221,7 +221,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_interactive_main,
         result_type=Demos,
-        seconds=2,
+        seconds=1,
         options=(Option("timeout", "float", 20.0, "seconds before a demo is killed"),),
         summary=interactive_summary,
     ),

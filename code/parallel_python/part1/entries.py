@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
 from .gil import GilScaling, run_gil
+from .handover import Handover, run_handover
 from .locks import Locks, run_locks
 from .memory_ladder import MemoryLadder, run_memory_ladder
 from .narrate_gil import gil_summary, numpy_trick_summary
+from .narrate_handover import handover_summary
 from .narrate_locks import locks_headlines, locks_summary
 from .narrate_processes import (
     cpu_sampling_summary,
@@ -17,6 +19,7 @@ from .narrate_processes import (
 from .narrate_threads import ladder_summary, race_summary, salad_summary
 from .numpy_trick import NumpyTrick, run_numpy_trick
 from .plots import plot_cpu_samples, plot_gil, plot_numpy_trick, plot_race
+from .plots_handover import plot_handover
 from .plots_kitchen import plot_memory_ladder, plot_salad
 from .plots_locks import plot_locks
 from .processes import (
@@ -61,6 +64,14 @@ def _gil_intervals(g: GilScaling) -> dict:
         out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).ratio
     out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).ratio
     return out
+
+
+def _handover_headlines(h: Handover) -> dict[str, float]:
+    return {
+        "median turn, one thread (s)": h.typical_turn,
+        "median hand-over (s)": h.typical_handover,
+        "switch interval (s)": h.switch_interval,
+    }
 
 
 def _trick_intervals(n: NumpyTrick) -> dict:
@@ -131,7 +142,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/race",
         run=run_race,
         result_type=Race,
-        seconds=2,
+        seconds=1,
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
             Option("increments", "int", 50_000, "additions per thread"),
@@ -165,15 +176,15 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=12,
+        seconds=16,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
             Option("wait_seconds", "float", 0.02, "sleep per waiting task, seconds"),
             Option("repeats", "int", 5, "paired rounds at least, per count"),
             Option("reps", "int", None, "counts per task (default: calibrated)"),
-            Option("task_seconds", "float", 0.05, "calibrate a task to this, seconds"),
-            Option("budget", "float", 3.0, "seconds of rounds at most, per count"),
+            Option("task_seconds", "float", 0.1, "calibrate a task to this, seconds"),
+            Option("budget", "float", 4.0, "seconds of rounds at most, per count"),
             Option("probe_seconds", "float", 1.0, "seconds of the ceiling probe"),
         ),
         plot=plot_gil,
@@ -182,12 +193,29 @@ ENTRIES: tuple[Experiment, ...] = (
         intervals=_gil_intervals,
     ),
     Experiment(
+        name="gil-handover",
+        chapter="Processes, threads and the GIL",
+        page="book/part1/gil",
+        run=run_handover,
+        result_type=Handover,
+        seconds=1,
+        options=(
+            Option("threads", "int", 2, "threads counting side by side"),
+            Option("seconds", "float", 0.06, "how long they count, seconds"),
+            Option("chunk", "int", 200, "loop steps between two time stamps"),
+            Option("gap", "float", 0.0005, "longest pause inside a stretch, s"),
+        ),
+        plot=plot_handover,
+        summary=handover_summary,
+        headlines=_handover_headlines,
+    ),
+    Experiment(
         name="numpy-trick",
         chapter="Processes, threads and the GIL",
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=3,
+        seconds=4,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 1_000_000, "numbers per sort"),

@@ -155,6 +155,10 @@ def interleaved(
     return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
+#: The budget of counts beyond the CPUs: stop after the minimum of rounds.
+_NO_MORE = 1e-9
+
+
 def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
     pool.starmap(fn, tasks, chunksize=1)
 
@@ -176,8 +180,8 @@ def run_gil(
     warmup: int = 1,
     processes: bool = True,
     reps: int | None = None,
-    task_seconds: float = 0.05,
-    budget: float = 3.0,
+    task_seconds: float = 0.1,
+    budget: float = 4.0,
     probe_seconds: float | None = 1.0,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.
@@ -190,7 +194,8 @@ def run_gil(
     returning). For each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
-    or ``budget`` seconds are spent. With ``probe_seconds`` (and processes),
+    or ``budget`` seconds are spent (per count; counts above the CPUs, and
+    above 2, get only the ``repeats`` rounds). With ``probe_seconds`` (and processes),
     the machine's own ceiling for the CPUs used is measured first, counting
     that long; a meter records other work on these CPUs throughout.
     """
@@ -228,11 +233,14 @@ def run_gil(
                     ways["processes"] = lambda t=tasks: _in_pool(
                         pool, count_repeated, t
                     )
+                # counts beyond the CPUs (at least 2) only show that they gain
+                # no more: their minimum of rounds; the budget goes to the others
+                beyond = k > max(2, cpus)
                 paired = measure_paired(
                     ways,
                     baseline="in a row",
                     min_rounds=repeats,
-                    budget_seconds=budget,
+                    budget_seconds=_NO_MORE if beyond else budget,
                     warmup=warmup,
                 )
                 stops.append(paired.stop_reason)
