@@ -161,7 +161,7 @@ def test_result_passes_another_experiments_result_to_a_run_that_takes_it(
         "EXPERIMENTS",
         tuple(patched if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
     )
-    monkeypatch.setattr(book, "record", lambda name, outcome: None)
+    monkeypatch.setattr(book, "record", lambda name, outcome, elapsed=None: None)
     book.result("free-threading", gil="the GIL record")
     assert seen["gil"] == "the GIL record"
 

@@ -91,3 +91,18 @@ def test_compare_table_says_when_the_calibrated_work_differs():
     assert "30 repetitions in yours, 12 in the book's" in text
     same = drift.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))
     assert "calibrated" not in same
+
+
+def test_pathology_ratios_are_held_to_a_floor_not_to_10_percent():
+    from parallel_python.drift import Move, report
+
+    found = [
+        Move("blend-fixes", "speed-up over no limit, a fix (×)", 2.1, 3.2),
+        Move("blend-fixes", "speed-up over no limit, no fix (×)", 1.2, 2.1),
+        Move("gil", "speed-up, 2 processes, pure Python (×)", 1.9, 1.95),
+    ]
+    assert found[0].pathology and not found[0].parallel_speedup
+    assert found[0].steady  # +52 %, but a pathology need not stay within 10 %
+    text = report(found)
+    assert "1 of 1 parallel speed-ups within ±10 %" in text
+    assert "1 of 2 pathology ratios at least 2× in both builds" in text

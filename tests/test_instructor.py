@@ -114,7 +114,7 @@ def test_a_clear_gain_is_shown(cpus):
 def test_an_interval_reaching_down_to_one_is_not_shown():
     table = rows(instructor.checks_html(fake_results(2, ratio(1.3, 1.05, 1.6))))
     assert table["fig-part1-gil"][1] == "no"
-    assert "1.30× (1.05×–1.60×)" in table["fig-part1-gil"][2]
+    assert "1.30× (1.05–1.60)" in table["fig-part1-gil"][2]
     assert "parallel-python run gil" in table["fig-part1-gil"][3]
 
 

@@ -220,7 +220,7 @@ def machine_table(m: Machine | None = None) -> str:
     return "\n".join(lines)
 
 
-# --- the wrap-up: gathered from the other pages ------------------------------
+# --- gathered from the other pages: key points, headline figures -----------
 
 _KEY_POINTS = re.compile(
     r"^:::\{admonition\} Key points\n(?::class:[^\n]*\n)?\n?(.*?)^:::$",

@@ -22,6 +22,12 @@ from .core.text import figure_with_interval, intervals_overlap
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
 #: from compiling or vectorising, and pathologies that only need to stay large.
 NOT_PARALLEL = ("numba", "NumPy", "vectoris", "slowest", "over the best", "per task")
+#: Pathology ratios: how much worse oversubscription made a run (so a fix's
+#: gain over no limit), and the biased estimator the measuring page shows.
+#: They swing with how badly the collapse hit; they only need to stay large.
+PATHOLOGY = ("over no limit", "min over min", "costliest oversubscribed", "slowest")
+#: A pathology ratio should stay at least this large in both builds.
+PATHOLOGY_FLOOR = 2.0
 #: A parallel speed-up should move less than this between two builds.
 STEADY = 0.10
 
@@ -41,9 +47,15 @@ class Move:
         return self.second / self.first - 1
 
     @property
+    def pathology(self) -> bool:
+        return any(word in self.label for word in PATHOLOGY)
+
+    @property
     def parallel_speedup(self) -> bool:
-        return self.label.endswith("(×)") and not any(
-            word in self.label for word in NOT_PARALLEL
+        return (
+            self.label.endswith("(×)")
+            and not self.pathology
+            and not any(word in self.label for word in NOT_PARALLEL)
         )
 
     @property
@@ -104,6 +116,13 @@ def report(found: list[Move], top: int = 5) -> str:
         f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
         f"within ±{STEADY * 100:.0f} %"
     )
+    sick = [m for m in found if m.pathology]
+    if sick:
+        large = [m for m in sick if min(m.first, m.second) >= PATHOLOGY_FLOOR]
+        lines.append(
+            f"{len(large)} of {len(sick)} pathology ratios at least "
+            f"{PATHOLOGY_FLOOR:g}× in both builds"
+        )
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .core.text import cpus_phrase, plural, times
+from .core.text import cpus_phrase, interval, plural, times
 
 #: The element the instructor notes leave for the table, and the notes' page.
 PLACEHOLDER_ID = "instructor-figure-check"
@@ -49,7 +49,7 @@ class Check:
 
 def _speedup(ratio, what: str) -> tuple[bool, str]:
     """Shown when the interval's low end clears :data:`SHOWN`."""
-    seen = f"{what}: {times(ratio.median)} ({times(ratio.low)}–{times(ratio.high)})"
+    seen = f"{what}: {interval(ratio.median, ratio.low, ratio.high)}"
     return ratio.low >= SHOWN, seen
 
 

@@ -65,3 +65,31 @@ def test_the_placeholder_is_replaced_and_a_missing_one_is_an_error():
     assert out == '<p>a</p><div id="build-disturbance">done</div><p>b</p>'
     with pytest.raises(ValueError, match="build-disturbance"):
         bs.fill_placeholder("<p>no placeholder</p>", "x")
+
+
+def test_a_placeholder_filled_before_is_replaced_whole():
+    """An incremental build may leave a page filled by an earlier build: the
+    element and every div inside it go, nothing of the old fill is left."""
+    filled = '<div id="build-headlines"><div class="x"><p>old</p></div></div>'
+    page = f"<p>a</p>{filled}<p>b</p>"
+    out = bs.fill_placeholder(
+        page, '<div id="build-headlines">new</div>', "build-headlines"
+    )
+    assert out == '<p>a</p><div id="build-headlines">new</div><p>b</p>'
+    with pytest.raises(ValueError, match="not closed"):
+        bs.fill_placeholder('<div id="build-headlines"><div>', "x", "build-headlines")
+
+
+def test_headline_tables_group_by_chapter_and_link_from_the_page():
+    rows = [
+        ("book/part1/gil", "Part one", "gil", "speed-up (×)", 1.5),
+        ("book/part1/gil", "Part one", "gil", "time (s)", 0.00312),
+        ("book/handson/a-x", "Part A", "sweep", "rate <GFLOP/s>", 2000.0),
+    ]
+    text = bs.headlines_html(rows, unheadlined=["segfault"], from_page="book/x/y")
+    assert text.count("<table") == 2 and text.count("<tr><td>") == 3
+    assert '<a href="../../book/handson/a-x.html">Part A</a>' in text
+    assert "rate &lt;GFLOP/s&gt;" in text and ">3.12 ms</td>" in text
+    assert "<td>time</td>" in text
+    assert ">2,000</td>" in text
+    assert "<code>segfault</code>" in text and "Not measured" not in text

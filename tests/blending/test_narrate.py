@@ -212,7 +212,9 @@ def test_fixes_sentence_many_cpus(cpus):
     assert f.get(ENV_FORK).held is False
     assert f.get(ENV_SPAWN).held is True
     table = fixes_table(f)
-    assert f"| variable set before fork | fork | 1 | {cpus} | 3000.0 | " in table
+    assert f"| variable set before fork | fork | 1 → {cpus} | 3.00 s | " in table
+    assert ":class: dropdown" in table
+    assert "| variable set before fork | 3.15 s" in table
     assert f"{cpus} processes, 12 products of 500 × 500" in table
 
 
@@ -387,3 +389,12 @@ def test_fork_row_note_when_the_variable_held():
     assert "held: its workers saw 1" in fork_row_note(
         dataclasses.replace(f, fixes=rows)
     )
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_tables_fit_the_column_with_details_in_a_dropdown(cpus):
+    for text in (grid_table(fake_grid(cpus)), fixes_table(fake_fixes(max(cpus, 2)))):
+        head = text.splitlines()[0]
+        assert head.count("|") - 1 == 5  # five columns, the rest in the dropdown
+        assert ":::{admonition}" in text and ":class: dropdown" in text
+        assert text.rstrip().endswith(":::")

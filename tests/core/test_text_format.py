@@ -60,7 +60,8 @@ def test_other_units_take_prefixes_up_and_down():
         (0.001, "0.0010"),
         (8.3e-4, "8.30 × 10⁻⁴"),
         (1.23e15, "1.23 × 10¹⁵"),
-        (4.2e6, "4.20 × 10⁶"),
+        (4.2e6, "4,200,000"),
+        (4.2e9, "4.20 × 10⁹"),
         (0, "0"),
         (-1.5, "−1.50"),
         (-8.3e-4, "−8.30 × 10⁻⁴"),
@@ -131,3 +132,28 @@ def test_number_tells_counts_from_measurements_by_type():
     assert number(82268.0) == "82,300"
     assert number(0.0123, "s") == "12.3 ms"
     assert number(3, "s") == "3.00 s"
+
+
+def test_powers_of_ten_keep_three_figures_and_carry_over():
+    assert measured(2.0833e-14) == "2.08 × 10⁻¹⁴"
+    assert measured(9.9996e-5) == "1.00 × 10⁻⁴"
+    assert measured(9.9996e9) == "1.00 × 10¹⁰"
+
+
+def test_sizes_in_binary_units_keep_three_figures():
+    from parallel_python.core.text import size
+
+    assert size(16 * 2**10) == "16 KiB"
+    assert size(int(919.1 * 2**20)) == "919 MiB"
+    assert size(int(15.34 * 2**20)) == "15.3 MiB"
+    assert size(1500 * 2**30) == "1,500 GiB"
+    assert size(100) == "100 bytes"
+
+
+def test_percentages_are_whole_with_separators():
+    from parallel_python.core.text import percent
+
+    assert percent(0.953) == "95 %"
+    assert percent(114.73) == "11,473 %"
+    with pytest.raises(ValueError, match="finite"):
+        percent(math.nan)

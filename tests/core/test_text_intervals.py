@@ -23,6 +23,4 @@ def test_overlap_needs_both_intervals():
 
 def test_a_figure_and_its_interval_keep_three_significant_figures():
     assert figure_with_interval(160.76) == "161"
-    assert figure_with_interval(0.4567, r(0.41234, 0.4567, 0.5)) == (
-        "0.46 (0.41–0.50)"
-    )
+    assert figure_with_interval(0.4567, r(0.41234, 0.4567, 0.5)) == ("0.46 (0.41–0.50)")

@@ -88,6 +88,7 @@ def fake_chunks(cpus: int, peak: int = 60 * 2**20) -> DaskChunks:
         numpy_value=PI,
         numpy_timing=T(0.03),
         numpy_peak_bytes=120_000_000,
+        samples=tuple((0.01 * i, min(i, 12) * peak // 12) for i in range(90)),
     )
 
 
@@ -158,6 +159,7 @@ def fake_mpi(cpus: int, busy: float | None = None) -> MpiRuns:
             library="MPICH Version: 5.0.2",
             command=f"mpiexec -n {ranks} python -m parallel_python.mpi_demo",
             output="{}",
+            serial=T(0.15),
         )
 
     most = min(cpus, 2) if busy is None else busy

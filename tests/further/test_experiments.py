@@ -184,6 +184,9 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
     assert j.cache_again < j.cache_first  # read back, not slept again
     assert j.workers_before_shutdown >= 1 and j.workers_after_shutdown == 0
     assert j.tasks == 2 and j.memmapped.repeats == 1
+    # serial and reused workers paired, round by round
+    assert j.ratio is not None and j.ratio.rounds == j.warm.repeats == j.serial.repeats
+    assert j.speedup == j.ratio.median
     assert live_children() == []
 
 

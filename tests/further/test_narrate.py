@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from parallel_python.core import results
-from parallel_python.core.text import plural
+from parallel_python.core.text import plural, times
 from parallel_python.further import plots as pf
 from parallel_python.further.compare_tools import ToolComparison, ToolRun
 from parallel_python.further.dask_demo import DaskChunks, DaskCluster
@@ -90,14 +90,14 @@ def test_waiting_summary_near_the_number_in_flight():
 def test_waiting_floor(cpus):
     w = fake_waiting(cpus)
     text = waiting_floor(w)
-    assert text.startswith("With 100 requests, an answer after 5.0 ms and 100 threads")
-    assert "cannot finish faster than about 5.0 ms" in text
-    assert "took 50 ms: 10.0 times that floor." in text
+    assert text.startswith("With 100 requests, an answer after 5.00 ms and 100 threads")
+    assert "cannot finish faster than about 5.00 ms" in text
+    assert "took 50.0 ms: 10.0 times that floor." in text
     few = Waiting(
         **{**w.__dict__, "workers": (1, 10), "cases": w.cases[:2] + w.cases[3:5]}
     )
     assert "10 waves, 10 at a time" in waiting_floor(few)
-    assert "about 50 ms" in waiting_floor(few)
+    assert "about 50.0 ms" in waiting_floor(few)
     assert "close to that floor" in waiting_floor(few)
 
 
@@ -119,7 +119,7 @@ def test_joblib_summary(cpus):
     memmap = joblib_memmap(j)
     assert "`memmap`" in memmap and "`ndarray`" in memmap and "shared memory" in memmap
     assert "Sending it to 8 tasks" in memmap and "best of 3 each" in memmap
-    assert "the memory map was 10.00× as fast" in memmap
+    assert "the memory map was 10.0× as fast" in memmap
     shutdown = joblib_shutdown(j)
     assert f"{max(2, cpus)} reusable workers were waiting" in shutdown
     assert shutdown.endswith("shutdown(wait=True)`, 0.")
@@ -183,7 +183,7 @@ def test_dask_sentences(cpus):
 @pytest.mark.parametrize("cpus", CPUS)
 def test_numba_summary(cpus):
     text = numba_summary(fake_numba(cpus))
-    assert "60 times as fast per point as pure Python" in text
+    assert "60.0 times as fast per point as pure Python" in text
     if cpus == 1:
         assert "nothing to gain here" in text
     else:
@@ -201,13 +201,13 @@ def test_mpi_summary(cpus):
     assert "With 2 ranks" in text and "last bit" in text
     assert "starting 2 Python processes" in text
     if cpus == 1:
-        assert "about as fast as 1 rank" in text
+        assert "about as fast as the serial loop" in text
         assert "could only take turns" in text and "busy" not in text
     else:
-        assert "as fast as 1 rank" in text and "about" not in text
+        assert "as fast as the serial loop" in text and "about" not in text
         assert "close to the ideal 2.00×" in text
         busy = mpi_summary(fake_mpi(cpus, busy=0.94))
-        assert "about as fast as 1 rank (0.94×)" in busy
+        assert "about as fast as the serial loop (0.94×)" in busy
         assert "The ideal on" in busy and "not MPI's start-up." in busy
         assert "probably" not in busy
 
@@ -312,7 +312,7 @@ def test_workers_can_beat_a_fast_serial_loop():
         for x in t.runs
     )
     text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
-    assert "Here pure Python on 64 workers (multiprocessing Pool, 300.00×)" in text
+    assert "Here pure Python on 64 workers (multiprocessing Pool, 300×)" in text
     assert "make the serial code fast first" in text
 
 
@@ -368,19 +368,20 @@ def test_slow_parallel_loops_are_explained():
 
 
 def test_faster_in_words():
-    assert faster(1.93) == "1.9× faster"
-    assert faster(1.93, "again") == "1.9× faster again"
-    assert faster(31.4) == "31× faster"
+    assert faster(1.93) == "1.93× faster"
+    assert faster(1.93, "again") == "1.93× faster again"
+    assert faster(31.4) == "31.4× faster"
     assert faster(1.05, "again") == "no faster"
     assert faster(0.8) == "slower (0.80×)"
     assert short_times(0.5) == "0.50×" and short_times(150.2) == "150×"
+    assert short_times(12.34) == times(12.34) == "12.3×"
 
 
 @pytest.mark.parametrize("cpus", CPUS)
 def test_waiting_title(cpus):
     w = fake_waiting(cpus)
     assert waiting_title(w) == (
-        "100 in flight against 1: threads 12× faster, asyncio 31× faster"
+        "100 in flight against 1: threads 12.0× faster, asyncio 31.0× faster"
     )
     one = Waiting(**{**w.__dict__, "workers": (1,), "cases": (w.cases[0], w.cases[3])})
     assert waiting_title(one) == "100 requests, 1 at a time: 600 ms"
@@ -391,13 +392,13 @@ def test_numba_title_and_note(cpus):
     r = fake_numba(cpus)
     title = numba_title(r)
     note = numba_figure_note(r)
-    assert title.startswith("@njit: 60× faster than Python; ")
+    assert title.startswith("@njit: 60.0× faster than Python; ")
     if cpus == 1:
         assert title.endswith("parallel, 1 thread: no faster")
         assert "ran on 1 thread (one CPU available), like the others" in note
         assert "blue" not in note
     else:
-        assert title.endswith(f"parallel, {cpus} threads: 2.0× faster again")
+        assert title.endswith(f"parallel, {cpus} threads: 2.00× faster again")
         assert f"(blue dots) ran on {cpus} threads ({cpus} CPUs available)" in note
     slow = NumbaCase("@njit(parallel=True)", r.threads, r.n, T(3.0 * r.n / 1e9), PI)
     cases = tuple(slow if c.name == slow.name else c for c in r.cases)
@@ -410,11 +411,19 @@ def test_mpi_launch(cpus):
     m = fake_mpi(cpus)
     text = mpi_launch(m)
     assert text.startswith("The launch with 2 ranks, from starting `mpiexec`")
-    assert "the 1 timed computation inside it" in text and "together" not in text
+    assert "the 1 timed round inside it (rank 0 alone, then all ranks)" in text
+    assert "together" not in text
     assert "the launch dominates" in text
-    long = MpiRun(**{**m.runs[1].__dict__, "compute": T(5.0, 5.0), "wall_seconds": 11})
+    long = MpiRun(
+        **{
+            **m.runs[1].__dict__,
+            "compute": T(2.5, 2.5),
+            "serial": T(2.5, 2.5),
+            "wall_seconds": 11,
+        }
+    )
     text = mpi_launch(MpiRuns(m.n, m.exact, cpus, (m.runs[0], long)))
-    assert "the 2 timed computations inside it 10 s together" in text
+    assert "the 2 timed rounds inside it (rank 0 alone, then all ranks) 10.0 s" in text
     assert "Most of the launch went to computing" in text
 
 

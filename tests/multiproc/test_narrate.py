@@ -8,7 +8,7 @@ import math
 import pytest
 
 from parallel_python.core.style import png_bytes
-from parallel_python.core.text import seconds
+from parallel_python.core.text import seconds, times
 from parallel_python.core.timing import Timing
 from parallel_python.multiproc import narrate as say
 from parallel_python.multiproc import narrate_costs as say_costs
@@ -100,9 +100,7 @@ def test_amdahl_sentence_negative_fraction_reads_as_zero():
 def test_prediction_check_and_table(cpus):
     sweep = SWEEPS[cpus]
     text = say.prediction_check(sweep, sweep.processes_at_cpus)
-    assert (
-        f"ideal prediction is {times(min(sweep.processes_at_cpus, cpus))}" in text
-    )
+    assert f"ideal prediction is {times(min(sweep.processes_at_cpus, cpus))}" in text
     table = say.sweep_table(sweep)
     assert table.count("\n|") == 2 + len(sweep.points)
     assert "exactly the serial answer" in say.sweep_equal_sentence(sweep)
@@ -119,9 +117,9 @@ def test_sweep_equal_sentence_computes_the_midpoint_error(cpus):
     # h²/12 at 2,000,000 strips is 2.08e-14; 2.7e-14 leaves about 6e-15
     text = say.sweep_equal_sentence(with_value(SWEEPS[cpus], math.pi + 2.7e-14))
     assert "exactly the serial answer" in text
-    assert "differs from π by 2.7e-14" in text
-    assert "n = 2,000,000 strips" in text and "h²/12 = 2.1e-14" in text
-    assert "the remaining 6.3e-15 is floating-point rounding" in text
+    assert "differs from π by 2.71 × 10⁻¹⁴" in text
+    assert "n = 2,000,000 strips" in text and "h²/12 = 2.08 × 10⁻¹⁴" in text
+    assert "the remaining 6.26 × 10⁻¹⁵ is floating-point rounding" in text
 
 
 def test_sweep_equal_sentence_when_the_rule_explains_it_all():
@@ -129,20 +127,23 @@ def test_sweep_equal_sentence_when_the_rule_explains_it_all():
     text = say.sweep_equal_sentence(
         with_value(SWEEPS[2], math.pi + (1 / n) ** 2 / 12, n=n)
     )
-    assert "h²/12 = 8.3e-08: that is the difference" in text
+    assert "h²/12 = 8.33 × 10⁻⁸: that is the difference" in text
 
 
 def test_sweep_equal_sentence_when_rounding_dominates():
     text = say.sweep_equal_sentence(
         with_value(SWEEPS[2], math.pi + 4.4e-16, n=1_000_000_000)
     )
-    assert "h²/12 = 8.3e-20" in text
+    assert "h²/12 = 8.33 × 10⁻²⁰" in text
     assert "nearly all of the difference is floating-point rounding" in text
 
 
 def test_sweep_equal_sentence_when_rounding_cancels_part():
     text = say.sweep_equal_sentence(with_value(SWEEPS[2], math.pi + 1.3e-14))
-    assert "h²/12 = 2.1e-14; floating-point rounding took 8.0e-15 off that" in text
+    assert (
+        "h²/12 = 2.08 × 10⁻¹⁴; floating-point rounding took 7.95 × 10⁻¹⁵ off that"
+        in text
+    )
 
 
 def test_sweep_equal_sentence_flags_a_pool_that_disagrees():
@@ -208,7 +209,9 @@ def test_startup_summary():
     )
     text = say_costs.startup_summary(s)
     assert (
-        text.index("`fork` 5.00 ms") < text.index("`forkserver`") < text.index("`spawn`")
+        text.index("`fork` 5.00 ms")
+        < text.index("`forkserver`")
+        < text.index("`spawn`")
     )
     assert "`spawn` took 24 times as long as `fork`" in text
     assert png_bytes(plotting_multiproc.plot_pool_startup(s))
@@ -236,7 +239,7 @@ def test_big_argument_summary_and_figure():
         2_000_000, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), True
     )
     text = say_costs.big_argument_summary(b)
-    assert "16 MB" in text and "16,000,000 bytes" in text
+    assert "16.0 MB" in text and "16,000,000 bytes" in text
     assert text.index("Reading it from shared memory") < text.index("making the array")
     assert "a bug" not in text
     bad = BigArgument(

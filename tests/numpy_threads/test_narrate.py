@@ -144,9 +144,12 @@ def test_thread_curve_reading_for_hyperthreads_and_single_cpu():
 def test_sweep_table_has_a_row_per_point():
     sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
     table = sweep_table(sweep)
-    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    main, details = table.split(":::{admonition}")
+    rows = [line for line in main.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + len(sweep.points)  # the header, then one per point
-    assert "Best and median of 3 timed runs" in table
+    assert rows[0].count("|") - 1 == 5  # five columns; the rest in a dropdown
+    assert "best of 3 timed runs" in table
+    assert ":class: dropdown" in details and "| median | spread |" in details
     assert "in effect" not in table  # every count was granted
 
 

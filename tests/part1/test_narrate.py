@@ -15,6 +15,7 @@ from parallel_python.part1.narrate_gil import (
     gil_summary,
     gil_threads_reading,
     numpy_trick_summary,
+    scaling_table,
 )
 from parallel_python.part1.narrate_processes import (
     cpu_sampling_summary,
@@ -71,9 +72,9 @@ def fake_gil(cpus, proc_speedup, thread_speedup=1.0, counts=(1, 2, 4)):
 
 def test_duration_and_size():
     assert duration(3.2e-9) == "3.20 ns"
-    assert duration(41e-6) == "41 µs"
-    assert duration(0.0123) == "12 ms"
-    assert duration(1.5) == "1.5 s"
+    assert duration(41e-6) == "41.0 µs"
+    assert duration(0.0123) == "12.3 ms"
+    assert duration(1.5) == "1.50 s"
     assert size(16 * 1024) == "16 KiB"
     assert size(64 * 2**20) == "64 MiB"
     with pytest.raises(ValueError, match="seconds"):
@@ -346,7 +347,7 @@ def test_isolation_and_table():
     s = StartCosts("spawn", T(40e-6), T(0.05))
     assert "1250 times as long" in start_cost_summary(s)
     table = process_thread_table(s, fake_isolation())
-    assert "50.0 ms" in table and "40 µs" in table
+    assert "50.0 ms" in table and "40.0 µs" in table
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
@@ -458,3 +459,18 @@ def test_cpu_sampling_one_thread_is_it():
     text = cpu_sampling_summary(c)
     assert "1 busy thread was sampled 3 times" in text
     assert "It ran on CPU 0 of the 2" in text
+
+
+def test_scaling_table_has_five_short_columns_and_a_legend():
+    g = fake_gil(2, lambda k: 1.8)
+    rows = [("pure Python, threads", g.threads_cpu)]
+    rows.append(("sleeping, threads", g.threads_wait))
+    text = scaling_table(rows, label="threads")
+    lines = text.splitlines()
+    assert lines[0] == (
+        "| work | threads | in a row | side by side | speed-up (interval) |"
+    )
+    assert len(lines[2:]) >= len(g.counts) * 2
+    assert "| sleeping, threads | 4 | 80.0 ms | 20.0 ms | 4.00×" in text
+    assert "Median times of the threads run in a row" in text
+    assert "per row." in text

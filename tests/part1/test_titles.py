@@ -98,7 +98,7 @@ def test_race_title():
 
 def test_ladder_title():
     title = ladder_title(fake_ladder(60_000))
-    assert title == "Against a cache read: RAM 6×, disk 30,000×, page cache 250×"
+    assert title == "Against a cache read: RAM 6.00×, disk 30,000×, page cache 250×"
     assert "disk (maybe cached)" in ladder_title(fake_ladder(60_000, DROP_NONE))
     assert len(title) <= LONGEST
 
@@ -156,4 +156,4 @@ def test_ladder_in_kitchen_terms():
     assert ladder_kitchen_terms(fake_ladder(600)).endswith(
         "would take 300 seconds, about 5 minutes."
     )
-    assert ladder_kitchen_terms(fake_ladder(100)).endswith("would take 50 seconds.")
+    assert ladder_kitchen_terms(fake_ladder(100)).endswith("would take 50.0 seconds.")

@@ -39,6 +39,30 @@ def test_no_critical_or_serious_accessibility_violations(watch, pages):
     assert not problems, "\n".join(problems)
 
 
+#: Pages with figures, tinted boxes and links inside them, for the dark pass.
+DARK_PAGES = ("book/part1/gil", "book/handson/c-blending")
+
+
+def test_dark_theme_keeps_text_contrast(watch):
+    """axe-core's colour-contrast rule with the theme switched to dark."""
+    script = _axe_script()
+    watch.context.add_init_script(
+        "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+    )
+    problems = []
+    for name in DARK_PAGES:
+        page = watch.open(f"{name}.html")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        page.add_script_tag(path=str(script))
+        found = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['color-contrast'],"
+            " resultTypes: ['violations']})).violations.flatMap(v => v.nodes)"
+            ".map(n => n.target.join(' ') + ': ' + n.any.map(a => a.message))"
+        )
+        problems += [f"{name} (dark): {f}" for f in found]
+    assert not problems, "\n".join(problems)
+
+
 #: The widths readers use: a laptop, and a phone.
 WIDE, PHONE = 1280, 390
 

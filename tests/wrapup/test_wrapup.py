@@ -1,7 +1,9 @@
-"""The wrap-up gathers key points and headline figures from the other pages."""
+"""The wrap-up gathers key points from the other pages; About this build lists
+every headline figure when the build ends."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,20 +47,60 @@ def test_key_points_that_glue_are_refused(tmp_path):
         book.key_points(tmp_path)
 
 
-def test_headline_table_lists_recorded_runs_and_names_the_missing(tmp_path):
+def test_headline_figures_are_written_into_about_this_build(tmp_path, monkeypatch):
+    """About this build runs first: the table is written when the build ends."""
+    from types import SimpleNamespace
+
+    from parallel_python import sphinxext
+
+    folder = tmp_path / "results"
+    monkeypatch.setenv(book.RESULTS_DIR_ENV, str(folder))
     sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    book.record("numpy-blas-sweep", sweep)
+    page = tmp_path / "html" / f"{sphinxext.ABOUT_PAGE}.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<p>a</p><div id="build-headlines"><p>not yet</p></div>'
+        '<div id="build-disturbance"><p>wait</p></div>',
+        encoding="utf-8",
+    )
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html"), outdir=tmp_path / "html", srcdir=ROOT
+    )
+    sphinxext.gather(app, None)
+    text = page.read_text(encoding="utf-8")
+    assert "not yet" not in text and text.count('id="build-headlines"') == 1
+    assert (
+        "<td>speed-up, threads = CPUs, largest n (×)</td>"
+        '<td style="text-align: right">1.90</td>'
+    ) in text
+    # links are relative to the about page, and lead to the chapter
+    assert '<a href="../../book/handson/a-numpy-threads.html">' in text
+    assert "A. Multithreading with NumPy" in text
+    assert "Not measured in this build:" in text and "<code>gil</code>" in text
+    assert '<div id="build-disturbance">' in text  # the other placeholder kept
+
+
+def test_a_stale_record_is_named_not_buried(tmp_path):
     results.save(
-        tmp_path / "numpy-blas-sweep.json", "numpy-blas-sweep", sweep, describe()
+        tmp_path / "numpy-blas-sweep.json",
+        "numpy-blas-sweep",
+        fake_sweep(2, {1: 1.0, 2: 1.9}),
+        describe(),
     )
-    table = book.headline_table(tmp_path, ROOT)
-    assert (
-        "| `numpy-blas-sweep` | speed-up, threads = CPUs, largest n (×) | 1.9 |"
-        in table
-    )
-    assert (
-        "{doc}`A. Multithreading with NumPy </book/handson/a-numpy-threads>`" in table
-    )
-    assert "Not measured in this build:" in table and "`numpy-operations`" in table
+    saved = results.read_json(tmp_path / "numpy-blas-sweep.json")
+    del saved["result"]["points"]
+    (tmp_path / "numpy-blas-sweep.json").write_text(json.dumps(saved))
+    with pytest.raises(ValueError, match="numpy-blas-sweep.json"):
+        book.headline_rows(tmp_path, ROOT)
+
+
+def test_headline_html_without_results_says_so():
+    from parallel_python.appendix import build_summary as bs
+
+    text = bs.headlines_html([], missing=["gil"])
+    assert "No experiment recorded a headline figure" in text
+    assert "<code>gil</code>" in text and text.endswith("</div>")
 
 
 def test_headline_rows_follow_the_reading_order(tmp_path, monkeypatch):
@@ -80,10 +122,23 @@ def test_headline_rows_follow_the_reading_order(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(2000.0, "2,000"), (86.54, "86.5"), (1.923, "1.92"), (0.00312, "0.00312")],
+    [(2000.0, "2,000"), (86.54, "86.5"), (1.923, "1.92"), (0.00312, "0.0031")],
 )
 def test_headline_numbers_are_shown_sensibly(value, shown):
-    assert book._figure(value) == shown
+    from parallel_python.appendix import build_summary as bs
+
+    assert bs.figure_text(value) == shown
+
+
+def test_headline_times_take_a_prefix_not_a_power_of_ten():
+    from parallel_python.appendix import build_summary as bs
+
+    assert bs.figure_text(5.92e-05, "median hand-over (s)") == "59.2 µs"
+    text = bs.headlines_html(
+        [("book/part1/gil", "Part 1", "gil-handover", "median hand-over (s)", 5.92e-5)]
+    )
+    assert "<td>median hand-over</td>" in text and "59.2 µs" in text
+    assert "e-05" not in text
 
 
 def test_decision_guide_cards_link_to_pages_that_exist():

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.meter import Disturbance
 from ..core.results import from_data
-from ..core.text import cpus_phrase, duration
+from ..core.text import count, cpus_phrase, duration, measured
 
 #: The element "About this build" leaves for this summary.
 PLACEHOLDER_ID = "build-disturbance"
@@ -114,15 +114,20 @@ def fill_placeholder(page: str, fragment: str, element: str = PLACEHOLDER_ID) ->
 HEADLINES_ID = "build-headlines"
 
 
-def figure_text(value: float) -> str:
-    """A headline number, as precise as it is worth: 2,000, 86.5, 1.92, 0.00312."""
+def figure_text(value: float, label: str = "") -> str:
+    """A headline number in the book's one format: ``2,000``, ``86.5``,
+    ``1.92``, ``0.0031``; a figure labelled in seconds, ``(s)``, with the
+    prefix that suits it (``59.2 µs``)."""
+    if label.endswith("(s)"):
+        return duration(value)
     if float(value).is_integer():
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
+        return count(int(value))
+    return measured(value)
+
+
+def _shown_label(label: str) -> str:
+    """The label without its ``(s)``, where the value carries the unit."""
+    return label.removesuffix(" (s)")
 
 
 def _names(names: Sequence[str]) -> str:
@@ -160,8 +165,8 @@ def headlines_html(
             )
         parts.append(
             f'<tr><td><a href="{up}{page}.html"><code>{html.escape(name)}</code></a>'
-            f"</td><td>{html.escape(label)}</td>"
-            f'<td style="text-align: right">{figure_text(value)}</td></tr>'
+            f"</td><td>{html.escape(_shown_label(label))}</td>"
+            f'<td style="text-align: right">{figure_text(value, label)}</td></tr>'
         )
     if chapter_now is not None:
         parts.append("</tbody></table></div>")

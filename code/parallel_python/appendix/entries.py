@@ -28,7 +28,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/appendix/measuring",
         run=run_noise,
         result_type=Noise,
-        seconds=5,
+        seconds=4.5,
         options=(
             Option("seconds", "float", 3.0, "seconds of the single-CPU probe"),
             Option("window", "float", 0.1, "seconds per probe window"),

@@ -8,6 +8,7 @@ from ..core.text import (
     SAME,
     cpus_phrase,
     duration,
+    measured,
     percent,
     plural,
     times,
@@ -20,9 +21,8 @@ QUIET = 0.2
 
 
 def millions(rate: float) -> str:
-    """Loop steps per second in millions: ``23.5``, ``4.27``."""
-    value = rate / 1e6
-    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    """Loop steps per second in millions: ``23.5``, ``4.27``, ``112``."""
+    return measured(rate / 1e6)
 
 
 def seconds_asked(x: float) -> str:
@@ -68,10 +68,11 @@ def probe_summary(n: Noise) -> str:
 def _interval(r: Ratio) -> str:
     if r.too_few_rounds:
         return (
-            f"range {r.low:.2f}–{times(r.high)} over {plural(r.rounds, 'round')}, "
+            f"range {measured(r.low)}–{times(r.high)} over "
+            f"{plural(r.rounds, 'round')}, "
             f"too few for a 90 % interval"
         )
-    return f"90 % interval {r.low:.2f}–{times(r.high)}"
+    return f"90 % interval {measured(r.low)}–{times(r.high)}"
 
 
 def _where(mom: float, r: Ratio) -> str:

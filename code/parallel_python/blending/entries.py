@@ -45,7 +45,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/c-blending",
         run=run_grid,
         result_type=Grid,
-        seconds=7,
+        seconds=5.5,
         options=(
             Option("size", "int", 500, "matrix size n (n × n) of each product"),
             Option("tasks", "int", None, "products per batch (default: from P)"),
@@ -70,7 +70,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("tasks", "int", None, "products per batch (default: from P)"),
             Option("processes", "int", None, "worker processes (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds at least (after warm-up)"),
-            Option("budget", "float", 2.5, "seconds of rounds (joblib: a third each)"),
+            Option("budget", "float", 3.0, "seconds of rounds (joblib: a third each)"),
         ),
         plot=plot_fixes,
         summary=fixes_summary,

@@ -127,15 +127,26 @@ def _end_loky() -> None:
         executor.shutdown(wait=True)
 
 
-def _settle(_name: str) -> AbstractContextManager[None]:
-    """Before each timed batch (not timed): let the last batch's BLAS threads,
-    which spin a little while after their work, go to sleep."""
-    time.sleep(SETTLE_SECONDS)
-    return nullcontext()
+#: Seconds of rest before each timed batch of the paired rounds (not timed),
+#: and after a batch whose workers ran several BLAS threads: OpenBLAS's idle
+#: threads keep spinning for up to about 0.1 s after their work, and would take
+#: CPUs from the next batch.
+SETTLE_SECONDS = 0.01
+SETTLE_AFTER_THREADS = 0.12
 
 
-#: Seconds of rest before each timed batch of the paired rounds.
-SETTLE_SECONDS = 0.02
+def _settler(threaded: set[str]) -> Callable[[str], AbstractContextManager[None]]:
+    """A ``context`` for :func:`measure_paired` that rests before each batch,
+    longer after a batch of one of the ``threaded`` ways."""
+    last: list[str] = []
+
+    def settle(name: str) -> AbstractContextManager[None]:
+        after_threads = bool(last) and last[-1] in threaded
+        time.sleep(SETTLE_AFTER_THREADS if after_threads else SETTLE_SECONDS)
+        last[:] = [name]
+        return nullcontext()
+
+    return settle
 
 
 def _paired_rows(
@@ -145,9 +156,11 @@ def _paired_rows(
     warmup: int,
     budget: float,
     warmup_seconds: float,
+    threaded: set[str],
 ) -> tuple[dict[str, list[Reports]], dict[str, list[Reports]], Paired]:
     """Warm each way up, then time them all in paired rounds; the reports of
-    the warm-up batches and of the timed ones, per way, and the rounds."""
+    the warm-up batches and of the timed ones, per way, and the rounds.
+    ``threaded``: the ways whose workers run several BLAS threads."""
     warm: dict[str, list[Reports]] = {name: [] for name in runs}
     timed: dict[str, list[Reports]] = {name: [] for name in runs}
     for name, run in runs.items():
@@ -166,7 +179,7 @@ def _paired_rows(
         min_rounds=repeats,
         budget_seconds=budget,
         warmup=0,
-        context=_settle,
+        context=_settler(threaded),
     )
     return warm, timed, paired
 
@@ -179,7 +192,7 @@ def run_fixes(
     joblib: bool = True,
     repeats: int = 5,
     warmup: int = 1,
-    budget: float = 2.5,
+    budget: float = 3.0,
     warmup_seconds: float = WARMUP_SECONDS,
 ) -> Fixes:
     """Run the batch with ``processes`` workers (default: the CPUs) without a
@@ -235,8 +248,13 @@ def run_fixes(
                 )
             )
             runs[name] = _pool_batch(pool, size, tasks, per_task)
+        threaded = {
+            name
+            for name, (_, asked, *_rest) in rows.items()
+            if (asked or default_threads) > 1 or name == ENV_FORK
+        }
         warm, timed, paired = _paired_rows(
-            runs, NO_LIMIT, repeats, warmup, budget, warmup_seconds
+            runs, NO_LIMIT, repeats, warmup, budget, warmup_seconds, threaded
         )
         for name, (context, asked, *_rest) in rows.items():
             batch = batch_from(
@@ -267,7 +285,13 @@ def run_fixes(
                     name: _joblib_call(size, tasks, processes, inner),
                 }
                 warm, timed, rounds = _paired_rows(
-                    pair, NO_LIMIT, repeats, warmup, budget / 3, warmup_seconds
+                    pair,
+                    NO_LIMIT,
+                    repeats,
+                    warmup,
+                    budget / 3,
+                    warmup_seconds,
+                    threaded | {name},
                 )
                 batch = batch_from(
                     processes,

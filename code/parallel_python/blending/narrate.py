@@ -14,10 +14,14 @@ import statistics
 from ..core.text import (
     SAME,
     and_list,
+    count,
     cpus_phrase,
+    dropdown,
     duration,
+    measured,
     percent,
     plural,
+    table,
     times,
 )
 from .batches import WARMUP_SECONDS, Batch
@@ -178,48 +182,50 @@ def oversubscription_summary(grid: Grid) -> str:
 
 
 def grid_table(grid: Grid) -> str:
-    """Every cell of the grid as a Markdown table."""
-    head = [
-        "P",
-        "T",
-        "best ms",
-        "median ms",
-        "runs",
-        "speed-up",
-        "CPU s",
-        "busy CPUs",
-        "switches",
-        "BLAS threads",
-    ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
+    """Every cell of the grid as a Markdown table of five columns, with what
+    the workers counted in a second table in a dropdown."""
+    rows, counted = [], []
     for c in grid.cells:
         mark = " †" if not grid.within(c) else ""
-        cells = [
-            str(c.processes),
-            f"{c.threads}{mark}",
-            f"{c.timing.best * 1e3:.1f}",
-            f"{c.timing.median * 1e3:.1f}",
-            str(c.timing.repeats),
-            times(grid.speedup(c.processes, c.threads)),
-            f"{c.cpu_seconds:.3f}",
-            f"{c.busy_cpus:.2f}",
-            f"{c.switches:.0f}" if c.switches >= 0 else "n/a",
-            ", ".join(map(str, c.threads_in_effect)),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(
-        f"† P × T exceeds the {cpus_phrase(grid.cpus)} available. Wall times of "
-        f"the whole batch, measured by the parent, after at least "
+        cell = f"{shape(c)}{mark}"
+        rows.append(
+            [
+                cell,
+                duration(c.timing.best),
+                duration(c.timing.median),
+                str(c.timing.repeats),
+                times(grid.speedup(c.processes, c.threads)),
+            ]
+        )
+        counted.append(
+            [
+                cell,
+                duration(c.cpu_seconds),
+                measured(c.busy_cpus),
+                count(round(c.switches)) if c.switches >= 0 else "n/a",
+                ", ".join(map(str, c.threads_in_effect)),
+            ]
+        )
+    main = table(["P × T", "best", "median", "runs", "speed-up"], rows)
+    legend = (
+        f"P × T: processes × BLAS threads per process; † P × T exceeds the "
+        f"{cpus_phrase(grid.cpus)} available. Best and median wall time of the "
+        f"whole batch, measured by the parent, after at least "
         f"{WARMUP_SECONDS:.1f} s of warm-up batches; runs: how many batches were "
-        f"timed. CPU seconds (of every thread of every worker) and involuntary "
-        f"context switches per batch were counted inside each worker around "
-        f"each product and summed, over the same timed batches as the wall "
-        f"times; handing out the tasks and collecting the results count in the "
-        f"wall time only. Busy CPUs: CPU time over wall time; BLAS threads: the "
-        f"thread counts the workers reported from inside."
+        f"timed; speed-up: over 1 × 1."
     )
-    return "\n".join(lines)
+    details = table(["P × T", "CPU time", "busy CPUs", "switches", "BLAS"], counted)
+    details += (
+        "\n\nCPU time (of every thread of every worker) and involuntary "
+        "context switches per batch were counted inside each worker around "
+        "each product and summed, over the same timed batches as the wall "
+        "times; handing out the tasks and collecting the results count in the "
+        "wall time only. Busy CPUs: CPU time over wall time; BLAS: the thread "
+        "counts the workers reported from inside."
+    )
+    return "\n\n".join(
+        [main, legend, dropdown("What the workers counted, cell by cell", details)]
+    )
 
 
 # --- the fixes -------------------------------------------------------------
@@ -281,31 +287,40 @@ def fixes_summary(f: Fixes) -> str:
 
 
 def fixes_table(f: Fixes) -> str:
-    """Every way of running the batch as a Markdown table, with the spread."""
-    head = ["how", "start", "asked", "seen", "best", "median", "runs"]
-    head += ["speed-up", "CPU s"]
-    lines = ["| " + " | ".join(head) + " |", "|:--|:--|" + "--:|" * (len(head) - 2)]
+    """Every way of running the batch as a Markdown table of five columns,
+    with the median, runs and CPU time in a dropdown."""
+    rows, more = [], []
     for x in f.fixes:
         b = x.batch
-        cells = [
-            x.name,
-            x.start_method,
-            str(x.limit) if x.limit else "–",
-            ", ".join(map(str, b.threads_in_effect)),
-            f"{b.timing.best * 1e3:.1f}",
-            f"{b.timing.median * 1e3:.1f}",
-            str(b.timing.repeats),
-            times(f.speedup(x.name)),
-            f"{b.cpu_seconds:.3f}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(
+        seen = ", ".join(map(str, b.threads_in_effect))
+        rows.append(
+            [
+                x.name,
+                x.start_method,
+                f"{x.limit if x.limit else '–'} → {seen}",
+                duration(b.timing.best),
+                times(f.speedup(x.name)),
+            ]
+        )
+        more.append(
+            [
+                x.name,
+                duration(b.timing.median),
+                str(b.timing.repeats),
+                duration(b.cpu_seconds),
+            ]
+        )
+    main = table(["how", "start", "threads", "best", "speed-up"], rows, "llrrr")
+    legend = (
         f"{plural(f.processes, 'process', 'processes')}, "
-        f"{plural(f.tasks, 'product')} of {f.size} × "
-        f"{f.size} per batch. Asked: the BLAS threads per worker the row asks for; "
-        f"seen: what the workers reported from inside; best and median wall time "
-        f"of a batch in ms, of the runs timed after a warm-up; speed-up over the "
-        f"row without a limit; CPU s: CPU seconds of all workers per batch."
+        f"{plural(f.tasks, 'product')} of {f.size} × {f.size} per batch. "
+        f"Threads: the BLAS threads per worker the row asks for (– for none) "
+        f"→ what the workers reported from inside; best: the fastest wall time "
+        f"of a batch, of the runs timed after a warm-up; speed-up: over the "
+        f"row without a limit."
     )
-    return "\n".join(lines)
+    details = table(["how", "median", "runs", "CPU time"], more)
+    details += "\n\nCPU time: CPU seconds of all workers per batch."
+    return "\n\n".join(
+        [main, legend, dropdown("Median, runs and CPU time of every row", details)]
+    )

@@ -31,7 +31,8 @@ class Experiment:
     seconds: float
     """This experiment's budget: the seconds it may take at the book's sizes
     on a 2-core laptop (its paired rounds' ``budget`` option included); the
-    budgets add up to the build's (:data:`parallel_python.catalogue.BUILD_BUDGET_SECONDS`)."""
+    budgets add up to the build's
+    (:data:`parallel_python.catalogue.BUILD_BUDGET_SECONDS`)."""
     options: tuple[Option, ...] = ()
     plot: Callable[[Any], Any] | None = None
     summary: Callable[[Any], str] | None = None

@@ -69,7 +69,7 @@ def measured(x: float, unit: str = "") -> str:
     ``measured(8.2268e-5, "s")`` -> ``82.3 µs``, ``1.23 ms``, ``3.40 s``,
     ``55.1 GFLOP/s``. Seconds take no prefix above one: ``3,600 s``.
     Without a unit: ``1.95``, ``0.53``, ``161``, ``82,300``; below 0.001
-    or from a million up, a power of ten: ``8.30 × 10⁻⁴``.
+    or from a billion up, a power of ten: ``8.30 × 10⁻⁴``.
     Zero is ``0`` (``0 s``); negative values take a minus sign (``−12.3 ms``);
     NaN and infinity raise ``ValueError`` (a measurement that failed must not
     reach a sentence as ``nan``).
@@ -87,9 +87,12 @@ def measured(x: float, unit: str = "") -> str:
             scaled, exp = _rounded(value / 1000.0**power)
         return f"{_digits(scaled, exp)} {_PREFIXES[power]}{unit}"
     rounded, exponent = _rounded(value)
-    if -3 <= exponent < 6:
+    if -3 <= exponent < 9:
         return _digits(rounded, exponent)
-    mantissa = rounded / 10**exponent
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa, exp = _rounded(value / 10.0**exponent)
+    exponent += exp  # 9.996e-4 -> 1.00 × 10⁻³
+    mantissa /= 10.0**exp
     power = str(exponent).translate(_SUPERSCRIPT)
     return f"{_digits(mantissa, 0)} × 10{power}"
 
@@ -124,8 +127,9 @@ def interval(value: float, low: float, high: float) -> str:
 
 
 def percent(x: float) -> str:
-    """A fraction as a whole percentage: ``0.953`` -> ``95 %``."""
-    return f"{x * 100:.0f} %"
+    """A fraction as a whole percentage: ``0.953`` -> ``95 %``, ``114.73`` ->
+    ``11,473 %``."""
+    return f"{_finite(x, 'a fraction') * 100:,.0f} %"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -191,13 +195,13 @@ def duration(seconds: float) -> str:
 
 
 def size(n_bytes: int) -> str:
-    """A size in KiB, MiB or GiB: ``16 KiB``, ``64 MiB``."""
+    """A size in KiB, MiB or GiB: ``16 KiB``, ``64 MiB``, ``919 MiB``,
+    ``15.3 MiB`` (three significant figures unless whole)."""
     for scale, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
         if n_bytes >= scale:
             value = n_bytes / scale
-            return (
-                f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-            )
+            whole = value == int(value)
+            return f"{count(int(value)) if whole else measured(value)} {unit}"
     return f"{n_bytes} bytes"
 
 
@@ -279,3 +283,21 @@ def intervals_overlap(a: Ratio | None, b: Ratio | None) -> str:
     if a is None or b is None:
         return "-"
     return "yes" if a.low <= b.high and b.low <= a.high else "no"
+
+
+def table(head: list[str], rows: list[list[str]], align: str = "") -> str:
+    """A Markdown table; ``align`` gives each column's ``l`` or ``r`` (default:
+    the first column left, the others right, as numbers read best)."""
+    align = align or "l" + "r" * (len(head) - 1)
+    if len(align) != len(head) or any(len(r) != len(head) for r in rows):
+        raise ValueError("every row and the alignment need one entry per column")
+    rule = "|" + "|".join(":--" if a == "l" else "--:" for a in align) + "|"
+    lines = ["| " + " | ".join(head) + " |", rule]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def dropdown(title: str, body: str) -> str:
+    """Markdown (MyST) for detail the reader opens on demand: a closed
+    admonition titled ``title`` around ``body``."""
+    return f":::{{admonition}} {title}\n:class: dropdown\n\n{body}\n:::"

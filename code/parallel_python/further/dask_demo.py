@@ -21,7 +21,6 @@ import logging
 import math
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,10 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.pools import leftover_children
+from ..core.protocol import Ratio, measure_paired
 from ..core.timing import Timing, measure
-from ..core.validate import positive_int
+from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integration_tasks, partial_sum
+from .dask_report import offline_report, workers_left
+from .memory_watch import peak_memory, watch_memory
+from .memory_watch import rss as _rss
 
 _LOGGERS = ("distributed", "bokeh", "tornado", "dask")
 
@@ -79,56 +81,6 @@ def midpoint_numpy(n: int) -> float:
     h = 1.0 / n
     x = (np.arange(n, dtype="f8") + 0.5) * h
     return float((4.0 / (1.0 + x * x)).sum() * h)
-
-
-def _rss() -> int:
-    import psutil
-
-    return psutil.Process().memory_info().rss
-
-
-#: At most this many memory samples are kept (the largest of neighbours).
-KEPT_SAMPLES = 400
-
-
-def watch_memory(
-    fn: Callable[[], object], every: float = 0.002
-) -> tuple[Any, int, tuple[tuple[float, int], ...]]:
-    """Call ``fn``; return its value, the largest growth of this process's
-    resident memory while it ran (bytes), sampled every ``every`` seconds,
-    and the samples: (seconds since the call, growth in bytes), thinned to
-    :data:`KEPT_SAMPLES` by keeping the largest of each run of neighbours."""
-    base = _rss()
-    t0 = time.perf_counter()
-    samples = [(0.0, 0)]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            samples.append((time.perf_counter() - t0, _rss() - base))
-            done.wait(every)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        value = fn()
-    finally:
-        done.set()
-        sampler.join()
-    samples.append((time.perf_counter() - t0, _rss() - base))
-    step = math.ceil(len(samples) / KEPT_SAMPLES)
-    kept = [
-        max(samples[i : i + step], key=lambda s: s[1])
-        for i in range(0, len(samples), step)
-    ]
-    return value, max(b for _, b in samples), tuple(kept)
-
-
-def peak_memory(fn: Callable[[], object], every: float = 0.002) -> tuple[Any, int]:
-    """Call ``fn``; return its value and the largest growth of this process's
-    resident memory while it ran (bytes), sampled every ``every`` seconds."""
-    value, peak, _ = watch_memory(fn, every)
-    return value, peak
 
 
 @dataclass(frozen=True)
@@ -233,15 +185,6 @@ def integrate_delayed(client: Any, n: int, chunks: int = 24) -> float:
     return math.fsum(client.compute(parts, sync=True)) * h
 
 
-def _offline_report(path: Path) -> None:
-    """Drop what the report would fetch from the network: a MathJax script
-    (its plots use no formulas) and a favicon. Bokeh itself is inline."""
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r'<script[^>]+src="https?://[^"]*"[^>]*>\s*</script>', "", text)
-    text = re.sub(r'<link[^>]+href="https?://[^"]*"[^>]*>', "", text)
-    path.write_text(text, encoding="utf-8")
-
-
 @dataclass(frozen=True)
 class DaskCluster:
     """The same work on a ``LocalCluster`` of worker processes."""
@@ -265,27 +208,16 @@ class DaskCluster:
     report_bytes: int
     report_offline: bool  # no script or stylesheet loaded from the network
     workers_left: int  # worker processes still running after close
+    ratio: Ratio | None = None
+    """Serial over the cluster, round by round (median and 90 % interval)."""
 
     @property
     def speedup(self) -> float:
-        """Pure-Python integration: serial over the cluster (best times)."""
+        """Pure-Python integration: serial over the cluster, the median of
+        per-round ratios (best over best for a record without rounds)."""
+        if self.ratio is not None:
+            return self.ratio.median
         return self.serial.best / self.delayed_timing.best
-
-
-def _workers_left() -> list[int]:
-    """Children still running, not counting the interpreter's helpers nor a
-    library's resource tracker (loky keeps one until the interpreter exits)."""
-    import psutil
-
-    left = []
-    for pid in leftover_children():
-        try:
-            if "resource_tracker" in " ".join(psutil.Process(pid).cmdline()):
-                continue
-        except psutil.Error:
-            continue
-        left.append(pid)
-    return left
 
 
 def run_dask_cluster(
@@ -297,12 +229,17 @@ def run_dask_cluster(
     memory_limit_bytes: int = 512 * 2**20,
     report: str | os.PathLike[str] | None = None,
     repeats: int = 2,
+    rounds: int = 5,
+    budget: float = 1.5,
 ) -> DaskCluster:
     """Start a local dask cluster, compute on it, and close it.
 
     ``workers`` worker processes (default: the CPUs available), one thread
     each. With ``report``, the array compute is recorded in a self-contained
-    performance report (HTML, plots included) written to that path.
+    performance report (HTML, plots included) written to that path. The
+    array is timed ``repeats`` times; the pure-Python integration runs as
+    delayed tasks and as a serial loop in paired rounds (at least ``rounds``,
+    more until the ratio's interval is within ±5 % or ``budget`` seconds).
     """
     _require_dask()
     from dask.distributed import Client, LocalCluster, performance_report
@@ -313,9 +250,10 @@ def run_dask_cluster(
     array_chunk = positive_int("array_chunk", array_chunk)
     memory_limit_bytes = positive_int("memory_limit_bytes", memory_limit_bytes)
     repeats = positive_int("repeats", repeats)
+    rounds = positive_int("rounds", rounds)
+    budget = positive_float("budget", budget)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n)
-    serial = measure(lambda: integrate(f, 0.0, 1.0, n), repeats=repeats, warmup=0)
     report_path = Path(report) if report is not None else None
     if report_path is not None:
         report_path.parent.mkdir(parents=True, exist_ok=True)
@@ -347,11 +285,20 @@ def run_dask_cluster(
                     repeats=repeats,
                     warmup=0,
                 )
-                delayed_timing = measure(
-                    lambda: values.append(integrate_delayed(client, n)),
-                    repeats=repeats,
+                # the serial loop and the cluster in paired rounds (the first
+                # delayed call, a warm-up, ships the function to the workers)
+                paired = measure_paired(
+                    {
+                        "serial": lambda: integrate(f, 0.0, 1.0, n),
+                        "delayed": lambda: values.append(integrate_delayed(client, n)),
+                    },
+                    baseline="serial",
+                    min_rounds=rounds,
+                    budget_seconds=budget,
                     warmup=1,
                 )
+                serial = paired.times["serial"]
+                delayed_timing = paired.times["delayed"]
                 memory = client.run(_rss)
             finally:
                 t1 = time.perf_counter()
@@ -361,7 +308,7 @@ def run_dask_cluster(
         close = time.perf_counter() - t1
     report_bytes, offline = 0, True
     if report_path is not None:
-        _offline_report(report_path)
+        offline_report(report_path)
         text = report_path.read_text(encoding="utf-8")
         report_bytes = len(text.encode("utf-8"))
         offline = not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
@@ -385,5 +332,6 @@ def run_dask_cluster(
         report=report_path.name if report_path is not None else "",
         report_bytes=report_bytes,
         report_offline=offline,
-        workers_left=len(_workers_left()),
+        workers_left=len(workers_left()),
+        ratio=paired.ratios["delayed"],
     )

@@ -21,7 +21,7 @@ from .narrate_speed import (
     tools_summary,
 )
 from .numba_demo import NumbaRun, run_numba
-from .plots import plot_numba, plot_tools, plot_waiting
+from .plots import plot_dask_memory, plot_numba, plot_tools, plot_waiting
 from .waiting import Waiting, run_waiting
 
 
@@ -30,6 +30,15 @@ def _waiting_headlines(w: Waiting) -> dict[str, float]:
         "all requests, 1 at a time (s)": w.case("threads", min(w.workers)).timing.best,
         "all requests, most threads (s)": w.case("threads", w.most).timing.best,
         "all requests, most asyncio tasks (s)": w.case("asyncio", w.most).timing.best,
+        f"speed-up, {w.most} threads (×)": w.speedup("threads", w.most),
+        f"speed-up, {w.most} asyncio tasks (×)": w.speedup("asyncio", w.most),
+    }
+
+
+def _waiting_intervals(w: Waiting) -> dict:
+    return {
+        f"speed-up, {w.most} threads (×)": w.ratio("threads", w.most),
+        f"speed-up, {w.most} asyncio tasks (×)": w.ratio("asyncio", w.most),
     }
 
 
@@ -43,6 +52,14 @@ def _joblib_headlines(j: JoblibRun) -> dict[str, float]:
 
 def _dask_chunks_headlines(d: DaskChunks) -> dict[str, float]:
     return {"compute (s)": d.timing.best, "memory growth (MiB)": d.peak_bytes / 2**20}
+
+
+def _joblib_intervals(j: JoblibRun) -> dict:
+    return {} if j.ratio is None else {"speed-up, workers reused (×)": j.ratio}
+
+
+def _dask_cluster_intervals(d: DaskCluster) -> dict:
+    return {} if d.ratio is None else {"speed-up of delayed integration (×)": d.ratio}
 
 
 def _dask_cluster_headlines(c: DaskCluster) -> dict[str, float]:
@@ -65,10 +82,11 @@ def _numba_headlines(r: NumbaRun) -> dict[str, float]:
 
 
 def _numba_intervals(r: NumbaRun) -> dict:
-    return {
+    ratios = {
         "parallel=True over @njit (×)": r.case("@njit(parallel=True)").ratio,
         "nogil threads over @njit (×)": r.case("@njit(nogil=True), threads").ratio,
     }
+    return {label: ratio for label, ratio in ratios.items() if ratio is not None}
 
 
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
@@ -109,16 +127,17 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=3,
+        seconds=5.5,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.003, "seconds the server waits per answer"),
             Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
-            Option("repeats", "int", 2, "timed rounds"),
+            Option("repeats", "int", 5, "rounds (each runs every case once)"),
         ),
         plot=plot_waiting,
         summary=waiting_summary,
         headlines=_waiting_headlines,
+        intervals=_waiting_intervals,
     ),
     Experiment(
         name="joblib",
@@ -126,16 +145,19 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=3,
+        seconds=4,
         options=(
             Option("n", "int", 600_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
             Option("array_elements", "int", 2_000_000, "float64s in the big array"),
             Option("tasks", "int", 8, "tasks that each receive the big array"),
-            Option("repeats", "int", 3, "timed runs"),
+            Option("repeats", "int", 3, "timed runs of the big-array calls"),
+            Option("rounds", "int", 5, "paired rounds, serial and joblib, at least"),
+            Option("budget", "float", 1.5, "seconds of those rounds at most"),
         ),
         summary=joblib_summary,
         headlines=_joblib_headlines,
+        intervals=_joblib_intervals,
     ),
     Experiment(
         name="dask-chunks",
@@ -143,13 +165,14 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_chunks,
         result_type=DaskChunks,
-        seconds=3,
+        seconds=1.5,
         options=(
             Option("n", "int", 40_000_000, "midpoints (array length)"),
             Option("chunk", "int", 1_000_000, "elements per chunk"),
             Option("budget_bytes", "int", 256 * 2**20, "the memory budget, bytes"),
             Option("repeats", "int", 3, "timed runs"),
         ),
+        plot=plot_dask_memory,
         summary=dask_chunks_summary,
         headlines=_dask_chunks_headlines,
     ),
@@ -159,16 +182,19 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_cluster,
         result_type=DaskCluster,
-        seconds=5,
+        seconds=4,
         options=(
             Option("workers", "int", None, "worker processes (default: the CPUs)"),
             Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
             Option("array_n", "int", 4_000_000, "midpoints of the array expression"),
             Option("report", "str", None, "write a performance report (HTML) here"),
-            Option("repeats", "int", 2, "timed runs"),
+            Option("repeats", "int", 2, "timed runs of the array"),
+            Option("rounds", "int", 5, "paired rounds, serial and delayed, at least"),
+            Option("budget", "float", 1.5, "seconds of those rounds at most"),
         ),
         summary=dask_cluster_summary,
         headlines=_dask_cluster_headlines,
+        intervals=_dask_cluster_intervals,
     ),
     Experiment(
         name="numba",
@@ -176,7 +202,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=3,
+        seconds=3.5,
         options=(
             Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
@@ -195,7 +221,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/mpi",
         run=run_mpi,
         result_type=MpiRuns,
-        seconds=5,
+        seconds=3,
         options=(
             Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
             Option("n", "int", 600_000, "midpoints"),
@@ -212,7 +238,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/free-threading",
         run=run_free_threading,
         result_type=FreeThreading,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("counts", "ints", (1, 2), "tasks side by side"),
             Option("work", "int", 300_000, "loop steps per pure-Python task"),
@@ -227,7 +253,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=12,
+        seconds=10.5,
         options=(
             Option("n", "int", 600_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..core.machine import available_cpus
 from ..core.pools import leftover_children
+from ..core.protocol import Ratio, measure_paired
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integration_tasks, partial_sum
@@ -107,9 +108,15 @@ class JoblibRun:
     cache_delay: float
     workers_before_shutdown: int
     workers_after_shutdown: int
+    ratio: Ratio | None = None
+    """The serial loop over the reused workers, round by round."""
 
     @property
     def speedup(self) -> float:
+        """Serial over reused workers: the median of per-round ratios (best
+        over best for a record without rounds)."""
+        if self.ratio is not None:
+            return self.ratio.median
         return self.serial.best / self.warm.best
 
     @property
@@ -136,6 +143,8 @@ def run_joblib(
     tasks: int = 8,
     cache_delay: float = 0.2,
     repeats: int = 3,
+    rounds: int = 5,
+    budget: float = 1.5,
 ) -> JoblibRun:
     """Measure joblib on this machine (see the module docstring).
 
@@ -143,7 +152,10 @@ def run_joblib(
     ``n_jobs=1`` joblib runs the tasks in the calling process, with no
     workers to start, reuse or shut down and no memory map. The big-argument
     test sends one array of ``array_elements`` float64 numbers to ``tasks``
-    tasks, with and without memory-mapping, after one untimed call each.
+    tasks, with and without memory-mapping, after one untimed call each
+    (``repeats`` timed calls). The serial loop and the reused workers run in
+    paired rounds: at least ``rounds``, more until the ratio's interval is
+    within ±5 % or ``budget`` seconds are spent.
     """
     try:
         import joblib
@@ -157,17 +169,29 @@ def run_joblib(
     tasks = positive_int("tasks", tasks)
     cache_delay = positive_float("cache_delay", cache_delay)
     repeats = positive_int("repeats", repeats)
+    rounds = positive_int("rounds", rounds)
+    budget = positive_float("budget", budget)
 
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n)
-    serial = measure(lambda: integrate(f, 0.0, 1.0, n), repeats=repeats, warmup=0)
     cache_dir = tempfile.mkdtemp(prefix="parallel-python-joblib-")
     try:
         shutdown_workers()  # a cold start, even if an earlier cell left workers
         t0 = time.perf_counter()
         value = integrate_joblib(n, jobs)
         cold = time.perf_counter() - t0
-        warm = measure(lambda: integrate_joblib(n, jobs), repeats=repeats, warmup=0)
+        # the serial loop and the reused workers in paired rounds
+        paired = measure_paired(
+            {
+                "serial": lambda: integrate(f, 0.0, 1.0, n),
+                "warm": lambda: integrate_joblib(n, jobs),
+            },
+            baseline="serial",
+            min_rounds=rounds,
+            budget_seconds=budget,
+            warmup=0,
+        )
+        serial, warm = paired.times["serial"], paired.times["warm"]
 
         a = np.arange(array_elements, dtype=np.float64)
         seen: dict[str, list[tuple[str, float]]] = {}
@@ -222,4 +246,5 @@ def run_joblib(
         cache_delay=cache_delay,
         workers_before_shutdown=before,
         workers_after_shutdown=after,
+        ratio=paired.ratios["warm"],
     )

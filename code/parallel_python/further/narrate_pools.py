@@ -300,8 +300,8 @@ def dask_cluster_summary(c: DaskCluster) -> str:
         f"{duration(c.start_seconds)} and closing it {duration(c.close_seconds)}. "
         f"The array sum of {c.array_n:,} points took {duration(c.array_timing.best)} "
         f"on the cluster. Part B's pure-Python integration, its chunks sent as "
-        f"`dask.delayed` tasks, took {duration(c.delayed_timing.best)} against "
-        f"{duration(c.serial.best)} in one process: "
+        f"`dask.delayed` tasks, took {duration(c.delayed_timing.median)} against "
+        f"{duration(c.serial.median)} in one process (medians of paired rounds): "
         f"{gain(c.speedup, 'one process')}. "
     )
     if c.workers == 1:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from ..core.text import SAME, and_list, cpus_phrase, duration, gain, plural, times
+from ..core.text import (
+    SAME,
+    and_list,
+    cpus_phrase,
+    duration,
+    gain,
+    interval,
+    measured,
+    plural,
+    times,
+)
 from .compare_tools import ToolComparison
 from .freethreading import FreeThreading
 from .mpi_demo import MpiRuns
@@ -10,10 +20,9 @@ from .numba_demo import NumbaRun
 
 
 def short_times(x: float) -> str:
-    """A factor for a figure title: ``31×``, ``1.9×``, ``0.82×``."""
-    if x >= 10:
-        return f"{x:.0f}×"
-    return f"{x:.1f}×" if x >= 1 else f"{x:.2f}×"
+    """A factor for a figure title, as the text writes it: ``31.2×``,
+    ``1.93×``, ``0.82×`` (one format in prose, tables and figures)."""
+    return times(x)
 
 
 def faster(x: float, again: str = "") -> str:
@@ -60,8 +69,9 @@ def numba_summary(r: NumbaRun) -> str:
     nogil = r.speedup("@njit(nogil=True), threads", "@njit")
     held = r.speedup("@njit (GIL held), threads", "@njit")
     text = (
-        f"Compiled with `@njit`, the loop ran {serial:.0f} times as fast per point "
-        f"as pure Python, and {r.speedup('@njit', 'NumPy'):.1f} times as fast as "
+        f"Compiled with `@njit`, the loop ran {measured(serial)} times as fast per "
+        f"point as pure Python, and {measured(r.speedup('@njit', 'NumPy'))} times "
+        f"as fast as "
         f"NumPy, which makes whole temporary arrays. Compiling took "
         f"{duration(r.total_compile)} for all four versions together, paid once "
         "per process. "
@@ -143,13 +153,13 @@ def mpi_summary(m: MpiRuns) -> str:
 def mpi_launch(m: MpiRuns) -> str:
     """The launch of the largest run against the computation inside it."""
     r = m.run(m.most)
-    compute = sum(r.compute.times)
+    compute = sum(r.compute.times) + sum(r.serial.times)
     runs = r.compute.repeats
     text = (
         f"The launch with {plural(r.ranks, 'rank')}, from starting `mpiexec` to "
         f"its exit, took {duration(r.wall_seconds)}; the "
-        f"{plural(runs, 'timed computation')} inside it {duration(compute)}"
-        f"{' together' if runs > 1 else ''}. "
+        f"{plural(runs, 'timed round')} inside it (rank 0 alone, then all "
+        f"ranks) {duration(compute)}{' together' if runs > 1 else ''}. "
     )
     if compute < r.wall_seconds / 2:
         text += (
@@ -269,7 +279,7 @@ def tools_table(t: ToolComparison) -> str:
         start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
         gain = times(t.speedup(r.tool))
         if r.ratio is not None:
-            gain += _nbsp(f" ({r.ratio.low:.2f}–{r.ratio.high:.2f})")
+            gain = _nbsp(interval(t.speedup(r.tool), r.ratio.low, r.ratio.high))
         lines.append(
             f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.median))} | "
             f"{gain} | {start} | {r.lines} | {r.needs} |"

@@ -19,6 +19,7 @@ an experiment runs, so the package imports quickly (and without numba).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import time
@@ -121,6 +122,15 @@ def integrate_numba_parallel(n: int, threads: int | None = None) -> float:
 
 #: What the parallel versions are compared with, round by round.
 BASELINE = "@njit"
+#: Seconds of rest before each timed call (not timed): the threads of the
+#: last parallel version, which spin a moment after their work, go to sleep
+#: instead of taking a CPU from the next version.
+SETTLE_SECONDS = 0.005
+
+
+def _settle(_name: str) -> contextlib.AbstractContextManager[None]:
+    time.sleep(SETTLE_SECONDS)
+    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)
@@ -244,6 +254,7 @@ def run_numba(
             min_rounds=repeats,
             budget_seconds=budget,
             warmup=1,
+            context=_settle,
         )
     finally:
         k.numba.set_num_threads(before)

@@ -17,7 +17,7 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import size
+from ..core.text import measured, size
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
 from .narrate_pools import waiting_title
@@ -27,8 +27,9 @@ from .waiting import Waiting
 
 
 def _short(x: float) -> str:
-    """A number for a bar label: ``120``, ``6.6``, ``0.87``."""
-    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+    """A number for a bar label, as the text writes it: ``120``, ``6.65``,
+    ``0.87``."""
+    return measured(x)
 
 
 def plot_waiting(w: Waiting) -> Figure:
@@ -72,14 +73,11 @@ def plot_waiting(w: Waiting) -> Figure:
 
 
 def dask_memory_title(d: DaskChunks) -> str:
-    """The memory figure's takeaway: the largest growth against the budget,
-    and the size of one whole array."""
+    """The memory figure's takeaway: the largest growth against the budget
+    (the size of one whole array is written on the figure)."""
     peak, budget = size(max(d.peak_bytes, 0)), size(d.budget_bytes)
     where = "inside" if d.within_budget else "over"
-    return (
-        f"Memory grew at most {peak}, {where} the {budget} budget; "
-        f"one whole array: {size(d.array_bytes)}"
-    )
+    return f"Memory grew by {peak} at most, {where} the {budget} budget"
 
 
 def plot_dask_memory(d: DaskChunks) -> Figure:
@@ -92,7 +90,8 @@ def plot_dask_memory(d: DaskChunks) -> Figure:
     grown = [b / mib for _, b in d.samples]
     budget = d.budget_bytes / mib
     array = d.array_bytes / mib
-    top = 1.15 * max([budget, *grown])
+    shown = array <= 4 * budget  # else it would flatten the samples
+    top = 1.12 * max([budget, *grown, array if shown else 0.0])
     with house_style():
         if d.samples:
             ax.fill_between(times, grown, color=COLORS["threads"], alpha=0.15, lw=0)
@@ -117,7 +116,7 @@ def plot_dask_memory(d: DaskChunks) -> Figure:
             textcoords="offset points",
             fontsize=MIN_FONT_PT,
         )
-        if array <= top:
+        if shown:
             ax.axhline(array, color=COLORS["ideal"], linestyle=":", linewidth=1.5)
             note, y, offset = f"one whole array: {size(d.array_bytes)}", array, 4
         else:

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus
+from ..core.protocol import Ratio, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
 from ..core.validate import (
@@ -308,10 +309,15 @@ class Waiting:
     def case(self, tool: str, workers: int) -> WaitCase:
         return find(self.cases, tool=tool, workers=workers)
 
+    def ratio(self, tool: str, workers: int) -> Ratio:
+        """The time with the fewest workers over the time with ``workers``,
+        round by round (every case runs once per round): median and interval."""
+        first = self.case(tool, min(self.workers)).timing
+        return paired_ratio(first, self.case(tool, workers).timing)
+
     def speedup(self, tool: str, workers: int) -> float:
-        """Best time with one worker over the best time with ``workers``."""
-        first = self.case(tool, min(self.workers)).timing.best
-        return first / self.case(tool, workers).timing.best
+        """The median per-round ratio of :meth:`ratio`."""
+        return self.ratio(tool, workers).median
 
     @property
     def waiting_seconds(self) -> float:
@@ -332,7 +338,7 @@ def run_waiting(
     delay: float = 0.003,
     workers: Sequence[int] = (1, 10, 100),
     *,
-    repeats: int = 2,
+    repeats: int = 5,
     warmup: int = 0,
 ) -> Waiting:
     """Fetch ``requests`` URLs from a local server (``delay`` s per answer).

@@ -258,7 +258,7 @@ def run_integration_sweep(
     *,
     chunks: int | None = None,
     repeats: int = 7,
-    budget: float = 8.0,
+    budget: float = 7.0,
     probe_seconds: float | None = 1.0,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.

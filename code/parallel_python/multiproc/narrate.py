@@ -13,6 +13,7 @@ from ..core.text import (
     ceiling_phrase,
     cpus_phrase,
     gain,
+    measured,
     percent,
     plural,
     processes_phrase,
@@ -32,9 +33,10 @@ def integration_error_summary(e: IntegrationError) -> str:
     err0, err1 = e.errors[0], e.errors[-1]
     factor = (last / first) ** 2
     return (
-        f"With {first:,} points the estimate of π is off by {err0:.1e}; with "
-        f"{last:,} points, by {err1:.1e}. {last // first:,} times the points "
-        f"cut the error {err0 / err1:,.0f}-fold, close to the {factor:,.0f} that "
+        f"With {first:,} points the estimate of π is off by {measured(err0)}; "
+        f"with {last:,} points, by {measured(err1)}. {last // first:,} times the "
+        f"points cut the error {measured(err0 / err1)}-fold, close to the "
+        f"{factor:,.0f} that "
         f"an error shrinking like 1/n² predicts."
     )
 
@@ -163,17 +165,23 @@ def sweep_equal_sentence(sweep: IntegrationSweep) -> str:
     difference = sweep.serial_value - sweep.exact
     rest = difference - expected
     text = (
-        f"{head}; it differs from π by {abs(difference):.1e}. With n = {sweep.n:,} "
+        f"{head}; it differs from π by {measured(abs(difference))}. With "
+        f"n = {sweep.n:,} "
         f"strips of width h = 1/n, the midpoint rule's own error for this "
-        f"integrand is about h²/12 = {expected:.1e}"
+        f"integrand is about h²/12 = {measured(expected)}"
     )
     if expected < 0.1 * abs(difference):
         return text + ", so nearly all of the difference is floating-point rounding."
     if abs(rest) <= 0.1 * abs(difference):
         return text + ": that is the difference, to within floating-point rounding."
     if rest > 0:
-        return text + f"; the remaining {rest:.1e} is floating-point rounding."
-    return text + f"; floating-point rounding took {-rest:.1e} off that."
+        return text + f"; the remaining {measured(rest)} is floating-point rounding."
+    return text + f"; floating-point rounding took {measured(-rest)} off that."
+
+
+def _ms(seconds: float) -> str:
+    """A time for a column in milliseconds, to three significant figures."""
+    return measured(seconds * 1e3)
 
 
 def sweep_table(sweep: IntegrationSweep) -> str:
@@ -182,14 +190,14 @@ def sweep_table(sweep: IntegrationSweep) -> str:
         "| processes | pool start-up (ms) | best (ms) | median (ms) | spread "
         "| speed-up | efficiency |",
         "|--:|--:|--:|--:|--:|--:|--:|",
-        f"| serial | – | {sweep.serial.best * 1e3:.1f} | "
-        f"{sweep.serial.median * 1e3:.1f} | {percent(sweep.serial.spread)} "
+        f"| serial | – | {_ms(sweep.serial.best)} | "
+        f"{_ms(sweep.serial.median)} | {percent(sweep.serial.spread)} "
         f"| 1.00× | – |",
     ]
     for pt in sweep.points:
         lines.append(
-            f"| {pt.processes} | {pt.startup * 1e3:.1f} | {pt.timing.best * 1e3:.1f} "
-            f"| {pt.timing.median * 1e3:.1f} | {percent(pt.timing.spread)} "
+            f"| {pt.processes} | {_ms(pt.startup)} | {_ms(pt.timing.best)} "
+            f"| {_ms(pt.timing.median)} | {percent(pt.timing.spread)} "
             f"| {times(sweep.speedup(pt.processes))} "
             f"| {percent(sweep.efficiency(pt.processes))} |"
         )
@@ -233,8 +241,9 @@ def monte_carlo_summary(mc: MonteCarloPi) -> str:
         )
     ratio = mc.error / mc.standard_error
     text += (
-        f" It is off from π by {mc.error:.1e}, which is {ratio:.1f} standard "
-        f"errors ({mc.standard_error:.1e} for {mc.throws:,} throws): "
+        f" It is off from π by {measured(mc.error)}, which is {ratio:.1f} "
+        f"standard errors ({measured(mc.standard_error)} for {mc.throws:,} "
+        f"throws): "
     )
     text += (
         "as good as chance allows." if ratio <= 2 else "unusually far, but possible."

@@ -16,7 +16,7 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import plural
+from ..core.text import duration, measured, plural
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .integration import IntegrationSweep
 from .narrate import sweep_takeaway
@@ -123,7 +123,7 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
         takeaway(fig, startup_takeaway(s))
         for y, (a, b) in enumerate(zip(starts, stops, strict=True)):
-            label_bar(ax, a + b, y, f"{a:.0f} + {b:.0f} ms")
+            label_bar(ax, a + b, y, f"{measured(a)} + {measured(b)} ms")
         if missing:
             label_bar(ax, 0, len(rows), "no forkserver on this platform")
         top = max(a + b for a, b in zip(starts, stops, strict=True))
@@ -203,12 +203,12 @@ def plot_big_argument(b: BigArgument) -> Figure:
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(
-            f"ms for {plural(b.tasks, 'task')} on a {b.megabytes:.3g} MB array "
+            f"ms for {plural(b.tasks, 'task')} on a {measured(b.megabytes)} MB array "
             f"(best of repeats)"
         )
         top = max(r[1] for r in rows) * 1e3
         for y, r in enumerate(rows):
-            label_bar(ax, r[1] * 1e3, y, f"{r[1] * 1e3:.1f} ms")
+            label_bar(ax, r[1] * 1e3, y, duration(r[1]))
         ax.set_xlim(0, top * 1.3)
         takeaway(fig, big_argument_takeaway(b))
     return fig

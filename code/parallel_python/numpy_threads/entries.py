@@ -55,7 +55,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_blas_sweep,
         result_type=BlasSweep,
-        seconds=13,
+        seconds=8,
         options=(
             Option("sizes", "ints", (200, 800, 2000), "matrix sizes n (n × n)"),
             Option("threads", "ints", None, "BLAS thread counts (default: 1..2×CPUs)"),
@@ -72,7 +72,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_operations,
         result_type=Operations,
-        seconds=2,
+        seconds=1.5,
         options=(
             Option("elements", "int", 2_000_000, "array length for exp, sum, sort"),
             Option("matrix_size", "int", 1000, "matrix size n for a @ b"),
@@ -89,7 +89,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_thread_settings,
         result_type=ThreadSettings,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("variable", "str", "OMP_NUM_THREADS", "the variable to set"),
             Option("value", "int", 1, "the thread count to ask for"),

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from ..core.machine import Machine
 from ..core.protocol import check_speedup
-from ..core.text import SAME, cpus_phrase, gain, percent, plural, times
+from ..core.text import (
+    SAME,
+    cpus_phrase,
+    dropdown,
+    duration,
+    gain,
+    measured,
+    percent,
+    plural,
+    table,
+    times,
+)
 from .blas import BlasSweep
 from .narrate_ops import (
     first_lesson,
@@ -79,7 +90,7 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         elif ratio < 1 - SAME:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, was faster "
-                f"still ({1 / ratio:.2f}×) in this run."
+                f"still ({times(1 / ratio)}) in this run."
             )
         else:
             text += (
@@ -89,18 +100,18 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     small = min(sweep.sizes)
     if small != n:
         s_small = sweep.speedup(small, t)
-        one_ms = sweep.point(small, 1).timing.best * 1e3
+        one = duration(sweep.point(small, 1).timing.best)
         if s_small < 1 - SAME:
             text += (
                 f" The smallest product, {small} × {small}, even ran "
                 f"{1 / s_small:.1f} times slower with {plural(t, 'thread')}: on one "
-                f"thread it takes {one_ms:.2f} ms, so any wait for the other "
+                f"thread it takes {one}, so any wait for the other "
                 f"threads to get a CPU and meet costs more than the work they share."
             )
         elif s_small < s - SAME:
             text += (
                 f" The smallest product, {small} × {small}, gained less "
-                f"({times(s_small)}): on one thread it takes {one_ms:.2f} ms, so "
+                f"({times(s_small)}): on one thread it takes {one}, so "
                 f"starting and synchronising threads weighs more."
             )
     return text + above_the_ideal(sweep) + beyond_the_cpus(sweep)
@@ -256,31 +267,45 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
 
 
 def sweep_table(sweep: BlasSweep) -> str:
-    """Every point of the sweep as a Markdown table, with the spread.
+    """Every point of the sweep as a Markdown table of five columns, with the
+    median, spread and efficiency in a dropdown.
 
-    A column for the threads in effect appears only where BLAS did not grant
-    the count asked for.
+    Where BLAS did not grant the count asked for, the threads column shows
+    both: ``4 (2 in effect)``.
     """
-    granted = any(p.threads_in_effect != p.threads for p in sweep.points)
-    head = ["n", "threads", *(["in effect"] if granted else [])]
-    head += ["best ms", "median ms", "spread", "speed-up", "efficiency", "GFLOP/s"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
+    rows, more = [], []
     for p in sweep.points:
-        cells = [str(p.size), str(p.threads)]
-        cells += [str(p.threads_in_effect)] if granted else []
-        cells += [
-            f"{p.timing.best * 1e3:.2f}",
-            f"{p.timing.median * 1e3:.2f}",
-            percent(p.timing.spread),
-            times(sweep.speedup(p.size, p.threads)),
-            percent(sweep.efficiency(p.size, p.threads)),
-            f"{p.gflops:.1f}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
+        threads = str(p.threads)
+        if p.threads_in_effect != p.threads:
+            threads += f" ({p.threads_in_effect} in effect)"
+        rows.append(
+            [
+                str(p.size),
+                threads,
+                duration(p.timing.best),
+                times(sweep.speedup(p.size, p.threads)),
+                measured(p.gflops),
+            ]
+        )
+        more.append(
+            [
+                str(p.size),
+                threads,
+                duration(p.timing.median),
+                percent(p.timing.spread),
+                percent(sweep.efficiency(p.size, p.threads)),
+            ]
+        )
     repeats = sweep.points[0].timing.repeats if sweep.points else 0
-    lines.append("")
-    lines.append(
-        f"Best and median of {plural(repeats, 'timed run')} after warm-up; spread = "
-        f"(slowest − fastest) / fastest."
+    main = table(["n", "threads", "best", "speed-up", "GFLOP/s"], rows, "rrrrr")
+    legend = (
+        f"n × n matrices; best of {plural(repeats, 'timed run')} after warm-up; "
+        f"speed-up over one thread at the same n."
     )
-    return "\n".join(lines)
+    details = table(["n", "threads", "median", "spread", "efficiency"], more)
+    details += (
+        "\n\nSpread = (slowest − fastest) / fastest; efficiency = speed-up / threads."
+    )
+    return "\n\n".join(
+        [main, legend, dropdown("Median, spread and efficiency", details)]
+    )

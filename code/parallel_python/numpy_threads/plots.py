@@ -16,6 +16,7 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
+from ..core.text import times
 from .blas import BlasSweep, Operations
 from .narrate import operations_takeaway, sweep_takeaway
 
@@ -84,5 +85,5 @@ def plot_operations(ops: Operations) -> Figure:
         ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
         ax.grid(axis="y", visible=False)
         for y, s in enumerate(speedups):
-            label_bar(ax, s, y, f"{s:.2f}×")
+            label_bar(ax, s, y, times(s))
     return fig

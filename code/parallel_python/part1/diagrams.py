@@ -146,7 +146,5 @@ def plot_processes_and_threads() -> Figure:
         )
         _thread(ax, 7.9, "thread 1")
         _thread(ax, 10.5, "thread 2")
-        takeaway(
-            fig, "Processes each have their own memory and GIL; threads share one"
-        )
+        takeaway(fig, "Processes each have their own memory and GIL; threads share one")
     return fig

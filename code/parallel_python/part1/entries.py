@@ -109,7 +109,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/kitchen",
         run=run_memory_ladder,
         result_type=MemoryLadder,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("cache_bytes", "int", 16 * 1024, "bytes of the in-cache array"),
             Option("ram_bytes", "int", 64 * 2**20, "bytes of the in-memory array"),
@@ -142,7 +142,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/race",
         run=run_race,
         result_type=Race,
-        seconds=1,
+        seconds=2.5,
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
             Option("increments", "int", 50_000, "additions per thread"),
@@ -159,7 +159,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/locks",
         run=run_locks,
         result_type=Locks,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("timeout", "float", 0.2, "seconds a thread waits for a lock"),
             Option("hold", "float", 0.01, "seconds of work holding a lock"),
@@ -198,7 +198,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_handover,
         result_type=Handover,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("threads", "int", 2, "threads counting side by side"),
             Option("seconds", "float", 0.06, "how long they count, seconds"),
@@ -215,7 +215,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=4,
+        seconds=1.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 1_000_000, "numbers per sort"),
@@ -232,7 +232,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_isolation,
         result_type=Isolation,
-        seconds=1,
+        seconds=0.5,
         options=(Option("shared_value", "int", 42, "byte sent through shared memory"),),
         summary=isolation_summary,
     ),
@@ -242,7 +242,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_segfault,
         result_type=Segfault,
-        seconds=1,
+        seconds=0.5,
         summary=segfault_summary,
     ),
     Experiment(
@@ -251,7 +251,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_start_costs,
         result_type=StartCosts,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("repeats", "int", 5, "processes started (timed)"),
             Option("thread_repeats", "int", 200, "threads started (timed)"),
@@ -265,7 +265,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_cpu_sampling,
         result_type=CpuSampling,
-        seconds=1,
+        seconds=0.5,
         options=(
             Option("threads", "int", 3, "busy NumPy threads (they release the GIL)"),
             Option("seconds", "float", 0.4, "how long to sample"),

@@ -194,8 +194,8 @@ def run_gil(
     returning). For each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
-    or ``budget`` seconds are spent (per count; counts above the CPUs, and
-    above 2, get only the ``repeats`` rounds). With ``probe_seconds`` (and processes),
+    or ``budget`` seconds are spent (per count; one task, and counts above
+    the CPUs and above 2, get only the ``repeats`` rounds). With ``probe_seconds`` (and processes),
     the machine's own ceiling for the CPUs used is measured first, counting
     that long; a meter records other work on these CPUs throughout.
     """
@@ -233,9 +233,10 @@ def run_gil(
                     ways["processes"] = lambda t=tasks: _in_pool(
                         pool, count_repeated, t
                     )
-                # counts beyond the CPUs (at least 2) only show that they gain
-                # no more: their minimum of rounds; the budget goes to the others
-                beyond = k > max(2, cpus)
+                # one task (a check that one worker is 1x) and counts beyond
+                # the CPUs (at least 2), which only show that they gain no
+                # more, get their minimum of rounds; the budget goes to the rest
+                beyond = k == 1 or k > max(2, cpus)
                 paired = measure_paired(
                     ways,
                     baseline="in a row",

@@ -28,8 +28,8 @@ from .gil import count
 def count_and_stamp(
     chunk: int, deadline: list[float], start: threading.Barrier, stamps: list[float]
 ) -> None:
-    """Count ``chunk`` steps at a time, noting the time after each chunk,
-    until ``deadline[0]`` (a ``perf_counter`` time set when all threads start)."""
+    """Count ``chunk`` steps at a time, noting the time after each
+    chunk, until ``deadline[0]`` (set when all threads have started)."""
     start.wait()
     stamps.append(time.perf_counter())
     while stamps[-1] < deadline[0]:

@@ -7,7 +7,9 @@ from ..core.text import (
     ceiling_phrase,
     cpus_phrase,
     duration,
+    interval,
     plural,
+    table,
     times,
     what_was_seen,
 )
@@ -154,28 +156,40 @@ def scaling_table(
     rows: list[tuple[str, tuple[ScalingPoint, ...]]], *, label: str = "tasks"
 ) -> str:
     """Median times in a row and side by side, and the median paired speed-up
-    with its 90 % interval, for each kind and count."""
-    lines = [
-        f"| work | {label} | in a row (median) | side by side (median) | speed-up "
-        f"| 90 % interval | rounds |",
-        "|---|--:|--:|--:|--:|--:|--:|",
-    ]
+    with its 90 % interval, for each kind and count: five short columns."""
+    cells, rounds = [], []
     for name, points in rows:
         for p in points:
             r = p.ratio
-            interval = "–" if r.too_few_rounds else f"{r.low:.2f}–{r.high:.2f}×"
-            lines.append(
-                f"| {name} | {p.workers} | {duration(p.serial.median)} "
-                f"| {duration(p.parallel.median)} | {times(r.median)} "
-                f"| {interval} | {r.rounds} |"
+            rounds.append(r.rounds)
+            speedup = (
+                times(r.median)
+                if r.too_few_rounds
+                else interval(r.median, r.low, r.high)
             )
-    lines += [
-        "",
-        "Each round ran the ways back to back (in turn first); a speed-up is the "
-        "median of the rounds' ratios, with the 90 % confidence interval of that "
-        "median (– where there were too few rounds for one).",
-    ]
-    return "\n".join(lines)
+            cells.append(
+                [
+                    name,
+                    str(p.workers),
+                    duration(p.serial.median),
+                    duration(p.parallel.median),
+                    speedup,
+                ]
+            )
+    spread = (
+        plural(min(rounds), "round")
+        if min(rounds, default=0) == max(rounds, default=0)
+        else f"{min(rounds)} to {max(rounds)} rounds"
+    )
+    legend = (
+        f"Median times of the {label} run in a row (one after another) and side "
+        f"by side. Each round ran the two ways back to back (in a row first); "
+        f"a speed-up is the median of the rounds' ratios, with "
+        f"the 90 % confidence interval of that median in brackets (none where "
+        f"there were too few rounds for one); {spread} per row."
+    )
+    head = ["work", label, "in a row", "side by side", "speed-up (interval)"]
+    return table(head, cells, "lrrrr") + "\n\n" + legend
 
 
 def numpy_trick_summary(n: NumpyTrick) -> str:

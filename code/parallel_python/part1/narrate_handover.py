@@ -33,7 +33,10 @@ def handover_title(h: Handover) -> str:
     if h.threads == 1:
         return f"1 thread, nobody to hand over to: it ran for {duration(h.span)}"
     if ran_at_once(h):
-        return f"GIL off: {k} made progress at once for {percent(h.overlap_share)}"
+        return (
+            f"GIL off: {k} made progress at once, "
+            f"{percent(h.overlap_share)} of the time"
+        )
     if not h.turns:
         return f"{k}: no hand-over in {duration(h.span)}"
     held = duration(h.typical_turn)

@@ -7,7 +7,16 @@ made-up results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, duration, percent, plural, size, times
+from ..core.text import (
+    SAME,
+    cpus_phrase,
+    duration,
+    measured,
+    percent,
+    plural,
+    size,
+    times,
+)
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .race import Race
 from .salad import WAIT, WORK, Salad
@@ -78,7 +87,7 @@ def ladder_kitchen_terms(m: MemoryLadder) -> str:
         f"In kitchen terms: if a read from the tiny countertop "
         f"({duration(m.get('cache').ns_per_access * 1e-9)}) took one second, a "
         f"first read from the pantry ({duration(m.get('disk').ns_per_access * 1e-9)})"
-        f" would take {far:,.0f} seconds"
+        f" would take {measured(far)} seconds"
     )
     if far >= 2 * 3600:
         text += f", about {far / 3600:.0f} hours"

@@ -6,7 +6,7 @@ on sixty-four; the plots in :mod:`.plots` and :mod:`.plots_kitchen` use them.
 
 from __future__ import annotations
 
-from ..core.text import SAME, plural
+from ..core.text import SAME, plural, times
 from .gil import GilScaling
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .narrate_gil import _pick as pick
@@ -30,8 +30,8 @@ def ladder_title(m: MemoryLadder) -> str:
     ram, disk, warm = (m.ratio(p, "cache") for p in ("RAM", "disk", "page cache"))
     first = "disk" if m.drop_method == DROP_FADVISE else "disk (maybe cached)"
     return (
-        f"Against a cache read: RAM {ram:,.0f}×, {first} {disk:,.0f}×, "
-        f"page cache {warm:,.0f}×"
+        f"Against a cache read: RAM {times(ram)}, {first} {times(disk)}, "
+        f"page cache {times(warm)}"
     )
 
 

@@ -1,0 +1,140 @@
+"""The printed book (``./tasks pdf``): what can be checked without a build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from parallel_python import printing
+
+ROOT = Path(__file__).resolve().parents[1]
+CSS = (ROOT / "_static" / "book.css").read_text(encoding="utf-8")
+
+
+def _blocks(css: str, opening: str) -> list[str]:
+    """The bodies of every ``opening { ... }`` block (nested braces counted)."""
+    bodies = []
+    for match in re.finditer(re.escape(opening) + r"\s*\{", css):
+        depth, start = 1, match.end()
+        for i in range(start, len(css)):
+            depth += {"{": 1, "}": -1}.get(css[i], 0)
+            if depth == 0:
+                bodies.append(css[start:i])
+                break
+    return bodies
+
+
+def _rule(body: str, selector: str) -> str:
+    """The declarations of the rule in ``body`` whose selectors include ``selector``."""
+    for selectors, declarations in re.findall(r"([^{}]+)\{([^{}]*)\}", body):
+        plain = re.sub(r"/\*.*?\*/", "", selectors, flags=re.S)
+        names = {s.strip() for s in plain.split(",")}
+        if selector in names:
+            return declarations
+    raise AssertionError(f"no rule for {selector!r}")
+
+
+def test_missing_build_is_one_line_error(tmp_path, capsys):
+    code = printing.main(["--source", str(tmp_path), "--out", str(tmp_path / "b.pdf")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("printing: no one-page book")
+    assert "./tasks pdf" in err
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_book_page_is_the_singlehtml_index(tmp_path):
+    (tmp_path / "index.html").write_text("<html></html>", encoding="utf-8")
+    assert printing.book_page(tmp_path) == tmp_path / "index.html"
+    with pytest.raises(ValueError, match="no one-page book"):
+        printing.book_page(tmp_path / "elsewhere")
+
+
+def test_no_chromium_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(printing.shutil, "which", lambda name: None)
+    with pytest.raises(ValueError, match="no Chromium"):
+        printing.find_chromium()
+
+
+def test_count_pages_counts_page_objects_not_the_page_tree(tmp_path):
+    pdf = tmp_path / "three.pdf"
+    pdf.write_bytes(
+        b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 3 /Kids [2 0 R 3 0 R 4 0 R]>>\n"
+        b"2 0 obj <</Type /Page /Parent 1 0 R>>\n3 0 obj <</Type/Page>>\n"
+        b"4 0 obj <</Type /Page\n/Parent 1 0 R>>\n%%EOF\n"
+    )
+    assert printing.count_pages(pdf) == 3
+    html = tmp_path / "page.html"
+    html.write_text("<html>/Type /Page</html>", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a PDF"):
+        printing.count_pages(html)
+
+
+def test_tasks_has_a_pdf_command_that_prints_with_this_module():
+    tasks = (ROOT / "tasks").read_text(encoding="utf-8")
+    command = re.search(r"\npdf\)\n(.*?)\n    ;;", tasks, flags=re.S)
+    assert command, "./tasks has no pdf command"
+    assert "--builder singlehtml" in command.group(1)
+    assert "python -m parallel_python.printing" in command.group(1)
+    assert "./tasks pdf" in tasks.split("set -eu")[0], "pdf missing from the help text"
+
+
+def test_print_css_hides_the_screen_furniture_and_keeps_figures_whole():
+    (body,) = _blocks(CSS, "@media print")
+    for furniture in (".bd-sidebar-primary", ".bd-sidebar-secondary", "button.copybtn"):
+        assert "display: none" in _rule(body, furniture)
+    assert "break-inside: avoid" in _rule(body, "figure")
+    solution = _rule(body, ".admonition.toggle-hidden .admonition-title ~ *")
+    assert "visibility: visible" in solution
+
+
+def test_dark_theme_has_its_own_colours_for_our_boxes_and_figures():
+    dark = [
+        selectors
+        for selectors in re.findall(r"([^{}]+)\{", CSS)
+        if 'html[data-theme="dark"]' in selectors
+    ]
+    assert any("key-points" in s for s in dark)
+    assert any("solution a" in s or "admonition a" in s for s in dark)
+    assert any("img" in s for s in dark)
+
+
+def test_print_config_reuses_the_cache_and_loads_the_printing_extension(tmp_path):
+    written = printing.write_config(tmp_path / "pdf.yml", ROOT / "_config.yml")
+    import yaml
+
+    config = yaml.safe_load(written.read_text(encoding="utf-8"))
+    book = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "cache"
+    extensions = config["sphinx"]["extra_extensions"]
+    assert extensions == book["sphinx"]["extra_extensions"] + [
+        "parallel_python.printing"
+    ]
+    assert {k: v for k, v in config.items() if k not in ("execute", "sphinx")} == {
+        k: v for k, v in book.items() if k not in ("execute", "sphinx")
+    }
+
+
+class _App:
+    """Just enough of a Sphinx application for the visitor fallback."""
+
+    def __init__(self, builder: str, handlers: dict) -> None:
+        self.builder = type("Builder", (), {"name": builder})()
+        self.registry = type("Registry", (), {"translation_handlers": handlers})()
+
+
+def test_singlehtml_gets_the_html_visitors_it_lacks_and_keeps_its_own():
+    handlers = {
+        "html": {"card": ("visit card", "depart card"), "ex": ("html ex", "html ex")},
+        "singlehtml": {"ex": ("own ex", "own ex")},
+    }
+    printing.html_visitors_for_singlehtml(_App("singlehtml", handlers))
+    assert handlers["singlehtml"] == {
+        "card": ("visit card", "depart card"),
+        "ex": ("own ex", "own ex"),
+    }
+    other = {"html": {"card": ("v", "d")}}
+    printing.html_visitors_for_singlehtml(_App("html", other))
+    assert other == {"html": {"card": ("v", "d")}}
