@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from parallel_python import printing
 
@@ -50,6 +51,18 @@ def test_book_page_is_the_singlehtml_index(tmp_path):
     assert printing.book_page(tmp_path) == tmp_path / "index.html"
     with pytest.raises(ValueError, match="no one-page book"):
         printing.book_page(tmp_path / "elsewhere")
+
+
+def test_book_page_follows_jupyter_books_redirect(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<meta http-equiv="Refresh" content="0; url=book/intro/first.html" />',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="missing"):
+        printing.book_page(tmp_path)
+    (tmp_path / "book" / "intro").mkdir(parents=True)
+    (tmp_path / "book" / "intro" / "first.html").write_text("<html>", encoding="utf-8")
+    assert printing.book_page(tmp_path) == tmp_path / "book" / "intro" / "first.html"
 
 
 def test_no_chromium_is_a_clear_error(monkeypatch):
@@ -103,8 +116,6 @@ def test_dark_theme_has_its_own_colours_for_our_boxes_and_figures():
 
 def test_print_config_reuses_the_cache_and_loads_the_printing_extension(tmp_path):
     written = printing.write_config(tmp_path / "pdf.yml", ROOT / "_config.yml")
-    import yaml
-
     config = yaml.safe_load(written.read_text(encoding="utf-8"))
     book = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert config["execute"]["execute_notebooks"] == "cache"

@@ -56,13 +56,37 @@ FOOTER = (
 
 
 def book_page(source: Path) -> Path:
-    """The one-page book in ``source``, or a ValueError that says what to do."""
-    page = Path(source) / "index.html"
-    if not page.is_file():
+    """The one-page book in ``source``, or a ValueError that says what to do.
+
+    Jupyter Book names the page after the book's first chapter and writes an
+    ``index.html`` that redirects to it; the redirect is followed here."""
+    index = Path(source) / "index.html"
+    if not index.is_file():
         raise ValueError(
-            f"no one-page book at {page}: run ./tasks pdf, which builds it first"
+            f"no one-page book at {index}: run ./tasks pdf, which builds it first"
         )
+    redirect = re.search(
+        r'http-equiv="Refresh" content="0; url=([^"]+)"',
+        index.read_text(encoding="utf-8", errors="replace"),
+        flags=re.IGNORECASE,
+    )
+    if redirect is None:
+        return index
+    page = Path(source) / redirect.group(1)
+    if not page.is_file():
+        raise ValueError(f"{index} leads to {page}, which is missing: run ./tasks pdf")
     return page
+
+
+def _at_the_root(page: Path, source: Path) -> Path:
+    """The one page, as a copy in ``source`` itself if it lies deeper: the
+    builder writes its links (styles, scripts, pictures) relative to
+    ``source``, wherever it puts the page."""
+    if page.parent.resolve() == source.resolve():
+        return page
+    copy = source / "parallel-python.html"
+    copy.write_bytes(page.read_bytes())
+    return copy
 
 
 def find_chromium() -> str:
@@ -87,7 +111,7 @@ def print_book(source: Path = SOURCE, target: Path = TARGET, browser=None) -> in
 
     ``browser``: a Playwright browser to print with (default: start the
     system's Chromium for this one print)."""
-    page_file = book_page(source)
+    page_file = _at_the_root(book_page(source), Path(source))
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if browser is not None:

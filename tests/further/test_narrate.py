@@ -38,6 +38,8 @@ from parallel_python.further.narrate_speed import (
     numba_summary,
     numba_title,
     short_times,
+)
+from parallel_python.further.narrate_tools import (
     tools_figure_note,
     tools_summary,
     tools_table,
@@ -243,7 +245,8 @@ def test_free_threading_summary_is_honest(cpus):
 def test_tools_table_and_summary(cpus):
     t = fake_tools(cpus)
     table = tools_table(t)
-    assert table.count("\n") == 1 + len(t.runs)
+    assert table.split("\n\n")[0].count("\n") == 1 + len(t.runs)
+    assert "Besides Python, these need" in table
     assert "| pure Python | 1 |" in table and "1.00×" in table
     text = tools_summary(t)
     assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text

@@ -122,7 +122,7 @@ def _pool_integrate(pool: Any, n: int) -> float:
 
 
 def run_tool_comparison(
-    n: int = 600_000,
+    n: int = 1_200_000,
     workers: int | None = None,
     *,
     repeats: int = 5,

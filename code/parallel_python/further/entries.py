@@ -14,12 +14,8 @@ from .narrate_pools import (
     joblib_summary,
     waiting_summary,
 )
-from .narrate_speed import (
-    free_threading_summary,
-    mpi_summary,
-    numba_summary,
-    tools_summary,
-)
+from .narrate_speed import free_threading_summary, mpi_summary, numba_summary
+from .narrate_tools import tools_summary
 from .numba_demo import NumbaRun, run_numba
 from .plots import plot_dask_memory, plot_numba, plot_tools, plot_waiting
 from .waiting import Waiting, run_waiting
@@ -224,7 +220,7 @@ ENTRIES: tuple[Experiment, ...] = (
         seconds=3,
         options=(
             Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
-            Option("n", "int", 600_000, "midpoints"),
+            Option("n", "int", 1_200_000, "midpoints"),
             Option("repeats", "int", 5, "paired rounds inside each run, at least"),
             Option("budget", "float", 3.0, "seconds of rounds, all runs together"),
         ),
@@ -255,7 +251,7 @@ ENTRIES: tuple[Experiment, ...] = (
         result_type=ToolComparison,
         seconds=10.5,
         options=(
-            Option("n", "int", 600_000, "midpoints"),
+            Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
             Option("budget", "float", 5.0, "seconds of rounds at most (MPI: half)"),

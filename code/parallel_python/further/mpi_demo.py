@@ -74,7 +74,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
     """What every rank runs: paired rounds of the serial integral on rank 0
     alone and :func:`integrate_ranks` on all ranks; rank 0 prints the times."""
     parser = argparse.ArgumentParser(prog="python -m parallel_python.further.mpi_demo")
-    parser.add_argument("--n", type=int, default=600_000, help="midpoints")
+    parser.add_argument("--n", type=int, default=1_200_000, help="midpoints")
     parser.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
     parser.add_argument("--repeats", type=int, default=5, help="rounds, at least")
     parser.add_argument("--budget", type=float, default=4.0, help="seconds of rounds")
@@ -293,7 +293,7 @@ def launch(
 
 def run_mpi(
     ranks: Sequence[int] = (1, 2),
-    n: int = 600_000,
+    n: int = 1_200_000,
     *,
     repeats: int = 5,
     budget: float = 4.0,

@@ -21,7 +21,8 @@ from ..core.text import measured, size
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
 from .narrate_pools import waiting_title
-from .narrate_speed import numba_title, tools_title
+from .narrate_speed import numba_title
+from .narrate_tools import tools_title
 from .numba_demo import NumbaRun
 from .waiting import Waiting
 

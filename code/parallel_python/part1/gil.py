@@ -195,9 +195,10 @@ def run_gil(
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
     or ``budget`` seconds are spent (per count; one task, and counts above
-    the CPUs and above 2, get only the ``repeats`` rounds). With ``probe_seconds`` (and processes),
-    the machine's own ceiling for the CPUs used is measured first, counting
-    that long; a meter records other work on these CPUs throughout.
+    the CPUs and above 2, get only the ``repeats`` rounds). With
+    ``probe_seconds`` (and processes), the machine's own ceiling for the CPUs
+    used is measured first, counting that long; a meter records other work on
+    these CPUs throughout.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)

@@ -1,0 +1,189 @@
+"""Going further: the sentences, title and table of the tool comparison
+(every tool of the book on one workload)."""
+
+from __future__ import annotations
+
+from ..core.text import (
+    SAME,
+    and_list,
+    cpus_phrase,
+    duration,
+    measured,
+    plural,
+    times,
+)
+from .compare_tools import ToolComparison
+from .narrate_speed import short_times
+
+
+def tools_title(t: ToolComparison) -> str:
+    """The tool figure's takeaway: the fastest tool, and the best in processes."""
+    fastest = t.fastest
+    text = f"Fastest: {fastest}, {short_times(t.speedup(fastest))}"
+    by_process = [r for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
+    if by_process:
+        best = max(by_process, key=lambda r: t.speedup(r.tool))
+        if best.tool != fastest:
+            text += (
+                f"; process-based tools ({plural(best.workers, 'worker')}) at best: "
+                f"{short_times(t.speedup(best.tool))}"
+            )
+    return text
+
+
+def tools_figure_note(t: ToolComparison) -> str:
+    """Below the tool figure: what ran with how many workers, on how many CPUs."""
+    several = sorted({r.workers for r in t.runs if r.workers > 1})
+    if not several:
+        return (
+            f"Every tool ran with one worker ({cpus_phrase(t.cpus)} available): "
+            "nothing ran side by side, so every dot is black."
+        )
+    counts = " or ".join(plural(k, "worker") for k in several)
+    single = [r.tool for r in t.runs if r.workers == 1 and r.tool != "pure Python"]
+    text = (
+        f"The tools that spread the work used {counts} each, with "
+        f"{cpus_phrase(t.cpus)} available"
+    )
+    if single:
+        text += f"; {and_list(single)} ran on one thread (black)"
+    return text + "."
+
+
+def _nbsp(text: str) -> str:
+    """Keep a number and its unit on one line in a narrow table column."""
+    return text.replace(" ", "\u00a0")
+
+
+def tools_table(t: ToolComparison) -> str:
+    """Every tool's time, speed-up with its interval, start-up and lines; what
+    each needs besides Python follows the table, to keep it narrow."""
+    lines = [
+        "| Tool | Workers | Time | Speed-up | Start-up | Lines |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in t.runs:
+        start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
+        gain = times(t.speedup(r.tool))
+        if r.ratio is not None:  # the interval may wrap below the median
+            span = f"({measured(r.ratio.low)}–{measured(r.ratio.high)})"
+            gain += " " + _nbsp(span)
+        lines.append(
+            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.median))} | "
+            f"{gain} | {start} | {r.lines} |"
+        )
+    needs = [f"{r.tool}: `{r.needs}`" for r in t.runs if r.needs != "Python"]
+    if needs:
+        lines += ["", f"Besides Python, these need {and_list(needs)}."]
+    return "\n".join(lines)
+
+
+def tools_summary(t: ToolComparison) -> str:
+    fastest = t.fastest
+    by_process = [r.tool for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
+    text = (
+        f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
+        f"{fastest}, at {times(t.speedup(fastest))} the speed of pure Python. "
+    )
+    if by_process:
+        best = max(by_process, key=t.speedup)
+        s = t.speedup(best)
+        ideal = min(t.workers, t.cpus)
+        text += (
+            f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
+            f"{best} did best, with {times(s)}"
+        )
+        if t.workers == 1:
+            text += (
+                ": with one worker there is nothing to run side by side, so "
+                "processes can only add their costs. "
+            )
+        elif ideal == 1:
+            text += (
+                ": with one CPU the workers can only take turns, so processes can "
+                "only add their costs. "
+            )
+        elif s >= 0.8 * ideal:
+            text += ", near the ideal. "
+        else:
+            text += (
+                f", short of the ideal {times(ideal)}: starting the workers is left "
+                "out of this time, but sending them the tasks and collecting the "
+                "answers is in it. "
+            )
+    if "threads" in t.tools:
+        text += threads_sentence(t)
+    if {"numba @njit", "numba parallel=True"} <= set(t.tools):
+        ratio = t.speedup("numba parallel=True") / t.speedup("numba @njit")
+        if ratio <= 1 - SAME:
+            serial = duration(t.run("numba @njit").timing.median)
+            text += (
+                "numba's `parallel=True` was slower than its serial loop here, "
+                f"which took {serial}: sharing so short a loop out among "
+                "threads cost more than it saved. "
+            )
+    text += serial_against_workers(t)
+    return text
+
+
+#: Tools that run the pure-Python loop in several threads or processes.
+_PYTHON_IN_WORKERS = (
+    "threads",
+    "multiprocessing Pool",
+    "joblib",
+    "dask (LocalCluster)",
+    "MPI (mpi4py)",
+)
+
+
+def threads_sentence(t: ToolComparison) -> str:
+    """What the thread pool gave, and what it could give with its threads."""
+    k = t.run("threads").workers
+    s = t.speedup("threads")
+    text = f"Threads gave {times(s)}"
+    if k == 1:
+        return text + (
+            ": with one thread there is nothing to run side by side, only the "
+            "pool's costs to add. "
+        )
+    if t.cpus == 1:
+        return text + ": with one CPU, threads can only take turns, GIL or no GIL. "
+    if s < 1 + SAME:
+        return text + ": with the GIL, pure Python in threads takes turns. "
+    return text + f" with {plural(k, 'thread')}. "
+
+
+def serial_against_workers(t: ToolComparison) -> str:
+    """A fast loop on one core against pure Python on the workers measured."""
+    fast = [x for x in ("NumPy", "numba @njit") if x in t.tools]
+    spread = [x for x in _PYTHON_IN_WORKERS if x in t.tools]
+    rule = "make the serial code fast first, then parallelise it."
+    if not fast or not spread:
+        return "Whatever the machine: " + rule
+    f = max(fast, key=t.speedup)
+    w = max(spread, key=t.speedup)
+    workers = plural(t.workers, "worker")
+    multiply = (
+        "Given a CPU each, workers multiply whatever speed the loop has, so " + rule
+    )
+    if min(t.workers, t.cpus) == 1:
+        alone = "on one CPU" if t.cpus == 1 else "with one worker each"
+        return (
+            f"Making the loop itself fast did more than spreading it: {f} on one "
+            f"core reached {times(t.speedup(f))}, while no tool that runs pure "
+            f"Python in workers could gain {alone} (the best, {w}, "
+            f"{times(t.speedup(w))}). {multiply}"
+        )
+    if t.speedup(f) > t.speedup(w):
+        return (
+            f"Making the loop itself fast did more than spreading it over "
+            f"{workers}: {f} on one core reached {times(t.speedup(f))}, while the "
+            f"best tool that spread pure Python over them, {w}, reached "
+            f"{times(t.speedup(w))}. {multiply}"
+        )
+    return (
+        f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "
+        f"fastest one-core version ({f}, {times(t.speedup(f))}): with this many "
+        "CPUs, workers can outrun a fast serial loop. A fast loop in every "
+        f"worker would be faster still, so {rule}"
+    )
