@@ -30,6 +30,27 @@ def test_print_hides_the_screen_furniture_and_opens_solutions(watch):
     assert page.locator("figure img").first.is_visible()
 
 
+#: The width of A4 paper less ``./tasks pdf``'s margins (180 mm), in CSS px.
+PAPER = 680
+
+OVERFLOWING = """w => Array.from(document.querySelectorAll('article *'))
+  .filter(e => e.getBoundingClientRect().right > w + 1)
+  .filter(e => e.parentElement.getBoundingClientRect().right <= w + 1)
+  .filter(e => getComputedStyle(e).display !== 'none')
+  .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 60))"""
+
+
+def test_every_page_fits_the_paper_width(watch, pages):
+    """Nothing sticks out past A4 (Chromium would shrink the whole book)."""
+    watch.page.set_viewport_size({"width": PAPER, "height": 900})
+    watch.page.emulate_media(media="print")
+    problems = []
+    for name in pages:
+        page = watch.open(f"{name}.html")
+        problems += [f"{name}: {what}" for what in page.evaluate(OVERFLOWING, PAPER)]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_printed_book_has_pages(browser, tmp_path):
     """Prints ``_build/singlehtml`` (made by ./tasks pdf; skipped without it)."""
     source = ROOT / printing.SOURCE

@@ -83,13 +83,13 @@ def _draw_pairs(ax: Axes, c: PairRounds) -> None:
         label="one paired round",
     )
     top = max([*c.ratios, c.min_over_min, r.high, PAIR])
-    ax.set_ylim(0, top * 1.45)
+    ax.set_ylim(0, top * 2.0)  # room for the legend, one entry per line
     ax.set_xlim(0.5, c.rounds + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("paired round")
     ax.set_ylabel("two processes over one (×)")
     ax.set_title("Two estimates of the same speed-up", loc="left")
-    ax.legend(loc="upper left", ncol=2)
+    ax.legend(loc="upper left", ncol=1)
 
 
 def plot_noise(n: Noise) -> Figure:
