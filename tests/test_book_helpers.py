@@ -182,3 +182,21 @@ def test_shown_source_fits_the_column_and_keeps_its_meaning():
     exec(out, namespace)  # still valid Python, same behaviour
     assert namespace["f"](1, 2, 3) == 6
     assert "# a comment that is also far too long" in out
+
+
+def test_build_end_writers_find_the_one_page_of_a_singlehtml_build(tmp_path):
+    """./tasks pdf prints a one-page build: the summaries written at the end of
+    the build go into that page, not into a page that does not exist."""
+    one = SimpleNamespace(
+        builder=SimpleNamespace(name="singlehtml", out_suffix=".html"),
+        config=SimpleNamespace(root_doc="book/intro/why-parallelise"),
+        outdir=tmp_path,
+    )
+    many = SimpleNamespace(
+        builder=SimpleNamespace(name="html", out_suffix=".html"), outdir=tmp_path
+    )
+    about = sphinxext.ABOUT_PAGE
+    assert sphinxext.written_page(one, about) == (
+        tmp_path / "book/intro/why-parallelise.html"
+    )
+    assert sphinxext.written_page(many, about) == tmp_path / f"{about}.html"

@@ -149,6 +149,8 @@ def _print(browser, page_file: Path, target: Path) -> None:
             display_header_footer=True,
             header_template="<span></span>",
             footer_template=FOOTER,
+            outline=True,  # bookmarks from the headings: every page, in order
+            tagged=True,
         )
     finally:
         context.close()

@@ -47,10 +47,19 @@ def gather(app, exception) -> None:
     check_instructor_figures(app, runs)
 
 
+def written_page(app, docname: str) -> Path:
+    """The HTML file holding ``docname``: its own page, or, when the whole
+    book is one page (the ``singlehtml`` build that ``./tasks pdf`` prints),
+    that page."""
+    if getattr(app.builder, "name", "html") == "singlehtml":
+        docname = app.config.root_doc
+    return Path(app.outdir) / f"{docname}{getattr(app.builder, 'out_suffix', '.html')}"
+
+
 def list_headlines(app, folder: Path) -> None:
     """Write every headline figure of the build into "About this build"
     (which ran first, before the chapters recorded them)."""
-    page = Path(app.outdir) / f"{ABOUT_PAGE}.html"
+    page = written_page(app, ABOUT_PAGE)
     if not page.is_file():
         return
     srcdir = getattr(app, "srcdir", None)
@@ -72,7 +81,7 @@ def list_headlines(app, folder: Path) -> None:
 
 def check_instructor_figures(app, runs: dict) -> None:
     """Say in the instructor notes which key figures make their point here."""
-    page = Path(app.outdir) / f"{instructor.NOTES_PAGE}.html"
+    page = written_page(app, instructor.NOTES_PAGE)
     if not page.is_file():
         return
     typed = {}
@@ -91,7 +100,7 @@ def check_instructor_figures(app, runs: dict) -> None:
 
 def summarise_disturbance(app, runs: dict) -> None:
     """Write the build's disturbance into "About this build", which ran first."""
-    page = Path(app.outdir) / f"{ABOUT_PAGE}.html"
+    page = written_page(app, ABOUT_PAGE)
     meter = getattr(app, "parallel_python_meter", None)
     if meter is None or not page.is_file():
         return

@@ -325,6 +325,7 @@ def test_figures_draw(cpus):
         pf.plot_waiting(fake_waiting(cpus)),
         pf.plot_numba(fake_numba(cpus)),
         pf.plot_tools(fake_tools(cpus)),
+        pf.plot_mpi(fake_mpi(cpus)),
     ):
         assert fig.axes and fig.axes[0].get_xlabel()
 
@@ -473,3 +474,11 @@ def test_tools_short_of_the_ideal_says_what_the_time_holds():
     text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
     assert "short of the ideal 2.00×: starting the workers is left out" in text
     assert "busy" not in text and "probably" not in text
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_mpi_figure_title_is_the_median_ratio(cpus):
+    m = fake_mpi(cpus)
+    title = pf.mpi_title(m)
+    assert title.startswith("2 ranks, round by round: ")
+    assert f"{pf.measured(m.ratio(2).median)}×" in title

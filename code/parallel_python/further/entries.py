@@ -17,7 +17,13 @@ from .narrate_pools import (
 from .narrate_speed import free_threading_summary, mpi_summary, numba_summary
 from .narrate_tools import tools_summary
 from .numba_demo import NumbaRun, run_numba
-from .plots import plot_dask_memory, plot_numba, plot_tools, plot_waiting
+from .plots import (
+    plot_dask_memory,
+    plot_mpi,
+    plot_numba,
+    plot_tools,
+    plot_waiting,
+)
 from .waiting import Waiting, run_waiting
 
 
@@ -224,6 +230,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("repeats", "int", 5, "paired rounds inside each run, at least"),
             Option("budget", "float", 3.0, "seconds of rounds, all runs together"),
         ),
+        plot=plot_mpi,
         summary=mpi_summary,
         headlines=_mpi_headlines,
         intervals=_mpi_intervals,

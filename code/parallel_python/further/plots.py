@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..core.style import (
     COLORS,
@@ -17,9 +17,10 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import measured, size
+from ..core.text import measured, plural, size
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
+from .mpi_demo import MpiRuns
 from .narrate_pools import waiting_title
 from .narrate_speed import numba_title
 from .narrate_tools import tools_title
@@ -259,3 +260,47 @@ _NAME = {
     "threads": "several threads",
     "processes": "several processes",
 }
+
+
+def mpi_title(m: MpiRuns) -> str:
+    """The MPI figure's takeaway: the median ratio of the most ranks' rounds."""
+    k = m.most
+    r = m.ratio(k)
+    return (
+        f"{plural(k, 'rank')}, round by round: {measured(r.median)}× "
+        f"the serial loop's speed"
+    )
+
+
+def plot_mpi(m: MpiRuns) -> Figure:
+    """Each round of the launch with the most ranks: rank 0's serial loop
+    alone, then all ranks sharing the integral (times in ms), so the paired
+    rounds that make the speed-up are visible one by one."""
+    run = m.run(m.most)
+    fig = new_figure(1, width=6.4, height=3.6)
+    (ax,) = fig.axes
+    rounds = list(range(1, run.compute.repeats + 1))
+    with house_style():
+        ax.plot(
+            rounds,
+            [t * 1e3 for t in run.serial.times],
+            marker="s",
+            color=COLORS["serial"],
+            label="rank 0 alone, the serial loop",
+        )
+        kind = "processes" if run.ranks > 1 else "serial"
+        ax.plot(
+            rounds,
+            [t * 1e3 for t in run.compute.times],
+            marker="D",
+            linestyle="-" if kind == "processes" else "--",
+            color=COLORS[kind],
+            label=f"{plural(run.ranks, 'rank')} sharing the integral",
+        )
+        ax.set_ylim(0, max(run.serial.times + run.compute.times) * 1e3 * 1.35)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("paired round")
+        ax.set_ylabel("compute time (ms)")
+        takeaway(fig, mpi_title(m))
+        ax.legend(loc="upper right")
+    return fig
