@@ -193,3 +193,18 @@ def test_own_tree_counts_a_child_that_exited_and_was_reaped():
     assert before is not None and after is not None
     # the child's CPU time, to the 10 ms tick of the kernel's accounting
     assert after - before >= float(out.stdout) - 0.02
+
+
+def test_ceiling_counts_one_process_before_and_after_the_k(monkeypatch):
+    """The single count is split around the k processes' count, half before
+    and half after, so a drift of the machine's speed hits both sides."""
+    calls = []
+
+    def fake_counters(cpus, seconds):
+        calls.append((len(cpus), seconds))
+        return [100] * len(cpus), True
+
+    monkeypatch.setattr(meter, "_run_counters", fake_counters)
+    c = ceiling(1, seconds=1.0)
+    assert calls == [(1, 0.5), (1, 1.0), (1, 0.5)]
+    assert c.single == 200 and c.ratio == pytest.approx(0.5)

@@ -133,11 +133,12 @@ def _affinity() -> list[int] | None:
 def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     """How much faster ``k`` CPUs are than one right now (about ``2 * seconds``).
 
-    One process counts loop steps for ``seconds`` alone, then ``k`` processes
-    count together, each pinned to its own CPU of this process's affinity set
-    (unpinned where the platform cannot pin; ``note`` says so). ``ratio`` is
-    their total over the single count: the best a ``k``-worker CPU-bound
-    speed-up can be at this moment.
+    One process counts loop steps alone for half of ``seconds``, then ``k``
+    processes count together for ``seconds``, each pinned to its own CPU of
+    this process's affinity set (unpinned where the platform cannot pin;
+    ``note`` says so), then one alone again for the other half. ``ratio`` is
+    their total over the two single counts added: the best a ``k``-worker
+    CPU-bound speed-up can be at this moment.
     """
     k = positive_int("k", k)
     seconds = positive_float("seconds", seconds)
@@ -146,8 +147,13 @@ def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     if k > count:
         raise ValueError(f"k ({k}) must be at most the {count} CPUs available")
     chosen: list[int | None] = list(allowed[:k]) if allowed else [None] * k
-    single, pinned_one = _run_counters(chosen[:1], seconds)
+    # one process alone for half the time before the k and half after, so a
+    # drift of the machine's speed during the probe hits both sides alike
+    before, pinned_before = _run_counters(chosen[:1], seconds / 2)
     many, pinned_all = _run_counters(chosen, seconds)
+    after, pinned_after = _run_counters(chosen[:1], seconds / 2)
+    single = [before[0] + after[0]]
+    pinned_one = pinned_before and pinned_after
     pinned = allowed is not None and pinned_one and pinned_all
     note = (
         f"pinned to CPUs {', '.join(str(c) for c in chosen)}"
