@@ -268,7 +268,8 @@ def run_dask_cluster(
             host="127.0.0.1",
             dashboard_address="127.0.0.1:0",
             memory_limit=memory_limit_bytes,
-            silence_logs=logging.ERROR,
+            # CRITICAL: a worker's heartbeat racing the close logs an ERROR
+            silence_logs=logging.CRITICAL,
         )
         try:
             client = Client(cluster)
