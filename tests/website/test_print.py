@@ -60,3 +60,7 @@ def test_the_printed_book_has_pages(browser, tmp_path):
     pages = printing.print_book(source, pdf, browser=browser)
     # every page of the table of contents, at least a page each
     assert pages >= len(toc_pages())
+    # an outline (bookmarks) made from the headings: one or more per page
+    data = pdf.read_bytes()
+    assert b"/Outlines" in data
+    assert data.count(b"/Title") > len(toc_pages())
