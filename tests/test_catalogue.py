@@ -95,6 +95,7 @@ TINY = {
         "tasks": 2,
         "processes": 2,
         "repeats": 1,
+        "budget": 0.01,
         "joblib": False,
     },
     # Appendix

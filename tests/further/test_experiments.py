@@ -176,7 +176,14 @@ def test_coroutine_errors_reach_the_caller():
 
 def test_joblib_answers_memmaps_caches_and_shuts_down():
     j = joblib_demo.run_joblib(
-        n=3000, jobs=2, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1
+        n=3000,
+        jobs=2,
+        array_elements=200_000,
+        tasks=2,
+        cache_delay=0.01,
+        repeats=1,
+        rounds=2,
+        budget=0.01,
     )
     assert j.values_equal and j.value == integrate(four_over_one_plus_x2, 0, 1, 3000)
     assert j.memmapped_type == "memmap" and j.pickled_type == "ndarray"
@@ -229,7 +236,14 @@ def test_dask_chunks_value_and_memory():
 def test_dask_cluster_runs_reports_and_closes(tmp_path):
     report = tmp_path / "report.html"
     c = dask_demo.run_dask_cluster(
-        workers=2, n=2400, array_n=100_000, array_chunk=25_000, report=report, repeats=1
+        workers=2,
+        n=2400,
+        array_n=100_000,
+        array_chunk=25_000,
+        report=report,
+        repeats=1,
+        rounds=2,
+        budget=0.01,
     )
     assert c.value == c.serial_value  # same chunks, same order of addition
     assert c.array_value == pytest.approx(math.pi, abs=1e-8)
