@@ -149,3 +149,25 @@ def test_singlehtml_gets_the_html_visitors_it_lacks_and_keeps_its_own():
     other = {"html": {"card": ("v", "d")}}
     printing.html_visitors_for_singlehtml(_App("html", other))
     assert other == {"html": {"card": ("v", "d")}}
+
+
+def test_the_printed_book_is_offered_in_the_site(tmp_path):
+    site = tmp_path / "html"
+    about = site / printing.ABOUT
+    about.parent.mkdir(parents=True)
+    about.write_text(
+        '<p>before</p><div id="book-pdf"><p>(The link appears here.)</p></div>'
+    )
+    pdf = tmp_path / "parallel-python.pdf"
+    pdf.write_bytes(b"%PDF-1.7 ...")
+    assert printing.offer_in_site(pdf, 3, site)
+    assert (site / "_static" / pdf.name).read_bytes() == pdf.read_bytes()
+    text = about.read_text()
+    assert 'href="../../_static/parallel-python.pdf"' in text and "3 A4 pages" in text
+    assert "appears here" not in text and text.startswith("<p>before</p>")
+
+
+def test_nothing_is_offered_without_a_built_site(tmp_path):
+    pdf = tmp_path / "parallel-python.pdf"
+    pdf.write_bytes(b"%PDF")
+    assert not printing.offer_in_site(pdf, 1, tmp_path / "no-site")

@@ -196,6 +196,33 @@ def setup(app) -> dict:
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
+#: The built site, and the element its "About this build" leaves for the PDF.
+SITE = Path("_build") / "html"
+PDF_ID = "book-pdf"
+ABOUT = Path("book") / "appendix" / "about-this-build.html"
+
+
+def offer_in_site(pdf: Path, pages: int, site: Path = SITE) -> bool:
+    """Put the printed book into the built site (``_static``) and link it from
+    "About this build"; False (and nothing done) when there is no built site."""
+    from .appendix.build_summary import fill_placeholder
+
+    about = site / ABOUT
+    if not about.is_file() or not pdf.is_file():
+        return False
+    static = site / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pdf, static / pdf.name)
+    link = (
+        f'<div id="{PDF_ID}"><p>This copy was also printed: '
+        f'<a href="../../_static/{pdf.name}" download>{pdf.name}</a> '
+        f"({pages} A4 pages, {pdf.stat().st_size / 1e6:.1f} MB).</p></div>"
+    )
+    text = about.read_text(encoding="utf-8")
+    about.write_text(fill_placeholder(text, link, PDF_ID), encoding="utf-8")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m parallel_python.printing",
@@ -223,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     size = args.out.stat().st_size / 1e6
     print(f"printing: {args.out} ({pages} A4 pages, {size:.1f} MB)")
+    if offer_in_site(args.out, pages):
+        print(f"printing: linked from {SITE / ABOUT}")
     return 0
 
 
