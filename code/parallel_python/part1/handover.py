@@ -103,12 +103,28 @@ class Handover:
         return self.together / self.span if self.span > 0 else 0.0
 
 
-def stretches_of(thread: int, stamps: list[float], gap: float) -> list[Stretch]:
+def _runs_of(thread: int, merged: list[tuple[float, int]]) -> list[list[float]]:
+    """``thread``'s stamps from all threads' stamps in time order, cut into
+    runs wherever another thread's stamp comes in between."""
+    runs: list[list[float]] = []
+    previous = None
+    for t, who in merged:
+        if who == thread:
+            if previous != thread:
+                runs.append([])
+            runs[-1].append(t)
+        previous = who
+    return runs
+
+
+def stretches_of(
+    thread: int, stamps: list[float], gap: float, first_finished: bool = False
+) -> list[Stretch]:
     """Merge one thread's stamps (seconds) into stretches: a pause longer
     than ``gap`` between two stamps starts a new stretch."""
     found: list[Stretch] = []
     first = last = stamps[0]
-    n = 0
+    n = 1 if first_finished else 0  # the thread's very first stamp ends no chunk
     for t in stamps[1:]:
         if t - last > gap:
             found.append(Stretch(thread, first, last, n))
@@ -198,9 +214,13 @@ def run_handover(
     t0 = min(s[0] for s in stamps)
     stretches: list[Stretch] = []
     steps: list[float] = []
+    # a stamp of another thread in between also ends a stretch: a turn
+    # shorter than ``gap`` must not be hidden inside the other thread's stretch
+    others = sorted((t - t0, i) for i, mine in enumerate(stamps) for t in mine)
     for i, mine in enumerate(stamps):
         shifted = [t - t0 for t in mine]
-        stretches += stretches_of(i, shifted, gap)
+        for k, part in enumerate(_runs_of(i, others)):
+            stretches += stretches_of(i, part, gap, first_finished=k > 0)
         steps += [
             b - a for a, b in zip(shifted, shifted[1:], strict=False) if b - a <= gap
         ]
