@@ -38,7 +38,7 @@ from ..core.validate import positive_int
 
 #: How the cold-file rung was made cold.
 DROP_FADVISE = "posix_fadvise(POSIX_FADV_DONTNEED) after fdatasync"
-DROP_NONE = "none (no posix_fadvise on this system: the file was probably cached)"
+DROP_NONE = "none (no posix_fadvise on this system: the file may still be cached)"
 
 
 @dataclass(frozen=True)
