@@ -158,7 +158,7 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
     headlines = experiment.headlines(result)
     for value in headlines.values():
         assert isinstance(value, float)
-    for label, ratio in experiment.intervals(result).items():
+    for label, ratio in experiment.ratios(result).items():
         # an interval belongs to a headline, which is its median
         assert headlines[label] == ratio.median
         assert ratio.low <= ratio.median <= ratio.high
@@ -219,3 +219,20 @@ def test_a_rounds_budget_fits_in_its_entry(name):
     for option in e.options:
         if option.name == "budget" and option.default is not None:
             assert option.default <= e.seconds, name
+
+
+def test_ratios_leave_out_headlines_recorded_without_rounds():
+    from parallel_python.core.experiment import Experiment
+    from parallel_python.core.protocol import ratio_from
+
+    paired = ratio_from([1.0, 1.1, 1.2, 1.3, 1.4])
+    experiment = Experiment(
+        name="x",
+        chapter="c",
+        page="p",
+        run=lambda: None,
+        result_type=object,
+        seconds=1.0,
+        intervals=lambda r: {"a (×)": paired, "b (×)": None},
+    )
+    assert experiment.ratios(None) == {"a (×)": paired}

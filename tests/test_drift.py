@@ -70,7 +70,7 @@ def test_compare_table_shows_intervals_and_whether_they_overlap():
 
     experiment = NS(
         headlines=lambda x: {"speed-up (×)": x.ratio.median, "time (s)": x.time},
-        intervals=lambda x: {"speed-up (×)": x.ratio},
+        ratios=lambda x: {"speed-up (×)": x.ratio},
     )
     mine = NS(ratio=r(1.5, 1.6, 1.7), time=1.0)
     book = NS(ratio=r(0.9, 1.0, 1.1), time=2.0)
@@ -86,7 +86,7 @@ def test_compare_table_shows_intervals_and_whether_they_overlap():
 def test_compare_table_says_when_the_calibrated_work_differs():
     from types import SimpleNamespace as NS
 
-    experiment = NS(headlines=lambda x: {"time (s)": x.time}, intervals=lambda x: {})
+    experiment = NS(headlines=lambda x: {"time (s)": x.time}, ratios=lambda x: {})
     text = drift.compare_table(experiment, NS(time=1.0, reps=30), NS(time=2.0, reps=12))
     assert "30 repetitions in yours, 12 in the book's" in text
     same = drift.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))

@@ -130,7 +130,7 @@ def compare_table(experiment: Any, mine: Any, book: Any) -> str:
     """Two runs of one experiment: every headline, with its interval where it
     was measured in paired rounds, and whether the two intervals overlap."""
     mine_h, book_h = experiment.headlines(mine), experiment.headlines(book)
-    mine_i, book_i = experiment.intervals(mine), experiment.intervals(book)
+    mine_i, book_i = experiment.ratios(mine), experiment.ratios(book)
     labels = list(dict.fromkeys([*mine_h, *book_h]))
     rows = [
         (

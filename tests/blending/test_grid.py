@@ -245,16 +245,3 @@ def test_grid_counts_refuses_bad_input():
         grid_counts(0)
     with pytest.raises(ValueError, match="max_values"):
         grid_counts(8, max_values=2)
-
-
-def test_settler_rests_longer_after_a_threaded_batch(monkeypatch):
-    from parallel_python.blending import fixes
-
-    slept = []
-    monkeypatch.setattr(fixes.time, "sleep", slept.append)
-    settle = fixes._settler({"no limit"})
-    for name in ("no limit", "a fix", "a fix", "no limit", "a fix"):
-        with settle(name):
-            pass
-    short, long = fixes.SETTLE_SECONDS, fixes.SETTLE_AFTER_THREADS
-    assert slept == [short, long, short, short, long]

@@ -446,3 +446,47 @@ def test_paired_ratio_pairs_round_by_round():
     assert paired_ratio(serial, mixed).high == 4.0
     with pytest.raises(ValueError, match="as many rounds"):
         paired_ratio(serial, Timing(times=(1.0,), warmup=0))
+
+
+def test_rests_longer_right_after_a_spinning_case(monkeypatch):
+    from parallel_python.core import protocol
+
+    slept = []
+    monkeypatch.setattr(protocol.time, "sleep", slept.append)
+    rest = protocol.rests(0.01, after=["threads"], longer=0.12)
+    for name in ("threads", "a fix", "a fix", "threads", "a fix"):
+        with rest(name):
+            pass
+    assert slept == [0.01, 0.12, 0.01, 0.01, 0.12]
+
+
+def test_rests_the_same_before_every_call_without_spinning_cases(monkeypatch):
+    from parallel_python.core import protocol
+
+    slept = []
+    monkeypatch.setattr(protocol.time, "sleep", slept.append)
+    rest = protocol.rests(0.005)
+    for name in ("a", "b", "a"):
+        with rest(name):
+            pass
+    assert slept == [0.005] * 3
+
+
+def test_rests_refuse_bad_lengths():
+    from parallel_python.core.protocol import rests
+
+    with pytest.raises(ValueError, match="seconds"):
+        rests(-1)
+    with pytest.raises(ValueError, match="longer"):
+        rests(0.01, after=["threads"])
+
+
+def test_speedup_from_prefers_the_paired_median():
+    from parallel_python.core.protocol import ratio_from, speedup_from
+    from parallel_python.core.timing import Timing
+
+    base = Timing(times=(2.0, 2.2, 2.4), warmup=0)
+    variant = Timing(times=(1.0, 1.0, 1.5), warmup=0)
+    assert speedup_from(None, base, variant) == pytest.approx(2.0)
+    paired = ratio_from([1.5, 1.6, 1.7, 1.8, 1.9])
+    assert speedup_from(paired, base, variant) == pytest.approx(1.7)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
-from ..core.protocol import Paired, Ratio, measure_paired
+from ..core.protocol import Paired, Ratio, measure_paired, rests, speedup_from
 from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES
@@ -91,10 +91,10 @@ class Fixes:
     def speedup(self, name: str) -> float:
         """How many times as fast as with no limit: the median of per-round
         ratios (best over best for a result recorded without rounds)."""
-        ratio = self.get(name).ratio
-        if ratio is not None:
-            return ratio.median
-        return self.get(NO_LIMIT).batch.timing.best / self.get(name).batch.timing.best
+        fix = self.get(name)
+        return speedup_from(
+            fix.ratio, self.get(NO_LIMIT).batch.timing, fix.batch.timing
+        )
 
     rounds: int = 0
     """Paired rounds of the pool rows (each joblib row has its own)."""
@@ -135,20 +135,6 @@ SETTLE_SECONDS = 0.01
 SETTLE_AFTER_THREADS = 0.12
 
 
-def _settler(threaded: set[str]) -> Callable[[str], AbstractContextManager[None]]:
-    """A ``context`` for :func:`measure_paired` that rests before each batch,
-    longer after a batch of one of the ``threaded`` ways."""
-    last: list[str] = []
-
-    def settle(name: str) -> AbstractContextManager[None]:
-        after_threads = bool(last) and last[-1] in threaded
-        time.sleep(SETTLE_AFTER_THREADS if after_threads else SETTLE_SECONDS)
-        last[:] = [name]
-        return nullcontext()
-
-    return settle
-
-
 def _paired_rows(
     runs: dict[str, Callable[[], Reports]],
     baseline: str,
@@ -179,7 +165,9 @@ def _paired_rows(
         min_rounds=repeats,
         budget_seconds=budget,
         warmup=0,
-        context=_settler(threaded),
+        context=rests(
+            SETTLE_SECONDS, after=sorted(threaded), longer=SETTLE_AFTER_THREADS
+        ),
     )
     return warm, timed, paired
 

@@ -40,4 +40,14 @@ class Experiment:
     """Headline figures for ``compare``: label -> number (seconds, ×, GFLOP/s)."""
     intervals: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
     """For headlines measured in paired rounds: label -> their
-    :class:`~parallel_python.core.protocol.Ratio` (median and 90 % interval)."""
+    :class:`~parallel_python.core.protocol.Ratio` (median and 90 % interval),
+    or None for a result recorded without rounds (see :meth:`ratios`)."""
+
+    def ratios(self, result: Any) -> dict[str, Any]:
+        """The headlines of ``result`` that were measured in paired rounds,
+        label -> ratio (those recorded without rounds left out)."""
+        return {
+            label: ratio
+            for label, ratio in self.intervals(result).items()
+            if ratio is not None
+        }

@@ -391,3 +391,36 @@ def paired_ratio(baseline: Timing, variant: Timing) -> Ratio:
         )
     pairs = zip(baseline.times, variant.times, strict=True)
     return ratio_from([b / v for b, v in pairs])
+
+
+def speedup_from(ratio: Ratio | None, baseline: Timing, variant: Timing) -> float:
+    """How many times as fast ``variant`` is as ``baseline``: the median of
+    the paired rounds' ratios when there were rounds, else best over best
+    (a result recorded without rounds, such as a test's made-up one)."""
+    if ratio is not None:
+        return ratio.median
+    return baseline.best / variant.best
+
+
+def rests(
+    seconds: float, *, after: Sequence[str] = (), longer: float = 0.0
+) -> Callable[[str], AbstractContextManager[None]]:
+    """A ``context`` for :func:`measure_paired` that rests before each timed
+    call (the rest is not timed): ``seconds``, or ``longer`` right after a
+    call of one of the cases in ``after``.
+
+    Threads that spin after their work (OpenBLAS's for about 0.1 s, OpenMP's
+    a moment) would otherwise take CPUs from the next case.
+    """
+    seconds = positive_float("seconds", seconds)
+    if after:
+        longer = positive_float("longer", longer)
+    spinning = frozenset(after)
+    last: list[str] = []
+
+    def rest(name: str) -> AbstractContextManager[None]:
+        time.sleep(longer if last and last[-1] in spinning else seconds)
+        last[:] = [name]
+        return nullcontext()
+
+    return rest

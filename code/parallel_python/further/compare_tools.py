@@ -28,7 +28,7 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.pools import process_pool
-from ..core.protocol import Ratio, measure_paired
+from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
@@ -98,10 +98,8 @@ class ToolComparison:
     def speedup(self, tool: str) -> float:
         """How many times as fast as pure Python: the median of per-round ratios
         (best over best for a result recorded without rounds)."""
-        ratio = self.run(tool).ratio
-        if ratio is not None:
-            return ratio.median
-        return self.run("pure Python").timing.best / self.run(tool).timing.best
+        run = self.run(tool)
+        return speedup_from(run.ratio, self.run("pure Python").timing, run.timing)
 
     @property
     def tools(self) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.protocol import Ratio, measure_paired
+from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integration_tasks, partial_sum
@@ -215,9 +215,7 @@ class DaskCluster:
     def speedup(self) -> float:
         """Pure-Python integration: serial over the cluster, the median of
         per-round ratios (best over best for a record without rounds)."""
-        if self.ratio is not None:
-            return self.ratio.median
-        return self.serial.best / self.delayed_timing.best
+        return speedup_from(self.ratio, self.serial, self.delayed_timing)
 
 
 def run_dask_cluster(

@@ -57,11 +57,11 @@ def _dask_chunks_headlines(d: DaskChunks) -> dict[str, float]:
 
 
 def _joblib_intervals(j: JoblibRun) -> dict:
-    return {} if j.ratio is None else {"speed-up, workers reused (×)": j.ratio}
+    return {"speed-up, workers reused (×)": j.ratio}
 
 
 def _dask_cluster_intervals(d: DaskCluster) -> dict:
-    return {} if d.ratio is None else {"speed-up of delayed integration (×)": d.ratio}
+    return {"speed-up of delayed integration (×)": d.ratio}
 
 
 def _dask_cluster_headlines(c: DaskCluster) -> dict[str, float]:
@@ -84,11 +84,10 @@ def _numba_headlines(r: NumbaRun) -> dict[str, float]:
 
 
 def _numba_intervals(r: NumbaRun) -> dict:
-    ratios = {
+    return {
         "parallel=True over @njit (×)": r.case("@njit(parallel=True)").ratio,
         "nogil threads over @njit (×)": r.case("@njit(nogil=True), threads").ratio,
     }
-    return {label: ratio for label, ratio in ratios.items() if ratio is not None}
 
 
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
@@ -115,7 +114,9 @@ def _tools_headlines(t: ToolComparison) -> dict[str, float]:
 
 
 def _tools_intervals(t: ToolComparison) -> dict:
-    return {f"speed-up, {r.tool} (×)": r.ratio for r in t.runs if r.ratio is not None}
+    return {
+        f"speed-up, {r.tool} (×)": r.ratio for r in t.runs if r.tool != "pure Python"
+    }
 
 
 def _mpi_intervals(m: MpiRuns) -> dict:

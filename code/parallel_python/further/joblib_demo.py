@@ -24,7 +24,7 @@ import numpy as np
 
 from ..core.machine import available_cpus
 from ..core.pools import leftover_children
-from ..core.protocol import Ratio, measure_paired
+from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integration_tasks, partial_sum
@@ -115,9 +115,7 @@ class JoblibRun:
     def speedup(self) -> float:
         """Serial over reused workers: the median of per-round ratios (best
         over best for a record without rounds)."""
-        if self.ratio is not None:
-            return self.ratio.median
-        return self.serial.best / self.warm.best
+        return speedup_from(self.ratio, self.serial, self.warm)
 
     @property
     def values_equal(self) -> bool:

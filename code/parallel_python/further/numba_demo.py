@@ -19,7 +19,6 @@ an experiment runs, so the package imports quickly (and without numba).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import time
@@ -29,7 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.protocol import Ratio, measure_paired
+from ..core.protocol import Ratio, measure_paired, rests
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
@@ -126,11 +125,6 @@ BASELINE = "@njit"
 #: last parallel version, which spin a moment after their work, go to sleep
 #: instead of taking a CPU from the next version.
 SETTLE_SECONDS = 0.005
-
-
-def _settle(_name: str) -> contextlib.AbstractContextManager[None]:
-    time.sleep(SETTLE_SECONDS)
-    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)
@@ -254,7 +248,7 @@ def run_numba(
             min_rounds=repeats,
             budget_seconds=budget,
             warmup=1,
-            context=_settle,
+            context=rests(SETTLE_SECONDS),
         )
     finally:
         k.numba.set_num_threads(before)
