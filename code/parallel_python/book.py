@@ -8,6 +8,7 @@ results file, and show the figure.
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import posixpath
 import re
@@ -49,16 +50,99 @@ def results_dir() -> Path:
     return book_root() / "_build" / "results"
 
 
-def glue(name: str, value: Any) -> None:
+#: The file beside the results where every measured glued number notes
+#: where it came from (one JSON object per line).
+GLUED_FILE = "glued.jsonl"
+
+
+def glue(
+    name: str,
+    value: Any,
+    *,
+    of: tuple[str, str] | None = None,
+    raw: float | None = None,
+) -> None:
     """Glue a value for ``{glue:text}``: plain Python types only (a NumPy
-    float's repr breaks format specs under ``-W``)."""
+    float's repr breaks format specs under ``-W``).
+
+    A measured number names where it came from: ``of`` is (experiment, field),
+    ``raw`` the number before formatting. The build then holds one value per
+    (experiment, field), which the site tests check across all pages.
+    """
     from myst_nb import glue as _glue
 
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()
     if not isinstance(value, str | int | float):
         raise TypeError(f"glue {name!r}: use str, int or float, not {type(value)}")
+    if of is not None:
+        note_source(name, value, of, raw)
     _glue(name, value, display=False)
+
+
+def note_source(
+    name: str, value: str | int | float, of: tuple[str, str], raw: float | None
+) -> None:
+    """Append where glued ``name`` came from to this build's :data:`GLUED_FILE`."""
+    from . import catalogue
+
+    if not (isinstance(of, tuple) and len(of) == 2):
+        raise TypeError(f"glue {name!r}: of must be (experiment, field), not {of!r}")
+    experiment, field = of
+    catalogue.get(experiment)  # a clear error for a name that is not in it
+    if raw is not None:
+        raw = float(raw)
+    line = {
+        "glue": name,
+        "experiment": experiment,
+        "field": field,
+        "text": str(value),
+        "raw": raw,
+    }
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / GLUED_FILE, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def glued_sources(folder: Path | None = None) -> list[dict[str, Any]]:
+    """Every source noted by :func:`glue` in this build (oldest first)."""
+    path = (folder or results_dir()) / GLUED_FILE
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def conflicting_sources(
+    notes: list[dict[str, Any]],
+) -> dict[tuple[str, str], list[str]]:
+    """The (experiment, field) pairs glued with more than one value, each
+    with its values as shown (empty when the build is consistent)."""
+    values: dict[tuple[str, str], set[tuple[str, Any]]] = {}
+    for note in notes:
+        key = (note["experiment"], note["field"])
+        values.setdefault(key, set()).add((str(note["text"]), note["raw"]))
+    return {
+        key: sorted(text for text, _ in shown)
+        for key, shown in values.items()
+        if len(shown) > 1
+    }
+
+
+def glue_figure(name: str, experiment: str, label: str, fmt: Any = str) -> None:
+    """Glue this build's headline figure ``label`` of ``experiment`` (as
+    listed on About this build), formatted by ``fmt``, noting its source."""
+    from . import catalogue
+
+    entry = catalogue.get(experiment)
+    figures = entry.headlines(result(experiment))
+    if label not in figures:
+        raise ValueError(
+            f"{experiment} has no headline figure {label!r}; it has {sorted(figures)}"
+        )
+    value = figures[label]
+    glue(name, fmt(value), of=(experiment, label), raw=value)
 
 
 def glue_md(name: str, text: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import catalogue, instructor
 from .appendix import build_summary
-from .book import headline_rows, results_dir
+from .book import glued_sources, headline_rows, results_dir
 from .core.machine import available_cpus
 from .core.meter import Meter
 from .core.results import FORMAT_VERSION, from_data, read_json
@@ -40,6 +40,13 @@ def gather(app, exception) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
         json.dumps({"format": FORMAT_VERSION, "results": runs}, indent=1),
+        encoding="utf-8",
+    )
+    # where each measured glued number came from; the last note of each glue
+    # name counts (an author's fast build runs a changed page again)
+    latest = {note["glue"]: note for note in glued_sources(folder)}
+    (target.parent / "book-glued.json").write_text(
+        json.dumps(sorted(latest.values(), key=lambda n: n["glue"]), indent=1),
         encoding="utf-8",
     )
     summarise_disturbance(app, runs)

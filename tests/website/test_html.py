@@ -111,3 +111,38 @@ def test_no_unresolved_roles_in_the_text(site, pages, marker):
         if marker in body:
             found.append(name)
     assert not found, f"{marker} left in: {', '.join(found)}"
+
+
+def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
+    """Every glued number that names its (experiment, field) shows one value
+    across the whole book, that value appears on a page, and a headline
+    figure equals the one About this build lists (the same recorded run)."""
+    import json
+
+    from parallel_python import book, catalogue
+    from parallel_python.core.results import from_data
+
+    glued = site / "_static" / "book-glued.json"
+    if not glued.is_file():
+        pytest.fail("the build wrote no _static/book-glued.json")
+    notes = json.loads(glued.read_text(encoding="utf-8"))
+    assert len(notes) >= 10, "too few glued numbers name their source"
+    twice = book.conflicting_sources(notes)
+    assert not twice, f"one quantity, two values: {twice}"
+
+    text = "\n".join(
+        (site / f"{page}.html").read_text(encoding="utf-8") for page in pages
+    )
+    unseen = [n["glue"] for n in notes if str(n["text"]) not in text]
+    assert not unseen, f"glued but shown on no page: {unseen}"
+
+    runs = json.loads((site / "_static" / "book-results.json").read_text())["results"]
+    checked = 0
+    for note in notes:
+        experiment = catalogue.get(note["experiment"])
+        result = from_data(experiment.result_type, runs[experiment.name]["result"])
+        figures = experiment.headlines(result)
+        if note["field"] in figures:
+            assert note["raw"] == pytest.approx(figures[note["field"]]), note
+            checked += 1
+    assert checked >= 5, "too few glued numbers are headline figures"
