@@ -171,3 +171,44 @@ def test_nothing_is_offered_without_a_built_site(tmp_path):
     pdf = tmp_path / "parallel-python.pdf"
     pdf.write_bytes(b"%PDF")
     assert not printing.offer_in_site(pdf, 1, tmp_path / "no-site")
+
+
+def _pdf_with_outline(path, titles):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    parent = writer.add_outline_item(title=titles[0], page_number=0)
+    for title in titles[1:]:
+        writer.add_outline_item(title=title, page_number=0, parent=parent)
+    with open(path, "wb") as out:
+        writer.write(out)
+
+
+def _titles(path):
+    from pypdf import PdfReader
+
+    found = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else found.append(item.title)
+
+    walk(PdfReader(path).outline)
+    return found
+
+
+def test_repair_outline_gives_entries_their_headings_text(tmp_path):
+    pdf = tmp_path / "book.pdf"
+    _pdf_with_outline(pdf, ["Going further", "ExercisesExercises", "walkthrough"])
+    headings = ["Going further", "Exercises", "walk through"]
+    assert printing.repair_outline(pdf, headings) == 2
+    assert _titles(pdf) == headings
+
+
+def test_repair_outline_leaves_an_outline_that_does_not_match(tmp_path):
+    pdf = tmp_path / "book.pdf"
+    _pdf_with_outline(pdf, ["Going further", "ExercisesExercises"])
+    assert printing.repair_outline(pdf, ["Going further"]) == 0  # one too few
+    assert printing.repair_outline(pdf, ["Going further", "Key points"]) == 0
+    assert _titles(pdf) == ["Going further", "ExercisesExercises"]

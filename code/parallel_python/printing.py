@@ -98,6 +98,76 @@ def find_chromium() -> str:
     raise ValueError("no Chromium on PATH to print with (apt-get install chromium)")
 
 
+#: The headings Chromium turns into the PDF's outline, in document order, as
+#: a reader sees them (without the "#" links beside them).
+HEADINGS = """() => Array.from(document.querySelectorAll(
+    'h1, h2, h3, h4, h5, h6, [role=heading]'))
+  .filter(e => e.getClientRects().length > 0)
+  .map(e => {
+    const c = e.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    return c.textContent.replace(/\\s+/g, ' ').trim();
+  })"""
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _outline_nodes(writer) -> list:
+    """The outline's entries, depth first (each a PDF dictionary)."""
+    nodes: list = []
+
+    def walk(node) -> None:
+        while node is not None:
+            node = node.get_object()
+            nodes.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    root = writer.root_object.get("/Outlines")
+    if root is not None and "/First" in root.get_object():
+        walk(root.get_object()["/First"])
+    return nodes
+
+
+def repair_outline(pdf: Path, headings: Sequence[str]) -> int:
+    """Give the outline of ``pdf`` the headings' own titles; how many changed.
+
+    Chromium builds the outline from the headings but joins a heading's
+    wrapped lines without a space and sometimes repeats a line ("Exercises
+    Exercises"). Its entries follow the headings in document order, so each
+    entry takes its heading's text, when every entry matches its heading (the
+    first letters of one within the other); otherwise nothing is changed.
+    """
+    import logging
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    # Chromium's cross-reference table is a little short; pypdf copes, and
+    # says so on stderr
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(clone_from=str(pdf))
+    nodes = _outline_nodes(writer)
+    if len(nodes) != len(headings):
+        return 0
+    for node, heading in zip(nodes, headings, strict=True):
+        title, want = _squeezed(str(node.get("/Title", ""))), _squeezed(heading)
+        if not want or not (want[:12] in title or title[:12] in want):
+            return 0
+    changed = 0
+    for node, heading in zip(nodes, headings, strict=True):
+        if str(node.get("/Title", "")) != heading:
+            node[NameObject("/Title")] = TextStringObject(heading)
+            changed += 1
+    if changed:
+        with open(pdf, "wb") as out:
+            writer.write(out)
+    return changed
+
+
 def count_pages(pdf: Path) -> int:
     """How many pages a PDF has: its page objects (``/Type /Page``)."""
     data = Path(pdf).read_bytes()
@@ -141,6 +211,7 @@ def _print(browser, page_file: Path, target: Path) -> None:
         page.evaluate(MATHS_TYPESET)
         page.evaluate(OPEN_EVERYTHING)
         page.emulate_media(media="print")
+        headings = page.evaluate(HEADINGS)
         page.pdf(
             path=str(target),
             format="A4",
@@ -154,6 +225,7 @@ def _print(browser, page_file: Path, target: Path) -> None:
         )
     finally:
         context.close()
+    repair_outline(target, headings)
 
 
 def write_config(target: Path, book: Path = Path("_config.yml")) -> Path:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import html
+import re
 
 from parallel_python import printing
 
-from .conftest import ROOT, toc_pages
+from .conftest import ROOT, missing, toc_pages
 
 #: A page with figures, exercises and hidden solutions.
 PAGE = "book/handson/a-numpy-threads"
@@ -51,16 +52,49 @@ def test_every_page_fits_the_paper_width(watch, pages):
     assert not problems, "\n".join(problems)
 
 
-def test_the_printed_book_has_pages(browser, tmp_path):
-    """Prints ``_build/singlehtml`` (made by ./tasks pdf; skipped without it)."""
-    source = ROOT / printing.SOURCE
-    if not (source / "index.html").is_file():
-        pytest.skip("no _build/singlehtml: run ./tasks pdf to build and print it")
-    pdf = tmp_path / "book.pdf"
-    pages = printing.print_book(source, pdf, browser=browser)
-    # every page of the table of contents, at least a page each
-    assert pages >= len(toc_pages())
-    # an outline (bookmarks) made from the headings: one or more per page
-    data = pdf.read_bytes()
-    assert b"/Outlines" in data
-    assert data.count(b"/Title") > len(toc_pages())
+def outline_titles(reader) -> list[tuple[int, str]]:
+    """(depth, title) of every outline entry, depth first."""
+    found: list[tuple[int, str]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def page_title(name: str) -> str:
+    """A page's own title, as its HTML page heads its tab."""
+    text = (ROOT / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    return html.unescape(title).split(" — ")[0].strip()
+
+
+def test_the_printed_book_is_a4_with_an_outline_of_every_page(site):
+    """The PDF that ./tasks pdf made (.ci/run makes it), read with pypdf."""
+    from pypdf import PdfReader
+
+    pdf = ROOT / printing.TARGET
+    if not pdf.is_file():
+        missing("no _build/pdf/parallel-python.pdf: run ./tasks pdf")
+    reader = PdfReader(pdf)
+    names = toc_pages()
+    assert len(reader.pages) >= len(names), "fewer sheets than pages"
+    for sheet in (reader.pages[0], reader.pages[-1]):
+        width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, "not A4"
+    titles = outline_titles(reader)
+    shown = [title for _, title in titles]
+    doubled = [t for t in shown if len(t) % 2 == 0 and t[: len(t) // 2] * 2 == t]
+    assert not doubled, f"outline entries with their text twice: {doubled}"
+    # every page of _toc.yml has an entry, in reading order
+    at = 0
+    for name in names:
+        want = page_title(name)
+        rest = shown[at:]
+        assert want in rest, f"{name} ({want!r}) missing from the outline after {at}"
+        at += rest.index(want) + 1

@@ -231,6 +231,20 @@ def joblib_shutdown(j: JoblibRun) -> str:
     return text
 
 
+def joblib_title(j: JoblibRun) -> str:
+    """The joblib figure's takeaway: what starting workers cost, and what
+    reusing them gained (true for any number of CPUs)."""
+    if j.in_process:
+        return (
+            f"With n_jobs=1 there were no workers to start: the loop ran "
+            f"{gain(j.speedup, 'the plain loop')}"
+        )
+    return (
+        f"Starting {plural(j.jobs, 'worker')} took {duration(j.cold)}; "
+        f"reused, they ran the loop {gain(j.speedup, 'one process')}"
+    )
+
+
 def joblib_summary(j: JoblibRun) -> str:
     """Everything the joblib run showed, for the command line."""
     return " ".join(

@@ -17,11 +17,12 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import measured, plural, size
+from ..core.text import duration, measured, plural, size
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
+from .joblib_demo import JoblibRun
 from .mpi_demo import MpiRuns
-from .narrate_pools import waiting_title
+from .narrate_pools import joblib_title, waiting_title
 from .narrate_speed import numba_title
 from .narrate_tools import tools_title
 from .numba_demo import NumbaRun
@@ -303,4 +304,61 @@ def plot_mpi(m: MpiRuns) -> Figure:
         ax.set_ylabel("compute time (ms)")
         takeaway(fig, mpi_title(m))
         ax.legend(loc="upper right")
+    return fig
+
+
+def joblib_rows(j: JoblibRun) -> list[tuple[str, float, str]]:
+    """(what, seconds, kind) for the joblib figure, top to bottom; kind is a
+    house colour: the plain loop is serial, calls into the workers are
+    processes (or serial with ``n_jobs=1``), the disk cache is set beside."""
+    workers = "serial" if j.in_process else "processes"
+    return [
+        ("plain loop, this process (median)", j.serial.median, "serial"),
+        (f"first Parallel call: starts {plural(j.jobs, 'worker')}", j.cold, workers),
+        ("later calls, workers reused (median)", j.warm.median, workers),
+        (
+            f"big array to {plural(j.tasks, 'task')}, memory-mapped",
+            j.memmapped.best,
+            workers,
+        ),
+        (f"big array to {plural(j.tasks, 'task')}, pickled", j.pickled.best, workers),
+        ("Memory-cached function, first call", j.cache_first, "accent"),
+        ("Memory-cached function, again (from disk)", j.cache_again, "accent"),
+    ]
+
+
+def plot_joblib(j: JoblibRun) -> Figure:
+    """Where joblib's time goes: one dot per call on a log time axis, each
+    labelled with its duration."""
+    rows = joblib_rows(j)
+    markers = {"serial": "s", "processes": "D", "accent": "^"}
+    fig = new_figure(1, width=6.6, height=0.5 * len(rows) + 1.3)
+    (ax,) = fig.axes
+    with house_style():
+        for y, (_, secs, kind) in enumerate(rows):
+            ax.plot(
+                [secs],
+                [y],
+                marker=markers[kind],
+                markersize=9,
+                color=COLORS[kind],
+                linestyle="none",
+            )
+            ax.annotate(
+                duration(secs),
+                xy=(secs, y),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=MIN_FONT_PT,
+            )
+        ax.set_xscale("log")
+        low = min(secs for _, secs, _ in rows)
+        high = max(secs for _, secs, _ in rows)
+        ax.set_xlim(low / 2, high * 12)  # room for the labels on the right
+        ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("time of one call (s, log scale)")
+        takeaway(fig, joblib_title(j))
     return fig
