@@ -482,3 +482,26 @@ def test_mpi_figure_title_is_the_median_ratio(cpus):
     title = pf.mpi_title(m)
     assert title.startswith("2 ranks, round by round: ")
     assert f"{pf.measured(m.ratio(2).median)}×" in title
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_joblib_figure_title_and_rows(cpus):
+    from parallel_python.core.style import small_texts
+    from parallel_python.further.narrate_pools import joblib_title
+
+    j = fake_joblib(cpus)
+    title = joblib_title(j)
+    assert title.startswith(f"Starting {plural(j.jobs, 'worker')} took 1.20 s")
+    assert "1 workers" not in title
+    assert ("as fast as one process" in title) == (j.speedup >= 1.05)
+    rows = pf.joblib_rows(j)
+    assert [kind for _, _, kind in rows] == ["serial"] + ["processes"] * 4 + [
+        "accent"
+    ] * 2
+    assert rows[1][1] == j.cold and rows[-1][1] == j.cache_again
+    alone = fake_joblib(cpus, jobs=1)
+    assert joblib_title(alone).startswith("With n_jobs=1 there were no workers")
+    assert {kind for _, _, kind in pf.joblib_rows(alone)} == {"serial", "accent"}
+    fig = pf.plot_joblib(j)
+    assert small_texts(fig) == []
+    assert fig.get_suptitle().replace("\n", " ") == title

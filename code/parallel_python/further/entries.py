@@ -19,6 +19,7 @@ from .narrate_tools import tools_summary
 from .numba_demo import NumbaRun, run_numba
 from .plots import (
     plot_dask_memory,
+    plot_joblib,
     plot_mpi,
     plot_numba,
     plot_tools,
@@ -158,6 +159,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("rounds", "int", 5, "paired rounds, serial and joblib, at least"),
             Option("budget", "float", 1.5, "seconds of those rounds at most"),
         ),
+        plot=plot_joblib,
         summary=joblib_summary,
         headlines=_joblib_headlines,
         intervals=_joblib_intervals,
