@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from parallel_python import book, sphinxext
+from parallel_python import book, provenance, sphinxext
 from parallel_python.core import results
 from tests.fakes import fake_sweep
 
@@ -203,23 +203,23 @@ def test_build_end_writers_find_the_one_page_of_a_singlehtml_build(tmp_path):
 
 
 def test_glued_numbers_note_their_source_and_conflicts_are_found(results_folder):
-    book.note_source("a", "1.5×", ("gil", "speed-up"), 1.5)
-    book.note_source("b", "1.5×", ("gil", "speed-up"), 1.5)
-    book.note_source("c", "20 ms", ("gil", "task_seconds"), 0.02)
-    notes = book.glued_sources()
+    provenance.note_source("a", "1.5×", ("gil", "speed-up"), 1.5)
+    provenance.note_source("b", "1.5×", ("gil", "speed-up"), 1.5)
+    provenance.note_source("c", "20 ms", ("gil", "task_seconds"), 0.02)
+    notes = provenance.glued_sources()
     assert [n["glue"] for n in notes] == ["a", "b", "c"]
-    assert book.conflicting_sources(notes) == {}
-    book.note_source("d", "1.6×", ("gil", "speed-up"), 1.6)
-    assert book.conflicting_sources(book.glued_sources()) == {
+    assert provenance.conflicting_sources(notes) == {}
+    provenance.note_source("d", "1.6×", ("gil", "speed-up"), 1.6)
+    assert provenance.conflicting_sources(provenance.glued_sources()) == {
         ("gil", "speed-up"): ["1.5×", "1.6×"]
     }
 
 
 def test_a_source_must_be_a_catalogued_experiment_and_a_field(results_folder):
     with pytest.raises(ValueError, match="unknown experiment 'nope'"):
-        book.note_source("a", "1", ("nope", "x"), None)
+        provenance.note_source("a", "1", ("nope", "x"), None)
     with pytest.raises(TypeError, match=r"\(experiment, field\)"):
-        book.note_source("a", "1", "gil", None)
+        provenance.note_source("a", "1", "gil", None)
 
 
 def test_glue_figure_names_the_headlines_it_knows(results_folder):
@@ -230,8 +230,8 @@ def test_glue_figure_names_the_headlines_it_knows(results_folder):
 
 
 def test_gather_keeps_the_last_note_of_each_glue(results_folder, tmp_path):
-    book.note_source("a", "1.5×", ("gil", "speed-up"), 1.5)
-    book.note_source("a", "1.7×", ("gil", "speed-up"), 1.7)  # the page ran again
+    provenance.note_source("a", "1.5×", ("gil", "speed-up"), 1.5)
+    provenance.note_source("a", "1.7×", ("gil", "speed-up"), 1.7)  # the page ran again
     app = SimpleNamespace(
         builder=SimpleNamespace(format="html"), outdir=tmp_path / "html"
     )

@@ -8,7 +8,6 @@ results file, and show the figure.
 from __future__ import annotations
 
 import inspect
-import json
 import os
 import posixpath
 import re
@@ -16,6 +15,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import provenance
 from .core import results
 from .core.machine import Machine, describe
 from .core.style import png_bytes
@@ -50,11 +50,6 @@ def results_dir() -> Path:
     return book_root() / "_build" / "results"
 
 
-#: The file beside the results where every measured glued number notes
-#: where it came from (one JSON object per line).
-GLUED_FILE = "glued.jsonl"
-
-
 def glue(
     name: str,
     value: Any,
@@ -76,58 +71,8 @@ def glue(
     if not isinstance(value, str | int | float):
         raise TypeError(f"glue {name!r}: use str, int or float, not {type(value)}")
     if of is not None:
-        note_source(name, value, of, raw)
+        provenance.note_source(name, value, of, raw)
     _glue(name, value, display=False)
-
-
-def note_source(
-    name: str, value: str | int | float, of: tuple[str, str], raw: float | None
-) -> None:
-    """Append where glued ``name`` came from to this build's :data:`GLUED_FILE`."""
-    from . import catalogue
-
-    if not (isinstance(of, tuple) and len(of) == 2):
-        raise TypeError(f"glue {name!r}: of must be (experiment, field), not {of!r}")
-    experiment, field = of
-    catalogue.get(experiment)  # a clear error for a name that is not in it
-    if raw is not None:
-        raw = float(raw)
-    line = {
-        "glue": name,
-        "experiment": experiment,
-        "field": field,
-        "text": str(value),
-        "raw": raw,
-    }
-    folder = results_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / GLUED_FILE, "a", encoding="utf-8") as out:
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
-
-
-def glued_sources(folder: Path | None = None) -> list[dict[str, Any]]:
-    """Every source noted by :func:`glue` in this build (oldest first)."""
-    path = (folder or results_dir()) / GLUED_FILE
-    if not path.is_file():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def conflicting_sources(
-    notes: list[dict[str, Any]],
-) -> dict[tuple[str, str], list[str]]:
-    """The (experiment, field) pairs glued with more than one value, each
-    with its values as shown (empty when the build is consistent)."""
-    values: dict[tuple[str, str], set[tuple[str, Any]]] = {}
-    for note in notes:
-        key = (note["experiment"], note["field"])
-        values.setdefault(key, set()).add((str(note["text"]), note["raw"]))
-    return {
-        key: sorted(text for text, _ in shown)
-        for key, shown in values.items()
-        if len(shown) > 1
-    }
 
 
 def glue_figure(name: str, experiment: str, label: str, fmt: Any = str) -> None:

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from . import catalogue, instructor
 from .appendix import build_summary
-from .book import glued_sources, headline_rows, results_dir
+from .book import headline_rows, results_dir
 from .core.machine import available_cpus
 from .core.meter import Meter
 from .core.results import FORMAT_VERSION, from_data, read_json
+from .provenance import glued_sources
 
 #: The page whose placeholder receives the build's disturbance summary.
 ABOUT_PAGE = "book/appendix/about-this-build"

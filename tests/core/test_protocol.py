@@ -14,7 +14,6 @@ from parallel_python.core.protocol import (
     Verdict,
     calibrate,
     check_speedup,
-    describe_ratio,
     measure_paired,
     median_ci_ranks,
     probe_spread,
@@ -422,17 +421,6 @@ def test_check_speedup_rejects_bad_arguments(kwargs, match):
 # -- description ---------------------------------------------------------------
 
 
-def test_describe_ratio():
-    assert describe_ratio(ratio(1.84, 1.79, 1.9)) == (
-        "1.84× (90 % interval 1.79–1.90×, 9 rounds)"
-    )
-
-
-def test_describe_ratio_says_when_there_were_too_few_rounds():
-    text = describe_ratio(ratio_from([1.8, 1.9, 2.0]))
-    assert text == "1.90× (range 1.80–2.00× over 3 rounds, too few for a 90 % interval)"
-
-
 def test_paired_ratio_pairs_round_by_round():
     from parallel_python.core.protocol import paired_ratio
     from parallel_python.core.timing import Timing
@@ -449,7 +437,7 @@ def test_paired_ratio_pairs_round_by_round():
 
 
 def test_rests_longer_right_after_a_spinning_case(monkeypatch):
-    from parallel_python.core import protocol
+    from parallel_python.core import rests as protocol
 
     slept = []
     monkeypatch.setattr(protocol.time, "sleep", slept.append)
@@ -461,7 +449,7 @@ def test_rests_longer_right_after_a_spinning_case(monkeypatch):
 
 
 def test_rests_the_same_before_every_call_without_spinning_cases(monkeypatch):
-    from parallel_python.core import protocol
+    from parallel_python.core import rests as protocol
 
     slept = []
     monkeypatch.setattr(protocol.time, "sleep", slept.append)
@@ -473,7 +461,7 @@ def test_rests_the_same_before_every_call_without_spinning_cases(monkeypatch):
 
 
 def test_rests_refuse_bad_lengths():
-    from parallel_python.core.protocol import rests
+    from parallel_python.core.rests import rests
 
     with pytest.raises(ValueError, match="seconds"):
         rests(-1)

@@ -119,7 +119,7 @@ def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
     figure equals the one About this build lists (the same recorded run)."""
     import json
 
-    from parallel_python import book, catalogue
+    from parallel_python import catalogue, provenance
     from parallel_python.core.results import from_data
 
     glued = site / "_static" / "book-glued.json"
@@ -127,7 +127,7 @@ def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
         pytest.fail("the build wrote no _static/book-glued.json")
     notes = json.loads(glued.read_text(encoding="utf-8"))
     assert len(notes) >= 10, "too few glued numbers name their source"
-    twice = book.conflicting_sources(notes)
+    twice = provenance.conflicting_sources(notes)
     assert not twice, f"one quantity, two values: {twice}"
 
     text = "\n".join(

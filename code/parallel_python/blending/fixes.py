@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..core.config import mp_context
 from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
-from ..core.protocol import Paired, Ratio, measure_paired, rests, speedup_from
+from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
+from ..core.rests import rests
 from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES

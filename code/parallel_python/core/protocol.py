@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from .text import plural, times
 from .timing import Timing
 from .validate import non_negative_int, positive_float, positive_int
 
@@ -365,19 +364,6 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
     return Verdict(True, "ok", span)
 
 
-def describe_ratio(r: Ratio) -> str:
-    """``1.84× (90 % interval 1.79–1.90×, 9 rounds)``, for the CLI."""
-    if r.too_few_rounds:
-        return (
-            f"{times(r.median)} (range {r.low:.2f}–{times(r.high)} over "
-            f"{plural(r.rounds, 'round')}, too few for a 90 % interval)"
-        )
-    return (
-        f"{times(r.median)} (90 % interval {r.low:.2f}–{times(r.high)}, "
-        f"{plural(r.rounds, 'round')})"
-    )
-
-
 def paired_ratio(baseline: Timing, variant: Timing) -> Ratio:
     """The median of round-by-round ``baseline / variant`` times, with its interval.
 
@@ -400,27 +386,3 @@ def speedup_from(ratio: Ratio | None, baseline: Timing, variant: Timing) -> floa
     if ratio is not None:
         return ratio.median
     return baseline.best / variant.best
-
-
-def rests(
-    seconds: float, *, after: Sequence[str] = (), longer: float = 0.0
-) -> Callable[[str], AbstractContextManager[None]]:
-    """A ``context`` for :func:`measure_paired` that rests before each timed
-    call (the rest is not timed): ``seconds``, or ``longer`` right after a
-    call of one of the cases in ``after``.
-
-    Threads that spin after their work (OpenBLAS's for about 0.1 s, OpenMP's
-    a moment) would otherwise take CPUs from the next case.
-    """
-    seconds = positive_float("seconds", seconds)
-    if after:
-        longer = positive_float("longer", longer)
-    spinning = frozenset(after)
-    last: list[str] = []
-
-    def rest(name: str) -> AbstractContextManager[None]:
-        time.sleep(longer if last and last[-1] in spinning else seconds)
-        last[:] = [name]
-        return nullcontext()
-
-    return rest

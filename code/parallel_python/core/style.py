@@ -8,7 +8,6 @@ drawing is safe in threads, notebooks and the CLI alike.
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -163,9 +162,7 @@ def takeaway(fig: Figure, text: str) -> None:
     """The figure's takeaway, computed from its result, at its top left;
     wrapped onto a second line where it is wider than the figure."""
     size = STYLE["axes.titlesize"]
-    # an average glyph of the sans-serif font is about 0.55 em wide
-    fits = max(20, int(fig.get_figwidth() * 72 / (0.55 * size)))
-    fig.suptitle(textwrap.fill(text, fits), x=0.01, ha="left", fontsize=size)
+    fig.suptitle(text, x=0.01, ha="left", fontsize=size, wrap=True)
 
 
 def interval_errorbar(

@@ -28,7 +28,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.protocol import Ratio, measure_paired, rests
+from ..core.protocol import Ratio, measure_paired
+from ..core.rests import rests
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
