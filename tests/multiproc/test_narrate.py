@@ -8,7 +8,7 @@ import math
 import pytest
 
 from parallel_python.core.style import png_bytes
-from parallel_python.core.text import seconds, times
+from parallel_python.core.text import measured, seconds, times
 from parallel_python.core.timing import Timing
 from parallel_python.multiproc import narrate as say
 from parallel_python.multiproc import narrate_costs as say_costs
@@ -442,3 +442,16 @@ def test_cost_takeaways(processes):
     assert say_costs.big_argument_takeaway(cheap).endswith(
         "about the time of not sending it"
     )
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_sweep_table_has_five_columns_and_the_intervals(cpus):
+    sweep = SWEEPS[cpus]
+    table = say.sweep_table(sweep)
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert all(line.count("|") == 6 for line in rows), "five columns"
+    p = sweep.processes_at_cpus
+    r = sweep.ratio(p)
+    mine = next(line for line in rows if line.startswith(f"| {p} |"))
+    assert f"{times(r.median)} ({measured(r.low)}–{measured(r.high)})" in mine
+    assert "1 timed runs" not in table and "timed run" in table

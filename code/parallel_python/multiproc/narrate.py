@@ -13,10 +13,12 @@ from ..core.text import (
     ceiling_phrase,
     cpus_phrase,
     gain,
+    interval,
     measured,
     percent,
     plural,
     processes_phrase,
+    table,
     times,
     what_was_seen,
 )
@@ -185,31 +187,40 @@ def _ms(seconds: float) -> str:
 
 
 def sweep_table(sweep: IntegrationSweep) -> str:
-    """Every point of the sweep as a Markdown table, with the spread."""
-    lines = [
-        "| processes | pool start-up (ms) | best (ms) | median (ms) | spread "
-        "| speed-up | efficiency |",
-        "|--:|--:|--:|--:|--:|--:|--:|",
-        f"| serial | – | {_ms(sweep.serial.best)} | "
-        f"{_ms(sweep.serial.median)} | {percent(sweep.serial.spread)} "
-        f"| 1.00× | – |",
-    ]
+    """Every point of the sweep as a Markdown table of five columns: the
+    time, the speed-up with its interval, the efficiency and the start-up."""
+
+    def when(t) -> str:
+        return f"{_ms(t.median)} ({_ms(t.best)})"
+
+    rows = [["serial", when(sweep.serial), "1×", "–", "–"]]
     for pt in sweep.points:
-        lines.append(
-            f"| {pt.processes} | {_ms(pt.startup)} | {_ms(pt.timing.best)} "
-            f"| {_ms(pt.timing.median)} | {percent(pt.timing.spread)} "
-            f"| {times(sweep.speedup(pt.processes))} "
-            f"| {percent(sweep.efficiency(pt.processes))} |"
+        r = sweep.ratio(pt.processes)
+        rows.append(
+            [
+                str(pt.processes),
+                when(pt.timing),
+                interval(r.median, r.low, r.high),
+                percent(sweep.efficiency(pt.processes)),
+                _ms(pt.startup),
+            ]
         )
-    lines.append("")
-    lines.append(
-        f"Best and median of {plural(sweep.serial.repeats, 'timed run')}, in "
-        f"interleaved "
-        f"rounds after one warm-up; "
-        f"spread = (slowest − fastest) / fastest. The start-up column is not part "
-        f"of the timed runs."
+    head = [
+        "processes",
+        "time, ms: median (best)",
+        "speed-up (90 % interval)",
+        "efficiency",
+        "pool start-up, ms",
+    ]
+    spread = max([sweep.serial.spread] + [pt.timing.spread for pt in sweep.points])
+    return (
+        table(head, rows)
+        + "\n\n"
+        + f"{plural(sweep.serial.repeats, 'timed run')} of each, in paired rounds "
+        "after one warm-up; a speed-up is the median of the rounds' ratios. The "
+        f"slowest run of a row took at most {percent(spread)} longer than its "
+        "fastest. Starting a pool is not part of the timed runs."
     )
-    return "\n".join(lines)
 
 
 def prediction_check(sweep: IntegrationSweep, processes: int) -> str:
