@@ -505,3 +505,25 @@ def test_joblib_figure_title_and_rows(cpus):
     fig = pf.plot_joblib(j)
     assert small_texts(fig) == []
     assert fig.get_suptitle().replace("\n", " ") == title
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+@pytest.mark.parametrize(
+    ("free", "gil", "interp"),
+    [(False, True, False), (True, False, True), (True, True, False)],
+)
+def test_free_threading_figure(cpus, free, gil, interp):
+    from parallel_python.core.style import small_texts
+    from parallel_python.further.narrate_speed import free_threading_title
+
+    f = fake_ft(cpus, free=free, gil=gil, interp=interp)
+    title = free_threading_title(f)
+    assert title.startswith("GIL on" if gil else "GIL off")
+    assert f"ran at {times(f.threads_speedup)}" in title
+    assert ("one CPU" in title) == (cpus == 1)
+    assert "in processes" not in title  # the fake measured no processes
+    rows = pf.free_threading_rows(f)
+    assert [kind for _, _, kind in rows] == ["threads"] + (["accent"] if interp else [])
+    fig = pf.plot_free_threading(f)
+    assert small_texts(fig) == []
+    assert fig.get_suptitle() == title

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from .conftest import SCREENSHOTS
 
+FIGURES = SCREENSHOTS / "figures"
+
 
 def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(FIGURES, ignore_errors=True)
+    FIGURES.mkdir()
     problems = []
+    shot = 0
     for name in pages:
         page = watch.open(f"{name}.html")
         problems += [f"{name}: {e}" for e in watch.errors]
@@ -26,10 +32,15 @@ def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
         )
         if raw_tex:
             problems.append(f"{name}: {raw_tex} formulas not rendered by MathJax")
-        page.screenshot(
-            path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True
-        )
+        stem = name.replace("/", "__")
+        page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
+        # each figure alone too, as a reader sees it at this width
+        for i, figure in enumerate(page.locator("article figure").all(), start=1):
+            if figure.is_visible():
+                figure.screenshot(path=str(FIGURES / f"{stem}__{i}.png"))
+                shot += 1
     assert not problems, "\n".join(problems)
+    assert shot >= 20, f"only {shot} figures saved alone in {FIGURES}"
 
 
 def test_solutions_are_hidden_until_clicked(watch):

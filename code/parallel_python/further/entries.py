@@ -19,6 +19,7 @@ from .narrate_tools import tools_summary
 from .numba_demo import NumbaRun, run_numba
 from .plots import (
     plot_dask_memory,
+    plot_free_threading,
     plot_joblib,
     plot_mpi,
     plot_numba,
@@ -250,6 +251,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("work", "int", 300_000, "loop steps per pure-Python task"),
             Option("repeats", "int", 3, "timed runs per point"),
         ),
+        plot=plot_free_threading,
         summary=free_threading_summary,
         headlines=_ft_headlines,
     ),

@@ -173,6 +173,20 @@ def mpi_launch(m: MpiRuns) -> str:
     return text
 
 
+def free_threading_title(f: FreeThreading) -> str:
+    """The free-threading figure's takeaway: what the GIL let threads do on
+    this interpreter, beside processes (true on 1 CPU and on 64)."""
+    k = f.workers
+    state = "GIL on" if f.gil_enabled else "GIL off"
+    threads = f.gil.threads_cpu_at(k).speedup
+    text = f"{state}: {k} pure-Python tasks in threads ran at {times(threads)}"
+    if f.gil.processes_cpu:
+        text += f", in processes at {times(f.gil.processes_cpu_at(k).speedup)}"
+    if f.cpus == 1:
+        text += " (one CPU: only turns)"
+    return text
+
+
 def free_threading_summary(f: FreeThreading) -> str:
     k = f.workers
     s = f.threads_speedup
