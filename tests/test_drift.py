@@ -106,3 +106,25 @@ def test_pathology_ratios_are_held_to_a_floor_not_to_10_percent():
     text = report(found)
     assert "1 of 1 parallel speed-ups within ±10 %" in text
     assert "1 of 2 pathology ratios at least 2× in both builds" in text
+
+
+def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():
+    label = "speed-up, 2 processes, pure Python (×)"
+    # the machine itself got slower between the builds: 1.9 -> 1.6 ceiling
+    with_machine = drift.Move("gil", label, 1.8, 1.5, ceilings=(1.9, 1.6))
+    assert with_machine.change == pytest.approx(1.5 / 1.8 - 1)
+    assert with_machine.scaled_change == pytest.approx((1.5 / 1.6) / (1.8 / 1.9) - 1)
+    assert with_machine.steady
+    # the ceiling held, the speed-up fell: not steady either way
+    alone = drift.Move("gil", label, 1.8, 1.35, ceilings=(2.1, 1.9))
+    assert alone.scaled_change == pytest.approx((1.35 / 1.9) / (1.8 / 2.1) - 1)
+    assert not alone.steady
+    assert drift.Move("gil", label, 1.8, 1.35).scaled_change is None
+    text = drift.report([alone, with_machine])
+    assert "÷ ceiling" in text and "-17.1 %" in text and "-1.0 %" in text
+    assert "1 of 2 parallel speed-ups within ±10 %" in text
+
+
+def test_waiting_work_is_not_divided_by_the_ceiling():
+    sleeping = drift.Move("gil", "speed-up, 4 sleeping threads (×)", 3.9, 3.0, (2, 1.5))
+    assert sleeping.scaled_change is None and not sleeping.steady

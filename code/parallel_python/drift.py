@@ -26,6 +26,8 @@ NOT_PARALLEL = ("numba", "NumPy", "vectoris", "slowest", "over the best", "per t
 #: gain over no limit), and the biased estimator the measuring page shows.
 #: They swing with how badly the collapse hit; they only need to stay large.
 PATHOLOGY = ("over no limit", "min over min", "costliest oversubscribed", "slowest")
+#: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
+WAITING = ("sleeping", "asyncio", "requests")
 #: A pathology ratio should stay at least this large in both builds.
 PATHOLOGY_FLOOR = 2.0
 #: A parallel speed-up should move less than this between two builds.
@@ -38,6 +40,9 @@ class Move:
     label: str
     first: float
     second: float
+    ceilings: tuple[float, float] | None = None
+    """The machine's measured ceiling (k CPUs over one) stored with each run,
+    where the experiment probed it."""
 
     @property
     def change(self) -> float:
@@ -59,11 +64,34 @@ class Move:
         )
 
     @property
+    def scaled_change(self) -> float | None:
+        """The change once each run is divided by its own ceiling (None
+        without ceilings): a speed-up that moved with the machine stays put."""
+        if self.ceilings is None or self.first == 0 or 0 in self.ceilings:
+            return None
+        if any(word in self.label for word in WAITING):
+            return None
+        one, two = self.ceilings
+        return (self.second / two) / (self.first / one) - 1
+
+    @property
     def steady(self) -> bool:
-        return not self.parallel_speedup or abs(self.change) <= STEADY
+        """Not a parallel speed-up, or within ±10 % as measured or once
+        divided by the machine's ceiling."""
+        if not self.parallel_speedup or abs(self.change) <= STEADY:
+            return True
+        scaled = self.scaled_change
+        return scaled is not None and abs(scaled) <= STEADY
 
 
-def _headlines(folder: Path) -> dict[str, dict[str, float]]:
+def _ceiling(result: Any) -> float | None:
+    probed = getattr(result, "ceiling", None)
+    ratio = getattr(probed, "ratio", None)
+    return float(ratio) if ratio else None
+
+
+def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], float | None]]:
+    """Each experiment's headlines and its ceiling (None if not probed)."""
     from . import catalogue
 
     out = {}
@@ -74,7 +102,7 @@ def _headlines(folder: Path) -> dict[str, dict[str, float]]:
             continue  # not a catalogued experiment (or another file)
         saved = results.read_json(path)
         result = results.from_data(experiment.result_type, saved["result"])
-        out[path.stem] = experiment.headlines(result)
+        out[path.stem] = (experiment.headlines(result), _ceiling(result))
     return out
 
 
@@ -84,12 +112,15 @@ def moves(first: Path, second: Path) -> list[Move]:
         if not folder.is_dir():
             raise ValueError(f"{folder} is not a folder of results")
     a, b = _headlines(first), _headlines(second)
-    found = [
-        Move(name, label, a[name][label], b[name][label])
-        for name in sorted(set(a) & set(b))
-        for label in a[name]
-        if label in b[name]
-    ]
+    found = []
+    for name in sorted(set(a) & set(b)):
+        (mine, c1), (theirs, c2) = a[name], b[name]
+        ceilings = (c1, c2) if c1 and c2 else None
+        found += [
+            Move(name, label, mine[label], theirs[label], ceilings)
+            for label in mine
+            if label in theirs
+        ]
     if not found:
         raise ValueError(f"no experiment has results in both {first} and {second}")
     return sorted(found, key=lambda m: -abs(m.change))
@@ -98,12 +129,14 @@ def moves(first: Path, second: Path) -> list[Move]:
 def report(found: list[Move], top: int = 5) -> str:
     """A table of every headline, then the ``top`` that moved most and a verdict."""
     width = max(len(f"{m.experiment}: {m.label}") for m in found)
-    lines = [f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change"]
+    lines = [f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change  ÷ ceiling"]
     for m in found:
         flag = "" if m.steady else "  (more than ±10 %)"
+        scaled = m.scaled_change if m.parallel_speedup else None
+        by_ceiling = "" if scaled is None else f"{scaled * 100:+6.1f} %"
         lines.append(
             f"{m.experiment + ': ' + m.label:<{width}}  {m.first:>10.3g}  "
-            f"{m.second:>10.3g}  {m.change * 100:+6.1f} %{flag}"
+            f"{m.second:>10.3g}  {m.change * 100:+6.1f} %  {by_ceiling:>9}{flag}"
         )
     lines += ["", f"moved most ({min(top, len(found))}):"]
     lines += [
@@ -114,7 +147,8 @@ def report(found: list[Move], top: int = 5) -> str:
     lines.append("")
     lines.append(
         f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
-        f"within ±{STEADY * 100:.0f} %"
+        f"within ±{STEADY * 100:.0f} % (as measured, or once divided by the "
+        "machine's ceiling where the experiment probed it)"
     )
     sick = [m for m in found if m.pathology]
     if sick:
