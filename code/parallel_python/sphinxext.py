@@ -113,11 +113,7 @@ def summarise_disturbance(app, runs: dict) -> None:
     if meter is None or not page.is_file():
         return
     meter.__exit__(None, None, None)
-    experiments = {
-        name if not where else f"{name} ({where})": reading
-        for name, saved in runs.items()
-        for where, reading in build_summary.disturbances_in(saved.get("result"))
-    }
+    experiments = build_summary.experiment_readings(runs)
     fragment = build_summary.summary_html(meter.result, experiments, available_cpus())
     text = page.read_text(encoding="utf-8")
     page.write_text(build_summary.fill_placeholder(text, fragment), encoding="utf-8")

@@ -93,3 +93,12 @@ def test_headline_tables_group_by_chapter_and_link_from_the_page():
     assert "<td>time</td>" in text
     assert ">2,000</td>" in text
     assert "<code>segfault</code>" in text and "Not measured" not in text
+
+
+def test_a_reading_carried_in_another_result_is_listed_once_under_its_own():
+    gil = {"result": {"disturbance": _saved(0.5), "x": 1}}
+    free = {"result": {"gil": {"disturbance": _saved(0.5)}}}
+    sweep = {"result": {"points": [{"disturbance": _saved(0.1)}]}}
+    readings = bs.experiment_readings({"free-threading": free, "gil": gil, "s": sweep})
+    assert list(readings) == ["gil", "s, points[0]"]
+    assert readings["gil"].other_cpus == 0.5

@@ -478,3 +478,13 @@ def test_speedup_from_prefers_the_paired_median():
     assert speedup_from(None, base, variant) == pytest.approx(2.0)
     paired = ratio_from([1.5, 1.6, 1.7, 1.8, 1.9])
     assert speedup_from(paired, base, variant) == pytest.approx(1.7)
+
+
+def test_an_impossible_gain_is_flagged_even_when_its_interval_is_wide():
+    wide_above = ratio(3.78, 2.9, 4.25)  # ±23 %, wholly above 2 workers
+    verdict = check_speedup(wide_above, workers=2, cpus=2, kind="cpu")
+    assert verdict.reason == "above the ideal"
+    wide_within = ratio(1.5, 1.0, 2.2)
+    assert check_speedup(wide_within, workers=2, cpus=2, kind="cpu").reason == (
+        "too wide"
+    )

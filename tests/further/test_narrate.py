@@ -246,7 +246,8 @@ def test_tools_table_and_summary(cpus):
     t = fake_tools(cpus)
     table = tools_table(t)
     assert table.split("\n\n")[0].count("\n") == 1 + len(t.runs)
-    assert "Besides Python, these need" in table
+    assert "Besides Python, some tools need a package: " in table
+    assert "median of the per-round ratios" in table
     assert "| pure Python | 1 |" in table and "1.00×" in table
     text = tools_summary(t)
     assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text

@@ -39,6 +39,25 @@ def disturbances_in(saved: Any, path: str = "") -> Iterator[tuple[str, Disturban
             yield from disturbances_in(value, f"{path}[{i}]")
 
 
+def experiment_readings(runs: Mapping[str, Any]) -> dict[str, Disturbance]:
+    """Each recorded experiment's meter readings (``runs``: name -> saved
+    record), labelled by experiment and, for a reading inside a part of the
+    result, that part; a reading carried inside another experiment's result
+    (free threading holds the GIL record) is listed once, under its own."""
+    found = [
+        (name, where.removesuffix("disturbance").rstrip("."), reading)
+        for name, saved in runs.items()
+        for where, reading in disturbances_in(saved.get("result"))
+    ]
+    readings: dict[str, Disturbance] = {}
+    seen: set[Disturbance] = set()
+    for name, part, reading in sorted(found, key=lambda f: bool(f[1])):
+        if reading not in seen:
+            seen.add(reading)
+            readings[f"{name}, {part}" if part else name] = reading
+    return readings
+
+
 def _cpus(value: float | None) -> str:
     return "not available" if value is None else f"{value:.2f}"
 

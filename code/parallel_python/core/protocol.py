@@ -327,8 +327,10 @@ class Verdict:
 def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdict:
     """Sanity checks of a speed-up ``ratio`` with ``workers`` on ``cpus`` CPUs.
 
-    In order: a full-range interval is "too few rounds"; a relative half-width
-    above 0.15 "too wide" (take more rounds, then mark the point). ``kind``
+    In order: a full-range interval is "too few rounds"; CPU-bound work with
+    several workers whose interval lies wholly above ``workers`` is "above the
+    ideal", however wide; a relative half-width above 0.15 "too wide" (take
+    more rounds, then mark the point). ``kind``
     "compiled" (compiling or vectorising gains) is then exempt. One worker
     must be about 1: "one worker not 1" when the interval misses 0.9–1.1
     entirely. Otherwise, with the interval wholly above the bound: "cpu" work
@@ -343,6 +345,12 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
     span = f"{ratio.low:.2f}–{ratio.high:.2f}×"
     if ratio.too_few_rounds:
         return Verdict(False, "too few rounds", f"{ratio.rounds} rounds: full range")
+    # an interval wholly above what the workers allow is flagged as such even
+    # when it is wide too: a wide interval cannot excuse an impossible gain
+    if kind == "cpu" and workers > 1 and ratio.low > workers:
+        return Verdict(
+            False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
+        )
     if ratio.half_width > MAX_HALF_WIDTH:
         return Verdict(False, "too wide", f"±{ratio.half_width:.0%} ({span})")
     if kind == "compiled":

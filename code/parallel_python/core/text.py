@@ -249,10 +249,10 @@ def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
     band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
     other = None if disturbance is None else disturbance.other_cpus
     if other is None:
-        return f"its rounds ranged {band}"
+        return f"the middle 80 % of its rounds ranged {band}"
     if other >= 0.2:
         return f"other programs used {other:.1f} CPUs while this ran"
-    return f"its rounds ranged {band} while no other work was seen"
+    return f"the middle 80 % of its rounds ranged {band} while no other work was seen"
 
 
 def ceiling_phrase(ceiling: Ceiling | None) -> str:

@@ -125,7 +125,7 @@ def run_tool_comparison(
     workers: int | None = None,
     *,
     repeats: int = 5,
-    budget: float = 5.0,
+    budget: float = 4.0,
     mpi: bool = True,
     dask: bool = True,
 ) -> ToolComparison:

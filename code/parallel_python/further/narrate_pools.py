@@ -23,12 +23,13 @@ def waiting_summary(w: Waiting) -> str:
     """Threads against asyncio tasks for many waiting fetches."""
     k = w.most
     first = min(w.workers)
-    t1 = w.case("threads", first).timing.best
-    tk = w.case("threads", k).timing.best
-    ak = w.case("asyncio", k).timing.best
+    t1 = w.case("threads", first).timing.median
+    tk = w.case("threads", k).timing.median
+    ak = w.case("asyncio", k).timing.median
     near = t1 <= 1.5 * w.waiting_seconds
     text = (
-        f"One at a time, the {w.requests:,} requests took {duration(t1)}, "
+        f"One at a time, the {w.requests:,} requests took a median of "
+        f"{duration(t1)}, "
         + ("close to " if near else "more than ")
         + f"the {duration(w.waiting_seconds)} the server spent waiting"
         + (
@@ -39,7 +40,8 @@ def waiting_summary(w: Waiting) -> str:
         + f". With {plural(k, 'thread')} they took {duration(tk)} "
         f"({times(w.speedup('threads', k))}), "
         f"and with {plural(k, 'asyncio task')} {duration(ak)} "
-        f"({times(w.speedup('asyncio', k))}). "
+        f"({times(w.speedup('asyncio', k))}; each speed-up is the median of "
+        "the paired rounds' own ratios). "
     )
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
     if best > w.cpus:
@@ -133,8 +135,8 @@ def joblib_start(j: JoblibRun) -> str:
         text = (
             f"With `n_jobs=1` joblib ran every task in this process: the first "
             f"`Parallel` call took {duration(j.cold)}, with no workers to start, "
-            f"and later calls {duration(j.warm.best)} against "
-            f"{duration(j.serial.best)} for the plain loop "
+            f"and later calls a median of {duration(j.warm.median)} against "
+            f"{duration(j.serial.median)} for the plain loop "
             f"({gain(j.speedup, 'the plain loop')}). "
         )
     else:
@@ -148,8 +150,9 @@ def joblib_start(j: JoblibRun) -> str:
                 "experiment asks for at least two, so that there are workers to show)"
             )
         text += (
-            f"; later calls reused them and took {duration(j.warm.best)} against "
-            f"{duration(j.serial.best)} in one process: "
+            f"; later calls reused them and took a median of "
+            f"{duration(j.warm.median)} against "
+            f"{duration(j.serial.median)} in one process: "
             f"{gain(j.speedup, 'one process')}. "
         )
         if j.cpus == 1:

@@ -72,9 +72,16 @@ def tools_table(t: ToolComparison) -> str:
             f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.median))} | "
             f"{gain} | {start} | {r.lines} |"
         )
-    needs = [f"{r.tool}: `{r.needs}`" for r in t.runs if r.needs != "Python"]
+    lines += [
+        "",
+        "Time: the median of the timed runs. Speed-up: the median of the "
+        "per-round ratios (pure Python's time over the tool's, in the same "
+        "round) with its 90 % interval, so it need not equal the ratio of two "
+        "medians.",
+    ]
+    needs = [f"{r.tool} (`{r.needs}`)" for r in t.runs if r.needs != "Python"]
     if needs:
-        lines += ["", f"Besides Python, these need {and_list(needs)}."]
+        lines += ["", f"Besides Python, some tools need a package: {and_list(needs)}."]
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
 from ..core.protocol import Ratio, paired_ratio
+from ..core.rests import rests
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
 from ..core.validate import positive_int, positive_ints
@@ -111,7 +113,7 @@ class BlasSweep:
 
 
 def run_blas_sweep(
-    sizes: tuple[int, ...] | list[int] = (200, 800, 2000),
+    sizes: tuple[int, ...] | list[int] = (200, 800, 1600),
     threads: tuple[int, ...] | list[int] | None = None,
     *,
     repeats: int = 5,
@@ -141,7 +143,7 @@ def run_blas_sweep(
             {t: (lambda a=a, b=b: a @ b) for t in threads},
             repeats=repeats,
             warmup=warmup,
-            context=_blas_limit,
+            context=_resting_limit(threads),
         )
         points += [SweepPoint(n, t, in_effect[t], timings[t]) for t in threads]
     return BlasSweep(sizes, threads, tuple(points), cpus, _blas_name())
@@ -149,6 +151,31 @@ def run_blas_sweep(
 
 def _blas_limit(threads: int) -> threadpool_limits:
     return threadpool_limits(limits=threads, user_api="blas")
+
+
+#: Seconds of rest before each timed call (not timed), and after a call with
+#: several BLAS threads (OpenBLAS's idle threads spin for a while after their
+#: work). Measured on the 2-CPU build machine: without the rest, the one-thread
+#: 800 x 800 product took a median 36-40 ms instead of 18 ms, so that two
+#: threads seemed 3.3-3.9x as fast on 2 CPUs; with it, 1.93-1.99x.
+SETTLE_SECONDS = 0.005
+SETTLE_AFTER_THREADS = 0.12
+
+
+def _resting_limit(threads: Sequence[int]) -> Callable[[int], threadpool_limits]:
+    """A ``context`` for the rounds: rest (longer after a multi-threaded
+    call), then limit BLAS to the case's thread count."""
+    rest = rests(
+        SETTLE_SECONDS,
+        after=[t for t in threads if t > 1],
+        longer=SETTLE_AFTER_THREADS,
+    )
+
+    def context(t: int) -> threadpool_limits:
+        rest(t)
+        return _blas_limit(t)
+
+    return context
 
 
 def _blas_name() -> str:
@@ -221,12 +248,14 @@ def run_operations(
     ]
     ops = []
     for name, uses_blas, fn in work:
-        # keys 0 and 1 stand for "one thread" and "threads" (equal when threads == 1)
+        # keys 0 and 1 stand for "one thread" and "threads"; a BLAS call rests
+        # after the threaded one, as the sweep does
+        resting = _resting_limit([1, threads] if uses_blas else [1])
         timed = measure_rounds(
             {0: fn, 1: fn},
             repeats=repeats,
             warmup=warmup,
-            context=lambda key: _blas_limit(threads if key else 1),
+            context=lambda key, resting=resting: resting(threads if key else 1),
         )
         ops.append(OperationTiming(name, uses_blas, timed[0], timed[1]))
     return Operations(threads, cpus, matrix_size, elements, tuple(ops))

@@ -73,8 +73,8 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     if s < 1 + SAME:
         r = sweep.ratio(n, t)
         text += (
-            f"no real speed-up (its rounds ranged from {r.band_low:.2f}× to "
-            f"{r.band_high:.2f}×)."
+            "no real speed-up (the middle 80 % of its rounds ranged from "
+            f"{r.band_low:.2f}× to {r.band_high:.2f}×)."
         )
     else:
         text += f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."

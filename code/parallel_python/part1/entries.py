@@ -215,7 +215,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=1.5,
+        seconds=1,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 1_000_000, "numbers per sort"),
