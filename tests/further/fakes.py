@@ -147,19 +147,22 @@ def fake_numba(cpus: int, held: float = 1.0) -> NumbaRun:
     )
 
 
-def fake_mpi(cpus: int, busy: float | None = None) -> MpiRuns:
+def fake_mpi(cpus: int, busy: float | None = None, noisy: bool = False) -> MpiRuns:
+    # six paired rounds; noisy ones swing by ±40 % round to round
+    swing = (1.0, 1.4, 0.6, 1.0, 1.4, 0.6) if noisy else (1.0,) * 6
+
     def run(ranks, seconds):
         return MpiRun(
             ranks=ranks,
             n=600_000,
             value=PI,
-            compute=T(seconds),
-            wall_seconds=seconds + 0.5,
+            compute=T(*[seconds * f for f in swing]),
+            wall_seconds=3.0 + 18 * seconds,  # the launch dominates
             ranks_info=tuple(MpiRank("vm", 100 + i, 24 // ranks) for i in range(ranks)),
             library="MPICH Version: 5.0.2",
             command=f"mpiexec -n {ranks} python -m parallel_python.mpi_demo",
             output="{}",
-            serial=T(0.15),
+            serial=T(*[0.15] * 6),
         )
 
     most = min(cpus, 2) if busy is None else busy

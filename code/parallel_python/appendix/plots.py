@@ -25,7 +25,7 @@ def _draw_probe(ax: Axes, p: Probe) -> None:
     ax.plot(
         xs,
         ys,
-        marker="o",
+        marker="s",
         markersize=3.5,
         linewidth=1.2,
         color=COLORS["serial"],
@@ -33,9 +33,9 @@ def _draw_probe(ax: Axes, p: Probe) -> None:
     )
     ax.axhline(
         p.median / 1e6,
-        color=COLORS["ideal"],
+        color=COLORS["serial"],
         linestyle=":",
-        linewidth=1.5,
+        linewidth=1.2,
         label="median window",
     )
     ax.set_ylim(0, max(ys) * 1.25)
@@ -62,21 +62,21 @@ def _draw_pairs(ax: Axes, c: PairRounds) -> None:
     ax.axhline(
         c.min_over_min,
         color=COLORS["accent"],
-        linestyle="--",
+        linestyle="-.",
         linewidth=2,
         label=f"min over min, {times(c.min_over_min)}",
     )
     ax.axhline(
         PAIR,
         color=COLORS["ideal"],
-        linestyle=":",
+        linestyle="--",
         linewidth=1.5,
         label=f"ideal, {times(PAIR)}",
     )
     ax.plot(
         rounds,
         list(c.ratios),
-        marker="o",
+        marker="D",
         markersize=4,
         linestyle="none",
         color=COLORS["processes"],

@@ -8,14 +8,34 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm
+from matplotlib.colors import LinearSegmentedColormap, LogNorm
 from matplotlib.figure import Figure
+from matplotlib.patheffects import withStroke
 
-from ..core.style import COLORS, house_style, label_bar, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    MIN_FONT_PT,
+    house_style,
+    mark_unsteady,
+    new_figure,
+    takeaway,
+)
 from ..core.text import plural
 from .fixes import Fixes
 from .grid import Grid
 from .narrate_figures import fixes_takeaway, grid_takeaway, oversubscription_takeaway
+
+#: Rows that ask for more threads than CPUs: a dark grey of no house meaning
+#: (orange would say "processes"), told apart by its cross marker too.
+OVERSUBSCRIBED = "#555555"
+
+#: Speed-up over 1 × 1, diverging about 1×: brown slower, purple faster (the
+#: two halves of ColorBrewer's BrBG and PuOr). Green, blue, orange and pink
+#: mean kinds of worker in the book; the wall times are grey.
+SPEED_MAP = LinearSegmentedColormap.from_list(
+    "slower_faster",
+    ["#543005", "#bf812d", "#f7f7f7", "#8073ac", "#2d004b"],
+)
 
 
 def _cpu_line(ax: Axes, grid: Grid) -> None:
@@ -30,11 +50,18 @@ def _cpu_line(ax: Axes, grid: Grid) -> None:
             break
         xs += [i - 0.5, i + 0.5]
         ys += [inside - 0.5, inside - 0.5]
-    ax.plot(xs, ys, color=COLORS["cpus"], linewidth=3, label=f"P × T = {grid.cpus}")
+    ax.plot(
+        xs,
+        ys,
+        color=COLORS["cpus"],
+        linewidth=3,
+        label=f"P × T = {grid.cpus}",
+        path_effects=[withStroke(linewidth=5.5, foreground="white")],  # on any cell
+    )
 
 
 def _heatmap(
-    ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap: str, norm=None
+    ax: Axes, grid: Grid, values: np.ndarray, fmt: str, cmap, norm=None
 ) -> None:
     image = ax.imshow(values, origin="lower", cmap=cmap, norm=norm, aspect="auto")
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.85)
@@ -77,13 +104,13 @@ def plot_grid(grid: Grid) -> Figure:
             wall[j, i] = grid.cell(p, t).timing.best * 1e3
             speed[j, i] = grid.speedup(p, t)
     with house_style():
-        _heatmap(time_ax, grid, wall, ".0f", "magma_r")
+        _heatmap(time_ax, grid, wall, ".0f", "Greys")
         time_ax.set_title("Wall time of the batch (ms, best)")
-        # diverging, centred on 1×: green is faster than 1 × 1, brown slower
+        # diverging, centred on 1×: purple is faster than 1 × 1, brown slower
         reach = float(max(np.nanmax(speed), 1 / np.nanmin(speed), 1.25))
         norm = LogNorm(vmin=1 / reach, vmax=reach)
-        _heatmap(speed_ax, grid, speed, ".2f", "BrBG", norm)
-        speed_ax.set_title("Speed-up over 1 × 1 (green faster, brown slower)")
+        _heatmap(speed_ax, grid, speed, ".2f", SPEED_MAP, norm)
+        speed_ax.set_title("Speed-up over 1 × 1 (purple faster, brown slower)")
         takeaway(fig, grid_takeaway(grid))
         fig.legend(
             *time_ax.get_legend_handles_labels(),
@@ -105,34 +132,36 @@ def plot_oversubscription(grid: Grid) -> Figure:
             x - 0.2,
             [c.timing.best for c in cells],
             width=0.4,
-            color=COLORS["threads"],
+            color=COLORS["serial"],
             label="wall time (best)",
         )
-        time_ax.bar(
+        time_ax.bar(  # no house colour: this is a kind of time, not of worker
             x + 0.2,
             [c.cpu_seconds for c in cells],
             width=0.4,
-            color=COLORS["processes"],
+            color="white",
+            edgecolor=COLORS["serial"],
+            hatch="///",
             label="CPU time, all workers",
         )
         time_ax.set_ylabel("seconds per batch")
         time_ax.set_title("Same work: wall time and CPU time")
         has_switches = all(c.switches >= 0 for c in cells)
         if has_switches:
-            switch_ax.bar(
+            beyond = [not grid.within(c) for c in cells]
+            switch_ax.bar(  # beyond the CPUs: hatched, not a colour of its own
                 x,
                 [c.switches for c in cells],
-                color=[
-                    COLORS["accent"] if grid.within(c) else COLORS["cpus"]
-                    for c in cells
-                ],
+                color=["white" if b else COLORS["serial"] for b in beyond],
+                edgecolor=COLORS["serial"],
+                hatch=["xx" if b else "" for b in beyond],
             )
             switch_ax.set_ylabel("involuntary switches per batch")
         else:
             switch_ax.text(
                 0.5, 0.5, "not counted on this platform", ha="center", va="center"
             )
-        switch_ax.set_title("Context switches (green: P × T ≤ CPUs)")
+        switch_ax.set_title("Context switches (hatched: P × T > CPUs)")
         takeaway(fig, oversubscription_takeaway(grid))
         boundary = sum(1 for c in cells if grid.within(c)) - 0.5
         for ax in (time_ax, switch_ax):
@@ -150,34 +179,75 @@ def plot_oversubscription(grid: Grid) -> Figure:
 
 
 def plot_fixes(f: Fixes) -> Figure:
-    """Best batch time for each way of running it, with the threads each worker had."""
-    fig = new_figure(1, width=6.8, height=0.5 * len(f.fixes) + 1.2)
+    """Each way of running the batch: how many times as fast as no limit (the
+    median of paired rounds, with its 90 % interval), and the threads each
+    worker had. Rows within the CPUs are the fixes' accent triangle; rows that
+    ask for more threads than CPUs are a grey cross, never a house colour."""
+    fig = new_figure(1, width=6.8, height=0.5 * len(f.fixes) + 1.4)
     (ax,) = fig.axes
-    names = [x.name for x in f.fixes]
-    best = [x.batch.timing.best * 1e3 for x in f.fixes]
-    colours = [
-        COLORS["accent"]
-        if f.processes * max(x.batch.threads_in_effect) <= f.cpus
-        else COLORS["processes"]
-        for x in f.fixes
-    ]
+    ys = list(range(len(f.fixes)))
+    medians = [f.speedup(x.name) for x in f.fixes]
+    ratios = [x.ratio for x in f.fixes]
+    within = [f.processes * max(x.batch.threads_in_effect) <= f.cpus for x in f.fixes]
+    kinds = (
+        (True, COLORS["accent"], "^", "P × threads ≤ CPUs"),
+        (False, OVERSUBSCRIBED, "X", "P × threads > CPUs"),
+    )
     with house_style():
-        ax.barh(names, best, color=colours)
+        ax.axvline(1, color=COLORS["serial"], linewidth=1)
+        for inside, colour, marker, label in kinds:
+            rows = [i for i in ys if within[i] == inside]
+            if not rows:
+                continue
+            spans = [
+                (0.0, 0.0)
+                if ratios[i] is None
+                else (medians[i] - ratios[i].low, ratios[i].high - medians[i])
+                for i in rows
+            ]
+            ax.errorbar(
+                [medians[i] for i in rows],
+                rows,
+                xerr=[[a for a, _ in spans], [b for _, b in spans]],
+                fmt=marker,
+                markersize=9,
+                color=colour,
+                capsize=4,
+                label=label,
+            )
+            steady = [i for i in rows if ratios[i] is not None]
+            mark_unsteady(
+                ax,
+                [medians[i] for i in steady],
+                steady,
+                [ratios[i] for i in steady],
+                colour,
+                marker,
+            )
+        ax.set_yticks(ys, [x.name for x in f.fixes])
         ax.invert_yaxis()
         ax.set_xlabel(
-            f"wall time of the batch, ms (best)\n"
+            f"speed-up over no limit (median, 90 % interval)\n"
             f"{plural(f.processes, 'process', 'processes')}, "
             f"{plural(f.tasks, 'product')} of {f.size} × {f.size}"
         )
         ax.grid(axis="y", visible=False)
-        for y, (x, b) in enumerate(zip(f.fixes, best, strict=True)):
+        ends = [
+            m if r is None else max(m, r.high)
+            for m, r in zip(medians, ratios, strict=True)
+        ]
+        for y, (x, end) in enumerate(zip(f.fixes, ends, strict=True)):
             seen = ", ".join(map(str, x.batch.threads_in_effect))
-            label_bar(
-                ax,
-                b,
-                y,
+            ax.annotate(  # clear of the marker and of the interval's cap
                 f"{seen} thread{'s' if x.batch.threads_in_effect != (1,) else ''} each",
+                xy=(end, y),
+                xytext=(9, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=MIN_FONT_PT,
             )
-        ax.set_xlim(0, max(best) * 1.6)
+        ax.set_xlim(0, max(ends) * 1.5)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}×")
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
         takeaway(fig, fixes_takeaway(f))
     return fig

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from ..core.protocol import MAX_HALF_WIDTH
+from ..core.style import unsteady
 from ..core.text import (
     SAME,
     cpus_phrase,
     duration,
     gain,
     measured,
+    percent,
     plural,
     times,
+    what_was_seen,
 )
 from .freethreading import FreeThreading
 from .mpi_demo import MpiRuns
@@ -122,6 +126,13 @@ def mpi_summary(m: MpiRuns) -> str:
             text += (
                 f"With {cpus_phrase(m.cpus)} the ranks could only take turns, so "
                 "no speed-up was possible. "
+            )
+        elif unsteady(m.ratio(k)):
+            text += (
+                f"The interval is wider than ±{percent(MAX_HALF_WIDTH)}: the "
+                f"rounds varied too much to compare this with the ideal "
+                f"{times(ideal)} on {cpus_phrase(m.cpus)}; "
+                f"{what_was_seen(None, m.ratio(k))}. "
             )
         elif s_k >= 0.8 * ideal:
             text += (

@@ -17,16 +17,20 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import duration, measured, plural, size
+from ..core.text import measured, plural, size
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
-from .freethreading import FreeThreading
-from .joblib_demo import JoblibRun
 from .mpi_demo import MpiRuns
-from .narrate_pools import joblib_title, waiting_title
-from .narrate_speed import free_threading_title, numba_title
+from .narrate_pools import waiting_title
+from .narrate_speed import numba_title
 from .narrate_tools import tools_title
 from .numba_demo import NumbaRun
+
+# figures of one tool's workers live beside; the pages reach them from here
+from .plots_workers import free_threading_rows as free_threading_rows
+from .plots_workers import joblib_rows as joblib_rows
+from .plots_workers import plot_free_threading as plot_free_threading
+from .plots_workers import plot_joblib as plot_joblib
 from .waiting import Waiting
 
 
@@ -44,15 +48,16 @@ def plot_waiting(w: Waiting) -> Figure:
     with house_style():
         ax.plot(
             ks,
-            [w.case("threads", k).timing.best for k in ks],
+            [w.case("threads", k).timing.median for k in ks],
             marker="o",
             color=COLORS["threads"],
             label="ThreadPoolExecutor (threads)",
         )
         ax.plot(
             ks,
-            [w.case("asyncio", k).timing.best for k in ks],
-            marker="s",
+            [w.case("asyncio", k).timing.median for k in ks],
+            marker="^",
+            linestyle="-.",
             color=COLORS["accent"],
             label="asyncio (tasks)",
         )
@@ -70,7 +75,7 @@ def plot_waiting(w: Waiting) -> Figure:
         ax.set_xticklabels([str(k) for k in ks])
         ax.minorticks_off()
         ax.set_xlabel("requests in flight at once (threads or tasks)")
-        ax.set_ylabel("time for all requests (s, best)")
+        ax.set_ylabel("time for all requests (s, median)")
         takeaway(fig, waiting_title(w))
         ax.legend(loc="lower left")
     return fig
@@ -229,9 +234,10 @@ def plot_tools(t: ToolComparison) -> Figure:
                     linewidth=1,
                 )
                 mark_unsteady(ax, [s], [y], [ratio], colour, _MARKERS[kind])
-            ax.annotate(  # right of the line, clear of the tool names
+            right = max(s, 1, ratio.high if ratio is not None else s)
+            ax.annotate(  # right of the line and the interval's cap
                 f"{_short(s)}×",
-                xy=(max(s, 1), y),
+                xy=(right, y),
                 xytext=(10, 0),
                 textcoords="offset points",
                 ha="left",
@@ -242,7 +248,9 @@ def plot_tools(t: ToolComparison) -> Figure:
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.axvline(1, color=COLORS["serial"], linewidth=1)
-        ax.set_xlabel(f"speed-up over pure Python (×, log scale); n = {t.n:,} points")
+        ax.set_xlabel(
+            f"speed-up over pure Python (×, log scale), n = {t.n:,} points", wrap=True
+        )
         ax.grid(axis="y", visible=False)
         shown = [k for k in ("serial", "threads", "processes") if k in kinds]
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
@@ -305,138 +313,4 @@ def plot_mpi(m: MpiRuns) -> Figure:
         ax.set_ylabel("compute time (ms)")
         takeaway(fig, mpi_title(m))
         ax.legend(loc="upper right")
-    return fig
-
-
-def joblib_rows(j: JoblibRun) -> list[tuple[str, float, str]]:
-    """(what, seconds, kind) for the joblib figure, top to bottom; kind is a
-    house colour: the plain loop is serial, calls into the workers are
-    processes (or serial with ``n_jobs=1``), the disk cache is set beside."""
-    workers = "serial" if j.in_process else "processes"
-    return [
-        ("plain loop, this process (median)", j.serial.median, "serial"),
-        (f"first Parallel call: starts {plural(j.jobs, 'worker')}", j.cold, workers),
-        ("later calls, workers reused (median)", j.warm.median, workers),
-        (
-            f"big array to {plural(j.tasks, 'task')}, memory-mapped",
-            j.memmapped.best,
-            workers,
-        ),
-        (f"big array to {plural(j.tasks, 'task')}, pickled", j.pickled.best, workers),
-        ("Memory-cached function, first call", j.cache_first, "accent"),
-        ("Memory-cached function, again (from disk)", j.cache_again, "accent"),
-    ]
-
-
-def plot_joblib(j: JoblibRun) -> Figure:
-    """Where joblib's time goes: one dot per call on a log time axis, each
-    labelled with its duration."""
-    rows = joblib_rows(j)
-    markers = {"serial": "s", "processes": "D", "accent": "^"}
-    fig = new_figure(1, width=6.6, height=0.5 * len(rows) + 1.3)
-    (ax,) = fig.axes
-    with house_style():
-        for y, (_, secs, kind) in enumerate(rows):
-            ax.plot(
-                [secs],
-                [y],
-                marker=markers[kind],
-                markersize=9,
-                color=COLORS[kind],
-                linestyle="none",
-            )
-            ax.annotate(
-                duration(secs),
-                xy=(secs, y),
-                xytext=(8, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=MIN_FONT_PT,
-            )
-        ax.set_xscale("log")
-        low = min(secs for _, secs, _ in rows)
-        high = max(secs for _, secs, _ in rows)
-        ax.set_xlim(low / 2, high * 12)  # room for the labels on the right
-        ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel("time of one call (s, log scale)")
-        takeaway(fig, joblib_title(j))
-    return fig
-
-
-def free_threading_rows(f: FreeThreading) -> list[tuple[str, object, str]]:
-    """(what, paired ratio, kind) for the free-threading figure: the same
-    ``f.workers`` pure-Python tasks side by side, against one after another."""
-    k = f.workers
-    rows = [(f"{plural(k, 'thread')}", f.gil.threads_cpu_at(k).ratio, "threads")]
-    if f.interpreters is not None:
-        rows.append((f"{plural(k, 'subinterpreter')}", f.interpreters.ratio, "accent"))
-    if f.gil.processes_cpu:
-        rows.append(
-            (
-                plural(k, "process", "processes"),
-                f.gil.processes_cpu_at(k).ratio,
-                "processes",
-            )
-        )
-    return rows
-
-
-def plot_free_threading(f: FreeThreading) -> Figure:
-    """Speed-up of the same pure-Python tasks in threads (and subinterpreters,
-    where there are any) and in processes, each a dot with its 90 % interval,
-    beside 1× (no gain), the ideal and the machine's measured ceiling."""
-    rows = free_threading_rows(f)
-    markers = {"threads": "o", "processes": "D", "accent": "^"}
-    fig = new_figure(1, width=6.4, height=0.55 * len(rows) + 1.9)
-    (ax,) = fig.axes
-    k = f.workers
-    ideal = float(min(k, f.cpus))
-    with house_style():
-        for y, (_, r, kind) in enumerate(rows):
-            ax.errorbar(
-                [r.median],
-                [y],
-                xerr=[[r.median - r.low], [r.high - r.median]],
-                marker=markers[kind],
-                markersize=9,
-                color=COLORS[kind],
-                capsize=4,
-                linestyle="none",
-            )
-            mark_unsteady(ax, [r.median], [y], [r], COLORS[kind], markers[kind])
-            ax.annotate(
-                f"{_short(r.median)}×",
-                xy=(r.high, y),
-                xytext=(8, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=MIN_FONT_PT,
-            )
-        ax.axvline(1, color=COLORS["serial"], linewidth=1, label="1×: no gain")
-        ax.axvline(
-            ideal,
-            color=COLORS["ideal"],
-            linestyle="--",
-            label=f"ideal on {plural(f.cpus, 'CPU')}: {_short(ideal)}×",
-        )
-        probed = f.gil.ceiling
-        if probed is not None and f.cpus > 1:
-            ax.axvline(
-                probed.ratio,
-                color=COLORS["cpus"],
-                linestyle=":",
-                label=f"this machine's ceiling: {_short(probed.ratio)}×",
-            )
-        highs = [r.high for _, r, _ in rows] + [ideal]
-        lows = [r.low for _, r, _ in rows] + [1.0]
-        ax.set_xlim(min(lows) * 0.8, max(highs) * 1.25)
-        ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
-        ax.set_xlabel(f"speed-up over one after another ({k} tasks)")
-        fig.legend(loc="outside lower center", ncols=2)
-        takeaway(fig, free_threading_title(f))
     return fig

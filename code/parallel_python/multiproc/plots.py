@@ -5,6 +5,7 @@ Draws result objects only; never runs an experiment.
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..core.style import (
@@ -26,10 +27,57 @@ from .narrate_costs import (
     task_overhead_takeaway,
 )
 
+#: The widest span of serial fractions (from the speed-up's interval) for
+#: which the figure names one ``s``: the same five points as
+#: :func:`~parallel_python.multiproc.narrate.amdahl_sentence`.
+AMDAHL_ONE_FIGURE = 0.05
+
+
+def _keep_together(title: str) -> str:
+    """``title`` with its last phrase ("efficiency 94 %") joined by no-break
+    spaces, so that a wrapped title never leaves a lone word or "%" behind."""
+    head, sep, tail = title.rpartition(", ")
+    return head + sep + tail.replace(" ", "\u00a0") if sep else title
+
+
+def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
+    """Amdahl's law beside the measured speed-ups: one curve for the fitted
+    ``s`` when the speed-up's interval pins it down, else the band of curves
+    between the ends of :meth:`IntegrationSweep.serial_fraction_range`."""
+    fit = sweep.fit
+    if fit.serial_fraction is None:
+        return
+    fine = list(range(1, max(sweep.processes) + 1))
+    allowed = sweep.serial_fraction_range()
+    style = {"color": COLORS["accent"], "linestyle": "-.", "linewidth": 1.5}
+    if allowed is not None and allowed[1] - allowed[0] > AMDAHL_ONE_FIGURE:
+
+        def curve(s: float) -> list[float]:
+            return [1 / (s + (1 - s) / min(p, sweep.cpus)) for p in fine]
+
+        low, high = curve(allowed[1]), curve(allowed[0])  # more serial: slower
+        ax.fill_between(fine, low, high, color=COLORS["accent"], alpha=0.15, lw=0)
+        ax.plot(fine, high, **style)
+        ax.plot(
+            fine,
+            low,
+            **style,
+            label=f"Amdahl, s from {allowed[0] * 100:.0f} % "
+            f"to {allowed[1] * 100:.0f} %",
+        )
+        return
+    ax.plot(
+        fine,
+        [sweep.serial.best / (fit.predicted_time(p) or 1.0) for p in fine],
+        **style,
+        label=f"Amdahl, s = {fit.serial_fraction * 100:.1f} %"
+        + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
+    )
+
 
 def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
     """Speed-up and efficiency of the integration against the number of processes."""
-    fig = new_figure(2, width=6.4, height=3.0)
+    fig = new_figure(2, width=6.8, height=3.0)
     speed_ax, eff_ax = fig.axes
     ps = list(sweep.processes)
     with house_style():
@@ -47,23 +95,13 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             [sweep.ratio(p) for p in ps],
             "processes",
             "Pool.map, measured (90 % interval)",
+            marker="D",
         )
-        fit = sweep.fit
-        if fit.serial_fraction is not None:
-            fine = list(range(1, max(ps) + 1))
-            speed_ax.plot(
-                fine,
-                [sweep.serial.best / (fit.predicted_time(p) or 1.0) for p in fine],
-                color=COLORS["accent"],
-                linestyle="-.",
-                linewidth=1.5,
-                label=f"Amdahl, s = {fit.serial_fraction * 100:.1f} %"
-                + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
-            )
+        _amdahl(speed_ax, sweep)
         speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
         speed_ax.set_ylabel("speed-up (×)")
         speed_ax.set_ylim(bottom=0)
-        takeaway(fig, sweep_takeaway(sweep))
+        takeaway(fig, _keep_together(sweep_takeaway(sweep)))
         speed_ax.set_title(
             f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
         )
@@ -73,6 +111,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             [sweep.ratio(p) for p in ps],
             "processes",
             "efficiency",
+            marker="D",
             scale=[100 / p for p in ps],
         )
         eff_ax.plot(  # the ideal S = min(p, C) gives an efficiency of min(p, C) / p
@@ -114,7 +153,15 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
     with house_style():
         ys = list(range(len(rows)))
         ax.barh(ys, starts, color=COLORS["processes"], label="start until first answer")
-        ax.barh(ys, stops, left=starts, color=COLORS["ideal"], label="close and join")
+        ax.barh(  # the same processes, hatched: grey would mean the ideal
+            ys,
+            stops,
+            left=starts,
+            color="white",
+            edgecolor=COLORS["processes"],
+            hatch="///",
+            label="close and join",
+        )
         ax.set_yticks(list(range(len(labels))))
         ax.set_yticklabels(labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
@@ -137,28 +184,41 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
     (ax,) = fig.axes
     n = o.tasks
     with house_style():
-        for api, marker, style in (
-            ("Pool.map", "o", "-"),
-            ("ProcessPoolExecutor.map", "s", "--"),
+        lines = {}
+        for api, marker, style in (  # both are processes: diamonds, two lines
+            ("Pool.map", "D", "-"),
+            ("ProcessPoolExecutor.map", "d", "--"),
         ):
             runs = sorted(
                 (r for r in o.runs if r.api == api),
                 key=lambda r: r.chunksize,
             )
+            lines[api] = {r.chunksize: r.per_task(n) * 1e6 for r in runs}
             ax.plot(
                 [r.chunksize for r in runs],
                 [r.per_task(n) * 1e6 for r in runs],
                 marker=marker,
+                markersize=7,
                 linestyle=style,
                 color=COLORS["processes"],
                 label=api,
             )
+        ax.set_xscale("log")
+        for api, points in lines.items():
             d = o.default(api)
+            x, y = d.chunksize, d.per_task(n) * 1e6
+            # above its point when the other line runs below it there, else
+            # below; leftwards in the right half, so it stays in the axes
+            there = [pts[x] for a, pts in lines.items() if a != api and x in pts]
+            up = all(y >= v for v in there)
+            right = x >= (min(points) * max(points)) ** 0.5 and x > min(points)
             ax.annotate(
                 f"{api.split('.')[0]} default ({d.chunksize})",
-                xy=(d.chunksize, d.per_task(n) * 1e6),
-                xytext=(6, 8),
+                xy=(x, y),
+                xytext=(-6 if right else 6, 8 if up else -8),
                 textcoords="offset points",
+                ha="right" if right else "left",
+                va="bottom" if up else "top",
                 fontsize=10,
                 color=COLORS["processes"],
             )
@@ -168,7 +228,6 @@ def plot_task_overhead(o: TaskOverhead) -> Figure:
             linewidth=1.5,
             label="plain loop, no processes",
         )
-        ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("chunksize (tasks per message)")
         ax.set_ylabel("µs per task (best of repeats)")

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from ..core.style import (
     COLORS,
+    SERIES,
     house_style,
     ideal_line,
     interval_errorbar,
@@ -48,38 +49,37 @@ def cpus_line(ax, cpus: int, counts: list[int]) -> None:
 
 
 def plot_race(r: Race) -> Figure:
-    """Updates lost in each trial: no lock, with a lock, and naive ``+= 1``."""
-    fig = new_figure(1, width=7.2, height=3.2)
+    """Updates lost in each trial: no lock, with a lock, and naive ``+= 1``,
+    all in the same threads: one shade of blue and one marker for each way."""
+    fig = new_figure(1, width=6.8, height=3.4)
     (ax,) = fig.axes
     series = (
-        ("read, call, write: no lock", r.lost_unsafe, COLORS["threads"]),
-        ("the same inside a Lock", r.lost_locked, COLORS["accent"]),
-        ("counter.value += 1", r.lost_naive, COLORS["serial"]),
+        ("read, call, write: no lock", r.lost_unsafe, SERIES[1], "o"),
+        ("counter.value += 1", r.lost_naive, SERIES[0], "v"),
+        ("the same inside a Lock", r.lost_locked, SERIES[2], "P"),
     )
-    width = 0.26
+    width = 0.2
     with house_style():
-        for j, (label, lost, colour) in enumerate(series):
+        for j, (label, lost, shade, marker) in enumerate(series):
             xs = [i + (j - 1) * width for i in range(r.trials)]
             pct = [100 * x / r.expected for x in lost]
-            ax.bar(xs, pct, width=width, color=colour, label=label)
-            for x, n in zip(xs, lost, strict=True):
-                if n == 0:
-                    ax.annotate(
-                        "0",
-                        xy=(x, 0),
-                        xytext=(0, 2),
-                        textcoords="offset points",
-                        ha="center",
-                        fontsize=10,
-                        color=colour,
-                    )
+            ax.plot(
+                xs,
+                pct,
+                linestyle="none",
+                marker=marker,
+                markersize=9,
+                color=shade,
+                label=label,
+            )
         ax.set_xticks(range(r.trials))
         ax.set_xticklabels([str(i + 1) for i in range(r.trials)])
-        ax.set_xlabel("trial")
+        ax.set_xlim(-0.5, r.trials - 0.5)
+        ax.set_xlabel(f"trial ({r.threads} threads each way)")
         ax.set_ylabel(f"updates lost (% of {r.expected:,})")
-        ax.set_ylim(0, 100)
+        ax.set_ylim(-5, 100)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper right")
+        fig.legend(loc="outside lower center", ncols=3, columnspacing=1.2)
         takeaway(fig, race_title(r))
     return fig
 
@@ -96,15 +96,15 @@ def plot_gil(g: GilScaling) -> Figure:
             counts,
             counts,
             color=COLORS["ideal"],
-            linestyle=":",
+            linestyle="--",
             linewidth=1,
             label="ideal for waiting (k at once)",
         )
         ax.plot(
             counts,
             [p.speedup for p in g.threads_wait],
-            marker="s",
-            color=COLORS["threads"],
+            marker="o",
+            color=SERIES[0],
             linestyle="--",
             label="threads that sleep",
         )
@@ -115,7 +115,7 @@ def plot_gil(g: GilScaling) -> Figure:
                 [p.ratio for p in g.processes_cpu],
                 "processes",
                 "processes, pure Python",
-                marker="^",
+                marker="D",
             )
         interval_errorbar(
             ax,
@@ -132,7 +132,7 @@ def plot_gil(g: GilScaling) -> Figure:
                 markersize=22,
                 markeredgewidth=2,
                 linestyle="none",
-                color=COLORS["ideal"],
+                color=COLORS["cpus"],
                 label="this machine's ceiling (measured)",
             )
         cpus_line(ax, g.cpus, counts)
@@ -146,33 +146,36 @@ def plot_gil(g: GilScaling) -> Figure:
 
 
 def plot_numpy_trick(n: NumpyTrick) -> Figure:
-    """Speed-up of NumPy sorts and of pure-Python loops in k threads."""
-    fig = new_figure(1, width=6.4, height=3.5)
+    """Speed-up of NumPy sorts and of pure-Python loops in k threads, each
+    point the median of paired rounds with its 90 % interval. Both are
+    threads: blue circles, the pure-Python loops a darker shade, dashed."""
+    fig = new_figure(1, width=6.4, height=4.2)
     (ax,) = fig.axes
     counts = list(n.counts)
     with house_style():
         ideal_line(ax, counts, n.cpus)
-        ax.plot(
-            counts,
-            [p.speedup for p in n.numpy_threads],
-            marker="o",
-            color=COLORS["threads"],
-            label="NumPy sorts in threads",
+        interval_errorbar(
+            ax,
+            [p.workers for p in n.numpy_threads],
+            [p.ratio for p in n.numpy_threads],
+            "threads",
+            "NumPy sorts in threads",
         )
-        ax.plot(
-            counts,
-            [p.speedup for p in n.python_threads],
-            marker="o",
-            color=COLORS["serial"],
-            label="pure-Python loops in threads",
+        interval_errorbar(
+            ax,
+            [p.workers for p in n.python_threads],
+            [p.ratio for p in n.python_threads],
+            SERIES[2],
+            "pure-Python loops in threads",
         )
+        ax.containers[-1].lines[0].set_linestyle("--")
         cpus_line(ax, n.cpus, counts)
         ax.set_xticks(counts)
         ax.set_xlabel("threads (one task each)")
         ax.set_ylabel("speed-up over one after another (×)")
-        speedups = [p.speedup for p in (*n.numpy_threads, *n.python_threads)]
-        ax.set_ylim(0, max([*speedups, min(max(counts), n.cpus), 2]) * 1.3)
-        ax.legend(loc="upper left")
+        highs = [p.ratio.high for p in (*n.numpy_threads, *n.python_threads)]
+        ax.set_ylim(0, max([*highs, min(max(counts), n.cpus), 2]) * 1.1)
+        fig.legend(loc="outside lower center", ncols=2)
         takeaway(fig, numpy_trick_title(n))
     return fig
 
@@ -182,24 +185,24 @@ def plot_cpu_samples(c: CpuSampling) -> Figure:
     CPUs, only the rows of the CPUs the threads used)."""
     fig = new_figure(1, width=7.2, height=2.6)
     (ax,) = fig.axes
-    colours = [
-        COLORS["threads"],
-        COLORS["processes"],
-        COLORS["accent"],
-        COLORS["serial"],
-    ]
+    # every series is a thread: shades of the threads' blue, each its own
+    # marker (no square, diamond or triangle: those mean something else)
+    shades = (SERIES[1], SERIES[0], SERIES[2], *SERIES[3:])
+    markers = ("o", "v", "P", "X", "*", "h")
     cpus = sorted(set(c.cpus_available) | set(c.cpus_used))
     if len(cpus) > 8 and c.cpus_used:
         cpus = list(c.cpus_used)
     row = {cpu: i for i, cpu in enumerate(cpus)}
     with house_style():
         for i, t in enumerate(c.threads):
-            offset = (i - (len(c.threads) - 1) / 2) * 0.12
+            offset = (i - (len(c.threads) - 1) / 2) * 0.16
             ax.scatter(
                 [x * 1e3 for x in t.times],
                 [row[y] + offset for y in t.cpus],
-                s=6,
-                color=colours[i % len(colours)],
+                s=14,
+                marker=markers[i % len(markers)],
+                color=shades[i % len(shades)],
+                linewidths=0,
                 label=t.name,
             )
         ax.set_yticks(range(len(cpus)))
@@ -213,7 +216,7 @@ def plot_cpu_samples(c: CpuSampling) -> Figure:
                 bbox_to_anchor=(0.5, 1.0),
                 ncol=min(len(c.threads), 4),
                 frameon=False,
-                markerscale=2,
+                markerscale=1.6,
             )
         takeaway(fig, cpu_sampling_title(c))
     return fig

@@ -149,9 +149,10 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
     (ax,) = fig.axes
     names = [r.name for r in m.rungs]
     ns = [r.ns_per_access for r in m.rungs]
-    colours = [_FILL["station"], _FILL["countertop"], _FILL["pantry"], "#999999"]
     with house_style():
-        ax.barh(names, ns, color=colours[: len(ns)], edgecolor="#333333")
+        # levels of memory, not workers: one neutral ink, each level named
+        # on the axis (one thread read them all, hence the serial black)
+        ax.barh(names, ns, color=COLORS["serial"], height=0.6)
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.set_xlabel("time per random 8-byte read (ns, log scale, best of runs)")

@@ -10,12 +10,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..core.style import COLORS, house_style, new_figure
+from ..core.style import COLORS, SERIES, house_style, new_figure
 from ..core.text import duration
 from .locks import Locks, TwoLocks
 
 #: The smallest font the figure uses, points (the book's minimum).
 FONT = 10
+#: A wait that ran out: the threads' darkest shade (black means serial).
+_GAVE_UP = SERIES[2]
 
 
 def _title(run: TwoLocks) -> str:
@@ -67,7 +69,7 @@ def plot_locks(r: Locks) -> Figure:
                             [y],
                             marker="X",
                             markersize=10,
-                            color=COLORS["serial"],
+                            color=_GAVE_UP,
                             linestyle="none",
                         )
             ax.set_yticks(range(len(lanes)))
@@ -91,7 +93,7 @@ def plot_locks(r: Locks) -> Figure:
                     [],
                     marker="X",
                     markersize=10,
-                    color=COLORS["serial"],
+                    color=_GAVE_UP,
                     linestyle="none",
                     label="gave up (timeout)",
                 ),
