@@ -208,10 +208,11 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=3.5,
+        seconds=4.5,
         options=(
-            Option("n", "int", 5_000_000, "midpoints for the compiled versions"),
+            Option("n", "int", 40_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
+            Option("numpy_n", "int", None, "midpoints for NumPy (default ≤ 5 M)"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
             Option("budget", "float", 2.5, "seconds of rounds at most"),

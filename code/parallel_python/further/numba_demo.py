@@ -87,12 +87,18 @@ def _first_call(fn: Any, *args: Any) -> float:
     return time.perf_counter() - t0
 
 
-def in_threads(loop: Any, n: int, threads: int) -> float:
-    """Integrate with ``loop`` over ``threads`` equal chunks in Python threads."""
+def in_threads(
+    loop: Any, n: int, threads: int, pool: ThreadPoolExecutor | None = None
+) -> float:
+    """Integrate with ``loop`` over ``threads`` equal chunks in Python threads,
+    those of ``pool`` if given (started once and reused, as a program would),
+    else of a pool started for this call."""
     h = 1.0 / n
     bounds = chunk_bounds(n, threads)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        parts = list(pool.map(lambda b: loop(h, b[0], b[1]), bounds))
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=threads) as own:
+            return in_threads(loop, n, threads, own)
+    parts = list(pool.map(lambda b: loop(h, b[0], b[1]), bounds))
     return math.fsum(parts) * h
 
 
@@ -122,10 +128,13 @@ def integrate_numba_parallel(n: int, threads: int | None = None) -> float:
 
 #: What the parallel versions are compared with, round by round.
 BASELINE = "@njit"
-#: Seconds of rest before each timed call (not timed): the threads of the
-#: last parallel version, which spin a moment after their work, go to sleep
-#: instead of taking a CPU from the next version.
+#: Seconds of rest before each timed call (not timed), and after the
+#: ``parallel=True`` version, whose threading layer's threads keep a CPU busy
+#: for a while after their work. Measured on the 2-CPU build machine: the
+#: ``nogil`` threads took 5.1 ms (the serial loop's time) 5 ms after a
+#: ``parallel=True`` call, 3.4 ms 50 ms after it, 3.2 ms with no such call.
 SETTLE_SECONDS = 0.005
+SETTLE_AFTER_PARALLEL = 0.1
 
 
 @dataclass(frozen=True)
@@ -181,23 +190,33 @@ class NumbaRun:
         return max(abs(c.value - self.exact) for c in self.cases)
 
 
+#: The most points the whole-array NumPy version gets by default: it holds
+#: several arrays of that many float64s at once.
+NUMPY_N = 5_000_000
+
+
 def run_numba(
-    n: int = 5_000_000,
+    n: int = 40_000_000,
     python_n: int = 600_000,
     threads: int | None = None,
     *,
+    numpy_n: int | None = None,
     repeats: int = 5,
     budget: float = 2.5,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
-    Python, which is far slower), using ``threads`` threads (default: the
-    CPUs available) for the parallel versions. Every version runs once per
-    round, in paired rounds (at least ``repeats``, more until the ratios over
-    ``@njit`` are within ±5 % or ``budget`` seconds are spent); times are
-    compared per point.
+    Python, which is far slower, and ``numpy_n``, default the smaller of ``n``
+    and :data:`NUMPY_N`, in NumPy, which holds whole arrays), using ``threads``
+    threads (default: the CPUs available) for the parallel versions. The
+    compiled calls last tens of milliseconds, so that waking a thread or an
+    idle CPU (measured here at up to a few milliseconds) weighs little.
+    Every version runs once per round, in paired rounds (at least
+    ``repeats``, more until the ratios over ``@njit`` are within ±5 % or
+    ``budget`` seconds are spent); times are compared per point.
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)
+    numpy_n = positive_int("numpy_n", min(n, NUMPY_N) if numpy_n is None else numpy_n)
     cpus = available_cpus()
     threads = positive_int("threads", cpus if threads is None else threads)
     repeats = positive_int("repeats", repeats)
@@ -219,7 +238,7 @@ def run_numba(
             python_n,
             lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
         ),
-        "NumPy": (1, n, lambda: integrate_numpy(n)),
+        "NumPy": (1, numpy_n, lambda: integrate_numpy(numpy_n)),
         BASELINE: (1, n, lambda: integrate_numba(n)),
         "@njit(parallel=True)": (
             threads,
@@ -229,12 +248,12 @@ def run_numba(
         "@njit(nogil=True), threads": (
             threads,
             n,
-            lambda: in_threads(k.nogil, n, threads),
+            lambda: in_threads(k.nogil, n, threads, pool),
         ),
         "@njit (GIL held), threads": (
             threads,
             n,
-            lambda: in_threads(k.gil, n, threads),
+            lambda: in_threads(k.gil, n, threads, pool),
         ),
     }
 
@@ -242,6 +261,9 @@ def run_numba(
         return lambda: values.__setitem__(name, ways[name][2]())
 
     before = k.numba.get_num_threads()
+    # the Python threads are started once, as numba's own are: a pool started
+    # for every call would add its start-up to each few-millisecond call
+    pool = ThreadPoolExecutor(max_workers=threads)
     try:
         paired = measure_paired(
             {name: call(name) for name in ways},
@@ -249,9 +271,14 @@ def run_numba(
             min_rounds=repeats,
             budget_seconds=budget,
             warmup=1,
-            context=rests(SETTLE_SECONDS),
+            context=rests(
+                SETTLE_SECONDS,
+                after=["@njit(parallel=True)"],
+                longer=SETTLE_AFTER_PARALLEL,
+            ),
         )
     finally:
+        pool.shutdown(wait=True)
         k.numba.set_num_threads(before)
     cases = tuple(
         NumbaCase(
