@@ -239,7 +239,7 @@ def test_big_argument_summary_and_figure():
         2_000_000, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), True
     )
     text = say_costs.big_argument_summary(b)
-    assert "16.0 MB" in text and "16,000,000 bytes" in text
+    assert "15.3 MiB" in text and "16,000,000 bytes" in text
     assert text.index("Reading it from shared memory") < text.index("making the array")
     assert "a bug" not in text
     bad = BigArgument(

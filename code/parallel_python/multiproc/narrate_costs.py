@@ -6,7 +6,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import and_list, measured, plural, processes_phrase, seconds
+from ..core.text import and_list, plural, processes_phrase, seconds, size
 from .api import ApiTour, WorkerErrors
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .main_guard import Demos
@@ -235,7 +235,7 @@ def big_argument_summary(b: BigArgument) -> str:
     """Pickling a big array for every task against making or sharing it."""
     per = 1 / b.tasks
     text = (
-        f"For {b.tasks} tasks that each sum the same {measured(b.megabytes)} MB array, "
+        f"For {b.tasks} tasks that each sum the same {size(b.elements * 8)} array, "
         f"summing in the calling process took {seconds(b.serial.best)}. Sending the "
         f"array with every task took {seconds(b.pickled.best)} "
         f"({seconds(b.pickled.best * per)} per task), most of it spent pickling "

@@ -17,7 +17,7 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from ..core.text import duration, measured, plural
+from ..core.text import duration, measured, plural, size
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .integration import IntegrationSweep
 from .narrate import sweep_takeaway
@@ -262,7 +262,7 @@ def plot_big_argument(b: BigArgument) -> Figure:
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(
-            f"ms for {plural(b.tasks, 'task')} on a {measured(b.megabytes)} MB array "
+            f"ms for {plural(b.tasks, 'task')} on a {size(b.elements * 8)} array "
             f"(best of repeats)"
         )
         top = max(r[1] for r in rows) * 1e3
