@@ -84,10 +84,16 @@ def fake_results(cpus: int, gain: Ratio) -> dict:
 
 
 def rows(text: str) -> dict[str, list[str]]:
+    """figure -> [point, shown ("yes", "no", "not run"), seen, advice]; the
+    table names each figure by its experiment and puts the advice after the
+    verdict ("no: run ...")."""
+    figure = {c.experiment: c.figure for c in instructor.CHECKS}
     out = {}
     for row in re.findall(r"<tr><td>(.*?)</td></tr>", text):
         cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("</td><td>")]
-        out[cells[0]] = cells[1:]
+        name, point, seen, verdict = cells
+        shown, _, advice = verdict.partition(": ")
+        out[figure[name]] = [point, shown, seen, advice]
     return out
 
 

@@ -249,22 +249,25 @@ def checks_html(results: Mapping[str, Any], from_page: str = NOTES_PAGE) -> str:
     up = "../" * depth
     rows = []
     for check in CHECKS:
-        link = f'<a href="{up}{check.page}.html#{check.figure}">{check.figure}</a>'
+        # the figure, named by its experiment (what `parallel-python run` takes)
+        link = (
+            f'<a href="{up}{check.page}.html#{check.figure}">'
+            f"<code>{html.escape(check.experiment)}</code></a>"
+        )
         result = results.get(check.experiment)
         if result is None:
-            shown, seen, advice = "not run", "no result in this build", check.instead
+            shown, seen = f"not run: {_code(check.instead)}", "no result in this build"
         else:
             ok, seen = check.test(result)
-            shown, advice = ("yes", "") if ok else ("no", check.instead)
+            shown = "yes" if ok else f"no: {_code(check.instead)}"
         rows.append(
             f"<tr><td>{link}</td><td>{html.escape(check.point)}</td>"
-            f"<td>{shown}</td><td>{html.escape(seen)}</td>"
-            f"<td>{_code(advice)}</td></tr>"
+            f"<td>{html.escape(seen)}</td><td>{shown}</td></tr>"
         )
     return (
         f'<div id="{PLACEHOLDER_ID}"><div class="pst-scrollable-table-container">'
         '<table class="table"><thead><tr>'
-        "<th>Figure</th><th>Its point</th><th>Shown here?</th>"
-        "<th>What this build measured</th><th>If not, instead</th>"
+        "<th>Figure (experiment)</th><th>Its point</th>"
+        "<th>What this build measured</th><th>Shown here? If not, instead</th>"
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></div>"
     )
