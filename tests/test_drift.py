@@ -128,3 +128,8 @@ def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():
 def test_waiting_work_is_not_divided_by_the_ceiling():
     sleeping = drift.Move("gil", "speed-up, 4 sleeping threads (×)", 3.9, 3.0, (2, 1.5))
     assert sleeping.scaled_change is None and not sleeping.steady
+
+
+def test_a_compile_gain_per_point_is_not_held_to_ten_percent():
+    gain = drift.Move("numba", "@njit over pure Python, per point (×)", 127, 98)
+    assert not gain.parallel_speedup and gain.steady

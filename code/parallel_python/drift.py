@@ -21,7 +21,15 @@ from .core.text import figure_with_interval, intervals_overlap
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
 #: from compiling or vectorising, and pathologies that only need to stay large.
-NOT_PARALLEL = ("numba", "NumPy", "vectoris", "slowest", "over the best", "per task")
+NOT_PARALLEL = (
+    "numba",
+    "NumPy",
+    "vectoris",
+    "slowest",
+    "over the best",
+    "per task",
+    "per point",
+)
 #: Pathology ratios: how much worse oversubscription made a run (so a fix's
 #: gain over no limit), and the biased estimator the measuring page shows.
 #: They swing with how badly the collapse hit; they only need to stay large.
