@@ -87,7 +87,7 @@ def plot_race(r: Race) -> Figure:
 def plot_gil(g: GilScaling) -> Figure:
     """Speed-up of k tasks side by side over in a row: threads and processes
     on pure-Python work, threads that wait."""
-    fig = new_figure(1, width=6.8, height=3.8)
+    fig = new_figure(1, width=6.8, height=4.8)
     (ax,) = fig.axes
     counts = list(g.counts)
     with house_style():
@@ -140,7 +140,8 @@ def plot_gil(g: GilScaling) -> Figure:
         ax.set_xlabel("tasks run side by side (k)")
         ax.set_ylabel("speed-up over one after another (×)")
         ax.set_ylim(0, max([*counts, *(p.speedup for p in g.threads_wait)]) * 1.1)
-        ax.legend(loc="upper left")
+        # below the axes: inside, the lines and the CPU marker ran through it
+        fig.legend(loc="outside lower center", ncols=2)
         takeaway(fig, gil_title(g))
     return fig
 
