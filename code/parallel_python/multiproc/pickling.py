@@ -17,6 +17,7 @@ what happened (the error's type and message when it failed).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import sys
@@ -227,6 +228,11 @@ def run_pickled_tasks(tasks: int = 3, jobs: int = 2) -> PickledTasks:
                     lambda way=way, ctx=ctx, f=f: way(ctx, f, xs), expected
                 )
                 attempts.append(Attempt(api, task, method, outcome, message))
+        # the failed pools and their locks sit in reference cycles; free them
+        # now, not whenever the collector next runs: on Python 3.12 a lock's
+        # finalizer run by a collection inside the multiprocessing resource
+        # tracker raises ReentrantCallError (CPython gh-109593, gh-131788)
+        gc.collect()
     with_joblib = jobs > 0 and _has_joblib()
     if with_joblib:
         try:
