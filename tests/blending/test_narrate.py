@@ -231,10 +231,10 @@ def test_figures_draw(cpus):
         plotting_blend.plot_grid(grid),
         plotting_blend.plot_oversubscription(grid),
     ):
-        assert png_bytes(fig).startswith(b"\x89PNG")
+        assert png_bytes(fig, dpi=30).startswith(b"\x89PNG")
         assert small_texts(fig) == []
     fixes = fake_fixes(max(cpus, 2))
-    assert png_bytes(plotting_blend.plot_fixes(fixes)).startswith(b"\x89PNG")
+    assert png_bytes(plotting_blend.plot_fixes(fixes), dpi=30).startswith(b"\x89PNG")
 
 
 def test_duration_units():

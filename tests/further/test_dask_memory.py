@@ -60,7 +60,7 @@ def test_memory_figure_draws_samples_budget_and_the_whole_array(cpus):
     assert len(line.get_xdata()) == len(d.samples)
     assert fig.get_suptitle() == dask_memory_title(d)
     assert "inside the 256 MiB budget" in fig.get_suptitle()
-    assert png_bytes(fig)[:4] == b"\x89PNG"
+    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8
 

@@ -155,7 +155,7 @@ def test_sweep_equal_sentence_flags_a_pool_that_disagrees():
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
 def test_sweep_figure(cpus):
-    assert png_bytes(plotting_multiproc.plot_integration_sweep(SWEEPS[cpus]))
+    assert png_bytes(plotting_multiproc.plot_integration_sweep(SWEEPS[cpus]), dpi=30)
 
 
 def test_seconds_units():
@@ -214,7 +214,7 @@ def test_startup_summary():
         < text.index("`spawn`")
     )
     assert "`spawn` took 24 times as long as `fork`" in text
-    assert png_bytes(plotting_multiproc.plot_pool_startup(s))
+    assert png_bytes(plotting_multiproc.plot_pool_startup(s), dpi=30)
 
 
 def test_task_overhead_summary_and_figure():
@@ -231,7 +231,7 @@ def test_task_overhead_summary_and_figure():
     text = say_costs.task_overhead_summary(o)
     assert "74.0 ns" in text and "23.0 µs" in text and "chunks of 125" in text
     assert "127 µs per task with its default `chunksize=1`" in text
-    assert png_bytes(plotting_multiproc.plot_task_overhead(o))
+    assert png_bytes(plotting_multiproc.plot_task_overhead(o), dpi=30)
 
 
 def test_big_argument_summary_and_figure():
@@ -246,7 +246,7 @@ def test_big_argument_summary_and_figure():
         10, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), False
     )
     assert "a bug" in say_costs.big_argument_summary(bad)
-    assert png_bytes(plotting_multiproc.plot_big_argument(b))
+    assert png_bytes(plotting_multiproc.plot_big_argument(b), dpi=30)
 
 
 def test_integration_error_summary():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 
@@ -22,7 +23,11 @@ def pickle_failure(f) -> str:
 
 @pytest.fixture(scope="module")
 def result():
-    return pickling.run_pickled_tasks(tasks=2, jobs=2)
+    yield pickling.run_pickled_tasks(tasks=2, jobs=2)
+    # free the failed pools at a safe moment: on Python 3.12 a pool lock's
+    # finalizer run by a collection inside the multiprocessing resource
+    # tracker raises ReentrantCallError (CPython gh-109593, gh-131788)
+    gc.collect()
 
 
 def test_pickle_itself_refuses_lambda_and_closure_only():

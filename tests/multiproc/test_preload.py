@@ -165,7 +165,7 @@ def test_startup_summary_without_a_preload_run():
 )
 def test_figure_headlines_and_round_trip(s, tmp_path):
     fig = plots.plot_pool_startup(s)
-    assert png_bytes(fig)[:4] == b"\x89PNG"
+    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
     assert small_texts(fig) == []
     labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert ("forkserver + preload" in labels) == (s.preloaded is not None)

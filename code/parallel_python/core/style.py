@@ -111,11 +111,11 @@ def small_texts(fig: Figure) -> list[tuple[str, float]]:
     return found
 
 
-def png_bytes(fig: Figure) -> bytes:
-    """The figure rendered as PNG."""
+def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure rendered as PNG (at ``dpi``, default the house style's)."""
     buffer = io.BytesIO()
     with house_style():
-        fig.savefig(buffer, format="png")
+        fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
