@@ -22,10 +22,6 @@ from .narrate_pools import joblib_title
 from .narrate_speed import free_threading_title
 
 
-def _short(x: float) -> str:
-    return measured(x)
-
-
 def joblib_rows(j: JoblibRun) -> list[tuple[str, float, str]]:
     """(what, seconds, kind) for the joblib figure, top to bottom; kind is a
     house colour: the plain loop is serial, calls into the workers are
@@ -125,7 +121,7 @@ def plot_free_threading(f: FreeThreading) -> Figure:
             )
             mark_unsteady(ax, [r.median], [y], [r], COLORS[kind], markers[kind])
             ax.annotate(
-                f"{_short(r.median)}×",
+                f"{measured(r.median)}×",
                 xy=(r.high, y),
                 xytext=(8, 0),
                 textcoords="offset points",
@@ -137,7 +133,7 @@ def plot_free_threading(f: FreeThreading) -> Figure:
             ideal,
             color=COLORS["ideal"],
             linestyle="--",
-            label=f"ideal on {plural(f.cpus, 'CPU')}: {_short(ideal)}×",
+            label=f"ideal on {plural(f.cpus, 'CPU')}: {measured(ideal)}×",
         )
         probed = f.gil.ceiling
         if probed is not None and f.cpus > 1:
@@ -145,7 +141,7 @@ def plot_free_threading(f: FreeThreading) -> Figure:
                 probed.ratio,
                 color=COLORS["cpus"],
                 linestyle=":",
-                label=f"this machine's ceiling: {_short(probed.ratio)}×",
+                label=f"this machine's ceiling: {measured(probed.ratio)}×",
             )
         highs = [r.high for _, r, _ in rows] + [ideal]
         lows = [r.low for _, r, _ in rows] + [1.0]
