@@ -121,7 +121,9 @@ def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch)
     second = book.result("numpy-thread-settings")
     assert len(calls) == 1 and calls[0]["variable"] == "OMP_NUM_THREADS"
     assert first == second
-    assert (tmp_path / "numpy-thread-settings.json").is_file()
+    saved = results.read_json(tmp_path / "numpy-thread-settings.json")
+    metered = saved["disturbance"]  # the runner meters every run
+    assert metered["seconds"] > 0 and set(metered) >= {"other_cpus", "steal_cpus"}
     with pytest.raises(ValueError, match="no option"):
         book.result("race", nonsense=1)
 
@@ -161,7 +163,7 @@ def test_result_passes_another_experiments_result_to_a_run_that_takes_it(
         "EXPERIMENTS",
         tuple(patched if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
     )
-    monkeypatch.setattr(book, "record", lambda name, outcome, elapsed=None: None)
+    monkeypatch.setattr(book, "record", lambda name, outcome, *_: None)
     book.result("free-threading", gil="the GIL record")
     assert seen["gil"] == "the GIL record"
 

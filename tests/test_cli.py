@@ -104,6 +104,7 @@ def test_run_writes_json_and_png(tmp_path, name):
     experiment = catalogue.get(name)
     rebuilt = results.from_data(experiment.result_type, saved["result"])
     assert type(rebuilt) is experiment.result_type
+    assert saved["disturbance"]["seconds"] > 0  # every run is metered
     if experiment.plot is not None:
         assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
 

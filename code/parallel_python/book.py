@@ -18,6 +18,7 @@ from typing import Any
 from . import provenance
 from .core import results
 from .core.machine import Machine, describe
+from .core.meter import Meter
 from .core.style import png_bytes
 
 RESULTS_DIR_ENV = "PARALLEL_PYTHON_RESULTS_DIR"
@@ -106,11 +107,22 @@ def glue_all(prefix: str, values: dict[str, Any]) -> None:
         glue(f"{prefix}_{key}", value)
 
 
-def record(experiment: str, result: Any, elapsed: float | None = None) -> Path:
+def record(
+    experiment: str,
+    result: Any,
+    elapsed: float | None = None,
+    disturbance: Any = None,
+) -> Path:
     """Save one result with the machine description (and the seconds its run
-    took), for the build's results file."""
+    took, and the disturbance meter's reading over it), for the build's
+    results file."""
     return results.save(
-        results_dir() / f"{experiment}.json", experiment, result, machine(), elapsed
+        results_dir() / f"{experiment}.json",
+        experiment,
+        result,
+        machine(),
+        elapsed,
+        disturbance,
     )
 
 
@@ -138,9 +150,11 @@ def result(name: str, **sizes: Any) -> Any:
     if unknown:
         raise ValueError(f"{name} has no option(s) {sorted(unknown)}")
     kwargs.update(sizes)
+    # every run is metered, whether or not the experiment meters itself
     started = time.perf_counter()
-    outcome = experiment.run(**kwargs)
-    record(name, outcome, time.perf_counter() - started)
+    with Meter() as meter:
+        outcome = experiment.run(**kwargs)
+    record(name, outcome, time.perf_counter() - started, meter.result)
     return outcome
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .core import results
 from .core.machine import Machine, NoBlasPool, describe
+from .core.meter import Meter
 from .core.progress import Progress
 
 if TYPE_CHECKING:
@@ -192,13 +193,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     label = f"running {experiment.name}"
     try:
         with Progress(label, experiment.seconds, not options.no_progress):
-            result = experiment.run(**kwargs)
+            with Meter() as meter:
+                result = experiment.run(**kwargs)
     except ValueError as exc:  # the experiment's own input checks
         raise UsageError(str(exc)) from None
     out = options.out
     json_path, png = out / f"{experiment.name}.json", out / f"{experiment.name}.png"
     try:
-        results.save(json_path, experiment.name, result, describe())
+        results.save(
+            json_path,
+            experiment.name,
+            result,
+            describe(),
+            disturbance=meter.result,
+        )
         if experiment.plot is not None:
             from .core.style import png_bytes
 

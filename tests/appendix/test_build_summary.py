@@ -102,3 +102,15 @@ def test_a_reading_carried_in_another_result_is_listed_once_under_its_own():
     readings = bs.experiment_readings({"free-threading": free, "gil": gil, "s": sweep})
     assert list(readings) == ["gil", "s, points[0]"]
     assert readings["gil"].other_cpus == 0.5
+
+
+def test_the_runners_reading_stands_in_only_where_a_result_has_none_of_its_own():
+    own = {"result": {"disturbance": _saved(0.5)}, "disturbance": _saved(0.9)}
+    bare = {"result": {"x": 1}, "disturbance": _saved(0.3)}
+    parts = {"result": {"points": [{"disturbance": _saved(0.1)}]}}
+    parts["disturbance"] = _saved(0.2)
+    readings = bs.experiment_readings({"own": own, "bare": bare, "parts": parts})
+    assert readings["own"].other_cpus == 0.5  # its own, not the runner's 0.9
+    assert readings["bare"].other_cpus == 0.3
+    assert readings["parts"].other_cpus == 0.2
+    assert readings["parts, points[0]"].other_cpus == 0.1

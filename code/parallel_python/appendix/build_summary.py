@@ -43,12 +43,19 @@ def experiment_readings(runs: Mapping[str, Any]) -> dict[str, Disturbance]:
     """Each recorded experiment's meter readings (``runs``: name -> saved
     record), labelled by experiment and, for a reading inside a part of the
     result, that part; a reading carried inside another experiment's result
-    (free threading holds the GIL record) is listed once, under its own."""
-    found = [
-        (name, where.removesuffix("disturbance").rstrip("."), reading)
-        for name, saved in runs.items()
-        for where, reading in disturbances_in(saved.get("result"))
-    ]
+    (free threading holds the GIL record) is listed once, under its own.
+    Where a result carries no reading of its own over the whole run, the
+    reading the runner took around it (the record's ``disturbance``) stands in."""
+    found = []
+    for name, saved in runs.items():
+        inside = [
+            (name, where.removesuffix("disturbance").rstrip("."), reading)
+            for where, reading in disturbances_in(saved.get("result"))
+        ]
+        around = saved.get("disturbance")
+        if around is not None and all(part for _, part, _ in inside):
+            inside.append((name, "", from_data(Disturbance, around)))
+        found += inside
     readings: dict[str, Disturbance] = {}
     seen: set[Disturbance] = set()
     for name, part, reading in sorted(found, key=lambda f: bool(f[1])):
@@ -91,8 +98,7 @@ def summary_html(
         )
     if experiments:
         parts.append(
-            "<p>The experiments that carry their own meter read, over their own "
-            "runs:</p>"
+            "<p>The disturbance meter, over each experiment's own run:</p>"
         )
         parts.append(
             '<div class="pst-scrollable-table-container">'

@@ -110,10 +110,15 @@ def from_data(cls: Any, data: Any) -> Any:
 
 
 def envelope(
-    experiment: str, result: Any, machine: Any, elapsed: float | None = None
+    experiment: str,
+    result: Any,
+    machine: Any,
+    elapsed: float | None = None,
+    disturbance: Any = None,
 ) -> dict[str, Any]:
     """The saved form of one run: format, experiment name, machine and result
-    (and, when given, the seconds the run took, ``elapsed_seconds``)."""
+    (and, when given, the seconds the run took, ``elapsed_seconds``, and the
+    disturbance meter's reading over the run, ``disturbance``)."""
     from .. import __version__
 
     data = {
@@ -125,6 +130,8 @@ def envelope(
     }
     if elapsed is not None:
         data["elapsed_seconds"] = float(elapsed)
+    if disturbance is not None:
+        data["disturbance"] = to_data(disturbance)
     return data
 
 
@@ -134,6 +141,7 @@ def save(
     result: Any,
     machine: Any,
     elapsed: float | None = None,
+    disturbance: Any = None,
 ) -> Path:
     """Write one run as JSON; written to a temporary name first, so a file is
     never left half-written."""
@@ -141,7 +149,9 @@ def save(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(
-        json.dumps(envelope(experiment, result, machine, elapsed), indent=1),
+        json.dumps(
+            envelope(experiment, result, machine, elapsed, disturbance), indent=1
+        ),
         encoding="utf-8",
     )
     tmp.replace(path)
