@@ -133,3 +133,15 @@ def test_waiting_work_is_not_divided_by_the_ceiling():
 def test_a_compile_gain_per_point_is_not_held_to_ten_percent():
     gain = drift.Move("numba", "@njit over pure Python, per point (×)", 127, 98)
     assert not gain.parallel_speedup and gain.steady
+
+
+def test_the_machines_own_readings_are_reported_not_held_to_ten_percent():
+    itself = drift.Move(
+        "measuring-noise", "two processes, median of paired rounds (×)", 1.53, 1.19
+    )
+    assert itself.machine and not itself.parallel_speedup and itself.steady
+    lesson = drift.Move("mpi", "speed-up, most ranks (×)", 1.96, 1.22)
+    text = drift.report([itself, lesson])
+    assert "0 of 1 parallel speed-ups" in text
+    assert "the machine itself (not held to ±10 %): two processes" in text
+    assert "1.53 then 1.19" in text

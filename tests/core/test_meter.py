@@ -208,3 +208,24 @@ def test_ceiling_counts_one_process_before_and_after_the_k(monkeypatch):
     c = ceiling(1, seconds=1.0)
     assert calls == [(1, 0.5), (1, 1.0), (1, 0.5)]
     assert c.single == 200 and c.ratio == pytest.approx(0.5)
+
+
+def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
+    calls = []
+
+    def fake_counters(cpus, seconds):
+        calls.append(len(cpus))
+        return [100] * len(cpus), True
+
+    monkeypatch.setattr(meter, "_run_counters", fake_counters)
+    monkeypatch.setattr(meter, "_affinity", lambda: [0, 1])
+    assert meter.ceiling_for(4, None) is None  # no probe asked for
+    assert meter.ceiling_for(1, 0.5) is None  # one worker has no ceiling
+    probed = meter.ceiling_for(4, 0.5)
+    assert probed is not None and probed.k == 2 and calls == [1, 2, 1]
+    monkeypatch.setattr(meter, "_affinity", lambda: [0])
+    assert meter.ceiling_for(4, 0.5) is None  # one CPU: nothing to compare
+    with pytest.raises(ValueError, match="probe_seconds"):
+        meter.ceiling_for(2, -1.0)
+    with pytest.raises(ValueError, match="workers"):
+        meter.ceiling_for(0, 0.5)

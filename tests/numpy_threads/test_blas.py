@@ -68,8 +68,17 @@ def test_operations():
     ops = nt.run_operations(elements=1000, matrix_size=16, threads=2, repeats=1)
     assert [op.uses_blas for op in ops.operations] == [True, False, False, False]
     assert ops.get("sort (np.sort)").speedup > 0
+    assert ops.stop_reason == "budget" and ops.ceiling is None  # no probe asked
+    # the matrix multiply alone gets rounds beyond the minimum, up to its budget
+    more = nt.run_operations(
+        elements=100, matrix_size=8, threads=2, repeats=2, budget=0.6
+    )
+    rounds = [len(op.one_thread.times) for op in more.operations]
+    assert rounds[0] > 2 and rounds[1:] == [2, 2, 2]
     with pytest.raises(ValueError, match="elements"):
         nt.run_operations(elements=0)
+    with pytest.raises(ValueError, match="budget"):
+        nt.run_operations(budget=0)
     with pytest.raises(ValueError, match="threads"):
         nt.run_operations(threads=0)
 

@@ -28,9 +28,9 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/appendix/measuring",
         run=run_noise,
         result_type=Noise,
-        seconds=4.5,
+        seconds=3.5,
         options=(
-            Option("seconds", "float", 3.0, "seconds of the single-CPU probe"),
+            Option("seconds", "float", 2.0, "seconds of the single-CPU probe"),
             Option("window", "float", 0.1, "seconds per probe window"),
             Option("short_task", "float", 0.02, "seconds of the short task"),
             Option("pairs", "int", 20, "paired rounds, alone and two at once"),

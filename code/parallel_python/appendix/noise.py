@@ -209,7 +209,7 @@ def pair_rounds(
 
 
 def run_noise(
-    seconds: float = 3.0,
+    seconds: float = 2.0,
     window: float = 0.1,
     short_task: float = 0.02,
     pairs: int = 20,

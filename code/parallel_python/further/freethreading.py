@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, free_threaded_build, gil_enabled
+from ..core.meter import Ceiling
 from ..core.timing import measure_rounds
 from ..core.validate import positive_int, positive_ints
 from ..part1 import (
@@ -107,6 +108,11 @@ class FreeThreading:
         """The task count compared: the largest measured one within the CPUs,
         but at least two if two were measured (one task overlaps nothing)."""
         return compared_count(self.gil.counts, self.cpus)
+
+    @property
+    def ceiling(self) -> Ceiling | None:
+        """The machine's ceiling probed with the GIL experiment it reports."""
+        return self.gil.ceiling
 
     @property
     def threads_speedup(self) -> float:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.meter import Ceiling, ceiling_for
 from ..core.protocol import Ratio, paired_ratio, ratio_from
 from ..core.results import find
 from ..core.timing import Timing
@@ -193,6 +194,8 @@ class MpiRuns:
     exact: float
     cpus: int  # CPUs available to the launching process
     runs: tuple[MpiRun, ...]
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, just before."""
 
     def run(self, ranks: int) -> MpiRun:
         return find(self.runs, ranks=ranks)
@@ -298,19 +301,24 @@ def run_mpi(
     repeats: int = 5,
     budget: float = 4.0,
     timeout: float = TIMEOUT,
+    probe_seconds: float | None = None,
 ) -> MpiRuns:
     """The integration with ``n`` midpoints on each number of ``ranks``: one
     ``mpiexec`` launch each, timed in paired rounds inside it (rank 0 alone,
     then all ranks; at least ``repeats`` rounds, more until the ratio's
     interval is within ±5 % or ``budget`` seconds, shared by the launches,
-    are spent)."""
+    are spent). With ``probe_seconds``, the machine's own ceiling for the
+    most ranks is measured first."""
     counts = positive_ints("ranks", ranks)
     n = positive_int("n", n)
     repeats = positive_int("repeats", repeats)
     budget = positive_float("budget", budget)
     share = budget / len(counts)
+    probed = ceiling_for(max(counts), probe_seconds)
     runs = tuple(launch(r, n, timeout, repeats, share) for r in counts)
-    return MpiRuns(n=n, exact=math.pi, cpus=available_cpus(), runs=runs)
+    return MpiRuns(
+        n=n, exact=math.pi, cpus=available_cpus(), runs=runs, ceiling=probed
+    )
 
 
 if __name__ == "__main__":

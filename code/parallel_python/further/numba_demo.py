@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.meter import Ceiling, ceiling_for
 from ..core.protocol import Ratio, measure_paired
 from ..core.rests import rests
 from ..core.results import find
@@ -168,6 +169,8 @@ class NumbaRun:
     numba_version: str
     cases: tuple[NumbaCase, ...]
     exact: float
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, just before."""
 
     def case(self, name: str) -> NumbaCase:
         return find(self.cases, name=name)
@@ -203,6 +206,7 @@ def run_numba(
     numpy_n: int | None = None,
     repeats: int = 5,
     budget: float = 2.5,
+    probe_seconds: float | None = None,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
     Python, which is far slower, and ``numpy_n``, default the smaller of ``n``
@@ -212,7 +216,9 @@ def run_numba(
     idle CPU (measured here at up to a few milliseconds) weighs little.
     Every version runs once per round, in paired rounds (at least
     ``repeats``, more until the ratios over ``@njit`` are within ±5 % or
-    ``budget`` seconds are spent); times are compared per point.
+    ``budget`` seconds are spent); times are compared per point. With
+    ``probe_seconds``, the machine's own ceiling for the threads is measured
+    first.
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)
@@ -223,6 +229,7 @@ def run_numba(
     budget = positive_float("budget", budget)
     k = kernels()
     threads = min(threads, k.numba.config.NUMBA_NUM_THREADS)
+    probed = ceiling_for(threads, probe_seconds)
     compile_seconds = {
         "@njit": _first_call(k.serial, 1.0, 0, 1),
         "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
@@ -301,4 +308,5 @@ def run_numba(
         numba_version=k.numba.__version__,
         cases=cases,
         exact=math.pi,
+        ceiling=probed,
     )

@@ -231,8 +231,8 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_missing_guard,
         result_type=Demos,
-        seconds=3.5,
-        options=(Option("timeout", "float", 3.0, "seconds before a demo is killed"),),
+        seconds=2.5,
+        options=(Option("timeout", "float", 2.0, "seconds before a demo is killed"),),
         summary=missing_guard_summary,
     ),
     Experiment(

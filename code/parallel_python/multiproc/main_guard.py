@@ -195,7 +195,7 @@ def _demo(
     )
 
 
-def run_missing_guard(timeout: float = 3.0) -> Demos:
+def run_missing_guard(timeout: float = 2.0) -> Demos:
     """Run a script without a main guard: ``fork`` + ``Pool``, ``spawn`` + ``Pool``
     and ``spawn`` + ``ProcessPoolExecutor``, each stopped after ``timeout`` s."""
     timeout = positive_float("timeout", timeout)

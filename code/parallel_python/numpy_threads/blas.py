@@ -24,11 +24,20 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
-from ..core.protocol import Ratio, paired_ratio
+from ..core.meter import Ceiling, ceiling_for
+from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.rests import rests
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
-from ..core.validate import positive_int, positive_ints
+from ..core.validate import (
+    non_negative_int,
+    positive_float,
+    positive_int,
+    positive_ints,
+)
+
+#: A budget that stops paired rounds after their minimum.
+_NO_MORE = 1e-9
 
 #: Variables that set a BLAS or OpenMP thread count when the library loads.
 THREAD_COUNT_VARIABLES = (
@@ -212,6 +221,10 @@ class Operations:
     matrix_size: int
     elements: int
     operations: tuple[OperationTiming, ...]
+    stop_reason: str = ""
+    """Why the matrix multiply's paired rounds stopped (converged, budget, ...)."""
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, just before."""
 
     def get(self, name: str) -> OperationTiming:
         return find(self.operations, name=name)
@@ -224,19 +237,28 @@ def run_operations(
     *,
     repeats: int = 5,
     warmup: int = 1,
+    budget: float = 1.0,
+    probe_seconds: float | None = None,
 ) -> Operations:
     """Time matrix multiply, an element-wise ufunc, a reduction and a sort
     with 1 BLAS thread and with ``threads`` (default: the CPUs available).
 
     Only the matrix multiply goes to BLAS; the others run in the calling
     thread whatever the BLAS setting, which is the point of the comparison.
+    Each operation gets ``repeats`` paired rounds; the matrix multiply, the
+    one that can gain, gets more until its interval is within ±5 % or
+    ``budget`` seconds are spent. With ``probe_seconds``, the machine's own
+    ceiling for the threads is measured first.
     """
     elements = positive_int("elements", elements)
     matrix_size = positive_int("matrix_size", matrix_size)
     cpus = available_cpus()
     threads = positive_int("threads", cpus if threads is None else threads)
     repeats = positive_int("repeats", repeats)
+    warmup = non_negative_int("warmup", warmup)
+    budget = positive_float("budget", budget)
     require_blas_pool("timing operations with 1 and more BLAS threads")
+    probed = ceiling_for(threads, probe_seconds)
     rng = np.random.default_rng(1)
     x = rng.random(elements)
     a, b = _matrices(matrix_size)
@@ -246,19 +268,28 @@ def run_operations(
         ("reduction (x.sum())", False, lambda: x.sum()),
         ("sort (np.sort)", False, lambda: np.sort(x)),
     ]
-    ops = []
+    ops, stop = [], ""
     for name, uses_blas, fn in work:
-        # keys 0 and 1 stand for "one thread" and "threads"; a BLAS call rests
-        # after the threaded one, as the sweep does
+        # a BLAS call rests after the threaded one, as the sweep does
         resting = _resting_limit([1, threads] if uses_blas else [1])
-        timed = measure_rounds(
-            {0: fn, 1: fn},
-            repeats=repeats,
+        paired = measure_paired(
+            {"one": fn, "many": fn},
+            baseline="one",
+            min_rounds=repeats,
+            budget_seconds=budget if uses_blas else _NO_MORE,
             warmup=warmup,
-            context=lambda key, resting=resting: resting(threads if key else 1),
+            context=lambda key, resting=resting: resting(
+                threads if key == "many" else 1
+            ),
         )
-        ops.append(OperationTiming(name, uses_blas, timed[0], timed[1]))
-    return Operations(threads, cpus, matrix_size, elements, tuple(ops))
+        if uses_blas:
+            stop = paired.stop_reason
+        ops.append(
+            OperationTiming(name, uses_blas, paired.times["one"], paired.times["many"])
+        )
+    return Operations(
+        threads, cpus, matrix_size, elements, tuple(ops), stop, probed
+    )
 
 
 # --- when are thread settings read? ---------------------------------------

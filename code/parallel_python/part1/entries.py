@@ -176,7 +176,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=16,
+        seconds=15.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),

@@ -218,7 +218,6 @@ def run_gil(
         probe_seconds = positive_float("probe_seconds", probe_seconds)
     if processes and probe_seconds is not None and cpus >= 2:
         probed = ceiling(min(max(counts), cpus), seconds=probe_seconds)
-    one = measure(lambda: count_repeated(work, reps), repeats=repeats, warmup=warmup)
     pool = mp_context().Pool(max(counts)) if processes else None
     threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
     meter = Meter()
@@ -265,6 +264,13 @@ def run_gil(
         if pool is not None:
             pool.close()
             pool.join()
+    # one task alone: the one-task point's calls in a row, where it was
+    # measured (no need to time it again), else timed here
+    one = (
+        find(threads_cpu, workers=1).serial
+        if 1 in counts
+        else measure(lambda: count_repeated(work, reps), repeats=repeats, warmup=warmup)
+    )
     return GilScaling(
         counts=counts,
         work=work,
