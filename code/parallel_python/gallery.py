@@ -21,8 +21,8 @@ from . import book, catalogue
 from .core.style import house_style
 
 #: The thumbnail's width, pixels: twice the widest a card shows it (about
-#: 230 CSS px, three cards in the column), so it stays sharp on fine screens.
-WIDTH_PX = 460
+#: 320 CSS px, two cards in the column), so it stays sharp on fine screens.
+WIDTH_PX = 640
 
 
 @dataclass(frozen=True)
@@ -157,4 +157,4 @@ def gallery(thumbnails: tuple[Thumbnail, ...] = THUMBNAILS) -> str:
         png, takeaway = draw(thumbnail, book.result(thumbnail.experiment))
         glue(thumbnail.key, Image(data=png, format="png"), display=False)
         cards.append(card(thumbnail, takeaway))
-    return "::::{grid} 1 2 3 3\n:gutter: 3\n\n" + "\n\n".join(cards) + "\n::::"
+    return "::::{grid} 1 2 2 2\n:gutter: 3\n\n" + "\n\n".join(cards) + "\n::::"

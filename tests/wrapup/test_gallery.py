@@ -68,7 +68,7 @@ def test_gallery_glues_each_picture_and_reads_this_builds_record(tmp_path, monke
     )
     monkeypatch.chdir(ROOT)
     text = gallery.gallery((SWEEP,))
-    assert text.startswith("::::{grid} 1 2 3 3") and text.endswith("::::")
+    assert text.startswith("::::{grid} 1 2 2 2") and text.endswith("::::")
     assert set(glued) == {SWEEP.key}
     assert _png_size(glued[SWEEP.key].data)[0] in range(
         gallery.WIDTH_PX - 1, gallery.WIDTH_PX + 1
