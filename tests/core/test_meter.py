@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import statistics
 import subprocess
 import sys
 
@@ -74,7 +75,7 @@ def test_ceiling_runs_and_leaves_no_process_behind():
     assert isinstance(c, Ceiling)
     assert c.k == k and len(c.many) == k
     assert c.single > 0 and all(m > 0 for m in c.many)
-    assert c.ratio > 0 and c.ratio == pytest.approx(sum(c.many) / c.single)
+    assert c.ratios and c.ratio == pytest.approx(statistics.median(c.ratios))
     assert c.pinned == bool(c.cpus)
     assert c.note
     assert multiprocessing.active_children() == []
@@ -195,34 +196,57 @@ def test_own_tree_counts_a_child_that_exited_and_was_reaped():
     assert after - before >= float(out.stdout) - 0.02
 
 
-def test_ceiling_counts_one_process_before_and_after_the_k(monkeypatch):
-    """The single count is split around the k processes' count, half before
-    and half after, so a drift of the machine's speed hits both sides."""
-    calls = []
+def test_the_ceiling_is_the_median_of_paired_windows_in_alternating_order(
+    monkeypatch,
+):
+    """Each round pairs a window alone with a window together, alone first in
+    even rounds; the ratio is the median of the rounds' ratios, so one slow
+    window alone (a swing of the machine) does not move it."""
+    seen = {}
+    together_steps = iter([190, 200, 180, 190])  # process 0's steps together
+    alone_steps = iter([100, 100, 50, 100])  # round 2 alone was a slow moment
 
-    def fake_counters(cpus, seconds):
-        calls.append((len(cpus), seconds))
-        return [100] * len(cpus), True
+    def fake_windows(cpus, plan, window):
+        seen["plan"], seen["window"] = list(plan), window
+        steps = {}
+        for w, together in enumerate(plan):
+            if together:
+                mine = next(together_steps)
+                steps.update({(i, w): mine for i in range(len(cpus))})
+            else:
+                steps[(0, w)] = next(alone_steps)
+        return steps, True
 
-    monkeypatch.setattr(meter, "_run_counters", fake_counters)
-    c = ceiling(1, seconds=1.0)
-    assert calls == [(1, 0.5), (1, 1.0), (1, 0.5)]
-    assert c.single == 200 and c.ratio == pytest.approx(0.5)
+    monkeypatch.setattr(meter, "_run_windows", fake_windows)
+    monkeypatch.setattr(meter, "_affinity", lambda: [0, 1])
+    c = ceiling(2, seconds=0.2)
+    assert seen["window"] == pytest.approx(0.05)
+    assert seen["plan"] == [False, True, True, False, False, True, True, False]
+    assert c.ratios == pytest.approx((3.8, 4.0, 7.2, 3.8))
+    assert c.ratio == pytest.approx(3.9)  # the median, not 2 * 760 / 350
+    assert c.single == 350 and c.many == (760, 760) and c.pinned
+
+
+def test_window_plan_refuses_no_rounds():
+    assert meter.window_plan(1) == [False, True]
+    with pytest.raises(ValueError, match="rounds"):
+        meter.window_plan(0)
 
 
 def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
     calls = []
 
-    def fake_counters(cpus, seconds):
+    def fake_windows(cpus, plan, window):
         calls.append(len(cpus))
-        return [100] * len(cpus), True
+        return {(i, w): 100 for w in range(len(plan)) for i in range(len(cpus))}, True
 
-    monkeypatch.setattr(meter, "_run_counters", fake_counters)
+    monkeypatch.setattr(meter, "_run_windows", fake_windows)
     monkeypatch.setattr(meter, "_affinity", lambda: [0, 1])
     assert meter.ceiling_for(4, None) is None  # no probe asked for
     assert meter.ceiling_for(1, 0.5) is None  # one worker has no ceiling
     probed = meter.ceiling_for(4, 0.5)
-    assert probed is not None and probed.k == 2 and calls == [1, 2, 1]
+    assert probed is not None and probed.k == 2 and calls == [2]
+    assert probed.ratio == pytest.approx(2.0)
     monkeypatch.setattr(meter, "_affinity", lambda: [0])
     assert meter.ceiling_for(4, 0.5) is None  # one CPU: nothing to compare
     with pytest.raises(ValueError, match="probe_seconds"):

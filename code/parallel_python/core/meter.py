@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,10 +34,15 @@ _NOT_BUSY = ("idle", "iowait", "steal", "guest", "guest_nice")
 
 @dataclass(frozen=True)
 class Ceiling:
-    """``k`` counting processes against one: ``ratio`` = total steps / single steps.
+    """``k`` counting processes against one, in paired windows.
 
-    ``single`` and ``many`` are loop steps counted in ``seconds`` each;
-    ``cpus`` the CPUs the counters were pinned to (empty when unpinned).
+    Each round has two windows of ``window`` seconds, in alternating order:
+    process 0 counts alone, and all ``k`` count together. ``ratios`` holds
+    each round's total steps together over the steps alone; ``ratio`` is
+    their median, as for every speed-up in the book. ``single`` and ``many``
+    are the steps counted alone and by each process together, over all
+    rounds; ``cpus`` the CPUs the counters were pinned to (empty when
+    unpinned).
     """
 
     k: int
@@ -47,6 +53,8 @@ class Ceiling:
     pinned: bool
     cpus: tuple[int, ...]
     note: str
+    window: float = 0.0
+    ratios: tuple[float, ...] = ()
 
 
 def ceiling_from_counts(single: int, many: Sequence[int]) -> float:
@@ -69,10 +77,33 @@ def _count_for(seconds: float) -> int:
     return steps
 
 
+#: Seconds of one window of the ceiling probe: short enough that a round's
+#: two windows see the machine alike, long enough to count a fair number of
+#: steps (the clock is read every ``_BLOCK`` steps, about 0.1 ms).
+_WINDOW = 0.05
+
+
+def window_plan(rounds: int) -> list[bool]:
+    """Which windows all processes count in (True) and which process 0
+    counts in alone (False): two a round, alone first in even rounds."""
+    rounds = positive_int("rounds", rounds)
+    return [
+        w
+        for r in range(rounds)
+        for w in ((False, True) if r % 2 == 0 else (True, False))
+    ]
+
+
 def _counter(
-    index: int, cpu: int | None, seconds: float, barrier: Any, results: Any
+    index: int,
+    cpu: int | None,
+    plan: Sequence[bool],
+    window: float,
+    barrier: Any,
+    results: Any,
 ) -> None:
-    """A counting process: pin to ``cpu``, wait for all, count, report."""
+    """A counting process: pin to ``cpu``; then, for each window of ``plan``,
+    wait for all, and count if the window is for all (or this is process 0)."""
     pinned = False
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         try:
@@ -80,32 +111,45 @@ def _counter(
             pinned = True
         except OSError:
             pinned = False
-    barrier.wait(timeout=_START_TIMEOUT)
-    results.put((index, _count_for(seconds), pinned))
+    for w, together in enumerate(plan):
+        barrier.wait(timeout=_START_TIMEOUT)
+        if together or index == 0:
+            results.put((index, w, _count_for(window), pinned))
 
 
-def _run_counters(cpus: Sequence[int | None], seconds: float) -> tuple[list[int], bool]:
-    """Start one counter per entry of ``cpus`` at once; their steps, all pinned?"""
+def _run_windows(
+    cpus: Sequence[int | None], plan: Sequence[bool], window: float
+) -> tuple[dict[tuple[int, int], int], bool]:
+    """One counter per entry of ``cpus``, started once, counting window by
+    window as ``plan`` says: (process, window) -> steps, and all pinned?"""
     ctx = mp_context()
     barrier = ctx.Barrier(len(cpus) + 1)
     results = ctx.Queue()
     procs = [
         ctx.Process(
-            target=_counter, args=(i, cpu, seconds, barrier, results), daemon=True
+            target=_counter,
+            args=(i, cpu, list(plan), window, barrier, results),
+            daemon=True,
         )
         for i, cpu in enumerate(cpus)
     ]
+    expected = sum(len(cpus) if together else 1 for together in plan)
+    got: dict[tuple[int, int], int] = {}
+    pinned = True
     try:
         for proc in procs:
             proc.start()
-        barrier.wait(timeout=_START_TIMEOUT)
-        got: dict[int, tuple[int, bool]] = {}
-        for _ in procs:
+        for _ in plan:
+            barrier.wait(timeout=_START_TIMEOUT)
+        for _ in range(expected):
             try:
-                index, steps, pinned = results.get(timeout=seconds + _START_TIMEOUT)
+                index, w, steps, was_pinned = results.get(
+                    timeout=window + _START_TIMEOUT
+                )
             except queue.Empty:
                 raise RuntimeError("a counting process did not report") from None
-            got[index] = (steps, pinned)
+            got[(index, w)] = steps
+            pinned = pinned and was_pinned
         for proc in procs:
             proc.join(timeout=_START_TIMEOUT)
     finally:
@@ -119,8 +163,7 @@ def _run_counters(cpus: Sequence[int | None], seconds: float) -> tuple[list[int]
                 proc.kill()
                 proc.join(timeout=5)
         results.close()
-    steps = [got[i][0] for i in range(len(cpus))]
-    return steps, all(got[i][1] for i in range(len(cpus)))
+    return got, pinned
 
 
 def _affinity() -> list[int] | None:
@@ -133,12 +176,15 @@ def _affinity() -> list[int] | None:
 def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     """How much faster ``k`` CPUs are than one right now (about ``2 * seconds``).
 
-    One process counts loop steps alone for half of ``seconds``, then ``k``
-    processes count together for ``seconds``, each pinned to its own CPU of
-    this process's affinity set (unpinned where the platform cannot pin;
-    ``note`` says so), then one alone again for the other half. ``ratio`` is
-    their total over the two single counts added: the best a ``k``-worker
-    CPU-bound speed-up can be at this moment.
+    ``k`` processes are started once, each pinned to its own CPU of this
+    process's affinity set (unpinned where the platform cannot pin; ``note``
+    says so). Then paired rounds of two short windows each, in alternating
+    order: process 0 counts loop steps alone, and all ``k`` count together;
+    ``seconds`` of each kind in all. ``ratio`` is the median over rounds of
+    the steps together over the steps alone: the best a ``k``-worker
+    CPU-bound speed-up can be at this moment. Round by round, so that the
+    machine's swings of speed (a CPU's pace moves by a third within a
+    second on a shared machine) hit both sides of each ratio alike.
     """
     k = positive_int("k", k)
     seconds = positive_float("seconds", seconds)
@@ -147,14 +193,21 @@ def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     if k > count:
         raise ValueError(f"k ({k}) must be at most the {count} CPUs available")
     chosen: list[int | None] = list(allowed[:k]) if allowed else [None] * k
-    # one process alone for half the time before the k and half after, so a
-    # drift of the machine's speed during the probe hits both sides alike
-    before, pinned_before = _run_counters(chosen[:1], seconds / 2)
-    many, pinned_all = _run_counters(chosen, seconds)
-    after, pinned_after = _run_counters(chosen[:1], seconds / 2)
-    single = [before[0] + after[0]]
-    pinned_one = pinned_before and pinned_after
-    pinned = allowed is not None and pinned_one and pinned_all
+    window = min(_WINDOW, seconds)
+    rounds = max(1, round(seconds / window))
+    plan = window_plan(rounds)
+    steps, pinned_all = _run_windows(chosen, plan, window)
+    singles, togethers = [], []
+    for w, together in enumerate(plan):
+        if together:
+            togethers.append([steps[(i, w)] for i in range(k)])
+        else:
+            singles.append(steps[(0, w)])
+    ratios = tuple(
+        ceiling_from_counts(one, many)
+        for one, many in zip(singles, togethers, strict=True)
+    )
+    pinned = allowed is not None and pinned_all
     note = (
         f"pinned to CPUs {', '.join(str(c) for c in chosen)}"
         if pinned
@@ -163,12 +216,14 @@ def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     return Ceiling(
         k=k,
         seconds=seconds,
-        single=single[0],
-        many=tuple(many),
-        ratio=ceiling_from_counts(single[0], many),
+        single=sum(singles),
+        many=tuple(sum(t[i] for t in togethers) for i in range(k)),
+        ratio=statistics.median(ratios),
         pinned=pinned,
         cpus=tuple(c for c in chosen if c is not None) if pinned else (),
         note=note,
+        window=window,
+        ratios=ratios,
     )
 
 

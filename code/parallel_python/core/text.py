@@ -259,10 +259,16 @@ def ceiling_phrase(ceiling: Ceiling | None) -> str:
     """``; this machine's 2 CPUs together counted 1.85× as fast as one just before``."""
     if ceiling is None:
         return ""
-    return (
+    text = (
         f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one, measured just before"
     )
+    if ceiling.ratio > ceiling.k:
+        text += (
+            f" (more than {ceiling.k}×: on average each counted faster together "
+            "than one did alone)"
+        )
+    return text
 
 
 def processes_phrase(p: int) -> str:
