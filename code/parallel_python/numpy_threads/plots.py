@@ -21,6 +21,11 @@ from .blas import BlasSweep, Operations
 from .narrate import operations_takeaway, sweep_takeaway
 
 
+#: How far apart the sizes' points of one thread count are drawn, in
+#: doublings of the thread axis (a twentieth of the way from 1 to 2 threads).
+_DODGE = 0.05
+
+
 def _log2_axis(ax: Axes, ticks: list[int]) -> None:
     ax.set_xscale("log", base=2)
     ax.set_xticks(ticks)
@@ -35,10 +40,16 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
     threads = list(sweep.threads)
     with house_style():
         ideal_line(speed_ax, threads, sweep.cpus)
-        for colour, n in zip(SERIES, sweep.sizes, strict=False):
+        # centred on the thread count, but never on it (where the CPUs' line is)
+        middle = (len(sweep.sizes) - 1) / 2 - (0.5 if len(sweep.sizes) % 2 else 0)
+        for i, (colour, n) in enumerate(zip(SERIES, sweep.sizes, strict=False)):
             label = f"n = {n}"
             ratios = [sweep.ratio(n, t) for t in threads]
-            interval_errorbar(speed_ax, threads, ratios, colour, label)
+            # each size a little to the side, so that the error bars of one
+            # thread count neither hide each other nor the CPUs' line
+            dodge = 2 ** ((i - middle) * _DODGE)
+            shifted = [t * dodge for t in threads]
+            interval_errorbar(speed_ax, shifted, ratios, colour, label)
             flops_ax.plot(
                 threads,
                 [sweep.point(n, t).gflops for t in threads],
@@ -62,7 +73,7 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
         fig.legend(
             *speed_ax.get_legend_handles_labels(),
             loc="outside lower center",
-            ncols=len(sweep.sizes) + 1,
+            ncols=2,
         )
     return fig
 
