@@ -69,3 +69,23 @@ def test_find_returns_the_first_match_and_names_what_is_missing():
     assert find(items, n=1, t=2) is items[1]
     with pytest.raises(KeyError, match="n=3, t=1"):
         find(items, n=3, t=1)
+
+
+def test_a_field_added_later_with_a_default_may_be_absent_a_required_one_not():
+    from parallel_python.core.meter import Ceiling
+
+    old = {
+        "k": 2,
+        "seconds": 1.0,
+        "single": 90,
+        "many": [92, 77],
+        "ratio": 1.86,
+        "pinned": True,
+        "cpus": [0, 1],
+        "note": "",
+    }  # saved before the probe ran in paired windows
+    probe = results.from_data(Ceiling, old)
+    assert probe.ratio == 1.86 and probe.ratios == () and probe.window == 0.0
+    del old["ratio"]
+    with pytest.raises(ValueError, match="Ceiling lacks ratio"):
+        results.from_data(Ceiling, old)

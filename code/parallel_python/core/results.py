@@ -66,7 +66,16 @@ def from_data(cls: Any, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError(f"expected an object for {cls.__name__}, got {data!r}")
         hints = typing.get_type_hints(cls)
-        names = {f.name for f in dataclasses.fields(cls) if f.init}
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        # a field with a default may be absent: a result saved before the
+        # field was added reads with the default
+        optional = {
+            f.name
+            for f in fields
+            if f.default is not dataclasses.MISSING
+            or f.default_factory is not dataclasses.MISSING
+        }
+        names = {f.name for f in fields if f.name in data or f.name not in optional}
         missing = [n for n in names if n not in data]
         if missing:
             raise ValueError(f"{cls.__name__} lacks {', '.join(sorted(missing))}")
