@@ -45,6 +45,7 @@ from .narrate_workers import (
 from .pickling import PickledTasks, run_pickled_tasks
 from .plots import (
     plot_big_argument,
+    plot_fork_memory,
     plot_integration_sweep,
     plot_pool_startup,
     plot_task_overhead,
@@ -284,6 +285,7 @@ ENTRIES: tuple[Experiment, ...] = (
         seconds=0.5,
         options=(Option("elements", "int", 1_000_000, "Python ints in the list"),),
         summary=fork_memory_summary,
+        plot=plot_fork_memory,
         headlines=_mp_fork_memory_headlines,
     ),
 )

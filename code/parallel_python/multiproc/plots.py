@@ -27,6 +27,10 @@ from .narrate_costs import (
     task_overhead_takeaway,
 )
 
+# the copy-on-write figure lives beside; the pages reach it from here
+from .plots_memory import fork_memory_takeaway as fork_memory_takeaway
+from .plots_memory import plot_fork_memory as plot_fork_memory
+
 #: The widest span of serial fractions (from the speed-up's interval) for
 #: which the figure names one ``s``: the same five points as
 #: :func:`~parallel_python.multiproc.narrate.amdahl_sentence`.
