@@ -157,6 +157,28 @@ def test_race_is_shown_when_most_trials_lose_updates():
     assert rows(instructor.checks_html({"race": leaky}))["fig-part1-race"][1] == "no"
 
 
+def test_copy_on_write_is_shown_when_the_list_is_copied_and_the_array_not():
+    from parallel_python.multiproc.fork_memory import ForkMemory, ReadCost
+
+    def memory(list_copied, array_copied, available=True):
+        reads = (
+            ReadCost("list", 1000, 0, list_copied),
+            ReadCost("array", 1000, 0, array_copied),
+        )
+        return ForkMemory(100, available, "" if available else "no fork", reads, True)
+
+    shown = rows(instructor.checks_html({"mp-fork-memory": memory(900, 20)}))
+    assert shown["fig-mp-fork-memory"][1] == "yes"
+    assert "the list reader copied 90 % of it, the array reader 2 %" in (
+        shown["fig-mp-fork-memory"][2]
+    )
+    both = rows(instructor.checks_html({"mp-fork-memory": memory(900, 500)}))
+    assert both["fig-mp-fork-memory"][1] == "no"
+    none = rows(instructor.checks_html({"mp-fork-memory": memory(0, 0, False)}))
+    assert none["fig-mp-fork-memory"][1] == "no"
+    assert "not measured: no fork" in none["fig-mp-fork-memory"][2]
+
+
 @pytest.mark.parametrize("cpus", [2, 64])
 def test_figures_that_need_more_than_one_cpu_can_still_miss(cpus):
     results = {

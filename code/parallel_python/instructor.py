@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .core.text import cpus_phrase, interval, plural, times
+from .core.text import cpus_phrase, interval, percent, plural, times
 
 #: The element the instructor notes leave for the table, and the notes' page.
 PLACEHOLDER_ID = "instructor-figure-check"
@@ -158,6 +158,17 @@ def _grid(g) -> tuple[bool, str]:
     return gap >= 2, seen
 
 
+def _fork_memory(m) -> tuple[bool, str]:
+    if not m.available:
+        return False, f"not measured: {m.reason}"
+    lst, arr = m.get("list"), m.get("array")
+    seen = (
+        f"the list reader copied {percent(lst.copied_fraction)} of it, the "
+        f"array reader {percent(arr.copied_fraction)}"
+    )
+    return lst.copied_fraction >= 0.5 and arr.copied_fraction < 0.1, seen
+
+
 CHECKS = (
     Check(
         "race",
@@ -208,6 +219,16 @@ CHECKS = (
         "a process pool speeds up pure-Python work",
         _integration,
         "learners' own sweeps (`parallel-python run mp-integration-sweep`)",
+    ),
+    Check(
+        "mp-fork-memory",
+        "fig-mp-fork-memory",
+        "book/handson/b-workers",
+        "a forked child that reads a list of Python objects copies most of "
+        "it; one that reads a NumPy array copies almost nothing",
+        _fork_memory,
+        "explain it from the reference counts; it needs Linux and `fork` "
+        "(`parallel-python run mp-fork-memory`)",
     ),
     Check(
         "blend-grid",
