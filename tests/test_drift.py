@@ -106,6 +106,7 @@ def test_pathology_ratios_are_held_to_a_floor_not_to_10_percent():
     text = report(found)
     assert "1 of 1 parallel speed-ups within ±10 %" in text
     assert "1 of 2 pathology ratios at least 2× in both builds" in text
+    assert "below 2×: blend-fixes: speed-up over no limit, no fix (×)  1.2 then 2.1" in text
 
 
 def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():
@@ -140,6 +141,8 @@ def test_the_machines_own_readings_are_reported_not_held_to_ten_percent():
         "measuring-noise", "two processes, median of paired rounds (×)", 1.53, 1.19
     )
     assert itself.machine and not itself.parallel_speedup and itself.steady
+    biased = drift.Move("measuring-noise", "two processes, min over min (×)", 1.9, 1.7)
+    assert biased.machine and not biased.pathology
     lesson = drift.Move("mpi", "speed-up, most ranks (×)", 1.96, 1.22)
     text = drift.report([itself, lesson])
     assert "0 of 1 parallel speed-ups" in text

@@ -65,7 +65,7 @@ class Move:
 
     @property
     def pathology(self) -> bool:
-        return any(word in self.label for word in PATHOLOGY)
+        return not self.machine and any(word in self.label for word in PATHOLOGY)
 
     @property
     def machine(self) -> bool:
@@ -182,6 +182,12 @@ def report(found: list[Move], top: int = 5) -> str:
             f"{len(large)} of {len(sick)} pathology ratios at least "
             f"{PATHOLOGY_FLOOR:g}× in both builds"
         )
+        lines += [
+            f"  below {PATHOLOGY_FLOOR:g}×: {m.experiment}: {m.label}  "
+            f"{m.first:.3g} then {m.second:.3g}"
+            for m in sick
+            if m not in large
+        ]
     return "\n".join(lines)
 
 

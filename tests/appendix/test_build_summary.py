@@ -57,6 +57,18 @@ def test_table_lists_each_metered_experiment():
     text = bs.summary_html(Disturbance(100.0, 0.1, 0.0, ""), rows, cpus=64)
     assert "<code>gil</code>" in text and "<code>noise</code>" in text
     assert "not available" in text and "64 CPUs" in text
+    assert text.index("<code>gil</code>") < text.index("<code>noise</code>")
+    assert "not listed" not in text
+
+
+def test_runs_too_short_for_the_meter_are_counted_not_listed():
+    rows = {
+        "short": Disturbance(0.06, 0.33, 0.0, ""),
+        "long": Disturbance(3.0, 0.01, 0.0, ""),
+    }
+    text = bs.summary_html(Disturbance(100.0, 0.1, 0.0, ""), rows, cpus=2)
+    assert "<code>long</code>" in text and "<code>short</code>" not in text
+    assert "1 shorter run is not listed: under 1.00 s" in text
 
 
 def test_the_placeholder_is_replaced_and_a_missing_one_is_an_error():

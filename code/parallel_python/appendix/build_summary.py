@@ -23,6 +23,8 @@ PLACEHOLDER_ID = "build-disturbance"
 _DIV_TAG = re.compile(r"<(/?)div\b[^>]*>")
 #: Other work below this many CPUs counts as none of note (as in core.text).
 QUIET = 0.2
+#: Runs shorter than this, in seconds, are not listed with their reading.
+LONG_ENOUGH = 1.0
 
 
 def disturbances_in(saved: Any, path: str = "") -> Iterator[tuple[str, Disturbance]]:
@@ -96,9 +98,22 @@ def summary_html(
             f"than the build used {whole.other_cpus:.2f} CPUs on average of the "
             f"{cpus_phrase(cpus)} it could use{steal}: {verdict}.</p>"
         )
+    # the meter's per-CPU times tick in hundredths of a second: over a run
+    # shorter than a second a tick or two reads as a large share of a CPU
+    long_runs = {n: d for n, d in experiments.items() if d.seconds >= LONG_ENOUGH}
+    short = len(experiments) - len(long_runs)
+    experiments = dict(sorted(long_runs.items(), key=lambda item: -item[1].seconds))
+    if short:
+        parts.append(
+            f"<p>{count(short)} shorter "
+            f"{'run is' if short == 1 else 'runs are'} not listed: under "
+            f"{duration(LONG_ENOUGH)}, the meter's readings, which tick in "
+            "hundredths of a second, are too coarse to mean anything.</p>"
+        )
     if experiments:
         parts.append(
-            "<p>The disturbance meter, over each experiment's own run:</p>"
+            "<p>The disturbance meter, over each experiment's own run "
+            "(longest first):</p>"
         )
         parts.append(
             '<div class="pst-scrollable-table-container">'
