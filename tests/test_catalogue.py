@@ -60,7 +60,13 @@ TINY = {
     "cpu-sampling": {"threads": 1, "seconds": 0.02, "every": 0.001},
     # Part A
     "numpy-blas-sweep": {"sizes": (8, 16), "threads": (1, 2), "repeats": 1},
-    "numpy-operations": {"elements": 100, "matrix_size": 8, "repeats": 1},
+    "numpy-operations": {
+        "elements": 100,
+        "matrix_size": 8,
+        "repeats": 1,
+        "budget": 0.01,
+        "probe_seconds": None,
+    },
     "numpy-thread-settings": {},
     # Part B
     "mp-api-tour": {"tasks": 4, "processes": 2},

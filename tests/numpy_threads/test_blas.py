@@ -65,7 +65,9 @@ def test_sweep_rejects_bad_input(kwargs, name):
 
 
 def test_operations():
-    ops = nt.run_operations(elements=1000, matrix_size=16, threads=2, repeats=1)
+    ops = nt.run_operations(
+        elements=1000, matrix_size=16, threads=2, repeats=1, budget=0.01
+    )
     assert [op.uses_blas for op in ops.operations] == [True, False, False, False]
     assert ops.get("sort (np.sort)").speedup > 0
     assert ops.stop_reason == "budget" and ops.ceiling is None  # no probe asked
