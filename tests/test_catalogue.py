@@ -59,7 +59,12 @@ TINY = {
     "process-start": {"repeats": 1, "thread_repeats": 2},
     "cpu-sampling": {"threads": 1, "seconds": 0.02, "every": 0.001},
     # Part A
-    "numpy-blas-sweep": {"sizes": (8, 16), "threads": (1, 2), "repeats": 1},
+    "numpy-blas-sweep": {
+        "sizes": (8, 16),
+        "threads": (1, 2),
+        "repeats": 1,
+        "budget": 0.01,
+    },
     "numpy-operations": {
         "elements": 100,
         "matrix_size": 8,

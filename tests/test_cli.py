@@ -21,7 +21,10 @@ from parallel_python.core import results
 from parallel_python.core.machine import describe
 
 TINY = {
-    "numpy-blas-sweep": ["--sizes", "8,16", "--threads", "1,2", "--repeats", "1"],
+    "numpy-blas-sweep": [
+        *("--sizes", "8,16", "--threads", "1,2", "--repeats", "1"),
+        *("--budget", "0.01"),
+    ],
     "numpy-operations": [
         *("--elements", "100", "--matrix-size", "8", "--repeats", "1"),
         *("--budget", "0.01", "--probe-seconds", "0.01"),

@@ -106,7 +106,10 @@ def test_pathology_ratios_are_held_to_a_floor_not_to_10_percent():
     text = report(found)
     assert "1 of 1 parallel speed-ups within ±10 %" in text
     assert "1 of 2 pathology ratios at least 2× in both builds" in text
-    assert "below 2×: blend-fixes: speed-up over no limit, no fix (×)  1.2 then 2.1" in text
+    assert (
+        "below 2×: blend-fixes: speed-up over no limit, no fix (×)  1.2 then 2.1"
+        in text
+    )
 
 
 def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():

@@ -169,8 +169,9 @@ def test_copy_on_write_is_shown_when_the_list_is_copied_and_the_array_not():
 
     shown = rows(instructor.checks_html({"mp-fork-memory": memory(900, 20)}))
     assert shown["fig-mp-fork-memory"][1] == "yes"
-    assert "the list reader copied 90 % of it, the array reader 2 %" in (
-        shown["fig-mp-fork-memory"][2]
+    assert (
+        "the list reader copied 90 % of it, the array reader 2 %"
+        in (shown["fig-mp-fork-memory"][2])
     )
     both = rows(instructor.checks_html({"mp-fork-memory": memory(900, 500)}))
     assert both["fig-mp-fork-memory"][1] == "no"

@@ -192,9 +192,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     kwargs = {o.name: getattr(options, o.name) for o in experiment.options}
     label = f"running {experiment.name}"
     try:
-        with Progress(label, experiment.seconds, not options.no_progress):
-            with Meter() as meter:
-                result = experiment.run(**kwargs)
+        with (
+            Progress(label, experiment.seconds, not options.no_progress),
+            Meter() as meter,
+        ):
+            result = experiment.run(**kwargs)
     except ValueError as exc:  # the experiment's own input checks
         raise UsageError(str(exc)) from None
     out = options.out

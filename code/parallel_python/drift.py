@@ -171,9 +171,7 @@ def report(found: list[Move], top: int = 5) -> str:
     if itself:
         lines.append(
             "the machine itself (not held to ±10 %): "
-            + "; ".join(
-                f"{m.label} {m.first:.3g} then {m.second:.3g}" for m in itself
-            )
+            + "; ".join(f"{m.label} {m.first:.3g} then {m.second:.3g}" for m in itself)
         )
     sick = [m for m in found if m.pathology]
     if sick:

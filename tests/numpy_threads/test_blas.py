@@ -27,7 +27,10 @@ def test_thread_counts_large_machine_is_capped_but_keeps_the_landmarks():
 
 
 def test_sweep_shape_and_derived_figures():
-    sweep = nt.run_blas_sweep(sizes=(16, 32), threads=(1, 2), repeats=2, warmup=0)
+    sweep = nt.run_blas_sweep(
+        sizes=(16, 32), threads=(1, 2), repeats=2, warmup=0, budget=0.01
+    )
+    assert sweep.stop_reasons == ("budget", "budget")
     assert sweep.sizes == (16, 32) and sweep.threads == (1, 2)
     assert len(sweep.points) == 4
     assert sweep.speedup(32, 1) == 1.0
@@ -41,7 +44,7 @@ def test_sweep_shape_and_derived_figures():
 
 def test_sweep_leaves_the_thread_pool_as_it_found_it():
     before = blas_threads()
-    nt.run_blas_sweep(sizes=(8,), threads=(1, 3), repeats=1, warmup=0)
+    nt.run_blas_sweep(sizes=(8,), threads=(1, 3), repeats=1, warmup=0, budget=0.01)
     assert blas_threads() == before
 
 

@@ -316,9 +316,7 @@ def run_mpi(
     share = budget / len(counts)
     probed = ceiling_for(max(counts), probe_seconds)
     runs = tuple(launch(r, n, timeout, repeats, share) for r in counts)
-    return MpiRuns(
-        n=n, exact=math.pi, cpus=available_cpus(), runs=runs, ceiling=probed
-    )
+    return MpiRuns(n=n, exact=math.pi, cpus=available_cpus(), runs=runs, ceiling=probed)
 
 
 if __name__ == "__main__":

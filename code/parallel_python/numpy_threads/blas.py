@@ -93,6 +93,8 @@ class BlasSweep:
     points: tuple[SweepPoint, ...]
     cpus: int
     blas: str
+    stop_reasons: tuple[str, ...] = ()
+    """Why each size's paired rounds stopped (converged, budget, ...)."""
 
     def point(self, size: int, threads: int) -> SweepPoint:
         return find(self.points, size=size, threads=threads)
@@ -127,12 +129,15 @@ def run_blas_sweep(
     *,
     repeats: int = 5,
     warmup: int = 1,
+    budget: float = 7.5,
 ) -> BlasSweep:
     """Time ``a @ b`` for n x n matrices of each size with each BLAS thread count.
 
     ``threads`` defaults to :func:`thread_counts` of the CPUs this process may
-    use. Each point is warmed up (the first call after a change of thread
-    count is slower) and timed ``repeats`` times.
+    use. Each size is timed in paired rounds, every thread count once a
+    round after a warm-up (the first call after a change of thread count is
+    slower): at least ``repeats`` rounds, more until every speed-up's interval
+    is within ±5 % or the size's share of ``budget`` seconds is spent.
     """
     sizes = positive_ints("sizes", sizes)
     cpus = available_cpus()
@@ -140,22 +145,38 @@ def run_blas_sweep(
         "threads", thread_counts(cpus) if threads is None else threads
     )
     repeats = positive_int("repeats", repeats)
+    warmup = non_negative_int("warmup", warmup)
+    budget = positive_float("budget", budget)
     require_blas_pool("the BLAS thread sweep")
     in_effect = {}
     for t in threads:
         with threadpool_limits(limits=t, user_api="blas"):
             in_effect[t] = blas_threads_now()
-    points = []
+    points, stops = [], []
+    resting = _resting_limit(threads)
     for n in sizes:
         a, b = _matrices(n)
-        timings = measure_rounds(
-            {t: (lambda a=a, b=b: a @ b) for t in threads},
-            repeats=repeats,
-            warmup=warmup,
-            context=_resting_limit(threads),
-        )
+        if len(threads) == 1:  # nothing to pair with
+            timings = measure_rounds(
+                {t: (lambda a=a, b=b: a @ b) for t in threads},
+                repeats=repeats,
+                warmup=warmup,
+                context=resting,
+            )
+            stops.append("one thread count")
+        else:
+            paired = measure_paired(
+                {str(t): (lambda a=a, b=b: a @ b) for t in threads},
+                baseline=str(min(threads)),
+                min_rounds=repeats,
+                budget_seconds=budget / len(sizes),
+                warmup=warmup,
+                context=lambda key: resting(int(key)),
+            )
+            timings = {t: paired.times[str(t)] for t in threads}
+            stops.append(paired.stop_reason)
         points += [SweepPoint(n, t, in_effect[t], timings[t]) for t in threads]
-    return BlasSweep(sizes, threads, tuple(points), cpus, _blas_name())
+    return BlasSweep(sizes, threads, tuple(points), cpus, _blas_name(), tuple(stops))
 
 
 def _blas_limit(threads: int) -> threadpool_limits:
@@ -287,9 +308,7 @@ def run_operations(
         ops.append(
             OperationTiming(name, uses_blas, paired.times["one"], paired.times["many"])
         )
-    return Operations(
-        threads, cpus, matrix_size, elements, tuple(ops), stop, probed
-    )
+    return Operations(threads, cpus, matrix_size, elements, tuple(ops), stop, probed)
 
 
 # --- when are thread settings read? ---------------------------------------

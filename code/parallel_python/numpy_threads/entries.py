@@ -46,8 +46,6 @@ def _settings_headlines(s: ThreadSettings) -> dict[str, float]:
     }
 
 
-_REPEATS = Option("repeats", "int", 5, "timed runs per point (after warm-up)")
-
 ENTRIES: tuple[Experiment, ...] = (
     Experiment(
         name="numpy-blas-sweep",
@@ -59,7 +57,8 @@ ENTRIES: tuple[Experiment, ...] = (
         options=(
             Option("sizes", "ints", (200, 800, 1600), "matrix sizes n (n × n)"),
             Option("threads", "ints", None, "BLAS thread counts (default: 1..2×CPUs)"),
-            _REPEATS,
+            Option("repeats", "int", 5, "paired rounds per size, at least"),
+            Option("budget", "float", 7.5, "seconds of rounds at most, all sizes"),
         ),
         plot=plot_blas_sweep,
         summary=blas_sweep_summary,
@@ -77,7 +76,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("elements", "int", 2_000_000, "array length for exp, sum, sort"),
             Option("matrix_size", "int", 1000, "matrix size n for a @ b"),
             Option("threads", "int", None, "BLAS threads (default: the CPUs)"),
-            _REPEATS,
+            Option("repeats", "int", 5, "paired rounds per operation, at least"),
             Option("budget", "float", 1.0, "seconds of a @ b's rounds at most"),
             Option("probe_seconds", "float", 0.4, "seconds of the ceiling probe"),
         ),

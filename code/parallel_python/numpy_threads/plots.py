@@ -20,7 +20,6 @@ from ..core.text import times
 from .blas import BlasSweep, Operations
 from .narrate import operations_takeaway, sweep_takeaway
 
-
 #: How far apart the sizes' points of one thread count are drawn, in
 #: doublings of the thread axis (a twentieth of the way from 1 to 2 threads).
 _DODGE = 0.05
