@@ -338,3 +338,20 @@ def test_thread_settings_when_the_default_is_already_the_count_asked_for():
     text = thread_settings_summary(many)
     assert "with 64 threads" in text and "changed nothing" in text
     assert "cannot show" not in text
+
+
+def test_sweep_table_gives_the_range_of_rounds_when_sizes_differ():
+    import dataclasses
+
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5})
+    n = sweep.sizes[0]  # this size got two more rounds
+
+    def longer(p):
+        if p.size != n:
+            return p
+        times = p.timing.times + p.timing.times[:2]
+        return dataclasses.replace(p, timing=dataclasses.replace(p.timing, times=times))
+
+    points = tuple(longer(p) for p in sweep.points)
+    table = sweep_table(dataclasses.replace(sweep, points=points))
+    assert "best of 3–5 timed runs (rounds per size)" in table

@@ -296,10 +296,15 @@ def sweep_table(sweep: BlasSweep) -> str:
                 percent(sweep.efficiency(p.size, p.threads)),
             ]
         )
-    repeats = sweep.points[0].timing.repeats if sweep.points else 0
+    rounds = sorted({p.timing.repeats for p in sweep.points}) or [0]
+    runs = (
+        plural(rounds[0], "timed run")
+        if len(rounds) == 1
+        else f"{rounds[0]}–{rounds[-1]} timed runs (rounds per size)"
+    )
     main = table(["n", "threads", "best", "speed-up", "GFLOP/s"], rows, "rrrrr")
     legend = (
-        f"n × n matrices; best of {plural(repeats, 'timed run')} after warm-up; "
+        f"n × n matrices; best of {runs} after warm-up; "
         f"speed-up over one thread at the same n."
     )
     details = table(["n", "threads", "median", "spread", "efficiency"], more)
