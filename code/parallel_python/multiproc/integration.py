@@ -27,7 +27,7 @@ from numbers import Real
 
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
-from ..core.meter import Ceiling, Disturbance, Meter, ceiling
+from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
 from ..core.pools import process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
@@ -284,13 +284,9 @@ def run_integration_sweep(
     )
     repeats = positive_int("repeats", repeats)
     budget = positive_float("budget", budget)
-    if probe_seconds is not None:
-        probe_seconds = positive_float("probe_seconds", probe_seconds)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
-    probed = None
-    if probe_seconds is not None and cpus >= 2:
-        probed = ceiling(min(max(counts), cpus), seconds=probe_seconds)
+    probed = ceiling_for(max(counts), probe_seconds)
     values: dict[int, list[float]] = {p: [] for p in counts}
     meter = Meter()
     with ExitStack() as stack:

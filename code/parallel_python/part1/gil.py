@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
-from ..core.meter import Ceiling, Disturbance, Meter, ceiling
+from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
 from ..core.protocol import Ratio, calibrate, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing, measure, measure_rounds
@@ -213,11 +213,7 @@ def run_gil(
         )
     reps = positive_int("reps", reps)
     cpus = available_cpus()
-    probed = None
-    if probe_seconds is not None:
-        probe_seconds = positive_float("probe_seconds", probe_seconds)
-    if processes and probe_seconds is not None and cpus >= 2:
-        probed = ceiling(min(max(counts), cpus), seconds=probe_seconds)
+    probed = ceiling_for(max(counts), probe_seconds if processes else None)
     pool = mp_context().Pool(max(counts)) if processes else None
     threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
     meter = Meter()
