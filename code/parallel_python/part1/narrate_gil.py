@@ -183,7 +183,7 @@ def scaling_table(
     )
     legend = (
         f"Median times of the {label} run in a row (one after another) and side "
-        f"by side. Each round ran the two ways back to back (in a row first); "
+        f"by side. Each round ran every way once, back to back; "
         f"a speed-up is the median of the rounds' ratios, with "
         f"the 90 % confidence interval of that median in brackets (none where "
         f"there were too few rounds for one); {spread} per row."
