@@ -58,7 +58,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("sizes", "ints", (200, 800, 1600), "matrix sizes n (n × n)"),
             Option("threads", "ints", None, "BLAS thread counts (default: 1..2×CPUs)"),
             Option("repeats", "int", 5, "paired rounds per size, at least"),
-            Option("budget", "float", 7.5, "seconds of rounds at most, all sizes"),
+            Option("budget", "float", 6.5, "seconds of rounds at most, all sizes"),
         ),
         plot=plot_blas_sweep,
         summary=blas_sweep_summary,
