@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from .conftest import missing
 
 
 def _axe_script() -> Path:
     try:
         import axe_playwright_python
     except ImportError:  # pragma: no cover - pinned in requirements.txt
-        pytest.skip("axe-playwright-python (which bundles axe-core) is not installed")
+        missing("axe-playwright-python (which bundles axe-core) is not installed")
     return Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
 
