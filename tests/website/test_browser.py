@@ -34,7 +34,9 @@ def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
             problems.append(f"{name}: {raw_tex} formulas not rendered by MathJax")
         stem = name.replace("/", "__")
         page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
-        # each figure alone too, as a reader sees it at this width
+        # each figure alone too, as a reader sees it at this width, without
+        # the sticky header that scrolling it into view would paint over it
+        page.add_style_tag(content=".bd-header-article, .bd-header { display: none }")
         for i, figure in enumerate(page.locator("article figure").all(), start=1):
             if figure.is_visible():
                 figure.screenshot(path=str(FIGURES / f"{stem}__{i}.png"))
