@@ -212,3 +212,51 @@ def test_repair_outline_leaves_an_outline_that_does_not_match(tmp_path):
     assert printing.repair_outline(pdf, ["Going further"]) == 0  # one too few
     assert printing.repair_outline(pdf, ["Going further", "Key points"]) == 0
     assert _titles(pdf) == ["Going further", "ExercisesExercises"]
+
+
+def _outline_depths(path):
+    from pypdf import PdfReader
+
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+
+    walk(PdfReader(path).outline, 0)
+    return found
+
+
+def test_regroup_outline_puts_each_first_level_page_at_the_top(tmp_path):
+    """Chromium nests the one-page book under its first page; each page of
+    the first level comes up to the top, with what follows it."""
+    from pypdf import PdfWriter
+
+    pdf = tmp_path / "book.pdf"
+    writer = PdfWriter()
+    for _ in range(4):
+        writer.add_blank_page(width=595, height=842)
+    intro = writer.add_outline_item(title="Why parallelise?", page_number=0)
+    writer.add_outline_item(title="Contents", page_number=0, parent=intro)
+    writer.add_outline_item(title="Objectives", page_number=0, parent=intro)
+    part = writer.add_outline_item(title="Part one", page_number=1, parent=intro)
+    chapter = writer.add_outline_item(title="The GIL", page_number=2, parent=part)
+    writer.add_outline_item(title="Exercises", page_number=2, parent=chapter)
+    writer.add_outline_item(title="Glossary", page_number=3, parent=intro)
+    with open(pdf, "wb") as out:
+        writer.write(out)
+    titles = ["Part one", "The GIL", "Glossary"]
+    assert printing.regroup_outline(pdf, titles)
+    assert _outline_depths(pdf) == [
+        (0, "Why parallelise?"),
+        (1, "Objectives"),
+        (0, "Part one"),
+        (1, "The GIL"),
+        (2, "Exercises"),
+        (0, "Glossary"),
+    ]
+    assert not printing.regroup_outline(pdf, titles)  # already regrouped
+    assert not printing.regroup_outline(pdf, ["Nowhere"])

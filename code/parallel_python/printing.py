@@ -168,6 +168,117 @@ def repair_outline(pdf: Path, headings: Sequence[str]) -> int:
     return changed
 
 
+#: The titles of the pages the one-page book holds after its first, in order
+#: (Sphinx marks where each begins with an empty ``span#document-<name>``).
+DOCUMENT_TITLES = """() => Array.from(
+    document.querySelectorAll('span[id^="document-"]'))
+  .map(s => {
+    const h = s.nextElementSibling &&
+      s.nextElementSibling.querySelector('h1, h2, h3, h4, h5, h6');
+    if (!h) return '';
+    const c = h.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    return c.textContent.replace(/\\s+/g, ' ').trim();
+  })"""
+
+
+def _outline_tree(writer) -> list:
+    """The outline as (reference, dictionary, depth) entries, depth first."""
+    found: list = []
+
+    # raw_get: the references themselves (indexing resolves them, and a
+    # resolved dictionary linked into another would be written inside it)
+    def walk(ref, depth: int) -> None:
+        while ref is not None:
+            node = ref.get_object()
+            found.append((ref, node, depth))
+            if "/First" in node:
+                walk(node.raw_get("/First"), depth + 1)
+            ref = node.raw_get("/Next") if "/Next" in node else None
+
+    root = writer.root_object.get("/Outlines")
+    if root is not None and "/First" in root.get_object():
+        walk(root.get_object().raw_get("/First"), 0)
+    return found
+
+
+def _link(parent, parent_ref, children: list) -> None:
+    """Make ``children`` ([(ref, node, grandchildren), ...]) the children of
+    ``parent`` in order, each closed so that the outline opens on its top."""
+    from pypdf.generic import NameObject, NumberObject
+
+    for key in ("/First", "/Last"):
+        parent.pop(NameObject(key), None)
+    if not children:
+        parent.pop(NameObject("/Count"), None)
+        return
+    refs = [ref for ref, _, _ in children]
+    parent[NameObject("/First")], parent[NameObject("/Last")] = refs[0], refs[-1]
+    for i, (_, node, grandchildren) in enumerate(children):
+        node[NameObject("/Parent")] = parent_ref
+        for key, at in (("/Prev", i - 1), ("/Next", i + 1)):
+            if 0 <= at < len(refs):
+                node[NameObject(key)] = refs[at]
+            else:
+                node.pop(NameObject(key), None)
+        _link(node, refs[i], grandchildren)
+    # a negative count: closed, with that many children shown when opened
+    parent[NameObject("/Count")] = NumberObject(-len(children))
+
+
+def regroup_outline(pdf: Path, page_titles: Sequence[str]) -> bool:
+    """Give the outline of ``pdf`` one top-level entry per page of the book's
+    first level; whether it changed.
+
+    In the one-page book every other page sits inside the first page's
+    section, so Chromium nests the whole book under the first page's title,
+    beside that page's own sections and an in-page "Contents". The first
+    page's children whose titles are pages of the book (``page_titles``, in
+    order) move up to the top level, with all that follows them; the first
+    page keeps its own sections; "Contents" entries at that level go.
+    """
+    import logging
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(clone_from=str(pdf))
+    entries = _outline_tree(writer)
+    pages = set(page_titles)
+    first_page = next(
+        (
+            i
+            for i, (_, node, depth) in enumerate(entries)
+            if depth == 1 and str(node.get("/Title", "")) in pages
+        ),
+        None,
+    )
+    if not entries or first_page is None or entries[0][2] != 0:
+        return False
+    if any(depth == 0 for _, _, depth in entries[1:]):
+        return False  # already more than one top-level entry
+    top: list = []
+    stack: list = []  # (depth, children list) of the open entries
+    for i, (ref, node, depth) in enumerate(entries):
+        title = str(node.get("/Title", ""))
+        if i and depth == 1 and i < first_page and title == "Contents":
+            continue
+        level = depth - 1 if i >= first_page else depth
+        entry = (ref, node, [])
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1] if stack else top).append(entry)
+        stack.append((level, entry[2]))
+    outlines_ref = writer.root_object.raw_get("/Outlines")
+    outlines = outlines_ref.get_object()
+    _link(outlines, outlines_ref, top)
+    outlines[NameObject("/Count")] = NumberObject(len(top))
+    with open(pdf, "wb") as out:
+        writer.write(out)
+    return True
+
+
 def count_pages(pdf: Path) -> int:
     """How many pages a PDF has: its page objects (``/Type /Page``)."""
     data = Path(pdf).read_bytes()
@@ -212,6 +323,7 @@ def _print(browser, page_file: Path, target: Path) -> None:
         page.evaluate(OPEN_EVERYTHING)
         page.emulate_media(media="print")
         headings = page.evaluate(HEADINGS)
+        page_titles = page.evaluate(DOCUMENT_TITLES)
         page.pdf(
             path=str(target),
             format="A4",
@@ -226,6 +338,7 @@ def _print(browser, page_file: Path, target: Path) -> None:
     finally:
         context.close()
     repair_outline(target, headings)
+    regroup_outline(target, page_titles)
 
 
 def write_config(target: Path, book: Path = Path("_config.yml")) -> Path:

@@ -98,3 +98,14 @@ def test_the_printed_book_is_a4_with_an_outline_of_every_page(site):
         rest = shown[at:]
         assert want in rest, f"{name} ({want!r}) missing from the outline after {at}"
         at += rest.index(want) + 1
+    # one top-level entry per page of the book's first level (the first page,
+    # then each part's and appendix's page), each page's sections below it
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    first_level = [toc["root"]] + [
+        chapter["file"] for part in toc["parts"] for chapter in part["chapters"]
+    ]
+    top = [title for depth, title in titles if depth == 0]
+    assert top == [page_title(name) for name in first_level]
+    assert "Contents" not in shown, "the in-page contents box is in the outline"
