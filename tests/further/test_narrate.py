@@ -531,3 +531,44 @@ def test_free_threading_figure(cpus, free, gil, interp):
     fig = pf.plot_free_threading(f)
     assert small_texts(fig) == []
     assert fig.get_suptitle() == title
+
+
+def test_tools_too_close_to_call_are_named_together():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    t = fake_tools(2)
+    fastest = t.fastest
+    assert t.leaders == (fastest,)  # recorded without rounds: no interval
+
+    def with_rounds(tool, ratios):
+        run = t.run(tool)
+        return dataclasses.replace(run, ratio=ratio_from(ratios))
+
+    top = [t.speedup(fastest) * k for k in (0.9, 0.95, 1.0, 1.05, 1.1)]
+    close = dataclasses.replace(
+        t,
+        runs=tuple(
+            with_rounds(r.tool, top)
+            if r.tool == fastest
+            else with_rounds(r.tool, [x * 0.97 for x in top])
+            if r.tool == "numba @njit"
+            else r
+            for r in t.runs
+        ),
+    )
+    assert close.leaders[:2] == (fastest, "numba @njit")
+    assert tools_title(close).startswith("Fastest, too close to call: ")
+    text = tools_summary(close)
+    assert "the fastest ways to this integral were " in text
+    assert "this run cannot tell them apart" in text
+    apart = dataclasses.replace(
+        close,
+        runs=tuple(
+            with_rounds(r.tool, [x / 3 for x in top]) if r.tool == "numba @njit" else r
+            for r in close.runs
+        ),
+    )
+    assert apart.leaders == (fastest,)
+    assert tools_title(apart).startswith(f"Fastest: {fastest}, ")

@@ -110,6 +110,21 @@ class ToolComparison:
         """The tool with the largest speed-up over pure Python."""
         return max(self.runs, key=lambda r: self.speedup(r.tool)).tool
 
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """The fastest tool, then every other whose 90 % interval reaches its
+        (this run cannot tell them apart), faster first."""
+        best = self.fastest
+        top = self.ratio(best)
+        if top is None:
+            return (best,)
+        tied = [
+            r.tool
+            for r in self.runs
+            if r.tool != best and r.ratio is not None and r.ratio.high >= top.low
+        ]
+        return (best, *sorted(tied, key=lambda tool: -self.speedup(tool)))
+
 
 def _threads_integrate(n: int, workers: int) -> float:
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -18,8 +18,13 @@ from .narrate_speed import short_times
 
 def tools_title(t: ToolComparison) -> str:
     """The tool figure's takeaway: the fastest tool, and the best in processes."""
-    fastest = t.fastest
-    text = f"Fastest: {fastest}, {short_times(t.speedup(fastest))}"
+    fastest, leaders = t.fastest, t.leaders
+    text = (
+        f"Fastest: {fastest}, {short_times(t.speedup(fastest))}"
+        if len(leaders) == 1
+        else "Fastest, too close to call: "
+        + and_list([f"{tool} {short_times(t.speedup(tool))}" for tool in leaders])
+    )
     by_process = [r for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
     if by_process:
         best = max(by_process, key=lambda r: t.speedup(r.tool))
@@ -86,12 +91,20 @@ def tools_table(t: ToolComparison) -> str:
 
 
 def tools_summary(t: ToolComparison) -> str:
-    fastest = t.fastest
+    fastest, leaders = t.fastest, t.leaders
     by_process = [r.tool for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
-    text = (
-        f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
-        f"{fastest}, at {times(t.speedup(fastest))} the speed of pure Python. "
-    )
+    if len(leaders) == 1:
+        text = (
+            f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
+            f"{fastest}, at {times(t.speedup(fastest))} the speed of pure Python. "
+        )
+    else:
+        text = (
+            f"On {cpus_phrase(t.cpus)}, the fastest ways to this integral were "
+            + and_list([f"{tool} at {times(t.speedup(tool))}" for tool in leaders])
+            + " the speed of pure Python; their 90 % intervals overlap, so "
+            "this run cannot tell them apart. "
+        )
     if by_process:
         best = max(by_process, key=t.speedup)
         s = t.speedup(best)
