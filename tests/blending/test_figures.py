@@ -14,6 +14,7 @@ from parallel_python.blending.narrate_figures import fixes_takeaway
 from parallel_python.core.protocol import Ratio
 from parallel_python.core.style import COLORS
 from tests.blending.test_narrate import fake_fixes, fake_grid
+from tests.blending.test_narrate_figures import fits
 
 #: Colours that mean a kind of worker, a fix or the CPUs, never a kind of time.
 MEANINGFUL = {to_hex(COLORS[k]) for k in ("threads", "processes", "accent", "cpus")}
@@ -98,9 +99,36 @@ def test_oversubscription_figure_uses_no_worker_colours(cpus):
         assert not faces & MEANINGFUL
     wall, cpu = (h for h in time_ax.get_legend_handles_labels()[0])
     assert not wall.patches[0].get_hatch() and cpu.patches[0].get_hatch()
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_oversubscription_figure_hatches_cpu_time_only_and_labels_the_line(cpus):
+    """Hatching means CPU time and nothing else: the switches are one style,
+    the cells beyond the CPUs lie right of the pink line, which is labelled
+    on each panel; each panel's legend sits with it, none below the figure."""
+    grid = fake_grid(cpus)
+    fig = plotting_blend.plot_oversubscription(grid)
+    time_ax, switch_ax = fig.axes
     cells = sorted(grid.cells, key=lambda c: (c.asked, c.processes))
-    hatched = [bool(bar.get_hatch()) for bar in switch_ax.patches]
-    assert hatched == [not grid.within(c) for c in cells]
+    hatched = [bool(bar.get_hatch()) for bar in time_ax.patches]
+    assert hatched == [False] * len(cells) + [True] * len(cells)  # wall, CPU
+    assert not any(bar.get_hatch() for bar in switch_ax.patches)
+    assert len({to_hex(bar.get_facecolor()) for bar in switch_ax.patches}) == 1
+    # each legend with the panel it explains, and no figure-wide one
+    assert not fig.legends
+    shown = [t.get_text() for t in time_ax.get_legend().get_texts()]
+    assert shown == ["wall time (best)", "CPU time, all workers"]
+    assert switch_ax.get_legend() is None
+    inside = sum(1 for c in cells if grid.within(c))
+    label = f"P × T > {cpus} CPU{'s' if cpus > 1 else ''} →"
+    pink = to_hex(COLORS["cpus"])
+    for ax in (time_ax, switch_ax):
+        (line,) = [x for x in ax.lines if to_hex(x.get_color()) == pink]
+        assert list(line.get_xdata()) == [inside - 0.5] * 2
+        (text,) = [t for t in ax.texts if t.get_text() == label]
+        assert to_hex(text.get_color()) == pink
+        assert text.xy[0] == inside - 0.5
+    assert fits(fig)
 
 
 def test_grid_heat_maps_use_no_house_hues():

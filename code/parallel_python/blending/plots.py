@@ -120,24 +120,49 @@ def plot_grid(grid: Grid) -> Figure:
     return fig
 
 
+def _mark_beyond(ax: Axes, boundary: float, cpus: int) -> None:
+    """The pink dotted line where P × T passes the CPUs, labelled on the axes
+    just right of it, at the top (the caller leaves the headroom)."""
+    ax.axvline(boundary, color=COLORS["cpus"], linestyle=":", linewidth=2)
+    ax.annotate(
+        f"P × T > {plural(cpus, 'CPU')} →",
+        xy=(boundary, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(5, -3),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        color=COLORS["cpus"],
+        fontsize=MIN_FONT_PT,
+    )
+
+
+#: Room above the tallest bar for the pink line's label, as a share of it.
+_HEADROOM = 1.3
+
+
 def plot_oversubscription(grid: Grid) -> Figure:
-    """Per cell, sorted by P × T: wall time against CPU time, and context switches."""
+    """Per cell, sorted by P × T: wall time against CPU time, and context
+    switches. Hatching means CPU time, and only that: the cells beyond the
+    CPUs are those right of the pink dotted line, labelled on each panel."""
     fig = new_figure(2, width=6.4, height=3.4)
     time_ax, switch_ax = fig.axes
     cells = sorted(grid.cells, key=lambda c: (c.asked, c.processes))
     labels = [f"{c.processes}×{c.threads}" for c in cells]
     x = np.arange(len(cells))
     with house_style():
+        wall = [c.timing.best for c in cells]
+        cpu = [c.cpu_seconds for c in cells]
         time_ax.bar(
             x - 0.2,
-            [c.timing.best for c in cells],
+            wall,
             width=0.4,
             color=COLORS["serial"],
             label="wall time (best)",
         )
         time_ax.bar(  # no house colour: this is a kind of time, not of worker
             x + 0.2,
-            [c.cpu_seconds for c in cells],
+            cpu,
             width=0.4,
             color="white",
             edgecolor=COLORS["serial"],
@@ -145,36 +170,35 @@ def plot_oversubscription(grid: Grid) -> Figure:
             label="CPU time, all workers",
         )
         time_ax.set_ylabel("seconds per batch")
-        time_ax.set_title("Same work: wall time and CPU time")
+        time_ax.set_ylim(0, max(*wall, *cpu, 1e-9) * _HEADROOM)
+        # the legend of this panel between its title and its top edge
+        time_ax.set_title("Same work: wall time and CPU time", pad=24)
+        time_ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=2,
+            fontsize=10,
+            borderaxespad=0.2,
+        )
         has_switches = all(c.switches >= 0 for c in cells)
         if has_switches:
-            beyond = [not grid.within(c) for c in cells]
-            switch_ax.bar(  # beyond the CPUs: hatched, not a colour of its own
-                x,
-                [c.switches for c in cells],
-                color=["white" if b else COLORS["serial"] for b in beyond],
-                edgecolor=COLORS["serial"],
-                hatch=["xx" if b else "" for b in beyond],
-            )
+            switches = [c.switches for c in cells]
+            switch_ax.bar(x, switches, color=COLORS["serial"])  # one style for all
+            switch_ax.set_ylim(0, max(max(switches), 1) * _HEADROOM)
             switch_ax.set_ylabel("involuntary switches per batch")
         else:
             switch_ax.text(
                 0.5, 0.5, "not counted on this platform", ha="center", va="center"
             )
-        switch_ax.set_title("Context switches (hatched: P × T > CPUs)")
+        switch_ax.set_title("Context switches")
         takeaway(fig, oversubscription_takeaway(grid))
-        boundary = sum(1 for c in cells if grid.within(c)) - 0.5
+        inside = sum(1 for c in cells if grid.within(c))
         for ax in (time_ax, switch_ax):
             ax.set_xticks(x, labels, rotation=90 if len(cells) > 12 else 0)
             ax.set_xlabel("P × T (processes × threads), sorted by threads asked")
             ax.grid(axis="x", visible=False)
-            ax.axvline(boundary, color=COLORS["cpus"], linestyle=":", linewidth=2)
-        fig.legend(
-            *time_ax.get_legend_handles_labels(),
-            loc="outside lower center",
-            ncols=2,
-            fontsize=10,
-        )
+            if inside < len(cells):  # some cells ask for more than the CPUs
+                _mark_beyond(ax, inside - 0.5, grid.cpus)
     return fig
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..core.protocol import paired_ratio
 from ..core.style import (
     COLORS,
+    MIN_FONT_PT,
     SERIES,
     house_style,
     ideal_line,
     interval_errorbar,
-    label_bar,
     mark_cpus,
+    mark_unsteady,
     new_figure,
     takeaway,
 )
-from ..core.text import times
+from ..core.text import plural, times
 from .blas import BlasSweep, Operations
 from .narrate import operations_takeaway, sweep_takeaway
 
@@ -77,23 +79,66 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
     return fig
 
 
+#: The two kinds of operation: colour and marker are the house's own for one
+#: thread (black square) and for several threads (blue circle).
+_KINDS = (
+    (True, "threads", "o", "uses BLAS threads"),
+    (False, "serial", "s", "no BLAS (one thread)"),
+)
+
+
 def plot_operations(ops: Operations) -> Figure:
-    """Speed-up of each operation with many BLAS threads over one."""
-    fig = new_figure(1, width=6.4, height=2.8)
+    """Speed-up of each operation with many BLAS threads over one: the median
+    of paired rounds with its 90 % interval, hollow where unsteady."""
+    fig = new_figure(1, width=6.8, height=3.4)
     (ax,) = fig.axes
     names = [op.name for op in ops.operations]
-    speedups = [op.speedup for op in ops.operations]
-    colours = [
-        COLORS["threads"] if op.uses_blas else COLORS["serial"] for op in ops.operations
-    ]
+    rows = list(range(len(names)))
+    ratios = [paired_ratio(op.one_thread, op.many_threads) for op in ops.operations]
     with house_style():
-        ax.barh(names, speedups, color=colours)
-        ax.invert_yaxis()
-        ax.axvline(1, color=COLORS["ideal"], linestyle="--", linewidth=1.5)
+        # no change: as fast as one thread (thin, as in the other speed-up
+        # figures), behind the points
+        ax.axvline(1, color=COLORS["serial"], linewidth=1, zorder=1)
+        for blas, colour, marker, label in _KINDS:
+            picked = [i for i in rows if ops.operations[i].uses_blas == blas]
+            if not picked:
+                continue
+            medians = [ratios[i].median for i in picked]
+            ax.errorbar(
+                medians,
+                picked,
+                xerr=[
+                    [ratios[i].median - ratios[i].low for i in picked],
+                    [ratios[i].high - ratios[i].median for i in picked],
+                ],
+                fmt=marker,
+                markersize=8,
+                color=COLORS[colour],
+                capsize=4,
+                label=label,
+            )
+            mark_unsteady(
+                ax, medians, picked, [ratios[i] for i in picked], COLORS[colour], marker
+            )
+        ax.set_yticks(rows, names)
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # first operation on top
         takeaway(fig, operations_takeaway(ops))
-        ax.set_xlabel("speed-up over 1 BLAS thread (×, median of rounds)")
-        ax.set_xlim(0, max([*speedups, ops.threads, 1]) * 1.1)
+        ax.set_xlabel(
+            f"speed-up with {plural(ops.threads, 'BLAS thread')} over 1"
+            "\n(median of paired rounds, 90 % interval)"
+        )
+        ends = [r.high for r in ratios]
+        ax.set_xlim(0, max([*ends, 1]) * 1.3)  # room for the labels
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}×")
         ax.grid(axis="y", visible=False)
-        for y, s in enumerate(speedups):
-            label_bar(ax, s, y, times(s))
+        for y, (r, end) in enumerate(zip(ratios, ends, strict=True)):
+            ax.annotate(  # clear of the marker and of the interval's cap
+                times(r.median),
+                xy=(end, y),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=MIN_FONT_PT,
+            )
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     return fig
