@@ -488,3 +488,22 @@ def test_an_impossible_gain_is_flagged_even_when_its_interval_is_wide():
     assert check_speedup(wide_within, workers=2, cpus=2, kind="cpu").reason == (
         "too wide"
     )
+
+
+def test_a_case_that_repeats_its_work_is_timed_per_piece_of_work():
+    clock = FakeClock()
+    # the variant's timed call does its work 4 times: 2.0 s for four pieces
+    cases = {"s": clock.case([1.0]), "p": clock.case([2.0])}
+    p = measure_paired(
+        cases, baseline="s", budget_seconds=1e6, warmup=0, clock=clock, calls={"p": 4}
+    )
+    assert p.times["p"].times[0] == pytest.approx(0.5)
+    assert p.ratios["p"].median == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="calls names 'q'"):
+        measure_paired(
+            cases, baseline="s", budget_seconds=1, clock=clock, calls={"q": 2}
+        )
+    with pytest.raises(ValueError, match=r"calls\['p'\]"):
+        measure_paired(
+            cases, baseline="s", budget_seconds=1, clock=clock, calls={"p": 0}
+        )

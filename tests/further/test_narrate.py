@@ -572,3 +572,16 @@ def test_tools_too_close_to_call_are_named_together():
     )
     assert apart.leaders == (fastest,)
     assert tools_title(apart).startswith(f"Fastest: {fastest}, ")
+
+
+def test_tools_table_says_which_tools_repeated_the_integral_per_call():
+    import dataclasses
+
+    t = fake_tools(2)
+    assert "several times in each timed call" not in tools_table(t)
+    runs = tuple(
+        dataclasses.replace(r, calls=40) if r.tool == "numba @njit" else r
+        for r in t.runs
+    )
+    table = tools_table(dataclasses.replace(t, runs=runs))
+    assert "timed call (numba @njit 40 times)" in table

@@ -166,6 +166,7 @@ def measure_paired(
     warmup: int = 1,
     clock: Callable[[], float] = time.perf_counter,
     context: Callable[[str], AbstractContextManager[object]] | None = None,
+    calls: Mapping[str, int] | None = None,
 ) -> Paired:
     """Time ``baseline`` against every other case in paired rounds.
 
@@ -177,7 +178,9 @@ def measure_paired(
     never before 5 rounds), else when ``max_rounds``
     rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
     ``clock``, warm-up included) are spent ("budget"; the last round may run
-    past it, and ``min_rounds`` are always run).
+    past it, and ``min_rounds`` are always run). ``calls`` says how many
+    times a case's function does its work in one timed call (default 1, see
+    :func:`calibrate`): its times, and so its ratios, are per piece of work.
     """
     names = list(cases)
     if baseline not in cases:
@@ -197,6 +200,11 @@ def measure_paired(
     budget_seconds = positive_float("budget_seconds", budget_seconds)
     target = positive_float("target", target)
     warmup = non_negative_int("warmup", warmup)
+    per_call = {name: 1 for name in names}
+    for name, count in (calls or {}).items():
+        if name not in cases:
+            raise ValueError(f"calls names {name!r}, not one of the cases {names!r}")
+        per_call[name] = positive_int(f"calls[{name!r}]", count)
 
     def run(name: str) -> float:
         with context(name) if context is not None else nullcontext():
@@ -213,7 +221,7 @@ def measure_paired(
     while True:
         offset = rounds % len(names)
         for name in names[offset:] + names[:offset]:
-            seconds = run(name)
+            seconds = run(name) / per_call[name]
             if not seconds > 0:
                 raise ValueError(
                     f"case {name!r} took {seconds} s: too short for the clock; "

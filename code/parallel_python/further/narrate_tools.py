@@ -84,6 +84,14 @@ def tools_table(t: ToolComparison) -> str:
         "round) with its 90 % interval, so it need not equal the ratio of two "
         "medians.",
     ]
+    repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
+    if repeated:
+        lines += [
+            "",
+            "The fastest tools computed the integral several times in each "
+            f"timed call ({and_list(repeated)}), so that a call lasted long "
+            "enough to time; their times are per integral.",
+        ]
     needs = [f"{r.tool} (`{r.needs}`)" for r in t.runs if r.needs != "Python"]
     if needs:
         lines += ["", f"Besides Python, some tools need a package: {and_list(needs)}."]
