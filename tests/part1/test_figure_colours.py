@@ -108,7 +108,12 @@ def test_race_is_blue_shades_with_a_marker_each_way():
 
 def test_memory_ladder_is_one_neutral_colour():
     (ax,) = plots_kitchen.plot_memory_ladder(fake_ladder(60_000)).axes
-    colours = {hexes(bar.get_facecolor()) for bar in ax.patches}
+    assert ax.get_xscale() == "log" and not ax.patches  # dots, no bars on log
+    (dots,) = ax.get_lines()
+    assert dots.get_marker() == "s" and len(dots.get_xdata()) == 4
+    colours = {hexes(dots.get_color())} | {
+        hexes(c) for guide in ax.collections for c in guide.get_colors()
+    }
     assert colours == {COLORS["serial"].lower()}
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert len(names) == 4 and all(names)

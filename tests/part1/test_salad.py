@@ -1,6 +1,8 @@
 """The salad scheduler: steps run in an order that respects the recipe."""
 
 import pytest
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.text import Text
 
 from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.part1 import salad
@@ -84,3 +86,58 @@ def test_recipe_and_kitchen_figures():
     for fig in (plot_recipe(salad.SHOPSKA), plot_kitchen()):
         assert png_bytes(fig)[:4] == b"\x89PNG"
         assert small_texts(fig) == []
+
+
+def _drawn(fig):
+    """The figure drawn once; its renderer, for the extents of its artists."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from parallel_python.core.style import house_style
+
+    with house_style():
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+    return renderer
+
+
+def _texts(fig, renderer):
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def test_recipe_labels_sit_clear_of_the_hatch():
+    fig = plot_recipe(salad.SHOPSKA)
+    renderer = _drawn(fig)
+    (ax,) = fig.axes
+    hatched = [p.get_window_extent(renderer) for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 3  # the three waiting steps, and a key says so
+    assert fig.legends and any(p.get_hatch() for p in fig.legends[0].get_patches())
+    for text, extent in _texts(fig, renderer):
+        assert fig.bbox.contains(extent.x0, extent.y0), text
+        assert fig.bbox.contains(extent.x1, extent.y1), text
+        for strip in hatched:
+            assert not strip.overlaps(extent), text
+
+
+def test_kitchen_texts_fit_their_boxes():
+    fig = plot_kitchen()
+    renderer = _drawn(fig)
+    (ax,) = fig.axes
+    boxes = [
+        p.get_window_extent(renderer)
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch)
+    ]
+    texts = _texts(fig, renderer)
+    for i, (text, extent) in enumerate(texts):
+        assert fig.bbox.contains(extent.x0, extent.y0), text
+        assert fig.bbox.contains(extent.x1, extent.y1), text
+        # inside a box with a margin, or clear of every box
+        near = [b for b in boxes if b.padded(4).overlaps(extent)]
+        assert all(b.x0 + 4 <= extent.x0 and extent.x1 <= b.x1 - 4 for b in near), text
+        assert len(near) <= 1, text
+        for other, its in texts[i + 1 :]:
+            assert not extent.overlaps(its), (text, other)
