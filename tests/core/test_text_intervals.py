@@ -24,3 +24,20 @@ def test_overlap_needs_both_intervals():
 def test_a_figure_and_its_interval_keep_three_significant_figures():
     assert figure_with_interval(160.76) == "161"
     assert figure_with_interval(0.4567, r(0.41234, 0.4567, 0.5)) == ("0.46 (0.41–0.50)")
+
+
+def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
+    from parallel_python.core.meter import Disturbance
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.text import unsteady_note
+
+    steady = ratio_from([1.9, 1.92, 1.95, 1.93, 1.94, 1.91, 1.96])
+    assert unsteady_note("Its", steady) == ""
+    assert unsteady_note("Its", None) == ""
+    wide = ratio_from([1.0, 1.9, 1.95, 1.2, 1.97, 1.5, 1.96])
+    text = unsteady_note("The `nogil` threads'", wide)
+    assert text.startswith("The `nogil` threads' 90 % interval, ")
+    assert "is wider than ±15 %: take that figure as rough; " in text
+    assert "the middle 80 % of its rounds ranged from " in text
+    busy = Disturbance(3.0, 0.7, 0.0, "")
+    assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)

@@ -13,6 +13,7 @@ from ..core.text import (
     percent,
     plural,
     times,
+    unsteady_note,
     what_was_seen,
 )
 from .freethreading import FreeThreading
@@ -89,6 +90,11 @@ def numba_summary(r: NumbaRun) -> str:
         f"{gain(par, 'the serial compiled loop')}, and the `nogil=True` loop in "
         f"{r.threads} Python threads {gain(nogil, 'the serial compiled loop')}. "
     )
+    text += unsteady_note(
+        "The `parallel=True` loop's", r.case("@njit(parallel=True)").ratio
+    )
+    threads = r.case("@njit(nogil=True), threads").ratio
+    text += unsteady_note("The `nogil` threads'", threads)
     if min(par, nogil) <= 1 - SAME:
         text += (
             "A parallel loop is only as fast as its slowest thread: a thread that "

@@ -15,6 +15,7 @@ from ..core.text import (
     plural,
     table,
     times,
+    unsteady_note,
 )
 from .blas import BlasSweep
 from .narrate_ops import (
@@ -78,6 +79,9 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         )
     else:
         text += f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
+    note = unsteady_note("Its", sweep.ratio(n, t))
+    if note:
+        text += " " + note.rstrip()
     over = [x for x in sweep.threads if x > sweep.cpus]
     if over:
         o = max(over)
