@@ -68,6 +68,10 @@ def test_sweep_small(method, monkeypatch):
     assert s.chunks == integrate.DEFAULT_CHUNKS
     assert s.error < 1e-6
     assert all(pt.startup > 0 for pt in s.points)
+    if s.cpus == 2:  # two counts up to the CPUs: Amdahl solved from the ratios
+        r1, r2 = s.ratio(1).median, s.ratio(2).median
+        assert s.fit.kind == "exact"
+        assert s.fit.serial_fraction == pytest.approx(2 * r1 / r2 - 1)
     assert s.fit.processes_used == tuple(p for p in (1, 2, 3) if p <= s.cpus)
 
 

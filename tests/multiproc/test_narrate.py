@@ -81,6 +81,12 @@ def test_sweep_summary_64_cpus():
     assert "78 %" in text and "short of the ideal" in text
 
 
+def test_an_interval_reaching_zero_allows_no_measurable_serial_part():
+    sentence = say.amdahl_sentence(SWEEPS[2].fit, (0.0, 0.032))
+    assert "allows any serial fraction from 0 to 3.2 %" in sentence
+    assert "comes out at" not in sentence and "would cap" not in sentence
+
+
 def test_amdahl_sentences_for_1_2_64_cpus():
     assert "nothing to fit" in say.amdahl_sentence(SWEEPS[1].fit)
     two = say.amdahl_sentence(SWEEPS[2].fit)

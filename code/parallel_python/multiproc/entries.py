@@ -74,8 +74,6 @@ def _mp_sweep_headlines(s: IntegrationSweep) -> dict[str, float]:
         f"pool start-up, {procs} (s)": s.point(p).startup,
         "CPUs available": float(s.cpus),
     }
-    if s.fit.serial_fraction is not None:
-        out["Amdahl serial fraction"] = s.fit.serial_fraction
     return out
 
 

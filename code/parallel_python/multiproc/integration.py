@@ -311,15 +311,24 @@ def run_integration_sweep(
         vs = values[p]
         value = vs[0] if all(v == vs[0] for v in vs) else math.nan
         points.append(SweepPoint(p, startups[p], paired.times[str(p)], value))
+    # Amdahl from the paired speed-ups (each count's time as the serial
+    # median over its median ratio), so that its serial fraction agrees with
+    # the speed-up and its interval (serial_fraction_range) on the page
+    serial = paired.times["serial"]
     fit = fit_serial_fraction(
-        [(pt.processes, pt.timing.median) for pt in points], cpus=cpus
+        [
+            (p, serial.median / paired.ratios[str(p)].median)
+            for p in counts
+            if paired.ratios[str(p)].median > 0
+        ],
+        cpus=cpus,
     )
     return IntegrationSweep(
         n=n,
         chunks=chunks,
         cpus=cpus,
         start_method=start_method(),
-        serial=paired.times["serial"],
+        serial=serial,
         serial_value=serial_value,
         exact=EXACT,
         points=tuple(points),

@@ -80,6 +80,12 @@ def amdahl_sentence(fit: AmdahlFit, allowed: tuple[float, float] | None = None) 
             f"The serial fraction comes out at {s * 100:.0f} %: by this measurement "
             f"more processes barely helped, or even hurt."
         )
+    elif allowed is not None and allowed[0] <= 0:
+        value = (
+            f"The speed-up's 90 % interval allows any serial fraction from 0 to "
+            f"{allowed[1] * 100:.1f} %: zero within the noise, so no serial part "
+            f"is measurable at this size."
+        )
     elif s <= 0:
         value = (
             f"The serial fraction comes out at {s * 100:.1f} %, that is zero "
