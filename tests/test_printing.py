@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from parallel_python import printing
+from parallel_python import outline, printing
 
 ROOT = Path(__file__).resolve().parents[1]
 CSS = (ROOT / "_static" / "book.css").read_text(encoding="utf-8")
@@ -202,15 +202,15 @@ def test_repair_outline_gives_entries_their_headings_text(tmp_path):
     pdf = tmp_path / "book.pdf"
     _pdf_with_outline(pdf, ["Going further", "ExercisesExercises", "walkthrough"])
     headings = ["Going further", "Exercises", "walk through"]
-    assert printing.repair_outline(pdf, headings) == 2
+    assert outline.repair_outline(pdf, headings) == 2
     assert _titles(pdf) == headings
 
 
 def test_repair_outline_leaves_an_outline_that_does_not_match(tmp_path):
     pdf = tmp_path / "book.pdf"
     _pdf_with_outline(pdf, ["Going further", "ExercisesExercises"])
-    assert printing.repair_outline(pdf, ["Going further"]) == 0  # one too few
-    assert printing.repair_outline(pdf, ["Going further", "Key points"]) == 0
+    assert outline.repair_outline(pdf, ["Going further"]) == 0  # one too few
+    assert outline.repair_outline(pdf, ["Going further", "Key points"]) == 0
     assert _titles(pdf) == ["Going further", "ExercisesExercises"]
 
 
@@ -249,7 +249,7 @@ def test_regroup_outline_puts_each_first_level_page_at_the_top(tmp_path):
     with open(pdf, "wb") as out:
         writer.write(out)
     titles = ["Part one", "The GIL", "Glossary"]
-    assert printing.regroup_outline(pdf, titles)
+    assert outline.regroup_outline(pdf, titles)
     assert _outline_depths(pdf) == [
         (0, "Why parallelise?"),
         (1, "Objectives"),
@@ -258,5 +258,5 @@ def test_regroup_outline_puts_each_first_level_page_at_the_top(tmp_path):
         (2, "Exercises"),
         (0, "Glossary"),
     ]
-    assert not printing.regroup_outline(pdf, titles)  # already regrouped
-    assert not printing.regroup_outline(pdf, ["Nowhere"])
+    assert not outline.regroup_outline(pdf, titles)  # already regrouped
+    assert not outline.regroup_outline(pdf, ["Nowhere"])

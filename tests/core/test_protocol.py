@@ -12,14 +12,13 @@ from parallel_python.core.protocol import (
     Paired,
     Ratio,
     Verdict,
-    calibrate,
     check_speedup,
     measure_paired,
     median_ci_ranks,
-    probe_spread,
     ratio_from,
 )
 from parallel_python.core.results import from_data, to_data
+from parallel_python.core.sizing import calibrate, probe_spread
 
 
 class FakeClock:

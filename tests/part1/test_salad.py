@@ -6,7 +6,8 @@ from matplotlib.text import Text
 
 from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.part1 import salad
-from parallel_python.part1.plots_kitchen import plot_kitchen, plot_recipe
+from parallel_python.part1.plots_kitchen import plot_kitchen
+from parallel_python.part1.plots_salad import plot_recipe
 from parallel_python.part1.salad import WAIT, WORK, Step
 
 

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from parallel_python.core.style import png_bytes, small_texts
-from parallel_python.part1 import plots, plots_kitchen
+from parallel_python.part1 import plots, plots_kitchen, plots_salad
 from parallel_python.part1.memory_ladder import DROP_NONE
 from parallel_python.part1.narrate_titles import (
     cpu_sampling_title,
@@ -138,7 +138,7 @@ def test_figures_carry_their_titles(cpus):
         (plots.plot_race(fake_race((3, 5))), "No lock"),
         (plots.plot_cpu_samples(fake_sampling(cpus)), "busy thread"),
         (plots_kitchen.plot_memory_ladder(fake_ladder(60_000)), "cache read"),
-        (plots_kitchen.plot_salad(fake_salad()), "One thread per step"),
+        (plots_salad.plot_salad(fake_salad()), "One thread per step"),
     ]
     for figure, words in figures:
         assert words in figure.get_suptitle()

@@ -25,7 +25,8 @@ from ..core.config import start_method
 from ..core.machine import available_cpus
 from ..core.meter import Disturbance, Meter
 from ..core.pools import process_pool
-from ..core.protocol import Ratio, calibrate, measure_paired, ratio_from, spin
+from ..core.protocol import Ratio, measure_paired, ratio_from
+from ..core.sizing import calibrate, spin
 from ..core.validate import positive_float, positive_int
 
 #: Loop steps between two looks at the clock while counting.

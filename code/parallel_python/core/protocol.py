@@ -9,7 +9,7 @@ interval from order statistics, and keeps going until every interval is
 within ``±target`` of its median, the time budget is spent, or ``max_rounds``
 is reached. :func:`check_speedup` then says whether a ratio is believable.
 
-Size each timed call with :func:`calibrate` (about 0.1 s is a good length).
+Size each timed call with :func:`.sizing.calibrate` (about 0.1 s is a good length).
 The machine probes (the ceiling, the disturbance meter) live in :mod:`.meter`.
 """
 
@@ -180,7 +180,7 @@ def measure_paired(
     ``clock``, warm-up included) are spent ("budget"; the last round may run
     past it, and ``min_rounds`` are always run). ``calls`` says how many
     times a case's function does its work in one timed call (default 1, see
-    :func:`calibrate`): its times, and so its ratios, are per piece of work.
+    :func:`.sizing.calibrate`): its times, and so its ratios, are per piece of work.
     """
     names = list(cases)
     if baseline not in cases:
@@ -256,71 +256,6 @@ def measure_paired(
             budget_seconds=budget_seconds,
             elapsed=clock() - began,
         )
-
-
-def calibrate(
-    fn: Callable[[int], object],
-    *,
-    target_seconds: float = 0.1,
-    start: int = 1,
-    cap: int = 10**9,
-    clock: Callable[[], float] = time.perf_counter,
-) -> int:
-    """Repetitions ``reps`` such that ``fn(reps)`` lasts about ``target_seconds``.
-
-    Doubles ``reps`` from ``start`` until one call lasts at least a quarter of
-    the target, then scales linearly to the target; never above ``cap`` (and
-    at least 1, which may be below ``start`` when ``fn(start)`` is too long).
-    Warm ``fn`` up first if its first call is slow (imports, compilation).
-    """
-    if not callable(fn):
-        raise ValueError(f"fn must be a function of the repetitions, got {fn!r}")
-    target_seconds = positive_float("target_seconds", target_seconds)
-    start = positive_int("start", start)
-    cap = positive_int("cap", cap)
-    if cap < start:
-        raise ValueError(f"cap ({cap}) must be >= start ({start})")
-    reps = start
-    while True:
-        began = clock()
-        fn(reps)
-        seconds = clock() - began
-        if seconds > 0 and seconds >= target_seconds / 4:
-            return max(1, min(cap, round(reps * target_seconds / seconds)))
-        if reps >= cap:
-            return cap
-        reps = min(cap, reps * 2)
-
-
-def spin(reps: int) -> int:
-    """Pure-Python work, a worker function too: add up 0 .. reps-1 in a loop."""
-    total = 0
-    for i in range(reps):
-        total += i
-    return total
-
-
-def probe_spread(
-    samples: int = 5,
-    seconds: float = 0.02,
-    *,
-    clock: Callable[[], float] = time.perf_counter,
-) -> float:
-    """How steady one core is right now: (slowest - fastest) / fastest.
-
-    Times ``samples`` runs of a pure-Python loop sized to last about
-    ``seconds`` each. Run it between rounds, never beside timed work: it
-    occupies one CPU for about ``samples * seconds`` (plus its sizing).
-    """
-    samples = positive_int("samples", samples)
-    seconds = positive_float("seconds", seconds)
-    reps = calibrate(spin, target_seconds=seconds, cap=10**8, clock=clock)
-    taken = []
-    for _ in range(samples):
-        began = clock()
-        spin(reps)
-        taken.append(clock() - began)
-    return Timing(times=tuple(taken), warmup=0).spread
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.pools import process_pool
-from ..core.protocol import Ratio, calibrate, measure_paired, speedup_from
+from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
+from ..core.sizing import calibrate
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel

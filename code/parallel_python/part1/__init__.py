@@ -4,8 +4,8 @@ Experiments: ``memory_ladder``, ``salad``, ``race``, ``locks``, ``gil``,
 ``numpy_trick``, ``processes`` (with ``cpu_now``, which CPU a thread runs on).
 Sentences: ``narrate_threads`` (memory ladder, salad, race), ``narrate_locks``,
 ``narrate_gil`` (GIL and NumPy's trick), ``narrate_processes``. Figures:
-``plots_kitchen`` (the kitchen, the ladder, the salad), ``plots_locks``,
-``plots``. Catalogue entries: ``entries``.
+``plots_kitchen`` (the kitchen, the ladder), ``plots_salad`` (the salad),
+``plots_locks``, ``plots``. Catalogue entries: ``entries``.
 
 Other parts may use the names below.
 """

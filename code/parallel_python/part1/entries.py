@@ -20,8 +20,9 @@ from .narrate_threads import ladder_summary, race_summary, salad_summary
 from .numpy_trick import NumpyTrick, run_numpy_trick
 from .plots import plot_cpu_samples, plot_gil, plot_numpy_trick, plot_race
 from .plots_handover import plot_handover
-from .plots_kitchen import plot_memory_ladder, plot_salad
+from .plots_kitchen import plot_memory_ladder
 from .plots_locks import plot_locks
+from .plots_salad import plot_salad
 from .processes import (
     CpuSampling,
     Isolation,

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
-from ..core.protocol import Ratio, calibrate, measure_paired, paired_ratio
+from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
+from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
 from ..core.validate import (
     non_negative_int,

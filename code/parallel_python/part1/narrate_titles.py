@@ -1,7 +1,8 @@
 """One-line takeaways for Part 1's measured figures, computed from the results.
 
 A figure's title says what this build measured, so it is true on one CPU and
-on sixty-four; the plots in :mod:`.plots` and :mod:`.plots_kitchen` use them.
+on sixty-four; the plots in :mod:`.plots`, :mod:`.plots_kitchen` and
+:mod:`.plots_salad` use them.
 """
 
 from __future__ import annotations
