@@ -152,6 +152,11 @@ def test_gil_busy_machine_and_no_gil():
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=above))
     assert "counted 2.04× as fast as one" in text
     assert "(more than 2×: on average each counted faster together" in text
+    shown_as_two = dataclasses.replace(probe, ratio=2.004)
+    text = gil_summary(
+        dataclasses.replace(fake_gil(2, lambda k: k), ceiling=shown_as_two)
+    )
+    assert "counted 2.00× as fast as one" in text and "more than 2×" not in text
     # with the GIL on, an apparent gain of threads is noise, and says so
     text = gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
     assert "not parallel work" in text and "without" not in text

@@ -278,7 +278,7 @@ def ceiling_phrase(ceiling: Ceiling | None) -> str:
         f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one, measured just before"
     )
-    if ceiling.ratio > ceiling.k:
+    if round(ceiling.ratio, 2) > ceiling.k:  # as shown: 2.004 reads "2.00×"
         text += (
             f" (more than {ceiling.k}×: on average each counted faster together "
             "than one did alone)"
