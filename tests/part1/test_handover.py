@@ -214,3 +214,43 @@ def test_with_the_gil_overlapping_stretches_are_never_called_gil_off():
     h = fake(True, 2, _at_once(2))
     assert not handover_title(h).startswith("GIL off")
     assert "never made progress at the same time" not in handover_summary(h)
+
+
+def test_the_first_handover_is_marked_only_with_the_gil_on():
+    import dataclasses
+
+    from parallel_python.core.style import small_texts
+    from parallel_python.part1.handover import Handover, Stretch
+    from parallel_python.part1.plots_handover import plot_handover
+
+    stretches = (
+        Stretch(1, 0.0, 0.005, 10),
+        Stretch(0, 0.0051, 0.010, 10),
+        Stretch(1, 0.0101, 0.015, 10),
+    )
+    h = Handover(
+        threads=2,
+        seconds=0.015,
+        chunk=200,
+        gap=0.0005,
+        switch_interval=0.005,
+        gil_enabled=True,
+        cpus=2,
+        span=0.015,
+        chunk_seconds=0.0001,
+        chunks=(10, 20),
+        stretches=stretches,
+        turns=(0.005, 0.005),
+        handovers=(0.0001, 0.0001),
+        together=0.0,
+    )
+
+    def notes(fig):
+        return [t.get_text() for t in fig.axes[0].texts if "let go" in t.get_text()]
+
+    fig = plot_handover(h)
+    assert notes(fig) == [
+        "thread 1 waited a switch interval, then asked; thread 2 let go"
+    ]
+    assert small_texts(fig) == []
+    assert notes(plot_handover(dataclasses.replace(h, gil_enabled=False))) == []

@@ -34,7 +34,33 @@ def plot_handover(h: Handover) -> Figure:
                 edgecolor="none",
             )
         ax.set_yticks(range(h.threads), [f"thread {i + 1}" for i in range(h.threads)])
-        ax.set_ylim(h.threads - 0.4, -1.25)
+        first = _first_handover(h) if h.gil_enabled else None
+        ax.set_ylim(h.threads - 0.4 + (0.9 if first else 0), -1.25)
+        if first is not None:
+            # the first hand-over: the waiter asked, the holder let go
+            (gave, gave_lane), (took, took_lane) = first
+            ax.annotate(
+                "",
+                xy=(took, took_lane + 0.34),
+                xytext=(gave, gave_lane - 0.34),
+                arrowprops={"arrowstyle": "->", "color": _INK, "linewidth": 1.2},
+            )
+            ax.annotate(
+                f"thread {took_lane + 1} waited a switch interval, then asked; "
+                f"thread {gave_lane + 1} let go",
+                xy=(gave, gave_lane + 0.34),
+                xytext=(gave, h.threads + 0.15),
+                ha="left",
+                va="center",
+                color=_INK,
+                fontsize=MIN_FONT_PT,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": _INK,
+                    "linewidth": 1.0,
+                    "relpos": (0.0, 0.5),  # from the text's left end
+                },
+            )
         ax.set_xlim(0, h.span * 1e3 * 1.01)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("time since the threads started (ms)")
@@ -70,3 +96,13 @@ def _second_turn_start(h: Handover) -> float:
     first = h.stretches[0].thread if h.stretches else 0
     later = [s.start for s in h.stretches if s.thread != first]
     return min(later) if later else 0.0
+
+
+def _first_handover(h: Handover) -> tuple[tuple[float, int], tuple[float, int]] | None:
+    """The first time one thread stopped and another started, as ((the end
+    of the giver's stretch, its lane), (the start of the taker's, its lane)),
+    milliseconds; None without one."""
+    for before, after in zip(h.stretches, h.stretches[1:], strict=False):
+        if after.thread != before.thread and after.start >= before.end:
+            return (before.end * 1e3, before.thread), (after.start * 1e3, after.thread)
+    return None
