@@ -38,6 +38,10 @@ def _blend_fixes_headlines(f: Fixes) -> dict[str, float]:
     return out
 
 
+def _blend_fixes_intervals(f: Fixes) -> dict:
+    return {f"speed-up over no limit, {fix.name} (×)": fix.ratio for fix in f.fixes[1:]}
+
+
 ENTRIES: tuple[Experiment, ...] = (
     Experiment(
         name="blend-grid",
@@ -75,5 +79,6 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_fixes,
         summary=fixes_summary,
         headlines=_blend_fixes_headlines,
+        intervals=_blend_fixes_intervals,
     ),
 )

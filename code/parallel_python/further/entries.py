@@ -107,6 +107,12 @@ def _ft_headlines(f: FreeThreading) -> dict[str, float]:
     }
 
 
+def _ft_intervals(f: FreeThreading) -> dict:
+    return {
+        "speed-up, pure Python in threads (×)": f.gil.threads_cpu_at(f.workers).ratio
+    }
+
+
 def _tools_headlines(t: ToolComparison) -> dict[str, float]:
     return {
         f"speed-up, {tool} (×)": t.speedup(tool)
@@ -257,6 +263,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_free_threading,
         summary=free_threading_summary,
         headlines=_ft_headlines,
+        intervals=_ft_intervals,
     ),
     Experiment(
         name="tool-comparison",

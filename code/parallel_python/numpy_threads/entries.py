@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
+from ..core.protocol import paired_ratio
 from .blas import (
     BlasSweep,
     Operations,
@@ -37,6 +38,13 @@ def _ops_headlines(o: Operations) -> dict[str, float]:
     out = {f"speed-up of {op.name} (×)": op.speedup for op in o.operations}
     out["BLAS threads used"] = float(o.threads)
     return out
+
+
+def _ops_intervals(o: Operations) -> dict:
+    return {
+        f"speed-up of {op.name} (×)": paired_ratio(op.one_thread, op.many_threads)
+        for op in o.operations
+    }
 
 
 def _settings_headlines(s: ThreadSettings) -> dict[str, float]:
@@ -83,6 +91,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_operations,
         summary=operations_summary,
         headlines=_ops_headlines,
+        intervals=_ops_intervals,
     ),
     Experiment(
         name="numpy-thread-settings",
