@@ -235,6 +235,7 @@ def test_dask_chunks_value_and_memory():
 
 def test_dask_cluster_runs_reports_and_closes(tmp_path):
     report = tmp_path / "report.html"
+    environ = dict(os.environ)
     c = dask_demo.run_dask_cluster(
         workers=2,
         n=2400,
@@ -253,6 +254,8 @@ def test_dask_cluster_runs_reports_and_closes(tmp_path):
     assert "Bokeh" in text  # the plotting library is inline, not fetched
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
     assert live_children() == []
+    # the nanny's OMP_NUM_THREADS=1 and the rest do not outlive the cluster
+    assert dict(os.environ) == environ
 
 
 @pytest.mark.parametrize(

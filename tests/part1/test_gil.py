@@ -93,7 +93,8 @@ def test_interleaved_times_every_way_each_round():
     timings = gil.interleaved(
         [lambda: calls.append("a"), lambda: calls.append("b")], repeats=3, warmup=1
     )
-    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds
+    # one warm-up round, then three timed rounds, each starting one further on
+    assert calls == ["a", "b"] + ["a", "b"] + ["b", "a"] + ["a", "b"]
     assert [t.repeats for t in timings] == [3, 3]
     assert all(t.warmup == 1 for t in timings)
     with pytest.raises(ValueError, match="repeats"):

@@ -94,17 +94,22 @@ def measure_rounds(
 
     Each of the ``repeats`` rounds runs every case once, inside
     ``context(key)`` if given (e.g. a thread limit), after ``warmup`` untimed
-    calls in that same context. Comparing cases measured this way is fairer
-    than timing one case fully, then the next: a neighbour that wakes up for
-    a second slows one round of every case instead of one whole case.
+    calls in that same context; round ``r`` starts with case ``r mod
+    len(cases)`` and wraps round, so no case always goes first. Comparing
+    cases measured this way is fairer than timing one case fully, then the
+    next: a neighbour that wakes up for a second slows one round of every
+    case instead of one whole case. (Rounds that adapt to the noise, with
+    intervals: :func:`parallel_python.core.protocol.measure_paired`.)
     """
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
     if not cases:
         raise ValueError("cases must name at least one function to time")
     times: dict[K, list[float]] = {key: [] for key in cases}
-    for _ in range(repeats):
-        for key, fn in cases.items():
+    keys = list(cases)
+    for r in range(repeats):
+        start = r % len(keys)
+        for key in keys[start:] + keys[:start]:
             with context(key) if context is not None else nullcontext():
-                times[key].extend(measure(fn, repeats=1, warmup=warmup).times)
+                times[key].extend(measure(cases[key], repeats=1, warmup=warmup).times)
     return {key: Timing(times=tuple(t), warmup=warmup) for key, t in times.items()}

@@ -52,8 +52,13 @@ def _require_dask() -> None:
 
 @contextmanager
 def quiet_dask() -> Iterator[None]:
-    """Dask's loggers at ``ERROR`` inside the block (restored afterwards)."""
+    """Dask's loggers at ``ERROR`` inside the block, and afterwards the
+    loggers and the environment as they were: a local cluster's nanny sets
+    ``OMP_NUM_THREADS=1`` (and more) in this process's environment before it
+    starts its workers, and leaves it there, so every process started later
+    (a spawned pool's workers) would load BLAS with one thread."""
     saved = {name: logging.getLogger(name).level for name in _LOGGERS}
+    environ = dict(os.environ)
     try:
         for name in _LOGGERS:
             logging.getLogger(name).setLevel(logging.ERROR)
@@ -61,6 +66,11 @@ def quiet_dask() -> Iterator[None]:
     finally:
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)
+        for key in set(os.environ) - set(environ):
+            del os.environ[key]
+        for key, value in environ.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
 
 
 def midpoint_array(n: int, chunk: int) -> Any:
