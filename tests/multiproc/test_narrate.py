@@ -462,3 +462,23 @@ def test_sweep_table_has_five_columns_and_the_intervals(cpus):
     mine = next(line for line in rows if line.startswith(f"| {p} |"))
     assert f"{times(r.median)} ({measured(r.low)}–{measured(r.high)})" in mine
     assert "1 timed runs" not in table and "timed run" in table
+
+
+def test_an_efficiency_above_one_outside_its_interval_is_called_above_the_ideal():
+    import dataclasses
+
+    def steady(seconds):
+        return Timing(
+            times=tuple(seconds * (1 + 0.001 * i) for i in range(9)), warmup=1
+        )
+
+    base = SWEEPS[2]
+    points = tuple(
+        dataclasses.replace(pt, timing=steady(0.45 if pt.processes == 2 else 1.0))
+        for pt in base.points
+    )
+    text = say.sweep_summary(
+        dataclasses.replace(base, serial=steady(1.0), points=points)
+    )
+    assert "above the ideal: even the low end of its 90 % interval" in text
+    assert "close to perfect" not in text

@@ -115,7 +115,14 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         f"use, the integration ran {times(s)} as fast as the serial loop: a "
         f"parallel efficiency of {percent(e)}"
     )
-    if e >= 0.9:
+    r = sweep.ratio(p)
+    if r.low > p and not r.too_few_rounds:
+        text += (
+            f", above the ideal: even the low end of its 90 % interval, "
+            f"{times(r.low)}, is more than {p} processes can give"
+            f"{ceiling_phrase(sweep.ceiling)}."
+        )
+    elif e >= 0.9:
         text += f", close to perfect{ceiling_phrase(sweep.ceiling)}."
     else:
         seen = what_was_seen(sweep.disturbance, sweep.ratio(p))
