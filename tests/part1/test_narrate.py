@@ -484,3 +484,25 @@ def test_scaling_table_has_five_short_columns_and_a_legend():
     assert "| sleeping, threads | 4 | 80.0 ms | 20.0 ms | 4.00×" in text
     assert "Median times of the threads run in a row" in text
     assert "per row." in text
+
+
+def test_one_task_in_one_worker_far_from_one_is_reported():
+    import dataclasses
+
+    def rounds(seconds):
+        return T(*(seconds * (1 + 0.002 * i) for i in range(9)))
+
+    g = fake_gil(2, lambda k: k)
+    slow = ScalingPoint(1, rounds(0.01), rounds(0.0125))  # 0.8x, steady
+    fine = ScalingPoint(1, rounds(0.01), rounds(0.01))
+    bad = dataclasses.replace(
+        g,
+        processes_cpu=(slow, *g.processes_cpu[1:]),
+        threads_cpu=(fine, *g.threads_cpu[1:]),
+    )
+    text = gil_summary(bad)
+    assert "One task in one worker process should run at about 1×; it ran at 0.80×" in (
+        text
+    )
+    assert "One task in one thread" not in text
+    assert "should run at about 1×" not in gil_summary(g)  # one round: no verdict

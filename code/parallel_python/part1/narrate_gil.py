@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.protocol import check_speedup
 from ..core.text import (
     SAME,
     ceiling_phrase,
@@ -95,6 +96,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"{what_was_seen(g.disturbance, p.ratio)}"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
+    text += _one_worker_check(g)
     most = g.most
     w = g.threads_wait_at(most)
     each = "each " if most > 1 else ""
@@ -237,4 +239,25 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
             "This Python ran with the GIL off, so the pure-Python loops ran at "
             "the same time too."
         )
+    return text
+
+
+def _one_worker_check(g: GilScaling) -> str:
+    """A sentence when one task in one thread or one process did not come out
+    at about 1× (the check every one-worker figure must pass), else ""."""
+    if 1 not in g.counts:
+        return ""
+    ways = [("one thread", g.threads_cpu_at(1))]
+    if g.processes_cpu:
+        ways.append(("one worker process", g.processes_cpu_at(1)))
+    text = ""
+    for name, point in ways:
+        verdict = check_speedup(point.ratio, workers=1, cpus=g.cpus, kind="cpu")
+        if verdict.reason == "one worker not 1":
+            r = point.ratio
+            text += (
+                f"One task in {name} should run at about 1×; it ran at "
+                f"{times(r.median)} (90 % interval {times(r.low)}–{times(r.high)}): "
+                f"{what_was_seen(g.disturbance, r)}. "
+            )
     return text
