@@ -112,9 +112,15 @@ def test_asyncio_fetch_works_inside_a_running_loop():
 
 def test_run_waiting_counts_every_fetch():
     before = threading.active_count()
-    w = waiting.run_waiting(requests=6, delay=0.001, workers=(1, 3), repeats=1)
+    w = waiting.run_waiting(
+        requests=6, delay=0.001, workers=(1, 3), repeats=1, budget=0.01
+    )
     assert w.workers == (1, 3) and len(w.cases) == 4 and w.all_correct
-    assert w.served == 6 * 4 and w.refused == 0
+    # every fetch of all six answered; fast ways fetched several times a call
+    assert w.served % 6 == 0 and w.served >= 6 * 4 and w.refused == 0
+    assert all(c.calls >= 1 for c in w.cases)
+    assert any(c.calls > 1 for c in w.cases)  # 6 ms of work, a 50 ms call
+    assert w.stop_reason == "budget"
     assert w.speedup("threads", 1) == 1.0
     assert w.waiting_seconds == pytest.approx(0.006)
     assert threads_settle(before) == before
@@ -128,6 +134,7 @@ def test_run_waiting_counts_every_fetch():
         ({"workers": ()}, "workers"),
         ({"workers": (0,)}, "workers"),
         ({"repeats": 0}, "repeats"),
+        ({"budget": 0}, "budget"),
     ],
 )
 def test_run_waiting_bad_input(kwargs, name):

@@ -74,6 +74,18 @@ def test_waiting_summary(cpus):
     assert "It is not the 100-fold cut that 100 perfectly overlapped waits" in text
     assert "this run timed only the totals" in text and "went to" not in text
     assert "wrong" not in text
+    assert "several times in each timed call" not in text
+
+
+def test_waiting_summary_says_when_fast_ways_repeated_per_call():
+    import dataclasses
+
+    w = fake_waiting(2)
+    cases = tuple(
+        dataclasses.replace(c, calls=3) if c.workers == 100 else c for c in w.cases
+    )
+    text = waiting_summary(dataclasses.replace(w, cases=cases))
+    assert "several times in each timed call (up to 3 times)" in text
 
 
 def test_waiting_summary_near_the_number_in_flight():

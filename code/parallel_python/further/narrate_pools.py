@@ -74,6 +74,14 @@ def waiting_summary(w: Waiting) -> str:
         text += f"Threads were the faster of the two with {k} at a time."
     else:
         text += f"With {k} at a time the two were about as fast."
+    repeated = [c for c in w.cases if c.calls > 1]
+    if repeated:
+        text += (
+            " The quickest ways fetched all the URLs several times in each timed "
+            f"call (up to {max(c.calls for c in repeated)} times), so that a "
+            "call lasted long enough to time; their times are per fetch of them "
+            "all."
+        )
     if not w.all_correct:
         text += " **Some answers were wrong: the run needs a look.**"
     return text

@@ -1,10 +1,8 @@
 """Going further: threads and asyncio for waiting work.
 
-* :func:`local_server` - a real HTTP server on 127.0.0.1 (a random free
-  port) in a process of its own, each answer delayed by a fixed time, as a
-  slow web service would be. It answers at most ``max_requests`` requests
-  (then ``503``), logs nothing and is shut down when the ``with`` block
-  ends, also after an error.
+* :func:`~.local_server.local_server` (in :mod:`.local_server`) - a real
+  HTTP server on 127.0.0.1 in a process of its own, each answer delayed by
+  a fixed time, as a slow web service would be.
 * :func:`fetch_all_threads` - fetch every URL with a
   :class:`~concurrent.futures.ThreadPoolExecutor` of ``workers`` threads, each
   request a blocking socket call (:func:`fetch`).
@@ -22,163 +20,34 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..core.config import mp_context
 from ..core.machine import available_cpus
-from ..core.protocol import Ratio, paired_ratio
+from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
-from ..core.timing import Timing, measure_rounds
+from ..core.sizing import calibrate
+from ..core.timing import Timing
 from ..core.validate import (
     non_negative_int,
     positive_float,
     positive_int,
     positive_ints,
 )
+from .local_server import TIMEOUT, local_server, urls
 
-#: Seconds a client waits for one answer before giving up.
-TIMEOUT = 10.0
+#: Seconds a timed call lasts at least: faster ways fetch all the URLs
+#: several times per call.
+SHORTEST_CALL = 0.05
+#: The two ways of waiting the experiment compares.
+TOOLS = ("threads", "asyncio")
+#: The most requests the experiment's server answers (a guard, far above
+#: what its rounds ask for).
+SERVER_LIMIT = 1_000_000
 
 T = TypeVar("T")
-
-
-# --- the server ----------------------------------------------------------------
-
-
-async def _answer(
-    reader: asyncio.StreamReader,
-    writer: asyncio.StreamWriter,
-    delay: float,
-    max_requests: int,
-    served: Any,
-    refused: Any,
-) -> None:
-    """Answer one HTTP request: wait ``delay`` s, then send the path back."""
-    try:
-        request = await reader.readline()
-        while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-            pass  # skip the headers
-        parts = request.split()
-        path = parts[1] if len(parts) >= 2 else b"/"
-        with served.get_lock():
-            allowed = served.value < max_requests
-            if allowed:
-                served.value += 1
-        if allowed:
-            await asyncio.sleep(delay)  # the slow service: waiting, not computing
-            head = b"HTTP/1.0 200 OK\r\n"
-            body = path
-        else:
-            with refused.get_lock():
-                refused.value += 1
-            head = b"HTTP/1.0 503 Service Unavailable\r\n"
-            body = b"request limit reached"
-        writer.write(
-            head
-            + b"Content-Type: text/plain\r\nContent-Length: %d\r\n" % len(body)
-            + b"Connection: close\r\n\r\n"
-            + body
-        )
-        await writer.drain()
-    except (ConnectionError, asyncio.IncompleteReadError):
-        pass  # a client that went away: nothing to report
-    finally:
-        writer.close()
-
-
-async def _serve_until(
-    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
-) -> None:
-    loop = asyncio.get_running_loop()
-    loop.set_exception_handler(lambda loop, context: None)  # nothing to stderr
-    server = await asyncio.start_server(
-        lambda r, w: _answer(r, w, delay, max_requests, served, refused),
-        "127.0.0.1",
-        0,
-        backlog=1024,  # many clients connect at once: a long listen queue
-    )
-    try:
-        port_out.send(server.sockets[0].getsockname()[1])
-        await loop.run_in_executor(None, stop.wait)
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-def _serve(
-    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
-) -> None:
-    """The server process: bind 127.0.0.1, report the port, serve until ``stop``."""
-    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, stop))
-
-
-@dataclass
-class ServerInfo:
-    """A running :func:`local_server`: its address and what it has answered."""
-
-    url: str
-    _served: Any
-    _refused: Any
-
-    @property
-    def served(self) -> int:
-        """Requests answered with ``200`` so far."""
-        return int(self._served.value)
-
-    @property
-    def refused(self) -> int:
-        """Requests refused (beyond ``max_requests``) so far."""
-        return int(self._refused.value)
-
-
-@contextmanager
-def local_server(
-    delay: float = 0.003, max_requests: int = 10_000
-) -> Iterator[ServerInfo]:
-    """An HTTP server on 127.0.0.1 answering each GET after ``delay`` seconds.
-
-    A small asyncio server (one thread, cheap per request) in a process of
-    its own (started from
-    :func:`~parallel_python.config.mp_context`), so its Python work does not
-    compete with the clients' for one GIL: the clients are measured alone.
-    The answer's body is the requested path. At most ``max_requests``
-    requests get an answer; later ones get ``503``. The server is stopped and
-    its process joined when the block ends, whatever happened inside it.
-    """
-    delay = positive_float("delay", delay)
-    max_requests = positive_int("max_requests", max_requests)
-    ctx = mp_context()
-    served, refused, stop = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Event()
-    port_in, port_out = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_serve,
-        args=(delay, max_requests, port_out, served, refused, stop),
-        name="local-http-server",
-        daemon=True,
-    )
-    process.start()
-    try:
-        if not port_in.poll(TIMEOUT):
-            raise RuntimeError("the local HTTP server did not start")
-        port = port_in.recv()
-        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused)
-    finally:
-        stop.set()
-        process.join(TIMEOUT)
-        if process.is_alive():  # pragma: no cover - a hung server
-            process.kill()
-            process.join()
-        port_in.close()
-        port_out.close()
-
-
-def urls(base: str, count: int) -> list[str]:
-    """``count`` distinct URLs on the server at ``base``."""
-    return [f"{base}/item/{i}" for i in range(positive_int("count", count))]
 
 
 # --- clients ------------------------------------------------------------------
@@ -292,6 +161,10 @@ class WaitCase:
     workers: int
     timing: Timing
     correct: bool  # every answer was the expected body
+    calls: int = 1
+    """How many times one timed call fetched all the URLs (calibrated so
+    that a call lasts at least :data:`SHORTEST_CALL`); ``timing`` is per
+    fetch of them all."""
 
 
 @dataclass(frozen=True)
@@ -305,6 +178,8 @@ class Waiting:
     cases: tuple[WaitCase, ...]
     served: int
     refused: int
+    stop_reason: str = ""
+    """Why the paired rounds stopped (converged, budget, max_rounds)."""
 
     def case(self, tool: str, workers: int) -> WaitCase:
         return find(self.cases, tool=tool, workers=workers)
@@ -340,11 +215,16 @@ def run_waiting(
     *,
     repeats: int = 5,
     warmup: int = 0,
+    budget: float = 5.0,
 ) -> Waiting:
     """Fetch ``requests`` URLs from a local server (``delay`` s per answer).
 
-    Each worker count is run with threads and with asyncio tasks, in
-    ``repeats`` rounds (see :func:`~parallel_python.core.timing.measure_rounds`).
+    Each worker count is run with threads and with asyncio tasks, in paired
+    rounds (:func:`~parallel_python.core.protocol.measure_paired`: at least
+    ``repeats``, more until the speed-ups' intervals are within ±5 % or
+    ``budget`` seconds are spent). A way that fetches them all in less than
+    :data:`SHORTEST_CALL` does it several times per timed call (calibrated
+    first), so that starting threads or a loop does not swamp its time.
     The server is started once, on 127.0.0.1, and stopped before returning.
     """
     requests = positive_int("requests", requests)
@@ -352,27 +232,57 @@ def run_waiting(
     counts = positive_ints("workers", workers)
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
-    runs = len(counts) * 2 * (repeats + warmup)
-    ok: dict[tuple[str, int], bool] = {}
+    budget = positive_float("budget", budget)
+    ok: dict[str, bool] = {}
 
-    def checked(key: tuple[str, int], fetch_all, addresses, expected, k):
+    def checked(key: str, fetch_all, addresses, expected, k):
         def call() -> None:
             answers = fetch_all(addresses, k)
             ok[key] = ok.get(key, True) and answers == expected
 
         return call
 
-    with local_server(delay, max_requests=requests * runs) as server:
+    def name(tool: str, k: int) -> str:
+        return f"{tool}, {k} at a time"
+
+    with local_server(delay, max_requests=SERVER_LIMIT) as server:
         addresses = urls(server.url, requests)
         expected = [u.removeprefix(server.url).encode() for u in addresses]
-        cases: dict[tuple[str, int], Callable[[], None]] = {}
+        cases: dict[str, Callable[[], None]] = {}
         for k in counts:
-            for tool, fn in (
-                ("threads", fetch_all_threads),
-                ("asyncio", fetch_all_asyncio),
+            for tool, fn in zip(
+                TOOLS, (fetch_all_threads, fetch_all_asyncio), strict=True
             ):
-                cases[(tool, k)] = checked((tool, k), fn, addresses, expected, k)
-        timings = measure_rounds(cases, repeats=repeats, warmup=warmup)
+                key = name(tool, k)
+                cases[key] = checked(key, fn, addresses, expected, k)
+        # a first call with several workers starts threads or a loop's
+        # thread: slow once, it would size the calls too few
+        for key in (name(tool, k) for k in counts if k > 1 for tool in TOOLS):
+            cases[key]()
+        calls = {
+            key: calibrate(
+                lambda r, call=call: [call() for _ in range(r)],
+                target_seconds=SHORTEST_CALL,
+                cap=100,
+            )
+            for key, call in cases.items()
+        }
+        paired = measure_paired(
+            {
+                key: (
+                    call
+                    if calls[key] == 1
+                    else lambda call=call, r=calls[key]: [call() for _ in range(r)]
+                )
+                for key, call in cases.items()
+            },
+            baseline=name("threads", min(counts)),
+            min_rounds=repeats,
+            budget_seconds=budget,
+            warmup=warmup,
+            calls=calls,
+        )
+        timings = paired.times
         served, refused = server.served, server.refused
     return Waiting(
         requests=requests,
@@ -380,10 +290,17 @@ def run_waiting(
         cpus=available_cpus(),
         workers=counts,
         cases=tuple(
-            WaitCase(tool, k, timings[(tool, k)], ok[(tool, k)])
-            for tool in ("threads", "asyncio")
+            WaitCase(
+                tool,
+                k,
+                timings[name(tool, k)],
+                ok[name(tool, k)],
+                calls[name(tool, k)],
+            )
+            for tool in TOOLS
             for k in counts
         ),
         served=served,
         refused=refused,
+        stop_reason=paired.stop_reason,
     )

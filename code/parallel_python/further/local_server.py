@@ -1,0 +1,158 @@
+"""A slow web service on this machine, for the waiting experiment.
+
+:func:`local_server` - a real HTTP server on 127.0.0.1 (a random free port)
+in a process of its own, each answer delayed by a fixed time, as a slow web
+service would be. It answers at most ``max_requests`` requests (then
+``503``), logs nothing and is shut down when the ``with`` block ends, also
+after an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.config import mp_context
+from ..core.validate import positive_float, positive_int
+
+#: Seconds a client waits for one answer before giving up (and the server
+#: to start or stop).
+TIMEOUT = 10.0
+
+
+# --- the server ----------------------------------------------------------------
+
+
+async def _answer(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    delay: float,
+    max_requests: int,
+    served: Any,
+    refused: Any,
+) -> None:
+    """Answer one HTTP request: wait ``delay`` s, then send the path back."""
+    try:
+        request = await reader.readline()
+        while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+            pass  # skip the headers
+        parts = request.split()
+        path = parts[1] if len(parts) >= 2 else b"/"
+        with served.get_lock():
+            allowed = served.value < max_requests
+            if allowed:
+                served.value += 1
+        if allowed:
+            await asyncio.sleep(delay)  # the slow service: waiting, not computing
+            head = b"HTTP/1.0 200 OK\r\n"
+            body = path
+        else:
+            with refused.get_lock():
+                refused.value += 1
+            head = b"HTTP/1.0 503 Service Unavailable\r\n"
+            body = b"request limit reached"
+        writer.write(
+            head
+            + b"Content-Type: text/plain\r\nContent-Length: %d\r\n" % len(body)
+            + b"Connection: close\r\n\r\n"
+            + body
+        )
+        await writer.drain()
+    except (ConnectionError, asyncio.IncompleteReadError):
+        pass  # a client that went away: nothing to report
+    finally:
+        writer.close()
+
+
+async def _serve_until(
+    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+) -> None:
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # nothing to stderr
+    server = await asyncio.start_server(
+        lambda r, w: _answer(r, w, delay, max_requests, served, refused),
+        "127.0.0.1",
+        0,
+        backlog=1024,  # many clients connect at once: a long listen queue
+    )
+    try:
+        port_out.send(server.sockets[0].getsockname()[1])
+        await loop.run_in_executor(None, stop.wait)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+def _serve(
+    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+) -> None:
+    """The server process: bind 127.0.0.1, report the port, serve until ``stop``."""
+    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, stop))
+
+
+@dataclass
+class ServerInfo:
+    """A running :func:`local_server`: its address and what it has answered."""
+
+    url: str
+    _served: Any
+    _refused: Any
+
+    @property
+    def served(self) -> int:
+        """Requests answered with ``200`` so far."""
+        return int(self._served.value)
+
+    @property
+    def refused(self) -> int:
+        """Requests refused (beyond ``max_requests``) so far."""
+        return int(self._refused.value)
+
+
+@contextmanager
+def local_server(
+    delay: float = 0.003, max_requests: int = 10_000
+) -> Iterator[ServerInfo]:
+    """An HTTP server on 127.0.0.1 answering each GET after ``delay`` seconds.
+
+    A small asyncio server (one thread, cheap per request) in a process of
+    its own (started from
+    :func:`~parallel_python.config.mp_context`), so its Python work does not
+    compete with the clients' for one GIL: the clients are measured alone.
+    The answer's body is the requested path. At most ``max_requests``
+    requests get an answer; later ones get ``503``. The server is stopped and
+    its process joined when the block ends, whatever happened inside it.
+    """
+    delay = positive_float("delay", delay)
+    max_requests = positive_int("max_requests", max_requests)
+    ctx = mp_context()
+    served, refused, stop = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Event()
+    port_in, port_out = ctx.Pipe(duplex=False)
+    process = ctx.Process(
+        target=_serve,
+        args=(delay, max_requests, port_out, served, refused, stop),
+        name="local-http-server",
+        daemon=True,
+    )
+    process.start()
+    try:
+        if not port_in.poll(TIMEOUT):
+            raise RuntimeError("the local HTTP server did not start")
+        port = port_in.recv()
+        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused)
+    finally:
+        stop.set()
+        process.join(TIMEOUT)
+        if process.is_alive():  # pragma: no cover - a hung server
+            process.kill()
+            process.join()
+        port_in.close()
+        port_out.close()
+
+
+def urls(base: str, count: int) -> list[str]:
+    """``count`` distinct URLs on the server at ``base``."""
+    return [f"{base}/item/{i}" for i in range(positive_int("count", count))]
