@@ -18,7 +18,7 @@ from parallel_python.core.protocol import (
     ratio_from,
 )
 from parallel_python.core.results import from_data, to_data
-from parallel_python.core.sizing import calibrate, probe_spread
+from parallel_python.core.sizing import calibrate, probe_spread, sized_calls
 
 
 class FakeClock:
@@ -506,3 +506,24 @@ def test_a_case_that_repeats_its_work_is_timed_per_piece_of_work():
         measure_paired(
             cases, baseline="s", budget_seconds=1, clock=clock, calls={"p": 0}
         )
+
+
+def test_sized_calls_repeat_only_the_cases_shorter_than_the_target():
+    import time
+
+    runs = {"slow": 0, "fast": 0}
+
+    def slow():
+        runs["slow"] += 1
+        time.sleep(0.03)
+
+    def fast():
+        runs["fast"] += 1
+        time.sleep(0.002)
+
+    sized, calls = sized_calls({"slow": slow, "fast": fast}, target_seconds=0.02, cap=8)
+    assert calls["slow"] == 1 and sized["slow"] is slow
+    assert 1 < calls["fast"] <= 8  # capped
+    runs["fast"] = 0
+    sized["fast"]()
+    assert runs["fast"] == calls["fast"]  # one timed call, that many runs

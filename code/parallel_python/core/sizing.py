@@ -1,17 +1,22 @@
 """Work sized by time: how many repetitions make a call long enough to time.
 
 :func:`calibrate` sizes a call to a target duration on the machine at hand
-(with a cap, so slow machines stay in budget); :func:`probe_spread` reads how
-steady one core is right now, between rounds, never beside timed work.
+(with a cap, so slow machines stay in budget); :func:`sized_calls` does it
+for every case of a comparison at once; :func:`probe_spread` reads how steady
+one core is right now, between rounds, never beside timed work.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .timing import Timing
 from .validate import positive_float, positive_int
+
+#: Seconds a timed call of a comparison lasts at least (:func:`sized_calls`):
+#: long enough that starting threads or waking a CPU weighs little.
+SHORTEST_CALL = 0.05
 
 
 def calibrate(
@@ -46,6 +51,38 @@ def calibrate(
         if reps >= cap:
             return cap
         reps = min(cap, reps * 2)
+
+
+def sized_calls(
+    cases: Mapping[str, Callable[[], object]],
+    *,
+    target_seconds: float = SHORTEST_CALL,
+    cap: int = 1000,
+) -> tuple[dict[str, Callable[[], object]], dict[str, int]]:
+    """Each case sized to last at least ``target_seconds`` per timed call.
+
+    Returns the cases to time (a case faster than the target runs its
+    function as many times as :func:`calibrate` finds, in one call) and
+    those counts, for ``measure_paired(..., calls=...)``, which then records
+    times per single run of the function.
+    """
+    calls = {
+        name: calibrate(
+            lambda r, fn=fn: [fn() for _ in range(r)],
+            target_seconds=target_seconds,
+            cap=cap,
+        )
+        for name, fn in cases.items()
+    }
+    sized = {
+        name: (
+            fn
+            if calls[name] == 1
+            else lambda fn=fn, r=calls[name]: [fn() for _ in range(r)]
+        )
+        for name, fn in cases.items()
+    }
+    return sized, calls
 
 
 def spin(reps: int) -> int:

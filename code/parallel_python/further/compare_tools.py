@@ -30,7 +30,7 @@ from ..core.machine import available_cpus
 from ..core.pools import process_pool
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
-from ..core.sizing import calibrate
+from ..core.sizing import sized_calls
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
@@ -75,7 +75,7 @@ class ToolRun:
     None for pure Python itself."""
     calls: int = 1
     """How many integrals one timed call computed (calibrated so that a call
-    lasts at least :data:`SHORTEST_CALL`); ``timing`` is per integral."""
+    lasts at least ``core.sizing.SHORTEST_CALL``); ``timing`` is per integral."""
 
     @property
     def error(self) -> float:
@@ -128,11 +128,6 @@ class ToolComparison:
             if r.tool != best and r.ratio is not None and r.ratio.high >= top.low
         ]
         return (best, *sorted(tied, key=lambda tool: -self.speedup(tool)))
-
-
-#: Seconds a timed call lasts at least: tools faster than this compute the
-#: integral several times per call.
-SHORTEST_CALL = 0.05
 
 
 def _threads_integrate(n: int, workers: int) -> float:
@@ -265,26 +260,12 @@ def run_tool_comparison(
         )
         # a compiled integral lasts about a millisecond, where waking a thread
         # or a CPU weighs as much as the work: such a tool's timed call
-        # computes the integral as many times as fill SHORTEST_CALL
+        # computes the integral as many times as fill sizing.SHORTEST_CALL
         for spec in tools.values():
             spec[0]()  # a first call can be slow (a pool's or numba's threads wake)
-        calls = {
-            tool: calibrate(
-                lambda r, call=spec[0]: [call() for _ in range(r)],
-                target_seconds=SHORTEST_CALL,
-                cap=1000,
-            )
-            for tool, spec in tools.items()
-        }
+        sized, calls = sized_calls({tool: spec[0] for tool, spec in tools.items()})
         paired = measure_paired(
-            {
-                tool: (
-                    spec[0]
-                    if calls[tool] == 1
-                    else lambda call=spec[0], r=calls[tool]: [call() for _ in range(r)]
-                )
-                for tool, spec in tools.items()
-            },
+            sized,
             baseline="pure Python",
             min_rounds=repeats,
             budget_seconds=budget,

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from ..core.machine import available_cpus
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
-from ..core.sizing import calibrate
+from ..core.sizing import sized_calls
 from ..core.timing import Timing
 from ..core.validate import (
     non_negative_int,
@@ -38,9 +38,6 @@ from ..core.validate import (
 )
 from .local_server import TIMEOUT, local_server, urls
 
-#: Seconds a timed call lasts at least: faster ways fetch all the URLs
-#: several times per call.
-SHORTEST_CALL = 0.05
 #: The two ways of waiting the experiment compares.
 TOOLS = ("threads", "asyncio")
 #: The most requests the experiment's server answers (a guard, far above
@@ -163,8 +160,8 @@ class WaitCase:
     correct: bool  # every answer was the expected body
     calls: int = 1
     """How many times one timed call fetched all the URLs (calibrated so
-    that a call lasts at least :data:`SHORTEST_CALL`); ``timing`` is per
-    fetch of them all."""
+    that a call lasts at least ``core.sizing.SHORTEST_CALL``); ``timing`` is
+    per fetch of them all."""
 
 
 @dataclass(frozen=True)
@@ -223,8 +220,9 @@ def run_waiting(
     rounds (:func:`~parallel_python.core.protocol.measure_paired`: at least
     ``repeats``, more until the speed-ups' intervals are within ±5 % or
     ``budget`` seconds are spent). A way that fetches them all in less than
-    :data:`SHORTEST_CALL` does it several times per timed call (calibrated
-    first), so that starting threads or a loop does not swamp its time.
+    ``core.sizing.SHORTEST_CALL`` does it several times per timed call
+    (:func:`~parallel_python.core.sizing.sized_calls`), so that starting
+    threads or a loop does not swamp its time.
     The server is started once, on 127.0.0.1, and stopped before returning.
     """
     requests = positive_int("requests", requests)
@@ -259,23 +257,9 @@ def run_waiting(
         # thread: slow once, it would size the calls too few
         for key in (name(tool, k) for k in counts if k > 1 for tool in TOOLS):
             cases[key]()
-        calls = {
-            key: calibrate(
-                lambda r, call=call: [call() for _ in range(r)],
-                target_seconds=SHORTEST_CALL,
-                cap=100,
-            )
-            for key, call in cases.items()
-        }
+        sized, calls = sized_calls(cases, cap=100)
         paired = measure_paired(
-            {
-                key: (
-                    call
-                    if calls[key] == 1
-                    else lambda call=call, r=calls[key]: [call() for _ in range(r)]
-                )
-                for key, call in cases.items()
-            },
+            sized,
             baseline=name("threads", min(counts)),
             min_rounds=repeats,
             budget_seconds=budget,
