@@ -28,24 +28,6 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _outline_nodes(writer) -> list:
-    """The outline's entries, depth first (each a PDF dictionary)."""
-    nodes: list = []
-
-    def walk(node) -> None:
-        while node is not None:
-            node = node.get_object()
-            nodes.append(node)
-            if "/First" in node:
-                walk(node["/First"])
-            node = node.get("/Next")
-
-    root = writer.root_object.get("/Outlines")
-    if root is not None and "/First" in root.get_object():
-        walk(root.get_object()["/First"])
-    return nodes
-
-
 def repair_outline(pdf: Path, headings: Sequence[str]) -> int:
     """Give the outline of ``pdf`` the headings' own titles; how many changed.
 
@@ -64,7 +46,7 @@ def repair_outline(pdf: Path, headings: Sequence[str]) -> int:
     # says so on stderr
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     writer = PdfWriter(clone_from=str(pdf))
-    nodes = _outline_nodes(writer)
+    nodes = [node for _, node, _ in _outline_tree(writer)]
     if len(nodes) != len(headings):
         return 0
     for node, heading in zip(nodes, headings, strict=True):
