@@ -7,6 +7,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
+from ..core.protocol import check_speedup
 from ..core.text import (
     SAME,
     and_list,
@@ -116,7 +117,8 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         f"parallel efficiency of {percent(e)}"
     )
     r = sweep.ratio(p)
-    if r.low > p and not r.too_few_rounds:
+    verdict = check_speedup(r, workers=p, cpus=sweep.cpus, kind="cpu")
+    if verdict.reason == "above the ideal":
         text += (
             f", above the ideal: even the low end of its 90 % interval, "
             f"{times(r.low)}, is more than {p} processes can give"
