@@ -119,6 +119,40 @@ def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
     return buffer.getvalue()
 
 
+#: The hatch of waiting on a timeline (a thread asleep or queued for a lock);
+#: figures of CPU time use hatch of their own, never on a timeline.
+WAIT_HATCH = "///"
+
+
+def span_bar(
+    ax: Axes, y: float, start_ms: float, length_ms: float, colour: str, *, waiting: bool
+) -> None:
+    """One stretch of a timeline lane at row ``y``: solid ``colour`` for
+    work, white hatched in ``colour`` (:data:`WAIT_HATCH`) for waiting."""
+    ax.barh(
+        y,
+        length_ms,
+        left=start_ms,
+        height=0.6,
+        color="white" if waiting else colour,
+        edgecolor=colour,
+        hatch=WAIT_HATCH if waiting else None,
+        linewidth=1.2,
+    )
+
+
+def rounded_box(ax: Axes, x: float, y: float, w: float, h: float, **style) -> None:
+    """A box with rounded corners at (``x``, ``y``), ``w`` by ``h`` in data
+    units: the one box of the book's drawn diagrams (``style``: its colours)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.15", **style
+        )
+    )
+
+
 def label_bar(ax: Axes, x: float, y: float, text: str) -> None:
     """Write ``text`` just past the end of the horizontal bar at (``x``, ``y``)."""
     ax.annotate(

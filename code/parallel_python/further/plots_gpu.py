@@ -9,9 +9,16 @@ house colour of threads or processes means something else here.
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    MIN_FONT_PT,
+    house_style,
+    new_figure,
+    rounded_box,
+    takeaway,
+)
 
 #: The neutral inks of the drawing: no house colour's meaning.
 _INK, _EDGE, _PAPER = "#333333", "#555555", "#f2f2f2"
@@ -20,14 +27,6 @@ _CPU, _GPU = (0.1, 4.3), (7.1, 11.9)
 _TOP, _BOTTOM = 7.9, 0.1
 #: The memories (countertops) in both buildings: bottom, top.
 _MEM_LOW, _MEM_HIGH = 0.45, 2.35
-
-
-def _rounded(ax, x, y, w, h, **style) -> None:
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.15", **style
-        )
-    )
 
 
 def _text(ax, x, y, text, bold=False, **style) -> None:
@@ -46,7 +45,7 @@ def _text(ax, x, y, text, bold=False, **style) -> None:
 
 def _building(ax, left: float, right: float, lines: tuple[str, ...]) -> None:
     """A kitchen: a grey-edged frame, its name (bold) and a line under it."""
-    _rounded(
+    rounded_box(
         ax,
         left,
         _BOTTOM,
@@ -62,7 +61,7 @@ def _building(ax, left: float, right: float, lines: tuple[str, ...]) -> None:
 
 def _memory(ax, left: float, right: float, name: str, kitchen: str) -> None:
     """A memory at the bottom of a building: its name, then its kitchen word."""
-    _rounded(
+    rounded_box(
         ax,
         left + 0.25,
         _MEM_LOW,
@@ -98,7 +97,7 @@ def _cpu_cores(ax) -> None:
         for col in range(2):
             x = left + col * (w + gap)
             y = 3.35 + row * (h + gap)
-            _rounded(
+            rounded_box(
                 ax,
                 x,
                 y,

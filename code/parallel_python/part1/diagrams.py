@@ -10,9 +10,16 @@ In the house colours: processes orange, threads blue.
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    MIN_FONT_PT,
+    house_style,
+    new_figure,
+    rounded_box,
+    takeaway,
+)
 
 #: The memory boxes: a neutral fill, no house colour's meaning.
 _MEMORY = {"facecolor": "#f2f2f2", "edgecolor": "#555555"}
@@ -21,17 +28,9 @@ _TOP, _BOTTOM = 5.7, 0.15
 _MEM_LOW, _MEM_HIGH = 2.25, 4.85
 
 
-def _rounded(ax, x, y, w, h, **style) -> None:
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.15", **style
-        )
-    )
-
-
 def _process(ax, x: float, w: float, name: str) -> None:
     """A process: an orange-edged box with its name at the top."""
-    _rounded(
+    rounded_box(
         ax,
         x,
         _BOTTOM,
@@ -41,7 +40,7 @@ def _process(ax, x: float, w: float, name: str) -> None:
         alpha=0.08,
         edgecolor="none",
     )
-    _rounded(
+    rounded_box(
         ax,
         x,
         _BOTTOM,
@@ -65,7 +64,7 @@ def _process(ax, x: float, w: float, name: str) -> None:
 
 def _memory(ax, x: float, w: float, lines: tuple[str, ...]) -> None:
     """A memory box inside a process: its title, then one line per content."""
-    _rounded(ax, x, _MEM_LOW, w, _MEM_HIGH - _MEM_LOW, linewidth=1.2, **_MEMORY)
+    rounded_box(ax, x, _MEM_LOW, w, _MEM_HIGH - _MEM_LOW, linewidth=1.2, **_MEMORY)
     for i, line in enumerate(lines):
         ax.text(
             x + w / 2,

@@ -4,9 +4,16 @@ figures are in :mod:`.plots_salad`)."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    MIN_FONT_PT,
+    house_style,
+    new_figure,
+    rounded_box,
+    takeaway,
+)
 from ..core.text import duration
 from .memory_ladder import MemoryLadder
 from .narrate_titles import ladder_title
@@ -22,17 +29,8 @@ _FILL = {
 
 
 def _box(ax, x, y, w, h, title, lines, colour) -> None:
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.15",
-            facecolor=colour,
-            edgecolor="#333333",
-            alpha=0.35,
-            linewidth=1.2,
-        )
+    rounded_box(
+        ax, x, y, w, h, facecolor=colour, edgecolor="#333333", alpha=0.35, linewidth=1.2
     )
     ax.text(
         x + w / 2,

@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..core.style import COLORS, SERIES, house_style, new_figure
+from ..core.style import (
+    COLORS,
+    SERIES,
+    WAIT_HATCH,
+    house_style,
+    new_figure,
+    span_bar,
+)
 from ..core.text import duration
 from .locks import Locks, TwoLocks
 
@@ -53,15 +60,13 @@ def plot_locks(r: Locks) -> Figure:
                     if span.lock != lock:
                         continue
                     waiting = span.kind == "wait"
-                    ax.barh(
+                    span_bar(
+                        ax,
                         y,
+                        span.start * 1e3,
                         span.seconds * 1e3,
-                        left=span.start * 1e3,
-                        height=0.6,
-                        color="white" if waiting else colour,
-                        edgecolor=colour,
-                        hatch="///" if waiting else None,
-                        linewidth=1.2,
+                        colour,
+                        waiting=waiting,
                     )
                     if waiting and not span.granted:
                         ax.plot(
@@ -85,7 +90,7 @@ def plot_locks(r: Locks) -> Figure:
                 Patch(
                     facecolor="white",
                     edgecolor=colour,
-                    hatch="///",
+                    hatch=WAIT_HATCH,
                     label="waits for it",
                 ),
                 Line2D(

@@ -7,14 +7,13 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
-from ..core.style import COLORS, house_style, new_figure, takeaway
+from ..core.style import COLORS, WAIT_HATCH, house_style, new_figure, span_bar, takeaway
 from ..core.text import duration
 from .narrate_titles import salad_title
 from .salad import WAIT, Salad, Step, check_recipe
 
-#: Work steps are filled; waiting steps (trips to the pantry) get a hatch.
+#: Work steps are filled; waiting steps (trips to the pantry) get WAIT_HATCH.
 _WORK_FILL = "#d9eaf5"
-_WAIT_HATCH = "///"
 
 
 def plot_salad(s: Salad) -> Figure:
@@ -31,16 +30,13 @@ def plot_salad(s: Salad) -> Figure:
         ):
             for y, name in enumerate(names):
                 r = run.get(name)
-                waiting = r.kind == WAIT
-                ax.barh(
+                span_bar(
+                    ax,
                     y,
+                    r.start * 1e3,
                     r.seconds * 1e3,
-                    left=r.start * 1e3,
-                    height=0.6,
-                    color="white" if waiting else colour,
-                    edgecolor=colour,
-                    hatch="///" if waiting else None,
-                    linewidth=1.2,
+                    colour,
+                    waiting=r.kind == WAIT,
                 )
             ax.set_yticks(range(len(names)))
             ax.set_yticklabels(names)
@@ -68,7 +64,7 @@ def plot_salad(s: Salad) -> Figure:
                 Patch(
                     facecolor="white",
                     edgecolor="#333333",
-                    hatch="///",
+                    hatch=WAIT_HATCH,
                     label="waiting (sleep, like I/O)",
                 ),
                 Patch(
@@ -151,7 +147,7 @@ def plot_recipe(steps: tuple[Step, ...]) -> Figure:
                     h + 0.1,
                     facecolor="white",
                     edgecolor=edge,
-                    hatch=_WAIT_HATCH,
+                    hatch=WAIT_HATCH,
                     linewidth=0,
                     zorder=2.1,
                 )
@@ -195,7 +191,7 @@ def plot_recipe(steps: tuple[Step, ...]) -> Figure:
                 Patch(
                     facecolor="white",
                     edgecolor=edge,
-                    hatch=_WAIT_HATCH,
+                    hatch=WAIT_HATCH,
                     label="waiting (a trip to the pantry)",
                 ),
                 Patch(facecolor=_WORK_FILL, edgecolor=edge, label="work"),
