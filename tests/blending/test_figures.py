@@ -38,7 +38,7 @@ def _with_ratios(cpus: int):
     return dataclasses.replace(f, fixes=tuple(rows))
 
 
-def _points(ax) -> dict[int, tuple[float, str, str]]:
+def errorbar_points(ax) -> dict[int, tuple[float, str, str]]:
     """Row -> (x, marker, colour) of each median drawn with an error bar."""
     found = {}
     for container in ax.containers:
@@ -53,7 +53,7 @@ def test_fixes_figure_draws_the_medians_of_paired_rounds(cpus):
     f = _with_ratios(cpus)
     fig = plotting_blend.plot_fixes(f)
     (ax,) = fig.axes
-    points = _points(ax)
+    points = errorbar_points(ax)
     assert sorted(points) == list(range(len(f.fixes)))
     for y, x in enumerate(f.fixes):
         assert points[y][0] == pytest.approx(f.speedup(x.name))
@@ -81,12 +81,13 @@ def test_fixes_figure_marks_an_unsteady_fix_hollow_and_no_orange():
         if line.get_markerfacecolor() == "white" and len(line.get_xdata())
     ]
     assert [list(line.get_ydata()) for line in hollow] == [[2]]
-    colours = {c for _, _, c in _points(ax).values()}
+    colours = {c for _, _, c in errorbar_points(ax).values()}
     assert to_hex(COLORS["processes"]) not in colours
-    within, beyond = _points(ax)[1], _points(ax)[0]  # a fix that held; no limit
+    points = errorbar_points(ax)
+    within, beyond = points[1], points[0]  # a fix that held; no limit
     assert within[1:] == ("^", to_hex(COLORS["accent"]))
     assert beyond[2] not in MEANINGFUL and beyond[1] != within[1]
-    assert f.get(NO_LIMIT).ratio is None and _points(ax)[0][0] == 1.0
+    assert f.get(NO_LIMIT).ratio is None and errorbar_points(ax)[0][0] == 1.0
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])

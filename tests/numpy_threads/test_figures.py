@@ -11,6 +11,7 @@ from parallel_python.core.style import COLORS
 from parallel_python.core.timing import Timing
 from parallel_python.numpy_threads.blas import Operations, OperationTiming
 from parallel_python.numpy_threads.plots import plot_operations
+from tests.blending.test_figures import errorbar_points
 from tests.blending.test_narrate_figures import fits
 
 
@@ -42,16 +43,6 @@ def _ops(cpus: int, matmul: float) -> Operations:
     )
 
 
-def _points(ax) -> dict[int, tuple[float, str, str]]:
-    """Row -> (x, marker, colour) of each median drawn with an error bar."""
-    found = {}
-    for container in ax.containers:
-        line = container.lines[0]
-        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
-            found[int(y)] = (float(x), line.get_marker(), to_hex(line.get_color()))
-    return found
-
-
 @pytest.mark.parametrize("cpus, matmul", [(1, 1.0), (2, 1.9), (64, 40.0)])
 def test_operations_figure_draws_medians_with_their_intervals(cpus, matmul):
     ops = _ops(cpus, matmul)
@@ -60,7 +51,7 @@ def test_operations_figure_draws_medians_with_their_intervals(cpus, matmul):
     assert not ax.patches  # points on a scale from 0, no bars
     assert len(ax.containers) == 2  # one error-bar series per kind
     ratios = [paired_ratio(op.one_thread, op.many_threads) for op in ops.operations]
-    points = _points(ax)
+    points = errorbar_points(ax)
     assert sorted(points) == [0, 1, 2]
     spans = set()
     for container in ax.containers:
@@ -76,7 +67,7 @@ def test_operations_figure_draws_medians_with_their_intervals(cpus, matmul):
 def test_operations_figure_tells_the_kinds_apart_by_colour_and_marker():
     ops = _ops(2, 1.9)
     (ax,) = plot_operations(ops).axes
-    points = _points(ax)
+    points = errorbar_points(ax)
     blas = ("o", to_hex(COLORS["threads"]))
     no_blas = ("s", to_hex(COLORS["serial"]))
     assert points[0][1:] == blas
