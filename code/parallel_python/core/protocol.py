@@ -40,6 +40,8 @@ REASONS = (
 )
 #: Kinds of speed-up :func:`check_speedup` knows.
 KINDS = ("cpu", "waiting", "compiled")
+#: A budget for :func:`measure_paired` that stops after the minimum of rounds.
+MIN_ROUNDS_ONLY = 1e-9
 #: A relative half-width above this makes a ratio "too wide" to report as is.
 MAX_HALF_WIDTH = 0.15
 #: A one-worker ratio whose interval leaves this band entirely is "not 1".

@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
 from ..core.meter import Ceiling, ceiling_for
-from ..core.protocol import Ratio, measure_paired, paired_ratio
+from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.rests import rests
 from ..core.results import find
 from ..core.timing import Timing, measure_rounds
@@ -35,9 +35,6 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-
-#: A budget that stops paired rounds after their minimum.
-_NO_MORE = 1e-9
 
 #: Variables that set a BLAS or OpenMP thread count when the library loads.
 THREAD_COUNT_VARIABLES = (
@@ -300,7 +297,7 @@ def run_operations(
             {"one": fn, "many": fn},
             baseline="one",
             min_rounds=repeats,
-            budget_seconds=budget if uses_blas else _NO_MORE,
+            budget_seconds=budget if uses_blas else MIN_ROUNDS_ONLY,
             warmup=warmup,
             context=lambda key, resting=resting: resting(
                 threads if key == "many" else 1

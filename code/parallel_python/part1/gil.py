@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
-from ..core.protocol import Ratio, measure_paired, paired_ratio
+from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
@@ -156,10 +156,6 @@ def interleaved(
     return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
-#: The budget of counts beyond the CPUs: stop after the minimum of rounds.
-_NO_MORE = 1e-9
-
-
 def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
     pool.starmap(fn, tasks, chunksize=1)
 
@@ -238,7 +234,7 @@ def run_gil(
                     ways,
                     baseline="in a row",
                     min_rounds=repeats,
-                    budget_seconds=_NO_MORE if beyond else budget,
+                    budget_seconds=MIN_ROUNDS_ONLY if beyond else budget,
                     warmup=warmup,
                 )
                 stops.append(paired.stop_reason)
