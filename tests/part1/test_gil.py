@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.part1 import gil, numpy_trick
 
 
@@ -83,9 +84,37 @@ def test_numpy_trick_shape():
     assert r.numpy_at(2).speedup > 0
 
 
-def test_numpy_trick_bad_input():
-    with pytest.raises(ValueError, match="elements"):
-        numpy_trick.run_numpy_trick(elements=0)
+def test_numpy_trick_pairs_rounds_and_keeps_its_calibration():
+    r = numpy_trick.run_numpy_trick(
+        counts=(1, 2), elements=1_000, repeats=2, sorts=3, budget=0.01
+    )
+    assert r.sorts == 3  # an explicit amount is used as given
+    # each count: sorts, then loops; each stopped on its budget or earlier
+    assert len(r.stop_reasons) == 4
+    assert set(r.stop_reasons) <= set(STOP_REASONS)
+    for point in r.numpy_threads + r.python_threads:
+        assert point.serial.repeats == point.parallel.repeats >= 2
+    one = r.numpy_at(1).serial.best
+    assert r.sort_seconds == pytest.approx(one / 3)
+    calibrated = numpy_trick.run_numpy_trick(
+        counts=(1,), elements=1_000, repeats=1, task_seconds=0.002
+    )
+    assert calibrated.sorts > 1  # a 1,000-number sort lasts far less than 2 ms
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"elements": 0}, "elements"),
+        ({"sorts": 0}, "sorts"),
+        ({"budget": 0}, "budget"),
+        ({"task_seconds": -1}, "task_seconds"),
+        ({"counts": ()}, "counts"),
+    ],
+)
+def test_numpy_trick_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        numpy_trick.run_numpy_trick(**kwargs)
 
 
 def test_interleaved_times_every_way_each_round():

@@ -4,6 +4,7 @@ import pytest
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Text
 
+from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.part1 import salad
 from parallel_python.part1.plots_kitchen import plot_kitchen
@@ -34,6 +35,15 @@ def test_salad_runs_every_step_in_order():
     # threaded: one thread per step
     assert len({r.thread for r in s.threaded.steps}) == len(names)
     assert 0 < s.critical_path <= s.sequential.total + 1e-9
+
+
+def test_salad_is_timed_in_paired_rounds():
+    s = salad.run_salad(wait_seconds=0.001, work=1_000, repeats=3, budget=0.01)
+    assert s.sequential_totals.repeats == s.threaded_totals.repeats == 3
+    assert s.stop_reason in STOP_REASONS
+    assert s.ratio.rounds == 3
+    # the timelines are the fastest timed runs of each way
+    assert s.sequential.total <= s.sequential_totals.median + 1e-3
 
 
 def test_waiting_steps_overlap_in_threads():
@@ -76,6 +86,7 @@ def test_critical_path():
         ({"wait_seconds": 0}, "wait_seconds"),
         ({"work": 0}, "work"),
         ({"repeats": 0}, "repeats"),
+        ({"budget": 0}, "budget"),
     ],
 )
 def test_salad_bad_input(kwargs, name):

@@ -212,7 +212,7 @@ def run_waiting(
     *,
     repeats: int = 5,
     warmup: int = 0,
-    budget: float = 5.0,
+    budget: float = 3.0,
 ) -> Waiting:
     """Fetch ``requests`` URLs from a local server (``delay`` s per answer).
 

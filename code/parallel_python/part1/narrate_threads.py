@@ -11,11 +11,12 @@ from ..core.text import (
     SAME,
     cpus_phrase,
     duration,
+    interval,
     measured,
     percent,
     plural,
     size,
-    times,
+    unsteady_note,
 )
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .race import Race
@@ -129,9 +130,12 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
     work_threaded = s.seconds_of(WORK, s.threaded)
     text = (
         f"One step after another, the salad took {duration(seq)}; with one thread "
-        f"per step, {duration(thr)} ({times(s.speedup)} as fast, best of "
-        f"{plural(s.sequential_totals.repeats, 'run')} each). "
+        f"per step, {duration(thr)} (fastest runs). Round by round, the threads "
+        f"made it {interval(s.speedup, s.ratio.low, s.ratio.high)} as fast, the "
+        f"median of {plural(s.ratio.rounds, 'paired round')} with its 90 % "
+        f"interval. "
     )
+    text += unsteady_note("That figure's", s.ratio)
     waits = [r for r in s.threaded.steps if r.kind == WAIT]
     overlapped = any(
         x.start < y.end and y.start < x.end

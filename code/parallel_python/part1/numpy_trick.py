@@ -1,10 +1,11 @@
 """Part 1: NumPy's trick, compiled loops that release the GIL.
 
-* :func:`run_numpy_trick` - ``k`` NumPy sorts, one after another and in
+* :func:`run_numpy_trick` - ``k`` sorting tasks, one after another and in
   ``k`` Python threads. ``np.sort`` works on raw numbers in compiled code and
   releases the GIL while it does, so the threads really run at the same time
   (up to the CPUs available). For comparison the same is done with a
   pure-Python task of about the same length, which does not speed up.
+  Both are timed in paired rounds (:mod:`..core.protocol`).
 
 BLAS is not involved (a sort does not call it), so its own threads do not
 blur the picture.
@@ -18,10 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.protocol import MIN_ROUNDS_ONLY, measure_paired
 from ..core.results import find
+from ..core.sizing import calibrate
 from ..core.timing import measure
-from ..core.validate import non_negative_int, positive_int, positive_ints
-from .gil import ScalingPoint, count, in_a_row, in_threads, interleaved
+from ..core.validate import (
+    non_negative_int,
+    positive_float,
+    positive_int,
+    positive_ints,
+)
+from .gil import ScalingPoint, count, in_a_row, in_threads
 
 
 def sort_copy(values: np.ndarray) -> int:
@@ -29,12 +37,20 @@ def sort_copy(values: np.ndarray) -> int:
     return int(np.sort(values).size)
 
 
+def sort_repeated(values: np.ndarray, sorts: int) -> int:
+    """One task: ``sort_copy(values)``, ``sorts`` times."""
+    return sum(sort_copy(values) for _ in range(sorts))
+
+
 @dataclass(frozen=True)
 class NumpyTrick:
-    """``k`` NumPy sorts and ``k`` pure-Python tasks, in a row and in ``k`` threads.
+    """``k`` sorting tasks and ``k`` pure-Python tasks, in a row and in ``k`` threads.
 
-    ``elements``: numbers per sort; ``work``: loop steps of the pure-Python
-    task, chosen so one task takes about as long as one sort.
+    ``elements``: numbers per sort; ``sorts``: sorts per task (calibrated so
+    a task lasts long enough to time); ``work``: loop steps of the
+    pure-Python task, chosen so it takes about as long as a sorting task.
+    ``stop_reasons``: why each count's paired rounds stopped, sorts then
+    loops (see :func:`~parallel_python.core.protocol.measure_paired`).
     """
 
     counts: tuple[int, ...]
@@ -44,6 +60,14 @@ class NumpyTrick:
     gil_enabled: bool
     numpy_threads: tuple[ScalingPoint, ...]
     python_threads: tuple[ScalingPoint, ...]
+    sorts: int = 1
+    stop_reasons: tuple[str, ...] = ()
+
+    @property
+    def sort_seconds(self) -> float:
+        """The best time of one sort alone, seconds."""
+        fewest = min(self.counts)
+        return self.numpy_at(fewest).serial.best / fewest / self.sorts
 
     def numpy_at(self, workers: int) -> ScalingPoint:
         return _at(self.numpy_threads, workers)
@@ -65,46 +89,71 @@ def run_numpy_trick(
     counts: Sequence[int] = (1, 2, 4),
     elements: int = 1_000_000,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
     warmup: int = 1,
+    sorts: int | None = None,
+    task_seconds: float = 0.02,
+    budget: float = 0.75,
 ) -> NumpyTrick:
-    """Time ``k`` sorts of ``elements`` random numbers in a row and in ``k`` threads.
+    """Time ``k`` sorting tasks in a row and in ``k`` threads, for each ``k``.
 
-    Each thread sorts its own array. A pure-Python task calibrated to the
-    length of one sort runs the same way, as the control.
+    Each thread sorts its own array of ``elements`` random numbers ``sorts``
+    times; without ``sorts``, as many times as make a task last about
+    ``task_seconds`` here (the amount is stored). A pure-Python task
+    calibrated to the same length runs the same way, as the control. Each
+    count is timed in paired rounds, sorts and loops apart: at least
+    ``repeats`` rounds, more until the intervals are within ±5 % or
+    ``budget`` seconds are spent (one task, and counts above the CPUs and
+    above 2, get only the ``repeats`` rounds).
     """
     counts = positive_ints("counts", counts)
     elements = positive_int("elements", elements)
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
+    task_seconds = positive_float("task_seconds", task_seconds)
+    budget = positive_float("budget", budget)
     rng = np.random.default_rng(2)
     arrays = [rng.random(elements) for _ in range(max(counts))]
-    one_sort = measure(lambda: sort_copy(arrays[0]), repeats=repeats, warmup=warmup)
-    probe = 100_000
-    one_count = measure(lambda: count(probe), repeats=repeats, warmup=warmup)
-    work = max(1, round(probe * one_sort.best / one_count.best))
-    numpy_points, python_points = [], []
-    for k in counts:
-        sorts = [(a,) for a in arrays[:k]]
-        loops = [(work,)] * k
-        sort_row, sort_side, loop_row, loop_side = interleaved(
-            [
-                lambda t=sorts: in_a_row(sort_copy, t),
-                lambda t=sorts: in_threads(sort_copy, t),
-                lambda t=loops: in_a_row(count, t),
-                lambda t=loops: in_threads(count, t),
-            ],
-            repeats=repeats,
-            warmup=warmup,
+    if sorts is None:
+        sort_copy(arrays[0])  # the first sort is slower (the copy's pages are new)
+        sorts = calibrate(
+            lambda r: sort_repeated(arrays[0], r), target_seconds=task_seconds, cap=100
         )
-        numpy_points.append(ScalingPoint(k, sort_row, sort_side))
-        python_points.append(ScalingPoint(k, loop_row, loop_side))
+    sorts = positive_int("sorts", sorts)
+    one_sort = measure(lambda: sort_repeated(arrays[0], sorts), repeats=3, warmup=1)
+    probe = 100_000
+    one_count = measure(lambda: count(probe), repeats=3, warmup=1)
+    work = max(1, round(probe * one_sort.best / one_count.best))
+    cpus = available_cpus()
+    numpy_points, python_points, stops = [], [], []
+    for k in counts:
+        beyond = k == 1 or k > max(2, cpus)
+        for tasks, fn, into in (
+            ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points),
+            ([(work,)] * k, count, python_points),
+        ):
+            paired = measure_paired(
+                {
+                    "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
+                    "threads": lambda t=tasks, f=fn: in_threads(f, t),
+                },
+                baseline="in a row",
+                min_rounds=repeats,
+                budget_seconds=MIN_ROUNDS_ONLY if beyond else budget,
+                warmup=warmup,
+            )
+            stops.append(paired.stop_reason)
+            into.append(
+                ScalingPoint(k, paired.times["in a row"], paired.times["threads"])
+            )
     return NumpyTrick(
         counts=counts,
         elements=elements,
         work=work,
-        cpus=available_cpus(),
+        cpus=cpus,
         gil_enabled=gil_enabled(),
         numpy_threads=tuple(numpy_points),
         python_threads=tuple(python_points),
+        sorts=sorts,
+        stop_reasons=tuple(stops),
     )

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
@@ -118,10 +119,11 @@ class SaladRun:
 class Salad:
     """The salad made one step after another and with one thread per step.
 
-    ``sequential`` and ``threaded`` are the fastest of ``repeats`` runs each
-    (drawn as timelines); ``sequential_totals`` / ``threaded_totals`` all of
-    them. ``cpus``: the CPUs this process could use; ``gil_enabled``: whether
-    the GIL was on. ``critical_path`` is
+    ``sequential`` and ``threaded`` are the fastest runs of each way (drawn
+    as timelines); ``sequential_totals`` / ``threaded_totals`` all the timed
+    runs, made in paired rounds (``stop_reason``: why the rounds stopped).
+    ``cpus``: the CPUs this process could use; ``gil_enabled``: whether the
+    GIL was on. ``critical_path`` is
     how long the threaded salad would take if every step ran as fast as alone
     and the only limit were the order of the steps (no GIL, enough cores),
     from each step's best time in the sequential runs.
@@ -137,10 +139,17 @@ class Salad:
     critical_path: float
     cpus: int
     gil_enabled: bool
+    stop_reason: str = ""
+
+    @property
+    def ratio(self) -> Ratio:
+        """Sequential over threaded time, round by round, with its interval."""
+        return paired_ratio(self.sequential_totals, self.threaded_totals)
 
     @property
     def speedup(self) -> float:
-        return self.sequential_totals.best / self.threaded_totals.best
+        """The median per-round speed-up of the threaded salad."""
+        return self.ratio.median
 
     def seconds_of(self, kind: str, run: SaladRun | None = None) -> float:
         """Total step time of one kind ('wait' or 'work'), default: sequential run."""
@@ -236,21 +245,39 @@ def run_salad(
     wait_seconds: float = 0.03,
     work: int = 600_000,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
+    budget: float = 1.0,
     steps: Sequence[Step] = SHOPSKA,
 ) -> Salad:
-    """Make the salad ``repeats`` times one step after another, and with threads.
+    """Make the salad one step after another, and with threads, in paired rounds.
 
     A waiting step sleeps ``units * wait_seconds``; a work step counts to
-    ``units * work`` in pure Python.
+    ``units * work`` in pure Python. One untimed salad each way first; then
+    rounds of one salad each way (:func:`~parallel_python.core.protocol.
+    measure_paired`): at least ``repeats``, more until the speed-up's
+    interval is within ±5 % or ``budget`` seconds are spent.
     """
     wait_seconds = positive_float("wait_seconds", wait_seconds)
     work = positive_int("work", work)
     repeats = positive_int("repeats", repeats)
+    budget = positive_float("budget", budget)
     recipe = check_recipe(steps)
-    count(work // 10)  # warm up the interpreter's loop
-    sequential_runs = [_sequential(recipe, wait_seconds, work) for _ in range(repeats)]
-    threaded_runs = [_threaded(recipe, wait_seconds, work) for _ in range(repeats)]
+    runs: dict[str, list[SaladRun]] = {"sequential": [], "threaded": []}
+    paired = measure_paired(
+        {
+            "sequential": lambda: runs["sequential"].append(
+                _sequential(recipe, wait_seconds, work)
+            ),
+            "threaded": lambda: runs["threaded"].append(
+                _threaded(recipe, wait_seconds, work)
+            ),
+        },
+        baseline="sequential",
+        min_rounds=repeats,
+        budget_seconds=budget,
+        warmup=1,
+    )
+    sequential_runs, threaded_runs = runs["sequential"][1:], runs["threaded"][1:]
     best_seq = min(sequential_runs, key=lambda r: r.total)
     best_thr = min(threaded_runs, key=lambda r: r.total)
     # each step's least disturbed duration, over all sequential runs
@@ -265,9 +292,10 @@ def run_salad(
         work=work,
         sequential=best_seq,
         threaded=best_thr,
-        sequential_totals=Timing(tuple(r.total for r in sequential_runs), warmup=0),
-        threaded_totals=Timing(tuple(r.total for r in threaded_runs), warmup=0),
+        sequential_totals=paired.times["sequential"],
+        threaded_totals=paired.times["threaded"],
         critical_path=path,
         cpus=available_cpus(),
         gil_enabled=gil_enabled(),
+        stop_reason=paired.stop_reason,
     )
