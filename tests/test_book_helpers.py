@@ -240,3 +240,38 @@ def test_gather_keeps_the_last_note_of_each_glue(results_folder, tmp_path):
     sphinxext.gather(app, None)
     glued = json.loads((tmp_path / "html/_static/book-glued.json").read_text())
     assert [(n["glue"], n["text"]) for n in glued] == [("a", "1.7×")]
+
+
+def test_a_sentence_names_the_run_it_came_from(results_folder, monkeypatch):
+    """glue_md(of=...) notes the run's fingerprint; the recorded run and the
+    object a first run returned have the same one, and another run of the
+    same experiment is caught."""
+    import myst_nb
+
+    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)
+    first = book.result("numpy-thread-settings")
+    book.glue_md("said", "one sentence", of=first)
+    again = book.result("numpy-thread-settings")  # read from its record
+    book.glue_md("said again", "another", of=again)
+    book.glue("a number", "4", of=("numpy-thread-settings", "threads"), raw=4)
+    notes = provenance.glued_sources()
+    assert [n["field"] for n in notes][:2] == ["sentence said", "sentence said again"]
+    recorded = provenance.recorded_run("numpy-thread-settings")
+    assert {n["run"] for n in notes} == {recorded}
+    assert provenance.conflicting_runs(notes, {"numpy-thread-settings": recorded}) == {}
+    # a page that ran the experiment itself (and got another reading)
+    # glues a sentence from another run
+    own = dataclasses.replace(first, value=first.value + 1)
+    book._returned("numpy-thread-settings", own)
+    book.glue_md("own run", "a third", of=own)
+    found = provenance.conflicting_runs(provenance.glued_sources())
+    assert found == {
+        "numpy-thread-settings": ["a number", "own run", "said", "said again"]
+    }
+
+
+def test_a_sentence_must_come_from_a_result_the_book_returned(results_folder):
+    with pytest.raises(ValueError, match="book.result returned"):
+        book.glue_md("said", "text", of=object())
+    with pytest.raises(TypeError, match="expected text"):
+        book.glue_md("said", 3)

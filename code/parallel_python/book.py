@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import inspect
 import os
-import posixpath
-import re
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from . import provenance
@@ -91,13 +89,33 @@ def glue_figure(name: str, experiment: str, label: str, fmt: Any = str) -> None:
     glue(name, fmt(value), of=(experiment, label), raw=value)
 
 
-def glue_md(name: str, text: str) -> None:
-    """Glue a computed sentence or paragraph for ``{glue:md}`` (Markdown)."""
+def glue_md(name: str, text: str, *, of: Any = None) -> None:
+    """Glue a computed sentence or paragraph for ``{glue:md}`` (Markdown).
+
+    A sentence about a measurement names the result it was written from:
+    ``of`` is an object :func:`result` returned (or a tuple of them). The
+    build then notes which run each sentence came from, and the site tests
+    check that every experiment's sentences and numbers come from one run.
+    """
     from IPython.display import Markdown
     from myst_nb import glue as _glue
 
     if not isinstance(text, str):
         raise TypeError(f"glue_md {name!r}: expected text, got {type(text)}")
+    for outcome in of if isinstance(of, tuple) else () if of is None else (of,):
+        known = _RETURNED.get(id(outcome))
+        if known is None or known[1] is not outcome:
+            raise ValueError(
+                f"glue_md {name!r}: of must be a result that book.result returned, "
+                f"not {type(outcome).__name__}"
+            )
+        provenance.note_source(
+            name,
+            text,
+            (known[0], f"{provenance.SENTENCE} {name}"),
+            None,
+            run=provenance.fingerprint(outcome),
+        )
     _glue(name, Markdown(text), display=False)
 
 
@@ -141,7 +159,8 @@ def result(name: str, **sizes: Any) -> Any:
     path = results_dir() / f"{name}.json"
     if path.is_file():
         saved = results.read_json(path)
-        return results.from_data(experiment.result_type, saved["result"])
+        outcome = results.from_data(experiment.result_type, saved["result"])
+        return _returned(name, outcome)
     kwargs = {option.name: option.default for option in experiment.options}
     # besides its options, a run may take another experiment's result (such
     # as free threading, which reuses the GIL experiment's record)
@@ -155,6 +174,16 @@ def result(name: str, **sizes: Any) -> Any:
     with Meter() as meter:
         outcome = experiment.run(**kwargs)
     record(name, outcome, time.perf_counter() - started, meter.result)
+    return _returned(name, outcome)
+
+
+#: Every result :func:`result` returned in this kernel, by ``id``, with its
+#: experiment's name (the object is kept, so an ``id`` is never reused).
+_RETURNED: dict[int, tuple[str, Any]] = {}
+
+
+def _returned(name: str, outcome: Any) -> Any:
+    _RETURNED[id(outcome)] = (name, outcome)
     return outcome
 
 
@@ -263,121 +292,5 @@ def machine_table(m: Machine | None = None) -> str:
     return "\n".join(lines)
 
 
-# --- gathered from the other pages: key points, headline figures -----------
-
-_KEY_POINTS = re.compile(
-    r"^:::\{admonition\} Key points\n(?::class:[^\n]*\n)?\n?(.*?)^:::$",
-    re.MULTILINE | re.DOTALL,
-)
-_DOC_ROLE = re.compile(r"\{doc\}`([^`<]*<)?([^`>]+)(>?)`")
-
-
-def _absolute_docs(text: str, page: str) -> str:
-    """Rewrite relative ``{doc}`` targets of ``page`` as absolute ones."""
-    folder = PurePosixPath(page).parent
-
-    def fix(m: re.Match[str]) -> str:
-        label, target, close = m.group(1) or "", m.group(2), m.group(3)
-        if not target.startswith("/"):
-            target = "/" + posixpath.normpath(str(folder / target))
-        return f"{{doc}}`{label}{target}{close}`"
-
-    return _DOC_ROLE.sub(fix, text)
-
-
-def toc_pages(root: Path | None = None) -> list[str]:
-    """Every page of ``_toc.yml`` in reading order, e.g. ``book/part1/gil``."""
-    import yaml
-
-    root = root or book_root()
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict[str, Any]] | None) -> None:
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
-
-
-def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
-    """Every page's "Key points" box, in reading order: (page, title, Markdown).
-
-    Read from the pages' sources, so the wrap-up never drifts from them.
-    Relative ``{doc}`` links are made absolute; a box that glues numbers
-    cannot be moved to another page and is refused.
-    """
-    root = root or book_root()
-    pages = toc_pages(root)
-    found = []
-    for page in pages:
-        source = root / f"{page}.md"
-        if not source.is_file():
-            continue
-        text = source.read_text(encoding="utf-8")
-        match = _KEY_POINTS.search(text)
-        if match is None:
-            continue
-        body = match.group(1).strip()
-        if "{glue" in body:
-            raise ValueError(f"{page}: key points must not glue numbers")
-        title = next(
-            (line[2:].strip() for line in text.splitlines() if line.startswith("# ")),
-            page,
-        )
-        found.append((page, title, _absolute_docs(body, page)))
-    return found
-
-
-def headline_rows(
-    folder: Path | None = None, root: Path | None = None
-) -> list[tuple[str, str, str, str, float]]:
-    """(page, chapter, experiment, figure, value) for every recorded result,
-    in the book's reading order.
-
-    Reads the results this build's measuring cells recorded, and asks each
-    experiment's catalogue entry for its headline figures.
-    """
-    from . import catalogue
-
-    folder = folder or results_dir()
-    try:
-        order = toc_pages(root)
-    except FileNotFoundError:
-        order = []
-    rank = {page: i for i, page in enumerate(order)}
-    experiments = sorted(
-        enumerate(catalogue.EXPERIMENTS),
-        key=lambda ie: (rank.get(ie[1].page, len(rank)), ie[0]),
-    )
-    rows = []
-    for _, experiment in experiments:
-        path = folder / f"{experiment.name}.json"
-        if not path.is_file():
-            continue
-        data = results.read_json(path)
-        try:
-            result = results.from_data(experiment.result_type, data["result"])
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc} (a record from older code?)") from exc
-        for label, value in experiment.headlines(result).items():
-            rows.append(
-                (experiment.page, experiment.chapter, experiment.name, label, value)
-            )
-    return rows
-
-
-def key_points_markdown(root: Path | None = None) -> str:
-    """The chapters' key points, one heading per page, linking back to it
-    (the wrap-up's own and the appendices' are left out)."""
-    parts = []
-    for page, title, body in key_points(root):
-        if page.startswith(("book/wrapup/", "book/appendix/")):
-            continue
-        parts.append(f"**{{doc}}`{title} </{page}>`**\n\n{body}\n")
-    return "\n".join(parts)
+# gathered from the other pages (the wrap-up calls book.key_points_markdown)
+from .contents import key_points_markdown  # noqa: E402, F401

@@ -1,17 +1,23 @@
 """Where each measured number glued into the book came from.
 
 A page glues a measured number with ``book.glue(..., of=(experiment, field),
-raw=number)``; each such glue appends one line to this build's
-:data:`GLUED_FILE`, beside the results. The Sphinx extension publishes them
-(``_static/book-glued.json``) and a site test checks that one
-(experiment, field) shows one value across the whole book.
+raw=number)``, and a computed sentence with ``book.glue_md(..., of=result)``;
+each such glue appends one line to this build's :data:`GLUED_FILE`, beside
+the results, with the :func:`fingerprint` of the run it came from. The
+Sphinx extension publishes them (``_static/book-glued.json``) and site tests
+check that one (experiment, field) shows one value across the whole book
+(:func:`conflicting_sources`) and that every experiment's numbers and
+sentences come from one run, the recorded one (:func:`conflicting_runs`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
+
+from .core.results import read_json, to_data
 
 #: The file beside the results where every measured glued number notes
 #: where it came from (one JSON object per line).
@@ -24,10 +30,38 @@ def _results_dir() -> Path:
     return results_dir()
 
 
+#: The field a glued sentence notes: ``sentence <glue name>``.
+SENTENCE = "sentence"
+
+
+def fingerprint(result: Any) -> str:
+    """A short digest of a result's data: equal for the same run, whether
+    the result is the object a run returned or one read back from its record."""
+    text = json.dumps(to_data(result), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def recorded_run(experiment: str) -> str | None:
+    """The :func:`fingerprint` of ``experiment``'s recorded result in this
+    build, or None when it has not been recorded."""
+    path = _results_dir() / f"{experiment}.json"
+    if not path.is_file():
+        return None
+    data = read_json(path)["result"]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def note_source(
-    name: str, value: str | int | float, of: tuple[str, str], raw: float | None
+    name: str,
+    value: str | int | float,
+    of: tuple[str, str],
+    raw: float | None,
+    run: str | None = None,
 ) -> None:
-    """Append where glued ``name`` came from to this build's :data:`GLUED_FILE`."""
+    """Append where glued ``name`` came from to this build's :data:`GLUED_FILE`:
+    ``of`` is (experiment, field); ``run`` the :func:`fingerprint` of the
+    result it came from (default: the experiment's recorded result)."""
     from . import catalogue
 
     if not (isinstance(of, tuple) and len(of) == 2):
@@ -42,6 +76,7 @@ def note_source(
         "field": field,
         "text": str(value),
         "raw": raw,
+        "run": run if run is not None else recorded_run(experiment),
     }
     folder = _results_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,3 +107,23 @@ def conflicting_sources(
         for key, shown in values.items()
         if len(shown) > 1
     }
+
+
+def conflicting_runs(
+    notes: list[dict[str, Any]], recorded: dict[str, str] | None = None
+) -> dict[str, list[str]]:
+    """The experiments whose glued numbers and sentences came from more than
+    one run (or, given ``recorded`` fingerprints, from a run other than the
+    recorded one), each with the glues concerned (empty when consistent)."""
+    runs: dict[str, dict[str, list[str]]] = {}
+    for note in notes:
+        run = note.get("run")
+        if run is None:
+            continue
+        runs.setdefault(note["experiment"], {}).setdefault(run, []).append(note["glue"])
+    found = {}
+    for experiment, by_run in runs.items():
+        own = (recorded or {}).get(experiment)
+        if len(by_run) > 1 or (own is not None and set(by_run) != {own}):
+            found[experiment] = sorted(g for glues in by_run.values() for g in glues)
+    return found

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import catalogue, instructor
 from .appendix import build_summary
-from .book import headline_rows, results_dir
+from .book import results_dir
+from .contents import headline_rows
 from .core.machine import available_cpus
 from .core.meter import Meter
 from .core.results import FORMAT_VERSION, from_data, read_json
@@ -44,10 +45,11 @@ def gather(app, exception) -> None:
         encoding="utf-8",
     )
     # where each measured glued number came from; the last note of each glue
-    # name counts (an author's fast build runs a changed page again)
-    latest = {note["glue"]: note for note in glued_sources(folder)}
+    # name and experiment counts (an author's fast build runs a changed page
+    # again; a sentence may name two experiments)
+    latest = {(n["glue"], n["experiment"]): n for n in glued_sources(folder)}
     (target.parent / "book-glued.json").write_text(
-        json.dumps(sorted(latest.values(), key=lambda n: n["glue"]), indent=1),
+        json.dumps([latest[key] for key in sorted(latest)], indent=1),
         encoding="utf-8",
     )
     summarise_disturbance(app, runs)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from parallel_python import book
+from parallel_python import contents
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -32,7 +32,7 @@ def missing(reason: str) -> None:
 
 def toc_pages() -> list[str]:
     """Every page in _toc.yml, in reading order, as paths like book/intro/x."""
-    return book.toc_pages(ROOT)
+    return contents.toc_pages(ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -116,7 +116,8 @@ def test_no_unresolved_roles_in_the_text(site, pages, marker):
 def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
     """Every glued number that names its (experiment, field) shows one value
     across the whole book, that value appears on a page, and a headline
-    figure equals the one About this build lists (the same recorded run)."""
+    figure equals the one About this build lists; every glued number and
+    sentence comes from its experiment's one recorded run."""
     import json
 
     from parallel_python import catalogue, provenance
@@ -133,10 +134,22 @@ def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
     text = "\n".join(
         (site / f"{page}.html").read_text(encoding="utf-8") for page in pages
     )
-    unseen = [n["glue"] for n in notes if str(n["text"]) not in text]
+    numbers = [n for n in notes if not n["field"].startswith(provenance.SENTENCE)]
+    unseen = [n["glue"] for n in numbers if str(n["text"]) not in text]
     assert not unseen, f"glued but shown on no page: {unseen}"
 
     runs = json.loads((site / "_static" / "book-results.json").read_text())["results"]
+    # every experiment's numbers and sentences come from its one recorded run
+    sentences = len(notes) - len(numbers)
+    assert sentences >= 40, f"only {sentences} glued sentences name their run"
+    recorded = {
+        name: provenance.fingerprint(
+            from_data(catalogue.get(name).result_type, run["result"])
+        )
+        for name, run in runs.items()
+    }
+    other = provenance.conflicting_runs(notes, recorded)
+    assert not other, f"glued from another run than the recorded one: {other}"
     checked = 0
     for note in notes:
         experiment = catalogue.get(note["experiment"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parallel_python import book, catalogue, gallery
+from parallel_python import book, catalogue, contents, gallery
 from tests.fakes import fake_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,6 @@ def test_the_wrap_up_shows_the_gallery_and_about_this_build_the_table():
 
 def test_no_page_ends_with_a_back_and_next_line():
     """The theme's buttons already say where back and next lead."""
-    for page in book.toc_pages(ROOT):
+    for page in contents.toc_pages(ROOT):
         text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
         assert not re.search(r"^(Back|Next):", text, re.M), page

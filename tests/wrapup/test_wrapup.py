@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parallel_python import book
+from parallel_python import book, contents
 from parallel_python.core import results
 from parallel_python.core.machine import describe
 from tests.fakes import fake_sweep
@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_key_points_come_from_every_page_that_has_them():
-    found = book.key_points(ROOT)
+    found = contents.key_points(ROOT)
     pages = [page for page, _, _ in found]
     assert "book/handson/a-numpy-threads" in pages
     assert "book/wrapup/index" in pages
-    gathered = book.key_points_markdown(ROOT)
+    gathered = contents.key_points_markdown(ROOT)
     assert "a-numpy-threads>`" in gathered and "wrapup/index>`" not in gathered
     for page, title, body in found:
         assert title and body.startswith("- "), page
@@ -30,7 +30,7 @@ def test_key_points_come_from_every_page_that_has_them():
 
 def test_relative_doc_links_are_made_absolute():
     text = "see {doc}`c-blending` and {doc}`the GIL <../part1/gil>` and {doc}`/x/y`"
-    fixed = book._absolute_docs(text, "book/handson/a-numpy-threads")
+    fixed = contents._absolute_docs(text, "book/handson/a-numpy-threads")
     assert "{doc}`/book/handson/c-blending`" in fixed
     assert "{doc}`the GIL </book/part1/gil>`" in fixed
     assert "{doc}`/x/y`" in fixed
@@ -44,7 +44,7 @@ def test_key_points_that_glue_are_refused(tmp_path):
         "- it ran {glue:text}`x` times faster\n:::\n"
     )
     with pytest.raises(ValueError, match="must not glue"):
-        book.key_points(tmp_path)
+        contents.key_points(tmp_path)
 
 
 def test_headline_figures_are_written_into_about_this_build(tmp_path, monkeypatch):
@@ -92,7 +92,7 @@ def test_a_stale_record_is_named_not_buried(tmp_path):
     del saved["result"]["points"]
     (tmp_path / "numpy-blas-sweep.json").write_text(json.dumps(saved))
     with pytest.raises(ValueError, match="numpy-blas-sweep.json"):
-        book.headline_rows(tmp_path, ROOT)
+        contents.headline_rows(tmp_path, ROOT)
 
 
 def test_headline_html_without_results_says_so():
@@ -116,7 +116,7 @@ def test_headline_rows_follow_the_reading_order(tmp_path, monkeypatch):
     sweep = fake_sweep(2, {1: 1.0, 2: 1.9})
     for name in ("early", "late"):
         results.save(tmp_path / f"{name}.json", name, sweep, describe())
-    names = [name for _, _, name, _, _ in book.headline_rows(tmp_path, ROOT)]
+    names = [name for _, _, name, _, _ in contents.headline_rows(tmp_path, ROOT)]
     assert names.index("early") < names.index("late")
 
 
