@@ -83,3 +83,24 @@ def test_unsteady_points_are_drawn_hollow():
     ]
     assert len(hollow) == 1
     assert list(hollow[0].get_xdata()) == [2]
+
+
+def test_png_notes_the_smallest_text_in_image_pixels():
+    """The site tests scale this note by how wide the browser shows the image."""
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = style.new_figure()
+    ax = fig.axes[0]
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title", fontsize=14)
+    ax.text(0.5, 0.5, "tiny", fontsize=6)
+    with Image.open(io.BytesIO(style.png_bytes(fig, dpi=144))) as png:
+        png.load()  # checks the chunk's CRC too
+        assert png.text[style.SMALLEST_TEXT_KEY] == "12.00"  # 6 pt at 144 dpi
+    blank = Figure()
+    with Image.open(io.BytesIO(style.png_bytes(blank))) as png:
+        png.load()
+        assert style.SMALLEST_TEXT_KEY not in png.text  # no text, no note

@@ -4,22 +4,70 @@ from __future__ import annotations
 
 import re
 import shutil
+from urllib.parse import unquote, urlparse
 
 import pytest
+from PIL import Image
 
-from .conftest import SCREENSHOTS
+from parallel_python.core.style import MIN_TEXT_SHARE, SMALLEST_TEXT_KEY
+
+from .conftest import HTML, SCREENSHOTS
 
 FIGURES = SCREENSHOTS / "figures"
 
+#: Every image in the article: its address, natural and shown widths, and
+#: the font size of the body text beside it.
+_SHOWN_IMAGES = """() => {
+  const body = parseFloat(getComputedStyle(
+    document.querySelector('article p') || document.body).fontSize);
+  return Array.from(document.querySelectorAll('article img')).map(i => ({
+    src: i.src, natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+    body: body}));
+}"""
+
+
+def _small_figure_text(name: str, shown: list[dict]) -> tuple[list[str], int]:
+    """Figures whose smallest text, as the browser shows it, is below
+    ``MIN_TEXT_SHARE`` of the body text; and how many figures were checked.
+
+    A figure notes its smallest text in image pixels when it is saved
+    (``core.style.png_bytes``); shown at ``shown / natural`` of its size,
+    that text is that much smaller on the page.
+    """
+    problems, checked = [], 0
+    for image in shown:
+        path = HTML / unquote(urlparse(image["src"]).path).lstrip("/")
+        if path.suffix != ".png" or not path.is_file() or not image["natural"]:
+            continue
+        with Image.open(path) as png:
+            png.load()
+            noted = png.text.get(SMALLEST_TEXT_KEY)
+        if noted is None or not image["shown"]:  # not ours, or hidden
+            continue
+        checked += 1
+        px = float(noted) * image["shown"] / image["natural"]
+        if px < MIN_TEXT_SHARE * image["body"] - 0.05:
+            problems.append(
+                f"{name}: {path.name}: smallest text shown at {px:.1f} px, "
+                f"below {MIN_TEXT_SHARE} of the body's {image['body']:.0f} px"
+            )
+    return problems, checked
+
 
 def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
+    """Every page loads without errors, its images and formulas render, its
+    figures' smallest text is legible as shown; screenshots of each page and
+    each figure are saved."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(FIGURES, ignore_errors=True)
     FIGURES.mkdir()
-    problems = []
-    shot = 0
+    problems, small = [], []
+    shot = checked = 0
     for name in pages:
         page = watch.open(f"{name}.html")
+        found, seen = _small_figure_text(name, page.evaluate(_SHOWN_IMAGES))
+        small += found
+        checked += seen
         problems += [f"{name}: {e}" for e in watch.errors]
         broken = page.evaluate(
             "Array.from(document.images)"
@@ -43,6 +91,9 @@ def test_every_page_loads_cleanly_with_its_images_and_maths(watch, pages):
                 shot += 1
     assert not problems, "\n".join(problems)
     assert shot >= 20, f"only {shot} figures saved alone in {FIGURES}"
+    # figure text is legible as shown at a 1280 px viewport
+    assert not small, "\n".join(small)
+    assert checked >= 20, f"only {checked} figures noted their smallest text"
 
 
 def test_solutions_are_hidden_until_clicked(watch):

@@ -8,6 +8,8 @@ drawing is safe in threads, notebooks and the CLI alike.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -111,12 +113,46 @@ def small_texts(fig: Figure) -> list[tuple[str, float]]:
     return found
 
 
+#: The PNG text key under which :func:`png_bytes` notes the height of the
+#: figure's smallest text in image pixels (the site tests read it back and
+#: scale it by how wide the browser shows the image).
+SMALLEST_TEXT_KEY = "parallel-python smallest text px"
+
+
+def smallest_text_points(fig: Figure) -> float | None:
+    """The font size of the smallest visible text in ``fig``, points."""
+    from matplotlib.text import Text
+
+    sizes = [
+        t.get_fontsize()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+    return min(sizes) if sizes else None
+
+
 def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
-    """The figure rendered as PNG (at ``dpi``, default the house style's)."""
+    """The figure rendered as PNG (at ``dpi``, default the house style's),
+    noting its smallest text's height in pixels (:data:`SMALLEST_TEXT_KEY`)."""
     buffer = io.BytesIO()
     with house_style():
+        dots = dpi if dpi is not None else mpl.rcParams["savefig.dpi"]
         fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    png = buffer.getvalue()
+    points = smallest_text_points(fig)  # drawn now: tick labels have their text
+    if points is None:
+        return png
+    return _with_text(png, SMALLEST_TEXT_KEY, f"{points / 72 * dots:.2f}")
+
+
+def _with_text(png: bytes, key: str, value: str) -> bytes:
+    """``png`` with a ``tEXt`` chunk ``key``: ``value`` after its header chunk."""
+    body = b"tEXt" + key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    chunk = (
+        struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    )
+    header_end = 8 + 4 + 4 + 13 + 4  # signature, IHDR's length, type, data, CRC
+    return png[:header_end] + chunk + png[header_end:]
 
 
 #: The hatch of waiting on a timeline (a thread asleep or queued for a lock);
