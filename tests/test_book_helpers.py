@@ -124,6 +124,7 @@ def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch)
     saved = results.read_json(tmp_path / "numpy-thread-settings.json")
     metered = saved["disturbance"]  # the runner meters every run
     assert metered["seconds"] > 0 and set(metered) >= {"other_cpus", "steal_cpus"}
+    assert "probe_spread" not in saved  # a short run is not bracketed by the probe
     with pytest.raises(ValueError, match="no option"):
         book.result("race", nonsense=1)
 
@@ -275,3 +276,22 @@ def test_a_sentence_must_come_from_a_result_the_book_returned(results_folder):
         book.glue_md("said", "text", of=object())
     with pytest.raises(TypeError, match="expected text"):
         book.glue_md("said", 3)
+
+
+def test_a_long_run_is_bracketed_by_a_single_core_probe(tmp_path, monkeypatch):
+    from parallel_python import catalogue
+
+    monkeypatch.setenv("PARALLEL_PYTHON_RESULTS_DIR", str(tmp_path))
+    entry = catalogue.get("numpy-thread-settings")
+    long = dataclasses.replace(entry, seconds=book.PROBED_RUN_SECONDS)
+    monkeypatch.setattr(
+        catalogue,
+        "EXPERIMENTS",
+        tuple(long if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
+    )
+    monkeypatch.setattr(book, "PROBE", {"samples": 2, "seconds": 0.001})
+    book.result("numpy-thread-settings")
+    before, after = results.read_json(tmp_path / "numpy-thread-settings.json")[
+        "probe_spread"
+    ]
+    assert before >= 0 and after >= 0

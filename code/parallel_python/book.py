@@ -17,6 +17,7 @@ from . import provenance
 from .core import results
 from .core.machine import Machine, describe
 from .core.meter import Meter
+from .core.sizing import probe_spread
 from .core.style import png_bytes
 
 RESULTS_DIR_ENV = "PARALLEL_PYTHON_RESULTS_DIR"
@@ -130,10 +131,11 @@ def record(
     result: Any,
     elapsed: float | None = None,
     disturbance: Any = None,
+    probe_spread: tuple[float, float] | None = None,
 ) -> Path:
     """Save one result with the machine description (and the seconds its run
-    took, and the disturbance meter's reading over it), for the build's
-    results file."""
+    took, the disturbance meter's reading over it, and a single-core probe's
+    spread before and after it), for the build's results file."""
     return results.save(
         results_dir() / f"{experiment}.json",
         experiment,
@@ -141,6 +143,7 @@ def record(
         machine(),
         elapsed,
         disturbance,
+        probe_spread,
     )
 
 
@@ -169,12 +172,23 @@ def result(name: str, **sizes: Any) -> Any:
     if unknown:
         raise ValueError(f"{name} has no option(s) {sorted(unknown)}")
     kwargs.update(sizes)
-    # every run is metered, whether or not the experiment meters itself
+    # every run is metered, whether or not the experiment meters itself; a
+    # long one is bracketed by a short single-core probe (never beside it)
+    long = experiment.seconds >= PROBED_RUN_SECONDS
+    before = probe_spread(**PROBE) if long else None
     started = time.perf_counter()
     with Meter() as meter:
         outcome = experiment.run(**kwargs)
-    record(name, outcome, time.perf_counter() - started, meter.result)
+    elapsed = time.perf_counter() - started
+    spread = (before, probe_spread(**PROBE)) if long else None
+    record(name, outcome, elapsed, meter.result, spread)
     return _returned(name, outcome)
+
+
+#: Runs budgeted this long or longer, seconds, are bracketed by a probe.
+PROBED_RUN_SECONDS = 1.0
+#: The probe: three 10 ms pure-Python loops (:func:`.core.sizing.probe_spread`).
+PROBE = {"samples": 3, "seconds": 0.01}
 
 
 #: Every result :func:`result` returned in this kernel, by ``id``, with its

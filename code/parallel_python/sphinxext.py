@@ -116,7 +116,12 @@ def summarise_disturbance(app, runs: dict) -> None:
         return
     meter.__exit__(None, None, None)
     experiments = build_summary.experiment_readings(runs)
-    fragment = build_summary.summary_html(meter.result, experiments, available_cpus())
+    fragment = build_summary.summary_html(
+        meter.result,
+        experiments,
+        available_cpus(),
+        build_summary.probe_spreads(runs),
+    )
     text = page.read_text(encoding="utf-8")
     page.write_text(build_summary.fill_placeholder(text, fragment), encoding="utf-8")
 

@@ -126,3 +126,24 @@ def test_the_runners_reading_stands_in_only_where_a_result_has_none_of_its_own()
     assert readings["bare"].other_cpus == 0.3
     assert readings["parts"].other_cpus == 0.2
     assert readings["parts, points[0]"].other_cpus == 0.1
+
+
+def test_the_single_core_probe_around_a_run_is_listed_beside_its_reading():
+    runs = {
+        "gil": {"probe_spread": [0.08, 0.31], "disturbance": {}},
+        "quick": {"disturbance": {}},  # too short to be bracketed by the probe
+    }
+    spreads = bs.probe_spreads(runs)
+    assert spreads == {"gil": (0.08, 0.31)}
+    rows = {
+        "gil": Disturbance(3.0, 0.1, 0.0, ""),
+        "gil, pool": Disturbance(2.0, 0.1, 0.0, ""),
+        "noise": Disturbance(2.0, 0.1, 0.0, ""),
+    }
+    text = bs.summary_html(Disturbance(100.0, 0.1, 0.0, ""), rows, 2, spreads)
+    gil_row = text[text.index("<code>gil</code>") :].split("</tr>")[0]
+    assert "8 % / 31 %" in gil_row
+    part_row = text[text.index("<code>gil, pool</code>") :].split("</tr>")[0]
+    assert "8 % / 31 %" in part_row  # a part of the run: the run's probe
+    noise_row = text[text.index("<code>noise</code>") :].split("</tr>")[0]
+    assert noise_row.endswith("<td>-</td>")

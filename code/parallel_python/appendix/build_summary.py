@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.meter import Disturbance
 from ..core.results import from_data
-from ..core.text import count, cpus_phrase, duration, measured
+from ..core.text import count, cpus_phrase, duration, measured, percent
 
 #: The element "About this build" leaves for this summary.
 PLACEHOLDER_ID = "build-disturbance"
@@ -71,10 +71,26 @@ def _cpus(value: float | None) -> str:
     return "not available" if value is None else f"{value:.2f}"
 
 
+def probe_spreads(runs: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Each run's single-core probe spread, just before and just after it
+    (only runs long enough to be bracketed by the probe have one)."""
+    return {
+        name: (float(saved["probe_spread"][0]), float(saved["probe_spread"][1]))
+        for name, saved in runs.items()
+        if isinstance(saved, dict) and saved.get("probe_spread")
+    }
+
+
 def summary_html(
-    whole: Disturbance | None, experiments: Mapping[str, Disturbance], cpus: int
+    whole: Disturbance | None,
+    experiments: Mapping[str, Disturbance],
+    cpus: int,
+    spreads: Mapping[str, tuple[float, float]] | None = None,
 ) -> str:
-    """A paragraph on the whole build and a table of the metered experiments."""
+    """A paragraph on the whole build and a table of the metered experiments
+    (with, where ``spreads`` has one, the single-core probe's spread around
+    the run)."""
+    spreads = spreads or {}
     parts = [f'<div id="{PLACEHOLDER_ID}">']
     if whole is None or whole.other_cpus is None:
         note = "" if whole is None else f" ({html.escape(whole.note)})"
@@ -113,18 +129,23 @@ def summary_html(
     if experiments:
         parts.append(
             "<p>The disturbance meter, over each experiment's own run "
-            "(longest first):</p>"
+            "(longest first); and how steady one core was just before and just "
+            "after the run: the spread, (slowest − fastest) / fastest, of three "
+            "10 ms pure-Python loops (none beside the timed work):</p>"
         )
         parts.append(
             '<div class="pst-scrollable-table-container">'
             '<table class="table"><thead><tr><th>Experiment</th><th>Run</th>'
-            "<th>Other programs (CPUs)</th><th>Steal (CPUs)</th></tr></thead><tbody>"
+            "<th>Other programs (CPUs)</th><th>Steal (CPUs)</th>"
+            "<th>One core's spread, before / after</th></tr></thead><tbody>"
         )
         for name, d in experiments.items():
+            spread = spreads.get(name.split(", ")[0])
+            steady = "-" if spread is None else " / ".join(map(percent, spread))
             parts.append(
                 f"<tr><td><code>{html.escape(name)}</code></td>"
                 f"<td>{duration(d.seconds)}</td><td>{_cpus(d.other_cpus)}</td>"
-                f"<td>{_cpus(d.steal_cpus)}</td></tr>"
+                f"<td>{_cpus(d.steal_cpus)}</td><td>{steady}</td></tr>"
             )
         parts.append("</tbody></table></div>")
     parts.append("</div>")

@@ -124,10 +124,12 @@ def envelope(
     machine: Any,
     elapsed: float | None = None,
     disturbance: Any = None,
+    probe_spread: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The saved form of one run: format, experiment name, machine and result
-    (and, when given, the seconds the run took, ``elapsed_seconds``, and the
-    disturbance meter's reading over the run, ``disturbance``)."""
+    (and, when given, the seconds the run took, ``elapsed_seconds``, the
+    disturbance meter's reading over the run, ``disturbance``, and the spread
+    of a single-core probe just before and just after it, ``probe_spread``)."""
     from .. import __version__
 
     data = {
@@ -141,6 +143,8 @@ def envelope(
         data["elapsed_seconds"] = float(elapsed)
     if disturbance is not None:
         data["disturbance"] = to_data(disturbance)
+    if probe_spread is not None:
+        data["probe_spread"] = [float(x) for x in probe_spread]
     return data
 
 
@@ -151,6 +155,7 @@ def save(
     machine: Any,
     elapsed: float | None = None,
     disturbance: Any = None,
+    probe_spread: tuple[float, float] | None = None,
 ) -> Path:
     """Write one run as JSON; written to a temporary name first, so a file is
     never left half-written."""
@@ -159,7 +164,8 @@ def save(
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(
         json.dumps(
-            envelope(experiment, result, machine, elapsed, disturbance), indent=1
+            envelope(experiment, result, machine, elapsed, disturbance, probe_spread),
+            indent=1,
         ),
         encoding="utf-8",
     )
