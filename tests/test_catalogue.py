@@ -40,7 +40,7 @@ TINY = {
         "file_bytes": 1 << 16,
         "repeats": 1,
     },
-    "salad": {"wait_seconds": 0.001, "work": 1_000, "repeats": 1},
+    "salad": {"wait_seconds": 0.001, "work": 1_000, "repeats": 1, "budget": 0.01},
     "race": {"threads": 2, "increments": 200, "trials": 1},
     "locks": {"timeout": 0.02, "hold": 0.002, "workstations": 2, "cooks": 3},
     "gil": {
@@ -53,7 +53,13 @@ TINY = {
         "probe_seconds": 0.05,
     },
     "gil-handover": {"threads": 2, "seconds": 0.02},
-    "numpy-trick": {"counts": (1, 2), "elements": 1_000, "repeats": 1},
+    "numpy-trick": {
+        "counts": (1, 2),
+        "elements": 1_000,
+        "repeats": 1,
+        "sorts": 1,
+        "budget": 0.01,
+    },
     "process-isolation": {},
     "segfault": {},
     "process-start": {"repeats": 1, "thread_repeats": 2},
@@ -91,7 +97,7 @@ TINY = {
     "mp-task-overhead": {"tasks": 20, "chunksizes": (1, 4), "repeats": 1},
     "mp-big-argument": {"elements": 500, "repeats": 1},
     "mp-interactive-main": {"timeout": 30.0},
-    "mp-missing-guard": {"timeout": 2.0},
+    "mp-missing-guard": {"timeout": 1.0},
     "mp-monte-carlo-pi": {"throws_per_chunk": 100, "processes": (1, 2)},
     # Part C
     "blend-grid": {

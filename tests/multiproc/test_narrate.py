@@ -29,6 +29,7 @@ from parallel_python.multiproc.integration import (
 )
 from parallel_python.multiproc.main_guard import Demo, Demos
 from parallel_python.multiproc.montecarlo import MonteCarloPi
+from tests.blending.test_narrate_figures import fits
 
 
 def t(seconds: float) -> Timing:
@@ -219,7 +220,7 @@ def test_startup_summary():
         < text.index("`forkserver`")
         < text.index("`spawn`")
     )
-    assert "`spawn` took 24 times as long as `fork`" in text
+    assert "`spawn` took 24.0 times as long as `fork`" in text
     assert png_bytes(plotting_multiproc.plot_pool_startup(s), dpi=30)
 
 
@@ -365,19 +366,6 @@ def test_headline_labels_say_1_process_not_1_processes():
     assert "speed-up, 2 processes (×)" in _mp_sweep_headlines(SWEEPS[2])
 
 
-def _fits(fig) -> bool:
-    """Every drawn text lies inside the figure, and none is below the minimum."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from parallel_python.core.style import small_texts
-
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    drawn = fig.get_tightbbox(renderer)
-    inside = drawn.x0 >= -0.01 and drawn.x1 <= fig.get_figwidth() + 0.01
-    return inside and drawn.y1 <= fig.get_figheight() + 0.01 and not small_texts(fig)
-
-
 def _suptitle(fig) -> str:
     return fig.get_suptitle()
 
@@ -394,7 +382,7 @@ def test_sweep_takeaway_on_1_2_and_64_cpus():
         fig = plotting_multiproc.plot_integration_sweep(SWEEPS[cpus])
         shown = _suptitle(fig).replace("\u00a0", " ")  # kept together
         assert shown == say.sweep_takeaway(SWEEPS[cpus])
-        assert _fits(fig)
+        assert fits(fig)
 
 
 @pytest.mark.parametrize("processes", [1, 2, 64])
@@ -410,9 +398,11 @@ def test_cost_takeaways(processes):
     )
     title = say_costs.startup_takeaway(s)
     pool = "1 process" if processes == 1 else f"{processes} processes"
-    assert title == f"A pool of {pool}: fork starts in 5.00 ms, spawn takes 24× as long"
+    assert (
+        title == f"A pool of {pool}: fork starts in 5.00 ms, spawn takes 24.0× as long"
+    )
     fig = plotting_multiproc.plot_pool_startup(s)
-    assert _suptitle(fig) == title and _fits(fig)
+    assert _suptitle(fig) == title and fits(fig)
     same = PoolStartup(processes, "spawn", (StartupTiming("spawn", t(0.1), t(0.01)),))
     assert say_costs.startup_takeaway(same).endswith("spawn starts in 100 ms")
 
@@ -427,7 +417,7 @@ def test_cost_takeaways(processes):
     title = say_costs.task_overhead_takeaway(o)
     assert title == ("chunksize=1: 23.0 µs per task; Pool.map's chunks of 125: 200 ns")
     fig = plotting_multiproc.plot_task_overhead(o)
-    assert _suptitle(fig) == title and _fits(fig)
+    assert _suptitle(fig) == title and fits(fig)
 
     b = BigArgument(
         2_000_000,
@@ -442,9 +432,9 @@ def test_cost_takeaways(processes):
         True,
     )
     title = say_costs.big_argument_takeaway(b)
-    assert title == "Sending the array with each task: 50× the time of not sending it"
+    assert title == "Sending the array with each task: 50.0× the time of not sending it"
     fig = plotting_multiproc.plot_big_argument(b)
-    assert _suptitle(fig) == title and _fits(fig)
+    assert _suptitle(fig) == title and fits(fig)
     cheap = dataclasses.replace(b, pickled=t(0.0031))
     assert say_costs.big_argument_takeaway(cheap).endswith(
         "about the time of not sending it"

@@ -8,7 +8,7 @@ from parallel_python.core.style import png_bytes, small_texts
 from parallel_python.core.text import percent, size
 from parallel_python.multiproc import plots as plotting_multiproc
 from parallel_python.multiproc.fork_memory import ForkMemory, ReadCost
-from tests.multiproc.test_narrate import _fits
+from tests.blending.test_narrate_figures import fits as _fits
 
 MB = 1_000_000
 

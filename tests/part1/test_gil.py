@@ -77,7 +77,9 @@ def test_gil_bad_input(kwargs, name):
 
 
 def test_numpy_trick_shape():
-    r = numpy_trick.run_numpy_trick(counts=(1, 2), elements=1_000, repeats=1)
+    r = numpy_trick.run_numpy_trick(
+        counts=(1, 2), elements=1_000, repeats=1, sorts=1, budget=0.01
+    )
     assert [p.workers for p in r.numpy_threads] == [1, 2]
     assert [p.workers for p in r.python_threads] == [1, 2]
     assert r.work >= 1

@@ -195,8 +195,8 @@ def test_numpy_trick(cpus, expected):
     speed = (lambda k: 1.0) if cpus == 1 else (lambda k: min(k, cpus) * 0.97)
     text = numpy_trick_summary(fake_trick(cpus, speed))
     assert expected in text
-    assert ("4 NumPy sorts" in text) == (cpus == 64)
-    assert ("2 NumPy sorts" in text) == (cpus in (1, 2))
+    assert ("4 NumPy sorting tasks" in text) == (cpus == 64)
+    assert ("2 NumPy sorting tasks" in text) == (cpus in (1, 2))
 
 
 def test_numpy_trick_one_cpu_flags_a_gain():
@@ -439,7 +439,7 @@ def test_counts_of_one_are_singular():
     trick = fake_trick(2, lambda k: 1.0)
     trick = type(trick)(**{**trick.__dict__, "counts": (1,)})
     text = numpy_trick_summary(trick)
-    assert "1 NumPy sort of 1,000 numbers in 1 thread" in text
+    assert "1 NumPy sorting task (each sorting 1,000 numbers) in 1 thread" in text
     assert "1 pure-Python task of" in text
     import dataclasses
 

@@ -20,7 +20,7 @@ def _respects_order(run, recipe):
 
 
 def test_salad_runs_every_step_in_order():
-    s = salad.run_salad(wait_seconds=0.001, work=1_000, repeats=1)
+    s = salad.run_salad(wait_seconds=0.001, work=1_000, repeats=1, budget=0.01)
     names = {step.name for step in salad.SHOPSKA}
     for run in (s.sequential, s.threaded):
         assert {r.name for r in run.steps} == names
@@ -52,7 +52,9 @@ def test_waiting_steps_overlap_in_threads():
         Step("b", WAIT, 1.0),
         Step("c", WORK, 0.0, ("a", "b")),
     )
-    s = salad.run_salad(wait_seconds=0.05, work=10, repeats=1, steps=recipe)
+    s = salad.run_salad(
+        wait_seconds=0.05, work=10, repeats=1, budget=0.01, steps=recipe
+    )
     a, b = s.threaded.get("a"), s.threaded.get("b")
     assert a.start < b.end and b.start < a.end  # the two waits overlapped
 

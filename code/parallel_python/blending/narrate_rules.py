@@ -3,7 +3,7 @@ shapes compared, and what the fork row shows; true on 1, 2 or 64 CPUs."""
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, plural, same_unit, times
+from ..core.text import SAME, cpus_phrase, measured, plural, same_unit, times
 from .fixes import ENV_FORK, Fixes
 from .grid import Grid
 from .narrate import shape, shared_machine
@@ -108,7 +108,7 @@ def shapes_compared(grid: Grid) -> str:
     )
     if ratio < 1 + SAME:
         return text + "The two were within the noise of each other."
-    return text + f"{shape(faster)} was {ratio:.2f} times as fast."
+    return text + f"{shape(faster)} was {measured(ratio)} times as fast."
 
 
 def fork_row_note(f: Fixes) -> str:

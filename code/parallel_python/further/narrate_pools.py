@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import math
 
-from ..core.text import SAME, cpus_phrase, duration, gain, percent, plural, size, times
+from ..core.text import (
+    SAME,
+    cpus_phrase,
+    duration,
+    gain,
+    measured,
+    percent,
+    plural,
+    size,
+    times,
+)
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
 from .joblib_demo import JoblibRun
@@ -123,7 +133,7 @@ def waiting_floor(w: Waiting) -> str:
     )
     ratio = t / floor
     if ratio >= 1 + 5 * SAME:
-        text += f"{ratio:.1f} times that floor."
+        text += f"{measured(ratio)} times that floor."
     elif ratio >= 1 - SAME:
         text += "close to that floor, so little but the waiting was left."
     else:

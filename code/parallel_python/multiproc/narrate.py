@@ -267,7 +267,7 @@ def monte_carlo_summary(mc: MonteCarloPi) -> str:
         )
     ratio = mc.error / mc.standard_error
     text += (
-        f" It is off from π by {measured(mc.error)}, which is {ratio:.1f} "
+        f" It is off from π by {measured(mc.error)}, which is {measured(ratio)} "
         f"standard errors ({measured(mc.standard_error)} for {mc.throws:,} "
         f"throws): "
     )

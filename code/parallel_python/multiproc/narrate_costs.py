@@ -6,7 +6,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import and_list, plural, processes_phrase, seconds, size
+from ..core.text import and_list, measured, plural, processes_phrase, seconds, size
 from .api import ApiTour, WorkerErrors
 from .costs import BigArgument, PoolStartup, TaskOverhead
 from .main_guard import Demos
@@ -140,8 +140,8 @@ def startup_takeaway(s: PoolStartup) -> str:
 
 
 def _factor(ratio: float) -> str:
-    """``24`` for large ratios, ``2.4`` for small ones."""
-    return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
+    """``24.3``, ``2.44``: the book's one format (:func:`.core.text.measured`)."""
+    return measured(ratio)
 
 
 def _preload_sentence(s: PoolStartup) -> str:

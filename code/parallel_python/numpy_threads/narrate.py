@@ -75,7 +75,7 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         r = sweep.ratio(n, t)
         text += (
             "no real speed-up (the middle 80 % of its rounds ranged from "
-            f"{r.band_low:.2f}× to {r.band_high:.2f}×)."
+            f"{times(r.band_low)} to {times(r.band_high)})."
         )
     else:
         text += f"a parallel efficiency of {percent(e)}, {_efficiency_word(e)}."
@@ -89,7 +89,7 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         if ratio > 1 + SAME:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, made it "
-                f"slower: {ratio:.2f} times the time of {t} threads."
+                f"slower: {measured(ratio)} times the time of {t} threads."
             )
         elif ratio < 1 - SAME:
             text += (
@@ -108,9 +108,10 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
         if s_small < 1 - SAME:
             text += (
                 f" The smallest product, {small} × {small}, even ran "
-                f"{1 / s_small:.1f} times slower with {plural(t, 'thread')}: on one "
-                f"thread it takes {one}, so any wait for the other "
-                f"threads to get a CPU and meet costs more than the work they share."
+                f"{measured(1 / s_small)} times slower with "
+                f"{plural(t, 'thread')}: on one thread it takes {one}, so any wait "
+                f"for the other threads to get a CPU and meet costs more than the "
+                f"work they share."
             )
         elif s_small < s - SAME:
             text += (
@@ -143,7 +144,7 @@ def beyond_the_cpus(sweep: BlasSweep) -> str:
         r = sweep.ratio(n, t)
         text += (
             f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
-            f"(interval {r.low:.2f}–{r.high:.2f}×), wholly above the "
+            f"(interval {measured(r.low)}–{measured(r.high)}×), wholly above the "
             f"{min(t, sweep.cpus)}× that {cpus_phrase(sweep.cpus)} can give: that "
             f"point is flagged as suspect, not as threads gaining."
         )
@@ -151,14 +152,15 @@ def beyond_the_cpus(sweep: BlasSweep) -> str:
         if rates:
             low, high = min(rates), max(rates)
             span = (
-                f"{low:.1f}"
-                if f"{low:.1f}" == f"{high:.1f}"
-                else (f"{low:.1f}–{high:.1f}")
+                measured(low)
+                if measured(low) == measured(high)
+                else f"{measured(low)}–{measured(high)}"
             )
             text += (
                 f" Its {'one' if base == 1 else base}-thread run reached "
-                f"{sweep.point(n, base).gflops:.1f} GFLOP/s, against {span} GFLOP/s "
-                f"at the other sizes; repeat the point before trusting it."
+                f"{measured(sweep.point(n, base).gflops)} GFLOP/s, against "
+                f"{span} GFLOP/s at the other sizes; repeat the point before "
+                f"trusting it."
             )
     return text
 
@@ -175,7 +177,8 @@ def above_the_ideal(sweep: BlasSweep) -> str:
             if verdict.reason == "above the ideal":
                 text += (
                     f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
-                    f"(interval {r.low:.2f}–{r.high:.2f}×): above the ideal of "
+                    f"(interval {measured(r.low)}–{measured(r.high)}×): above the "
+                    f"ideal of "
                     f"{t}×, an efficiency of {percent(r.median / t)}. That is "
                     f"reported as measured: each thread's share of that product "
                     f"ran faster than the whole product did on one thread."

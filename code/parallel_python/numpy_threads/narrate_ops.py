@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, gain, percent, plural, times
+from ..core.text import SAME, cpus_phrase, gain, measured, percent, plural, times
 from .blas import Operations, ThreadSettings
 
 
@@ -83,7 +83,8 @@ def operations_takeaway(ops: Operations) -> str:
     spread = ""
     if others:
         low, high = min(others), max(others)
-        span = times(low) if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
+        same = measured(low) == measured(high)
+        span = times(low) if same else f"{measured(low)}–{measured(high)}×"
         spread = f"\nthe others (no BLAS): {span}"
     blas = [op for op in ops.operations if op.uses_blas]
     if ops.threads == 1:

@@ -199,7 +199,8 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
     k = _pick(n.counts, n.cpus)
     a, b = n.numpy_at(k), n.python_at(k)
     text = (
-        f"{plural(k, 'NumPy sort')} of {n.elements:,} numbers in "
+        f"{plural(k, 'NumPy sorting task')} (each sorting {n.elements:,} numbers"
+        f"{'' if n.sorts == 1 else f' {n.sorts} times'}) in "
         f"{plural(k, 'thread')} ran {times(a.speedup)} as fast as one after "
         f"another; {plural(k, 'pure-Python task')} of about the same length, "
         f"{times(b.speedup)}. "
