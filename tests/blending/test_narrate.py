@@ -398,3 +398,31 @@ def test_tables_fit_the_column_with_details_in_a_dropdown(cpus):
         assert head.count("|") - 1 == 5  # five columns, the rest in the dropdown
         assert ":::{admonition}" in text and ":class: dropdown" in text
         assert text.rstrip().endswith(":::")
+
+
+def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    f = fake_fixes(4)
+    steady = ratio_from([2.9, 3.0, 3.0, 3.1, 3.0, 2.95, 3.05])
+    wide = ratio_from([1.5, 2.0, 3.0, 4.5, 5.0, 2.5, 4.0])
+    fixes = tuple(
+        dataclasses.replace(x, ratio=wide if x.name == INITIALIZER else steady)
+        if x.limit
+        else x
+        for x in f.fixes
+    )
+    f = dataclasses.replace(f, fixes=fixes)
+    text = fixes_summary(f)
+    assert f"The widest, {INITIALIZER}'s, 90 % interval" in text
+    assert "wider than ±15 %" in text
+    assert "3.00× (2.90–3.10)" in fixes_table(f)  # each row's interval
+    calm = dataclasses.replace(
+        f,
+        fixes=tuple(
+            dataclasses.replace(x, ratio=steady) if x.limit else x for x in f.fixes
+        ),
+    )
+    assert "widest" not in fixes_summary(calm)

@@ -106,7 +106,7 @@ def test_waiting_floor(cpus):
     text = waiting_floor(w)
     assert text.startswith("With 100 requests, an answer after 5.00 ms and 100 threads")
     assert "cannot finish faster than about 5.00 ms" in text
-    assert "took 50.0 ms: 10.0 times that floor." in text
+    assert "took 52.5 ms (median): 10.5 times that floor." in text
     few = Waiting(
         **{**w.__dict__, "workers": (1, 10), "cases": w.cases[:2] + w.cases[3:5]}
     )
@@ -597,3 +597,22 @@ def test_tools_table_says_which_tools_repeated_the_integral_per_call():
     )
     table = tools_table(dataclasses.replace(t, runs=runs))
     assert "timed call (numba @njit 40 times)" in table
+
+
+def test_waiting_summary_gives_intervals_and_no_winner_when_they_overlap():
+    import dataclasses
+
+    w = fake_waiting(2)
+    text = waiting_summary(w)
+    assert "(12.0× (12.0–12.0))" in text  # threads: median and interval
+    # asyncio's 100 tasks faster by the medians, but its rounds range from
+    # 11x to 40x, over the threads' 12x: the intervals overlap
+    same = tuple(
+        dataclasses.replace(c, timing=T(0.62 / 11, 0.682 / 40))
+        if (c.tool, c.workers) == ("asyncio", 100)
+        else c
+        for c in w.cases
+    )
+    tied = waiting_summary(dataclasses.replace(w, cases=same))
+    assert "faster of the two" not in tied
+    assert "cannot tell which of the two was faster" in tied

@@ -18,11 +18,13 @@ from ..core.text import (
     cpus_phrase,
     dropdown,
     duration,
+    interval,
     measured,
     percent,
     plural,
     table,
     times,
+    unsteady_note,
 )
 from .batches import WARMUP_SECONDS, Batch
 from .fixes import ENV_FORK, NO_LIMIT, Fixes
@@ -260,8 +262,13 @@ def fixes_summary(f: Fixes) -> str:
     if gains:
         text += (
             f"Those runs were {times(min(gains))} to {times(max(gains))} as fast "
-            f"as the unlimited one. "
+            f"as the unlimited one (medians of paired rounds; the table gives "
+            f"each one's 90 % interval). "
         )
+        rated = [x for x in held if x.ratio is not None]
+        if rated:
+            widest = max(rated, key=lambda x: x.ratio.half_width)
+            text += unsteady_note(f"The widest, {widest.name}'s,", widest.ratio)
     if f.has(ENV_FORK):
         fork = f.get(ENV_FORK)
         seen = [v for v in fork.batch.variable_seen if v]
@@ -299,7 +306,9 @@ def fixes_table(f: Fixes) -> str:
                 x.start_method,
                 f"{x.limit if x.limit else '–'} → {seen}",
                 duration(b.timing.best),
-                times(f.speedup(x.name)),
+                times(f.speedup(x.name))
+                if x.ratio is None
+                else interval(x.ratio.median, x.ratio.low, x.ratio.high),
             ]
         )
         more.append(
@@ -317,7 +326,8 @@ def fixes_table(f: Fixes) -> str:
         f"Threads: the BLAS threads per worker the row asks for (– for none) "
         f"→ what the workers reported from inside; best: the fastest wall time "
         f"of a batch, of the runs timed after a warm-up; speed-up: over the "
-        f"row without a limit."
+        f"row without a limit, the median of paired rounds with its 90 % "
+        f"interval."
     )
     details = table(["how", "median", "runs", "CPU time"], more)
     details += "\n\nCPU time: CPU seconds of all workers per batch."

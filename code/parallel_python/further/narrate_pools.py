@@ -14,11 +14,14 @@ from ..core.text import (
     cpus_phrase,
     duration,
     gain,
+    interval,
+    intervals_overlap,
     measured,
     percent,
     plural,
     size,
     times,
+    unsteady_note,
 )
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
@@ -48,11 +51,14 @@ def waiting_summary(w: Waiting) -> str:
             else " (each request also costs the client and the server some work)"
         )
         + f". With {plural(k, 'thread')} they took {duration(tk)} "
-        f"({times(w.speedup('threads', k))}), "
+        f"({_speedup(w, 'threads', k)}), "
         f"and with {plural(k, 'asyncio task')} {duration(ak)} "
-        f"({times(w.speedup('asyncio', k))}; each speed-up is the median of "
-        "the paired rounds' own ratios). "
+        f"({_speedup(w, 'asyncio', k)}; each speed-up is the median of "
+        "the paired rounds' own ratios, with its 90 % interval). "
     )
+    if k > first:
+        text += unsteady_note("The threads' figure's", w.ratio("threads", k))
+        text += unsteady_note("The asyncio tasks' figure's", w.ratio("asyncio", k))
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
     if best > w.cpus:
         text += (
@@ -78,12 +84,21 @@ def waiting_summary(w: Waiting) -> str:
             "the server); this run timed only the totals, not how the time left "
             "over splits. "
         )
-    if ak < tk * (1 - SAME):
+    apart = (
+        k == first
+        or intervals_overlap(w.ratio("threads", k), w.ratio("asyncio", k)) == "no"
+    )
+    if apart and ak < tk * (1 - SAME):
         text += f"asyncio was the faster of the two with {k} at a time."
-    elif tk < ak * (1 - SAME):
+    elif apart and tk < ak * (1 - SAME):
         text += f"Threads were the faster of the two with {k} at a time."
-    else:
+    elif apart:
         text += f"With {k} at a time the two were about as fast."
+    else:
+        text += (
+            f"With {k} at a time their speed-ups' intervals overlap, so this run "
+            "cannot tell which of the two was faster."
+        )
     repeated = [c for c in w.cases if c.calls > 1]
     if repeated:
         text += (
@@ -112,10 +127,19 @@ def waiting_title(w: Waiting) -> str:
     )
 
 
+def _speedup(w: Waiting, tool: str, k: int) -> str:
+    """``12.0× (10.4–13.1)``: a way's speed-up over one at a time, with its interval."""
+    if k == min(w.workers):
+        return times(w.speedup(tool, k))
+    r = w.ratio(tool, k)
+    return interval(r.median, r.low, r.high)
+
+
 def waiting_floor(w: Waiting) -> str:
-    """The shortest time the most threads could take, against the measured one."""
+    """The shortest time the most threads could take, against the measured one
+    (the median, as in the summary above it)."""
     k = w.most
-    t = w.case("threads", k).timing.best
+    t = w.case("threads", k).timing.median
     waves = math.ceil(w.requests / k)
     floor = waves * w.delay
     text = (
@@ -129,7 +153,7 @@ def waiting_floor(w: Waiting) -> str:
     )
     text += (
         f", so the fetch cannot finish faster than about {duration(floor)}. "
-        f"On this build the {plural(k, 'thread')} took {duration(t)}: "
+        f"On this build the {plural(k, 'thread')} took {duration(t)} (median): "
     )
     ratio = t / floor
     if ratio >= 1 + 5 * SAME:

@@ -10,6 +10,8 @@ from ..core.text import (
     dropdown,
     duration,
     gain,
+    interval,
+    intervals_overlap,
     measured,
     percent,
     plural,
@@ -85,21 +87,28 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     over = [x for x in sweep.threads if x > sweep.cpus]
     if over:
         o = max(over)
-        ratio = sweep.point(n, o).timing.best / sweep.point(n, t).timing.best
-        if ratio > 1 + SAME:
+        ro, rt = sweep.ratio(n, o), sweep.ratio(n, t)
+        shown = interval(ro.median, ro.low, ro.high)
+        # a gain or loss needs intervals apart and medians SAME apart
+        apart = intervals_overlap(ro, rt) == "no" and not (
+            abs(ro.median / rt.median - 1) < SAME
+        )
+        if apart and ro.median < rt.median:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, made it "
-                f"slower: {measured(ratio)} times the time of {t} threads."
+                f"slower: {shown} as fast as one thread, against {times(s)} "
+                f"with {t}."
             )
-        elif ratio < 1 - SAME:
+        elif apart:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, was faster "
-                f"still ({times(1 / ratio)}) in this run."
+                f"still in this run: {shown} as fast as one thread."
             )
         else:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, gained "
-                f"nothing: the time stayed within {percent(SAME)}."
+                f"nothing that this run can tell: {shown} as fast as one "
+                f"thread, against {times(s)} with {t}."
             )
     small = min(sweep.sizes)
     if small != n:

@@ -12,6 +12,7 @@ from ..core.text import (
     plural,
     table,
     times,
+    unsteady_note,
     what_was_seen,
 )
 from .gil import GilScaling, ScalingPoint
@@ -88,6 +89,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
+            text += unsteady_note("That figure's", p.ratio, g.disturbance)
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
