@@ -92,6 +92,9 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
     )
     assert os.environ == environ  # the variables were set only while workers started
     assert f.limit == max(1, available_cpus() // 2)
+    # the pool rows' rounds, then each joblib row's own
+    assert len(f.stop_reasons) == (3 if with_joblib else 1)
+    assert set(f.stop_reasons) <= {"budget", "converged"}
     for name in (INITIALIZER, AROUND_TASK, ENV_SPAWN):
         assert f.get(name).held, name
         assert f.get(name).batch.threads_in_effect == (f.limit,)

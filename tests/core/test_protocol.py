@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 import pytest
 
 from parallel_python.core.protocol import (
+    MIN_ROUNDS_ONLY,
     Paired,
     Ratio,
     Verdict,
@@ -194,6 +195,20 @@ def test_noisy_data_stops_at_max_rounds():
         cases, baseline="s", max_rounds=7, budget_seconds=1e6, warmup=0, clock=clock
     )
     assert (p.rounds, p.stop_reason) == (7, "max_rounds")
+
+
+def test_a_minimum_only_budget_stops_at_the_minimum_and_says_so():
+    clock = FakeClock()
+    cases = {"s": clock.case([1.0]), "p": clock.case([1.0, 0.5])}
+    p = measure_paired(
+        cases, baseline="s", min_rounds=5, budget_seconds=MIN_ROUNDS_ONLY, clock=clock
+    )
+    assert (p.rounds, p.stop_reason) == (5, "min_rounds")
+    steady = {"s": clock.case([1.0]), "p": clock.case([0.5])}
+    q = measure_paired(
+        steady, baseline="s", min_rounds=5, budget_seconds=MIN_ROUNDS_ONLY, clock=clock
+    )
+    assert q.stop_reason == "converged"  # converging still counts first
 
 
 def test_one_noisy_variant_keeps_the_others_going():

@@ -99,6 +99,8 @@ class Fixes:
 
     rounds: int = 0
     """Paired rounds of the pool rows (each joblib row has its own)."""
+    stop_reasons: tuple[str, ...] = ()
+    """Why the paired rounds stopped: the pool rows', then each joblib row's."""
 
 
 def _joblib_call(n: int, tasks: int, processes: int, inner: int | None):
@@ -223,7 +225,7 @@ def run_fixes(
     }
     if "fork" in multiprocessing.get_all_start_methods():
         rows[ENV_FORK] = (multiprocessing.get_context("fork"), limit, None, (), env, 0)
-    fixes = []
+    fixes, stops = [], []
     with ExitStack() as stack:
         runs = {}
         for name, (context, _, init, initargs, environ, per_task) in rows.items():
@@ -245,6 +247,7 @@ def run_fixes(
         warm, timed, paired = _paired_rows(
             runs, NO_LIMIT, repeats, warmup, budget, warmup_seconds, threaded
         )
+        stops.append(paired.stop_reason)
         for name, (context, asked, *_rest) in rows.items():
             batch = batch_from(
                 processes,
@@ -290,6 +293,7 @@ def run_fixes(
                     timed[name],
                 )
                 fixes.append(Fix(name, "loky", asked, batch, rounds.ratios[name]))
+                stops.append(rounds.stop_reason)
     return Fixes(
         size=size,
         tasks=tasks,
@@ -300,4 +304,5 @@ def run_fixes(
         variable=SHOWN_VARIABLE,
         fixes=tuple(fixes),
         rounds=paired.rounds,
+        stop_reasons=tuple(stops),
     )

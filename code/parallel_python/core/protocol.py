@@ -27,8 +27,9 @@ from .validate import non_negative_int, positive_float, positive_int
 
 #: The confidence of every interval of a median ratio.
 CONFIDENCE = 0.90
-#: Why :func:`measure_paired` stopped.
-STOP_REASONS = ("converged", "budget", "max_rounds")
+#: Why :func:`measure_paired` stopped ("min_rounds": it was asked for its
+#: minimum of rounds only, with :data:`MIN_ROUNDS_ONLY`).
+STOP_REASONS = ("converged", "budget", "max_rounds", "min_rounds")
 #: The reasons a :class:`Verdict` can give.
 REASONS = (
     "ok",
@@ -180,7 +181,8 @@ def measure_paired(
     never before 5 rounds), else when ``max_rounds``
     rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
     ``clock``, warm-up included) are spent ("budget"; the last round may run
-    past it, and ``min_rounds`` are always run). ``calls`` says how many
+    past it, and ``min_rounds`` are always run; "min_rounds" when the budget
+    is :data:`MIN_ROUNDS_ONLY`). ``calls`` says how many
     times a case's function does its work in one timed call (default 1, see
     :func:`.sizing.calibrate`): its times, and so its ratios, are per piece of work.
     """
@@ -242,6 +244,8 @@ def measure_paired(
             reason = "converged"
         elif rounds >= max_rounds:
             reason = "max_rounds"
+        elif budget_seconds <= MIN_ROUNDS_ONLY:
+            reason = "min_rounds"
         elif clock() - began >= budget_seconds:
             reason = "budget"
         else:

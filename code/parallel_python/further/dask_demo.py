@@ -220,6 +220,8 @@ class DaskCluster:
     workers_left: int  # worker processes still running after close
     ratio: Ratio | None = None
     """Serial over the cluster, round by round (median and 90 % interval)."""
+    stop_reason: str = ""
+    """Why the paired rounds stopped (see core.protocol.measure_paired)."""
 
     @property
     def speedup(self) -> float:
@@ -343,4 +345,5 @@ def run_dask_cluster(
         report_offline=offline,
         workers_left=len(workers_left()),
         ratio=paired.ratios["delayed"],
+        stop_reason=paired.stop_reason,
     )

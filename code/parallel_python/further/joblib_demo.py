@@ -110,6 +110,8 @@ class JoblibRun:
     workers_after_shutdown: int
     ratio: Ratio | None = None
     """The serial loop over the reused workers, round by round."""
+    stop_reason: str = ""
+    """Why the paired rounds stopped (see core.protocol.measure_paired)."""
 
     @property
     def speedup(self) -> float:
@@ -245,4 +247,5 @@ def run_joblib(
         workers_before_shutdown=before,
         workers_after_shutdown=after,
         ratio=paired.ratios["warm"],
+        stop_reason=paired.stop_reason,
     )

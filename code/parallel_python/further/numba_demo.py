@@ -170,6 +170,7 @@ class NumbaRun:
     cases: tuple[NumbaCase, ...]
     exact: float
     ceiling: Ceiling | None = None
+    stop_reason: str = ""
     """How much faster the CPUs were together than one alone, just before."""
 
     def case(self, name: str) -> NumbaCase:
@@ -309,4 +310,5 @@ def run_numba(
         cases=cases,
         exact=math.pi,
         ceiling=probed,
+        stop_reason=paired.stop_reason,
     )
