@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .core import results
+from .core.text import dropdown
 
 
 def book_root() -> Path:
@@ -137,11 +138,18 @@ def headline_rows(
 
 
 def key_points_markdown(root: Path | None = None) -> str:
-    """The chapters' key points, one heading per page, linking back to it
-    (the wrap-up's own and the appendices' are left out)."""
+    """The chapters' key points, each in a closed dropdown titled "Key
+    points: <chapter>", whose body begins with a link back to the chapter
+    (the wrap-up's own and the appendices' are left out).
+
+    The link is in the body, not the title: the title is the dropdown's
+    button, and a link inside a button is neither valid HTML nor reachable
+    by keyboard.
+    """
     parts = []
     for page, title, body in key_points(root):
         if page.startswith(("book/wrapup/", "book/appendix/")):
             continue
-        parts.append(f"**{{doc}}`{title} </{page}>`**\n\n{body}\n")
-    return "\n".join(parts)
+        link = f"Chapter: {{doc}}`{title} </{page}>`"
+        parts.append(dropdown(f"Key points: {title}", f"{link}\n\n{body}"))
+    return "\n\n".join(parts)

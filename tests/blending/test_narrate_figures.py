@@ -1,15 +1,19 @@
 """The takeaway titles of Part C's figures, for 1, 2 and 64 CPUs."""
 
+import re
+
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from parallel_python.blending import plots as plotting_blend
+from parallel_python.blending.narrate import fixes_summary, grid_summary
 from parallel_python.blending.narrate_figures import (
     fixes_takeaway,
     grid_takeaway,
     oversubscription_takeaway,
 )
 from parallel_python.core.style import small_texts
+from parallel_python.core.text import measured, times
 from tests.blending.test_narrate import fake_fixes, fake_grid, with_cell
 
 
@@ -25,7 +29,7 @@ def fits(fig) -> bool:
 def test_grid_takeaway_one_cpu():
     title = grid_takeaway(fake_grid(1))
     assert title.startswith("Fastest cell: 1 × 1 itself\n")
-    assert "beyond the line P × T = 1: a median 2.5× the time of 1 × 1" in title
+    assert "beyond the line P × T = 1: a median 2.50× the time of 1 × 1" in title
 
 
 def test_grid_takeaway_two_and_sixty_four_cpus():
@@ -33,7 +37,7 @@ def test_grid_takeaway_two_and_sixty_four_cpus():
     assert two.startswith("Fastest cell 1 × 2: 2.00× as fast as 1 × 1") or (
         two.startswith("Fastest cell 2 × 1: 2.00× as fast as 1 × 1")
     )
-    assert "beyond the line P × T = 2: a median 2.5× the time of" in two
+    assert "beyond the line P × T = 2: a median 2.50× the time of" in two
     many = grid_takeaway(fake_grid(64))
     assert "64.0× as fast as 1 × 1" in many and "P × T = 64:" in many
 
@@ -51,7 +55,7 @@ def test_grid_takeaway_without_oversubscribed_cells():
 @pytest.mark.parametrize("cpus", [1, 2, 64])
 def test_oversubscription_takeaway(cpus):
     title = oversubscription_takeaway(fake_grid(cpus))
-    assert "used 3.0× the CPU time of 1 × 1" in title
+    assert "used 3.00× the CPU time of 1 × 1" in title
     assert title.startswith("Same work: ")
 
 
@@ -61,7 +65,7 @@ def test_oversubscription_takeaway_when_cpu_time_stays():
 
     cells = tuple(dataclasses.replace(c, cpu_seconds=1.0) for c in grid.cells)
     title = oversubscription_takeaway(dataclasses.replace(grid, cells=cells))
-    assert title == "Same work, about the same CPU time in every cell (up to 1.0×)"
+    assert title == "Same work, about the same CPU time in every cell (up to 1.00×)"
 
 
 @pytest.mark.parametrize("cpus", [2, 64])
@@ -112,3 +116,43 @@ def test_fixes_takeaway_when_no_fix_held():
     assert title == (
         "No limit: 2 processes with 2 BLAS threads each on 2 CPUs; no fix held"
     )
+
+
+#: A figure as a title writes it: ``2.50×``, ``64.0×``, or a span's first
+#: end, ``2.50–``.
+FIGURE = re.compile(r"([0-9][0-9,.]*)(×|–)")
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_title_figures_are_written_as_times_writes_them(cpus):
+    """Every figure in a title has the book's three significant figures, as
+    ``times()`` (or ``measured()``, before a span's dash) writes it."""
+    grid, fixes = fake_grid(cpus), fake_fixes(cpus)
+    for title in (
+        grid_takeaway(grid),
+        oversubscription_takeaway(grid),
+        fixes_takeaway(fixes),
+    ):
+        for digits, mark in FIGURE.findall(title):
+            value = float(digits.replace(",", ""))
+            assert digits == measured(value), title
+            assert digits + "×" == times(value) or mark == "–", title
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_fixes_title_and_text_give_the_same_figures(cpus):
+    """The fixes title's span is ``times()`` of the least and greatest gain,
+    the figures the page's text gives."""
+    f = fake_fixes(cpus)
+    gains = [f.speedup(x.name) for x in f.fixes if x.held]
+    low, high = times(min(gains)), times(max(gains))
+    assert fixes_takeaway(f).endswith(f"{low[:-1]}–{high} as fast")
+    assert f"{low} to {high} as fast" in fixes_summary(f)
+
+
+def test_grid_title_and_text_give_the_same_speed_up():
+    grid = fake_grid(2)
+    best = grid.best
+    figure = times(grid.speedup(best.processes, best.threads))
+    assert f": {figure} as fast as 1 × 1" in grid_takeaway(grid)
+    assert figure in grid_summary(grid)

@@ -1,12 +1,15 @@
 """Part 1 figure titles and sentences, from made-up results for 1, 2 and 64 CPUs."""
 
 import dataclasses
+import re
 
 import pytest
 
 from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.text import times
 from parallel_python.part1 import plots, plots_kitchen, plots_salad
 from parallel_python.part1.memory_ladder import DROP_NONE
+from parallel_python.part1.narrate_gil import gil_summary, numpy_trick_summary
 from parallel_python.part1.narrate_titles import (
     cpu_sampling_title,
     gil_title,
@@ -46,9 +49,47 @@ def fake_sampling(cpus, threads=3, busy=None):
 
 
 def test_speed_words():
-    assert speed(1.84) == "1.8× as fast"
+    assert speed(1.84) == "1.84× as fast"
     assert speed(1.02) == "no faster"
     assert speed(0.5) == "slower (0.50×)"
+    assert speed(161.4) == "161× as fast"
+
+
+#: A figure as a title writes it: ``1.85×``, ``0.50×``, ``161×``.
+FIGURE = re.compile(r"[0-9][0-9,.]*×")
+
+
+@pytest.mark.parametrize("x", [1.849, 1.85, 1.96, 3.456, 12.34, 161.4, 0.5, 0.853])
+def test_speed_writes_the_figure_as_times_does(x):
+    """A title's figure is the page text's figure: ``times()``, nothing else
+    (the GIL figure once said 1.9× where its text said 1.85×)."""
+    assert FIGURE.findall(speed(x)) == [times(x)]
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_titles_and_text_give_the_same_figures(cpus):
+    """Every figure in the GIL and NumPy titles is ``times()`` of a speed-up,
+    and the page's text gives the same figure."""
+    gil = fake_gil(cpus, lambda k: min(k, cpus) * 0.925, thread_speedup=1.849)
+    title = gil_title(gil)
+    k = 2 if cpus < 4 else 4
+    expected = [
+        times(gil.processes_cpu_at(k).speedup),
+        times(gil.threads_cpu_at(k).speedup),
+    ]
+    assert FIGURE.findall(title) == expected
+    assert "1.85× as fast" in title and "1.8×" not in title
+    text = gil_summary(gil)
+    assert all(figure in text for figure in expected)
+    trick = fake_trick(cpus, lambda k: min(k, cpus) * 0.963, python_speedup=0.853)
+    title = numpy_trick_title(trick)
+    expected = [
+        times(trick.numpy_at(k).speedup),
+        times(trick.python_at(k).speedup),
+    ]
+    assert FIGURE.findall(title) == expected
+    text = numpy_trick_summary(trick)
+    assert all(figure in text for figure in expected)
 
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
@@ -62,7 +103,7 @@ def test_gil_title(cpus):
     if cpus == 1:
         assert "processes no faster" in title and "as fast" not in title
     else:
-        assert f"{k} processes {min(k, cpus) * 0.95:.1f}× as fast" in title
+        assert f"{k} processes {times(min(k, cpus) * 0.95)} as fast" in title
     assert "as fast" not in gil_title(flat)
     assert len(title) <= LONGEST
     no_pool = dataclasses.replace(flat, processes_cpu=())
@@ -79,7 +120,7 @@ def test_numpy_trick_title(cpus):
     if cpus == 1:
         assert title == "2 threads: NumPy sorts no faster, pure Python no faster"
     else:
-        expected = f"NumPy sorts {min(k, cpus) * 0.97:.1f}× as fast"
+        expected = f"NumPy sorts {times(min(k, cpus) * 0.97)} as fast"
         assert title == f"{k} threads: {expected}, pure Python no faster"
     assert len(title) <= LONGEST
 

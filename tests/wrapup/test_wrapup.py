@@ -28,6 +28,34 @@ def test_key_points_come_from_every_page_that_has_them():
         assert "{glue" not in body
 
 
+def test_wrap_up_key_points_are_closed_dropdowns_titled_by_chapter():
+    """Each chapter's points fold away under "Key points: <chapter>" (the
+    page stays short), and the body's first line links back to the chapter."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+
+    chapters = [
+        (page, title, body)
+        for page, title, body in contents.key_points(ROOT)
+        if not page.startswith(("book/wrapup/", "book/appendix/"))
+    ]
+    gathered = contents.key_points_markdown(ROOT)
+    fences = [
+        t
+        for t in MarkdownIt("commonmark").use(colon_fence_plugin).parse(gathered)
+        if t.type == "colon_fence"
+    ]
+    assert len(fences) == len(chapters) > 0
+    for fence, (page, title, body) in zip(fences, chapters, strict=True):
+        assert fence.info == f"{{admonition}} Key points: {title}", page
+        options, rest = fence.content.split("\n\n", 1)
+        assert options == ":class: dropdown", page
+        assert rest.startswith(f"Chapter: {{doc}}`{title} </{page}>`\n\n"), page
+        assert rest.rstrip("\n").endswith(body), page
+    assert gathered.count(":class: dropdown") == len(chapters)
+    assert "Key points: Wrap-up" not in gathered
+
+
 def test_relative_doc_links_are_made_absolute():
     text = "see {doc}`c-blending` and {doc}`the GIL <../part1/gil>` and {doc}`/x/y`"
     fixed = contents._absolute_docs(text, "book/handson/a-numpy-threads")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 
-from ..core.text import SAME, cpus_phrase, plural, times
+from ..core.text import SAME, cpus_phrase, measured, plural, times
 from .fixes import NO_LIMIT, Fixes
 from .grid import Grid
 
@@ -33,8 +33,8 @@ def grid_takeaway(grid: Grid) -> str:
     ratios = [c.timing.best / ref.timing.best for c in over]
     median = statistics.median(ratios)
     return (
-        f"{head}\nbeyond the line P × T = {grid.cpus}: a median {median:.1f}× the time "
-        f"of {_shape(ref.processes, ref.threads)}"
+        f"{head}\nbeyond the line P × T = {grid.cpus}: a median {times(median)} "
+        f"the time of {_shape(ref.processes, ref.threads)}"
     )
 
 
@@ -48,8 +48,8 @@ def oversubscription_takeaway(grid: Grid) -> str:
     shape = _shape(worst.processes, worst.threads)
     ratio = worst.cpu_seconds / base.cpu_seconds if base.cpu_seconds > 0 else 0.0
     if ratio > 1 + SAME:
-        return f"Same work: {shape} used {ratio:.1f}× the CPU time of 1 × 1"
-    return f"Same work, about the same CPU time in every cell (up to {ratio:.1f}×)"
+        return f"Same work: {shape} used {times(ratio)} the CPU time of 1 × 1"
+    return f"Same work, about the same CPU time in every cell (up to {times(ratio)})"
 
 
 def fixes_takeaway(f: Fixes) -> str:
@@ -66,10 +66,7 @@ def fixes_takeaway(f: Fixes) -> str:
     gains = [f.speedup(x.name) for x in f.fixes if x.held]
     if not gains:
         return f"No limit: {asked}; no fix held"
-    span = (
-        times(min(gains))
-        if f"{min(gains):.2f}" == f"{max(gains):.2f}"
-        else f"{min(gains):.2f}–{max(gains):.2f}×"
-    )
+    low, high = times(min(gains)), times(max(gains))
+    span = low if low == high else f"{measured(min(gains))}–{high}"
     fixes = plural(len(gains), "fix that held", "fixes that held")
     return f"No limit: {asked}\nthe {fixes}: {span} as fast"

@@ -7,7 +7,7 @@ on sixty-four; the plots in :mod:`.plots`, :mod:`.plots_kitchen` and
 
 from __future__ import annotations
 
-from ..core.text import SAME, plural, times
+from ..core.text import SAME, count, percent, plural, times
 from .gil import GilScaling
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .narrate_gil import _pick as pick
@@ -18,11 +18,13 @@ from .salad import WAIT, WORK, Salad, SaladRun
 
 
 def speed(speedup: float) -> str:
-    """A speed-up in a few words: ``1.8× as fast``, ``no faster``, ``slower``."""
+    """A speed-up in a few words: ``1.85× as fast``, ``no faster``,
+    ``slower (0.50×)``; the figure as ``core.text.times`` writes it,
+    so a title reads the same number as the page's text."""
     if speedup >= 1 + SAME:
-        return f"{speedup:.1f}× as fast"
+        return f"{times(speedup)} as fast"
     if speedup <= 1 - SAME:
-        return f"slower ({speedup:.2f}×)"
+        return f"slower ({times(speedup)})"
     return "no faster"
 
 
@@ -63,13 +65,13 @@ def race_title(r: Race) -> str:
     """Updates lost without a lock, and with one."""
     worst = max(r.lost_unsafe)
     if worst:
-        share = 100 * r.lost_fraction_max
-        pct = f"{share:.0f} %" if share >= 1 else "under 1 %"
+        share = r.lost_fraction_max
+        pct = percent(share) if share >= 0.01 else "under 1 %"
         without = f"No lock: up to {pct} of updates lost"
     else:
         without = f"No lock: none lost in {plural(r.trials, 'trial')} (luck)"
     locked = max(r.lost_locked)
-    with_lock = "none" if locked == 0 else f"{locked:,} (please report)"
+    with_lock = "none" if locked == 0 else f"{count(locked)} (please report)"
     return f"{without}; with a lock: {with_lock}"
 
 
