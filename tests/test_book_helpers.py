@@ -290,6 +290,7 @@ def test_a_long_run_is_bracketed_by_a_single_core_probe(tmp_path, monkeypatch):
         tuple(long if e.name == entry.name else e for e in catalogue.EXPERIMENTS),
     )
     monkeypatch.setattr(book, "PROBE", {"samples": 2, "seconds": 0.001})
+    monkeypatch.setattr(book, "SETTLE_BEFORE_PROBE", 0.0)
     book.result("numpy-thread-settings")
     before, after = results.read_json(tmp_path / "numpy-thread-settings.json")[
         "probe_spread"

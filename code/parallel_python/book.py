@@ -180,6 +180,8 @@ def result(name: str, **sizes: Any) -> Any:
     with Meter() as meter:
         outcome = experiment.run(**kwargs)
     elapsed = time.perf_counter() - started
+    if long:  # let the run's own spinning threads (BLAS, numba) go to sleep
+        time.sleep(SETTLE_BEFORE_PROBE)
     spread = (before, probe_spread(**PROBE)) if long else None
     record(name, outcome, elapsed, meter.result, spread)
     return _returned(name, outcome)
@@ -189,6 +191,10 @@ def result(name: str, **sizes: Any) -> Any:
 PROBED_RUN_SECONDS = 1.0
 #: The probe: three 10 ms pure-Python loops (:func:`.core.sizing.probe_spread`).
 PROBE = {"samples": 3, "seconds": 0.01}
+#: Seconds of rest between a run and the probe after it: BLAS and numba keep
+#: their threads spinning for a moment after their work, and the probe would
+#: read the run's own threads as an unsteady core.
+SETTLE_BEFORE_PROBE = 0.1
 
 
 #: Every result :func:`result` returned in this kernel, by ``id``, with its

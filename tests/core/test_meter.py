@@ -174,6 +174,7 @@ def test_meter_measures_a_window():
 
 def test_meter_records_none_when_per_cpu_times_are_missing(monkeypatch):
     monkeypatch.setattr(meter, "_cpu_readings", lambda: None)
+    monkeypatch.setattr(meter, "SHORTEST_WINDOW", 0.0)
     with Meter() as m:
         pass
     assert m.result.other_cpus is None and "not available" in m.result.note
@@ -253,3 +254,12 @@ def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
         meter.ceiling_for(2, -1.0)
     with pytest.raises(ValueError, match="workers"):
         meter.ceiling_for(0, 0.5)
+
+
+def test_a_window_too_short_for_the_ticks_gets_no_reading():
+    from parallel_python.core.meter import SHORTEST_WINDOW
+
+    d = disturbance_from(BEFORE, AFTER, 5.0, 6.0, SHORTEST_WINDOW / 10, [0, 1])
+    assert d.other_cpus is None and d.steal_cpus is None
+    assert "too short" in d.note
+    assert disturbance_from(BEFORE, AFTER, 5.0, 6.0, SHORTEST_WINDOW, [0, 1]).other_cpus

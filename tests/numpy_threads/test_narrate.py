@@ -32,9 +32,9 @@ def test_two_cpu_sweep_reports_speedup_efficiency_and_oversubscription():
     assert "With 2 BLAS threads on the 2 CPUs" in text
     assert "1.90×" in text and "95 %" in text and "close to perfect" in text
     assert (
-        "Asking for 4 threads, more than there are CPUs, made it slower: 1.50× (1.50–1.50) as fast as one thread, against 1.90× with 2."
-        in text
-    )
+        "Asking for 4 threads, more than there are CPUs, made it slower: "
+        "1.50× (1.50–1.50) as fast as one thread, against 1.90× with 2."
+    ) in text
     assert "smallest product, 200 × 200, gained less" in text
 
 

@@ -265,6 +265,11 @@ def _busy(times: Mapping[str, float]) -> float:
     return sum(v for k, v in times.items() if k not in _NOT_BUSY)
 
 
+#: Seconds a metered window must last for a reading: per-CPU times tick in
+#: hundredths of a second (a 61 ms run once read "0.33 CPUs" of other work).
+SHORTEST_WINDOW = 0.5
+
+
 def disturbance_from(
     before: Sequence[Mapping[str, float]] | None,
     after: Sequence[Mapping[str, float]] | None,
@@ -277,11 +282,15 @@ def disturbance_from(
 
     ``before``/``after``: per-CPU times in seconds (``psutil.cpu_times(
     percpu=True)`` as dicts), None if unavailable; ``own_*``: CPU seconds of
-    our process tree; ``cpus``: indices of our CPUs (None: all). When the CPU
+    our process tree; ``cpus``: indices of our CPUs (None: all). A window
+    under :data:`SHORTEST_WINDOW` gets no reading. When the CPU
     ids do not fit the readings (a container whose /proc/stat numbers CPUs its
     own way), all readings are used if there are exactly as many, else None.
     """
     seconds = positive_float("seconds", seconds)
+    if seconds < SHORTEST_WINDOW:
+        note = f"too short: per-CPU times need {SHORTEST_WINDOW} s or more"
+        return Disturbance(seconds, None, None, note)
     if before is None or after is None:
         return Disturbance(seconds, None, None, "per-CPU times not available")
     if len(before) != len(after) or not before:
