@@ -151,3 +151,51 @@ def test_the_machines_own_readings_are_reported_not_held_to_ten_percent():
     assert "0 of 1 parallel speed-ups" in text
     assert "the machine itself (not held to ±10 %): two processes" in text
     assert "1.53 then 1.19" in text
+
+
+def test_a_fix_expected_to_fail_is_a_control_not_a_pathology():
+    late = drift.Move(
+        "blend-fixes", "speed-up over no limit, variable set before fork (×)", 1.0, 0.9
+    )
+    assert late.control and not late.pathology and not late.parallel_speedup
+    assert "pathology ratios" not in drift.report([late])
+
+
+def test_the_lessons_are_checked_against_their_floors():
+    found = [
+        drift.Move("gil", "speed-up, 2 processes, pure Python (×)", 1.9, 1.8),
+        drift.Move("mp-integration-sweep", "efficiency, 2 processes", 0.95, 0.82),
+    ]
+    text = drift.report(found)
+    assert "pure Python (×)  1.9 / 1.8  (at least 1.7): met in both" in text
+    assert "efficiency, 2 processes  0.95 / 0.82  (at least 0.85): MISSED" in text
+    assert "lessons" not in drift.report([drift.Move("x", "time (s)", 1.0, 1.1)])
+
+
+def test_one_worker_ratios_are_read_from_the_results_and_banded(tmp_path):
+    first = tmp_path / "first"
+    _save(
+        first,
+        "numpy-trick",
+        counts=(1,),
+        elements=1_000,
+        repeats=3,
+        sorts=1,
+        budget=0.01,
+    )
+    found = drift.one_worker_ratios(first)
+    assert [(name, which) for name, which, *_ in found] == [
+        ("numpy-trick", "1 sorting thread"),
+        ("numpy-trick", "1 pure-Python thread"),
+    ]
+    assert all(low <= median <= high for *_, median, low, high in found)
+    text = drift.one_worker_report([first])
+    assert text.startswith("one-worker ratios (within 0.9–1.1):")
+    assert "first: numpy-trick, 1 sorting thread:" in text
+
+
+def test_a_negative_top_is_a_usage_error(tmp_path, capsys):
+    first = tmp_path / "first"
+    _save(first, "race", threads=2, increments=200, trials=1)
+    assert cli.main(["drift", str(first), str(first), "--top", "-1"]) == 2
+    assert "--top must be 0 or more" in capsys.readouterr().err

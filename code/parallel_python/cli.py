@@ -5,6 +5,7 @@
     parallel-python run NAME [...]     run one, write NAME.json and NAME.png
     parallel-python compare MINE.json [BOOK.json]
                                        set your results beside the book's
+    parallel-python drift FIRST SECOND two builds' results: what moved
 
 Exit codes: 0 success, 1 the experiment failed, 2 bad usage or bad input,
 3 this machine lacks what the experiment needs (a BLAS thread pool that
@@ -253,10 +254,10 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from . import drift
 
     try:
-        found = drift.moves(args.first, args.second)
+        text = drift.report(drift.moves(args.first, args.second), top=args.top)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    print(drift.report(found, top=args.top))
+    print(f"{text}\n\n{drift.one_worker_report([args.first, args.second])}")
     return 0
 
 

@@ -34,6 +34,20 @@ NOT_PARALLEL = (
 #: gain over no limit), and the biased estimator the measuring page shows.
 #: They swing with how badly the collapse hit; they only need to stay large.
 PATHOLOGY = ("over no limit", "min over min", "costliest oversubscribed", "slowest")
+#: Controls: a fix that is expected to fail (about 1×), neither a parallel
+#: speed-up nor a pathology.
+CONTROLS = ("variable set before fork",)
+#: The lessons a build on 2 CPUs must show (the measurement issue's targets):
+#: (experiment, headline) -> the least it may read.
+LESSONS = {
+    ("gil", "speed-up, 2 processes, pure Python (×)"): 1.7,
+    ("mp-integration-sweep", "speed-up, 2 processes (×)"): 1.7,
+    ("mp-integration-sweep", "efficiency, 2 processes"): 0.85,
+    ("tool-comparison", "speed-up, multiprocessing Pool (×)"): 1.7,
+    ("numpy-blas-sweep", "speed-up, threads = CPUs, largest n (×)"): 1.8,
+}
+#: A one-worker "speed-up" compares work with itself: it must read about 1.
+ONE_WORKER_BAND = (0.9, 1.1)
 #: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
 WAITING = ("sleeping", "asyncio", "requests")
 #: Experiments that read the machine itself (the measuring page's probe and
@@ -64,8 +78,16 @@ class Move:
         return self.second / self.first - 1
 
     @property
+    def control(self) -> bool:
+        return any(word in self.label for word in CONTROLS)
+
+    @property
     def pathology(self) -> bool:
-        return not self.machine and any(word in self.label for word in PATHOLOGY)
+        return (
+            not self.machine
+            and not self.control
+            and any(word in self.label for word in PATHOLOGY)
+        )
 
     @property
     def machine(self) -> bool:
@@ -77,6 +99,7 @@ class Move:
             self.label.endswith("(×)")
             and not self.machine
             and not self.pathology
+            and not self.control
             and not any(word in self.label for word in NOT_PARALLEL)
         )
 
@@ -145,6 +168,8 @@ def moves(first: Path, second: Path) -> list[Move]:
 
 def report(found: list[Move], top: int = 5) -> str:
     """A table of every headline, then the ``top`` that moved most and a verdict."""
+    if top < 0:
+        raise ValueError(f"--top must be 0 or more, got {top}")
     width = max(len(f"{m.experiment}: {m.label}") for m in found)
     lines = [f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change  ÷ ceiling"]
     for m in found:
@@ -186,6 +211,69 @@ def report(found: list[Move], top: int = 5) -> str:
             for m in sick
             if m not in large
         ]
+    lines += _lessons(found)
+    return "\n".join(lines)
+
+
+def _lessons(found: list[Move]) -> list[str]:
+    """Each lesson's figure in both builds against its floor (:data:`LESSONS`)."""
+    lines = []
+    for m in found:
+        floor = LESSONS.get((m.experiment, m.label))
+        if floor is None:
+            continue
+        met = "met in both" if min(m.first, m.second) >= floor else "MISSED"
+        lines.append(
+            f"  {m.experiment}: {m.label}  {m.first:.3g} / {m.second:.3g}  "
+            f"(at least {floor:g}): {met}"
+        )
+    return ["", "lessons (targets on 2 CPUs):", *lines] if lines else []
+
+
+def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]]:
+    """Every one-worker ratio recorded in ``folder``: (experiment, which,
+    median, low, high). Each compares work with itself; it must read about 1."""
+    from . import catalogue
+
+    def ratios(name: str, r: Any) -> list[tuple[str, Any]]:
+        if name == "gil" and 1 in r.counts:
+            found = [("1 thread", r.threads_cpu_at(1).ratio)]
+            if r.processes_cpu:
+                found.append(("1 process", r.processes_cpu_at(1).ratio))
+            return found
+        if name == "numpy-trick" and 1 in r.counts:
+            return [("1 sorting thread", r.numpy_at(1).ratio)] + [
+                ("1 pure-Python thread", r.python_at(1).ratio)
+            ]
+        if name == "mp-integration-sweep" and 1 in r.processes:
+            return [("1 process", r.ratio(1))]
+        if name == "mpi" and any(run.ranks == 1 for run in r.runs):
+            return [("1 rank", r.ratio(1))]
+        return []
+
+    out = []
+    for name in ("gil", "numpy-trick", "mp-integration-sweep", "mpi"):
+        path = folder / f"{name}.json"
+        if not path.is_file():
+            continue
+        saved = results.read_json(path)
+        result = results.from_data(catalogue.get(name).result_type, saved["result"])
+        out += [
+            (name, which, q.median, q.low, q.high) for which, q in ratios(name, result)
+        ]
+    return out
+
+
+def one_worker_report(folders: list[Path]) -> str:
+    """The one-worker ratios of each build, each against :data:`ONE_WORKER_BAND`."""
+    low, high = ONE_WORKER_BAND
+    lines = [f"one-worker ratios (within {low}–{high}):"]
+    for folder in folders:
+        for name, which, median, a, b in one_worker_ratios(folder):
+            ok = "ok" if low <= median <= high else "OUTSIDE"
+            lines.append(
+                f"  {folder.name}: {name}, {which}: {median:.2f} ({a:.2f}–{b:.2f}) {ok}"
+            )
     return "\n".join(lines)
 
 
