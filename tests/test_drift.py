@@ -88,7 +88,11 @@ def test_compare_table_says_when_the_calibrated_work_differs():
 
     experiment = NS(headlines=lambda x: {"time (s)": x.time}, ratios=lambda x: {})
     text = drift.compare_table(experiment, NS(time=1.0, reps=30), NS(time=2.0, reps=12))
-    assert "30 repetitions in yours, 12 in the book's" in text
+    assert "reps = 30 in yours, 12 in the book's" in text
+    sorted_ = drift.compare_table(
+        experiment, NS(time=1.0, sorts=3), NS(time=1.0, sorts=4)
+    )
+    assert "sorts = 3 in yours, 4 in the book's" in sorted_
     same = drift.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))
     assert "calibrated" not in same
 

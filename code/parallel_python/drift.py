@@ -46,6 +46,8 @@ LESSONS = {
     ("tool-comparison", "speed-up, multiprocessing Pool (×)"): 1.7,
     ("numpy-blas-sweep", "speed-up, threads = CPUs, largest n (×)"): 1.8,
 }
+#: The fields in which experiments store an amount calibrated to the machine.
+CALIBRATED = ("reps", "sorts")
 #: A one-worker "speed-up" compares work with itself: it must read about 1.
 ONE_WORKER_BAND = (0.9, 1.1)
 #: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
@@ -299,14 +301,15 @@ def compare_table(experiment: Any, mine: Any, book: Any) -> str:
     width = max(len(label) for label in [*labels, "figure"])
     lines = [f"{'figure':<{width}}  {'yours':>20}  {'book':>20}  intervals overlap"]
     lines += [f"{r[0]:<{width}}  {r[1]:>20}  {r[2]:>20}  {r[3]}" for r in rows]
-    mine_reps, book_reps = getattr(mine, "reps", None), getattr(book, "reps", None)
-    if mine_reps is not None and book_reps is not None and mine_reps != book_reps:
-        lines += [
-            "",
-            f"The work per task was calibrated to each machine: {mine_reps} "
-            f"repetitions in yours, {book_reps} in the book's, so compare "
-            "speed-ups and rates, not times.",
-        ]
+    for amount in CALIBRATED:
+        yours, books = getattr(mine, amount, None), getattr(book, amount, None)
+        if yours is not None and books is not None and yours != books:
+            lines += [
+                "",
+                f"The work per task was calibrated to each machine: {amount} = "
+                f"{yours} in yours, {books} in the book's, so compare speed-ups "
+                "and rates, not times.",
+            ]
     if any(r[3] == "no" for r in rows):
         lines += [
             "",

@@ -224,6 +224,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("elements", "int", 1_000_000, "numbers per sort"),
             Option("repeats", "int", 5, "paired rounds at least, per point"),
             Option("sorts", "int", None, "sorts per task (default: calibrated)"),
+            Option("work", "int", None, "loop steps of the control (default: as long)"),
             Option("budget", "float", 0.75, "seconds of rounds at most, per point"),
         ),
         plot=plot_numpy_trick,

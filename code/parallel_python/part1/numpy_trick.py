@@ -94,13 +94,15 @@ def run_numpy_trick(
     sorts: int | None = None,
     task_seconds: float = 0.02,
     budget: float = 0.75,
+    work: int | None = None,
 ) -> NumpyTrick:
     """Time ``k`` sorting tasks in a row and in ``k`` threads, for each ``k``.
 
     Each thread sorts its own array of ``elements`` random numbers ``sorts``
     times; without ``sorts``, as many times as make a task last about
-    ``task_seconds`` here (the amount is stored). A pure-Python task
-    calibrated to the same length runs the same way, as the control. Each
+    ``task_seconds`` here (the amount is stored). A pure-Python task of
+    ``work`` loop steps (default: calibrated to a sorting task's length) runs
+    the same way, as the control. Each
     count is timed in paired rounds, sorts and loops apart: at least
     ``repeats`` rounds, more until the intervals are within ±5 % or
     ``budget`` seconds are spent (one task, and counts above the CPUs and
@@ -120,10 +122,12 @@ def run_numpy_trick(
             lambda r: sort_repeated(arrays[0], r), target_seconds=task_seconds, cap=100
         )
     sorts = positive_int("sorts", sorts)
-    one_sort = measure(lambda: sort_repeated(arrays[0], sorts), repeats=3, warmup=1)
-    probe = 100_000
-    one_count = measure(lambda: count(probe), repeats=3, warmup=1)
-    work = max(1, round(probe * one_sort.best / one_count.best))
+    if work is None:
+        one_sort = measure(lambda: sort_repeated(arrays[0], sorts), repeats=3, warmup=1)
+        probe = 100_000
+        one_count = measure(lambda: count(probe), repeats=3, warmup=1)
+        work = max(1, round(probe * one_sort.best / one_count.best))
+    work = positive_int("work", work)
     cpus = available_cpus()
     numpy_points, python_points, stops = [], [], []
     for k in counts:
