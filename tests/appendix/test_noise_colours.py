@@ -6,7 +6,7 @@ from matplotlib.colors import to_hex
 
 from parallel_python.appendix.plots import plot_noise
 from parallel_python.core.style import COLORS, small_texts
-from tests.appendix.test_noise import fake, lucky_alone
+from tests.appendix.test_noise import fake, lucky_alone, steady_pairs
 
 
 def _line(ax, start):
@@ -32,3 +32,19 @@ def test_noise_figure_markers_and_line_styles():
     assert other.get_linestyle() == "-."
     assert to_hex(other.get_color()) == COLORS["accent"].lower()
     assert small_texts(fig) == []
+
+
+def test_noise_figure_draws_the_median_above_min_over_min():
+    """Where the two estimates agree, the median's line lies on top of min
+    over min's, in a style of its own and thinner, so both still read."""
+    fig = plot_noise(fake(2, steady_pairs()))
+    _, bottom = fig.axes
+    median = _line(bottom, "median of rounds")
+    other = _line(bottom, "min over min")
+    assert median.get_ydata()[0] == other.get_ydata()[0]  # they meet here
+    assert median.get_zorder() > other.get_zorder()
+    assert median.get_linestyle() != other.get_linestyle()
+    assert median.get_linewidth() < other.get_linewidth()
+    assert all(  # and above every other line of the panel
+        median.get_zorder() > x.get_zorder() for x in bottom.lines if x is not median
+    )

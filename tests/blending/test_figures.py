@@ -12,7 +12,7 @@ from parallel_python.blending import plots as plotting_blend
 from parallel_python.blending.fixes import NO_LIMIT
 from parallel_python.blending.narrate_figures import fixes_takeaway
 from parallel_python.core.protocol import Ratio
-from parallel_python.core.style import COLORS
+from parallel_python.core.style import COLORS, CPU_HATCH, WAIT_HATCH
 from tests.blending.test_narrate import fake_fixes, fake_grid
 from tests.blending.test_narrate_figures import fits
 
@@ -140,3 +140,22 @@ def test_grid_heat_maps_use_no_house_hues():
     assert wall.get_cmap().name == "Greys"
     assert speed.get_cmap() is plotting_blend.SPEED_MAP
     assert "purple faster, brown slower" in speed_ax.get_title()
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_oversubscription_cpu_time_hatch_is_not_the_waiting_hatch(cpus):
+    """One meaning per hatch: "///" is waiting on the timelines, CPU time
+    its own (dots); and the panel title does not repeat the figure's start."""
+    grid = fake_grid(cpus)
+    fig = plotting_blend.plot_oversubscription(grid)
+    time_ax, _ = fig.axes
+    assert CPU_HATCH != WAIT_HATCH
+    hatches = {bar.get_hatch() for bar in time_ax.patches if bar.get_hatch()}
+    assert hatches == {CPU_HATCH}
+    (_, cpu), _ = time_ax.get_legend_handles_labels()
+    assert cpu.patches[0].get_hatch() == CPU_HATCH
+    title = time_ax.get_title()
+    assert "wall time" in title.lower() and "CPU time" in title
+    assert not title.startswith("Same work")
+    first = fig.get_suptitle().split(":")[0].split(",")[0]
+    assert not title.startswith(first)

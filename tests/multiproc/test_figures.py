@@ -153,7 +153,35 @@ def test_pool_startup_uses_no_grey_of_the_ideal():
     )
     (ax,) = plotting_multiproc.plot_pool_startup(s).axes
     faces = {to_hex(bar.get_facecolor()) for bar in ax.patches}
-    assert faces == {PROCESSES, "#ffffff"}  # closing: hatched in the same colour
-    hatched = [bar for bar in ax.patches if bar.get_hatch()]
-    assert len(hatched) == 2
-    assert {to_hex(bar.get_edgecolor()) for bar in hatched} == {PROCESSES}
+    assert faces == {PROCESSES}  # closing: a tint of the same colour
+    # no hatch: "///" means waiting on the book's timelines
+    assert not any(bar.get_hatch() for bar in ax.patches)
+    alphas = sorted(bar.get_facecolor()[3] for bar in ax.patches)
+    tint = plotting_multiproc.CLOSE_TINT
+    assert alphas == [tint, tint, 1.0, 1.0]
+    closing = [bar for bar in ax.patches if bar.get_facecolor()[3] < 1]
+    assert {to_hex(bar.get_edgecolor()) for bar in closing} == {PROCESSES}
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["start until first answer", "close and join"]
+
+
+@pytest.mark.parametrize("sweep", [SWEEPS[2], SWEEPS[64], _wide_sweep()])
+def test_sweep_draws_the_ideal_above_amdahl(sweep):
+    """Where Amdahl's curve or band meets the ideal, the ideal stays visible."""
+    fig = plotting_multiproc.plot_integration_sweep(sweep)
+    speed_ax = fig.axes[0]
+    (ideal,) = [x for x in speed_ax.lines if x.get_label().startswith("ideal")]
+    accent = to_hex(COLORS["accent"])
+    amdahl = [x for x in speed_ax.lines if to_hex(x.get_color()) == accent]
+    assert amdahl, "Amdahl's curve is drawn"
+    assert all(ideal.get_zorder() > x.get_zorder() for x in amdahl)
+    band = [  # Amdahl's band, where the interval leaves s open
+        c
+        for c in speed_ax.collections
+        if len(c.get_facecolor()) and to_hex(c.get_facecolor()[0]) == accent
+    ]
+    assert bool(band) == any(x.get_label().startswith("Amdahl, s from") for x in amdahl)
+    assert all(ideal.get_zorder() > c.get_zorder() for c in band)
+    # the measured points stay above the ideal
+    for container in speed_ax.containers:
+        assert container.lines[0].get_zorder() >= ideal.get_zorder()

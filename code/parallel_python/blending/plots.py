@@ -14,6 +14,7 @@ from matplotlib.patheffects import withStroke
 
 from ..core.style import (
     COLORS,
+    CPU_HATCH,
     MIN_FONT_PT,
     house_style,
     mark_unsteady,
@@ -143,8 +144,10 @@ _HEADROOM = 1.3
 
 def plot_oversubscription(grid: Grid) -> Figure:
     """Per cell, sorted by P × T: wall time against CPU time, and context
-    switches. Hatching means CPU time, and only that: the cells beyond the
-    CPUs are those right of the pink dotted line, labelled on each panel."""
+    switches. Hatching (dots,
+    :data:`~parallel_python.core.style.CPU_HATCH`) means CPU time, and only
+    that: the cells beyond the CPUs are those right of the pink dotted line,
+    labelled on each panel."""
     fig = new_figure(2, width=6.4, height=3.4)
     time_ax, switch_ax = fig.axes
     cells = sorted(grid.cells, key=lambda c: (c.asked, c.processes))
@@ -166,13 +169,13 @@ def plot_oversubscription(grid: Grid) -> Figure:
             width=0.4,
             color="white",
             edgecolor=COLORS["serial"],
-            hatch="///",
+            hatch=CPU_HATCH,  # dots: "///" means waiting, on the timelines
             label="CPU time, all workers",
         )
         time_ax.set_ylabel("seconds per batch")
         time_ax.set_ylim(0, max(*wall, *cpu, 1e-9) * _HEADROOM)
         # the legend of this panel between its title and its top edge
-        time_ax.set_title("Same work: wall time and CPU time", pad=24)
+        time_ax.set_title("Wall time and CPU time of each batch", pad=24)
         time_ax.legend(
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),

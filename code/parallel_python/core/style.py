@@ -158,6 +158,9 @@ def _with_text(png: bytes, key: str, value: str) -> bytes:
 #: The hatch of waiting on a timeline (a thread asleep or queued for a lock);
 #: figures of CPU time use hatch of their own, never on a timeline.
 WAIT_HATCH = "///"
+#: The hatch of CPU time beside wall time (a bar of seconds, never a
+#: timeline): dots, so that no hatch means both waiting and CPU time.
+CPU_HATCH = ".."
 
 
 def span_bar(

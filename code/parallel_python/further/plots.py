@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..core.protocol import Ratio
 from ..core.style import (
     COLORS,
     MIN_FONT_PT,
@@ -40,28 +41,62 @@ def _short(x: float) -> str:
     return measured(x)
 
 
+def carried(value: float, ratio: Ratio) -> tuple[float, float]:
+    """How far below and above ``value`` (a median time) its whiskers reach:
+    the 90 % interval of ``ratio`` (another time over this one, paired round
+    by round) carried onto it, a higher ratio meaning a shorter time."""
+    return (
+        value - value * ratio.median / ratio.high,
+        value * ratio.median / ratio.low - value,
+    )
+
+
+#: The waiting figure's ways: tool, house colour, marker, line, legend label.
+_WAYS = (
+    ("threads", "threads", "o", "-", "ThreadPoolExecutor (threads)"),
+    ("asyncio", "accent", "^", "-.", "asyncio (tasks)"),
+)
+
+
 def plot_waiting(w: Waiting) -> Figure:
-    """Time to fetch all URLs against workers (threads) or tasks (asyncio)."""
+    """Time to fetch all URLs against workers (threads) or tasks (asyncio).
+    Each time beyond one at a time carries the 90 % interval of its speed-up
+    over one at a time (paired rounds), hollow where that is unsteady."""
     fig = new_figure(1, width=6.4, height=3.6)
     (ax,) = fig.axes
     ks = list(w.workers)
+    first = min(ks)
+    paired = [k for k in ks if k != first]  # one at a time is the reference
+    handles = []
     with house_style():
-        ax.plot(
-            ks,
-            [w.case("threads", k).timing.median for k in ks],
-            marker="o",
-            color=COLORS["threads"],
-            label="ThreadPoolExecutor (threads)",
-        )
-        ax.plot(
-            ks,
-            [w.case("asyncio", k).timing.median for k in ks],
-            marker="^",
-            linestyle="-.",
-            color=COLORS["accent"],
-            label="asyncio (tasks)",
-        )
-        ax.plot(
+        for tool, kind, marker, line, label in _WAYS:
+            medians = {k: w.case(tool, k).timing.median for k in ks}
+            spans = {k: carried(medians[k], w.ratio(tool, k)) for k in paired}
+            handles.append(
+                ax.errorbar(
+                    ks,
+                    [medians[k] for k in ks],
+                    yerr=[
+                        [spans[k][0] if k in spans else 0.0 for k in ks],
+                        [spans[k][1] if k in spans else 0.0 for k in ks],
+                    ],
+                    errorevery=[k in spans for k in ks],
+                    marker=marker,
+                    linestyle=line,
+                    color=COLORS[kind],
+                    capsize=4,
+                    label=label,
+                )
+            )
+            mark_unsteady(
+                ax,
+                paired,
+                [medians[k] for k in paired],
+                [w.ratio(tool, k) for k in paired],
+                COLORS[kind],
+                marker,
+            )
+        (ideal,) = ax.plot(
             ks,
             [w.requests * w.delay / min(k, w.requests) for k in ks],
             color=COLORS["ideal"],
@@ -77,7 +112,7 @@ def plot_waiting(w: Waiting) -> Figure:
         ax.set_xlabel("requests in flight at once (threads or tasks)")
         ax.set_ylabel("time for all requests (s, median)")
         takeaway(fig, waiting_title(w))
-        ax.legend(loc="lower left")
+        ax.legend(handles=[*handles, ideal], loc="lower left")  # the ways first
     return fig
 
 
@@ -152,20 +187,31 @@ def plot_dask_memory(d: DaskChunks) -> Figure:
 
 
 def plot_numba(r: NumbaRun) -> Figure:
-    """Nanoseconds per point for each version: a dot each, on a log scale."""
+    """Nanoseconds per point for each version: a dot each, on a log scale.
+    A version paired with ``@njit`` round by round carries the 90 % interval
+    of that ratio (:func:`carried`), hollow where it is unsteady."""
     fig = new_figure(1, width=6.4, height=0.45 * len(r.cases) + 1.3)
     (ax,) = fig.axes
     names = [c.name for c in r.cases]
     ns = [c.ns_per_point for c in r.cases]
+    ends = []  # each row's right end: its interval's cap, else its dot
     with house_style():
         for y, (c, value) in enumerate(zip(r.cases, ns, strict=True)):
             kind = "threads" if c.workers > 1 else "serial"
-            ax.plot([value], [y], marker=_MARKERS[kind], color=COLORS[kind], ms=8)
-            ax.annotate(
+            style = {"marker": _MARKERS[kind], "color": COLORS[kind], "ms": 8}
+            if c.ratio is None:
+                ax.plot([value], [y], **style)
+                ends.append(value)
+            else:
+                below, above = carried(value, c.ratio)
+                ax.errorbar([value], [y], xerr=[[below], [above]], capsize=4, **style)
+                mark_unsteady(ax, [value], [y], [c.ratio], COLORS[kind], _MARKERS[kind])
+                ends.append(value + above)
+            ax.annotate(  # clear of the marker and of the interval's cap
                 _short(value)
                 + " ns"
                 + (f", {c.workers} threads" if c.workers > 1 else ""),
-                xy=(value, y),
+                xy=(ends[-1], y),
                 xytext=(10, 0),
                 textcoords="offset points",
                 va="center",
@@ -177,7 +223,7 @@ def plot_numba(r: NumbaRun) -> Figure:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_xlabel("nanoseconds per point (median of rounds, log scale)")
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(min(ns) / 2, max(ns) * 8)
+        ax.set_xlim(min(ns) / 2, max(ends) * 8)
         takeaway(fig, numba_title(r))
         kinds = [k for k in ("serial", "threads") if k in _numba_kinds(r)]
         handles = [

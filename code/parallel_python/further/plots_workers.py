@@ -107,6 +107,9 @@ def plot_free_threading(f: FreeThreading) -> Figure:
     (ax,) = fig.axes
     k = f.workers
     ideal = float(min(k, f.cpus))
+    probed = f.gil.ceiling if f.cpus > 1 else None
+    # every vertical line's x: each value label starts right of them all
+    lines = [1.0, ideal] + ([probed.ratio] if probed is not None else [])
     with house_style():
         for y, (_, r, kind) in enumerate(rows):
             ax.errorbar(
@@ -120,9 +123,9 @@ def plot_free_threading(f: FreeThreading) -> Figure:
                 linestyle="none",
             )
             mark_unsteady(ax, [r.median], [y], [r], COLORS[kind], markers[kind])
-            ax.annotate(
+            ax.annotate(  # right of its interval's cap and of every line
                 f"{measured(r.median)}×",
-                xy=(r.high, y),
+                xy=(max(r.high, *lines), y),
                 xytext=(8, 0),
                 textcoords="offset points",
                 va="center",
@@ -135,17 +138,16 @@ def plot_free_threading(f: FreeThreading) -> Figure:
             linestyle="--",
             label=f"ideal on {plural(f.cpus, 'CPU')}: {measured(ideal)}×",
         )
-        probed = f.gil.ceiling
-        if probed is not None and f.cpus > 1:
+        if probed is not None:
             ax.axvline(
                 probed.ratio,
                 color=COLORS["cpus"],
                 linestyle=":",
                 label=f"this machine's ceiling: {measured(probed.ratio)}×",
             )
-        highs = [r.high for _, r, _ in rows] + [ideal]
+        highs = [r.high for _, r, _ in rows] + lines
         lows = [r.low for _, r, _ in rows] + [1.0]
-        ax.set_xlim(min(lows) * 0.8, max(highs) * 1.25)
+        ax.set_xlim(min(lows) * 0.8, max(highs) * 1.25)  # room for the labels
         ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)

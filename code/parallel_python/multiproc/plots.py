@@ -6,6 +6,7 @@ Draws result objects only; never runs an experiment.
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from ..core.style import (
@@ -35,6 +36,14 @@ from .plots_memory import plot_fork_memory as plot_fork_memory
 #: which the figure names one ``s``: the same five points as
 #: :func:`~parallel_python.multiproc.narrate.amdahl_sentence`.
 AMDAHL_ONE_FIGURE = 0.05
+#: Layers of the speed-up panel, bottom to top: Amdahl's band and curves,
+#: then the ideal, which they would hide where they meet it (the measured
+#: points, drawn last at the ideal's layer, stay on top).
+AMDAHL_ZORDER = 1.5
+IDEAL_ZORDER = 2.0
+#: How strongly "close and join" tints the processes colour: the same kind
+#: of worker, lighter (a hatch would mean waiting, grey the ideal).
+CLOSE_TINT = 0.35
 
 
 def _keep_together(title: str) -> str:
@@ -53,7 +62,12 @@ def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
         return
     fine = list(range(1, max(sweep.processes) + 1))
     allowed = sweep.serial_fraction_range()
-    style = {"color": COLORS["accent"], "linestyle": "-.", "linewidth": 1.5}
+    style = {
+        "color": COLORS["accent"],
+        "linestyle": "-.",
+        "linewidth": 1.5,
+        "zorder": AMDAHL_ZORDER,
+    }
     if allowed is not None and allowed[1] - allowed[0] > AMDAHL_ONE_FIGURE:
 
         def curve(s: float) -> list[float]:
@@ -92,6 +106,7 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             linestyle="--",
             linewidth=1.5,
             label="ideal (one process per CPU)",
+            zorder=IDEAL_ZORDER,
         )
         interval_errorbar(
             speed_ax,
@@ -157,13 +172,12 @@ def plot_pool_startup(s: PoolStartup) -> Figure:
     with house_style():
         ys = list(range(len(rows)))
         ax.barh(ys, starts, color=COLORS["processes"], label="start until first answer")
-        ax.barh(  # the same processes, hatched: grey would mean the ideal
-            ys,
+        ax.barh(  # the same processes, a light tint: grey would mean the
+            ys,  # ideal, and the hatch "///" waiting
             stops,
             left=starts,
-            color="white",
+            color=to_rgba(COLORS["processes"], CLOSE_TINT),
             edgecolor=COLORS["processes"],
-            hatch="///",
             label="close and join",
         )
         ax.set_yticks(list(range(len(labels))))
