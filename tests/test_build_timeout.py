@@ -35,7 +35,7 @@ time.sleep(60)
 
 def test_a_hung_cell_fails_the_build(tmp_path):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["execute"]["timeout"] = 2
+    config["execute"]["timeout"] = 1
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: hangs\n")
     (tmp_path / "hangs.md").write_text(PAGE, encoding="utf-8")
