@@ -52,4 +52,4 @@ def test_a_hung_cell_fails_the_build(tmp_path):
     )
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    assert "A cell timed out while it was being executed, after 2 seconds" in output
+    assert "A cell timed out while it was being executed, after 1 seconds" in output
