@@ -341,9 +341,10 @@ needs_mpi = pytest.mark.skipif(
 def test_mpi_ranks_agree_with_the_serial_sum():
     m = mpi_demo.run_mpi(ranks=(1, 2), n=2400, repeats=2, budget=0.01, timeout=60)
     serial = integrate(four_over_one_plus_x2, 0, 1, 2400)
-    for run in m.runs:  # paired rounds: rank 0 alone, then all ranks, each round
+    for run in m.runs:  # paired rounds: rank 0 alone and all ranks, in turn first
         assert run.compute.repeats == run.serial.repeats >= 2
         assert run.ratio.rounds == run.compute.repeats
+        assert run.stop_reason in ("budget", "converged")
     assert m.speedup(2) == m.ratio(2).median
     assert [r.ranks for r in m.runs] == [1, 2]
     assert m.run(1).value == serial  # one rank adds the chunks as integrate does

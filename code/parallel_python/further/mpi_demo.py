@@ -88,29 +88,36 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
     chunks = positive_int("chunks", args.chunks)
     repeats = positive_int("repeats", args.repeats)
     budget = positive_float("budget", args.budget)
-    serial, times, value = [], [], None
+    serial, times, value, reason = [], [], None, ""
     began = MPI.Wtime()
     integrate_ranks(comm, n, chunks)  # warm-up, untimed
-    while True:
-        # rank 0 alone (the others wait without using a CPU), then all ranks
+
+    def alone() -> None:  # rank 0 alone; the others wait without using a CPU
         if rank == 0:
             t0 = MPI.Wtime()
             integrate(four_over_one_plus_x2, 0.0, 1.0, n)
             serial.append(MPI.Wtime() - t0)
         _wait_idle(comm)
+
+    while True:
+        # rank 0 alone and all ranks, in turn first (as measure_paired does)
+        if len(times) % 2 == 0:
+            alone()
         comm.Barrier()  # start the clock together
         t0 = MPI.Wtime()
         value = integrate_ranks(comm, n, chunks)
         times.append(comm.reduce(MPI.Wtime() - t0, op=MPI.MAX, root=0))
-        stop = None
-        if rank == 0:
+        if len(times) % 2 == 0:
+            alone()
+        if rank == 0 and len(times) >= repeats:
             ratios = [s / t for s, t in zip(serial, times, strict=True)]
-            stop = len(times) >= repeats and (
-                ratio_from(ratios).within(0.05)
-                or MPI.Wtime() - began >= budget
-                or len(times) >= 200
-            )
-        if comm.bcast(stop, root=0):
+            if ratio_from(ratios).within(0.05):
+                reason = "converged"
+            elif len(times) >= 200:
+                reason = "max_rounds"
+            elif MPI.Wtime() - began >= budget:
+                reason = "budget"
+        if comm.bcast(bool(reason), root=0):
             break
     mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
     who = comm.gather(
@@ -128,6 +135,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
                     "serial": serial,
                     "ranks_info": who,
                     "library": library,
+                    "stop": reason,
                 }
             ),
             flush=True,
@@ -179,6 +187,8 @@ class MpiRun:
     output: str  # what rank 0 printed
     serial: Timing
     """Rank 0 alone, the plain serial integral, in the same rounds as ``compute``."""
+    stop_reason: str = ""
+    """Why the paired rounds stopped (as :func:`.core.protocol.measure_paired`)."""
 
     @property
     def ratio(self) -> Ratio:
@@ -291,6 +301,7 @@ def launch(
         library=str(data["library"]),
         command=" ".join(["mpiexec", "-n", str(ranks), "python", *argv[4:]]),
         output=lines[-1],
+        stop_reason=str(data.get("stop", "")),
     )
 
 
