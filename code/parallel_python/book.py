@@ -189,12 +189,12 @@ def result(name: str, **sizes: Any) -> Any:
 
 #: Runs budgeted this long or longer, seconds, are bracketed by a probe.
 PROBED_RUN_SECONDS = 1.0
-#: The probe: three 10 ms pure-Python loops (:func:`.core.sizing.probe_spread`).
-PROBE = {"samples": 3, "seconds": 0.01}
+#: The probe: three 8 ms pure-Python loops (:func:`.core.sizing.probe_spread`).
+PROBE = {"samples": 3, "seconds": 0.008}
 #: Seconds of rest between a run and the probe after it: BLAS and numba keep
 #: their threads spinning for a moment after their work, and the probe would
 #: read the run's own threads as an unsteady core.
-SETTLE_BEFORE_PROBE = 0.1
+SETTLE_BEFORE_PROBE = 0.05
 
 
 #: Every result :func:`result` returned in this kernel, by ``id``, with its

@@ -130,9 +130,8 @@ def summary_html(
         parts.append(
             "<p>The disturbance meter, over each experiment's own run "
             "(longest first); and how steady one core was just before the run "
-            "and a tenth of a second after it: the spread, (slowest − fastest) / "
-            "fastest, of three 10 ms pure-Python loops (none beside the timed "
-            "work):</p>"
+            "and 50 ms after it: the spread, (slowest − fastest) / fastest, of "
+            "three 8 ms pure-Python loops (none beside the timed work):</p>"
         )
         parts.append(
             '<div class="pst-scrollable-table-container">'

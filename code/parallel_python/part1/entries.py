@@ -149,7 +149,7 @@ ENTRIES: tuple[Experiment, ...] = (
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
             Option("increments", "int", 50_000, "additions per thread"),
-            Option("trials", "int", 4, "runs of each kind"),
+            Option("trials", "int", 3, "runs of each kind"),
             Option("switch_interval", "float", 1e-6, "switch interval, seconds"),
         ),
         plot=plot_race,
@@ -187,7 +187,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("repeats", "int", 5, "paired rounds at least, per count"),
             Option("reps", "int", None, "counts per task (default: calibrated)"),
             Option("task_seconds", "float", 0.1, "calibrate a task to this, seconds"),
-            Option("budget", "float", 4.0, "seconds of rounds at most, per count"),
+            Option("budget", "float", 3.5, "seconds of rounds at most, per count"),
             Option("probe_seconds", "float", 1.0, "seconds of the ceiling probe"),
         ),
         plot=plot_gil,

@@ -178,7 +178,7 @@ def run_gil(
     processes: bool = True,
     reps: int | None = None,
     task_seconds: float = 0.1,
-    budget: float = 4.0,
+    budget: float = 3.5,
     probe_seconds: float | None = 1.0,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.

@@ -149,7 +149,7 @@ def run_race(
     threads: int = 4,
     increments: int = 50_000,
     *,
-    trials: int = 4,
+    trials: int = 3,
     switch_interval: float = 1e-6,
 ) -> Race:
     """Count lost updates: ``threads`` threads each add one ``increments`` times.
