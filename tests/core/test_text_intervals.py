@@ -41,3 +41,16 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     assert "the middle 80 % of its rounds ranged from " in text
     busy = Disturbance(3.0, 0.7, 0.0, "")
     assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)
+
+
+def test_a_one_worker_ratio_off_1_gets_a_sentence_and_one_near_1_none():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.text import one_worker_note
+
+    off = ratio_from([1.4, 1.5, 1.6, 1.7, 1.9])
+    text = one_worker_note("One task in one thread", off)
+    assert text.startswith("One task in one thread should run at about 1×; it ran ")
+    assert "1.60× (90 % interval 1.40×–1.90×)" in text
+    near = ratio_from([0.8, 0.95, 1.0, 1.05, 1.3])  # wide, but reaches 0.9-1.1
+    assert one_worker_note("One task", near) == ""
+    assert one_worker_note("One task", None) == ""

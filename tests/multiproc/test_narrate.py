@@ -472,3 +472,10 @@ def test_an_efficiency_above_one_outside_its_interval_is_called_above_the_ideal(
     )
     assert "above the ideal: even the low end of its 90 % interval" in text
     assert "close to perfect" not in text
+
+
+def test_sweep_summary_says_when_the_one_process_pool_was_not_1x():
+    assert "should run at about 1×" not in say.sweep_summary(SWEEPS[2])
+    off = fake_sweep(2, {1: 0.7, 2: 1.96, 4: 1.97})
+    text = say.sweep_summary(off)
+    assert "The pool of one process should run at about 1×; it ran at 0.70×" in text

@@ -130,3 +130,13 @@ def test_interleaved_times_every_way_each_round():
     assert all(t.warmup == 1 for t in timings)
     with pytest.raises(ValueError, match="repeats"):
         gil.interleaved([lambda: None], repeats=0, warmup=0)
+
+
+def test_each_count_gets_its_share_of_the_budget():
+    from parallel_python.core.protocol import MIN_ROUNDS_ONLY
+
+    assert gil.per_count(2, 2, 4.0) == 4.0  # the lesson: the whole budget
+    assert gil.per_count(1, 2, 4.0) == 2.0  # the one-worker check: half
+    assert gil.per_count(4, 2, 4.0) == MIN_ROUNDS_ONLY  # beyond the CPUs
+    assert gil.per_count(4, 8, 4.0) == 4.0  # within 8 CPUs
+    assert gil.per_count(2, 1, 4.0) == 4.0  # 2 is always measured well

@@ -506,3 +506,14 @@ def test_one_task_in_one_worker_far_from_one_is_reported():
     )
     assert "One task in one thread" not in text
     assert "should run at about 1×" not in gil_summary(g)  # one round: no verdict
+
+
+def test_numpy_trick_says_when_one_task_in_one_thread_was_not_1x():
+    fine = numpy_trick_summary(fake_trick(2, lambda k: min(k, 2) * 0.97))
+    assert "should run at about 1×" not in fine
+    off = fake_trick(2, lambda k: 1.6 if k == 1 else min(k, 2) * 0.97)
+    text = numpy_trick_summary(off)
+    assert (
+        "One sorting task in one thread should run at about 1×; it ran at 1.60×" in text
+    )
+    assert "pure-Python task in one thread should" not in text

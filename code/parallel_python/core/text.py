@@ -270,6 +270,23 @@ def unsteady_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     )
 
 
+def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
+    """A sentence when a one-worker "speed-up" (work compared with itself)
+    did not come out at about 1×: its interval misses 0.9–1.1
+    (:data:`.protocol.ONE_WORKER_BAND`) entirely, however wide it is; else
+    "". ``what``: "One task in one thread"."""
+    from .protocol import ONE_WORKER_BAND
+
+    low, high = ONE_WORKER_BAND
+    if ratio is None or not (ratio.high < low or ratio.low > high):
+        return ""
+    return (
+        f"{what} should run at about 1×; it ran at {times(ratio.median)} "
+        f"(90 % interval {times(ratio.low)}–{times(ratio.high)}): "
+        f"{what_was_seen(disturbance, ratio)}. "
+    )
+
+
 def ceiling_phrase(ceiling: Ceiling | None) -> str:
     """``; this machine's 2 CPUs together counted 1.85× as fast as one just before``."""
     if ceiling is None:

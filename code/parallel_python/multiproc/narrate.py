@@ -16,6 +16,7 @@ from ..core.text import (
     gain,
     interval,
     measured,
+    one_worker_note,
     percent,
     plural,
     processes_phrase,
@@ -144,6 +145,11 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
                 f" With {q} processes, more than there are CPUs, it reached "
                 f"{times(sq)}: extra processes only take turns."
             )
+    if 1 in sweep.processes and p != 1:
+        one = one_worker_note(
+            "The pool of one process", sweep.ratio(1), sweep.disturbance
+        )
+        text += f" {one}".rstrip()
     return text
 
 

@@ -160,6 +160,15 @@ def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
     pool.starmap(fn, tasks, chunksize=1)
 
 
+def per_count(k: int, cpus: int, budget: float) -> float:
+    """The seconds of paired rounds for ``k`` tasks side by side: the whole
+    ``budget`` up to the CPUs (at least 2), half of it for one task (the
+    one-worker check), and only the minimum of rounds beyond the CPUs."""
+    if k > max(2, cpus):
+        return MIN_ROUNDS_ONLY
+    return budget / 2 if k == 1 else budget
+
+
 def count_repeated(n: int, reps: int) -> int:
     """``count(n)``, ``reps`` times: one task, sized to last long enough to time."""
     total = 0
@@ -191,8 +200,8 @@ def run_gil(
     returning). For each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
-    or ``budget`` seconds are spent (per count; one task, and counts above
-    the CPUs and above 2, get only the ``repeats`` rounds). With
+    or ``budget`` seconds are spent (per count, :func:`per_count`: half of it
+    for one task, only the ``repeats`` rounds above the CPUs and above 2). With
     ``probe_seconds`` (and processes), the machine's own ceiling for the CPUs
     used is measured first, counting that long; a meter records other work on
     these CPUs throughout.
@@ -226,15 +235,15 @@ def run_gil(
                     ways["processes"] = lambda t=tasks: _in_pool(
                         pool, count_repeated, t
                     )
-                # one task (a check that one worker is 1x) and counts beyond
-                # the CPUs (at least 2), which only show that they gain no
-                # more, get their minimum of rounds; the budget goes to the rest
-                beyond = k == 1 or k > max(2, cpus)
+                # counts beyond the CPUs (at least 2), which only show that
+                # they gain no more, get their minimum of rounds; one task (the
+                # check that one worker is 1x) half the budget
+                share = per_count(k, cpus, budget)
                 paired = measure_paired(
                     ways,
                     baseline="in a row",
                     min_rounds=repeats,
-                    budget_seconds=MIN_ROUNDS_ONLY if beyond else budget,
+                    budget_seconds=share,
                     warmup=warmup,
                 )
                 stops.append(paired.stop_reason)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..core.protocol import check_speedup
 from ..core.text import (
     SAME,
     ceiling_phrase,
     cpus_phrase,
     duration,
     interval,
+    one_worker_note,
     plural,
     table,
     times,
@@ -242,7 +242,15 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
             "This Python ran with the GIL off, so the pure-Python loops ran at "
             "the same time too."
         )
-    return text
+    if 1 in n.counts:
+        text += " " + "".join(
+            one_worker_note(f"One {what} in one thread", point.ratio)
+            for what, point in (
+                ("sorting task", n.numpy_at(1)),
+                ("pure-Python task", n.python_at(1)),
+            )
+        )
+    return text.rstrip()
 
 
 def _one_worker_check(g: GilScaling) -> str:
@@ -253,14 +261,7 @@ def _one_worker_check(g: GilScaling) -> str:
     ways = [("one thread", g.threads_cpu_at(1))]
     if g.processes_cpu:
         ways.append(("one worker process", g.processes_cpu_at(1)))
-    text = ""
-    for name, point in ways:
-        verdict = check_speedup(point.ratio, workers=1, cpus=g.cpus, kind="cpu")
-        if verdict.reason == "one worker not 1":
-            r = point.ratio
-            text += (
-                f"One task in {name} should run at about 1×; it ran at "
-                f"{times(r.median)} (90 % interval {times(r.low)}–{times(r.high)}): "
-                f"{what_was_seen(g.disturbance, r)}. "
-            )
-    return text
+    return "".join(
+        one_worker_note(f"One task in {name}", point.ratio, g.disturbance)
+        for name, point in ways
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus, gil_enabled
-from ..core.protocol import MIN_ROUNDS_ONLY, measure_paired
+from ..core.protocol import measure_paired
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import measure
@@ -29,7 +29,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import ScalingPoint, count, in_a_row, in_threads
+from .gil import ScalingPoint, count, in_a_row, in_threads, per_count
 
 
 def sort_copy(values: np.ndarray) -> int:
@@ -105,8 +105,8 @@ def run_numpy_trick(
     the same way, as the control. Each
     count is timed in paired rounds, sorts and loops apart: at least
     ``repeats`` rounds, more until the intervals are within ±5 % or
-    ``budget`` seconds are spent (one task, and counts above the CPUs and
-    above 2, get only the ``repeats`` rounds).
+    ``budget`` seconds are spent (:func:`.gil.per_count`: half of it for one
+    task, only the ``repeats`` rounds for counts above the CPUs and above 2).
     """
     counts = positive_ints("counts", counts)
     elements = positive_int("elements", elements)
@@ -131,7 +131,7 @@ def run_numpy_trick(
     cpus = available_cpus()
     numpy_points, python_points, stops = [], [], []
     for k in counts:
-        beyond = k == 1 or k > max(2, cpus)
+        share = per_count(k, cpus, budget)
         for tasks, fn, into in (
             ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points),
             ([(work,)] * k, count, python_points),
@@ -143,7 +143,7 @@ def run_numpy_trick(
                 },
                 baseline="in a row",
                 min_rounds=repeats,
-                budget_seconds=MIN_ROUNDS_ONLY if beyond else budget,
+                budget_seconds=share,
                 warmup=warmup,
             )
             stops.append(paired.stop_reason)
