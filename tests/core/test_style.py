@@ -104,3 +104,23 @@ def test_png_notes_the_smallest_text_in_image_pixels():
     with Image.open(io.BytesIO(style.png_bytes(blank))) as png:
         png.load()
         assert style.SMALLEST_TEXT_KEY not in png.text  # no text, no note
+
+
+def test_drawings_use_no_house_colour():
+    """The kitchen and the GPU are drawn in tints that mean nothing in the plots."""
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Patch
+
+    from parallel_python.further.plots_gpu import plot_gpu_kitchen
+    from parallel_python.part1.plots_kitchen import plot_kitchen
+
+    # black is every figure's ink (text, frames), not only the serial runs'
+    house = {c.lower() for c in (*style.COLORS.values(), *style.SERIES)} - {"#000000"}
+    assert not house & {c.lower() for c in (*style.DRAWING_TINTS, style.DRAWING_INK)}
+    for fig in (plot_kitchen(), plot_gpu_kitchen()):
+        used = set()
+        for patch in fig.findobj(Patch):
+            for colour in (patch.get_facecolor(), patch.get_edgecolor()):
+                if colour[3] > 0:
+                    used.add(to_hex(colour[:3]).lower())
+        assert not used & house, used & house

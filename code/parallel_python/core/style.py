@@ -29,6 +29,11 @@ COLORS = {
 #: Shades of one kind for several series of it (e.g. matrix sizes, all run
 #: by BLAS threads): light to dark blue, so no shade means something else.
 SERIES = ("#56B4E9", "#0072B2", "#003f63", "#8fb8de", "#2b5d8a", "#001f33")
+#: Light tints and an ink for drawn (not measured) pictures, such as the
+#: kitchen and the GPU: none is a house colour, so a drawing never gives a
+#: colour of :data:`COLORS` or :data:`SERIES` a second meaning.
+DRAWING_TINTS = ("#F3EFD9", "#E9DCC6", "#DCE3E8", "#E4E4E4", "#EDE4DA")
+DRAWING_INK = "#5A4E44"
 
 #: The widest an image is shown in the book's column, CSS px (the theme's
 #: content column at a 1280 px viewport); wider images are shrunk to it.

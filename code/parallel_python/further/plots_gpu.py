@@ -1,9 +1,9 @@
 """The GPU in the kitchen of Part 1 (drawn, not measured): the CPU's main
 kitchen with a few big cores and main memory, the GPU's second kitchen with
 many small cores and memory of its own, and the bus between them that data
-crosses in, then back. Cores in the accent green of the kitchen's
-workstations; memory, buildings and the bus in neutral greys, so that no
-house colour of threads or processes means something else here.
+crosses in, then back. Cores in the kitchen's workstation tint, memory,
+buildings and the bus in neutral greys (``core.style.DRAWING_TINTS``), so
+that no house colour of the plots means something else here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..core.style import (
-    COLORS,
+    DRAWING_INK,
+    DRAWING_TINTS,
     MIN_FONT_PT,
     house_style,
     new_figure,
@@ -103,8 +104,7 @@ def _cpu_cores(ax) -> None:
                 y,
                 w,
                 h,
-                facecolor=COLORS["accent"],
-                alpha=0.35,
+                facecolor=DRAWING_TINTS[3],
                 edgecolor=_INK,
                 linewidth=1.2,
             )
@@ -122,8 +122,8 @@ def _gpu_cores(ax, rows: int = 8, cols: int = 16) -> None:
                     (left + col * step_x + 0.03, low + row * step_y + 0.03),
                     step_x - 0.06,
                     step_y - 0.06,
-                    facecolor=COLORS["accent"],
-                    alpha=0.55,
+                    facecolor=DRAWING_INK,
+                    alpha=0.45,
                     edgecolor="none",
                 )
             )

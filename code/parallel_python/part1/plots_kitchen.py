@@ -8,6 +8,8 @@ from matplotlib.patches import FancyArrowPatch
 
 from ..core.style import (
     COLORS,
+    DRAWING_INK,
+    DRAWING_TINTS,
     MIN_FONT_PT,
     house_style,
     new_figure,
@@ -18,20 +20,19 @@ from ..core.text import duration
 from .memory_ladder import MemoryLadder
 from .narrate_titles import ladder_title
 
-#: Soft fills for the kitchen diagram (drawn, not measured).
-_FILL = {
-    "customer": "#F0E442",
-    "pantry": "#E69F00",
-    "countertop": "#56B4E9",
-    "station": "#009E73",
-    "servant": "#CC79A7",
-}
+#: Soft fills for the kitchen diagram (drawn, not measured): the drawing
+#: tints, none of them a house colour with a meaning in the plots.
+_FILL = dict(
+    zip(
+        ("customer", "pantry", "countertop", "station", "servant"),
+        DRAWING_TINTS,
+        strict=True,
+    )
+)
 
 
 def _box(ax, x, y, w, h, title, lines, colour) -> None:
-    rounded_box(
-        ax, x, y, w, h, facecolor=colour, edgecolor="#333333", alpha=0.35, linewidth=1.2
-    )
+    rounded_box(ax, x, y, w, h, facecolor=colour, edgecolor="#333333", linewidth=1.2)
     ax.text(
         x + w / 2,
         y + h - 0.2,
@@ -62,7 +63,7 @@ def _arrow(ax, start, end, label, at, ha="center", va="bottom") -> None:
             arrowstyle="<|-|>",
             mutation_scale=12,
             linewidth=1.6,
-            color=_FILL["servant"],
+            color=DRAWING_INK,
         )
     )
     ax.text(
