@@ -70,6 +70,16 @@ def test_far_apart_sizes_are_dots_on_a_log_axis_else_bars():
     )
     (ax,) = far.axes
     assert ax.get_xscale() == "log" and not ax.patches  # no bars on a log axis
+    # no stems from an edge of the log axis: faint guides across it, in no
+    # colour with a meaning
+    from matplotlib.colors import to_hex
+
+    from parallel_python.core.style import GUIDE
+
+    for guide in ax.collections:
+        assert {to_hex(c).lower() for c in guide.get_colors()} == {GUIDE.lower()}
+        for segment in guide.get_segments():
+            assert tuple(segment[:, 0]) == ax.get_xlim()
     near = plotting_multiproc.plot_fork_memory(CASES["both alike"])
     (ax,) = near.axes
     assert ax.get_xscale() == "linear" and len(ax.patches) == 4

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 from parallel_python.core.meter import Ceiling
-from parallel_python.core.style import COLORS, SERIES, small_texts
+from parallel_python.core.style import COLORS, GUIDE, SERIES, small_texts
 from parallel_python.part1 import plots, plots_kitchen, plots_locks
 from tests.part1.test_locks import MADE_UP
 from tests.part1.test_narrate import fake_gil, fake_ladder, fake_race, fake_trick
@@ -111,10 +111,14 @@ def test_memory_ladder_is_one_neutral_colour():
     assert ax.get_xscale() == "log" and not ax.patches  # dots, no bars on log
     (dots,) = ax.get_lines()
     assert dots.get_marker() == "s" and len(dots.get_xdata()) == 4
-    colours = {hexes(dots.get_color())} | {
-        hexes(c) for guide in ax.collections for c in guide.get_colors()
-    }
-    assert colours == {COLORS["serial"].lower()}
+    assert hexes(dots.get_color()) == COLORS["serial"].lower()
+    # the row guides: faint, dotted, neutral, and across the whole axis (a
+    # guide to the label, not a length from an edge of a log axis)
+    (guides,) = ax.collections
+    assert {hexes(c) for c in guides.get_colors()} == {GUIDE.lower()}
+    assert guides.get_linestyle()[0][1]  # dashed: a dash pattern
+    for segment in guides.get_segments():
+        assert tuple(segment[:, 0]) == ax.get_xlim()
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert len(names) == 4 and all(names)
 

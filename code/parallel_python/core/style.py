@@ -34,6 +34,8 @@ SERIES = ("#56B4E9", "#0072B2", "#003f63", "#8fb8de", "#2b5d8a", "#001f33")
 #: colour of :data:`COLORS` or :data:`SERIES` a second meaning.
 DRAWING_TINTS = ("#F3EFD9", "#E9DCC6", "#DCE3E8", "#E4E4E4", "#EDE4DA")
 DRAWING_INK = "#5A4E44"
+#: The faint guide along a row of a dot plot (to find its label; no meaning).
+GUIDE = "#BBBBBB"
 
 #: The widest an image is shown in the book's column, CSS px (the theme's
 #: content column at a 1280 px viewport); wider images are shrunk to it.

@@ -19,7 +19,14 @@ from matplotlib.ticker import (
     NullLocator,
 )
 
-from ..core.style import COLORS, MIN_FONT_PT, house_style, new_figure, takeaway
+from ..core.style import (
+    COLORS,
+    GUIDE,
+    MIN_FONT_PT,
+    house_style,
+    new_figure,
+    takeaway,
+)
 from ..core.text import count, percent, size
 from .fork_memory import ForkMemory, ReadCost
 
@@ -76,15 +83,16 @@ def _linear(ax: Axes, reads: tuple[ReadCost, ...]) -> None:
 
 
 def _log(ax: Axes, reads: tuple[ReadCost, ...]) -> None:
-    """Dots (no bars on a log axis): a line from the axis to the copied
-    bytes, and a grey mark at the data's size."""
+    """Dots (no bars on a log axis): the copied bytes, a grey mark at the
+    data's size, and a faint dotted guide along each row (a guide, not a
+    length: a log axis has no zero to measure from)."""
     values = [v for r in reads for v in (r.copied, r.data_bytes)]
     low = 4.0 ** math.floor(math.log(min(values) / 2, 4))
     high = max(values)
     # the rightmost mark at about 55 % of the axis, leaving room for its label
     right = low * (high / low) ** (1 / 0.55)
     for y, r in enumerate(reads):
-        ax.hlines(y, low, r.copied, color=COPIED, linewidth=2)
+        ax.hlines(y, low, right, color=GUIDE, linewidth=0.8, linestyle=":")
         ax.plot([r.data_bytes], [y], "|", color=DATA, markersize=18, mew=3)
         ax.plot([r.copied], [y], "D", color=COPIED, markersize=8)
     ax.set_xscale("log")

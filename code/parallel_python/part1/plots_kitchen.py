@@ -10,6 +10,7 @@ from ..core.style import (
     COLORS,
     DRAWING_INK,
     DRAWING_TINTS,
+    GUIDE,
     MIN_FONT_PT,
     house_style,
     new_figure,
@@ -173,8 +174,9 @@ def plot_kitchen() -> Figure:
 
 def plot_memory_ladder(m: MemoryLadder) -> Figure:
     """Nanoseconds per random read on each rung, on a logarithmic axis: a
-    dot per rung (bars on a log axis would exaggerate), a thin guide line
-    from the left edge so that the eye finds each rung's name."""
+    dot per rung (bars on a log axis would exaggerate), a faint dotted guide
+    along each row so that the eye finds each rung's name (a guide, not a
+    length: a log axis has no zero to measure from)."""
     fig = new_figure(1, width=6.8, height=2.9)
     (ax,) = fig.axes
     names = [r.name for r in m.rungs]
@@ -185,7 +187,7 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
         # levels of memory, not workers: one neutral ink, each level named
         # on the axis (one thread read them all, hence the serial black and
         # its square marker)
-        ax.hlines(rows, left, ns, color=COLORS["serial"], linewidth=0.8, alpha=0.5)
+        ax.hlines(rows, left, right, color=GUIDE, linewidth=0.8, linestyle=":")
         ax.plot(
             ns, rows, linestyle="none", marker="s", markersize=7, color=COLORS["serial"]
         )
