@@ -81,9 +81,9 @@ def test_grid_sentences_hold_for_any_machine(cpus):
     text = grid_summary(grid)
     assert "12 products of 500 × 500" in text
     assert f"P × T = {cpus}" in text
-    assert "2.5 times as long" in text or cpus == 1
+    assert "2.50 times as long" in text or cpus == 1
     over = oversubscription_summary(grid)
-    assert "3.0 times as much" in over
+    assert "3.00 times as much" in over
     assert "500 times per batch" in over
     rule = rule_of_thumb(grid)
     assert "Rule of thumb" in rule

@@ -152,7 +152,7 @@ def test_with_the_gil_the_sentence_compares_turns_with_the_switch_interval(cpus)
         == f"2 threads took turns with the GIL, a median {duration(0.005)} per turn"
     )
     longer = handover_summary(fake(True, cpus, _turns(2, turn=0.0105)))
-    assert f"2.1× the switch interval ({duration(0.005)})" in longer
+    assert f"2.10× the switch interval ({duration(0.005)})" in longer
 
 
 @pytest.mark.parametrize("cpus", [2, 64])

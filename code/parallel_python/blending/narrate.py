@@ -86,9 +86,9 @@ def grid_summary(grid: Grid) -> str:
     worst = max(over, key=lambda c: c.timing.best)
     text += (
         f"Beyond the line P × T = {grid.cpus}, the {plural(len(over), 'cell')} "
-        f"took a median {statistics.median(ratios):.1f} times as long as the best "
-        f"cell within the CPUs ({shape(ref)}), and the slowest, {shape(worst)}, "
-        f"{_slowdown(worst, ref):.1f} times as long."
+        f"took a median {measured(statistics.median(ratios))} times as long as "
+        f"the best cell within the CPUs ({shape(ref)}), and the slowest, "
+        f"{shape(worst)}, {measured(_slowdown(worst, ref))} times as long."
     )
     fast = [c for c, r in zip(over, ratios, strict=True) if r < 1 - SAME]
     if fast:
@@ -156,7 +156,7 @@ def oversubscription_summary(grid: Grid) -> str:
     )
     if ratio > 1 + SAME:
         text += (
-            f", {ratio:.1f} times as much, for the same result. That extra CPU "
+            f", {measured(ratio)} times as much, for the same result. That extra CPU "
             f"time is what threads spinning while they wait for a partner who is "
             f"not running, and the operating system switching them in and out, "
             f"would cost; the page measures the CPU time and the switches, not "

@@ -6,7 +6,7 @@ are true with the GIL on or off, on one CPU or many.
 
 from __future__ import annotations
 
-from ..core.text import cpus_phrase, duration, percent, plural
+from ..core.text import cpus_phrase, duration, percent, plural, times
 from .handover import Handover
 
 #: Below this share of the run, threads that ran at once are said to have
@@ -19,7 +19,7 @@ def _against_interval(turn: float, interval: float) -> str:
     ratio = turn / interval
     if 0.9 <= ratio <= 1.1:
         return f"about the switch interval ({duration(interval)})"
-    return f"{ratio:.1f}× the switch interval ({duration(interval)})"
+    return f"{times(ratio)} the switch interval ({duration(interval)})"
 
 
 def ran_at_once(h: Handover) -> bool:

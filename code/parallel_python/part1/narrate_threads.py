@@ -72,7 +72,7 @@ def ladder_summary(m: MemoryLadder) -> str:
     else:
         text += (
             f"the first reads, made after asking the kernel to drop the file from "
-            f"its page cache, were only {cold_over_warm:.1f} times slower than "
+            f"its page cache, were only {measured(cold_over_warm)} times slower than "
             f"reads from the page cache, not the gap of a real disk read. The "
             f"kernel may ignore that request, and a virtual machine's host keeps a "
             f"cache of its own: some cache may still have served them, and this "
