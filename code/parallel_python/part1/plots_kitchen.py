@@ -73,7 +73,7 @@ def _arrow(ax, start, end, label, at, ha="center", va="bottom") -> None:
         ha=ha,
         va=va,
         fontsize=10,
-        color="#7a2a5c",
+        color=DRAWING_INK,
         style="italic",
     )
 
