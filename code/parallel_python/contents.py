@@ -18,16 +18,16 @@ from .core import results
 from .core.text import dropdown
 
 
-def book_root() -> Path:
-    from .book import book_root as root
+def _book_root() -> Path:
+    from .book import book_root
 
-    return root()
+    return book_root()
 
 
-def results_dir() -> Path:
-    from .book import results_dir as folder
+def _results_dir() -> Path:
+    from .book import results_dir
 
-    return folder()
+    return results_dir()
 
 
 _KEY_POINTS = re.compile(
@@ -54,7 +54,7 @@ def toc_pages(root: Path | None = None) -> list[str]:
     """Every page of ``_toc.yml`` in reading order, e.g. ``book/part1/gil``."""
     import yaml
 
-    root = root or book_root()
+    root = root or _book_root()
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
@@ -77,7 +77,7 @@ def key_points(root: Path | None = None) -> list[tuple[str, str, str]]:
     Relative ``{doc}`` links are made absolute; a box that glues numbers
     cannot be moved to another page and is refused.
     """
-    root = root or book_root()
+    root = root or _book_root()
     pages = toc_pages(root)
     found = []
     for page in pages:
@@ -110,7 +110,7 @@ def headline_rows(
     """
     from . import catalogue
 
-    folder = folder or results_dir()
+    folder = folder or _results_dir()
     try:
         order = toc_pages(root)
     except FileNotFoundError:

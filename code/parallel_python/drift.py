@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import results
+from .core.protocol import ONE_WORKER_BAND
 from .core.text import figure_with_interval, intervals_overlap
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
@@ -48,8 +49,6 @@ LESSONS = {
 }
 #: The fields in which experiments store an amount calibrated to the machine.
 CALIBRATED = ("reps", "sorts")
-#: A one-worker "speed-up" compares work with itself: it must read about 1.
-ONE_WORKER_BAND = (0.9, 1.1)
 #: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
 WAITING = ("sleeping", "asyncio", "requests")
 #: Experiments that read the machine itself (the measuring page's probe and
@@ -267,7 +266,8 @@ def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]
 
 
 def one_worker_report(folders: list[Path]) -> str:
-    """The one-worker ratios of each build, each against :data:`ONE_WORKER_BAND`."""
+    """The one-worker ratios of each build, each against the protocol's
+    :data:`~.core.protocol.ONE_WORKER_BAND` (work compared with itself)."""
     low, high = ONE_WORKER_BAND
     lines = [f"one-worker ratios (within {low}–{high}):"]
     for folder in folders:

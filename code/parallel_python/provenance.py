@@ -34,22 +34,22 @@ def _results_dir() -> Path:
 SENTENCE = "sentence"
 
 
+def _digest(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def fingerprint(result: Any) -> str:
     """A short digest of a result's data: equal for the same run, whether
     the result is the object a run returned or one read back from its record."""
-    text = json.dumps(to_data(result), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return _digest(to_data(result))
 
 
 def recorded_run(experiment: str) -> str | None:
     """The :func:`fingerprint` of ``experiment``'s recorded result in this
     build, or None when it has not been recorded."""
     path = _results_dir() / f"{experiment}.json"
-    if not path.is_file():
-        return None
-    data = read_json(path)["result"]
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return _digest(read_json(path)["result"]) if path.is_file() else None
 
 
 def note_source(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parallel_python.core.protocol import Ratio
 from parallel_python.core.text import figure_with_interval, intervals_overlap
 
@@ -54,3 +56,15 @@ def test_a_one_worker_ratio_off_1_gets_a_sentence_and_one_near_1_none():
     near = ratio_from([0.8, 0.95, 1.0, 1.05, 1.3])  # wide, but reaches 0.9-1.1
     assert one_worker_note("One task", near) == ""
     assert one_worker_note("One task", None) == ""
+
+
+def test_a_speedup_is_written_with_its_interval_when_it_has_one():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.text import ratio_text
+
+    r = ratio_from([1.90, 1.93, 1.95, 1.97, 2.00])
+    assert ratio_text(r) == "1.95× (1.90–2.00)"
+    assert ratio_text(r, 9.0) == "1.95× (1.90–2.00)"  # the rounds' median wins
+    assert ratio_text(None, 1.5) == "1.50×"
+    with pytest.raises(ValueError, match="a ratio or a value"):
+        ratio_text(None)

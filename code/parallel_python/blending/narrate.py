@@ -18,10 +18,10 @@ from ..core.text import (
     cpus_phrase,
     dropdown,
     duration,
-    interval,
     measured,
     percent,
     plural,
+    ratio_text,
     table,
     times,
     unsteady_note,
@@ -306,9 +306,7 @@ def fixes_table(f: Fixes) -> str:
                 x.start_method,
                 f"{x.limit if x.limit else '–'} → {seen}",
                 duration(b.timing.best),
-                times(f.speedup(x.name))
-                if x.ratio is None
-                else interval(x.ratio.median, x.ratio.low, x.ratio.high),
+                ratio_text(x.ratio, f.speedup(x.name)),
             ]
         )
         more.append(

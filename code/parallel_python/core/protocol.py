@@ -264,6 +264,13 @@ def measure_paired(
         )
 
 
+def misses_one(ratio: Ratio) -> bool:
+    """True when a one-worker ratio's interval misses :data:`ONE_WORKER_BAND`
+    entirely (work compared with itself should come out at about 1)."""
+    low, high = ONE_WORKER_BAND
+    return ratio.high < low or ratio.low > high
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a measured ratio is believable: ``reason`` is one of :data:`REASONS`."""
@@ -305,8 +312,8 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
     if kind == "compiled":
         return Verdict(True, "ok", "compiled or vectorised: no limit applies")
     if workers == 1:
-        low, high = ONE_WORKER_BAND
-        if ratio.high < low or ratio.low > high:
+        if misses_one(ratio):
+            low, high = ONE_WORKER_BAND
             return Verdict(False, "one worker not 1", f"{span} misses {low}–{high}")
         return Verdict(True, "ok", f"one worker: {span}")
     if kind == "waiting" and ratio.low > workers:

@@ -126,6 +126,17 @@ def interval(value: float, low: float, high: float) -> str:
     return f"{times(value)} ({measured(low)}–{measured(high)})"
 
 
+def ratio_text(ratio: Ratio | None, value: float | None = None) -> str:
+    """A speed-up as the book writes it: the median of paired rounds with its
+    interval, ``1.95× (1.90–2.00)``; ``value`` alone, ``1.95×``, when there
+    were no rounds (``ratio`` None)."""
+    if ratio is None:
+        if value is None:
+            raise ValueError("ratio_text needs a ratio or a value")
+        return times(value)
+    return interval(ratio.median, ratio.low, ratio.high)
+
+
 def percent(x: float) -> str:
     """A fraction as a whole percentage: ``0.953`` -> ``95 %``, ``114.73`` ->
     ``11,473 %``."""
@@ -275,10 +286,9 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     did not come out at about 1×: its interval misses 0.9–1.1
     (:data:`.protocol.ONE_WORKER_BAND`) entirely, however wide it is; else
     "". ``what``: "One task in one thread"."""
-    from .protocol import ONE_WORKER_BAND
+    from .protocol import misses_one
 
-    low, high = ONE_WORKER_BAND
-    if ratio is None or not (ratio.high < low or ratio.low > high):
+    if ratio is None or not misses_one(ratio):
         return ""
     return (
         f"{what} should run at about 1×; it ran at {times(ratio.median)} "

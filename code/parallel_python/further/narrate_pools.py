@@ -14,11 +14,11 @@ from ..core.text import (
     cpus_phrase,
     duration,
     gain,
-    interval,
     intervals_overlap,
     measured,
     percent,
     plural,
+    ratio_text,
     size,
     times,
     unsteady_note,
@@ -129,10 +129,8 @@ def waiting_title(w: Waiting) -> str:
 
 def _speedup(w: Waiting, tool: str, k: int) -> str:
     """``12.0× (10.4–13.1)``: a way's speed-up over one at a time, with its interval."""
-    if k == min(w.workers):
-        return times(w.speedup(tool, k))
-    r = w.ratio(tool, k)
-    return interval(r.median, r.low, r.high)
+    first = k == min(w.workers)  # against itself: no interval to give
+    return ratio_text(None if first else w.ratio(tool, k), w.speedup(tool, k))
 
 
 def waiting_floor(w: Waiting) -> str:

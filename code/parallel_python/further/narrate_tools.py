@@ -8,9 +8,9 @@ from ..core.text import (
     and_list,
     cpus_phrase,
     duration,
-    interval,
     measured,
     plural,
+    ratio_text,
     times,
 )
 from .compare_tools import ToolComparison
@@ -99,25 +99,25 @@ def tools_table(t: ToolComparison) -> str:
     return "\n".join(lines)
 
 
-def _with_interval(t: ToolComparison, tool: str) -> str:
-    """``134× (120–150)``: a tool's speed-up with its 90 % interval, if any."""
-    r = t.ratio(tool)
-    return times(t.speedup(tool)) if r is None else interval(r.median, r.low, r.high)
-
-
 def tools_summary(t: ToolComparison) -> str:
     fastest, leaders = t.fastest, t.leaders
+    shown = {tool: ratio_text(t.ratio(tool), t.speedup(tool)) for tool in leaders}
     by_process = [r.tool for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
     if len(leaders) == 1:
         text = (
             f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
-            f"{fastest}, at {_with_interval(t, fastest)} the speed of pure "
+            f"{fastest}, at {shown[fastest]} the speed of pure "
             "Python (the median of paired rounds, with its 90 % interval). "
         )
     else:
         text = (
             f"On {cpus_phrase(t.cpus)}, the fastest ways to this integral were "
-            + and_list([f"{tool} at {_with_interval(t, tool)}" for tool in leaders])
+            + and_list(
+                [
+                    f"{tool} at {ratio_text(t.ratio(tool), t.speedup(tool))}"
+                    for tool in leaders
+                ]
+            )
             + " the speed of pure Python; their 90 % intervals overlap, so "
             "this run cannot tell them apart. "
         )

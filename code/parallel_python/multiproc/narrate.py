@@ -14,12 +14,12 @@ from ..core.text import (
     ceiling_phrase,
     cpus_phrase,
     gain,
-    interval,
     measured,
     one_worker_note,
     percent,
     plural,
     processes_phrase,
+    ratio_text,
     table,
     times,
     what_was_seen,
@@ -221,7 +221,7 @@ def sweep_table(sweep: IntegrationSweep) -> str:
             [
                 str(pt.processes),
                 when(pt.timing),
-                interval(r.median, r.low, r.high),
+                ratio_text(r),
                 percent(sweep.efficiency(pt.processes)),
                 _ms(pt.startup),
             ]

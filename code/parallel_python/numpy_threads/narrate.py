@@ -10,11 +10,11 @@ from ..core.text import (
     dropdown,
     duration,
     gain,
-    interval,
     intervals_overlap,
     measured,
     percent,
     plural,
+    ratio_text,
     table,
     times,
     unsteady_note,
@@ -88,7 +88,7 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
     if over:
         o = max(over)
         ro, rt = sweep.ratio(n, o), sweep.ratio(n, t)
-        shown = interval(ro.median, ro.low, ro.high)
+        shown = ratio_text(ro)
         # a gain or loss needs intervals apart and medians SAME apart
         apart = intervals_overlap(ro, rt) == "no" and not (
             abs(ro.median / rt.median - 1) < SAME
@@ -187,8 +187,7 @@ def above_the_ideal(sweep: BlasSweep) -> str:
                 text += (
                     f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
                     f"(interval {measured(r.low)}–{measured(r.high)}×): above the "
-                    f"ideal of "
-                    f"{t}×, an efficiency of {percent(r.median / t)}. That is "
+                    f"ideal of {t}×, an efficiency of {percent(r.median / t)}. That is "
                     f"reported as measured: each thread's share of that product "
                     f"ran faster than the whole product did on one thread."
                 )
