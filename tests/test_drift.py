@@ -192,10 +192,21 @@ def test_one_worker_ratios_are_read_from_the_results_and_banded(tmp_path):
         ("numpy-trick", "1 sorting thread"),
         ("numpy-trick", "1 pure-Python thread"),
     ]
-    assert all(low <= median <= high for *_, median, low, high in found)
+    # the figures are the recorded result's own one-thread ratios
+    saved = results.read_json(first / "numpy-trick.json")
+    trick = results.from_data(catalogue.get("numpy-trick").result_type, saved["result"])
+    expected = [trick.numpy_at(1).ratio, trick.python_at(1).ratio]
+    assert [tuple(row[2:]) for row in found] == [
+        (r.median, r.low, r.high) for r in expected
+    ]
     text = drift.one_worker_report([first])
     assert text.startswith("one-worker ratios (within 0.9–1.1):")
-    assert "first: numpy-trick, 1 sorting thread:" in text
+    sort = expected[0]
+    verdict = "ok" if 0.9 <= sort.median <= 1.1 else "OUTSIDE"
+    assert (
+        f"first: numpy-trick, 1 sorting thread: {sort.median:.2f} "
+        f"({sort.low:.2f}–{sort.high:.2f}) {verdict}"
+    ) in text
 
 
 def test_a_negative_top_is_a_usage_error(tmp_path, capsys):
