@@ -76,6 +76,8 @@ def test_far_apart_sizes_are_dots_on_a_log_axis_else_bars():
 
     from parallel_python.core.style import GUIDE
 
+    copied = far.legends[0].legend_handles[0]  # a diamond, as drawn: no stem
+    assert copied.get_marker() == "D" and copied.get_linestyle() == "None"
     for guide in ax.collections:
         assert {to_hex(c).lower() for c in guide.get_colors()} == {GUIDE.lower()}
         for segment in guide.get_segments():

@@ -151,7 +151,7 @@ def plot_fork_memory(m: ForkMemory) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(f"bytes ({scale})")
         handles = [
-            Line2D([], [], color=COPIED, marker="D", linewidth=2, label=COPIED_LABEL)
+            Line2D([], [], color=COPIED, marker="D", ls="none", label=COPIED_LABEL)
             if logged
             else Patch(color=COPIED, label=COPIED_LABEL),
             Line2D([], [], color=DATA, marker="|", markersize=14, mew=3, ls="none")
