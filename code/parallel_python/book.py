@@ -7,6 +7,7 @@ results file, and show the figure.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import time
@@ -264,8 +265,6 @@ def narrow_source(source: str, width: int = SHOWN_CODE_WIDTH) -> str:
 def show_source(*functions: Any) -> None:
     """Show the source of ``functions`` (worker code from the package) as one
     Python block, narrowed to the column (:func:`narrow_source`)."""
-    import inspect
-
     parts = [narrow_source(inspect.getsource(f)) for f in functions]
     markdown("```python\n" + "\n\n".join(p.rstrip("\n") for p in parts) + "\n```")
 
@@ -311,6 +310,40 @@ def machine_table(m: Machine | None = None) -> str:
     lines += [f"| {label} | {value.replace('|', '/')} |" for label, value in m.rows()]
     return "\n".join(lines)
 
+
+def stop_helpers_at_kernel_shutdown() -> bool:
+    """In a Jupyter kernel, stop the interpreter's helper processes when the
+    kernel is asked to shut down (:func:`.core.pools.stop_helpers`), so the
+    build does not wait for them after each page. Done once per kernel, when
+    a page imports this module; returns whether this kernel is now hooked."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the book's pages run in IPython
+        return False
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return False
+    if getattr(kernel, "_parallel_python_hooked", False):
+        return True
+    from .core.pools import stop_helpers
+
+    do_shutdown = kernel.do_shutdown  # ipykernel's documented hook
+
+    def stop_then_shut_down(restart: bool) -> Any:
+        # as at the interpreter's exit: drop the page's objects first, so
+        # pools and locks nobody uses give their semaphores back themselves
+        shell.reset(new_session=False)
+        gc.collect()
+        stop_helpers()
+        return do_shutdown(restart)
+
+    kernel.do_shutdown = stop_then_shut_down
+    kernel._parallel_python_hooked = True
+    return True
+
+
+stop_helpers_at_kernel_shutdown()
 
 # gathered from the other pages (the wrap-up calls book.key_points_markdown)
 from .contents import key_points_markdown  # noqa: E402, F401

@@ -102,3 +102,28 @@ def leftover_children() -> tuple[int, ...]:
         left.append(child.pid)
     left.extend(p.pid for p in multiprocessing.active_children() if p.pid not in left)
     return tuple(sorted(set(left)))
+
+
+def stop_helpers() -> bool:
+    """Stop the interpreter's ``multiprocessing`` helpers, when it is about to end.
+
+    Its resource tracker ignores SIGTERM, so a Jupyter kernel shutting down
+    waits for it (measured: about 2 s for each page that had used a pool).
+    Ending it first is what the interpreter's own exit would do: the tracker
+    removes whatever its interpreter left behind. Never call this while the
+    interpreter still works: the tracker also removes the semaphores of locks
+    still in use. The forkserver stops first, since it holds the tracker's
+    pipe open, and a tracker ends when that pipe closes. Returns whether they
+    were stopped (not while any worker is alive, which may hold the pipe too).
+
+    joblib's loky has a tracker of its own, left alone: it holds joblib's
+    temporary folders until joblib's exit handlers remove them, and ending
+    it first would report them as leaked.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    if leftover_children():
+        return False
+    forkserver._forkserver._stop()
+    resource_tracker._resource_tracker._stop()
+    return True

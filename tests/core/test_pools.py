@@ -1,0 +1,69 @@
+"""The interpreter's helper processes stop when asked, and never under a worker."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from parallel_python import book
+
+SCRIPT = Path(__file__).with_name("helpers_script.py")
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        m
+        for m in ("spawn", "forkserver")
+        if m in multiprocessing.get_all_start_methods()
+    ],
+)
+def test_helpers_stop_only_when_no_worker_is_left(method):
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), method],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(run.stdout)
+    assert report["sum"] == 25
+    assert report["while_working"] is False
+    assert any("resource_tracker" in c for c in report["before"])
+    assert report["stopped"] is True
+    assert report["after"] == []
+    # the pool gave its semaphores back before the tracker ended: none leaked
+    assert "leaked" not in run.stderr
+
+
+def test_a_kernel_is_hooked_once_to_stop_the_helpers_before_shutting_down(
+    monkeypatch,
+):
+    calls: list[str] = []
+    kernel = SimpleNamespace(do_shutdown=lambda restart: calls.append("shut down"))
+    shell = SimpleNamespace(
+        kernel=kernel, reset=lambda new_session: calls.append("reset")
+    )
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(
+        "parallel_python.core.pools.stop_helpers", lambda: calls.append("stop")
+    )
+    assert book.stop_helpers_at_kernel_shutdown()
+    assert book.stop_helpers_at_kernel_shutdown()  # a second import: no second hook
+    kernel.do_shutdown(False)
+    assert calls == ["reset", "stop", "shut down"]
+
+
+def test_outside_a_kernel_nothing_is_hooked(monkeypatch):
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert not book.stop_helpers_at_kernel_shutdown()
