@@ -136,7 +136,7 @@ def test_joblib_summary(cpus):
     assert "the memory map was 10.0× as fast" in memmap
     shutdown = joblib_shutdown(j)
     assert f"{max(2, cpus)} reusable workers were waiting" in shutdown
-    assert shutdown.endswith("shutdown(wait=True)`, 0.")
+    assert shutdown.endswith("executor (`shutdown(wait=True)`), 0.")
     assert "read back from disk" in joblib_cache(j)
     text = joblib_summary(j)
     assert start in text and memmap in text and shutdown in text

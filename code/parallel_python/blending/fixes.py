@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..core.config import mp_context
 from ..core.machine import available_cpus, require_blas_pool
-from ..core.pools import process_pool
+from ..core.pools import end_loky_workers, process_pool
 from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.rests import rests
 from ..core.results import find
@@ -117,17 +117,6 @@ def _joblib_call(n: int, tasks: int, processes: int, inner: int | None):
             )
 
     return run
-
-
-def _end_loky() -> None:
-    # loky keeps its workers for the next call; end them now. (Asking
-    # get_reusable_executor() for the executor would start a new one
-    # whenever the arguments differ from the last call's.)
-    from joblib.externals.loky import reusable_executor
-
-    executor = getattr(reusable_executor, "_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True)
 
 
 #: Seconds of rest before each timed batch of the paired rounds (not timed),
@@ -266,12 +255,12 @@ def run_fixes(
                 )
             )
         if joblib:
-            stack.callback(_end_loky)
+            stack.callback(end_loky_workers)
             for name, asked, inner in (
                 (JOBLIB_DEFAULT, max(1, cpus // processes), None),
                 (JOBLIB_INNER, limit, limit),
             ):
-                _end_loky()
+                end_loky_workers()
                 pair = {
                     NO_LIMIT: runs[NO_LIMIT],
                     name: _joblib_call(size, tasks, processes, inner),

@@ -116,9 +116,9 @@ def stop_helpers() -> bool:
     pipe open, and a tracker ends when that pipe closes. Returns whether they
     were stopped (not while any worker is alive, which may hold the pipe too).
 
-    joblib's loky has a tracker of its own, left alone: it holds joblib's
-    temporary folders until joblib's exit handlers remove them, and ending
-    it first would report them as leaked.
+    joblib's loky has a tracker of its own, left alone: it also holds the
+    temporary folders of arrays joblib memory-mapped for its workers, which
+    joblib's exit handlers remove; ended first, it would report them leaked.
     """
     from multiprocessing import forkserver, resource_tracker
 
@@ -127,3 +127,23 @@ def stop_helpers() -> bool:
     forkserver._forkserver._stop()
     resource_tracker._resource_tracker._stop()
     return True
+
+
+def end_loky_workers() -> None:
+    """End the workers joblib's loky keeps for the next call, and wait for them.
+
+    joblib's own executor also removes what it can of the temporary folders
+    of the arrays it memory-mapped for its workers. (Asking
+    ``get_reusable_executor()`` for the executor instead would start a new
+    one whenever the arguments differ from the last call's.)
+    """
+    import sys
+
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is None:
+        return
+    if hasattr(executor, "_temp_folder_manager"):  # joblib's MemmappingExecutor
+        executor.terminate()
+    else:
+        executor.shutdown(wait=True)

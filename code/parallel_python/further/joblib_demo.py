@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus
-from ..core.pools import leftover_children
+from ..core.pools import end_loky_workers, leftover_children
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
@@ -77,10 +77,8 @@ def default_jobs() -> int:
 
 
 def shutdown_workers() -> None:
-    """End loky's reusable workers and wait for them."""
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor().shutdown(wait=True)
+    """End loky's reusable workers and wait for them (and joblib's folders)."""
+    end_loky_workers()
 
 
 @dataclass(frozen=True)

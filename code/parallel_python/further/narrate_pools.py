@@ -266,7 +266,7 @@ def joblib_shutdown(j: JoblibRun) -> str:
     text = (
         f"Before the explicit shutdown, {plural(before, 'reusable worker')} "
         f"{'was' if before == 1 else 'were'} waiting for more work; after "
-        f"`get_reusable_executor().shutdown(wait=True)`, "
+        f"shutting down loky's reusable executor (`shutdown(wait=True)`), "
         f"{j.workers_after_shutdown}."
     )
     if j.in_process:

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.pools import process_executor, process_pool
+from ..core.pools import end_loky_workers, process_executor, process_pool
 from ..core.validate import non_negative_int, positive_int
 
 
@@ -183,14 +183,6 @@ def _joblib(jobs, f, xs):
     return Parallel(n_jobs=jobs, backend="loky")(delayed(f)(x) for x in xs)
 
 
-def _end_loky() -> None:
-    from joblib.externals.loky import reusable_executor
-
-    executor = getattr(reusable_executor, "_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True)
-
-
 def _has_joblib() -> bool:
     try:
         import joblib  # noqa: F401
@@ -242,6 +234,6 @@ def run_pickled_tasks(tasks: int = 3, jobs: int = 2) -> PickledTasks:
                     Attempt("joblib.Parallel", task, "loky", outcome, message)
                 )
         finally:
-            _end_loky()
+            end_loky_workers()
     python = ".".join(map(str, sys.version_info[:3]))
     return PickledTasks(tasks, methods, python, with_joblib, tuple(attempts))
