@@ -179,7 +179,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=14.5,
+        seconds=13.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -218,7 +218,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=3,
+        seconds=4,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 1_000_000, "numbers per sort"),
