@@ -67,3 +67,35 @@ def test_outside_a_kernel_nothing_is_hooked(monkeypatch):
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert not book.stop_helpers_at_kernel_shutdown()
+
+
+HOLDER = """
+import multiprocessing, sys, time
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("spawn")
+    lock = ctx.Lock()
+    with ctx.Pool(1) as pool:
+        pool.map(abs, [1])
+        print(lock._semlock.name, flush=True)
+        time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm here")
+def test_an_ended_group_leaves_no_semaphore_behind(tmp_path):
+    from parallel_python.core.pools import end_process_group
+
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    name = proc.stdout.readline().strip()  # the pool is up, the lock made
+    assert name and (Path("/dev/shm") / f"sem.{name.lstrip('/')}").exists()
+    end_process_group(proc)
+    proc.communicate()
+    assert proc.returncode is not None
+    assert not (Path("/dev/shm") / f"sem.{name.lstrip('/')}").exists()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -147,3 +151,27 @@ def end_loky_workers() -> None:
         executor.terminate()
     else:
         executor.shutdown(wait=True)
+
+
+#: Seconds a process group has to end after SIGTERM, before SIGKILL.
+END_GRACE = 1.0
+
+
+def end_process_group(proc: subprocess.Popen) -> None:
+    """End the process group ``proc`` leads (started with
+    ``start_new_session=True``): SIGTERM first, SIGKILL after :data:`END_GRACE`.
+
+    SIGTERM ends the script and its workers; their resource trackers, which
+    ignore it, then see their pipes close and remove the semaphores the dead
+    left behind. SIGKILL alone would leave those in ``/dev/shm``, one set per
+    run of a demo.
+    """
+    pgid = proc.pid
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + END_GRACE
+        while time.monotonic() < deadline:
+            proc.poll()  # reap the script itself: a zombie is still in the group
+            os.killpg(pgid, 0)  # ProcessLookupError once the group is gone
+            time.sleep(0.01)
+        os.killpg(pgid, signal.SIGKILL)

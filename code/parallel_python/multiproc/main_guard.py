@@ -17,11 +17,9 @@ never passed through.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,6 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.pools import end_process_group
 from ..core.results import find
 from ..core.validate import positive_float
 
@@ -151,16 +150,11 @@ def _run(
         finished = True
     except subprocess.TimeoutExpired:
         finished = False
-        _kill_group(proc.pid)
+        end_process_group(proc)
         out, err = proc.communicate()
     seconds = time.perf_counter() - start
-    _kill_group(proc.pid)  # anything the script left behind
+    end_process_group(proc)  # anything the script left behind
     return finished, proc.returncode if finished else None, seconds, out, err
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
 
 
 def _demo(

@@ -21,17 +21,16 @@ process with other threads (:data:`FORK_WARNING`), for the page and its test.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
 import multiprocessing
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.pools import end_process_group
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from .costs import PRELOAD, PreloadedStartup, StartupTiming, pool_round
@@ -120,13 +119,13 @@ def run_preloaded_startup(
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc.pid)
+        end_process_group(proc)
         proc.communicate()
         raise RuntimeError(
             f"the preload measurement did not finish in {timeout:g} s"
         ) from None
     finally:
-        _kill_group(proc.pid)  # the server and anything else left behind
+        end_process_group(proc)  # the server and anything else left behind
     if proc.returncode != 0:
         last = (err.strip().splitlines() or ["no error message"])[-1]
         raise RuntimeError(f"the preload measurement failed: {last}")
@@ -137,11 +136,6 @@ def run_preloaded_startup(
         Timing(tuple(float(t) for t in data["stop"]), warmup=1),
     )
     return PreloadedStartup(modules, True, float(data["server_start"]), timing)
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
