@@ -479,3 +479,24 @@ def test_sweep_summary_says_when_the_one_process_pool_was_not_1x():
     off = fake_sweep(2, {1: 0.7, 2: 1.96, 4: 1.97})
     text = say.sweep_summary(off)
     assert "The pool of one process should run at about 1×; it ran at 0.70×" in text
+
+
+def test_sweep_summary_gives_the_speed_up_with_its_interval():
+    from parallel_python.core.text import ratio_text
+
+    base = SWEEPS[2]
+    rounds = [1.0 / s for s in (1.9, 1.92, 1.95, 1.97, 2.0, 1.93, 1.96, 1.94, 1.91)]
+    serial = Timing(times=(1.0,) * 9, warmup=0)
+    points = tuple(
+        dataclasses.replace(p, timing=Timing(times=tuple(rounds), warmup=0))
+        if p.processes == 2
+        else dataclasses.replace(p, timing=Timing(times=(p.timing.best,) * 9, warmup=0))
+        for p in base.points
+    )
+    sweep = dataclasses.replace(base, serial=serial, points=points)
+    said = ratio_text(sweep.ratio(2))
+    assert "(" in said  # nine rounds give an interval
+    assert (
+        f"the integration ran {said} as fast as the serial loop"
+        in say.sweep_summary(sweep)
+    )

@@ -1,5 +1,7 @@
 """Part 1 sentences, from made-up results for 1, 2 and 64 CPUs."""
 
+import dataclasses
+
 import pytest
 
 from parallel_python.core.text import duration, size
@@ -517,3 +519,25 @@ def test_numpy_trick_says_when_one_task_in_one_thread_was_not_1x():
         "One sorting task in one thread should run at about 1×; it ran at 1.60×" in text
     )
     assert "pure-Python task in one thread should" not in text
+
+
+def test_gil_summary_gives_each_speed_up_with_its_interval():
+    from parallel_python.core.text import ratio_text
+
+    serial = T(*[0.02] * 9)
+    spread = T(*(0.02 / s for s in (1.8, 1.85, 1.9, 1.92, 1.95, 1.97, 2.0, 2.02, 1.9)))
+    turns = T(*(0.02 / s for s in (0.95, 0.97, 0.99, 1.0, 1.0, 1.01, 1.02, 0.98, 1.0)))
+    g = dataclasses.replace(
+        fake_gil(2, lambda k: 1.9, counts=(1, 2)),
+        threads_cpu=(ScalingPoint(1, serial, serial), ScalingPoint(2, serial, turns)),
+        processes_cpu=(
+            ScalingPoint(1, serial, serial),
+            ScalingPoint(2, serial, spread),
+        ),
+    )
+    text = gil_summary(g)
+    processes = ratio_text(g.processes_cpu_at(2).ratio)
+    threads = ratio_text(g.threads_cpu_at(2).ratio)
+    assert "(" in processes and "(" in threads  # nine rounds give an interval
+    assert f"they ran {processes} as fast" in text
+    assert f"2 pure-Python tasks in 2 threads: {threads} the speed" in text

@@ -114,7 +114,8 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
     s, e = sweep.speedup(p), sweep.efficiency(p)
     text = (
         f"With {processes_phrase(p)} on the {cpus_phrase(sweep.cpus)} this run could "
-        f"use, the integration ran {times(s)} as fast as the serial loop: a "
+        f"use, the integration ran {ratio_text(sweep.ratio(p))} as fast as the "
+        f"serial loop: a "
         f"parallel efficiency of {percent(e)}"
     )
     r = sweep.ratio(p)

@@ -10,6 +10,7 @@ from ..core.text import (
     interval,
     one_worker_note,
     plural,
+    ratio_text,
     table,
     times,
     unsteady_note,
@@ -36,7 +37,7 @@ def gil_summary(g: GilScaling) -> str:
     t = g.threads_cpu_at(k)
     text = (
         f"{plural(k, 'pure-Python task')} in {plural(k, 'thread')}: "
-        f"{times(t.speedup)} the speed of running them one after another, "
+        f"{ratio_text(t.ratio)} the speed of running them one after another, "
         f"{_verdict(t.speedup)}. "
     )
     if k == 1:
@@ -85,7 +86,7 @@ def gil_summary(g: GilScaling) -> str:
             text += (
                 f"In {plural(k, 'worker process', 'worker processes')}, each with "
                 f"its own interpreter and its "
-                f"own GIL, they ran {times(p.speedup)} as fast, on the "
+                f"own GIL, they ran {ratio_text(p.ratio)} as fast, on the "
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
@@ -93,7 +94,7 @@ def gil_summary(g: GilScaling) -> str:
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
-                f"ran only {times(p.speedup)} "
+                f"ran only {ratio_text(p.ratio)} "
                 f"as fast, though this build had {cpus_phrase(g.cpus)}: "
                 f"{what_was_seen(g.disturbance, p.ratio)}"
                 f"{ceiling_phrase(g.ceiling)}. "
