@@ -200,6 +200,8 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         # an interval belongs to a headline, which is its median
         assert headlines[label] == ratio.median
         assert ratio.low <= ratio.median <= ratio.high
+    for which, ratio in experiment.one_worker(result).items():
+        assert which.startswith("1 ") and ratio.low <= ratio.median <= ratio.high
     assert multiprocessing.active_children() == []
 
 

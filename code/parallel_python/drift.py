@@ -233,34 +233,20 @@ def _lessons(found: list[Move]) -> list[str]:
 
 def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]]:
     """Every one-worker ratio recorded in ``folder``: (experiment, which,
-    median, low, high). Each compares work with itself; it must read about 1."""
+    median, low, high), from each catalogue entry's ``one_worker`` checks.
+    Each compares work with itself; it must read about 1."""
     from . import catalogue
 
-    def ratios(name: str, r: Any) -> list[tuple[str, Any]]:
-        if name == "gil" and 1 in r.counts:
-            found = [("1 thread", r.threads_cpu_at(1).ratio)]
-            if r.processes_cpu:
-                found.append(("1 process", r.processes_cpu_at(1).ratio))
-            return found
-        if name == "numpy-trick" and 1 in r.counts:
-            return [("1 sorting thread", r.numpy_at(1).ratio)] + [
-                ("1 pure-Python thread", r.python_at(1).ratio)
-            ]
-        if name == "mp-integration-sweep" and 1 in r.processes:
-            return [("1 process", r.ratio(1))]
-        if name == "mpi" and any(run.ranks == 1 for run in r.runs):
-            return [("1 rank", r.ratio(1))]
-        return []
-
     out = []
-    for name in ("gil", "numpy-trick", "mp-integration-sweep", "mpi"):
-        path = folder / f"{name}.json"
+    for experiment in catalogue.EXPERIMENTS:
+        path = folder / f"{experiment.name}.json"
         if not path.is_file():
             continue
         saved = results.read_json(path)
-        result = results.from_data(catalogue.get(name).result_type, saved["result"])
+        result = results.from_data(experiment.result_type, saved["result"])
         out += [
-            (name, which, q.median, q.low, q.high) for which, q in ratios(name, result)
+            (experiment.name, which, q.median, q.low, q.high)
+            for which, q in experiment.one_worker(result).items()
         ]
     return out
 

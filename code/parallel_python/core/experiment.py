@@ -42,6 +42,11 @@ class Experiment:
     """For headlines measured in paired rounds: label -> their
     :class:`~parallel_python.core.protocol.Ratio` (median and 90 % interval),
     or None for a result recorded without rounds (see :meth:`ratios`)."""
+    one_worker: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
+    """Its one-worker checks: which -> the
+    :class:`~parallel_python.core.protocol.Ratio` of work compared with
+    itself (one thread, process or rank against the serial run), which must
+    read about 1 (``parallel-python drift`` reports them)."""
 
     def ratios(self, result: Any) -> dict[str, Any]:
         """The headlines of ``result`` that were measured in paired rounds,

@@ -248,6 +248,9 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=mpi_summary,
         headlines=_mpi_headlines,
         intervals=_mpi_intervals,
+        one_worker=lambda m: (
+            {"1 rank": m.ratio(1)} if any(r.ranks == 1 for r in m.runs) else {}
+        ),
     ),
     Experiment(
         name="free-threading",

@@ -182,6 +182,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=sweep_summary,
         headlines=_mp_sweep_headlines,
         intervals=_mp_sweep_intervals,
+        one_worker=lambda s: {"1 process": s.ratio(1)} if 1 in s.processes else {},
     ),
     Experiment(
         name="mp-task-overhead",

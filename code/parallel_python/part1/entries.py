@@ -67,6 +67,24 @@ def _gil_intervals(g: GilScaling) -> dict:
     return out
 
 
+def _gil_one_worker(g: GilScaling) -> dict:
+    if 1 not in g.counts:
+        return {}
+    out = {"1 thread": g.threads_cpu_at(1).ratio}
+    if g.processes_cpu:
+        out["1 process"] = g.processes_cpu_at(1).ratio
+    return out
+
+
+def _trick_one_worker(t: NumpyTrick) -> dict:
+    if 1 not in t.counts:
+        return {}
+    return {
+        "1 sorting thread": t.numpy_at(1).ratio,
+        "1 pure-Python thread": t.python_at(1).ratio,
+    }
+
+
 def _handover_headlines(h: Handover) -> dict[str, float]:
     return {
         "median turn, one thread (s)": h.typical_turn,
@@ -194,6 +212,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=gil_summary,
         headlines=_medians(_gil_intervals),
         intervals=_gil_intervals,
+        one_worker=_gil_one_worker,
     ),
     Experiment(
         name="gil-handover",
@@ -231,6 +250,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=numpy_trick_summary,
         headlines=_medians(_trick_intervals),
         intervals=_trick_intervals,
+        one_worker=_trick_one_worker,
     ),
     Experiment(
         name="process-isolation",
