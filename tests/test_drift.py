@@ -214,3 +214,20 @@ def test_a_negative_top_is_a_usage_error(tmp_path, capsys):
     _save(first, "race", threads=2, increments=200, trials=1)
     assert cli.main(["drift", str(first), str(first), "--top", "-1"]) == 2
     assert "--top must be 0 or more" in capsys.readouterr().err
+
+
+def test_experiments_over_their_declared_seconds_are_named(tmp_path):
+    first = tmp_path / "first"
+    result = catalogue.get("race").run(threads=2, increments=200, trials=1)
+    declared = catalogue.get("race").seconds
+    first.mkdir()
+    results.save(first / "race.json", "race", result, describe(), elapsed=declared * 2)
+    results.save(first / "locks.json", "locks", None, describe(), elapsed=0.01)
+    text = drift.budget_report([first])
+    total = sum(e.seconds for e in catalogue.EXPERIMENTS)
+    assert text.startswith(f"experiments' time against their declared {total:g} s:")
+    assert f"first: {declared * 2 + 0.01:.1f} s;" in text
+    assert f"race {declared * 2:.1f} s (declared {declared:g})" in text
+    assert "locks" not in text  # within its budget
+    results.save(first / "race.json", "race", result, describe(), elapsed=declared)
+    assert drift.budget_report([first]).endswith("over by more than 20%: none")

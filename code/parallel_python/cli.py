@@ -254,10 +254,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from . import drift
 
     try:
-        text = drift.report(drift.moves(args.first, args.second), top=args.top)
+        print(drift.full_report(args.first, args.second, top=args.top))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    print(f"{text}\n\n{drift.one_worker_report([args.first, args.second])}")
     return 0
 
 

@@ -265,6 +265,45 @@ def one_worker_report(folders: list[Path]) -> str:
     return "\n".join(lines)
 
 
+#: An experiment over its declared seconds by more than this share is listed.
+OVER_BUDGET = 0.2
+
+
+def budget_report(folders: list[Path]) -> str:
+    """How long each build's experiments took against the seconds their
+    catalogue entries declare (which add up to the build's budget): the total,
+    and every experiment over its declaration by more than :data:`OVER_BUDGET`."""
+    from . import catalogue
+
+    declared = {e.name: e.seconds for e in catalogue.EXPERIMENTS}
+    lines = [f"experiments' time against their declared {sum(declared.values()):g} s:"]
+    for folder in folders:
+        took = {}
+        for name in declared:
+            path = folder / f"{name}.json"
+            if path.is_file():
+                took[name] = results.read_json(path).get("elapsed_seconds")
+        took = {k: v for k, v in took.items() if v is not None}
+        over = [
+            f"{name} {took[name]:.1f} s (declared {declared[name]:g})"
+            for name in declared
+            if name in took and took[name] > declared[name] * (1 + OVER_BUDGET)
+        ]
+        lines.append(
+            f"  {folder.name}: {sum(took.values()):.1f} s; over by more than "
+            f"{OVER_BUDGET:.0%}: {', '.join(over) or 'none'}"
+        )
+    return "\n".join(lines)
+
+
+def full_report(first: Path, second: Path, top: int = 5) -> str:
+    """What ``parallel-python drift`` prints: the moves, the one-worker
+    ratios and the experiments' time against their budgets."""
+    moved = report(moves(first, second), top=top)
+    both = [first, second]
+    return f"{moved}\n\n{one_worker_report(both)}\n\n{budget_report(both)}"
+
+
 def compare_table(experiment: Any, mine: Any, book: Any) -> str:
     """Two runs of one experiment: every headline, with its interval where it
     was measured in paired rounds, and whether the two intervals overlap."""

@@ -138,7 +138,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=4.5,
+        seconds=6,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.003, "seconds the server waits per answer"),
