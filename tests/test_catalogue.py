@@ -205,6 +205,14 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
     assert multiprocessing.active_children() == []
 
 
+def test_the_pages_one_worker_checks_are_declared_in_the_catalogue():
+    from parallel_python.core.experiment import Experiment
+
+    none = Experiment.__dataclass_fields__["one_worker"].default
+    declared = {e.name for e in catalogue.EXPERIMENTS if e.one_worker is not none}
+    assert declared == {"gil", "numpy-trick", "mp-integration-sweep", "mpi"}
+
+
 @pytest.mark.parametrize("name", catalogue.names())
 def test_options_are_parameters(name):
     """Each option is a keyword of the run function (its default is the page's size)."""

@@ -230,4 +230,4 @@ def test_experiments_over_their_declared_seconds_are_named(tmp_path):
     assert f"race {declared * 2:.1f} s (declared {declared:g})" in text
     assert "locks" not in text  # within its budget
     results.save(first / "race.json", "race", result, describe(), elapsed=declared)
-    assert drift.budget_report([first]).endswith("over by more than 20%: none")
+    assert drift.budget_report([first]).endswith("over by more than 20 %: none")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import inspect
+import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -331,11 +333,18 @@ def stop_helpers_at_kernel_shutdown() -> bool:
     do_shutdown = kernel.do_shutdown  # ipykernel's documented hook
 
     def stop_then_shut_down(restart: bool) -> Any:
-        # as at the interpreter's exit: drop the page's objects first, so
-        # pools and locks nobody uses give their semaphores back themselves
-        shell.reset(new_session=False)
-        gc.collect()
-        stop_helpers()
+        try:
+            # as at the interpreter's exit: drop the page's objects first
+            # (a shown error's traceback too), so pools and locks nobody uses
+            # give their semaphores back themselves
+            shell.reset(new_session=False)
+            for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+                if hasattr(sys, name):
+                    setattr(sys, name, None)
+            gc.collect()
+            stop_helpers()
+        except Exception:  # never keep the kernel from shutting down
+            logging.getLogger(__name__).warning("helpers not stopped", exc_info=True)
         return do_shutdown(restart)
 
     kernel.do_shutdown = stop_then_shut_down

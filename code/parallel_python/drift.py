@@ -7,7 +7,9 @@ each headline figure with its 90 % interval, and whether the intervals overlap.
 ``parallel-python drift FIRST SECOND`` reads them and sets every headline
 figure beside its twin: the change, whether it is a parallel speed-up held to
 ±10 % (compile and vectorise ratios and pathologies are not), and the figures
-that moved most.
+that moved most; then the lessons' floors, every one-worker ratio (which must
+read about 1) and each build's experiment time against its declared budget
+(:func:`full_report`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from .core import results
 from .core.protocol import ONE_WORKER_BAND
-from .core.text import figure_with_interval, intervals_overlap
+from .core.text import figure_with_interval, intervals_overlap, percent
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
 #: from compiling or vectorising, and pathologies that only need to stay large.
@@ -291,7 +293,7 @@ def budget_report(folders: list[Path]) -> str:
         ]
         lines.append(
             f"  {folder.name}: {sum(took.values()):.1f} s; over by more than "
-            f"{OVER_BUDGET:.0%}: {', '.join(over) or 'none'}"
+            f"{percent(OVER_BUDGET)}: {', '.join(over) or 'none'}"
         )
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from parallel_python import book
 SCRIPT = Path(__file__).with_name("helpers_script.py")
 
 
+@pytest.mark.skipif(os.name == "nt", reason="no fork or forkserver on Windows")
 @pytest.mark.parametrize(
     "method",
     [
@@ -46,25 +48,44 @@ def test_a_kernel_is_hooked_once_to_stop_the_helpers_before_shutting_down(
     monkeypatch,
 ):
     calls: list[str] = []
-    kernel = SimpleNamespace(do_shutdown=lambda restart: calls.append("shut down"))
+
+    def do_shutdown(restart):
+        calls.append("shut down")
+        return {"status": "ok", "restart": restart}
+
+    kernel = SimpleNamespace(do_shutdown=do_shutdown)
     shell = SimpleNamespace(
         kernel=kernel, reset=lambda new_session: calls.append("reset")
     )
-    import IPython
-
+    IPython = pytest.importorskip("IPython")
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     monkeypatch.setattr(
         "parallel_python.core.pools.stop_helpers", lambda: calls.append("stop")
     )
     assert book.stop_helpers_at_kernel_shutdown()
     assert book.stop_helpers_at_kernel_shutdown()  # a second import: no second hook
-    kernel.do_shutdown(False)
+    assert kernel.do_shutdown(False) == {"status": "ok", "restart": False}
     assert calls == ["reset", "stop", "shut down"]
 
 
-def test_outside_a_kernel_nothing_is_hooked(monkeypatch):
-    import IPython
+def test_the_kernel_shuts_down_even_when_stopping_the_helpers_fails(monkeypatch):
+    calls: list[str] = []
+    kernel = SimpleNamespace(do_shutdown=lambda restart: calls.append("shut down"))
+    shell = SimpleNamespace(kernel=kernel, reset=lambda new_session: None)
+    IPython = pytest.importorskip("IPython")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
 
+    def broken():
+        raise ChildProcessError("already reaped")
+
+    monkeypatch.setattr("parallel_python.core.pools.stop_helpers", broken)
+    assert book.stop_helpers_at_kernel_shutdown()
+    kernel.do_shutdown(True)
+    assert calls == ["shut down"]
+
+
+def test_outside_a_kernel_nothing_is_hooked(monkeypatch):
+    IPython = pytest.importorskip("IPython")
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert not book.stop_helpers_at_kernel_shutdown()
 

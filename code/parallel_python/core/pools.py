@@ -119,6 +119,9 @@ def stop_helpers() -> bool:
     still in use. The forkserver stops first, since it holds the tracker's
     pipe open, and a tracker ends when that pipe closes. Returns whether they
     were stopped (not while any worker is alive, which may hold the pipe too).
+    It waits for them without a limit: a process that is not this one's child
+    and still holds the pipe would keep it waiting (in a kernel, until the
+    kernel's manager kills the kernel).
 
     joblib's loky has a tracker of its own, left alone: it also holds the
     temporary folders of arrays joblib memory-mapped for its workers, which
@@ -164,14 +167,37 @@ def end_process_group(proc: subprocess.Popen) -> None:
     SIGTERM ends the script and its workers; their resource trackers, which
     ignore it, then see their pipes close and remove the semaphores the dead
     left behind. SIGKILL alone would leave those in ``/dev/shm``, one set per
-    run of a demo.
+    run of a demo. Where there are no process groups (Windows), the process
+    alone is killed.
     """
+    if not hasattr(os, "killpg"):  # pragma: no cover - Windows
+        proc.kill()
+        return
     pgid = proc.pid
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGTERM)
-        deadline = time.monotonic() + END_GRACE
-        while time.monotonic() < deadline:
-            proc.poll()  # reap the script itself: a zombie is still in the group
-            os.killpg(pgid, 0)  # ProcessLookupError once the group is gone
-            time.sleep(0.01)
+    deadline = time.monotonic() + END_GRACE
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the script itself
+        if not _live_members(pgid):
+            return
+        time.sleep(0.01)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+def _live_members(pgid: int) -> bool:
+    """Whether any process of group ``pgid`` is still running. Zombies do not
+    count: orphans wait there until the system's first process reaps them,
+    which some containers' first process does late or never."""
+    import psutil
+
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == pgid and (
+                process.status() != psutil.STATUS_ZOMBIE
+            ):
+                return True
+        except (OSError, psutil.Error):
+            continue
+    return False

@@ -24,7 +24,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.meter import Ceiling, ceiling_for
+from ..core.pools import end_process_group
 from ..core.protocol import Ratio, paired_ratio, ratio_from
 from ..core.results import find
 from ..core.timing import Timing
@@ -275,7 +275,7 @@ def launch(
     try:
         out, err = child.communicate(timeout=timeout)
     except BaseException:
-        os.killpg(child.pid, signal.SIGKILL)
+        end_process_group(child)
         child.communicate()
         raise
     wall = time.perf_counter() - t0

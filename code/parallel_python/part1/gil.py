@@ -177,6 +177,12 @@ def count_repeated(n: int, reps: int) -> int:
     return total
 
 
+def _ready() -> None:
+    """A pool's initializer that does nothing: naming a function of this
+    module makes a worker started by ``spawn`` or ``forkserver`` import the
+    module (and this task's code) as it starts, not during a timed round."""
+
+
 def run_gil(
     counts: Sequence[int] = (1, 2, 4),
     work: int = 400_000,
@@ -220,7 +226,9 @@ def run_gil(
     reps = positive_int("reps", reps)
     cpus = available_cpus()
     probed = ceiling_for(max(counts), probe_seconds if processes else None)
-    pool = mp_context().Pool(max(counts)) if processes else None
+    # every worker imports this module as it starts (see _ready), so later
+    # counts, which warm up no more, do not time a worker's first import
+    pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
     threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
     meter = Meter()
     try:
@@ -244,8 +252,8 @@ def run_gil(
                     baseline="in a row",
                     min_rounds=repeats,
                     budget_seconds=share,
-                    # the pool, the code and the caches are warm after the
-                    # first count's warm-up; later counts start timing at once
+                    # the code and the caches are warm after the first
+                    # count's warm-up, the workers from their start (_ready)
                     warmup=warmup if k == counts[0] else 0,
                 )
                 stops.append(paired.stop_reason)

@@ -78,7 +78,7 @@ def gil_summary(g: GilScaling) -> str:
         if g.cpus == 1:
             text += (
                 f"The same tasks in {plural(k, 'process', 'processes')} ran at "
-                f"{times(p.speedup)}: with "
+                f"{ratio_text(p.ratio)}: with "
                 f"one CPU this build had nothing to run them on side by side, so "
                 f"processes gave {_verdict(p.speedup)} either. "
             )
