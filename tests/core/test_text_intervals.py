@@ -43,6 +43,12 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     assert "the middle 80 % of its rounds ranged from " in text
     busy = Disturbance(3.0, 0.7, 0.0, "")
     assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)
+    # a sentence that gave the interval already is not told it again
+    low, high = f"{wide.low:.2f}×", f"{wide.high:.2f}×"
+    assert low in text and high in text
+    again = unsteady_note("That figure's", wide, stated=True)
+    assert again.startswith("That figure's 90 % interval is wider than ±15 %")
+    assert low not in again and high not in again
 
 
 def test_a_one_worker_ratio_off_1_gets_a_sentence_and_one_near_1_none():

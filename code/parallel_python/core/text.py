@@ -266,18 +266,22 @@ def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
     return f"the middle 80 % of its rounds ranged {band} while no other work was seen"
 
 
-def unsteady_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
+def unsteady_note(
+    what: str, ratio: Ratio | None, disturbance=None, *, stated: bool = False
+) -> str:
     """A sentence for a speed-up whose 90 % interval is wider than the
     protocol allows (±15 %), saying what was measured; "" when it is not (or
-    there is no interval). ``what`` names the figure: "The `nogil` threads'"."""
+    there is no interval). ``what`` names the figure: "The `nogil` threads'".
+    ``stated``: the sentence before gave the interval already (as
+    :func:`ratio_text` writes it), so it is not repeated."""
     from .protocol import MAX_HALF_WIDTH
 
     if ratio is None or ratio.too_few_rounds or ratio.half_width <= MAX_HALF_WIDTH:
         return ""
+    numbers = "" if stated else f", {times(ratio.low)}–{times(ratio.high)},"
     return (
-        f"{what} 90 % interval, {times(ratio.low)}–{times(ratio.high)}, is wider "
-        f"than ±{percent(MAX_HALF_WIDTH)}: take that figure as rough; "
-        f"{what_was_seen(disturbance, ratio)}. "
+        f"{what} 90 % interval{numbers} is wider than ±{percent(MAX_HALF_WIDTH)}: "
+        f"take that figure as rough; {what_was_seen(disturbance, ratio)}. "
     )
 
 

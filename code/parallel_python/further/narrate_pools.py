@@ -57,8 +57,12 @@ def waiting_summary(w: Waiting) -> str:
         "the paired rounds' own ratios, with its 90 % interval). "
     )
     if k > first:
-        text += unsteady_note("The threads' figure's", w.ratio("threads", k))
-        text += unsteady_note("The asyncio tasks' figure's", w.ratio("asyncio", k))
+        text += unsteady_note(
+            "The threads' figure's", w.ratio("threads", k), stated=True
+        )
+        text += unsteady_note(
+            "The asyncio tasks' figure's", w.ratio("asyncio", k), stated=True
+        )
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
     if best > w.cpus:
         text += (

@@ -90,7 +90,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
-            text += unsteady_note("That figure's", p.ratio, g.disturbance)
+            text += unsteady_note("That figure's", p.ratio, g.disturbance, stated=True)
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
