@@ -50,10 +50,10 @@ def waiting_summary(w: Waiting) -> str:
             if near
             else " (each request also costs the client and the server some work)"
         )
-        + f". With {plural(k, 'thread')} they took {duration(tk)} "
-        f"({_speedup(w, 'threads', k)}), "
-        f"and with {plural(k, 'asyncio task')} {duration(ak)} "
-        f"({_speedup(w, 'asyncio', k)}; each speed-up is the median of "
+        + f". With {plural(k, 'thread')} they took {duration(tk)}, "
+        f"{_speedup(w, 'threads', k)} as fast, "
+        f"and with {plural(k, 'asyncio task')} {duration(ak)}, "
+        f"{_speedup(w, 'asyncio', k)} as fast (each speed-up is the median of "
         "the paired rounds' own ratios, with its 90 % interval). "
     )
     if k > first:
