@@ -133,19 +133,28 @@ def _ceiling(result: Any) -> float | None:
     return float(ratio) if ratio else None
 
 
-def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], float | None]]:
-    """Each experiment's headlines and its ceiling (None if not probed)."""
+def _saved(folder: Path) -> list[tuple[Any, dict[str, Any]]]:
+    """Each catalogued experiment recorded in ``folder``, with its saved run
+    (other files in the folder are left out)."""
     from . import catalogue
 
+    return [
+        (experiment, results.read_json(folder / f"{experiment.name}.json"))
+        for experiment in catalogue.EXPERIMENTS
+        if (folder / f"{experiment.name}.json").is_file()
+    ]
+
+
+def _result(experiment: Any, saved: dict[str, Any]) -> Any:
+    return results.from_data(experiment.result_type, saved["result"])
+
+
+def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], float | None]]:
+    """Each experiment's headlines and its ceiling (None if not probed)."""
     out = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            experiment = catalogue.get(path.stem)
-        except ValueError:
-            continue  # not a catalogued experiment (or another file)
-        saved = results.read_json(path)
-        result = results.from_data(experiment.result_type, saved["result"])
-        out[path.stem] = (experiment.headlines(result), _ceiling(result))
+    for experiment, saved in _saved(folder):
+        result = _result(experiment, saved)
+        out[experiment.name] = (experiment.headlines(result), _ceiling(result))
     return out
 
 
@@ -237,20 +246,11 @@ def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]
     """Every one-worker ratio recorded in ``folder``: (experiment, which,
     median, low, high), from each catalogue entry's ``one_worker`` checks.
     Each compares work with itself; it must read about 1."""
-    from . import catalogue
-
-    out = []
-    for experiment in catalogue.EXPERIMENTS:
-        path = folder / f"{experiment.name}.json"
-        if not path.is_file():
-            continue
-        saved = results.read_json(path)
-        result = results.from_data(experiment.result_type, saved["result"])
-        out += [
-            (experiment.name, which, q.median, q.low, q.high)
-            for which, q in experiment.one_worker(result).items()
-        ]
-    return out
+    return [
+        (experiment.name, which, q.median, q.low, q.high)
+        for experiment, saved in _saved(folder)
+        for which, q in experiment.one_worker(_result(experiment, saved)).items()
+    ]
 
 
 def one_worker_report(folders: list[Path]) -> str:
@@ -280,12 +280,11 @@ def budget_report(folders: list[Path]) -> str:
     declared = {e.name: e.seconds for e in catalogue.EXPERIMENTS}
     lines = [f"experiments' time against their declared {sum(declared.values()):g} s:"]
     for folder in folders:
-        took = {}
-        for name in declared:
-            path = folder / f"{name}.json"
-            if path.is_file():
-                took[name] = results.read_json(path).get("elapsed_seconds")
-        took = {k: v for k, v in took.items() if v is not None}
+        took = {
+            experiment.name: saved["elapsed_seconds"]
+            for experiment, saved in _saved(folder)
+            if saved.get("elapsed_seconds") is not None
+        }
         over = [
             f"{name} {took[name]:.1f} s (declared {declared[name]:g})"
             for name in declared

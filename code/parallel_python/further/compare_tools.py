@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.pools import process_pool
+from ..core.pools import end_loky_workers, process_pool
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
 from ..core.sizing import sized_calls
@@ -204,8 +204,8 @@ def run_tool_comparison(
             code_lines(_pool_integrate) + 1,  # + the with-statement
             "Python",
         )
-        joblib_demo.shutdown_workers()
-        stack.callback(joblib_demo.shutdown_workers)
+        end_loky_workers()
+        stack.callback(end_loky_workers)
         t0 = time.perf_counter()
         joblib_demo.integrate_joblib(n, workers)
         tools["joblib"] = (

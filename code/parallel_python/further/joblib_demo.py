@@ -76,11 +76,6 @@ def default_jobs() -> int:
     return max(2, available_cpus())
 
 
-def shutdown_workers() -> None:
-    """End loky's reusable workers and wait for them (and joblib's folders)."""
-    end_loky_workers()
-
-
 @dataclass(frozen=True)
 class JoblibRun:
     """What :func:`run_joblib` measured."""
@@ -174,7 +169,7 @@ def run_joblib(
     serial_value = integrate(f, 0.0, 1.0, n)
     cache_dir = tempfile.mkdtemp(prefix="parallel-python-joblib-")
     try:
-        shutdown_workers()  # a cold start, even if an earlier cell left workers
+        end_loky_workers()  # a cold start, even if an earlier cell left workers
         t0 = time.perf_counter()
         value = integrate_joblib(n, jobs)
         cold = time.perf_counter() - t0
@@ -219,7 +214,7 @@ def run_joblib(
             raise RuntimeError("the cached answer differs from the computed one")
         before = len(loky_workers())
     finally:
-        shutdown_workers()
+        end_loky_workers()
         shutil.rmtree(cache_dir, ignore_errors=True)
     after = len(loky_workers())
     return JoblibRun(
