@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from parallel_python import book
+from parallel_python.core import pools
 
 SCRIPT = Path(__file__).with_name("helpers_script.py")
 
@@ -120,3 +121,26 @@ def test_an_ended_group_leaves_no_semaphore_behind(tmp_path):
     proc.communicate()
     assert proc.returncode is not None
     assert not (Path("/dev/shm") / f"sem.{name.lstrip('/')}").exists()
+
+
+def test_a_failed_pool_is_freed_at_once_not_by_a_later_collection():
+    """A pool that raised sits in reference cycles with its locks; left to the
+    collector, their finalizers may run inside the resource tracker."""
+    import gc
+    import weakref
+
+    from parallel_python.multiproc.tasks import fail_on
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # no automatic collection may free it in between
+    try:
+        with pytest.raises(ValueError), pools.process_pool(2) as pool:
+            ref = weakref.ref(pool)
+            pool.map(fail_on, range(5))
+        del pool
+        assert ref() is not None, "nothing left for free_failed_pools to free"
+        pools.free_failed_pools()
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()

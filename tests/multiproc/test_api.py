@@ -8,7 +8,12 @@ import multiprocessing
 import pytest
 
 from parallel_python.core.config import START_METHOD_ENV
-from parallel_python.core.pools import leftover_children, process_executor, process_pool
+from parallel_python.core.pools import (
+    free_failed_pools,
+    leftover_children,
+    process_executor,
+    process_pool,
+)
 from parallel_python.multiproc.api import run_api_tour, run_worker_error
 from parallel_python.multiproc.costs import (
     pool_default_chunksize,
@@ -27,9 +32,15 @@ METHODS = [
 
 @pytest.fixture(params=METHODS)
 def method(request, monkeypatch):
-    """Run the test with the project-wide start method set to each method."""
+    """Run the test with the project-wide start method set to each method.
+
+    Afterwards, collect what a pool that raised left in reference cycles, so
+    that its locks' finalizers do not run inside the next test's start of a
+    resource tracker (``ReentrantCallError`` on Python 3.12 and later).
+    """
     monkeypatch.setenv(START_METHOD_ENV, request.param)
-    return request.param
+    yield request.param
+    free_failed_pools()
 
 
 def test_api_tour_gives_serial_answers(method):

@@ -73,6 +73,21 @@ def process_executor(
     )
 
 
+def free_failed_pools() -> None:
+    """Collect the garbage a pool or executor that raised leaves behind, now.
+
+    The exception's traceback keeps the pool's frames, and so its locks, in
+    reference cycles. Left to the collector, a lock's finalizer may run while
+    ``multiprocessing``'s resource tracker holds its own lock (say, as a
+    ``forkserver`` starts), and Python 3.12 and later refuse that call
+    (``ReentrantCallError``, CPython gh-109593, gh-131788): the semaphore stays
+    registered and a warning is printed. Call this after the ``except`` block.
+    """
+    import gc
+
+    gc.collect()
+
+
 #: Helper processes that belong to the interpreter, not to an experiment.
 _INTERPRETER_HELPERS = (
     "multiprocessing.resource_tracker",

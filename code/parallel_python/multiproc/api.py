@@ -30,7 +30,12 @@ import numpy as np
 
 from ..core.config import start_method
 from ..core.machine import available_cpus
-from ..core.pools import leftover_children, process_executor, process_pool
+from ..core.pools import (
+    free_failed_pools,
+    leftover_children,
+    process_executor,
+    process_pool,
+)
 from ..core.results import find
 from ..core.validate import positive_int
 from .tasks import busy_power, busy_square, fail_on
@@ -155,8 +160,11 @@ def _caught(api: str, call: Callable[[], object]) -> WorkerError:
     except ValueError as exc:
         cause = exc.__cause__
         remote = cause is not None and "Traceback" in str(cause)
-        return WorkerError(api, type(exc).__name__, str(exc), remote, 0)
-    raise AssertionError(f"{api}: the failing task did not raise")  # pragma: no cover
+        caught = WorkerError(api, type(exc).__name__, str(exc), remote, 0)
+    else:  # pragma: no cover
+        raise AssertionError(f"{api}: the failing task did not raise")
+    free_failed_pools()
+    return caught
 
 
 def run_worker_error(tasks: int = 6, processes: int = 2) -> WorkerErrors:

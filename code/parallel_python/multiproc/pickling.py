@@ -17,14 +17,18 @@ what happened (the error's type and message when it failed).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.pools import end_loky_workers, process_executor, process_pool
+from ..core.pools import (
+    end_loky_workers,
+    free_failed_pools,
+    process_executor,
+    process_pool,
+)
 from ..core.validate import non_negative_int, positive_int
 
 
@@ -220,11 +224,7 @@ def run_pickled_tasks(tasks: int = 3, jobs: int = 2) -> PickledTasks:
                     lambda way=way, ctx=ctx, f=f: way(ctx, f, xs), expected
                 )
                 attempts.append(Attempt(api, task, method, outcome, message))
-        # the failed pools and their locks sit in reference cycles; free them
-        # now, not whenever the collector next runs: on Python 3.12 a lock's
-        # finalizer run by a collection inside the multiprocessing resource
-        # tracker raises ReentrantCallError (CPython gh-109593, gh-131788)
-        gc.collect()
+        free_failed_pools()
     with_joblib = jobs > 0 and _has_joblib()
     if with_joblib:
         try:
