@@ -328,7 +328,7 @@ def stop_helpers_at_kernel_shutdown() -> bool:
         return False
     if getattr(kernel, "_parallel_python_hooked", False):
         return True
-    from .core.pools import stop_helpers
+    from .core.pools import is_loky_tracker, stop_helpers
 
     do_shutdown = kernel.do_shutdown  # ipykernel's documented hook
 
@@ -348,6 +348,15 @@ def stop_helpers_at_kernel_shutdown() -> bool:
         return do_shutdown(restart)
 
     kernel.do_shutdown = stop_then_shut_down
+    # ipykernel then sends SIGTERM to the kernel's child processes and waits
+    # for them; loky's tracker ignores it, so the kernel's manager would kill
+    # the kernel after 2.5 s, before joblib's exit handlers ran. Left alone,
+    # the tracker ends by itself once the kernel has exited.
+    children = getattr(kernel, "_process_children", None)  # ipykernel 6.10+
+    if children is not None:
+        kernel._process_children = lambda: [
+            child for child in children() if not is_loky_tracker(child)
+        ]
     kernel._parallel_python_hooked = True
     return True
 

@@ -69,6 +69,34 @@ def test_a_kernel_is_hooked_once_to_stop_the_helpers_before_shutting_down(
     assert calls == ["reset", "stop", "shut down"]
 
 
+def fake_process(*cmdline: str) -> SimpleNamespace:
+    def read():
+        if not cmdline:
+            raise ProcessLookupError("ended")
+        return list(cmdline)
+
+    return SimpleNamespace(cmdline=read)
+
+
+def test_the_kernel_does_not_wait_for_lokys_tracker_at_shutdown(monkeypatch):
+    """ipykernel signals its children at shutdown and waits for them; loky's
+    tracker ignores SIGTERM and ends by itself once the kernel has exited."""
+    loky = fake_process(
+        "python", "-c", "from joblib.externals.loky.backend.resource_tracker ..."
+    )
+    worker = fake_process("python", "-c", "from multiprocessing.spawn ...")
+    ended = fake_process()
+    kernel = SimpleNamespace(
+        do_shutdown=lambda restart: None,
+        _process_children=lambda: [loky, worker, ended],
+    )
+    shell = SimpleNamespace(kernel=kernel, reset=lambda new_session: None)
+    IPython = pytest.importorskip("IPython")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert book.stop_helpers_at_kernel_shutdown()
+    assert kernel._process_children() == [worker, ended]
+
+
 def test_the_kernel_shuts_down_even_when_stopping_the_helpers_fails(monkeypatch):
     calls: list[str] = []
     kernel = SimpleNamespace(do_shutdown=lambda restart: calls.append("shut down"))

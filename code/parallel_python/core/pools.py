@@ -97,6 +97,15 @@ _INTERPRETER_HELPERS = (
 )
 
 
+def is_loky_tracker(process: Any) -> bool:
+    """Whether ``process`` (a ``psutil.Process``) is joblib's loky resource
+    tracker, which ends by itself when the interpreter that started it exits."""
+    try:
+        return "loky.backend.resource_tracker" in " ".join(process.cmdline())
+    except Exception:  # ended, a zombie, or not ours to read
+        return False
+
+
 def leftover_children() -> tuple[int, ...]:
     """Process ids of this process's children, except the interpreter's helpers.
 
