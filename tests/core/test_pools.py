@@ -172,3 +172,39 @@ def test_a_failed_pool_is_freed_at_once_not_by_a_later_collection():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_on_one_cpu_pins_this_thread_its_new_threads_and_the_workers_then_restores():
+    import threading
+
+    before = os.sched_getaffinity(0)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        child_before = os.sched_getaffinity(child.pid)
+        seen = {}
+        with pools.on_one_cpu([child.pid]) as cpu:
+            assert cpu == min(before)
+            assert os.sched_getaffinity(0) == {cpu}
+            assert os.sched_getaffinity(child.pid) == {cpu}
+            thread = threading.Thread(
+                target=lambda: seen.update(cpus=os.sched_getaffinity(0))
+            )
+            thread.start()
+            thread.join()
+            assert seen["cpus"] == {cpu}
+        assert os.sched_getaffinity(0) == before
+        assert os.sched_getaffinity(child.pid) == child_before
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_on_one_cpu_skips_a_worker_that_has_ended():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    before = os.sched_getaffinity(0)
+    with pools.on_one_cpu([child.pid]) as cpu:
+        assert os.sched_getaffinity(0) == {cpu}
+    assert os.sched_getaffinity(0) == before

@@ -14,6 +14,7 @@ NumPy experiment (:mod:`parallel_python.numpy_trick`).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
+from ..core.pools import on_one_cpu
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.sizing import calibrate
@@ -247,15 +249,19 @@ def run_gil(
                 # they gain no more, get their minimum of rounds; one task (the
                 # check that one worker is 1x) half the budget
                 share = per_count(k, cpus, budget)
-                paired = measure_paired(
-                    ways,
-                    baseline="in a row",
-                    min_rounds=repeats,
-                    budget_seconds=share,
-                    # the code and the caches are warm after the first
-                    # count's warm-up, the workers from their start (_ready)
-                    warmup=warmup if k == counts[0] else 0,
-                )
+                # one task: every way on one CPU, so the check that one
+                # worker is 1x compares like with like (see on_one_cpu)
+                workers = [w.pid for w in getattr(pool, "_pool", ())]
+                with on_one_cpu(workers) if k == 1 else contextlib.nullcontext():
+                    paired = measure_paired(
+                        ways,
+                        baseline="in a row",
+                        min_rounds=repeats,
+                        budget_seconds=share,
+                        # the code and the caches are warm after the first
+                        # count's warm-up, the workers from their start (_ready)
+                        warmup=warmup if k == counts[0] else 0,
+                    )
                 stops.append(paired.stop_reason)
                 serial = paired.times["in a row"]
                 threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))

@@ -13,12 +13,14 @@ blur the picture.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.pools import on_one_cpu
 from ..core.protocol import measure_paired
 from ..core.results import find
 from ..core.sizing import calibrate
@@ -136,16 +138,18 @@ def run_numpy_trick(
             ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points),
             ([(work,)] * k, count, python_points),
         ):
-            paired = measure_paired(
-                {
-                    "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
-                    "threads": lambda t=tasks, f=fn: in_threads(f, t),
-                },
-                baseline="in a row",
-                min_rounds=repeats,
-                budget_seconds=share,
-                warmup=warmup,
-            )
+            # one task: the thread and the loop on one CPU (see on_one_cpu)
+            with on_one_cpu() if k == 1 else contextlib.nullcontext():
+                paired = measure_paired(
+                    {
+                        "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
+                        "threads": lambda t=tasks, f=fn: in_threads(f, t),
+                    },
+                    baseline="in a row",
+                    min_rounds=repeats,
+                    budget_seconds=share,
+                    warmup=warmup,
+                )
             stops.append(paired.stop_reason)
             into.append(
                 ScalingPoint(k, paired.times["in a row"], paired.times["threads"])
