@@ -1,6 +1,7 @@
 """Part 1 sentences, from made-up results for 1, 2 and 64 CPUs."""
 
 import dataclasses
+import re
 
 import pytest
 
@@ -418,6 +419,8 @@ def test_salad_reading_when_the_work_did_not_meet():
 @pytest.mark.parametrize("cpus", [1, 2, 64])
 def test_gil_threads_reading(cpus):
     text = gil_threads_reading(fake_gil(cpus, lambda k: 1.0))
+    # the speed-up with its interval, as every speed-up in the book
+    assert re.search(r"gave [\d.]+× \([\d.]+–[\d.]+\) the speed", text), text
     if cpus == 1:
         assert "had one CPU" in text and "free to run them" not in text
         assert "would still take turns" in text

@@ -125,7 +125,7 @@ def gil_threads_reading(g: GilScaling) -> str:
     k = _pick(g.counts, g.cpus)
     t = g.threads_cpu_at(k)
     text = (
-        f"For pure-Python work, {plural(k, 'thread')} gave {times(t.speedup)} the "
+        f"For pure-Python work, {plural(k, 'thread')} gave {ratio_text(t.ratio)} the "
         f"speed of one after another. "
     )
     if not g.gil_enabled:
