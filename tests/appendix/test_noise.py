@@ -17,6 +17,7 @@ from parallel_python.appendix.narrate import (
     noise_summary,
     pairs_summary,
     probe_summary,
+    short_task_text,
 )
 from parallel_python.appendix.noise import (
     BLOCK,
@@ -33,7 +34,7 @@ from parallel_python.core.machine import available_cpus, describe
 from parallel_python.core.meter import Disturbance
 from parallel_python.core.pools import leftover_children
 from parallel_python.core.style import png_bytes
-from parallel_python.core.text import percent, times
+from parallel_python.core.text import duration, percent, times
 
 TINY = {"seconds": 0.05, "window": 0.01, "short_task": 0.001, "pairs": 5}
 TWO_CPUS = pytest.mark.skipif(available_cpus() < 2, reason="needs two CPUs")
@@ -329,3 +330,15 @@ def test_headlines_are_floats_and_only_what_was_measured(cpus):
     pair_labels = {k for k in headlines if k.startswith("two processes")}
     assert len(pair_labels) == (0 if comparison is None else 2)
     assert entry.summary(fake(cpus, comparison)).strip()
+
+
+def test_the_short_task_is_named_by_the_length_it_ran():
+    pairs = steady_pairs()
+    assert short_task_text(fake(2, pairs)) == duration(pairs.task_seconds)
+    assert short_task_text(fake(1)) == "0.02 s"  # skipped: the length asked for
+
+
+def test_the_pairs_spread_names_what_it_is_the_spread_of():
+    text = pairs_summary(fake(2, scattered_pairs()))
+    assert "The middle 80 % of the per-round ratios ranged from" in text
+    assert "of its rounds" not in text

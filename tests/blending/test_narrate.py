@@ -416,8 +416,20 @@ def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
     )
     f = dataclasses.replace(f, fixes=fixes)
     text = fixes_summary(f)
-    assert f"The widest, {INITIALIZER}'s, 90 % interval" in text
-    assert "wider than ±15 %" in text
+    assert f"The 90 % interval of {INITIALIZER} is wider than ±15 %" in text
+    assert "take that figure as rough" in text
+    assert f"the middle 80 % of the rounds of {INITIALIZER} ranged from" in text
+    # every row that is too wide is named, not only the widest
+    both = dataclasses.replace(
+        f,
+        fixes=tuple(
+            dataclasses.replace(x, ratio=wide) if x.limit else x for x in f.fixes
+        ),
+    )
+    named = [x.name for x in both.fixes if x.limit and x.held]
+    text = fixes_summary(both)
+    assert "The 90 % intervals of " in text and "take those figures" in text
+    assert all(name in text.split("The 90 % intervals of ")[1] for name in named)
     assert "3.00× (2.90–3.10)" in fixes_table(f)  # each row's interval
     calm = dataclasses.replace(
         f,
@@ -425,4 +437,4 @@ def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
             dataclasses.replace(x, ratio=steady) if x.limit else x for x in f.fixes
         ),
     )
-    assert "widest" not in fixes_summary(calm)
+    assert "as rough" not in fixes_summary(calm)

@@ -157,3 +157,15 @@ def test_percentages_are_whole_with_separators():
     assert percent(114.73) == "11,473 %"
     with pytest.raises(ValueError, match="finite"):
         percent(math.nan)
+
+
+def test_gain_gives_the_interval_when_it_has_the_rounds():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.text import gain
+
+    r = ratio_from([1.9, 2.0, 1.95, 2.05, 1.98, 2.02, 1.96])
+    assert gain(r.median, "serial", r).startswith(f"{r.median:.2f}× (")
+    assert gain(1.93, "serial") == "1.93× as fast as serial"
+    slow = ratio_from([0.5, 0.52, 0.49, 0.51, 0.5, 0.5, 0.5])
+    slower = gain(slow.median, "serial", slow)
+    assert slower.startswith("slower than serial, at 0.50× (")

@@ -284,7 +284,7 @@ def test_tools_table_and_summary(cpus):
         assert "near the ideal" in text
         assert "Threads gave 0.97×: with the GIL, pure Python" in text
         assert f"more than spreading it over {t.workers} workers: " in text
-        assert "the best tool that spread pure Python over them, " in text
+        assert "the best tool that spread pure Python over the workers, " in text
     assert "Given a CPU each, workers multiply" in text
 
 
@@ -617,3 +617,38 @@ def test_waiting_summary_gives_intervals_and_no_winner_when_they_overlap():
     tied = waiting_summary(dataclasses.replace(w, cases=same))
     assert "faster of the two" not in tied
     assert "cannot tell which of the two was faster" in tied
+
+
+def test_joblib_reuse_gain_comes_with_its_interval():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.core.text import ratio_text
+
+    j = fake_joblib(2)
+    r = ratio_from([1.4, 1.5, 1.45, 1.6, 1.5, 1.55, 1.42])
+    j = dataclasses.replace(j, ratio=r)
+    assert f"{ratio_text(r)} as fast as one process" in joblib_start(j)
+
+
+def test_process_tools_whose_intervals_overlap_the_best_are_not_ranked():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    t = fake_tools(2)
+    ratios = {
+        "multiprocessing Pool": ratio_from([1.3, 1.9, 1.5, 2.2, 1.4, 1.7, 1.6]),
+        "joblib": ratio_from([1.5, 2.3, 1.7, 2.4, 1.6, 1.8, 1.75]),
+        "dask (LocalCluster)": ratio_from([0.9, 1.0, 0.95, 1.05, 0.97, 1.0, 0.99]),
+        "MPI (mpi4py)": ratio_from([1.0, 1.1, 1.05, 1.08, 1.02, 1.04, 1.06]),
+    }
+    runs = tuple(
+        dataclasses.replace(r, ratio=ratios[r.tool]) if r.tool in ratios else r
+        for r in t.runs
+    )
+    text = tools_summary(dataclasses.replace(t, runs=runs))
+    assert "joblib did best, with 1.75× (" in text
+    assert "(the 90 % interval of multiprocessing Pool overlaps joblib's, so" in text
+    assert "dask (LocalCluster) overlap" not in text
+    assert "MPI (mpi4py) overlap" not in text

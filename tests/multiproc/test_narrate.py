@@ -500,3 +500,21 @@ def test_sweep_summary_gives_the_speed_up_with_its_interval():
         f"the integration ran {said} as fast as the serial loop"
         in say.sweep_summary(sweep)
     )
+
+
+def test_sweep_summary_calls_a_wide_figure_rough_even_when_close_to_perfect():
+    serial = Timing(times=(1.0,) * 7, warmup=1)
+    side = Timing(times=(0.5, 0.4, 0.7, 0.5, 0.45, 0.65, 0.5), warmup=1)
+    sweep = dataclasses.replace(
+        SWEEPS[2],
+        serial=serial,
+        points=(
+            SweepPoint(1, 0.01, serial, math.pi),
+            SweepPoint(2, 0.02, side, math.pi),
+        ),
+    )
+    text = say.sweep_summary(sweep)
+    assert "close to perfect." in text
+    assert "Its 90 % interval is wider than ±15 %: take that figure as rough" in text
+    steady = say.sweep_summary(SWEEPS[2])
+    assert "as rough" not in steady and "  " not in steady

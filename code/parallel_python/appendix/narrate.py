@@ -156,9 +156,18 @@ def pairs_summary(n: Noise) -> str:
     )
     text += _where(c.min_over_min, r)
     text += _luck(c.alone_luck, c.pair_luck)
-    seen = what_was_seen(None, r)  # the meter's reading is in the probe's paragraph
+    # the meter's reading is in the probe's paragraph
+    seen = what_was_seen(None, r, rounds="the per-round ratios")
     text += f"{seen[0].upper()}{seen[1:]}."
     return text + _sanity(r, n.cpus)
+
+
+def short_task_text(n: Noise) -> str:
+    """The short task's length as it ran (the time asked for, where the
+    two-process comparison was skipped)."""
+    if n.comparison is None:
+        return seconds_asked(n.short_task)
+    return duration(n.comparison.task_seconds)
 
 
 def noise_summary(n: Noise) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 
+from ..core.protocol import MAX_HALF_WIDTH
 from ..core.text import (
     SAME,
     and_list,
@@ -265,10 +266,18 @@ def fixes_summary(f: Fixes) -> str:
             f"as the unlimited one (medians of paired rounds; the table gives "
             f"each one's 90 % interval). "
         )
-        rated = [x for x in held if x.ratio is not None]
-        if rated:
-            widest = max(rated, key=lambda x: x.ratio.half_width)
-            text += unsteady_note(f"The widest, {widest.name}'s,", widest.ratio)
+        wide = [x for x in held if unsteady_note("", x.ratio)]
+        if wide:
+            widest = max(wide, key=lambda x: x.ratio.half_width)
+            names = and_list([x.name for x in wide])
+            one = len(wide) == 1
+            text += (
+                f"The 90 % {'interval' if one else 'intervals'} of {names} "
+                f"{'is' if one else 'are'} wider than ±{percent(MAX_HALF_WIDTH)} "
+                f"(see the table): take {'that figure' if one else 'those figures'} "
+                f"as rough; the middle 80 % of the rounds of {widest.name} ranged from "
+                f"{times(widest.ratio.band_low)} to {times(widest.ratio.band_high)}. "
+            )
     if f.has(ENV_FORK):
         fork = f.get(ENV_FORK)
         seen = [v for v in fork.batch.variable_seen if v]

@@ -27,7 +27,7 @@ from .grid import Grid
 from .narrate_figures import fixes_takeaway, grid_takeaway, oversubscription_takeaway
 
 #: Rows that ask for more threads than CPUs: a dark grey of no house meaning
-#: (orange would say "processes"), told apart by its cross marker too.
+#: (vermillion would say "processes"), told apart by its cross marker too.
 OVERSUBSCRIBED = "#555555"
 
 #: Speed-up over 1 × 1, diverging about 1×: brown slower, purple faster (the

@@ -235,13 +235,19 @@ def and_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def gain(speedup: float, than: str) -> str:
-    """``speedup`` in words, against ``than``: '1.93× as fast as serial'."""
+def gain(speedup: float, than: str, ratio: Ratio | None = None) -> str:
+    """``speedup`` in words, against ``than``: '1.93× as fast as serial';
+    with the paired rounds' ``ratio``, its interval too: '1.93× (1.80–2.01)
+    as fast as serial'."""
+    shown = ratio_text(ratio, speedup)
     if speedup >= 1 + SAME:
-        return f"{times(speedup)} as fast as {than}"
+        return f"{shown} as fast as {than}"
+    if ratio is not None:  # no brackets inside brackets
+        how = "slower than" if speedup <= 1 - SAME else "about as fast as"
+        return f"{how} {than}, at {shown}"
     if speedup <= 1 - SAME:
-        return f"slower than {than} ({times(speedup)} its speed)"
-    return f"about as fast as {than} ({times(speedup)})"
+        return f"slower than {than} ({shown} its speed)"
+    return f"about as fast as {than} ({shown})"
 
 
 def seconds(x: float) -> str:
@@ -249,7 +255,9 @@ def seconds(x: float) -> str:
     return duration(x)
 
 
-def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
+def what_was_seen(
+    disturbance: Disturbance | None, ratio: Ratio, *, rounds: str = "its rounds"
+) -> str:
     """What was measured beside a figure, never a guessed cause.
 
     The meter's reading when it saw other work ("other programs used 0.6
@@ -260,10 +268,10 @@ def what_was_seen(disturbance: Disturbance | None, ratio: Ratio) -> str:
     band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
     other = None if disturbance is None else disturbance.other_cpus
     if other is None:
-        return f"the middle 80 % of its rounds ranged {band}"
+        return f"the middle 80 % of {rounds} ranged {band}"
     if other >= 0.2:
         return f"other programs used {other:.1f} CPUs while this ran"
-    return f"the middle 80 % of its rounds ranged {band} while no other work was seen"
+    return f"the middle 80 % of {rounds} ranged {band} while no other work was seen"
 
 
 def unsteady_note(

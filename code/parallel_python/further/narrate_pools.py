@@ -197,7 +197,7 @@ def joblib_start(j: JoblibRun) -> str:
             f"; later calls reused them and took a median of "
             f"{duration(j.warm.median)} against "
             f"{duration(j.serial.median)} in one process: "
-            f"{gain(j.speedup, 'one process')}. "
+            f"{gain(j.speedup, 'one process', j.ratio)}. "
         )
         if j.cpus == 1:
             text += "With one CPU, nothing could run side by side. "

@@ -125,10 +125,25 @@ def tools_summary(t: ToolComparison) -> str:
         best = max(by_process, key=t.speedup)
         s = t.speedup(best)
         ideal = min(t.workers, t.cpus)
+        top = t.ratio(best)
+        tied = [
+            tool
+            for tool in by_process
+            if tool != best
+            and top is not None
+            and t.ratio(tool) is not None
+            and t.ratio(tool).high >= top.low
+        ]
         text += (
             f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
-            f"{best} did best, with {times(s)}"
+            f"{best} did best, with {ratio_text(top, s)}"
         )
+        if tied:
+            text += (
+                f" (the 90 % {'interval' if len(tied) == 1 else 'intervals'} of "
+                f"{and_list(tied)} {'overlaps' if len(tied) == 1 else 'overlap'} "
+                f"{best}'s, so this run cannot rank them)"
+            )
         if t.workers == 1:
             text += (
                 ": with one worker there is nothing to run side by side, so "
@@ -214,7 +229,7 @@ def serial_against_workers(t: ToolComparison) -> str:
         return (
             f"Making the loop itself fast did more than spreading it over "
             f"{workers}: {f} on one core reached {times(t.speedup(f))}, while the "
-            f"best tool that spread pure Python over them, {w}, reached "
+            f"best tool that spread pure Python over the workers, {w}, reached "
             f"{times(t.speedup(w))}. {multiply}"
         )
     return (

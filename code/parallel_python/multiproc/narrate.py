@@ -22,6 +22,7 @@ from ..core.text import (
     ratio_text,
     table,
     times,
+    unsteady_note,
     what_was_seen,
 )
 from .amdahl import AmdahlFit
@@ -128,6 +129,8 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         )
     elif e >= 0.9:
         text += f", close to perfect{ceiling_phrase(sweep.ceiling)}."
+        note = unsteady_note("Its", r, sweep.disturbance, stated=True)
+        text += f" {note.rstrip()}" if note else ""
     else:
         seen = what_was_seen(sweep.disturbance, sweep.ratio(p))
         text += f", short of the ideal: {seen}{ceiling_phrase(sweep.ceiling)}."

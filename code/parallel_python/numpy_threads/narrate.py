@@ -320,7 +320,9 @@ def sweep_table(sweep: BlasSweep) -> str:
     main = table(["n", "threads", "best", "speed-up", "GFLOP/s"], rows, "rrrrr")
     legend = (
         f"n × n matrices; best of {runs} after warm-up; "
-        f"speed-up over one thread at the same n."
+        f"speed-up over one thread at the same n: the median of the rounds' "
+        f"ratios (each round timed every thread count back to back), so it "
+        f"need not equal the ratio of two times in the table."
     )
     details = table(["n", "threads", "median", "spread", "efficiency"], more)
     details += (

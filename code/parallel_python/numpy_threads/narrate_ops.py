@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
-from ..core.text import SAME, cpus_phrase, gain, measured, percent, plural, times
+from ..core.text import (
+    SAME,
+    and_list,
+    cpus_phrase,
+    gain,
+    measured,
+    percent,
+    plural,
+    times,
+)
 from .blas import Operations, ThreadSettings
 
 
@@ -40,13 +49,13 @@ def operations_summary(ops: Operations) -> str:
     noisy = [op for op in other if op not in steady]
     if steady:
         worst = max(abs(op.speedup - 1) for op in steady)
-        names = ", ".join(op.name for op in steady)
+        names = and_list([op.name for op in steady])
         parts.append(
             f"The {names} kept their one-thread speed to within {percent(worst)}: "
             f"NumPy runs them in the calling thread, whatever the BLAS setting."
         )
     if noisy:
-        names = ", ".join(f"{op.name} ({times(op.speedup)})" for op in noisy)
+        names = and_list([f"{op.name} ({times(op.speedup)})" for op in noisy])
         parts.append(
             f"The {names} changed by more than {percent(SAME)}, yet never calls "
             f"BLAS: that difference is noise from the machine, not threads."

@@ -4,7 +4,7 @@
   memory (code, data, interpreter and GIL), beside one process whose two
   threads share one memory and one GIL.
 
-In the house colours: processes orange, threads blue.
+In the house colours: processes vermillion, threads blue.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _MEM_LOW, _MEM_HIGH = 2.25, 4.85
 
 
 def _process(ax, x: float, w: float, name: str) -> None:
-    """A process: an orange-edged box with its name at the top."""
+    """A process: a vermillion-edged box with its name at the top."""
     rounded_box(
         ax,
         x,

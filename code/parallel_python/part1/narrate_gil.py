@@ -90,7 +90,9 @@ def gil_summary(g: GilScaling) -> str:
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
-            text += unsteady_note("That figure's", p.ratio, g.disturbance, stated=True)
+            text += unsteady_note(
+                "The processes' speed-up's", p.ratio, g.disturbance, stated=True
+            )
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
@@ -189,7 +191,8 @@ def scaling_table(
     legend = (
         f"Median times of the {label} run in a row (one after another) and side "
         f"by side. Each round ran every way once, back to back; "
-        f"a speed-up is the median of the rounds' ratios, with "
+        f"a speed-up is the median of the rounds' ratios (so it need not "
+        f"equal the ratio of the two median times beside it), with "
         f"the 90 % confidence interval of that median in brackets (none where "
         f"there were too few rounds for one); {spread} per row."
     )
