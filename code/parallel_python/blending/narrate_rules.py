@@ -64,7 +64,11 @@ def rule_of_thumb(grid: Grid) -> str:
                 "other lose little by taking turns. "
             )
         else:
-            text += ": on a busy machine single timings are noisy, so measure again. "
+            text += (
+                f": the cells are timed one after another, best of "
+                f"{plural(best.timing.repeats, 'run')} each, so a single fast "
+                f"moment can decide between close cells; measure again. "
+            )
         threaded = [c for c in grid.oversubscribed if c.threads > 1]
         if threaded and all(
             c.timing.best > ref.timing.best * (1 + SAME) for c in threaded

@@ -36,14 +36,14 @@ def operations_summary(ops: Operations) -> str:
         elif op.speedup <= 1 - SAME:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran slower "
-                f"({times(op.speedup)}) than with one: at this size, or on a busy "
-                f"machine, waiting for the extra threads cost more than they gave."
+                f"({times(op.speedup)}) than with one. Extra threads pay only "
+                f"when each gets enough work: try a larger array."
             )
         else:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} did not run "
-                f"faster ({times(op.speedup)}): at this size, or on a busy "
-                f"machine, the extra threads did not pay."
+                f"faster ({times(op.speedup)}). Extra threads pay only when each "
+                f"gets enough work: try a larger array."
             )
     steady = [op for op in other if abs(op.speedup - 1) < SAME]
     noisy = [op for op in other if op not in steady]
