@@ -138,12 +138,6 @@ def tools_summary(t: ToolComparison) -> str:
             f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
             f"{best} did best, with {ratio_text(top, s)}"
         )
-        if tied:
-            text += (
-                f" (the 90 % {'interval' if len(tied) == 1 else 'intervals'} of "
-                f"{and_list(tied)} {'overlaps' if len(tied) == 1 else 'overlap'} "
-                f"{best}'s, so this run cannot rank them)"
-            )
         if t.workers == 1:
             text += (
                 ": with one worker there is nothing to run side by side, so "
@@ -161,6 +155,13 @@ def tools_summary(t: ToolComparison) -> str:
                 f", short of the ideal {times(ideal)}: starting the workers is left "
                 "out of this time, but sending them the tasks and collecting the "
                 "answers is in it. "
+            )
+        if tied:
+            one = len(tied) == 1
+            text += (
+                f"The 90 % {'interval' if one else 'intervals'} of "
+                f"{and_list(tied)} {'overlaps' if one else 'overlap'} that of "
+                f"{best}, so this run cannot rank those tools. "
             )
     if "threads" in t.tools:
         text += threads_sentence(t)

@@ -90,9 +90,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
-            text += unsteady_note(
-                "The processes' speed-up's", p.ratio, g.disturbance, stated=True
-            )
+            text += unsteady_note("The processes'", p.ratio, g.disturbance, stated=True)
         else:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "

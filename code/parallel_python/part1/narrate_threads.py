@@ -135,7 +135,7 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
         f"median of {plural(s.ratio.rounds, 'paired round')} with its 90 % "
         f"interval. "
     )
-    text += unsteady_note("The threads' speed-up's", s.ratio, stated=True)
+    text += unsteady_note("The threads'", s.ratio, stated=True)
     waits = [r for r in s.threaded.steps if r.kind == WAIT]
     overlapped = any(
         x.start < y.end and y.start < x.end
