@@ -518,3 +518,13 @@ def test_sweep_summary_calls_a_wide_figure_rough_even_when_close_to_perfect():
     assert "Its 90 % interval is wider than ±15 %: take that figure as rough" in text
     steady = say.sweep_summary(SWEEPS[2])
     assert "as rough" not in steady and "  " not in steady
+
+
+def test_integration_error_summary_says_as_when_the_cut_is_the_prediction():
+    exact = IntegrationError((10, 10_000), (math.pi + 1e-3, math.pi + 1e-9), math.pi)
+    text = say.integration_error_summary(exact)
+    assert "1,000,000-fold, as an error shrinking like 1/n² predicts" in text
+    near = IntegrationError((10, 1000), (math.pi + 8.3e-4, math.pi + 8.0e-8), math.pi)
+    assert "close to the 10,000 that" in say.integration_error_summary(near)
+    far = IntegrationError((10, 1000), (math.pi + 8.3e-4, math.pi + 8.3e-6), math.pi)
+    assert "against the 10,000 that" in say.integration_error_summary(far)
