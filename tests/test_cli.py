@@ -279,13 +279,22 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path, after):
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # on SIGABRT, print every thread's stack: where a hang happened
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     try:
         _started(child.pid, time.monotonic() + 60)
         time.sleep(after)
         workers = psutil.Process(child.pid).children(recursive=True)
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+        try:
+            out, err = child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # seen once in CI (Python 3.12)
+            child.send_signal(signal.SIGABRT)
+            out, err = child.communicate(timeout=30)
+            raise AssertionError(
+                f"the CLI did not stop within 60 s of Ctrl-C; its threads:\n{err}"
+            ) from None
     finally:
         if child.poll() is None:
             child.kill()
