@@ -427,6 +427,7 @@ def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
         ),
     )
     named = [x.name for x in both.fixes if x.limit and x.held]
+    assert len(named) >= 2  # else "intervals" (plural) could not be tested
     text = fixes_summary(both)
     assert "The 90 % intervals of " in text and "take those figures" in text
     assert all(name in text.split("The 90 % intervals of ")[1] for name in named)

@@ -25,7 +25,6 @@ from ..core.text import (
     ratio_text,
     table,
     times,
-    unsteady_note,
 )
 from .batches import WARMUP_SECONDS, Batch
 from .fixes import ENV_FORK, NO_LIMIT, Fixes
@@ -266,7 +265,7 @@ def fixes_summary(f: Fixes) -> str:
             f"as the unlimited one (medians of paired rounds; the table gives "
             f"each one's 90 % interval). "
         )
-        wide = [x for x in held if unsteady_note("", x.ratio)]
+        wide = [x for x in held if x.ratio is not None and x.ratio.too_wide]
         if wide:
             widest = max(wide, key=lambda x: x.ratio.half_width)
             names = and_list([x.name for x in wide])

@@ -114,6 +114,12 @@ class Ratio:
         """True when a real 90 % interval lies within ``±target`` of the median."""
         return not self.too_few_rounds and self.half_width <= target
 
+    @property
+    def too_wide(self) -> bool:
+        """True when a real 90 % interval is wider than the protocol allows
+        (±:data:`MAX_HALF_WIDTH`); False with too few rounds for one."""
+        return not self.too_few_rounds and self.half_width > MAX_HALF_WIDTH
+
 
 def ratio_from(values: Sequence[float]) -> Ratio:
     """A :class:`Ratio` summarising per-round ratios (each > 0)."""

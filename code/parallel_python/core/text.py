@@ -284,7 +284,7 @@ def unsteady_note(
     :func:`ratio_text` writes it), so it is not repeated."""
     from .protocol import MAX_HALF_WIDTH
 
-    if ratio is None or ratio.too_few_rounds or ratio.half_width <= MAX_HALF_WIDTH:
+    if ratio is None or not ratio.too_wide:
         return ""
     numbers = "" if stated else f", {times(ratio.low)}–{times(ratio.high)},"
     return (

@@ -20,7 +20,7 @@ import logging
 import math
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -119,15 +119,26 @@ class ToolComparison:
         """The fastest tool, then every other whose 90 % interval reaches its
         (this run cannot tell them apart), faster first."""
         best = self.fastest
+        return (best, *self.tied_with(best))
+
+    def tied_with(
+        self, best: str, among: Sequence[str] | None = None
+    ) -> tuple[str, ...]:
+        """The tools (of ``among``, default all) other than ``best`` whose 90 %
+        interval reaches ``best``'s: this run cannot rank them against it.
+        Faster first; none when ``best`` has no interval."""
         top = self.ratio(best)
         if top is None:
-            return (best,)
+            return ()
         tied = [
             r.tool
             for r in self.runs
-            if r.tool != best and r.ratio is not None and r.ratio.high >= top.low
+            if r.tool != best
+            and (among is None or r.tool in among)
+            and r.ratio is not None
+            and r.ratio.high >= top.low
         ]
-        return (best, *sorted(tied, key=lambda tool: -self.speedup(tool)))
+        return tuple(sorted(tied, key=lambda tool: -self.speedup(tool)))
 
 
 def _threads_integrate(n: int, workers: int) -> float:

@@ -125,18 +125,10 @@ def tools_summary(t: ToolComparison) -> str:
         best = max(by_process, key=t.speedup)
         s = t.speedup(best)
         ideal = min(t.workers, t.cpus)
-        top = t.ratio(best)
-        tied = [
-            tool
-            for tool in by_process
-            if tool != best
-            and top is not None
-            and t.ratio(tool) is not None
-            and t.ratio(tool).high >= top.low
-        ]
+        tied = t.tied_with(best, by_process)
         text += (
             f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
-            f"{best} did best, with {ratio_text(top, s)}"
+            f"{best} did best, with {ratio_text(t.ratio(best), s)}"
         )
         if t.workers == 1:
             text += (

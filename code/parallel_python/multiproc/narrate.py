@@ -38,13 +38,12 @@ def integration_error_summary(e: IntegrationError) -> str:
     err0, err1 = e.errors[0], e.errors[-1]
     factor = (last / first) ** 2
     cut, predicted = measured(err0 / err1), f"{factor:,.0f}"
-    match = (
-        "as"
-        if cut == predicted
-        else f"close to the {predicted} that"
-        if abs(err0 / err1 / factor - 1) < 0.1
-        else f"against the {predicted} that"
-    )
+    if cut == predicted:
+        match = "as"
+    elif abs(err0 / err1 / factor - 1) < 0.1:
+        match = f"close to the {predicted} that"
+    else:
+        match = f"against the {predicted} that"
     return (
         f"With {first:,} points the estimate of π is off by {measured(err0)}; "
         f"with {last:,} points, by {measured(err1)}. {last // first:,} times the "

@@ -251,8 +251,12 @@ def run_gil(
                 share = per_count(k, cpus, budget)
                 # one task: every way on one CPU, so the check that one
                 # worker is 1x compares like with like (see on_one_cpu)
-                workers = [w.pid for w in getattr(pool, "_pool", ())]
-                with on_one_cpu(workers) if k == 1 else contextlib.nullcontext():
+                pinned = (
+                    on_one_cpu(w.pid for w in getattr(pool, "_pool", ()))
+                    if k == 1
+                    else contextlib.nullcontext()
+                )
+                with pinned:
                     paired = measure_paired(
                         ways,
                         baseline="in a row",
