@@ -652,3 +652,18 @@ def test_process_tools_whose_intervals_overlap_the_best_are_not_ranked():
     assert "The 90 % interval of multiprocessing Pool overlaps that of joblib" in text
     assert "dask (LocalCluster) overlap" not in text
     assert "MPI (mpi4py) overlap" not in text
+
+
+def test_threads_sentence_gives_the_interval_of_paired_rounds():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.further.narrate_tools import threads_sentence
+
+    t = fake_tools(2)
+    measured_runs = tuple(
+        replace(r, ratio=ratio_from([0.95, 0.97, 0.99, 1.0, 0.96]))
+        if r.tool == "threads"
+        else r
+        for r in t.runs
+    )
+    text = threads_sentence(replace(t, runs=measured_runs))
+    assert text.startswith("Threads gave 0.97× (0.95–1.00): with the GIL")

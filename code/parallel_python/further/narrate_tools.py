@@ -184,7 +184,7 @@ def threads_sentence(t: ToolComparison) -> str:
     """What the thread pool gave, and what it could give with its threads."""
     k = t.run("threads").workers
     s = t.speedup("threads")
-    text = f"Threads gave {times(s)}"
+    text = f"Threads gave {ratio_text(t.ratio('threads'), s)}"
     if k == 1:
         return text + (
             ": with one thread there is nothing to run side by side, only the "

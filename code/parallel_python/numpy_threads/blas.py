@@ -228,9 +228,15 @@ class OperationTiming:
     many_threads: Timing
 
     @property
+    def ratio(self) -> Ratio:
+        """Many threads' speed-up over one: the median of per-round ratios,
+        with its interval."""
+        return paired_ratio(self.one_thread, self.many_threads)
+
+    @property
     def speedup(self) -> float:
         """The median per-round speed-up of many threads over one."""
-        return paired_ratio(self.one_thread, self.many_threads).median
+        return self.ratio.median
 
 
 @dataclass(frozen=True)

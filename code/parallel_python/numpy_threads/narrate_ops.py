@@ -11,6 +11,7 @@ from ..core.text import (
     measured,
     percent,
     plural,
+    ratio_text,
     times,
 )
 from .blas import Operations, ThreadSettings
@@ -31,18 +32,19 @@ def operations_summary(ops: Operations) -> str:
         if op.speedup >= 1 + SAME:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran "
-                f"{times(op.speedup)} as fast as with one."
+                f"{ratio_text(op.ratio)} as fast as with one (the median of paired "
+                "rounds, with its 90 % interval)."
             )
         elif op.speedup <= 1 - SAME:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran slower "
-                f"({times(op.speedup)}) than with one. Extra threads pay only "
+                f"than with one, at {ratio_text(op.ratio)} its speed. Extra threads pay only "
                 f"when each gets enough work: try a larger array."
             )
         else:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} did not run "
-                f"faster ({times(op.speedup)}). Extra threads pay only when each "
+                f"faster: {ratio_text(op.ratio)} the one-thread speed. Extra threads pay only when each "
                 f"gets enough work: try a larger array."
             )
     steady = [op for op in other if abs(op.speedup - 1) < SAME]
@@ -55,10 +57,14 @@ def operations_summary(ops: Operations) -> str:
             f"NumPy runs them in the calling thread, whatever the BLAS setting."
         )
     if noisy:
-        names = and_list([f"{op.name} ({times(op.speedup)})" for op in noisy])
+        names = and_list([op.name for op in noisy])
+        figures = and_list([ratio_text(op.ratio) for op in noisy])
+        each = " respectively" if len(noisy) > 1 else ""
+        verb = "call" if len(noisy) > 1 else "calls"
         parts.append(
-            f"The {names} changed by more than {percent(SAME)}, yet never calls "
-            f"BLAS: that difference is noise from the machine, not threads."
+            f"The {names} changed by more than {percent(SAME)}, to {figures}"
+            f"{each}, yet never {verb} BLAS: that difference is noise from the "
+            f"machine, not threads."
         )
     return " ".join(parts)
 
