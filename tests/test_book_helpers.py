@@ -296,3 +296,23 @@ def test_a_long_run_is_bracketed_by_a_single_core_probe(tmp_path, monkeypatch):
         "probe_spread"
     ]
     assert before >= 0 and after >= 0
+
+
+def test_percent_sign_stays_with_its_number_in_prose_not_in_code():
+    from docutils import nodes
+
+    from parallel_python.sphinxext import keep_percent_with_number, unbreakable_percent
+
+    assert unbreakable_percent("within 80 % of it, 90 % interval") == (
+        "within 80\u00a0% of it, 90\u00a0% interval"
+    )
+    assert unbreakable_percent("100% and a % alone") == "100% and a % alone"
+    doc = nodes.document(None, None)
+    para = nodes.paragraph("", "", nodes.Text("ran at 95 % of the ideal"))
+    code = nodes.literal_block("", "print(f'{x} %')  # 5 %")
+    inline = nodes.paragraph("", "", nodes.literal("", "50 %"))
+    doc += [para, code, inline]
+    keep_percent_with_number(None, doc, "page")
+    assert para.astext() == "ran at 95\u00a0% of the ideal"
+    assert code.astext() == "print(f'{x} %')  # 5 %"
+    assert inline.astext() == "50 %"

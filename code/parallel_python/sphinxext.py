@@ -11,7 +11,10 @@ figures make their point) into the pages that ran before the chapters.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+from docutils import nodes
 
 from . import catalogue, instructor
 from .appendix import build_summary
@@ -176,10 +179,43 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None
     scripts[:] = unique  # in place: the list is the builder's own
 
 
+#: A number and the percent sign after it: they must not part at a line end.
+_PERCENT = re.compile(r"(\d) %")
+#: Elements whose text is shown as written (code, maths, raw HTML).
+_VERBATIM = (nodes.FixedTextElement, nodes.literal, nodes.math, nodes.raw)
+
+
+def unbreakable_percent(text: str) -> str:
+    """``text`` with a no-break space between a number and "%" ("80 %")."""
+    return _PERCENT.sub("\\1\u00a0%", text)
+
+
+def keep_percent_with_number(app, doctree, docname) -> None:
+    """Join "80" and "%" with a no-break space in every page's prose, glued
+    sentences included (they are resolved by now), so "%" never starts a
+    line; code, maths and raw HTML are left as written."""
+    for text in list(doctree.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or isinstance(parent, _VERBATIM):
+            continue
+        if any(isinstance(a, _VERBATIM) for a in _ancestors(parent)):
+            continue
+        fixed = unbreakable_percent(str(text))
+        if fixed != str(text):
+            parent.replace(text, nodes.Text(fixed))
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def setup(app):
     app.connect("builder-inited", start_meter)
     app.connect("build-finished", gather)
     app.connect("build-finished", repair_pages)
+    app.connect("doctree-resolved", keep_percent_with_number)
     # early: Sphinx stops calling handlers at the first that returns a template
     app.connect("html-page-context", drop_repeated_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
