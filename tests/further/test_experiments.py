@@ -353,7 +353,13 @@ def test_mpi_ranks_agree_with_the_serial_sum():
     assert len({rank.pid for rank in two.ranks_info}) == 2
     assert sum(rank.chunks for rank in two.ranks_info) == 24
     labelled = json.loads(two.output)["ranks_info"]
-    assert all(set(r) == {"host", "pid", "chunks"} for r in labelled)
+    assert all(set(r) == {"host", "pid", "chunks", "cpus"} for r in labelled)
+    if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1:
+        # one rank runs its two ways on one CPU (the one-worker check); ranks
+        # of a larger launch are not pinned
+        (alone,) = json.loads(m.run(1).output)["ranks_info"]
+        assert alone["cpus"] == 1
+        assert all(r["cpus"] == len(os.sched_getaffinity(0)) for r in labelled)
     assert m.cpus >= 1 and m.ideal >= 1
     assert "mpiexec -n 2" in two.command
     assert live_children() == []

@@ -19,6 +19,7 @@ mpi4py is imported only inside the ranks, so the package imports without it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import math
@@ -34,7 +35,7 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.meter import Ceiling, ceiling_for
-from ..core.pools import end_process_group
+from ..core.pools import end_process_group, on_one_cpu
 from ..core.protocol import Ratio, paired_ratio, ratio_from
 from ..core.results import find
 from ..core.timing import Timing
@@ -83,6 +84,17 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD
+    # one rank: both ways run in this process; on one CPU, their ratio (the
+    # one-worker check) compares like with like (see on_one_cpu)
+    alone = on_one_cpu() if comm.Get_size() == 1 else contextlib.nullcontext()
+    with alone:
+        return _rounds(comm, args)
+
+
+def _rounds(comm: Any, args: argparse.Namespace) -> int:
+    """:func:`rank_main`'s paired rounds, then rank 0 prints the report."""
+    from mpi4py import MPI
+
     rank = comm.Get_rank()
     n = positive_int("n", args.n)
     chunks = positive_int("chunks", args.chunks)
@@ -121,7 +133,15 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
             break
     mine = len(chunk_bounds(n, chunks)[comm.Get_rank() :: comm.Get_size()])
     who = comm.gather(
-        {"host": MPI.Get_processor_name(), "pid": os.getpid(), "chunks": mine},
+        {
+            "host": MPI.Get_processor_name(),
+            "pid": os.getpid(),
+            "chunks": mine,
+            # the CPUs this rank could run on during the rounds (None: unknown)
+            "cpus": len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else None,
+        },
         root=0,
     )
     library = " ".join(MPI.Get_library_version().split("\n")[0].split())
