@@ -229,8 +229,7 @@ class OperationTiming:
 
     @property
     def ratio(self) -> Ratio:
-        """Many threads' speed-up over one: the median of per-round ratios,
-        with its interval."""
+        """Many threads' speed-up over one, round by round, with its interval."""
         return paired_ratio(self.one_thread, self.many_threads)
 
     @property
