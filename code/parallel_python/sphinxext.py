@@ -87,7 +87,9 @@ def list_headlines(app, folder: Path) -> None:
     )
     text = page.read_text(encoding="utf-8")
     page.write_text(
-        build_summary.fill_placeholder(text, fragment, build_summary.HEADLINES_ID),
+        build_summary.fill_placeholder(
+            text, unbreakable_percent(fragment), build_summary.HEADLINES_ID
+        ),
         encoding="utf-8",
     )
 
@@ -106,7 +108,9 @@ def check_instructor_figures(app, runs: dict) -> None:
     text = page.read_text(encoding="utf-8")
     fragment = instructor.checks_html(typed, instructor.NOTES_PAGE)
     page.write_text(
-        build_summary.fill_placeholder(text, fragment, instructor.PLACEHOLDER_ID),
+        build_summary.fill_placeholder(
+            text, unbreakable_percent(fragment), instructor.PLACEHOLDER_ID
+        ),
         encoding="utf-8",
     )
 
@@ -126,7 +130,10 @@ def summarise_disturbance(app, runs: dict) -> None:
         build_summary.probe_spreads(runs),
     )
     text = page.read_text(encoding="utf-8")
-    page.write_text(build_summary.fill_placeholder(text, fragment), encoding="utf-8")
+    page.write_text(
+        build_summary.fill_placeholder(text, unbreakable_percent(fragment)),
+        encoding="utf-8",
+    )
 
 
 #: Repairs to the theme's HTML that an accessibility audit (axe-core) asks

@@ -113,6 +113,19 @@ def test_no_unresolved_roles_in_the_text(site, pages, marker):
     assert not found, f"{marker} left in: {', '.join(found)}"
 
 
+def test_no_percent_sign_can_start_a_line(site, pages):
+    """Prose joins a number and its "%" with a no-break space (the build's
+    handler, and the fragments written when it finishes); code and alt
+    texts are not prose."""
+    found = []
+    for name in pages:
+        text = (site / f"{name}.html").read_text(encoding="utf-8")
+        body = re.sub(r"<(pre|code|script|style)[\s\S]*?</\1>", "", text)
+        body = re.sub(r"<[^>]*>", " ", body)  # tags and their attributes
+        found += [f"{name}: {m}" for m in re.findall(r"\S*\d %", body)[:3]]
+    assert not found, "\n".join(found)
+
+
 def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
     """Every glued number that names its (experiment, field) shows one value
     across the whole book, that value appears on a page, and a headline
