@@ -303,6 +303,78 @@ def test_measure_paired_needs_a_variant_and_functions():
         measure_paired({"s": clock.case([1.0]), "p": 3}, baseline="s", budget_seconds=1)
 
 
+def test_groups_give_each_variant_a_baseline_call_beside_it():
+    clock = FakeClock()
+    log: list[str] = []
+    cases = {name: clock.case([1.0], log, name) for name in "abcd"}
+    p = measure_paired(
+        cases,
+        baseline="a",
+        min_rounds=2,
+        max_rounds=2,
+        budget_seconds=100,
+        warmup=0,
+        clock=clock,
+        groups=[["b"], ["c"]],
+    )
+    # groups [a b], [a c] and the rest [a d]; each round starts one group
+    # later, and each group one case later
+    assert "".join(log) == "abacad" + "cadaba"
+    assert p.times["a"].repeats == 6  # three baseline calls a round
+    assert all(p.ratios[v].rounds == 2 for v in "bcd")
+
+
+def test_groups_pair_a_variant_with_the_moment_beside_it():
+    """The machine's pace swings slowly (a wave over 24 calls, four rounds);
+    every variant is truly twice as fast as the baseline. One baseline call
+    a round misjudges the variants timed far from it; a baseline call
+    beside each variant comes close, with a narrower interval."""
+
+    def paced(groups):
+        calls = 0
+
+        def case(cost):
+            def work():
+                nonlocal calls
+                calls += 1
+                clock.now += cost * (1 + 0.4 * math.sin(2 * math.pi * calls / 24))
+
+            return work
+
+        clock = FakeClock()
+        cases = {"serial": case(2.0)} | {v: case(1.0) for v in "pqrst"}
+        p = measure_paired(
+            cases,
+            baseline="serial",
+            min_rounds=9,
+            max_rounds=9,
+            budget_seconds=1e9,
+            warmup=0,
+            clock=clock,
+            groups=groups,
+        )
+        ratios = [p.ratios[v] for v in "pqrst"]
+        return max(abs(r.median - 2) for r in ratios), max(r.half_width for r in ratios)
+
+    off, wide = paced(None)
+    assert off > 0.3 and wide > 0.3
+    off, wide = paced([[v] for v in "pqrst"])
+    assert off < 0.1 and wide < 0.15
+
+
+@pytest.mark.parametrize(
+    ("groups", "match"),
+    [([["s"]], "not one of the variants"), ([["p"], ["p"]], "two groups")],
+)
+def test_groups_name_variants_once(groups, match):
+    clock = FakeClock()
+    cases = {"s": clock.case([1.0]), "p": clock.case([1.0])}
+    with pytest.raises(ValueError, match=match):
+        measure_paired(
+            cases, baseline="s", budget_seconds=10, clock=clock, groups=groups
+        )
+
+
 # -- calibration ---------------------------------------------------------------
 
 

@@ -446,6 +446,11 @@ def test_tool_comparison_every_tool_gets_pi():
         assert run.ratio is not None and t.speedup(run.tool) == run.ratio.median
         if run.tool != "MPI (mpi4py)":
             assert run.ratio.rounds == run.timing.repeats == t.rounds
+    # each tool that spreads pure Python has a pure-Python run beside it in
+    # every round; the compiled tools share one more
+    spread = [r for r in t.tools if r in compare_tools.PYTHON_IN_WORKERS]
+    in_process = len([r for r in spread if r != "MPI (mpi4py)"])
+    assert t.run("pure Python").timing.repeats == (in_process + 1) * t.rounds
     assert live_children() == []
 
 

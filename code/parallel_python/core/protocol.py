@@ -176,6 +176,7 @@ def measure_paired(
     clock: Callable[[], float] = time.perf_counter,
     context: Callable[[str], AbstractContextManager[object]] | None = None,
     calls: Mapping[str, int] | None = None,
+    groups: Sequence[Sequence[str]] | None = None,
 ) -> Paired:
     """Time ``baseline`` against every other case in paired rounds.
 
@@ -191,6 +192,16 @@ def measure_paired(
     is :data:`MIN_ROUNDS_ONLY`). ``calls`` says how many
     times a case's function does its work in one timed call (default 1, see
     :func:`.sizing.calibrate`): its times, and so its ratios, are per piece of work.
+
+    ``groups`` pairs variants with a baseline call of their own: each round
+    then times every group in turn (rotating which group goes first), each as
+    the baseline and the group's variants back to back (rotating within the
+    group too), and a variant's ratio divides by its own group's baseline
+    call. Variants in no group form one group more. So when a round is long
+    (many cases) and the machine's pace moves within it, a variant's ratio
+    still compares moments a fraction of a second apart; the baseline's
+    times then hold every baseline call, several per round. None: one group
+    of every case, one baseline call per round.
     """
     names = list(cases)
     if baseline not in cases:
@@ -216,6 +227,25 @@ def measure_paired(
             raise ValueError(f"calls names {name!r}, not one of the cases {names!r}")
         per_call[name] = positive_int(f"calls[{name!r}]", count)
 
+    if groups is None:
+        units = [names]  # the cases in the caller's order, the baseline among them
+    else:
+        units = []
+        for group in groups:
+            for name in group:
+                if name not in variants:
+                    raise ValueError(
+                        f"groups name {name!r}, not one of the variants {variants!r}"
+                    )
+            units.append([baseline, *group])
+        grouped = [name for group in groups for name in group]
+        if len(grouped) != len(set(grouped)):
+            raise ValueError(f"a variant is in two groups: {groups!r}")
+        rest = [name for name in variants if name not in grouped]
+        if rest:
+            units.append([baseline, *rest])
+    unit_of = {name: u for u, unit in enumerate(units) for name in unit}
+
     def run(name: str) -> float:
         with context(name) if context is not None else nullcontext():
             start = clock()
@@ -227,23 +257,31 @@ def measure_paired(
         for _ in range(warmup):
             run(name)
     recorded: dict[str, list[float]] = {name: [] for name in names}
+    # the baseline's calls of each group (unit), round by round
+    bases: list[list[float]] = [[] for _ in units]
     rounds = 0
     while True:
-        offset = rounds % len(names)
-        for name in names[offset:] + names[:offset]:
-            seconds = run(name) / per_call[name]
-            if not seconds > 0:
-                raise ValueError(
-                    f"case {name!r} took {seconds} s: too short for the clock; "
-                    f"make each call longer (see calibrate)"
-                )
-            recorded[name].append(seconds)
+        first = rounds % len(units)
+        for u in [*range(first, len(units)), *range(first)]:
+            unit = units[u]
+            offset = rounds % len(unit)
+            for name in unit[offset:] + unit[:offset]:
+                seconds = run(name) / per_call[name]
+                if not seconds > 0:
+                    raise ValueError(
+                        f"case {name!r} took {seconds} s: too short for the "
+                        f"clock; make each call longer (see calibrate)"
+                    )
+                recorded[name].append(seconds)
+                if name == baseline:
+                    bases[u].append(seconds)
         rounds += 1
         if rounds < min_rounds:
             continue
-        base = recorded[baseline]
         ratios = {
-            v: ratio_from([b / t for b, t in zip(base, recorded[v], strict=True)])
+            v: ratio_from(
+                [b / t for b, t in zip(bases[unit_of[v]], recorded[v], strict=True)]
+            )
             for v in variants
         }
         if all(r.within(target) for r in ratios.values()):

@@ -141,6 +141,16 @@ class ToolComparison:
         return tuple(sorted(tied, key=lambda tool: -self.speedup(tool)))
 
 
+#: The tools that run the pure-Python loop in several threads or processes.
+PYTHON_IN_WORKERS = (
+    "threads",
+    "multiprocessing Pool",
+    "joblib",
+    "dask (LocalCluster)",
+    "MPI (mpi4py)",
+)
+
+
 def _threads_integrate(n: int, workers: int) -> float:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return integrate_parallel(four_over_one_plus_x2, 0.0, 1.0, n, pool)
@@ -168,8 +178,10 @@ def run_tool_comparison(
     (:func:`~parallel_python.core.protocol.measure_paired`: at least
     ``repeats`` rounds, more until each speed-up's interval is within ±5 %
     or ``budget`` seconds are spent), so each speed-up is the median of
-    per-round ratios over pure Python. MPI runs in its own ``mpiexec``
-    launch, paired inside it (rank 0 alone, then all ranks, each round).
+    per-round ratios over pure Python; each tool that spreads pure Python
+    over workers is timed beside a pure-Python run of its own in each round.
+    MPI runs in its own ``mpiexec`` launch, paired inside it (rank 0 alone,
+    then all ranks, each round).
     Every pool, cluster and worker is shut down before returning.
     """
     n = positive_int("n", n)
@@ -282,6 +294,11 @@ def run_tool_comparison(
             budget_seconds=budget,
             warmup=0,
             calls=calls,
+            # a round of every tool lasts about a second, and the machine's
+            # pace moves within that: each tool that spreads pure Python
+            # gets a pure-Python run beside it; the compiled tools, whose
+            # gains dwarf such swings, share one
+            groups=[[tool] for tool in tools if tool in PYTHON_IN_WORKERS],
         )
     runs = [
         ToolRun(

@@ -13,7 +13,7 @@ from ..core.text import (
     ratio_text,
     times,
 )
-from .compare_tools import ToolComparison
+from .compare_tools import PYTHON_IN_WORKERS, ToolComparison
 from .narrate_speed import short_times
 
 
@@ -26,7 +26,7 @@ def tools_title(t: ToolComparison) -> str:
         else "Fastest, too close to call: "
         + and_list([f"{tool} {short_times(t.speedup(tool))}" for tool in leaders])
     )
-    by_process = [r for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
+    by_process = [r for r in t.runs if r.tool in PYTHON_IN_WORKERS[1:]]
     if by_process:
         best = max(by_process, key=lambda r: t.speedup(r.tool))
         if best.tool != fastest:
@@ -102,7 +102,7 @@ def tools_table(t: ToolComparison) -> str:
 def tools_summary(t: ToolComparison) -> str:
     fastest, leaders = t.fastest, t.leaders
     shown = {tool: ratio_text(t.ratio(tool), t.speedup(tool)) for tool in leaders}
-    by_process = [r.tool for r in t.runs if r.tool in _PYTHON_IN_WORKERS[1:]]
+    by_process = [r.tool for r in t.runs if r.tool in PYTHON_IN_WORKERS[1:]]
     if len(leaders) == 1:
         text = (
             f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
@@ -170,16 +170,6 @@ def tools_summary(t: ToolComparison) -> str:
     return text
 
 
-#: Tools that run the pure-Python loop in several threads or processes.
-_PYTHON_IN_WORKERS = (
-    "threads",
-    "multiprocessing Pool",
-    "joblib",
-    "dask (LocalCluster)",
-    "MPI (mpi4py)",
-)
-
-
 def threads_sentence(t: ToolComparison) -> str:
     """What the thread pool gave, and what it could give with its threads."""
     k = t.run("threads").workers
@@ -200,7 +190,7 @@ def threads_sentence(t: ToolComparison) -> str:
 def serial_against_workers(t: ToolComparison) -> str:
     """A fast loop on one core against pure Python on the workers measured."""
     fast = [x for x in ("NumPy", "numba @njit") if x in t.tools]
-    spread = [x for x in _PYTHON_IN_WORKERS if x in t.tools]
+    spread = [x for x in PYTHON_IN_WORKERS if x in t.tools]
     rule = "make the serial code fast first, then parallelise it."
     if not fast or not spread:
         return "Whatever the machine: " + rule
