@@ -157,7 +157,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=4,
+        seconds=3,
         options=(
             Option("n", "int", 600_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
@@ -275,7 +275,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=8.5,
+        seconds=10,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
