@@ -212,7 +212,7 @@ def test_fixes_sentence_many_cpus(cpus):
     assert f.get(ENV_FORK).held is False
     assert f.get(ENV_SPAWN).held is True
     table = fixes_table(f)
-    assert f"| variable set before fork | fork | 1 → {cpus} | 3.00 s | " in table
+    assert f"| variable set before fork | fork | 1 → {cpus} | 3.00\u00a0s | " in table
     assert ":class: dropdown" in table
     assert "| variable set before fork | 3.15 s" in table
     assert f"{cpus} processes, 12 products of 500 × 500" in table
@@ -431,7 +431,8 @@ def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
     text = fixes_summary(both)
     assert "The 90 % intervals of " in text and "take those figures" in text
     assert all(name in text.split("The 90 % intervals of ")[1] for name in named)
-    assert "3.00× (2.90–3.10)" in fixes_table(f)  # each row's interval
+    # each row's interval, kept on one line in its narrow cell
+    assert "3.00×\u00a0(2.90–\u20603.10)" in fixes_table(f)
     calm = dataclasses.replace(
         f,
         fixes=tuple(

@@ -169,3 +169,11 @@ def test_gain_gives_the_interval_when_it_has_the_rounds():
     slow = ratio_from([0.5, 0.52, 0.49, 0.51, 0.5, 0.5, 0.5])
     slower = gain(slow.median, "serial", slow)
     assert slower.startswith("slower than serial, at 0.50× (")
+
+
+def test_unbroken_keeps_a_value_on_one_line():
+    from parallel_python.core.text import unbroken
+
+    assert unbroken("4.07× (2.68–5.92)") == "4.07×\u00a0(2.68–\u20605.92)"
+    assert unbroken("43.9 ms") == "43.9\u00a0ms"
+    assert unbroken("–") == "–\u2060"  # an empty cell's dash stays a dash

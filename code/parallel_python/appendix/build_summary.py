@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.meter import Disturbance
 from ..core.results import from_data
-from ..core.text import count, cpus_phrase, duration, measured, percent
+from ..core.text import count, cpus_phrase, duration, measured, percent, unbroken
 
 #: The element "About this build" leaves for this summary.
 PLACEHOLDER_ID = "build-disturbance"
@@ -144,7 +144,7 @@ def summary_html(
             steady = "-" if spread is None else " / ".join(map(percent, spread))
             parts.append(
                 f"<tr><td><code>{html.escape(name)}</code></td>"
-                f"<td>{duration(d.seconds)}</td><td>{_cpus(d.other_cpus)}</td>"
+                f"<td>{unbroken(duration(d.seconds))}</td><td>{_cpus(d.other_cpus)}</td>"
                 f"<td>{_cpus(d.steal_cpus)}</td><td>{steady}</td></tr>"
             )
         parts.append("</tbody></table></div>")

@@ -25,6 +25,7 @@ from ..core.text import (
     ratio_text,
     table,
     times,
+    unbroken,
 )
 from .batches import WARMUP_SECONDS, Batch
 from .fixes import ENV_FORK, NO_LIMIT, Fixes
@@ -313,8 +314,8 @@ def fixes_table(f: Fixes) -> str:
                 x.name,
                 x.start_method,
                 f"{x.limit if x.limit else '–'} → {seen}",
-                duration(b.timing.best),
-                ratio_text(x.ratio, f.speedup(x.name)),
+                unbroken(duration(b.timing.best)),
+                unbroken(ratio_text(x.ratio, f.speedup(x.name))),
             ]
         )
         more.append(

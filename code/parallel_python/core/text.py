@@ -345,6 +345,12 @@ def intervals_overlap(a: Ratio | None, b: Ratio | None) -> str:
     return "yes" if a.low <= b.high and b.low <= a.high else "no"
 
 
+def unbroken(text: str) -> str:
+    """``text`` that a narrow table cell will not break: no-break spaces, and
+    a word joiner after each en dash (``4.07× (2.68–5.92)``, ``43.9 ms``)."""
+    return text.replace(" ", "\u00a0").replace("–", "–\u2060")
+
+
 def table(head: list[str], rows: list[list[str]], align: str = "") -> str:
     """A Markdown table; ``align`` gives each column's ``l`` or ``r`` (default:
     the first column left, the others right, as numbers read best)."""

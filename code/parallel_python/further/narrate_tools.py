@@ -12,6 +12,7 @@ from ..core.text import (
     plural,
     ratio_text,
     times,
+    unbroken,
 )
 from .compare_tools import PYTHON_IN_WORKERS, ToolComparison
 from .narrate_speed import short_times
@@ -56,11 +57,6 @@ def tools_figure_note(t: ToolComparison) -> str:
     return text + "."
 
 
-def _nbsp(text: str) -> str:
-    """Keep a number and its unit on one line in a narrow table column."""
-    return text.replace(" ", "\u00a0")
-
-
 def tools_table(t: ToolComparison) -> str:
     """Every tool's time, speed-up with its interval, start-up and lines; what
     each needs besides Python follows the table, to keep it narrow."""
@@ -69,13 +65,13 @@ def tools_table(t: ToolComparison) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in t.runs:
-        start = _nbsp(duration(r.startup)) if r.startup > 0 else "–"
+        start = unbroken(duration(r.startup)) if r.startup > 0 else "–"
         gain = times(t.speedup(r.tool))
         if r.ratio is not None:  # the interval may wrap below the median
             span = f"({measured(r.ratio.low)}–{measured(r.ratio.high)})"
-            gain += " " + _nbsp(span)
+            gain += " " + unbroken(span)
         lines.append(
-            f"| {r.tool} | {r.workers} | {_nbsp(duration(r.timing.median))} | "
+            f"| {r.tool} | {r.workers} | {unbroken(duration(r.timing.median))} | "
             f"{gain} | {start} | {r.lines} |"
         )
     lines += [

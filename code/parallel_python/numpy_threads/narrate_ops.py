@@ -38,14 +38,14 @@ def operations_summary(ops: Operations) -> str:
         elif op.speedup <= 1 - SAME:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran slower "
-                f"than with one, at {ratio_text(op.ratio)} its speed. Extra threads pay only "
-                f"when each gets enough work: try a larger array."
+                f"than with one, at {ratio_text(op.ratio)} its speed. Extra "
+                f"threads pay only when each gets enough work: try a larger array."
             )
         else:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} did not run "
-                f"faster: {ratio_text(op.ratio)} the one-thread speed. Extra threads pay only when each "
-                f"gets enough work: try a larger array."
+                f"faster: {ratio_text(op.ratio)} the one-thread speed. Extra "
+                f"threads pay only when each gets enough work: try a larger array."
             )
     steady = [op for op in other if abs(op.speedup - 1) < SAME]
     noisy = [op for op in other if op not in steady]
