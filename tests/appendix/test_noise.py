@@ -243,7 +243,7 @@ def test_two_cpus_a_lucky_run_alone_pulls_min_over_min_down():
     assert c.min_over_min < c.ratio.low
     assert f"**{times(c.min_over_min)}**" in text
     assert f"**{times(c.ratio.median)}**" in text
-    assert f"90 % interval {c.ratio.low:.2f}–{times(c.ratio.high)}" in text
+    assert f"({c.ratio.low:.2f}–{c.ratio.high:.2f}, its 90 % interval)" in text
     assert "fell below that interval" in text and "gained less" in text
     assert f"took {percent(c.alone_luck)} less time" in text
     assert "run alone pulls the minimum over the minimum down" in text

@@ -38,14 +38,14 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     assert unsteady_note("Its", None) == ""
     wide = ratio_from([1.0, 1.9, 1.95, 1.2, 1.97, 1.5, 1.96])
     text = unsteady_note("The `nogil` threads'", wide)
-    assert text.startswith("The `nogil` threads' 90 % interval, ")
+    assert text.startswith("The `nogil` threads' 90 % interval (1.00–1.97) is wider")
     assert "is wider than ±15 %: take that figure as rough; " in text
     assert "the middle 80 % of its rounds ranged from " in text
     busy = Disturbance(3.0, 0.7, 0.0, "")
     assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)
     # a sentence that gave the interval already is not told it again
-    low, high = f"{wide.low:.2f}×", f"{wide.high:.2f}×"
-    assert low in text and high in text
+    low, high = f"{wide.low:.2f}", f"{wide.high:.2f}"
+    assert f"({low}–{high})" in text
     again = unsteady_note("That figure's", wide, stated=True)
     assert again.startswith("That figure's 90 % interval is wider than ±15 %")
     assert low not in again and high not in again
@@ -58,7 +58,7 @@ def test_a_one_worker_ratio_off_1_gets_a_sentence_and_one_near_1_none():
     off = ratio_from([1.4, 1.5, 1.6, 1.7, 1.9])
     text = one_worker_note("One task in one thread", off)
     assert text.startswith("One task in one thread should run at about 1×; it ran ")
-    assert "1.60× (90 % interval 1.40×–1.90×)" in text
+    assert "it ran at 1.60× (1.40–1.90), with its 90 % interval: " in text
     near = ratio_from([0.8, 0.95, 1.0, 1.05, 1.3])  # wide, but reaches 0.9-1.1
     assert one_worker_note("One task", near) == ""
     assert one_worker_note("One task", None) == ""

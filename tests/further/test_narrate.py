@@ -221,7 +221,7 @@ def test_mpi_summary(cpus):
         assert "as fast as the serial loop" in text and "about" not in text
         assert "close to the ideal 2.00×" in text
         busy = mpi_summary(fake_mpi(cpus, busy=0.94))
-        assert "about as fast as the serial loop (0.94×)" in busy
+        assert "about as fast as the serial loop, at 0.94× (0.94–0.94). " in busy
         assert "The ideal on" in busy and "not MPI's start-up." in busy
         assert "probably" not in busy
         noisy = mpi_summary(fake_mpi(cpus, noisy=True))

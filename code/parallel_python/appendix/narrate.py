@@ -68,11 +68,10 @@ def probe_summary(n: Noise) -> str:
 def _interval(r: Ratio) -> str:
     if r.too_few_rounds:
         return (
-            f"range {measured(r.low)}–{times(r.high)} over "
-            f"{plural(r.rounds, 'round')}, "
-            f"too few for a 90 % interval"
+            f"{measured(r.low)}–{measured(r.high)}, the range over "
+            f"{plural(r.rounds, 'round')}, too few for a 90 % interval"
         )
-    return f"90 % interval {measured(r.low)}–{times(r.high)}"
+    return f"{measured(r.low)}–{measured(r.high)}, its 90 % interval"
 
 
 def _where(mom: float, r: Ratio) -> str:

@@ -286,7 +286,7 @@ def unsteady_note(
 
     if ratio is None or not ratio.too_wide:
         return ""
-    numbers = "" if stated else f", {times(ratio.low)}–{times(ratio.high)},"
+    numbers = "" if stated else f" ({measured(ratio.low)}–{measured(ratio.high)})"
     return (
         f"{what} 90 % interval{numbers} is wider than ±{percent(MAX_HALF_WIDTH)}: "
         f"take that figure as rough; {what_was_seen(disturbance, ratio)}. "
@@ -303,8 +303,8 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     if ratio is None or not misses_one(ratio):
         return ""
     return (
-        f"{what} should run at about 1×; it ran at {times(ratio.median)} "
-        f"(90 % interval {times(ratio.low)}–{times(ratio.high)}): "
+        f"{what} should run at about 1×; it ran at {ratio_text(ratio)}, "
+        "with its 90 % interval: "
         f"{what_was_seen(disturbance, ratio)}. "
     )
 

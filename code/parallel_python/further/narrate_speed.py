@@ -123,8 +123,8 @@ def mpi_summary(m: MpiRuns) -> str:
         f"{m.n:,} points in {duration(r.compute.median)} (the slowest rank, "
         f"median of {plural(r.compute.repeats, 'round')}), against "
         f"{duration(r.serial.median)} for the plain serial loop on rank 0 alone "
-        f"in the same rounds: {gain(s_k, 'the serial loop')} (90 % interval "
-        f"{times(m.ratio(k).low)}–{times(m.ratio(k).high)}). "
+        "in the same rounds: by the median of the rounds' ratios (with its "
+        f"90 % interval), {gain(s_k, 'the serial loop', m.ratio(k))}. "
     )
     if k > 1:
         ideal = m.ideal

@@ -153,7 +153,7 @@ def beyond_the_cpus(sweep: BlasSweep) -> str:
         r = sweep.ratio(n, t)
         text += (
             f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
-            f"(interval {measured(r.low)}–{measured(r.high)}×), wholly above the "
+            f"({measured(r.low)}–{measured(r.high)}), wholly above the "
             f"{min(t, sweep.cpus)}× that {cpus_phrase(sweep.cpus)} can give: that "
             f"point is flagged as suspect, not as threads gaining."
         )
@@ -186,7 +186,7 @@ def above_the_ideal(sweep: BlasSweep) -> str:
             if verdict.reason == "above the ideal":
                 text += (
                     f" At {n} × {n}, {plural(t, 'thread')} measured {times(r.median)} "
-                    f"(interval {measured(r.low)}–{measured(r.high)}×): above the "
+                    f"({measured(r.low)}–{measured(r.high)}): above the "
                     f"ideal of {t}×, an efficiency of {percent(r.median / t)}. That is "
                     f"reported as measured: each thread's share of that product "
                     f"ran faster than the whole product did on one thread."
