@@ -168,10 +168,10 @@ def test_sweep_rates_for_one_and_two_cpus():
     one = sweep_rates(fake_sweep(1, {1: 1.0, 2: 0.9}))
     assert (
         one
-        == "In numbers: one thread multiplied the 2000 × 2000 matrices at 50 GFLOP/s."
+        == "In numbers: one thread multiplied the 2000 × 2000 matrices at 50.0 GFLOP/s."
     )
     two = sweep_rates(fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}))
-    assert "and 2 threads at 95 GFLOP/s" in two
+    assert "and 2 threads at 95.0 GFLOP/s" in two
 
 
 def test_plural():

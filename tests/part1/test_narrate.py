@@ -198,6 +198,10 @@ def test_numpy_trick(cpus, expected):
     speed = (lambda k: 1.0) if cpus == 1 else (lambda k: min(k, cpus) * 0.97)
     text = numpy_trick_summary(fake_trick(cpus, speed))
     assert expected in text
+    a = f"{speed(2):.2f}"
+    assert f"in 2 threads ran {a}× ({a}–{a}) as fast as one after" in text or (
+        cpus == 64
+    )
     assert ("4 NumPy sorting tasks" in text) == (cpus == 64)
     assert ("2 NumPy sorting tasks" in text) == (cpus in (1, 2))
 
@@ -325,7 +329,7 @@ def fake_ladder(disk_ns, method=DROP_FADVISE):
 
 def test_ladder():
     text = ladder_summary(fake_ladder(60_000))
-    assert "6 times as long" in text and "went to the disk" in text
+    assert "6.00 times as long" in text and "went to the disk" in text
     assert "120 times slower" in text
     assert "because" not in text and "does not measure how much" in text
     assert "some cache may still have served them" in ladder_summary(fake_ladder(600))
@@ -358,7 +362,7 @@ def test_isolation_and_table():
     assert "still had `[1, 2, 3]`" in text and "byte 42 did reach" in text
     assert "please report" in isolation_summary(fake_isolation(leak=True))
     s = StartCosts("spawn", T(40e-6), T(0.05))
-    assert "1250 times as long" in start_cost_summary(s)
+    assert "1,250 times as long" in start_cost_summary(s)
     table = process_thread_table(s, fake_isolation())
     assert "50.0 ms" in table and "40.0 µs" in table
 
@@ -459,7 +463,7 @@ def test_counts_of_one_are_singular():
 
 def test_ladder_names_the_array_it_compares_with():
     text = ladder_summary(fake_ladder(60_000))
-    assert "Even a read from the page cache, in main memory, took 42 times" in text
+    assert "Even a read from the page cache, in main memory, took 41.7 times" in text
     assert "as long as a random read from the 1 MiB array" in text
 
 

@@ -219,11 +219,12 @@ def sweep_rates(sweep: BlasSweep) -> str:
     if t == 1:
         return (
             f"In numbers: one thread multiplied the {n} × {n} matrices at "
-            f"{one:.0f} GFLOP/s."
+            f"{measured(one)} GFLOP/s."
         )
     return (
-        f"In numbers: one thread multiplied the {n} × {n} matrices at {one:.0f} "
-        f"GFLOP/s, and {t} threads at {sweep.point(n, t).gflops:.0f} GFLOP/s."
+        f"In numbers: one thread multiplied the {n} × {n} matrices at "
+        f"{measured(one)} GFLOP/s, and {t} threads at "
+        f"{measured(sweep.point(n, t).gflops)} GFLOP/s."
     )
 
 

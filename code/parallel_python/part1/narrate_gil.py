@@ -105,7 +105,7 @@ def gil_summary(g: GilScaling) -> str:
     each = "each " if most > 1 else ""
     text += (
         f"Waiting is another matter: {plural(most, 'thread')} that {each}slept "
-        f"{duration(g.wait_seconds)} finished {times(w.speedup)} as fast as "
+        f"{duration(g.wait_seconds)} finished {ratio_text(w.ratio)} as fast as "
         f"sleeping in turn"
     )
     if w.speedup >= 1 + SAME:
@@ -205,9 +205,10 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
     text = (
         f"{plural(k, 'NumPy sorting task')} (each sorting {n.elements:,} numbers"
         f"{'' if n.sorts == 1 else f' {n.sorts} times'}) in "
-        f"{plural(k, 'thread')} ran {times(a.speedup)} as fast as one after "
+        f"{plural(k, 'thread')} ran {ratio_text(a.ratio)} as fast as one after "
         f"another; {plural(k, 'pure-Python task')} of about the same length, "
-        f"{times(b.speedup)}. "
+        f"{ratio_text(b.ratio)}. Each figure is the median of paired rounds, "
+        "with its 90 % interval. "
     )
     if n.cpus == 1 and max(a.speedup, b.speedup) >= 1 + SAME:
         text += (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.text import duration
+from ..core.text import duration, measured
 from .processes import CpuSampling, Isolation, Segfault, StartCosts
 
 
@@ -73,7 +73,7 @@ def start_cost_summary(s: StartCosts) -> str:
         f"Starting a thread that does nothing, and waiting for it to end, took "
         f"{duration(s.thread.best)} (best of {s.thread.repeats}); a process "
         f"({s.start_method} start method) took {duration(s.process.best)} (best "
-        f"of {s.process.repeats}), {s.ratio:.0f} times as long."
+        f"of {s.process.repeats}), {measured(s.ratio)} times as long."
     )
 
 

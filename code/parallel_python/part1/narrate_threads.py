@@ -44,7 +44,7 @@ def ladder_summary(m: MemoryLadder) -> str:
         f"{duration(cache.ns_per_access * 1e-9)}, and from the "
         f"{size(ram.size_bytes)} array, larger than most CPUs' caches, "
         f"{duration(ram.ns_per_access * 1e-9)}: "
-        f"{m.ratio('RAM', 'cache'):.0f} times as long. "
+        f"{measured(m.ratio('RAM', 'cache'))} times as long. "
     )
     text += (
         f"Reading 8 bytes from the file took {duration(disk.ns_per_access * 1e-9)} "
@@ -61,9 +61,9 @@ def ladder_summary(m: MemoryLadder) -> str:
     elif cold_over_warm >= 3:
         text += (
             f"the first reads, made after asking the kernel to drop the file from "
-            f"its page cache, went to the disk and were {cold_over_warm:.0f} "
+            f"its page cache, went to the disk and were {measured(cold_over_warm)} "
             f"times slower. Even a read from the page cache, in main memory, took "
-            f"{m.ratio('page cache', 'RAM'):.0f} times as long as a random read "
+            f"{measured(m.ratio('page cache', 'RAM'))} times as long as a random read "
             f"from the {size(ram.size_bytes)} array. Each file read is a call "
             f"into the operating system made from a Python loop, a cost the "
             f"in-memory reads do not pay; this run does not measure how much of "
