@@ -177,3 +177,20 @@ def test_unbroken_keeps_a_value_on_one_line():
     assert unbroken("4.07× (2.68–5.92)") == "4.07×\u00a0(2.68–\u20605.92)"
     assert unbroken("43.9 ms") == "43.9\u00a0ms"
     assert unbroken("–") == "–\u2060"  # an empty cell's dash stays a dash
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.005, "5 ms"), (0.0001, "100 µs"), (1e-6, "1 µs"), (1.5, "1.5 s"), (0, "0 s")],
+)
+def test_a_setting_keeps_its_own_digits(seconds, text):
+    from parallel_python.core.text import setting
+
+    assert setting(seconds) == text
+
+
+def test_a_negative_setting_is_an_error():
+    from parallel_python.core.text import setting
+
+    with pytest.raises(ValueError, match="seconds"):
+        setting(-1.0)

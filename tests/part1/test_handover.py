@@ -6,7 +6,7 @@ import pytest
 
 from parallel_python.core.machine import gil_enabled
 from parallel_python.core.style import png_bytes, small_texts
-from parallel_python.core.text import duration
+from parallel_python.core.text import duration, setting
 from parallel_python.part1 import handover
 from parallel_python.part1.handover import Handover, Stretch
 from parallel_python.part1.narrate_handover import handover_summary, handover_title
@@ -145,14 +145,14 @@ def test_with_the_gil_the_sentence_compares_turns_with_the_switch_interval(cpus)
     text = handover_summary(h)
     assert text.startswith("The 2 threads never made progress at the same time")
     assert f"median of {duration(0.005)}" in text
-    assert f"about the switch interval ({duration(0.005)})" in text
+    assert f"about the switch interval ({setting(0.005)})" in text
     assert "5 hand-overs" not in text and "7 hand-overs" in text
     assert (
         handover_title(h)
         == f"2 threads took turns with the GIL, a median {duration(0.005)} per turn"
     )
     longer = handover_summary(fake(True, cpus, _turns(2, turn=0.0105)))
-    assert f"2.10× the switch interval ({duration(0.005)})" in longer
+    assert f"2.10× the switch interval ({setting(0.005)})" in longer
 
 
 @pytest.mark.parametrize("cpus", [2, 64])
@@ -202,7 +202,7 @@ def test_the_timeline_has_a_lane_per_thread_and_readable_text(h):
     ]
     assert len(ax.collections) == h.threads
     assert fig.get_suptitle() == handover_title(h)
-    assert any(f"switch interval ({duration(0.005)})" in t.get_text() for t in ax.texts)
+    assert any(f"switch interval ({setting(0.005)})" in t.get_text() for t in ax.texts)
     assert png_bytes(fig)[:4] == b"\x89PNG"
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8

@@ -205,6 +205,20 @@ def duration(seconds: float) -> str:
     return measured(seconds, "s")
 
 
+def setting(seconds: float) -> str:
+    """A time someone chose, not measured (a setting, such as the switch
+    interval): its own digits, with the prefix that suits it: ``5 ms``,
+    ``100 µs``, ``1.5 s``; :func:`duration` would write ``5.00 ms``."""
+    if _finite(seconds, "seconds") < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    if seconds == 0:
+        return "0 s"
+    for power, prefix in ((0, ""), (-3, "m"), (-6, "µ"), (-9, "n")):
+        if seconds >= 10.0**power or power == -9:
+            return f"{float(f'{seconds / 10.0**power:.6g}'):g} {prefix}s"
+    raise AssertionError("unreachable")
+
+
 def size(n_bytes: int) -> str:
     """A size in KiB, MiB or GiB: ``16 KiB``, ``64 MiB``, ``919 MiB``,
     ``15.3 MiB`` (three significant figures unless whole)."""

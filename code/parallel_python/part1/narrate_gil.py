@@ -11,6 +11,7 @@ from ..core.text import (
     one_worker_note,
     plural,
     ratio_text,
+    setting,
     table,
     times,
     unsteady_note,
@@ -105,7 +106,7 @@ def gil_summary(g: GilScaling) -> str:
     each = "each " if most > 1 else ""
     text += (
         f"Waiting is another matter: {plural(most, 'thread')} that {each}slept "
-        f"{duration(g.wait_seconds)} finished {ratio_text(w.ratio)} as fast as "
+        f"{setting(g.wait_seconds)} finished {ratio_text(w.ratio)} as fast as "
         f"sleeping in turn"
     )
     if w.speedup >= 1 + SAME:

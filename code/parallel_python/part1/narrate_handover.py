@@ -6,7 +6,7 @@ are true with the GIL on or off, on one CPU or many.
 
 from __future__ import annotations
 
-from ..core.text import cpus_phrase, duration, percent, plural, times
+from ..core.text import cpus_phrase, duration, percent, plural, setting, times
 from .handover import Handover
 
 #: Below this share of the run, threads that ran at once are said to have
@@ -18,8 +18,8 @@ def _against_interval(turn: float, interval: float) -> str:
     """``about the switch interval (5 ms)`` or ``2.1× the switch interval (5 ms)``."""
     ratio = turn / interval
     if 0.9 <= ratio <= 1.1:
-        return f"about the switch interval ({duration(interval)})"
-    return f"{times(ratio)} the switch interval ({duration(interval)})"
+        return f"about the switch interval ({setting(interval)})"
+    return f"{times(ratio)} the switch interval ({setting(interval)})"
 
 
 def ran_at_once(h: Handover) -> bool:
@@ -89,5 +89,5 @@ def handover_summary(h: Handover) -> str:
         f"only {percent(h.overlap_share)} of the {total} run, with "
         f"{cpus_phrase(h.cpus)} for them: each kept going for a median of "
         f"{held} before another thread did; there was no GIL, so the switch "
-        f"interval ({duration(h.switch_interval)}) did not set these turns."
+        f"interval ({setting(h.switch_interval)}) did not set these turns."
     )

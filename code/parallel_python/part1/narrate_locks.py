@@ -7,7 +7,7 @@ should never happen (those ask to be reported rather than explained).
 
 from __future__ import annotations
 
-from ..core.text import and_list, duration, plural
+from ..core.text import and_list, duration, plural, setting
 from .locks import Cook, Locks, TwoLocks
 
 _REPORT = "which should not happen: please report it"
@@ -41,14 +41,14 @@ def deadlock_summary(r: Locks) -> str:
     if len(gave_up) == len(run.cooks):
         text += (
             f"Neither could have it: {and_list([_gave_up(c) for c in gave_up])} "
-            f"(the timeout was {duration(r.timeout)}). That is a deadlock, "
+            f"(the timeout was {setting(r.timeout)}). That is a deadlock, "
             f"detected: without the timeout both would be waiting still; with "
             f"it, each let go and the run ended after {duration(run.seconds)}."
         )
     elif gave_up:
         text += (
             f"Only {and_list([_gave_up(c) for c in gave_up])} (the timeout was "
-            f"{duration(r.timeout)}); the others got their locks, {_REPORT}: the "
+            f"{setting(r.timeout)}); the others got their locks, {_REPORT}: the "
             f"demonstration makes every thread wait until all have asked."
         )
     else:
@@ -74,7 +74,7 @@ def fixed_order_summary(r: Locks) -> str:
     return (
         f"With one order for everyone, {order}, "
         f"{and_list([_gave_up(c) for c in run.gave_up])}, with the timeout at "
-        f"{duration(r.timeout)}. That was no deadlock, only a wait longer than "
+        f"{setting(r.timeout)}. That was no deadlock, only a wait longer than "
         f"the timeout: a timeout cannot tell the two apart."
     )
 
@@ -86,7 +86,7 @@ def reentry_summary(r: Locks) -> str:
         text = (
             f"A thread holding a `threading.Lock` that asked for it again was "
             f"refused after {duration(lock.waited)}, when its timeout of "
-            f"{duration(r.timeout)} ran out: a `Lock` does not know which "
+            f"{setting(r.timeout)} ran out: a `Lock` does not know which "
             f"thread holds it, so without a timeout the thread would have "
             f"waited for itself for ever. "
         )

@@ -15,6 +15,7 @@ from ..core.text import (
     measured,
     percent,
     plural,
+    setting,
     size,
     unsteady_note,
 )
@@ -296,7 +297,7 @@ def naive_summary(r: Race) -> str:
         return (
             f"The naive `counter.value += 1` lost no update in "
             f"{plural(r.trials, 'trial')} on this Python ({r.python}, GIL on), "
-            f"even with the switch interval at {duration(r.switch_interval)}: "
+            f"even with the switch interval at {setting(r.switch_interval)}: "
             f"this CPython does not hand the GIL to another thread between the "
             f"read and the write of a `+=` on an attribute. That is a property of "
             f"one implementation, not a promise of the language."

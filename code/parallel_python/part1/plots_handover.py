@@ -6,7 +6,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..core.style import MIN_FONT_PT, SERIES, house_style, new_figure, takeaway
-from ..core.text import duration
+from ..core.text import setting
 from .handover import Handover
 from .narrate_handover import handover_title
 
@@ -79,7 +79,7 @@ def plot_handover(h: Handover) -> Figure:
             },
         )
         ax.annotate(
-            f"switch interval ({duration(h.switch_interval)})",
+            f"switch interval ({setting(h.switch_interval)})",
             xy=(x1, -0.8),
             xytext=(6, 0),
             textcoords="offset points",
