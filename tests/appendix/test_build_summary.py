@@ -147,3 +147,29 @@ def test_the_single_core_probe_around_a_run_is_listed_beside_its_reading():
     assert "8 % / 31 %" in part_row  # a part of the run: the run's probe
     noise_row = text[text.index("<code>noise</code>") :].split("</tr>")[0]
     assert noise_row.endswith("<td>-</td>")
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "shown", "text"),
+    [
+        ("one step after another (s)", 0.0823, "one step after another", "82.3 ms"),
+        ("ns per read, cache", 0.701, "per read, cache", "701 ps"),
+        ("ns per read, disk", 47_000.0, "per read, disk", "47.0 µs"),
+        (
+            "copied reading a NumPy array (bytes)",
+            32_174_080.0,
+            "copied reading a NumPy array",
+            "30.7 MiB",
+        ),
+        ("efficiency, 2 processes", 0.953, "efficiency, 2 processes", "95 %"),
+        ("CPUs available", 2.0, "CPUs available", "2"),
+        ("speed-up, 2 processes (×)", 1.954, "speed-up, 2 processes (×)", "1.95"),
+    ],
+)
+def test_headline_figures_are_written_as_their_pages_write_them(
+    label, value, shown, text
+):
+    from parallel_python.appendix.build_summary import _shown_label, figure_text
+
+    assert figure_text(value, label) == text
+    assert _shown_label(label) == shown

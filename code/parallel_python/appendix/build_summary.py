@@ -16,7 +16,15 @@ from typing import Any
 
 from ..core.meter import Disturbance
 from ..core.results import from_data
-from ..core.text import count, cpus_phrase, duration, measured, percent, unbroken
+from ..core.text import (
+    count,
+    cpus_phrase,
+    duration,
+    measured,
+    percent,
+    size,
+    unbroken,
+)
 
 #: The element "About this build" leaves for this summary.
 PLACEHOLDER_ID = "build-disturbance"
@@ -176,19 +184,29 @@ HEADLINES_ID = "build-headlines"
 
 
 def figure_text(value: float, label: str = "") -> str:
-    """A headline number in the book's one format: ``2,000``, ``86.5``,
-    ``1.92``, ``0.0031``; a figure labelled in seconds, ``(s)``, with the
-    prefix that suits it (``59.2 µs``)."""
+    """A headline number in the book's one format, as its page writes it: a
+    figure labelled in seconds, ``(s)``, or in nanoseconds, ``ns per ...``,
+    with the prefix that suits it (``59.2 µs``, ``701 ps``); in bytes,
+    ``(bytes)``, as a size (``30.7 MiB``); an efficiency as a percentage
+    (``95 %``); else ``2,000``, ``86.5``, ``1.92``."""
     if label.endswith("(s)"):
         return duration(value)
+    if label.startswith("ns per "):
+        return duration(value * 1e-9)
+    if label.endswith("(bytes)"):
+        return size(int(value))
+    if label.startswith("efficiency"):
+        return percent(value)
     if float(value).is_integer():
         return count(int(value))
     return measured(value)
 
 
 def _shown_label(label: str) -> str:
-    """The label without its ``(s)``, where the value carries the unit."""
-    return label.removesuffix(" (s)")
+    """The label without the unit the value now carries (``(s)``, ``ns``,
+    ``(bytes)``)."""
+    label = label.removesuffix(" (s)").removesuffix(" (bytes)")
+    return label.removeprefix("ns ")
 
 
 def _names(names: Sequence[str]) -> str:
