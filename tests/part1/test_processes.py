@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from parallel_python.core import config, results
+from parallel_python.core.text import measured
 from parallel_python.part1 import memory_ladder
 from parallel_python.part1.narrate_processes import cpu_sampling_summary
 from parallel_python.part1.plots import plot_cpu_samples
@@ -104,7 +105,7 @@ def test_cpu_sampling_summary_says_whether_threads_ran_at_once(cpus):
     busy = min(cpus, 3) * 0.97
     text = cpu_sampling_summary(_sampling(cpus, 3, busy))
     assert "3 busy threads were sampled 9 times" in text
-    assert f"on average {busy:.1f} CPUs were busy" in text
+    assert f"on average {measured(busy)} CPUs were busy" in text
     if cpus == 1:
         assert "took turns" not in text and "at the same time" not in text
         assert "only CPU 0" in text and "nowhere to move them" in text

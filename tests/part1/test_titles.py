@@ -6,7 +6,7 @@ import re
 import pytest
 
 from parallel_python.core.style import png_bytes, small_texts
-from parallel_python.core.text import times
+from parallel_python.core.text import measured, times
 from parallel_python.part1 import plots, plots_kitchen, plots_salad
 from parallel_python.part1.memory_ladder import DROP_NONE
 from parallel_python.part1.narrate_gil import gil_summary, numpy_trick_summary
@@ -161,7 +161,8 @@ def test_cpu_sampling_title(cpus):
         assert title == ("3 busy threads, one CPU allowed: 1.0 CPUs busy on average")
     else:
         busy = min(3, cpus)
-        assert title.startswith(f"3 busy threads: {busy:.1f} CPUs busy on average")
+        shown = measured(busy)
+        assert title.startswith(f"3 busy threads: {shown} CPUs busy on average")
         assert title.endswith("between CPUs")
     one = cpu_sampling_title(fake_sampling(cpus, threads=1))
     assert one.startswith("1 busy thread")

@@ -140,8 +140,8 @@ def cpu_sampling_summary(c: CpuSampling) -> str:
     )
     if c.busy_cpus > 0:
         text += (
-            f"{subj} used {c.busy_cpus:.1f} times as much CPU time as the run took "
-            f"wall time: on average {c.busy_cpus:.1f} CPUs were busy"
+            f"{subj} used {measured(c.busy_cpus)} times as much CPU time as the "
+            f"run took wall time: on average {measured(c.busy_cpus)} CPUs were busy"
         )
         if n > 1 and c.busy_cpus >= 1.2:
             text += " with them, so the threads really did run at the same time"

@@ -7,7 +7,7 @@ on sixty-four; the plots in :mod:`.plots`, :mod:`.plots_kitchen` and
 
 from __future__ import annotations
 
-from ..core.text import SAME, count, percent, plural, times
+from ..core.text import SAME, count, measured, percent, plural, times
 from .gil import GilScaling
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .narrate_gil import _pick as pick
@@ -101,7 +101,7 @@ def cpu_sampling_title(c: CpuSampling) -> str:
     n = len(c.threads)
     if c.method == "unavailable" or not c.samples:
         return "This system cannot say which CPU a thread is on"
-    busy = f"{c.busy_cpus:.1f} CPUs busy on average" if c.busy_cpus > 0 else ""
+    busy = f"{measured(c.busy_cpus)} CPUs busy on average" if c.busy_cpus > 0 else ""
     if len(c.cpus_available) == 1:
         shared = f"{plural(n, 'busy thread')}, one CPU allowed"
         return f"{shared}: {busy}" if busy else shared
