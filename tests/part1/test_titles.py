@@ -158,7 +158,7 @@ def test_salad_title(gil):
 def test_cpu_sampling_title(cpus):
     title = cpu_sampling_title(fake_sampling(cpus))
     if cpus == 1:
-        assert title == ("3 busy threads, one CPU allowed: 1.0 CPUs busy on average")
+        assert title == ("3 busy threads, one CPU allowed: 1.00 CPUs busy on average")
     else:
         busy = min(3, cpus)
         shown = measured(busy)
