@@ -89,9 +89,17 @@ def tools_table(t: ToolComparison) -> str:
             f"timed call ({and_list(repeated)}), so that a call lasted long "
             "enough to time; their times are per integral.",
         ]
-    needs = [f"{r.tool} (`{r.needs}`)" for r in t.runs if r.needs != "Python"]
-    if needs:
-        lines += ["", f"Besides Python, some tools need a package: {and_list(needs)}."]
+    # package -> the tools that need it, in the table's order
+    by_package: dict[str, list[str]] = {}
+    for r in t.runs:
+        if r.needs != "Python":
+            by_package.setdefault(r.needs, []).append(r.tool)
+    if by_package:
+        needs = [
+            package if tools == [package] else f"{package} for {and_list(tools)}"
+            for package, tools in by_package.items()
+        ]
+        lines += ["", f"Besides Python, the tools need: {'; '.join(needs)}."]
     return "\n".join(lines)
 
 
