@@ -269,14 +269,24 @@ def fixes_summary(f: Fixes) -> str:
         wide = [x for x in held if x.ratio is not None and x.ratio.too_wide]
         if wide:
             widest = max(wide, key=lambda x: x.ratio.half_width)
-            names = and_list([x.name for x in wide])
             one = len(wide) == 1
+            if one:
+                whose = f"The 90 % interval of {widest.name} is"
+            elif len(wide) == len(held):
+                whose = f"All {count(len(wide))} of those 90 % intervals are"
+            else:
+                whose = f"The 90 % intervals of {and_list([x.name for x in wide])} are"
+            spread = (
+                "the middle 80 % of its rounds ranged from "
+                if one
+                else f"the widest, {widest.name}, had the middle 80 % of its "
+                "rounds between "
+            )
             text += (
-                f"The 90 % {'interval' if one else 'intervals'} of {names} "
-                f"{'is' if one else 'are'} wider than ±{percent(MAX_HALF_WIDTH)} "
-                f"(see the table): take {'that figure' if one else 'those figures'} "
-                f"as rough; the middle 80 % of the rounds of {widest.name} ranged from "
-                f"{times(widest.ratio.band_low)} to {times(widest.ratio.band_high)}. "
+                f"{whose} wider than ±{percent(MAX_HALF_WIDTH)} (see the table): "
+                f"take {'that figure' if one else 'those figures'} as rough; "
+                f"{spread}{times(widest.ratio.band_low)} "
+                f"{'to' if one else 'and'} {times(widest.ratio.band_high)}. "
             )
     if f.has(ENV_FORK):
         fork = f.get(ENV_FORK)
