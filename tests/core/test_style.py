@@ -124,3 +124,18 @@ def test_drawings_use_no_house_colour():
                 if colour[3] > 0:
                     used.add(to_hex(colour[:3]).lower())
         assert not used & house, used & house
+
+
+def test_the_cpus_line_lies_behind_the_measured_points():
+    import matplotlib.pyplot as plt
+
+    from parallel_python.core.style import COLORS, mark_cpus
+
+    fig, ax = plt.subplots()
+    try:
+        (points,) = ax.plot([1, 2, 3], [1.0, 1.9, 2.0], "o")
+        mark_cpus(ax, 2)
+        (line,) = [x for x in ax.lines if x.get_color() == COLORS["cpus"]]
+        assert line.get_zorder() < points.get_zorder()
+    finally:
+        plt.close(fig)

@@ -212,8 +212,9 @@ def label_bar(ax: Axes, x: float, y: float, text: str) -> None:
 
 
 def mark_cpus(ax: Axes, cpus: int) -> None:
-    """A vertical line at the number of CPUs available."""
-    ax.axvline(cpus, color=COLORS["cpus"], linestyle=":", linewidth=1.5)
+    """A vertical line at the number of CPUs available, behind the measured
+    points and their error bars (lines and markers draw at zorder 2)."""
+    ax.axvline(cpus, color=COLORS["cpus"], linestyle=":", linewidth=1.5, zorder=1.5)
     ax.annotate(
         f"{cpus} CPU{'s' if cpus > 1 else ''} available",
         xy=(cpus, 0),
