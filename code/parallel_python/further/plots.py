@@ -267,7 +267,17 @@ def plot_tools(t: ToolComparison) -> Figure:
     with house_style():
         for y, (s, kind) in enumerate(zip(speedups, kinds, strict=True)):
             colour = COLORS[kind]
-            ax.plot([1, s], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
+            # a thin, pale stem from 1x, so the interval's black whiskers,
+            # drawn above it, stay visible where they lie along it
+            ax.plot(
+                [1, s],
+                [y, y],
+                color=colour,
+                linewidth=1.5,
+                alpha=0.5,
+                solid_capstyle="butt",
+                zorder=1.5,
+            )
             ax.plot([s], [y], marker=_MARKERS[kind], color=colour, markersize=8)
             ratio = t.runs[y].ratio
             if ratio is not None:  # the 90 % interval of the median ratio
@@ -277,7 +287,8 @@ def plot_tools(t: ToolComparison) -> Figure:
                     xerr=[[s - ratio.low], [ratio.high - s]],
                     color="black",
                     capsize=4,
-                    linewidth=1,
+                    linewidth=1.2,
+                    zorder=3,
                 )
                 mark_unsteady(ax, [s], [y], [ratio], colour, _MARKERS[kind])
             right = max(s, 1, ratio.high if ratio is not None else s)
