@@ -72,7 +72,7 @@ def plot_joblib(j: JoblibRun) -> Figure:
         high = max(secs for _, secs, _ in rows)
         ax.set_xlim(low / 2, high * 12)  # room for the labels on the right
         ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_ylim(len(rows) - 0.5, -0.75)  # room for the top row's label
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("time of one call (s, log scale)")
         takeaway(fig, joblib_title(j))
@@ -108,7 +108,6 @@ def plot_free_threading(f: FreeThreading) -> Figure:
     k = f.workers
     ideal = float(min(k, f.cpus))
     probed = f.gil.ceiling if f.cpus > 1 else None
-    # every vertical line's x: each value label starts right of them all
     lines = [1.0, ideal] + ([probed.ratio] if probed is not None else [])
     with house_style():
         for y, (_, r, kind) in enumerate(rows):
@@ -123,13 +122,16 @@ def plot_free_threading(f: FreeThreading) -> Figure:
                 linestyle="none",
             )
             mark_unsteady(ax, [r.median], [y], [r], COLORS[kind], markers[kind])
-            ax.annotate(  # right of its interval's cap and of every line
+            ax.annotate(  # just above its dot, on a patch that hides any line
                 f"{measured(r.median)}×",
-                xy=(max(r.high, *lines), y),
-                xytext=(8, 0),
+                xy=(r.median, y),
+                xytext=(0, 9),
                 textcoords="offset points",
-                va="center",
+                ha="center",
+                va="bottom",
                 fontsize=MIN_FONT_PT,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                zorder=4,
             )
         ax.axvline(1, color=COLORS["serial"], linewidth=1, label="1×: no gain")
         ax.axvline(
@@ -147,9 +149,9 @@ def plot_free_threading(f: FreeThreading) -> Figure:
             )
         highs = [r.high for _, r, _ in rows] + lines
         lows = [r.low for _, r, _ in rows] + [1.0]
-        ax.set_xlim(min(lows) * 0.8, max(highs) * 1.25)  # room for the labels
+        ax.set_xlim(min(lows) * 0.9, max(highs) * 1.1)
         ax.set_yticks(range(len(rows)), [what for what, _, _ in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_ylim(len(rows) - 0.5, -0.75)  # room for the top row's label
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
         ax.set_xlabel(f"speed-up over one after another ({k} tasks)")
