@@ -39,7 +39,9 @@ def _vertical_lines_x(ax) -> list[float]:
 @pytest.mark.parametrize("cpus", [1, 2, 64])
 @pytest.mark.parametrize("ceiling", [None, 1.95, 1.85])
 @pytest.mark.parametrize("interp", [False, True])
-def test_free_threading_labels_cross_no_line_and_stay_inside(cpus, ceiling, interp):
+def test_free_threading_labels_sit_by_their_dots_and_hide_the_lines(
+    cpus, ceiling, interp
+):
     f = fake_ft(cpus, free=True, gil=False, interp=interp)
     if ceiling is not None:
         f = _with_ceiling(f, ceiling)
@@ -52,11 +54,20 @@ def test_free_threading_labels_cross_no_line_and_stay_inside(cpus, ceiling, inte
     lines = _vertical_lines_x(ax)
     assert len(lines) == 2 + (ceiling is not None and cpus > 1)
     frame = ax.get_window_extent(renderer)
-    for label in labels:
+    rows = pf.free_threading_rows(f)
+    for y, (label, row) in enumerate(zip(labels, rows, strict=True)):
         box = label.get_window_extent(renderer)
-        for x in lines:
-            assert not box.x0 - 1 <= x <= box.x1 + 1, (label.get_text(), x)
+        # centred just above its own dot, not off beyond the lines
+        dot_x, dot_y = ax.transData.transform((row[1].median, y))
+        assert abs((box.x0 + box.x1) / 2 - dot_x) < 1, label.get_text()
+        assert box.y0 > dot_y, label.get_text()  # above it (the y axis is inverted)
+        # a line it crosses runs under an opaque patch, not through the digits
+        if any(box.x0 - 1 <= x <= box.x1 + 1 for x in lines):
+            patch = label.get_bbox_patch()
+            assert patch is not None and patch.get_facecolor()[3] == 1.0
+            assert label.get_zorder() > 2
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, label.get_text()
+        assert box.y1 <= frame.y1, label.get_text()
     assert small_texts(fig) == []
 
 
