@@ -359,3 +359,25 @@ def test_sweep_table_gives_the_range_of_rounds_when_sizes_differ():
     points = tuple(longer(p) for p in sweep.points)
     table = sweep_table(dataclasses.replace(sweep, points=points))
     assert "best of 3–5 timed runs (rounds per size)" in table
+
+
+def test_the_sweep_tells_its_sizes_apart_by_shape_as_well_as_shade():
+    import matplotlib.pyplot as plt
+
+    from parallel_python.numpy_threads.plots import plot_blas_sweep
+    from tests.fakes import fake_sweep
+
+    sweep = fake_sweep(2, {1: 1.0, 2: 1.9, 4: 1.5}, sizes=(200, 800, 1600))
+    fig = plot_blas_sweep(sweep)
+    try:
+        for ax in fig.axes:
+            series = {
+                line.get_color(): line.get_marker()
+                for line in ax.lines
+                if line.get_label().startswith("n = ")
+                or (line.get_linestyle() == "-" and len(line.get_xdata()) == 3)
+            }
+            assert len(series) == 3, series
+            assert len(set(series.values())) == 3, series
+    finally:
+        plt.close(fig)

@@ -29,6 +29,9 @@ COLORS = {
 #: Shades of one kind for several series of it (e.g. matrix sizes, all run
 #: by BLAS threads): light to dark blue, so no shade means something else.
 SERIES = ("#56B4E9", "#0072B2", "#003f63", "#8fb8de", "#2b5d8a", "#001f33")
+#: A marker for each shade of :data:`SERIES`, so that a series is told apart
+#: by its shape too, not by a shade alone; none is a marker of :data:`MEANINGS`.
+SERIES_MARKERS = ("v", "X", "h", "P", "p", "*")
 #: Light tints and an ink for drawn (not measured) pictures, such as the
 #: kitchen and the GPU: none is a house colour, so a drawing never gives a
 #: colour of :data:`COLORS` or :data:`SERIES` a second meaning.
@@ -254,6 +257,7 @@ def interval_errorbar(
     label: str,
     marker: str = "o",
     scale: float = 1.0,
+    markersize: float | None = None,
 ) -> None:
     """Median paired ratios (:class:`~parallel_python.core.protocol.Ratio`)
     joined by a line, each with its 90 % interval as an error bar; ``scale``
@@ -271,6 +275,7 @@ def interval_errorbar(
         medians,
         yerr=[below, above],
         marker=marker,
+        markersize=markersize,
         color=shade,
         capsize=4,
         label=label,

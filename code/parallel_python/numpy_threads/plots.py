@@ -10,6 +10,7 @@ from ..core.style import (
     COLORS,
     MIN_FONT_PT,
     SERIES,
+    SERIES_MARKERS,
     house_style,
     ideal_line,
     interval_errorbar,
@@ -43,18 +44,22 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
         ideal_line(speed_ax, threads, sweep.cpus)
         # centred on the thread count, but never on it (where the CPUs' line is)
         middle = (len(sweep.sizes) - 1) / 2 - (0.5 if len(sweep.sizes) % 2 else 0)
-        for i, (colour, n) in enumerate(zip(SERIES, sweep.sizes, strict=False)):
+        series = zip(SERIES, SERIES_MARKERS, sweep.sizes, strict=False)
+        for i, (colour, marker, n) in enumerate(series):
             label = f"n = {n}"
             ratios = [sweep.ratio(n, t) for t in threads]
             # each size a little to the side, so that the error bars of one
             # thread count neither hide each other nor the CPUs' line
             dodge = 2 ** ((i - middle) * _DODGE)
             shifted = [t * dodge for t in threads]
-            interval_errorbar(speed_ax, shifted, ratios, colour, label)
+            interval_errorbar(
+                speed_ax, shifted, ratios, colour, label, marker, markersize=7
+            )
             flops_ax.plot(
                 threads,
                 [sweep.point(n, t).gflops for t in threads],
-                marker="o",
+                marker=marker,
+                markersize=7,
                 color=colour,
                 label=label,
             )
