@@ -139,3 +139,21 @@ def test_the_cpus_line_lies_behind_the_measured_points():
         assert line.get_zorder() < points.get_zorder()
     finally:
         plt.close(fig)
+
+
+def test_a_long_takeaway_breaks_into_two_even_lines_outside_brackets():
+    from parallel_python.core.wrap import text_width, balanced_lines
+
+    assert balanced_lines("Short", 400, 12) == "Short"
+    text = (
+        "Fastest: numba parallel=True, 134×; process-based tools "
+        "(2 workers) at best: 1.77×"
+    )
+    width = text_width(text, 12) * 0.7
+    first, second = balanced_lines(text, width, 12).split("\n")
+    assert f"{first} {second}" == text
+    assert first.endswith(";")  # after the punctuation, where it reads well
+    assert max(text_width(first, 12), text_width(second, 12)) <= width
+    label = "speed-up over pure Python (×, log scale), n = 1,200,000 points"
+    first, _ = balanced_lines(label, text_width(label, 11) * 0.7, 11).split("\n")
+    assert first.count("(") == first.count(")")

@@ -49,7 +49,7 @@ def test_one_row_per_read_and_a_title_with_both_copied_sizes(case):
     assert len(rows) == len(m.reads) == 2
     assert "list" in rows[0] and "1,000,000 Python ints" in rows[0]
     assert "NumPy array" in rows[1]
-    title = fig.get_suptitle()
+    title = fig.get_suptitle().replace("\n", " ")
     assert title == plotting_multiproc.fork_memory_takeaway(m)
     lst, arr = m.get("list"), m.get("array")
     for r in (lst, arr):
@@ -94,7 +94,7 @@ def test_the_realistic_figure_names_both_reads():
     fig = plotting_multiproc.plot_fork_memory(
         CASES["list copies most, array almost nothing"]
     )
-    assert fig.get_suptitle() == (
+    assert fig.get_suptitle().replace("\n", " ") == (
         "Summing the list copied 30.5 MiB into the child (91 % of its size); "
         "summing the array, 195 KiB (2 %)"
     )

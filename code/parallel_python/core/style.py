@@ -17,6 +17,8 @@ import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .wrap import balanced_lines
+
 #: Fixed colours (colour-blind safe, Okabe-Ito): serial, threads, processes.
 COLORS = {
     "serial": "#000000",
@@ -244,8 +246,11 @@ def ideal_line(ax: Axes, xs: list[int], cpus: int) -> None:
 
 def takeaway(fig: Figure, text: str) -> None:
     """The figure's takeaway, computed from its result, at its top left;
-    wrapped onto a second line where it is wider than the figure."""
+    where it is wider than the figure, broken into two lines of about the
+    same width (:func:`balanced_lines`), never leaving a word alone below."""
     size = STYLE["axes.titlesize"]
+    if "\n" not in text:
+        text = balanced_lines(text, fig.get_figwidth() * 72 * 0.97, size)
     fig.suptitle(text, x=0.01, ha="left", fontsize=size, wrap=True)
 
 

@@ -13,12 +13,14 @@ from ..core.protocol import Ratio
 from ..core.style import (
     COLORS,
     MIN_FONT_PT,
+    STYLE,
     house_style,
     mark_unsteady,
     new_figure,
     takeaway,
 )
 from ..core.text import measured, plural, size
+from ..core.wrap import balanced_lines
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
 from .mpi_demo import MpiRuns
@@ -305,8 +307,12 @@ def plot_tools(t: ToolComparison) -> Figure:
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.axvline(1, color=COLORS["serial"], linewidth=1)
-        ax.set_xlabel(
-            f"speed-up over pure Python (×, log scale), n = {t.n:,} points", wrap=True
+        ax.set_xlabel(  # the axes are about three quarters of the figure wide
+            balanced_lines(
+                f"speed-up over pure Python (×, log scale), n = {t.n:,} points",
+                fig.get_figwidth() * 72 * 0.75,
+                STYLE["axes.labelsize"],
+            )
         )
         ax.grid(axis="y", visible=False)
         shown = [k for k in ("serial", "threads", "processes") if k in kinds]
