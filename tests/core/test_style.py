@@ -142,7 +142,7 @@ def test_the_cpus_line_lies_behind_the_measured_points():
 
 
 def test_a_long_takeaway_breaks_into_two_even_lines_outside_brackets():
-    from parallel_python.core.wrap import text_width, balanced_lines
+    from parallel_python.core.wrap import balanced_lines, text_width
 
     assert balanced_lines("Short", 400, 12) == "Short"
     text = (
