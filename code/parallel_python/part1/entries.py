@@ -89,7 +89,6 @@ def _handover_headlines(h: Handover) -> dict[str, float]:
     return {
         "median turn, one thread (s)": h.typical_turn,
         "median hand-over (s)": h.typical_handover,
-        "switch interval (s)": h.switch_interval,
     }
 
 
