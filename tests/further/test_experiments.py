@@ -430,7 +430,12 @@ def test_free_threading_bad_input():
 
 def test_tool_comparison_every_tool_gets_pi():
     t = compare_tools.run_tool_comparison(
-        n=2400, workers=2, repeats=2, budget=0.01, mpi=not mpi_demo.mpi_available()
+        n=2400,
+        workers=2,
+        repeats=2,
+        budget=0.01,
+        mpi=not mpi_demo.mpi_available(),
+        call_seconds=0.005,
     )
     assert t.tools[0] == "pure Python" and "dask (LocalCluster)" in t.tools
     serial = t.run("pure Python").value
@@ -457,6 +462,8 @@ def test_tool_comparison_every_tool_gets_pi():
 def test_tool_comparison_bad_budget():
     with pytest.raises(ValueError, match="budget"):
         compare_tools.run_tool_comparison(n=2400, budget=0)
+    with pytest.raises(ValueError, match="call_seconds"):
+        compare_tools.run_tool_comparison(n=2400, call_seconds=0)
 
 
 def test_code_lines_skips_docstring_and_comments():

@@ -30,7 +30,7 @@ from ..core.machine import available_cpus
 from ..core.pools import end_loky_workers, process_pool
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
-from ..core.sizing import sized_calls
+from ..core.sizing import SHORTEST_CALL, sized_calls
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
@@ -168,10 +168,13 @@ def run_tool_comparison(
     budget: float = 4.0,
     mpi: bool = True,
     dask: bool = True,
+    call_seconds: float = SHORTEST_CALL,
 ) -> ToolComparison:
     """Integrate with ``n`` midpoints with every tool; ``workers`` (default:
     the CPUs available) threads, processes, ranks or numba threads each.
-    ``mpi=False`` or ``dask=False`` leaves those tools out.
+    ``mpi=False`` or ``dask=False`` leaves those tools out. A timed call
+    lasts at least ``call_seconds`` (a fast tool repeats the integral that
+    many times; tests make it short).
 
     Every tool's workers are started (and numba compiled) first; then pure
     Python and every tool are timed in paired rounds
@@ -188,6 +191,7 @@ def run_tool_comparison(
     workers = positive_int("workers", available_cpus() if workers is None else workers)
     repeats = positive_int("repeats", repeats)
     budget = positive_float("budget", budget)
+    call_seconds = positive_float("call_seconds", call_seconds)
     f = four_over_one_plus_x2
     values: dict[str, float] = {}
 
@@ -286,7 +290,10 @@ def run_tool_comparison(
         # computes the integral as many times as fill sizing.SHORTEST_CALL
         for spec in tools.values():
             spec[0]()  # a first call can be slow (a pool's or numba's threads wake)
-        sized, calls = sized_calls({tool: spec[0] for tool, spec in tools.items()})
+        sized, calls = sized_calls(
+            {tool: spec[0] for tool, spec in tools.items()},
+            target_seconds=call_seconds,
+        )
         paired = measure_paired(
             sized,
             baseline="pure Python",
