@@ -1,11 +1,14 @@
 """The GIL experiments: shape of the results, correct work, clear errors."""
 
 import multiprocessing
+import os
+import sys
 import threading
 
 import pytest
 
 from parallel_python.core.protocol import STOP_REASONS
+from parallel_python.core.results import from_data, to_data
 from parallel_python.part1 import gil, numpy_trick
 
 
@@ -40,6 +43,36 @@ def test_gil_result_shape():
     assert multiprocessing.active_children() == []  # the pool was closed
     with pytest.raises(KeyError):
         g.threads_cpu_at(3)
+    # where two tasks in two processes ran is checked from inside the workers
+    # (on Linux, with at least two CPUs); one task has nothing to share
+    assert g.crowded_at(1) is None
+    if g.cpus >= 2 and sys.platform.startswith("linux"):
+        assert 0.0 <= g.crowded_at(2) <= 1.0
+    else:
+        assert g.crowded == ()
+    assert from_data(gil.GilScaling, to_data(g)) == g
+
+
+def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
+    cpus = gil.count_placed(100, 3)
+    assert len(cpus) == 4
+    if sys.platform.startswith("linux"):
+        assert set(cpus) <= set(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize(
+    ("rounds", "share"),
+    [
+        ([[(0, 0, 0), (1, 1, 1)]], 0.0),  # always apart
+        ([[(0, 0, 0), (0, 0, 0)]], 1.0),  # always together
+        ([[(0, 1), (1, 1)], [(0, 0), (1, 1)]], 0.25),  # one check in four
+        ([[(0, 1, 2), (1, 1, 2), (2, 2, 2)]], 2 / 3),  # three tasks
+        ([[(0, -1), (1, 1)]], None),  # a CPU not known
+        ([[(0, 1)]], None),  # one task: nothing to share
+    ],
+)
+def test_crowding_is_the_share_of_checks_with_tasks_on_fewer_cpus(rounds, share):
+    assert gil.crowding(rounds) == (None if share is None else pytest.approx(share))
 
 
 def test_gil_without_processes():

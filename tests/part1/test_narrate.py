@@ -548,3 +548,33 @@ def test_gil_summary_gives_each_speed_up_with_its_interval():
     assert "(" in processes and "(" in threads  # nine rounds give an interval
     assert f"they ran {processes} as fast" in text
     assert f"2 pure-Python tasks in 2 threads: {threads} the speed" in text
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_processes_short_of_the_ideal_say_where_their_tasks_ran(cpus):
+    import dataclasses
+
+    from parallel_python.part1.narrate_gil import placement_note
+
+    short = fake_gil(cpus, lambda k: 1.1)
+    k = 2 if cpus == 2 else 4  # the count the summary talks about
+    where, how = (
+        ("on one CPU", "ran them on the same CPU")
+        if k == 2
+        else ("on fewer than 4 CPUs", "made some of them share a CPU")
+    )
+    crowded = dataclasses.replace(short, crowded=((k, 0.6),))
+    text = gil_summary(crowded)
+    assert (
+        f"Checked inside the workers as they ran, the {k} tasks were {where} at "
+        f"60 % of the checks: for much of the time the operating system {how}." in text
+    )
+    apart = placement_note(dataclasses.replace(short, crowded=((k, 0.05),)), k)
+    assert apart.startswith(f"Checked inside the workers as they ran, the {k} tasks")
+    assert f"on {k} different CPUs at 95 % of the checks" in apart
+    # near the ideal, or nothing checked: no word about it
+    fast = dataclasses.replace(
+        fake_gil(cpus, lambda k: 1.9 * k / 2), crowded=((k, 0.6),)
+    )
+    assert placement_note(fast, k) == ""
+    assert placement_note(short, k) == ""

@@ -35,6 +35,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
+from .cpu_now import current_cpu
 
 
 def count(n: int) -> int:
@@ -117,6 +118,14 @@ class GilScaling:
     """How much faster the CPUs were together than one alone, just before."""
     disturbance: Disturbance | None = None
     """Other work on this process's CPUs while the experiment ran."""
+    crowded: tuple[tuple[int, float], ...] = ()
+    """(tasks, share of checks at which the worker processes' tasks were on
+    fewer CPUs than tasks; see :func:`crowding`), for each count from 2 up
+    to the CPUs where the CPUs could be read."""
+
+    def crowded_at(self, workers: int) -> float | None:
+        """How often ``workers`` tasks in processes shared CPUs, or None."""
+        return dict(self.crowded).get(workers)
 
     @staticmethod
     def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
@@ -158,8 +167,35 @@ def interleaved(
     return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
-def _in_pool(pool, fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
-    pool.starmap(fn, tasks, chunksize=1)
+def count_placed(n: int, reps: int) -> tuple[int, ...]:
+    """:func:`count_repeated`'s work in a worker process, noting the CPU it
+    is on before each repetition and after the last (-1: not known here)."""
+    cpus = []
+    for _ in range(reps):
+        cpus.append(_cpu())
+        count(n)
+    cpus.append(_cpu())
+    return tuple(cpus)
+
+
+def _cpu() -> int:
+    cpu, _ = current_cpu()
+    return -1 if cpu is None else cpu
+
+
+def crowding(rounds: Sequence[Sequence[Sequence[int]]]) -> float | None:
+    """The share of checks at which tasks meant to run side by side were on
+    fewer CPUs than there were tasks: ``rounds`` holds, per round, each
+    task's CPUs from :func:`count_placed` (checked at the same points of
+    their work). None when a CPU was not known or there was one task."""
+    checks = crowded = 0
+    for tasks in rounds:
+        if len(tasks) < 2 or any(cpu < 0 for task in tasks for cpu in task):
+            return None
+        for at in zip(*tasks, strict=False):
+            checks += 1
+            crowded += len(set(at)) < len(at)
+    return crowded / checks if checks else None
 
 
 def per_count(k: int, cpus: int, budget: float) -> float:
@@ -232,6 +268,7 @@ def run_gil(
     # counts, which warm up no more, do not time a worker's first import
     pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
     threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
+    crowded: list[tuple[int, float]] = []
     meter = Meter()
     try:
         with meter:
@@ -241,9 +278,10 @@ def run_gil(
                     "in a row": lambda t=tasks: in_a_row(count_repeated, t),
                     "threads": lambda t=tasks: in_threads(count_repeated, t),
                 }
+                placed: list = []  # each call's CPUs of each task (count_placed)
                 if pool is not None:
-                    ways["processes"] = lambda t=tasks: _in_pool(
-                        pool, count_repeated, t
+                    ways["processes"] = lambda t=tasks, out=placed: out.append(
+                        pool.starmap(count_placed, t, chunksize=1)
                     )
                 # counts beyond the CPUs (at least 2), which only show that
                 # they gain no more, get their minimum of rounds; one task (the
@@ -272,6 +310,10 @@ def run_gil(
                 if pool is not None:
                     side = paired.times["processes"]
                     processes_cpu.append(ScalingPoint(k, serial, side))
+                    # the timed rounds' calls are the last ones (after warm-up)
+                    shared = crowding(placed[-side.repeats :])
+                    if 2 <= k <= cpus and shared is not None:
+                        crowded.append((k, shared))
                 waits = [(wait_seconds,)] * k
                 serial, side = interleaved(
                     [
@@ -309,4 +351,5 @@ def run_gil(
         stop_reasons=tuple(stops),
         ceiling=probed,
         disturbance=meter.result,
+        crowded=tuple(crowded),
     )

@@ -9,6 +9,7 @@ from ..core.text import (
     duration,
     interval,
     one_worker_note,
+    percent,
     plural,
     ratio_text,
     setting,
@@ -100,6 +101,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"{what_was_seen(g.disturbance, p.ratio)}"
                 f"{ceiling_phrase(g.ceiling)}. "
             )
+        text += placement_note(g, k)
     text += _one_worker_check(g)
     most = g.most
     w = g.threads_wait_at(most)
@@ -119,6 +121,40 @@ def gil_summary(g: GilScaling) -> str:
     else:
         text += ", which is surprising: a sleeping thread releases the GIL."
     return text
+
+
+#: Below this share of the ideal, the processes' placement is worth a word.
+_SHORT = 0.8
+#: A share of crowded checks at least this large is "much of the time".
+_OFTEN = 0.25
+
+
+def placement_note(g: GilScaling, k: int) -> str:
+    """Where the worker processes' tasks ran, when ``k`` of them fell short
+    of the ideal: the checks inside the workers (:func:`~.gil.crowding`)
+    say whether they shared CPUs. "" when they did not fall short, or the
+    CPUs could not be read."""
+    shared = g.crowded_at(k)
+    if shared is None or k < 2 or not g.processes_cpu:
+        return ""
+    if g.processes_cpu_at(k).speedup >= _SHORT * min(k, g.cpus):
+        return ""
+    if shared >= _OFTEN:
+        where, how = (
+            ("on one CPU", "ran them on the same CPU")
+            if k == 2
+            else (f"on fewer than {k} CPUs", "made some of them share a CPU")
+        )
+        return (
+            f"Checked inside the workers as they ran, the {k} tasks were "
+            f"{where} at {percent(shared)} of the checks: for much of the time "
+            f"the operating system {how}. "
+        )
+    return (
+        f"Checked inside the workers as they ran, the {k} tasks were on "
+        f"{k} different CPUs at {percent(1 - shared)} of the checks: the "
+        "operating system did not crowd them onto fewer CPUs. "
+    )
 
 
 def gil_threads_reading(g: GilScaling) -> str:
