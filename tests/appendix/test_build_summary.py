@@ -162,6 +162,12 @@ def test_the_single_core_probe_around_a_run_is_listed_beside_its_reading():
             "30.7 MiB",
         ),
         ("efficiency, 2 processes", 0.953, "efficiency, 2 processes", "95 %"),
+        (
+            "2 tasks in processes on fewer CPUs (share of checks)",
+            0.25,
+            "2 tasks in processes on fewer CPUs (share of checks)",
+            "25 %",
+        ),
         ("CPUs available", 2.0, "CPUs available", "2"),
         ("speed-up, 2 processes (×)", 1.954, "speed-up, 2 processes (×)", "1.95"),
     ],

@@ -195,7 +195,7 @@ def figure_text(value: float, label: str = "") -> str:
         return duration(value * 1e-9)
     if label.endswith("(bytes)"):
         return size(int(value))
-    if label.startswith("efficiency"):
+    if label.startswith("efficiency") or label.endswith("(share of checks)"):
         return percent(value)
     if float(value).is_integer():
         return count(int(value))

@@ -67,6 +67,17 @@ def _gil_intervals(g: GilScaling) -> dict:
     return out
 
 
+def _gil_headlines(g: GilScaling) -> dict[str, float]:
+    """The speed-ups' medians, and how often the processes' tasks shared a
+    CPU (where that was checked)."""
+    out = {k: r.median for k, r in _gil_intervals(g).items()}
+    k = max(c for c in g.counts if c <= max(2, g.cpus))
+    shared = g.crowded_at(k)
+    if shared is not None:
+        out[f"{k} tasks in processes on fewer CPUs (share of checks)"] = shared
+    return out
+
+
 def _gil_one_worker(g: GilScaling) -> dict:
     if 1 not in g.counts:
         return {}
@@ -209,7 +220,7 @@ ENTRIES: tuple[Experiment, ...] = (
         ),
         plot=plot_gil,
         summary=gil_summary,
-        headlines=_medians(_gil_intervals),
+        headlines=_gil_headlines,
         intervals=_gil_intervals,
         one_worker=_gil_one_worker,
     ),
