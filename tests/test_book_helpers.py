@@ -312,7 +312,12 @@ def test_percent_sign_stays_with_its_number_in_prose_not_in_code():
     code = nodes.literal_block("", "print(f'{x} %')  # 5 %")
     inline = nodes.paragraph("", "", nodes.literal("", "50 %"))
     doc += [para, code, inline]
+    glued = nodes.paragraph(
+        "", "", nodes.inline("", "", nodes.Text("80")), nodes.Text(" % of it")
+    )
+    doc += glued
     keep_percent_with_number(None, doc, "page")
     assert para.astext() == "ran at 95\u00a0% of the ideal"
+    assert glued.astext() == "80\u00a0% of it"  # a glued number, then " %"
     assert code.astext() == "print(f'{x} %')  # 5 %"
     assert inline.astext() == "50 %"

@@ -199,17 +199,24 @@ def unbreakable_percent(text: str) -> str:
 
 def keep_percent_with_number(app, doctree, docname) -> None:
     """Join "80" and "%" with a no-break space in every page's prose, glued
-    sentences included (they are resolved by now), so "%" never starts a
-    line; code, maths and raw HTML are left as written."""
+    text included (it is resolved by now), so "%" never starts a line; also
+    where the number and " %" are in two nodes (a glued number followed by
+    " %" in the page). Code, maths and raw HTML are left as written."""
+    previous = ""  # the prose text just before, in document order
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
         if parent is None or isinstance(parent, _VERBATIM):
+            previous = ""
             continue
         if any(isinstance(a, _VERBATIM) for a in _ancestors(parent)):
+            previous = ""
             continue
         fixed = unbreakable_percent(str(text))
+        if fixed.startswith(" %") and previous[-1:].isdigit():
+            fixed = "\u00a0" + fixed[1:]
         if fixed != str(text):
             parent.replace(text, nodes.Text(fixed))
+        previous = fixed
 
 
 def _ancestors(node):

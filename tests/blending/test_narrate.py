@@ -452,3 +452,35 @@ def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
         ),
     )
     assert "as rough" not in fixes_summary(calm)
+
+
+def test_fixes_sentence_with_one_or_two_fixes_that_held():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    wide = ratio_from([1.5, 2.0, 3.0, 4.5, 5.0, 2.5, 4.0])
+    f = fake_fixes(4)
+    held = [x.name for x in f.fixes if x.held]
+    assert len(held) >= 2
+
+    def keep(names):
+        """Only ``names`` hold (the others saw too many threads), all wide."""
+        return dataclasses.replace(
+            f,
+            fixes=tuple(
+                dataclasses.replace(x, ratio=wide)
+                if x.name in names
+                else dataclasses.replace(
+                    x, batch=dataclasses.replace(x.batch, threads_in_effect=(9,))
+                )
+                if x.limit
+                else x
+                for x in f.fixes
+            ),
+        )
+
+    one = fixes_summary(keep(held[:1]))
+    assert "That run was " in one and "Those runs were" not in one
+    two = fixes_summary(keep(held[:2]))
+    assert "Both of those 90 % intervals are wider than ±15 %" in two

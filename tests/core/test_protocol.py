@@ -364,7 +364,11 @@ def test_groups_pair_a_variant_with_the_moment_beside_it():
 
 @pytest.mark.parametrize(
     ("groups", "match"),
-    [([["s"]], "not one of the variants"), ([["p"], ["p"]], "two groups")],
+    [
+        ([["s"]], "not one of the variants"),
+        ([["p"], ["p"]], "two groups"),
+        ([["p"], []], "every group needs a variant"),
+    ],
 )
 def test_groups_name_variants_once(groups, match):
     clock = FakeClock()

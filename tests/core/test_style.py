@@ -145,6 +145,7 @@ def test_a_long_takeaway_breaks_into_two_even_lines_outside_brackets():
     from parallel_python.core.wrap import balanced_lines, text_width
 
     assert balanced_lines("Short", 400, 12) == "Short"
+    assert balanced_lines(" two words", 1, 12) == " two\nwords"  # no crash
     text = (
         "Fastest: numba parallel=True, 134×; process-based tools "
         "(2 workers) at best: 1.77×"

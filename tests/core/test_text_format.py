@@ -181,7 +181,15 @@ def test_unbroken_keeps_a_value_on_one_line():
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0.005, "5 ms"), (0.0001, "100 µs"), (1e-6, "1 µs"), (1.5, "1.5 s"), (0, "0 s")],
+    [
+        (0.005, "5 ms"),
+        (0.0001, "100 µs"),
+        (1e-6, "1 µs"),
+        (1.5, "1.5 s"),
+        (0, "0 s"),
+        (1500, "1,500 s"),
+        (1e6, "1,000,000 s"),
+    ],
 )
 def test_a_setting_keeps_its_own_digits(seconds, text):
     from parallel_python.core.text import setting

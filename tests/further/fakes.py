@@ -218,7 +218,7 @@ def fake_tools(cpus: int) -> ToolComparison:
             run("multiprocessing Pool", w, par, 0.02),
             run("joblib", w, par * 1.1, 1.2, 4, "joblib"),
             run("dask (LocalCluster)", w, par * 1.5, 1.5, 5, "dask[distributed]"),
-            run("MPI (mpi4py)", w, par, 0.5, 9, "mpi4py and an MPI library (mpich)"),
+            run("MPI (mpi4py)", w, par, 0.5, 9, "mpi4py and an MPI library"),
             run("NumPy", 1, 0.005, 0.0, 4, "NumPy"),
             run("numba @njit", 1, 0.001, 0.3, 6, "numba"),
             run("numba parallel=True", w, 0.001 / min(cpus, w), 0.4, 6, "numba"),

@@ -261,8 +261,11 @@ def test_tools_table_and_summary(cpus):
     t = fake_tools(cpus)
     table = tools_table(t)
     assert table.split("\n\n")[0].count("\n") == 1 + len(t.runs)
-    assert "Besides Python, the tools need: joblib; dask[distributed] for " in table
-    assert "; numba for numba @njit and numba parallel=True." in table
+    assert (
+        "Besides Python, some tools need: `joblib`; `dask[distributed]` for " in table
+    )
+    assert "; mpi4py and an MPI library for MPI (mpi4py); `NumPy`; " in table
+    assert "; `numba` for numba @njit and numba parallel=True." in table
     assert "median of the per-round ratios" in table
     assert "| pure Python | 1 |" in table and "1.00×" in table
     text = tools_summary(t)

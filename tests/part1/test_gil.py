@@ -54,8 +54,8 @@ def test_gil_result_shape():
 
 
 def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
-    cpus = gil.count_placed(100, 3)
-    assert len(cpus) == 4
+    pid, cpus = gil.count_placed(100, 3)
+    assert pid == os.getpid() and len(cpus) == 4
     if sys.platform.startswith("linux"):
         assert set(cpus) <= set(os.sched_getaffinity(0))
 
@@ -72,7 +72,15 @@ def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
     ],
 )
 def test_crowding_is_the_share_of_checks_with_tasks_on_fewer_cpus(rounds, share):
-    assert gil.crowding(rounds) == (None if share is None else pytest.approx(share))
+    # each task from its own worker process
+    placed = [[(pid, cpus) for pid, cpus in enumerate(r)] for r in rounds]
+    assert gil.crowding(placed) == (None if share is None else pytest.approx(share))
+
+
+def test_crowding_leaves_out_a_round_where_one_worker_ran_two_tasks():
+    apart, same_worker = [(1, (0, 0)), (2, (1, 1))], [(1, (0, 0)), (1, (0, 0))]
+    assert gil.crowding([apart, same_worker]) == 0.0
+    assert gil.crowding([same_worker]) is None
 
 
 def test_gil_without_processes():

@@ -121,8 +121,8 @@ def test_no_percent_sign_can_start_a_line(site, pages):
     for name in pages:
         text = (site / f"{name}.html").read_text(encoding="utf-8")
         body = re.sub(r"<(pre|code|script|style)[\s\S]*?</\1>", "", text)
-        body = re.sub(r"<[^>]*>", " ", body)  # tags and their attributes
-        found += [f"{name}: {m}" for m in re.findall(r"\S*\d %", body)[:3]]
+        body = re.sub(r"<[^>]*>", "", body)  # tags and their attributes
+        found += [f"{name}: {m}" for m in re.findall(r"\S*\d[ \t]+%", body)[:3]]
     assert not found, "\n".join(found)
 
 

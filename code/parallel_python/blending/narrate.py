@@ -260,7 +260,12 @@ def fixes_summary(f: Fixes) -> str:
         f"inside every worker, for: {names}. "
     )
     gains = [f.speedup(x.name) for x in held]
-    if gains:
+    if len(gains) == 1:
+        text += (
+            f"That run was {times(gains[0])} as fast as the unlimited one (the "
+            "median of paired rounds; the table gives its 90 % interval). "
+        )
+    elif gains:
         text += (
             f"Those runs were {times(min(gains))} to {times(max(gains))} as fast "
             f"as the unlimited one (medians of paired rounds; the table gives "
@@ -272,6 +277,8 @@ def fixes_summary(f: Fixes) -> str:
             one = len(wide) == 1
             if one:
                 whose = f"The 90 % interval of {widest.name} is"
+            elif len(wide) == len(held) == 2:
+                whose = "Both of those 90 % intervals are"
             elif len(wide) == len(held):
                 whose = f"All {count(len(wide))} of those 90 % intervals are"
             else:

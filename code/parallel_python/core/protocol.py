@@ -144,8 +144,9 @@ def ratio_from(values: Sequence[float]) -> Ratio:
 class Paired:
     """Paired rounds of a baseline and its variants (times in seconds).
 
-    ``times`` holds every case's timed calls, one per round (warm-up calls are
-    not in it); ``ratios`` the baseline-over-variant ratio of each variant;
+    ``times`` holds every case's timed calls, one per round (the baseline's:
+    one per group per round, with ``groups``; warm-up calls are not in it);
+    ``ratios`` the baseline-over-variant ratio of each variant;
     ``elapsed`` the seconds the whole measurement took, warm-up included.
     """
 
@@ -181,11 +182,12 @@ def measure_paired(
     """Time ``baseline`` against every other case in paired rounds.
 
     First ``warmup`` untimed calls of each case; then rounds. Round ``r``
-    (from 0) times every case once, starting at case ``r mod len(cases)`` and
-    wrapping round, each call inside ``context(name)`` if given (entering it is
-    not timed). From round ``min_rounds`` on, it stops when every variant's
-    median ratio has a real 90 % interval within ``±target`` ("converged"; so
-    never before 5 rounds), else when ``max_rounds``
+    (from 0) times every case once (the baseline once per group, see
+    ``groups``), starting at case ``r mod len(cases)`` and wrapping round,
+    each call inside ``context(name)`` if given (entering it is not timed).
+    From round ``min_rounds`` on, it stops when every variant's median ratio
+    has a real 90 % interval within ``±target`` ("converged"; so never
+    before 5 rounds), else when ``max_rounds``
     rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
     ``clock``, warm-up included) are spent ("budget"; the last round may run
     past it, and ``min_rounds`` are always run; "min_rounds" when the budget
@@ -238,6 +240,8 @@ def measure_paired(
                         f"groups name {name!r}, not one of the variants {variants!r}"
                     )
             units.append([baseline, *group])
+        if any(len(group) == 0 for group in groups):
+            raise ValueError(f"every group needs a variant: {groups!r}")
         grouped = [name for group in groups for name in group]
         if len(grouped) != len(set(grouped)):
             raise ValueError(f"a variant is in two groups: {groups!r}")

@@ -215,7 +215,8 @@ def setting(seconds: float) -> str:
         return "0 s"
     for power, prefix in ((0, ""), (-3, "m"), (-6, "µ"), (-9, "n")):
         if seconds >= 10.0**power or power == -9:
-            return f"{float(f'{seconds / 10.0**power:.6g}'):g} {prefix}s"
+            digits = float(f"{seconds / 10.0**power:.6g}")
+            return f"{digits:,.12g} {prefix}s"
     raise AssertionError("unreachable")
 
 

@@ -27,10 +27,12 @@ def balanced_lines(text: str, width: float, points: float) -> str:
     best, best_cost = text, float("inf")
     for i in range(1, len(words)):
         first, second = " ".join(words[:i]), " ".join(words[i:])
+        if not first.strip() or not second.strip():
+            continue  # a break at a leading or trailing space
         if first.count("(") > first.count(")"):
             continue  # inside brackets
         cost = max(text_width(first, points), text_width(second, points))
-        if first[-1] in ";:,":
+        if first.endswith((";", ":", ",")):
             cost *= 0.9  # a break after punctuation reads better
         if cost < best_cost:
             best, best_cost = f"{first}\n{second}", cost

@@ -75,7 +75,8 @@ class ToolRun:
     None for pure Python itself."""
     calls: int = 1
     """How many integrals one timed call computed (calibrated so that a call
-    lasts at least ``core.sizing.SHORTEST_CALL``); ``timing`` is per integral."""
+    lasts at least :func:`run_tool_comparison`'s ``call_seconds``); ``timing``
+    is per integral."""
 
     @property
     def error(self) -> float:
@@ -287,7 +288,7 @@ def run_tool_comparison(
         )
         # a compiled integral lasts about a millisecond, where waking a thread
         # or a CPU weighs as much as the work: such a tool's timed call
-        # computes the integral as many times as fill sizing.SHORTEST_CALL
+        # computes the integral as many times as fill call_seconds
         for spec in tools.values():
             spec[0]()  # a first call can be slow (a pool's or numba's threads wake)
         sized, calls = sized_calls(
@@ -332,7 +333,7 @@ def run_tool_comparison(
                 r.wall_seconds - sum(r.compute.times) - sum(r.serial.times),
                 r.value,
                 code_lines(mpi_demo.integrate_ranks) + 2,  # + the comm and mpiexec
-                "mpi4py, an MPI library",
+                "mpi4py and an MPI library",
                 r.ratio,
             ),
         )

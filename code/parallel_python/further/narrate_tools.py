@@ -96,11 +96,19 @@ def tools_table(t: ToolComparison) -> str:
             by_package.setdefault(r.needs, []).append(r.tool)
     if by_package:
         needs = [
-            package if tools == [package] else f"{package} for {and_list(tools)}"
+            _package(package)
+            if tools == [package]
+            else f"{_package(package)} for {and_list(tools)}"
             for package, tools in by_package.items()
         ]
-        lines += ["", f"Besides Python, the tools need: {'; '.join(needs)}."]
+        lines += ["", f"Besides Python, some tools need: {'; '.join(needs)}."]
     return "\n".join(lines)
+
+
+def _package(needs: str) -> str:
+    """A package name as code (``dask[distributed]``); a phrase such as
+    "mpi4py and an MPI library" as it is."""
+    return needs if " " in needs else f"`{needs}`"
 
 
 def tools_summary(t: ToolComparison) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
-from .gil import GilScaling, run_gil
+from .gil import GilScaling, run_gil, shown_count
 from .handover import Handover, run_handover
 from .locks import Locks, run_locks
 from .memory_ladder import MemoryLadder, run_memory_ladder
@@ -59,7 +59,7 @@ def _race_headlines(r: Race) -> dict[str, float]:
 
 
 def _gil_intervals(g: GilScaling) -> dict:
-    k = max(c for c in g.counts if c <= max(2, g.cpus))
+    k = shown_count(g.counts, g.cpus)
     out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).ratio}
     if g.processes_cpu:
         out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).ratio
@@ -71,7 +71,7 @@ def _gil_headlines(g: GilScaling) -> dict[str, float]:
     """The speed-ups' medians, and how often the processes' tasks shared a
     CPU (where that was checked)."""
     out = {k: r.median for k, r in _gil_intervals(g).items()}
-    k = max(c for c in g.counts if c <= max(2, g.cpus))
+    k = shown_count(g.counts, g.cpus)
     shared = g.crowded_at(k)
     if shared is not None:
         out[f"{k} tasks in processes on fewer CPUs (share of checks)"] = shared
@@ -104,7 +104,7 @@ def _handover_headlines(h: Handover) -> dict[str, float]:
 
 
 def _trick_intervals(n: NumpyTrick) -> dict:
-    k = max(c for c in n.counts if c <= max(2, n.cpus))
+    k = shown_count(n.counts, n.cpus)
     return {
         f"speed-up, {k} threads, NumPy sort (×)": n.numpy_at(k).ratio,
         f"speed-up, {k} threads, pure Python (×)": n.python_at(k).ratio,

@@ -15,6 +15,7 @@ NumPy experiment (:mod:`parallel_python.numpy_trick`).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -167,15 +168,26 @@ def interleaved(
     return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
-def count_placed(n: int, reps: int) -> tuple[int, ...]:
-    """:func:`count_repeated`'s work in a worker process, noting the CPU it
-    is on before each repetition and after the last (-1: not known here)."""
+def shown_count(counts: Sequence[int], cpus: int) -> int:
+    """The count a page talks about: the most workers that fit the CPUs, but
+    at least two if two or more were measured (one has nothing to overlap)."""
+    within = [c for c in counts if 2 <= c <= cpus]
+    if within:
+        return max(within)
+    two_or_more = [c for c in counts if c >= 2]
+    return min(two_or_more) if two_or_more else max(counts)
+
+
+def count_placed(n: int, reps: int) -> tuple[int, tuple[int, ...]]:
+    """:func:`count_repeated`'s work in a worker process: this process's id,
+    and the CPU it is on before each repetition and after the last (-1: not
+    known here)."""
     cpus = []
     for _ in range(reps):
         cpus.append(_cpu())
         count(n)
     cpus.append(_cpu())
-    return tuple(cpus)
+    return os.getpid(), tuple(cpus)
 
 
 def _cpu() -> int:
@@ -183,16 +195,22 @@ def _cpu() -> int:
     return -1 if cpu is None else cpu
 
 
-def crowding(rounds: Sequence[Sequence[Sequence[int]]]) -> float | None:
+def crowding(
+    rounds: Sequence[Sequence[tuple[int, Sequence[int]]]],
+) -> float | None:
     """The share of checks at which tasks meant to run side by side were on
     fewer CPUs than there were tasks: ``rounds`` holds, per round, each
-    task's CPUs from :func:`count_placed` (checked at the same points of
-    their work). None when a CPU was not known or there was one task."""
+    task's (process id, CPUs) from :func:`count_placed`, checked at the same
+    points of their work. A round in which one worker ran two of the tasks
+    (one after the other, not side by side) is left out. None when a CPU was
+    not known, there was one task, or no round is left."""
     checks = crowded = 0
     for tasks in rounds:
-        if len(tasks) < 2 or any(cpu < 0 for task in tasks for cpu in task):
+        if len(tasks) < 2 or any(c < 0 for _, cpus in tasks for c in cpus):
             return None
-        for at in zip(*tasks, strict=False):
+        if len({pid for pid, _ in tasks}) < len(tasks):
+            continue  # a worker took two tasks: they did not run side by side
+        for at in zip(*(cpus for _, cpus in tasks), strict=False):
             checks += 1
             crowded += len(set(at)) < len(at)
     return crowded / checks if checks else None

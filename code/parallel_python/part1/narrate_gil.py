@@ -18,24 +18,14 @@ from ..core.text import (
     unsteady_note,
     what_was_seen,
 )
-from .gil import GilScaling, ScalingPoint
+from .gil import GilScaling, ScalingPoint, shown_count
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
 
 
-def _pick(counts: tuple[int, ...], cpus: int) -> int:
-    """The count to talk about: the most workers that fit the CPUs, but at
-    least two if two were measured (one worker has nothing to overlap)."""
-    within = [c for c in counts if c <= cpus and c >= 2]
-    if within:
-        return max(within)
-    two_or_more = [c for c in counts if c >= 2]
-    return min(two_or_more) if two_or_more else max(counts)
-
-
 def gil_summary(g: GilScaling) -> str:
     """Threads vs processes on pure-Python work, and threads that wait."""
-    k = _pick(g.counts, g.cpus)
+    k = shown_count(g.counts, g.cpus)
     t = g.threads_cpu_at(k)
     text = (
         f"{plural(k, 'pure-Python task')} in {plural(k, 'thread')}: "
@@ -150,16 +140,21 @@ def placement_note(g: GilScaling, k: int) -> str:
             f"{where} at {percent(shared)} of the checks: for much of the time "
             f"the operating system {how}. "
         )
+    if shared == 0:
+        return (
+            f"Checked inside the workers as they ran, the {k} tasks were on "
+            f"{k} different CPUs at every check: the operating system did not "
+            "crowd them onto fewer CPUs. "
+        )
     return (
         f"Checked inside the workers as they ran, the {k} tasks were on "
-        f"{k} different CPUs at {percent(1 - shared)} of the checks: the "
-        "operating system did not crowd them onto fewer CPUs. "
+        f"fewer than {k} CPUs at only {percent(shared)} of the checks. "
     )
 
 
 def gil_threads_reading(g: GilScaling) -> str:
     """Why the pure-Python threads did not speed up, for this build's CPUs."""
-    k = _pick(g.counts, g.cpus)
+    k = shown_count(g.counts, g.cpus)
     t = g.threads_cpu_at(k)
     text = (
         f"For pure-Python work, {plural(k, 'thread')} gave {ratio_text(t.ratio)} the "
@@ -237,7 +232,7 @@ def scaling_table(
 
 def numpy_trick_summary(n: NumpyTrick) -> str:
     """NumPy work in threads speeds up; pure Python of the same length does not."""
-    k = _pick(n.counts, n.cpus)
+    k = shown_count(n.counts, n.cpus)
     a, b = n.numpy_at(k), n.python_at(k)
     text = (
         f"{plural(k, 'NumPy sorting task')} (each sorting {n.elements:,} numbers"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ..core.text import SAME, count, measured, percent, plural, times
 from .gil import GilScaling
+from .gil import shown_count as pick
 from .memory_ladder import DROP_FADVISE, MemoryLadder
-from .narrate_gil import _pick as pick
 from .numpy_trick import NumpyTrick
 from .processes import CpuSampling
 from .race import Race
