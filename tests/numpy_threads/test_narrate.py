@@ -381,3 +381,42 @@ def test_the_sweep_tells_its_sizes_apart_by_shape_as_well_as_shade():
             assert len(set(series.values())) == 3, series
     finally:
         plt.close(fig)
+
+
+def test_an_unsteady_matrix_multiply_is_called_unsteady_not_too_small():
+    from parallel_python.core.timing import Timing
+    from parallel_python.numpy_threads.narrate_ops import operations_takeaway
+
+    ratios = (1.0, 1.07, 1.9, 1.05, 1.94, 1.02, 1.5)
+    unsteady = OperationTiming(
+        "matrix multiply (a @ b)",
+        True,
+        Timing(times=(1.0,) * len(ratios), warmup=0),
+        Timing(times=tuple(1 / r for r in ratios), warmup=0),
+    )
+    ops = fake_ops(2, 2, 1.0)
+    ops = Operations(2, 2, 100, 1000, (unsteady, *ops.operations[1:]))
+    text = operations_summary(ops)
+    assert "did not run faster: 1.07× (1.00–1.94) the one-thread speed. " in text
+    assert "Its 90 % interval is wider than ±15 %: take that figure as rough" in text
+    assert "try a larger array" not in text
+    title = operations_takeaway(ops)
+    assert title.startswith("2 BLAS threads: a @ b 1.07× (1.00–1.94), too unsteady")
+    # a gain from rounds this unsteady gets the same note
+    gained = Operations(
+        2,
+        2,
+        100,
+        1000,
+        (
+            OperationTiming(
+                unsteady.name,
+                True,
+                unsteady.one_thread,
+                Timing(times=tuple(1 / (r + 0.5) for r in ratios), warmup=0),
+            ),
+            *ops.operations[1:],
+        ),
+    )
+    text = operations_summary(gained)
+    assert "as fast as with one" in text and "take that figure as rough" in text

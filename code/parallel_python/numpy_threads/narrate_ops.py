@@ -13,6 +13,7 @@ from ..core.text import (
     plural,
     ratio_text,
     times,
+    unsteady_note,
 )
 from .blas import Operations, ThreadSettings
 
@@ -34,18 +35,19 @@ def operations_summary(ops: Operations) -> str:
                 f"With {ops.threads} BLAS threads the {op.name} ran "
                 f"{ratio_text(op.ratio)} as fast as with one (the median of paired "
                 "rounds, with its 90 % interval)."
+                + (" " + _after_the_figure(op) if op.ratio.too_wide else "")
             )
         elif op.speedup <= 1 - SAME:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} ran slower "
-                f"than with one, at {ratio_text(op.ratio)} its speed. Extra "
-                f"threads pay only when each gets enough work: try a larger array."
+                f"than with one, at {ratio_text(op.ratio)} its speed. "
+                + _after_the_figure(op)
             )
         else:
             parts.append(
                 f"With {ops.threads} BLAS threads the {op.name} did not run "
-                f"faster: {ratio_text(op.ratio)} the one-thread speed. Extra "
-                f"threads pay only when each gets enough work: try a larger array."
+                f"faster: {ratio_text(op.ratio)} the one-thread speed. "
+                + _after_the_figure(op)
             )
     steady = [op for op in other if abs(op.speedup - 1) < SAME]
     noisy = [op for op in other if op not in steady]
@@ -67,6 +69,15 @@ def operations_summary(ops: Operations) -> str:
             f"machine, not threads."
         )
     return " ".join(parts)
+
+
+def _after_the_figure(op) -> str:
+    """What follows a BLAS operation's figure: when its rounds were too
+    unsteady, the interval's note (whatever the figure); else, for one that
+    did not gain, the advice to give the threads more work."""
+    if op.ratio.too_wide:
+        return unsteady_note("Its", op.ratio, stated=True).rstrip()
+    return "Extra threads pay only when each gets enough work: try a larger array."
 
 
 def first_lesson(ops: Operations) -> str:
@@ -111,6 +122,11 @@ def operations_takeaway(ops: Operations) -> str:
         return f"{plural(ops.threads, 'BLAS thread')}: no operation calls BLAS{spread}"
     head = blas[0]
     short = "a @ b" if "a @ b" in head.name else head.name
+    if head.ratio.too_wide:  # no verdict from rounds this unsteady
+        return (
+            f"{plural(ops.threads, 'BLAS thread')}: {short} "
+            f"{ratio_text(head.ratio)}, too unsteady to tell{spread}"
+        )
     return (
         f"{plural(ops.threads, 'BLAS thread')}: {short} "
         f"{gain(head.speedup, 'with one')}{spread}"
