@@ -325,3 +325,39 @@ def test_cli_runs_the_grid(tmp_path):
     bad = cli("run", "blend-grid", "--size", "0", "--out", str(tmp_path))
     assert bad.returncode == 2
     assert "size must be" in bad.stderr
+
+
+def test_a_ctrl_c_that_python_had_to_ignore_is_raised_again(monkeypatch):
+    """A KeyboardInterrupt inside a weakref callback is only reported by
+    Python ("Exception ignored in ..."); the CLI's hook raises it again in
+    the main thread, so the run stops instead of going on."""
+    import gc
+    import weakref
+
+    from parallel_python.core.interrupt import keep_ctrl_c
+
+    others = []
+    monkeypatch.setattr(sys, "unraisablehook", keep_ctrl_c(others.append))
+
+    class Thing:
+        pass
+
+    def interrupted(ref):
+        raise KeyboardInterrupt
+
+    thing = Thing()
+    ref = weakref.ref(thing, interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        del thing  # the callback's interrupt is swallowed here...
+        gc.collect()
+        time.sleep(1.0)  # ...and raised again at the next safe point
+    assert ref() is None and others == []
+
+    def failed(ref):
+        raise ValueError("not an interrupt")
+
+    other = Thing()
+    ref = weakref.ref(other, failed)
+    del other
+    gc.collect()
+    assert [type(u.exc_value) for u in others] == [ValueError]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core import results
+from .core.interrupt import keep_ctrl_c
 from .core.machine import Machine, NoBlasPool, describe
 from .core.meter import Meter
 from .core.progress import Progress
@@ -378,14 +379,14 @@ def _stop_children() -> None:
 
 
 def run() -> None:
-    """The ``parallel-python`` command: :func:`main`, then exit with its code.
+    """The ``parallel-python`` command: :func:`main`, then exit with its code;
+    a Ctrl-C that Python had to ignore is raised again (:mod:`.core.interrupt`).
 
-    After a caught Ctrl-C the interpreter was seen, rarely (about 1 run in
-    40 interrupted while the experiments were being imported), to end by
-    SIGINT (exit -2) on its way out instead of with the code it was given;
-    the cause inside CPython was not pinned down. So the interrupted path
-    runs the exit handlers itself and leaves with ``os._exit(130)``.
+    After a caught Ctrl-C the interpreter was seen, rarely, to end by SIGINT
+    (exit -2) instead of with its code, for a reason not pinned down; so the
+    interrupted path runs the exit handlers and leaves with ``os._exit(130)``.
     """
+    sys.unraisablehook = keep_ctrl_c(sys.unraisablehook)
     code = main()
     if code == 130:
         sys.stdout.flush()
