@@ -9,7 +9,7 @@ import pytest
 
 from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.core.results import from_data, to_data
-from parallel_python.part1 import gil, numpy_trick
+from parallel_python.part1 import gil, numpy_trick, placement
 
 
 def test_count_is_correct():
@@ -50,12 +50,21 @@ def test_gil_result_shape():
         assert 0.0 <= g.crowded_at(2) <= 1.0
     else:
         assert g.crowded == ()
+    # each task's own seconds in a worker, over its share of the run in a row
+    assert g.stretched_at(1) is None
+    if g.cpus >= 2:
+        longer = g.stretched_at(2)
+        # rounds where one worker ran both tasks are left out
+        assert 1 <= longer.rounds <= g.processes_cpu_at(2).parallel.repeats
+        assert 0 < longer.low <= longer.median <= longer.high
+    else:
+        assert g.stretched == ()
     assert from_data(gil.GilScaling, to_data(g)) == g
 
 
 def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
-    pid, cpus = gil.count_placed(100, 3)
-    assert pid == os.getpid() and len(cpus) == 4
+    pid, cpus, seconds = gil.count_placed(100, 3)
+    assert pid == os.getpid() and len(cpus) == 4 and seconds > 0
     if sys.platform.startswith("linux"):
         assert set(cpus) <= set(os.sched_getaffinity(0))
 
@@ -74,13 +83,30 @@ def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
 def test_crowding_is_the_share_of_checks_with_tasks_on_fewer_cpus(rounds, share):
     # each task from its own worker process
     placed = [[(pid, cpus) for pid, cpus in enumerate(r)] for r in rounds]
-    assert gil.crowding(placed) == (None if share is None else pytest.approx(share))
+    expected = None if share is None else pytest.approx(share)
+    assert placement.crowding(placed) == expected
+
+
+def test_stretch_is_each_tasks_own_time_over_its_share_alone():
+    # two tasks per round; in a row they took 2 s, so one task's share is 1 s
+    rounds = [[(1, (0,), 1.0), (2, (1,), 1.0)], [(1, (0,), 1.5), (2, (1,), 1.5)]]
+    assert placement.stretch([2.0, 2.0], rounds).median == pytest.approx(1.25)
+    # three tasks of 1 s against 3 s in a row: as long as alone
+    three = [[(1, (0,), 1.0), (2, (1,), 1.0), (3, (2,), 1.0)]]
+    assert placement.stretch([3.0], three).median == pytest.approx(1.0)
+    # a round where one worker ran both tasks is left out
+    same = [(1, (0,), 1.0), (1, (0,), 1.0)]
+    assert placement.stretch([2.0, 1.0], [rounds[0], same]).rounds == 1
+    assert placement.stretch([1.0], [same]) is None
+    # one task, or rounds that do not match the runs in a row: nothing
+    assert placement.stretch([1.0], [[(1, (0,), 1.0)]]) is None
+    assert placement.stretch([2.0], rounds) is None
 
 
 def test_crowding_leaves_out_a_round_where_one_worker_ran_two_tasks():
     apart, same_worker = [(1, (0, 0)), (2, (1, 1))], [(1, (0, 0)), (1, (0, 0))]
-    assert gil.crowding([apart, same_worker]) == 0.0
-    assert gil.crowding([same_worker]) is None
+    assert placement.crowding([apart, same_worker]) == 0.0
+    assert placement.crowding([same_worker]) is None
 
 
 def test_gil_without_processes():

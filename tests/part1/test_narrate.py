@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from parallel_python.core.text import duration, size
+from parallel_python.core.text import duration, size, times
 from parallel_python.core.timing import Timing
 from parallel_python.part1.gil import GilScaling, ScalingPoint
 from parallel_python.part1.memory_ladder import (
@@ -579,3 +579,37 @@ def test_processes_short_of_the_ideal_say_where_their_tasks_ran(cpus):
     )
     assert placement_note(fast, k) == ""
     assert placement_note(short, k) == ""
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.part1.narrate_gil import placement_note
+
+    short = fake_gil(cpus, lambda k: 1.1)
+    k = 2 if cpus == 2 else 4
+    lead = "Timed inside the workers, each task took "
+
+    def note(values):
+        return placement_note(
+            dataclasses.replace(short, stretched=((k, ratio_from(values)),)), k
+        )
+
+    longer = note([1.3, 1.25, 1.35, 1.3, 1.28])
+    assert longer.startswith(lead + "1.30× (")
+    assert f"with {k} CPUs busy at once, each did less work per second" in longer
+    assert f"together they did about {times(k / 1.3)} the work of one. " in longer
+    same = note([1.0, 1.01, 0.99, 1.02, 1.0])
+    assert same.startswith(lead + "1.00× (")
+    assert "the time went outside the tasks' own work" in same
+    unclear = note([1.0, 1.2, 1.1, 1.02, 1.15])
+    assert unclear.endswith("as the same task alone in the same rounds. ")
+    assert "busy" not in unclear and "outside" not in unclear
+    # near the ideal: no word about it
+    fast = dataclasses.replace(
+        fake_gil(cpus, lambda k: 1.9 * k / 2),
+        stretched=((k, ratio_from([1.3] * 5)),),
+    )
+    assert placement_note(fast, k) == ""

@@ -26,7 +26,12 @@ from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
 from ..core.pools import on_one_cpu
-from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
+from ..core.protocol import (
+    MIN_ROUNDS_ONLY,
+    Ratio,
+    measure_paired,
+    paired_ratio,
+)
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
@@ -37,6 +42,7 @@ from ..core.validate import (
     positive_ints,
 )
 from .cpu_now import current_cpu
+from .placement import crowding, stretch
 
 
 def count(n: int) -> int:
@@ -124,9 +130,20 @@ class GilScaling:
     fewer CPUs than tasks; see :func:`crowding`), for each count from 2 up
     to the CPUs where the CPUs could be read."""
 
+    stretched: tuple[tuple[int, Ratio], ...] = ()
+    """(tasks, how many times as long each task took in a worker process,
+    timed inside the worker, as the same task alone in the calling thread in
+    the same round; see :func:`stretch`), for each count from 2 up to the
+    CPUs."""
+
     def crowded_at(self, workers: int) -> float | None:
         """How often ``workers`` tasks in processes shared CPUs, or None."""
         return dict(self.crowded).get(workers)
+
+    def stretched_at(self, workers: int) -> Ratio | None:
+        """How much longer each of ``workers`` tasks in processes took than
+        alone, or None."""
+        return dict(self.stretched).get(workers)
 
     @staticmethod
     def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
@@ -178,42 +195,22 @@ def shown_count(counts: Sequence[int], cpus: int) -> int:
     return min(two_or_more) if two_or_more else max(counts)
 
 
-def count_placed(n: int, reps: int) -> tuple[int, tuple[int, ...]]:
+def count_placed(n: int, reps: int) -> tuple[int, tuple[int, ...], float]:
     """:func:`count_repeated`'s work in a worker process: this process's id,
-    and the CPU it is on before each repetition and after the last (-1: not
-    known here)."""
+    the CPU it is on before each repetition and after the last (-1: not
+    known here), and the seconds the repetitions took, timed in the worker."""
     cpus = []
+    start = time.perf_counter()
     for _ in range(reps):
         cpus.append(_cpu())
         count(n)
     cpus.append(_cpu())
-    return os.getpid(), tuple(cpus)
+    return os.getpid(), tuple(cpus), time.perf_counter() - start
 
 
 def _cpu() -> int:
     cpu, _ = current_cpu()
     return -1 if cpu is None else cpu
-
-
-def crowding(
-    rounds: Sequence[Sequence[tuple[int, Sequence[int]]]],
-) -> float | None:
-    """The share of checks at which tasks meant to run side by side were on
-    fewer CPUs than there were tasks: ``rounds`` holds, per round, each
-    task's (process id, CPUs) from :func:`count_placed`, checked at the same
-    points of their work. A round in which one worker ran two of the tasks
-    (one after the other, not side by side) is left out. None when a CPU was
-    not known, there was one task, or no round is left."""
-    checks = crowded = 0
-    for tasks in rounds:
-        if len(tasks) < 2 or any(c < 0 for _, cpus in tasks for c in cpus):
-            return None
-        if len({pid for pid, _ in tasks}) < len(tasks):
-            continue  # a worker took two tasks: they did not run side by side
-        for at in zip(*(cpus for _, cpus in tasks), strict=False):
-            checks += 1
-            crowded += len(set(at)) < len(at)
-    return crowded / checks if checks else None
 
 
 def per_count(k: int, cpus: int, budget: float) -> float:
@@ -287,6 +284,7 @@ def run_gil(
     pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
     threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
     crowded: list[tuple[int, float]] = []
+    stretched: list[tuple[int, Ratio]] = []
     meter = Meter()
     try:
         with meter:
@@ -329,9 +327,13 @@ def run_gil(
                     side = paired.times["processes"]
                     processes_cpu.append(ScalingPoint(k, serial, side))
                     # the timed rounds' calls are the last ones (after warm-up)
-                    shared = crowding(placed[-side.repeats :])
+                    timed = placed[-side.repeats :]
+                    shared = crowding(timed)
                     if 2 <= k <= cpus and shared is not None:
                         crowded.append((k, shared))
+                    longer = stretch(serial.times, timed)
+                    if 2 <= k <= cpus and longer is not None:
+                        stretched.append((k, longer))
                 waits = [(wait_seconds,)] * k
                 serial, side = interleaved(
                     [
@@ -370,4 +372,5 @@ def run_gil(
         ceiling=probed,
         disturbance=meter.result,
         crowded=tuple(crowded),
+        stretched=tuple(stretched),
     )

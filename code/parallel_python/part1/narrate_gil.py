@@ -120,14 +120,20 @@ _OFTEN = 0.25
 
 
 def placement_note(g: GilScaling, k: int) -> str:
-    """Where the worker processes' tasks ran, when ``k`` of them fell short
-    of the ideal: the checks inside the workers (:func:`~.gil.crowding`)
-    say whether they shared CPUs. "" when they did not fall short, or the
-    CPUs could not be read."""
-    shared = g.crowded_at(k)
-    if shared is None or k < 2 or not g.processes_cpu:
+    """Where the worker processes' tasks ran and how long each took, when
+    ``k`` of them fell short of the ideal: the checks inside the workers
+    (:mod:`~.placement`). "" when they did not fall short, or nothing was
+    checked."""
+    if k < 2 or not g.processes_cpu:
         return ""
     if g.processes_cpu_at(k).speedup >= _SHORT * min(k, g.cpus):
+        return ""
+    return _where_note(g, k) + _stretch_note(g, k)
+
+
+def _where_note(g: GilScaling, k: int) -> str:
+    shared = g.crowded_at(k)
+    if shared is None:
         return ""
     if shared >= _OFTEN:
         where, how = (
@@ -150,6 +156,33 @@ def placement_note(g: GilScaling, k: int) -> str:
         f"Checked inside the workers as they ran, the {k} tasks were on "
         f"fewer than {k} CPUs at only {percent(shared)} of the checks. "
     )
+
+
+#: A task that took more than this much longer side by side than alone
+#: (its interval's low end) "took longer"; within it, "about as long".
+_LONGER = 0.05
+
+
+def _stretch_note(g: GilScaling, k: int) -> str:
+    longer = g.stretched_at(k)
+    if longer is None:
+        return ""
+    text = (
+        f"Timed inside the workers, each task took {ratio_text(longer)} as long "
+        "as the same task alone in the same rounds"
+    )
+    if longer.low > 1 + _LONGER:
+        return text + (
+            f": with {k} CPUs busy at once, each did less work per second than "
+            f"one CPU alone, so together they did about "
+            f"{times(k / longer.median)} the work of one. "
+        )
+    if longer.high <= 1 + _LONGER:
+        return text + (
+            ": the time went outside the tasks' own work, in handing them out "
+            "and collecting the results or in waiting for the last to finish. "
+        )
+    return text + ". "
 
 
 def gil_threads_reading(g: GilScaling) -> str:
