@@ -250,7 +250,7 @@ ENTRIES: tuple[Experiment, ...] = (
         seconds=4,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
-            Option("elements", "int", 1_000_000, "numbers per sort"),
+            Option("elements", "int", 250_000, "numbers per sort"),
             Option("repeats", "int", 5, "paired rounds at least, per point"),
             Option("sorts", "int", None, "sorts per task (default: calibrated)"),
             Option("work", "int", None, "loop steps of the control (default: as long)"),

@@ -89,7 +89,7 @@ def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
 
 def run_numpy_trick(
     counts: Sequence[int] = (1, 2, 4),
-    elements: int = 1_000_000,
+    elements: int = 250_000,
     *,
     repeats: int = 5,
     warmup: int = 1,
