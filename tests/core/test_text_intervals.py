@@ -40,7 +40,7 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     text = unsteady_note("The `nogil` threads'", wide)
     assert text.startswith("The `nogil` threads' 90 % interval (1.00–1.97) is wider")
     assert "is wider than ±15 %: take that figure as rough; " in text
-    assert "the middle 80 % of its rounds ranged from " in text
+    assert "the middle 80 % of its 7 rounds ranged from " in text
     busy = Disturbance(3.0, 0.7, 0.0, "")
     assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)
     # a sentence that gave the interval already is not told it again

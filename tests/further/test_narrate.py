@@ -252,7 +252,7 @@ def test_free_threading_summary_is_honest(cpus):
         assert "cannot show it" in standard and "1 thread" not in standard
         assert "In 2 subinterpreters" in free
     else:
-        assert "let one of them run at a time" in standard
+        assert "let only one of them run at a time" in standard
         assert "could use several CPUs" in free
 
 

@@ -200,8 +200,12 @@ MADE_UP = Locks(
 def test_deadlock_sentence():
     text = narrate_locks.deadlock_summary(MADE_UP)
     assert text.startswith("Cook 1 took lock A and cook 2 lock B")
-    assert "cook 1 gave up on lock B after 200 ms" in text
-    assert "cook 2 gave up on lock A after 200 ms" in text
+    # waits that read as the timeout are not given twice
+    assert (
+        "cook 1 gave up on lock B and cook 2 gave up on lock A, each when its "
+        "timeout of 200 ms ran out. " in text
+    )
+    assert "(the timeout was" not in text
     assert "deadlock, detected" in text
     assert "201 ms" in text
 
@@ -241,13 +245,23 @@ def test_fixed_order_sentence_when_a_wait_runs_past_the_timeout():
         ),
     )
     text = narrate_locks.fixed_order_summary(dataclasses.replace(MADE_UP, same=late))
-    assert "cook 2 gave up on lock A after 200 ms" in text
+    assert "cook 2 gave up on lock A, when its timeout of 200 ms ran out" in text
+    # a wait that reads otherwise than the timeout is given, with the timeout
+    later = dataclasses.replace(
+        late,
+        cooks=(
+            FIXED.cooks[0],
+            _cook("cook 2", ("A", "B"), [("A", 0.0, 0.25, False)], [], False, "A"),
+        ),
+    )
+    text = narrate_locks.fixed_order_summary(dataclasses.replace(MADE_UP, same=later))
+    assert "cook 2 gave up on lock A after 250 ms (the timeout was 200 ms)" in text
     assert "no deadlock" in text and "cannot tell the two apart" in text
 
 
 def test_reentry_sentence():
     text = narrate_locks.reentry_summary(MADE_UP)
-    assert "refused after 200 ms" in text
+    assert "refused when its timeout of 200 ms ran out" in text
     assert "`threading.RLock` let its owner in again at once (in 5.00 µs)" in text
     assert "got a `RuntimeError`" in text
 
@@ -266,7 +280,7 @@ def test_reentry_sentence_for_impossible_outcomes():
 @pytest.mark.parametrize(
     "k, most, expected",
     [
-        (2, 2, "At most 2 were ever inside at once: never more"),
+        (2, 2, "At most 2 were ever inside at once, as many as the semaphore allows"),
         (3, 1, "At most 1 was ever inside at once, fewer than the 3 allowed"),
         (1, 1, "1 workstation guarded by a `BoundedSemaphore(1)`"),
         (2, 3, "At one moment 3 were inside at once, which should not happen"),

@@ -98,7 +98,7 @@ def test_gil_one_cpu_says_processes_do_not_help():
     # a gain on one CPU is not parallel work, whatever the GIL
     text = gil_summary(fake_gil(1, lambda k: 1.0, thread_speedup=1.3))
     assert "With one CPU the threads could only take turns" in text
-    assert "not parallel work: the middle 80 % of its rounds ranged from" in text
+    assert "not parallel work: the middle 80 % of its 1 round ranged from" in text
     text = gil_summary(fake_gil_off(cpus=1, proc_speedup=lambda k: 1.0))
     assert "GIL or no GIL" in text
 
@@ -140,13 +140,13 @@ def test_gil_busy_machine_and_no_gil():
 
     flat = fake_gil(2, lambda k: 1.0)
     text = gil_summary(flat)
-    assert "probably" not in text and "its rounds ranged from" in text
+    assert "probably" not in text and "its 1 round ranged from" in text
     busy = Disturbance(seconds=3.0, other_cpus=0.6, steal_cpus=0.0, note="")
     quiet = dataclasses.replace(busy, other_cpus=0.05)
     text = gil_summary(dataclasses.replace(flat, disturbance=busy))
     assert "other programs used 0.6 CPUs while this ran" in text
     text = gil_summary(dataclasses.replace(flat, disturbance=quiet))
-    assert "while no other work was seen" in text
+    assert "while the meter saw no other program busy on these CPUs" in text
     probe = Ceiling(2, 1.0, 100, (90, 95), 1.85, True, (0, 1), "")
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=probe))
     assert "2 CPUs together counted 1.85× as fast as one" in text
@@ -217,7 +217,7 @@ def test_numpy_trick_busy():
     text = numpy_trick_summary(fake_trick(2, lambda k: 1.0))
     assert "did not speed up" in text
     text = numpy_trick_summary(fake_trick(2, lambda k: 2.0, python_speedup=1.2))
-    assert "is not parallel work: the middle 80 % of its rounds ranged from" in text
+    assert "is not parallel work: the middle 80 % of its 1 round ranged from" in text
     text = numpy_trick_summary(
         fake_trick(2, lambda k: 2.0, python_speedup=1.9, gil=False)
     )
@@ -429,7 +429,8 @@ def test_gil_threads_reading(cpus):
         assert "would still take turns" in text
     else:
         assert f"with {cpus} CPUs the operating system was free to run them" in text
-        assert "waiting for the GIL" in text
+        assert "they took turns holding the GIL, so each ran Python code" in text
+        assert ("about half of" if cpus == 2 else "about a quarter of") in text
     off = gil_threads_reading(fake_gil_off(cpus=cpus, proc_speedup=lambda k: 1.0))
     assert "without the GIL" in off
     assert ("different CPUs at once" in off) == (cpus > 1)
@@ -477,6 +478,13 @@ def test_cpu_sampling_one_thread_is_it():
     text = cpu_sampling_summary(c)
     assert "1 busy thread was sampled 3 times" in text
     assert "It ran on CPU 0 of the 2" in text
+    both = dataclasses.replace(
+        c,
+        threads=(ThreadSamples("busy-1", (0.0, 0.1, 0.2), (0, 1, 1)),),
+    )
+    assert "It ran on CPUs 0 and 1, both of the 2 this build" in (
+        cpu_sampling_summary(both)
+    )
 
 
 def test_scaling_table_has_five_short_columns_and_a_legend():
@@ -613,3 +621,30 @@ def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
         stretched=((k, ratio_from([1.3] * 5)),),
     )
     assert placement_note(fast, k) == ""
+
+
+def test_a_gain_whose_interval_holds_one_is_not_called_a_gain():
+    import dataclasses
+
+    from parallel_python.core.timing import Timing
+    from parallel_python.part1.narrate_titles import gil_title, speed
+
+    # five rounds: threads 1.11x in the middle, one round below 1
+    serial = Timing((0.02, 0.02, 0.02, 0.02, 0.02), 0)
+    side = Timing((0.018, 0.0175, 0.0212, 0.0162, 0.0178), 0)
+    unclear = ScalingPoint(2, serial, side)
+    assert unclear.ratio.low < 1 and unclear.ratio.median >= 1.1
+    g = fake_gil(2, lambda k: 1.9)
+    g = dataclasses.replace(
+        g, threads_cpu=tuple(unclear if p.workers == 2 else p for p in g.threads_cpu)
+    )
+    text = gil_summary(g)
+    assert "the speed of running them one after another, no measurable speed-up." in (
+        text
+    )
+    assert "faster" not in text.split(".")[0] and "this gain" not in text
+    assert "The GIL let one thread at a time run Python bytecode" in text
+    assert speed(unclear.ratio) == "no faster" and "2 threads no faster" in gil_title(g)
+    # the same median with every round above 1 is a gain
+    sure = ScalingPoint(2, serial, Timing((0.018,) * 5, 0))
+    assert speed(sure.ratio).endswith("as fast")

@@ -105,7 +105,8 @@ def test_cpu_sampling_summary_says_whether_threads_ran_at_once(cpus):
     busy = min(cpus, 3) * 0.97
     text = cpu_sampling_summary(_sampling(cpus, 3, busy))
     assert "3 busy threads were sampled 9 times" in text
-    assert f"on average {measured(busy)} CPUs were busy" in text
+    assert f"kept {measured(busy)} CPUs busy on average (CPU time over" in text
+    assert "read with sched_getcpu through ctypes" in text
     if cpus == 1:
         assert "took turns" not in text and "at the same time" not in text
         assert "only CPU 0" in text and "nowhere to move them" in text

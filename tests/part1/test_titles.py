@@ -193,7 +193,7 @@ def test_ladder_in_kitchen_terms():
     from parallel_python.part1.narrate_threads import ladder_kitchen_terms
 
     text = ladder_kitchen_terms(fake_ladder(60_000))
-    assert "would take 30,000 seconds, about 8 hours." in text
+    assert "would take 30,000 seconds, about 8.3 hours." in text
     assert "(2.00 ns) took one second" in text
     assert ladder_kitchen_terms(fake_ladder(600)).endswith(
         "would take 300 seconds, about 5 minutes."

@@ -19,6 +19,18 @@ from .machine import Machine
 SAME = 0.10
 
 
+def gain_shown(ratio: Ratio) -> bool:
+    """True when a speed-up is a gain the rounds agree on: its median at
+    least :data:`SAME` above 1 and its whole interval above 1."""
+    return ratio.median >= 1 + SAME and ratio.low > 1
+
+
+def loss_shown(ratio: Ratio) -> bool:
+    """True when a speed-up is a slow-down the rounds agree on: its median
+    at least :data:`SAME` below 1 and its whole interval below 1."""
+    return ratio.median <= 1 - SAME and ratio.high < 1
+
+
 #: SI prefixes by power of 1000, from pico to tera.
 _PREFIXES = {-4: "p", -3: "n", -2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G", 4: "T"}
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -271,7 +283,7 @@ def seconds(x: float) -> str:
 
 
 def what_was_seen(
-    disturbance: Disturbance | None, ratio: Ratio, *, rounds: str = "its rounds"
+    disturbance: Disturbance | None, ratio: Ratio, *, rounds: str | None = None
 ) -> str:
     """What was measured beside a figure, never a guessed cause.
 
@@ -280,13 +292,18 @@ def what_was_seen(
     other work was seen (or nothing about other work, where the meter had no
     reading).
     """
+    if rounds is None:
+        rounds = f"its {plural(ratio.rounds, 'round')}"
     band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
     other = None if disturbance is None else disturbance.other_cpus
     if other is None:
         return f"the middle 80 % of {rounds} ranged {band}"
     if other >= 0.2:
         return f"other programs used {other:.1f} CPUs while this ran"
-    return f"the middle 80 % of {rounds} ranged {band} while no other work was seen"
+    return (
+        f"the middle 80 % of {rounds} ranged {band}, while the meter saw no "
+        "other program busy on these CPUs"
+    )
 
 
 def unsteady_note(

@@ -9,9 +9,11 @@ from ..core.text import (
     cpus_phrase,
     duration,
     gain,
+    gain_shown,
     measured,
     percent,
     plural,
+    ratio_text,
     times,
     unsteady_note,
     what_was_seen,
@@ -232,18 +234,24 @@ def free_threading_summary(f: FreeThreading) -> str:
             "cannot show it. "
         )
     else:
+        r = f.gil.threads_cpu_at(k).ratio
         text += (
             f"Part 1's experiment ran {k} pure-Python tasks in {k} threads at "
-            f"{times(s)} the speed of one after another"
+            f"{ratio_text(r)} the speed of one after another"
         )
         if not f.gil_enabled:
             text += (
                 ": without the GIL, the threads could use several CPUs."
-                if s >= 1 + SAME
+                if gain_shown(r)
                 else ": even without the GIL they did not run faster here."
             )
+        elif gain_shown(r):
+            text += (
+                ", a gain that is not parallel work: the GIL let only one of "
+                "them run at a time."
+            )
         else:
-            text += ", because the GIL let one of them run at a time."
+            text += ": no gain, because the GIL let only one of them run at a time."
         text += " "
     if f.interpreters is not None:
         p = f.interpreters

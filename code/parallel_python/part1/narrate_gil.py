@@ -7,6 +7,7 @@ from ..core.text import (
     ceiling_phrase,
     cpus_phrase,
     duration,
+    gain_shown,
     interval,
     one_worker_note,
     percent,
@@ -30,11 +31,11 @@ def gil_summary(g: GilScaling) -> str:
     text = (
         f"{plural(k, 'pure-Python task')} in {plural(k, 'thread')}: "
         f"{ratio_text(t.ratio)} the speed of running them one after another, "
-        f"{_verdict(t.speedup)}. "
+        f"{_verdict(t.ratio)}. "
     )
     if k == 1:
         text += "With one thread there is nothing to take turns with. "
-    elif g.cpus == 1 and t.speedup < 1 + SAME:
+    elif g.cpus == 1 and not gain_shown(t.ratio):
         text += (
             "With one CPU the threads could only take turns, GIL or no GIL; "
             "this build cannot show the GIL's own effect. "
@@ -44,12 +45,12 @@ def gil_summary(g: GilScaling) -> str:
             "With one CPU the threads could only take turns, so this gain is not "
             f"parallel work: {what_was_seen(g.disturbance, t.ratio)}. "
         )
-    elif t.speedup < 1 + SAME and g.gil_enabled:
+    elif not gain_shown(t.ratio) and g.gil_enabled:
         text += (
             "The GIL let one thread at a time run Python bytecode, so the "
             "threads took turns. "
         )
-    elif t.speedup < 1 + SAME:
+    elif not gain_shown(t.ratio):
         text += (
             "This Python ran with the GIL off, yet the threads did not speed up "
             f"on the {cpus_phrase(g.cpus)} this build could use: "
@@ -72,9 +73,9 @@ def gil_summary(g: GilScaling) -> str:
                 f"The same tasks in {plural(k, 'process', 'processes')} ran at "
                 f"{ratio_text(p.ratio)}: with "
                 f"one CPU this build had nothing to run them on side by side, so "
-                f"processes gave {_verdict(p.speedup)} either. "
+                f"processes gave {_verdict(p.ratio)} either. "
             )
-        elif p.speedup >= 1 + SAME:
+        elif gain_shown(p.ratio):
             text += (
                 f"In {plural(k, 'worker process', 'worker processes')}, each with "
                 f"its own interpreter and its "
@@ -218,8 +219,14 @@ def gil_threads_reading(g: GilScaling) -> str:
     return text + (
         f"The threads were real operating system threads, and with "
         f"{cpus_phrase(g.cpus)} the operating system was free to run them on "
-        f"different CPUs; each simply spent most of its time waiting for the GIL."
+        f"different CPUs; but they took turns holding the GIL, so each ran "
+        f"Python code for only about {_share(k)} of the time."
     )
+
+
+def _share(k: int) -> str:
+    """One of ``k`` turns, in words: 'half', 'a third', 'a quarter', '1/8'."""
+    return {2: "half", 3: "a third", 4: "a quarter"}.get(k, f"1/{k}")
 
 
 def scaling_table(
@@ -271,7 +278,7 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
         f"{plural(k, 'NumPy sorting task')} (each sorting {n.elements:,} numbers"
         f"{'' if n.sorts == 1 else f' {n.sorts} times'}) in "
         f"{plural(k, 'thread')} ran {ratio_text(a.ratio)} as fast as one after "
-        f"another; {plural(k, 'pure-Python task')} of about the same length, "
+        f"another; {plural(k, 'pure-Python task')} of roughly the same length, "
         f"{ratio_text(b.ratio)}. Each figure is the median of paired rounds, "
         "with its 90 % interval. "
     )
@@ -288,12 +295,12 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
             "second CPU to run on: neither sped up. On a machine with two or more "
             "CPUs the sorts could."
         )
-    elif a.speedup >= 1 + SAME and b.speedup < 1 + SAME:
+    elif gain_shown(a.ratio) and not gain_shown(b.ratio):
         text += (
             "The sort runs in compiled code that releases the GIL, so the threads "
             "really ran at the same time; the pure-Python loops took turns."
         )
-    elif a.speedup < 1 + SAME:
+    elif not gain_shown(a.ratio):
         text += (
             f"This time even the sorts did not speed up on the "
             f"{cpus_phrase(n.cpus)} this build had; "

@@ -22,11 +22,28 @@ def _longest(cook: Cook) -> tuple[str, float]:
     return span.lock, span.seconds
 
 
-def _gave_up(cook: Cook) -> str:
-    """``cook 1 gave up on lock B after 200 ms``."""
+def _waited(cook: Cook) -> float:
+    """How long ``cook`` waited for the lock it gave up on, seconds."""
     refused = [s.seconds for s in cook.spans if s.kind == "wait" and not s.granted]
-    waited = max(refused, default=cook.longest_wait)
-    return f"{cook.name} gave up on lock {cook.gave_up_on} after {duration(waited)}"
+    return max(refused, default=cook.longest_wait)
+
+
+def _gave_up(cooks: list[Cook], timeout: float) -> str:
+    """``cook 1 gave up on lock B and cook 2 gave up on lock A, each when its
+    timeout of 200 ms ran out``; the waits themselves where they read
+    otherwise than the timeout."""
+    waits = [_waited(c) for c in cooks]
+    if all(duration(w) == setting(timeout) for w in waits):
+        names = and_list([f"{c.name} gave up on lock {c.gave_up_on}" for c in cooks])
+        each = "each " if len(cooks) > 1 else ""
+        return f"{names}, {each}when its timeout of {setting(timeout)} ran out"
+    names = and_list(
+        [
+            f"{c.name} gave up on lock {c.gave_up_on} after {duration(w)}"
+            for c, w in zip(cooks, waits, strict=True)
+        ]
+    )
+    return f"{names} (the timeout was {setting(timeout)})"
 
 
 def deadlock_summary(r: Locks) -> str:
@@ -40,15 +57,15 @@ def deadlock_summary(r: Locks) -> str:
     gave_up = run.gave_up
     if len(gave_up) == len(run.cooks):
         text += (
-            f"Neither could have it: {and_list([_gave_up(c) for c in gave_up])} "
-            f"(the timeout was {setting(r.timeout)}). That is a deadlock, "
+            f"Neither could have it: {_gave_up(list(gave_up), r.timeout)}. "
+            "That is a deadlock, "
             f"detected: without the timeout both would be waiting still; with "
             f"it, each let go and the run ended after {duration(run.seconds)}."
         )
     elif gave_up:
         text += (
-            f"Only {and_list([_gave_up(c) for c in gave_up])} (the timeout was "
-            f"{setting(r.timeout)}); the others got their locks, {_REPORT}: the "
+            f"Only {_gave_up(list(gave_up), r.timeout)}; the others got their locks, "
+            f"{_REPORT}: the "
             f"demonstration makes every thread wait until all have asked."
         )
     else:
@@ -73,9 +90,8 @@ def fixed_order_summary(r: Locks) -> str:
         )
     return (
         f"With one order for everyone, {order}, "
-        f"{and_list([_gave_up(c) for c in run.gave_up])}, with the timeout at "
-        f"{setting(r.timeout)}. That was no deadlock, only a wait longer than "
-        f"the timeout: a timeout cannot tell the two apart."
+        f"{_gave_up(list(run.gave_up), r.timeout)}. That was no deadlock, only "
+        f"a wait longer than the timeout: a timeout cannot tell the two apart."
     )
 
 
@@ -83,10 +99,14 @@ def reentry_summary(r: Locks) -> str:
     """A thread asking again for a Lock, and for an RLock, that it holds."""
     lock, rlock = r.lock_again, r.rlock_again
     if not lock.granted:
+        when = (
+            f"when its timeout of {setting(r.timeout)} ran out"
+            if duration(lock.waited) == setting(r.timeout)
+            else f"after {duration(lock.waited)} (its timeout was {setting(r.timeout)})"
+        )
         text = (
             f"A thread holding a `threading.Lock` that asked for it again was "
-            f"refused after {duration(lock.waited)}, when its timeout of "
-            f"{setting(r.timeout)} ran out: a `Lock` does not know which "
+            f"refused {when}: a `Lock` does not know which "
             f"thread holds it, so without a timeout the thread would have "
             f"waited for itself for ever. "
         )
@@ -125,7 +145,10 @@ def semaphore_summary(r: Locks) -> str:
     if r.most_inside > k:
         text += f"At one moment {r.most_inside} were inside at once, {_REPORT}. "
     elif r.most_inside == k:
-        text += f"At most {r.most_inside} were ever inside at once: never more. "
+        text += (
+            f"At most {r.most_inside} were ever inside at once, as many as the "
+            "semaphore allows. "
+        )
     else:
         text += (
             f"At most {r.most_inside} {'was' if r.most_inside == 1 else 'were'} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.text import duration, measured
+from ..core.text import and_list, duration, measured
 from .processes import CpuSampling, Isolation, Segfault, StartCosts
 
 
@@ -132,16 +132,17 @@ def cpu_sampling_summary(c: CpuSampling) -> str:
         )
     n = len(c.threads)
     obj, subj = ("it", "It") if n == 1 else ("them", "They")
-    used = ", ".join(str(x) for x in c.cpus_used)
+    used = and_list([str(x) for x in c.cpus_used])
     text = (
         f"Over {duration(c.seconds)}, {n} busy "
         f"{'thread was' if n == 1 else 'threads were'} sampled {c.samples:,} "
-        f"time{'' if c.samples == 1 else 's'} (with {c.method}). "
+        f"time{'' if c.samples == 1 else 's'}, read with "
+        f"{c.method.replace(' (ctypes)', ' through ctypes')}. "
     )
     if c.busy_cpus > 0:
         text += (
-            f"{subj} used {measured(c.busy_cpus)} times as much CPU time as the "
-            f"run took wall time: on average {measured(c.busy_cpus)} CPUs were busy"
+            f"{subj} kept {measured(c.busy_cpus)} CPUs busy on average (CPU time "
+            f"over wall time)"
         )
         if n > 1 and c.busy_cpus >= 1.2:
             text += " with them, so the threads really did run at the same time"
@@ -154,9 +155,15 @@ def cpu_sampling_summary(c: CpuSampling) -> str:
             f"sample found {obj} there: the operating system had nowhere to "
             f"move {obj}."
         )
+    every = len(c.cpus_used) == len(c.cpus_available) > 1
     text += (
-        f"{subj} ran on CPU{'s' if len(c.cpus_used) > 1 else ''} {used} of the "
-        f"{len(c.cpus_available)} this build could use"
+        f"{subj} ran on CPU{'s' if len(c.cpus_used) > 1 else ''} {used}"
+        + (
+            f", {'both' if len(c.cpus_used) == 2 else 'all'} of the "
+            if every
+            else " of the "
+        )
+        + f"{len(c.cpus_available)} this build could use"
     )
     if n > len(c.cpus_available):
         text += (

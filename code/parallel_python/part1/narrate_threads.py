@@ -7,11 +7,14 @@ made-up results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
+from ..core.protocol import Ratio
 from ..core.text import (
     SAME,
     cpus_phrase,
     duration,
+    gain_shown,
     interval,
+    loss_shown,
     measured,
     percent,
     plural,
@@ -24,13 +27,17 @@ from .race import Race
 from .salad import WAIT, WORK, Salad
 
 
-def _verdict(speedup: float) -> str:
-    """'no speed-up', 'slower' or 'faster', for a speed-up factor."""
-    if speedup >= 1 + SAME:
+def _verdict(ratio: Ratio) -> str:
+    """'faster' or 'slower' when the rounds agree on it (:func:`gain_shown`,
+    :func:`loss_shown`); else 'no speed-up', or 'no measurable speed-up'
+    when the median is off 1 but its interval holds 1."""
+    if gain_shown(ratio):
         return "faster"
-    if speedup <= 1 - SAME:
+    if loss_shown(ratio):
         return "slower"
-    return "no speed-up"
+    if abs(ratio.median - 1) < SAME:
+        return "no speed-up"
+    return "no measurable speed-up"
 
 
 # --- the memory ladder -----------------------------------------------------
@@ -82,6 +89,11 @@ def ladder_summary(m: MemoryLadder) -> str:
     return text
 
 
+def _about(x: float) -> str:
+    """A rough count: two figures below 10 (``7.5``), whole above (``23``)."""
+    return f"{x:.2g}" if x < 10 else f"{x:,.0f}"
+
+
 def ladder_kitchen_terms(m: MemoryLadder) -> str:
     """The cache-to-disk ratio in kitchen time: one second at the countertop."""
     far = m.ratio("disk", "cache")
@@ -92,9 +104,9 @@ def ladder_kitchen_terms(m: MemoryLadder) -> str:
         f" would take {measured(far)} seconds"
     )
     if far >= 2 * 3600:
-        text += f", about {far / 3600:.0f} hours"
+        text += f", about {_about(far / 3600)} hours"
     elif far >= 120:
-        text += f", about {far / 60:.0f} minutes"
+        text += f", about {_about(far / 60)} minutes"
     return text + "."
 
 

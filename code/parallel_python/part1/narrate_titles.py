@@ -7,7 +7,17 @@ on sixty-four; the plots in :mod:`.plots`, :mod:`.plots_kitchen` and
 
 from __future__ import annotations
 
-from ..core.text import SAME, count, measured, percent, plural, times
+from ..core.protocol import Ratio
+from ..core.text import (
+    SAME,
+    count,
+    gain_shown,
+    loss_shown,
+    measured,
+    percent,
+    plural,
+    times,
+)
 from .gil import GilScaling
 from .gil import shown_count as pick
 from .memory_ladder import DROP_FADVISE, MemoryLadder
@@ -17,14 +27,20 @@ from .race import Race
 from .salad import WAIT, WORK, Salad, SaladRun
 
 
-def speed(speedup: float) -> str:
+def speed(speedup: float | Ratio) -> str:
     """A speed-up in a few words: ``1.85× as fast``, ``no faster``,
     ``slower (0.50×)``; the figure as ``core.text.times`` writes it,
-    so a title reads the same number as the page's text."""
-    if speedup >= 1 + SAME:
-        return f"{times(speedup)} as fast"
-    if speedup <= 1 - SAME:
-        return f"slower ({times(speedup)})"
+    so a title reads the same number as the page's text. Given paired
+    rounds' :class:`Ratio`, a gain or loss only when its interval agrees
+    (:func:`~parallel_python.core.text.gain_shown`)."""
+    if isinstance(speedup, Ratio):
+        gained, lost, value = gain_shown(speedup), loss_shown(speedup), speedup.median
+    else:
+        gained, lost, value = speedup >= 1 + SAME, speedup <= 1 - SAME, speedup
+    if gained:
+        return f"{times(value)} as fast"
+    if lost:
+        return f"slower ({times(value)})"
     return "no faster"
 
 
@@ -82,17 +98,17 @@ def gil_title(g: GilScaling) -> str:
     if g.processes_cpu:
         text += (
             f"{plural(k, 'process', 'processes')} "
-            f"{speed(g.processes_cpu_at(k).speedup)}, "
+            f"{speed(g.processes_cpu_at(k).ratio)}, "
         )
-    return text + f"{plural(k, 'thread')} {speed(g.threads_cpu_at(k).speedup)}"
+    return text + f"{plural(k, 'thread')} {speed(g.threads_cpu_at(k).ratio)}"
 
 
 def numpy_trick_title(n: NumpyTrick) -> str:
     """NumPy sorts and pure-Python loops in threads, at the count the text uses."""
     k = pick(n.counts, n.cpus)
     return (
-        f"{plural(k, 'thread')}: NumPy sorts {speed(n.numpy_at(k).speedup)}, "
-        f"pure Python {speed(n.python_at(k).speedup)}"
+        f"{plural(k, 'thread')}: NumPy sorts {speed(n.numpy_at(k).ratio)}, "
+        f"pure Python {speed(n.python_at(k).ratio)}"
     )
 
 
