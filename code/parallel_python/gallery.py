@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import book, catalogue
-from .core.style import house_style
+from .core.style import house_style, takeaway_of
 
 #: The thumbnail's width, pixels: twice the widest a card shows it (about
 #: 320 CSS px, two cards in the column), so it stays sharp on fine screens.
@@ -97,7 +97,7 @@ def draw(thumbnail: Thumbnail, result: Any) -> tuple[bytes, str]:
     if plot is None:
         raise ValueError(f"{thumbnail.experiment} has no figure to show")
     fig = plot(result)
-    title = fig.get_suptitle()
+    title = takeaway_of(fig)
     fig.suptitle("")
     buffer = io.BytesIO()
     with house_style():

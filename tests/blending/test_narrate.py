@@ -484,3 +484,31 @@ def test_fixes_sentence_with_one_or_two_fixes_that_held():
     assert "That run was " in one and "Those runs were" not in one
     two = fixes_summary(keep(held[:2]))
     assert "Both of those 90 % intervals are wider than ±15 %" in two
+
+
+def test_a_fix_whose_interval_reaches_one_is_not_counted_a_gain():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    f = fake_fixes(4)
+    steady = ratio_from([2.9, 3.0, 3.0, 3.1, 3.0, 2.95, 3.05])
+    unclear = ratio_from([0.94, 2.0, 3.0, 3.4, 2.5, 2.2, 2.9])
+    fixes = tuple(
+        dataclasses.replace(x, ratio=unclear if x.name == INITIALIZER else steady)
+        if x.limit
+        else x
+        for x in f.fixes
+    )
+    text = fixes_summary(dataclasses.replace(f, fixes=fixes))
+    assert (
+        f"The 90 % interval of {INITIALIZER} reaches down to 1× or below, so this "
+        "run cannot tell whether that fix gained anything. " in text
+    )
+    clear = dataclasses.replace(
+        f,
+        fixes=tuple(
+            dataclasses.replace(x, ratio=steady) if x.limit else x for x in f.fixes
+        ),
+    )
+    assert "reaches down to 1×" not in fixes_summary(clear)

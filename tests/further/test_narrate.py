@@ -288,7 +288,7 @@ def test_tools_table_and_summary(cpus):
         assert "near the ideal" in text
         assert "Threads gave 0.97×: with the GIL, pure Python" in text
         assert f"more than spreading it over {t.workers} workers: " in text
-        assert "the best tool that spread pure Python over the workers, " in text
+        assert "of the tools that spread pure Python over the workers, " in text
     assert "Given a CPU each, workers multiply" in text
 
 
@@ -367,6 +367,32 @@ def test_figures_draw(cpus):
 def test_results_round_trip(cls, value):
     data = json.loads(json.dumps(results.to_data(value)))
     assert results.from_data(cls, data) == value
+
+
+def test_a_parallel_loop_above_what_its_threads_allow_is_flagged():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    r = fake_numba(2)
+    above = ratio_from([2.3, 2.4, 2.35, 2.5, 2.32, 2.38, 2.41])
+    cases = tuple(
+        dataclasses.replace(c, ratio=above) if c.name == "@njit(parallel=True)" else c
+        for c in r.cases
+    )
+    text = numba_summary(dataclasses.replace(r, cases=cases))
+    assert "`parallel=True` ran 2.38× (2.30–2.50) as fast as" in text
+    assert (
+        "The `parallel=True` loop came out above the ideal of 2.00× for 2 threads: "
+        "even the low end of its 90 % interval is above it. " in text
+    )
+    # within what 2 threads allow: no such note
+    within = ratio_from([1.9, 1.95, 2.05, 1.98, 2.01, 1.97, 1.99])
+    cases = tuple(
+        dataclasses.replace(c, ratio=within) if c.name == "@njit(parallel=True)" else c
+        for c in r.cases
+    )
+    assert "came out above" not in numba_summary(dataclasses.replace(r, cases=cases))
 
 
 def test_slow_parallel_loops_are_explained():
@@ -652,7 +678,9 @@ def test_process_tools_whose_intervals_overlap_the_best_are_not_ranked():
         for r in t.runs
     )
     text = tools_summary(dataclasses.replace(t, runs=runs))
-    assert "joblib did best, with 1.75× (" in text
+    # tied with another: the highest median, not "did best"
+    assert "joblib had the highest median, 1.75× (" in text
+    assert "did best" not in text
     assert "The 90 % interval of multiprocessing Pool overlaps that of joblib" in text
     assert "dask (LocalCluster) overlap" not in text
     assert "MPI (mpi4py) overlap" not in text

@@ -41,6 +41,21 @@ def test_a_thumbnail_is_small_and_leaves_its_title_to_the_card():
     assert title and "1.9" in title  # the takeaway, computed from the result
 
 
+def test_a_takeaway_broken_to_fit_its_figure_reaches_the_card_unbroken():
+    from matplotlib.figure import Figure
+
+    from parallel_python.core.style import takeaway, takeaway_of
+
+    fig = Figure(figsize=(3, 2))
+    long = "Fastest, too close to call: numba parallel=True 119× and numba @njit 80×"
+    takeaway(fig, long)
+    assert "\n" in fig.get_suptitle()  # broken to fit the figure
+    assert takeaway_of(fig) == long  # but not for the card
+    two = "No limit: 2 threads each\nthe fixes: 1.9× to 3.2× as fast"
+    takeaway(fig, two)
+    assert takeaway_of(fig) == two  # a break the writer made stays
+
+
 def test_the_card_links_to_the_full_figure_and_says_what_it_shows():
     text = gallery.card(SWEEP, "Fastest *here*\nslower_there", ROOT)
     assert text.startswith(":::{grid-item-card} ") and text.endswith(":::")

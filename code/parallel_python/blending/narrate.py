@@ -152,7 +152,8 @@ def oversubscription_summary(grid: Grid) -> str:
         f"The work was the same in every cell, {plural(grid.tasks, 'product')}. "
         f"In the "
         f"1 × 1 cell the worker used {duration(base.cpu_seconds)} of CPU time for "
-        f"them; in the {shape(worst)} cell the workers together used "
+        f"them; in the {shape(worst)} cell "
+        f"{'the worker' if worst.processes == 1 else 'the workers together'} used "
         f"{duration(worst.cpu_seconds)}"
     )
     if ratio > 1 + SAME:
@@ -170,8 +171,8 @@ def oversubscription_summary(grid: Grid) -> str:
         )
     text += (
         f"CPU time divided by wall time, the number of CPUs the workers kept "
-        f"busy on average, came to {worst.busy_cpus:.1f} in the {shape(worst)} "
-        f"batches, against {base.busy_cpus:.1f} in 1 × 1 (this build could use "
+        f"busy on average, came to {measured(worst.busy_cpus)} in the {shape(worst)} "
+        f"batches, against {measured(base.busy_cpus)} in 1 × 1 (this build could use "
         f"{cpus_phrase(grid.cpus)})."
     )
     if base.switches >= 0 and worst.switches >= 0:
@@ -271,6 +272,16 @@ def fixes_summary(f: Fixes) -> str:
             f"as the unlimited one (medians of paired rounds; the table gives "
             f"each one's 90 % interval). "
         )
+        unclear = [x for x in held if x.ratio is not None and x.ratio.low <= 1]
+        if unclear:
+            one = len(unclear) == 1
+            text += (
+                f"The 90 % {'interval' if one else 'intervals'} of "
+                f"{and_list([x.name for x in unclear])} "
+                f"{'reaches' if one else 'reach'} down to 1× or below, so this "
+                f"run cannot tell whether {'that fix' if one else 'those fixes'} "
+                "gained anything. "
+            )
         wide = [x for x in held if x.ratio is not None and x.ratio.too_wide]
         if wide:
             widest = max(wide, key=lambda x: x.ratio.half_width)

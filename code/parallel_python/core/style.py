@@ -249,9 +249,16 @@ def takeaway(fig: Figure, text: str) -> None:
     where it is wider than the figure, broken into two lines of about the
     same width (:func:`balanced_lines`), never leaving a word alone below."""
     size = STYLE["axes.titlesize"]
+    fig.set_label(text)  # as written, for takeaway_of
     if "\n" not in text:
         text = balanced_lines(text, fig.get_figwidth() * 72 * 0.97, size)
     fig.suptitle(text, x=0.01, ha="left", fontsize=size, wrap=True)
+
+
+def takeaway_of(fig: Figure) -> str:
+    """The takeaway as :func:`takeaway` was given it, before it was broken
+    to fit the figure (a line break in it is the writer's own)."""
+    return fig.get_label() or fig.get_suptitle()
 
 
 def interval_errorbar(

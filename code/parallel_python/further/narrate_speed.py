@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.protocol import MAX_HALF_WIDTH
+from ..core.protocol import MAX_HALF_WIDTH, check_speedup
 from ..core.style import unsteady
 from ..core.text import (
     SAME,
@@ -87,16 +87,34 @@ def numba_summary(r: NumbaRun) -> str:
             f"{times(nogil)} of the serial loop's speed, nothing to gain here. "
         )
         return text
+    par_ratio = r.case("@njit(parallel=True)").ratio
+    nogil_ratio = r.case("@njit(nogil=True), threads").ratio
     text += (
         f"On {r.threads} threads, `parallel=True` ran "
-        f"{gain(par, 'the serial compiled loop')}, and the `nogil=True` loop in "
-        f"{r.threads} Python threads {gain(nogil, 'the serial compiled loop')}. "
+        f"{gain(par, 'the serial compiled loop', par_ratio)}, and the `nogil=True` "
+        f"loop in {r.threads} Python threads "
+        f"{gain(nogil, 'the serial compiled loop', nogil_ratio)}. "
     )
-    text += unsteady_note(
-        "The `parallel=True` loop's", r.case("@njit(parallel=True)").ratio
-    )
-    threads = r.case("@njit(nogil=True), threads").ratio
-    text += unsteady_note("The `nogil` threads'", threads)
+    for what, ratio in (
+        ("The `parallel=True` loop", par_ratio),
+        ("The `nogil` threads", nogil_ratio),
+    ):
+        verdict = (
+            None
+            if ratio is None
+            else check_speedup(ratio, workers=r.threads, cpus=r.cpus, kind="cpu")
+        )
+        if verdict is not None and verdict.reason in (
+            "above the ideal",
+            "above the limit",
+        ):
+            text += (
+                f"{what} came out above the ideal of "
+                f"{times(min(r.threads, r.cpus))} for {plural(r.threads, 'thread')}: "
+                "even the low end of its 90 % interval is above it. "
+            )
+    text += unsteady_note("The `parallel=True` loop's", par_ratio, stated=True)
+    text += unsteady_note("The `nogil` threads'", nogil_ratio, stated=True)
     if min(par, nogil) <= 1 - SAME:
         text += (
             "A parallel loop is only as fast as its slowest thread: a thread that "

@@ -140,7 +140,11 @@ def tools_summary(t: ToolComparison) -> str:
         tied = t.tied_with(best, by_process)
         text += (
             f"Of the process-based tools, each with {plural(t.workers, 'worker')}, "
-            f"{best} did best, with {ratio_text(t.ratio(best), s)}"
+            + (
+                f"{best} had the highest median, {ratio_text(t.ratio(best), s)}"
+                if tied
+                else f"{best} did best, with {ratio_text(t.ratio(best), s)}"
+            )
         )
         if t.workers == 1:
             text += (
@@ -223,9 +227,9 @@ def serial_against_workers(t: ToolComparison) -> str:
     if t.speedup(f) > t.speedup(w):
         return (
             f"Making the loop itself fast did more than spreading it over "
-            f"{workers}: {f} on one core reached {times(t.speedup(f))}, while the "
-            f"best tool that spread pure Python over the workers, {w}, reached "
-            f"{times(t.speedup(w))}. {multiply}"
+            f"{workers}: {f} on one core reached {times(t.speedup(f))}, while "
+            f"of the tools that spread pure Python over the workers, {w} reached "
+            f"the most, {times(t.speedup(w))}. {multiply}"
         )
     return (
         f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "
