@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -321,3 +322,45 @@ def test_percent_sign_stays_with_its_number_in_prose_not_in_code():
     assert glued.astext() == "80\u00a0% of it"  # a glued number, then " %"
     assert code.astext() == "print(f'{x} %')  # 5 %"
     assert inline.astext() == "50 %"
+
+
+def _shown_functions():
+    """Every function a page shows with ``book.show_source``, by the names
+    the page imports it under."""
+    import importlib
+    import re
+
+    found = []
+    for page in sorted(Path(__file__).parent.parent.joinpath("book").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        names = {}
+        for module, imported in re.findall(
+            r"^from (parallel_python[\w.]*) import ([\w ,]+)$", text, re.M
+        ):
+            for item in imported.split(","):
+                name, _, alias = item.strip().partition(" as ")
+                names[alias or name] = (module, name)
+        for call in re.findall(r"book\.show_source\(([^)]*)\)", text):
+            for dotted in call.split(","):
+                alias, attr = dotted.strip().split(".")
+                module, name = names[alias]
+                holder = getattr(importlib.import_module(module), name)
+                found.append((page.name, dotted.strip(), getattr(holder, attr)))
+    return found
+
+
+def test_code_the_pages_show_already_fits_the_column():
+    """narrow_source re-formats what is too wide, and a re-formatted listing
+    reads badly (a comment pushed into brackets, a docstring line of one
+    word): so the functions the book shows are written to fit."""
+    import inspect
+    import textwrap
+
+    shown = _shown_functions()
+    assert len(shown) >= 10  # the pages' listings were found
+    for page, name, fn in shown:
+        source = textwrap.dedent(inspect.getsource(fn))
+        wide = [
+            line for line in source.splitlines() if len(line) > book.SHOWN_CODE_WIDTH
+        ]
+        assert not wide, f"{page} shows {name} with lines wider than the column: {wide}"

@@ -188,7 +188,8 @@ def figure_text(value: float, label: str = "") -> str:
     figure labelled in seconds, ``(s)``, or in nanoseconds, ``ns per ...``,
     with the prefix that suits it (``59.2 µs``, ``701 ps``); in bytes,
     ``(bytes)``, as a size (``30.7 MiB``); an efficiency as a percentage
-    (``95 %``); else ``2,000``, ``86.5``, ``1.92``."""
+    (``95 %``), like a figure labelled ``(%)``; an estimate to six
+    decimals (``3.141710``); else ``2,000``, ``86.5``, ``1.92``."""
     if label.endswith("(s)"):
         return duration(value)
     if label.startswith("ns per "):
@@ -197,6 +198,10 @@ def figure_text(value: float, label: str = "") -> str:
         return size(int(value))
     if label.startswith("efficiency") or label.endswith("(share of checks)"):
         return percent(value)
+    if label.endswith("(%)"):
+        return percent(value / 100)
+    if label.startswith("estimate of"):
+        return f"{value:.6f}"  # an estimate is read digit by digit, as its page
     if float(value).is_integer():
         return count(int(value))
     return measured(value)
@@ -205,7 +210,7 @@ def figure_text(value: float, label: str = "") -> str:
 def _shown_label(label: str) -> str:
     """The label without the unit the value now carries (``(s)``, ``ns``,
     ``(bytes)``)."""
-    label = label.removesuffix(" (s)").removesuffix(" (bytes)")
+    label = label.removesuffix(" (s)").removesuffix(" (bytes)").removesuffix(" (%)")
     return label.removeprefix("ns ")
 
 

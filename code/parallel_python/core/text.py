@@ -20,14 +20,12 @@ SAME = 0.10
 
 
 def gain_shown(ratio: Ratio) -> bool:
-    """True when a speed-up is a gain the rounds agree on: its median at
-    least :data:`SAME` above 1 and its whole interval above 1."""
+    """A gain the rounds agree on: median >= 1 + SAME, interval above 1."""
     return ratio.median >= 1 + SAME and ratio.low > 1
 
 
 def loss_shown(ratio: Ratio) -> bool:
-    """True when a speed-up is a slow-down the rounds agree on: its median
-    at least :data:`SAME` below 1 and its whole interval below 1."""
+    """A loss the rounds agree on: median <= 1 - SAME, interval below 1."""
     return ratio.median <= 1 - SAME and ratio.high < 1
 
 
@@ -150,9 +148,12 @@ def ratio_text(ratio: Ratio | None, value: float | None = None) -> str:
 
 
 def percent(x: float) -> str:
-    """A fraction as a whole percentage: ``0.953`` -> ``95 %``, ``114.73`` ->
-    ``11,473 %``."""
-    return f"{_finite(x, 'a fraction') * 100:,.0f} %"
+    """A fraction as a whole percentage: ``0.953`` -> ``95 %``; below 1 %
+    (not 0) to one figure, so a small share is not none: ``0.5 %``."""
+    x = _finite(x, "a fraction") * 100
+    if 0 < abs(x) < 0.995:
+        return f"{x:.1g} %"
+    return f"{x:,.0f} %"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -285,15 +286,11 @@ def seconds(x: float) -> str:
 def what_was_seen(
     disturbance: Disturbance | None, ratio: Ratio, *, rounds: str | None = None
 ) -> str:
-    """What was measured beside a figure, never a guessed cause.
-
-    The meter's reading when it saw other work ("other programs used 0.6
-    CPUs while this ran"); otherwise how much the rounds varied, and that no
-    other work was seen (or nothing about other work, where the meter had no
-    reading).
-    """
-    if rounds is None:
-        rounds = f"its {plural(ratio.rounds, 'round')}"
+    """What was measured beside a figure, never a guessed cause: the meter's
+    reading when it saw other work ("other programs used 0.6 CPUs while this
+    ran"); else how much the rounds varied, and that the meter saw no other
+    work (nothing about it, where the meter had no reading)."""
+    rounds = rounds or f"its {plural(ratio.rounds, 'round')}"
     band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
     other = None if disturbance is None else disturbance.other_cpus
     if other is None:

@@ -34,10 +34,12 @@ _LOKY_HELPERS = ("loky.backend.resource_tracker",)
 
 
 def integrate_joblib(n: int, jobs: int, chunks: int = 24) -> float:
-    """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, chunks in joblib workers."""
+    """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, the chunks
+    added up in joblib workers."""
     from joblib import Parallel, delayed
 
-    h, tasks = integration_tasks(four_over_one_plus_x2, 0.0, 1.0, n, chunks)
+    f = four_over_one_plus_x2
+    h, tasks = integration_tasks(f, 0.0, 1.0, n, chunks)
     sums = Parallel(n_jobs=jobs, backend="loky")(
         delayed(partial_sum)(*t) for t in tasks
     )

@@ -57,12 +57,8 @@ def waiting_summary(w: Waiting) -> str:
         "the paired rounds' own ratios, with its 90 % interval). "
     )
     if k > first:
-        text += unsteady_note(
-            "The threads' figure's", w.ratio("threads", k), stated=True
-        )
-        text += unsteady_note(
-            "The asyncio tasks' figure's", w.ratio("asyncio", k), stated=True
-        )
+        text += unsteady_note("The threads'", w.ratio("threads", k), stated=True)
+        text += unsteady_note("The asyncio tasks'", w.ratio("asyncio", k), stated=True)
     best = max(w.speedup("threads", k), w.speedup("asyncio", k))
     if best > w.cpus:
         text += (
@@ -106,8 +102,8 @@ def waiting_summary(w: Waiting) -> str:
     repeated = [c for c in w.cases if c.calls > 1]
     if repeated:
         text += (
-            " The quickest ways fetched all the URLs several times in each timed "
-            f"call (up to {max(c.calls for c in repeated)} times), so that a "
+            " The quickest ways fetched all the URLs more than once in each "
+            f"timed call (up to {max(c.calls for c in repeated)} times), so that a "
             "call lasted long enough to time; their times are per fetch of them "
             "all."
         )
@@ -360,8 +356,9 @@ def dask_cluster_summary(c: DaskCluster) -> str:
         f"{'one thread each' if c.workers > 1 else 'with one thread'}) took "
         f"{duration(c.start_seconds)} and closing it {duration(c.close_seconds)}. "
         f"The array sum of {c.array_n:,} points took {duration(c.array_timing.best)} "
-        f"on the cluster. Part B's pure-Python integration, its chunks sent as "
-        f"`dask.delayed` tasks, took {duration(c.delayed_timing.median)} against "
+        f"on the cluster. Part B's pure-Python integration ({c.n:,} points), its "
+        f"chunks sent as `dask.delayed` tasks, took "
+        f"{duration(c.delayed_timing.median)} against "
         f"{duration(c.serial.median)} in one process (medians of paired rounds): "
         f"{gain(c.speedup, 'one process')}. "
     )

@@ -169,10 +169,6 @@ def mpi_summary(m: MpiRuns) -> str:
                 f"The ideal on {cpus_phrase(m.cpus)} is {times(ideal)}; since this "
                 "time leaves the launch out, the shortfall is not MPI's start-up. "
             )
-    text += (
-        f"The whole launch, starting {plural(k, 'Python process', 'Python processes')} "
-        f"and MPI, took {duration(r.wall_seconds)}. "
-    )
     equal = all(x.value == first.value for x in m.runs)
     text += (
         "Every run gave the same answer to the last bit (with these chunk "

@@ -85,7 +85,7 @@ def tools_table(t: ToolComparison) -> str:
     if repeated:
         lines += [
             "",
-            "The fastest tools computed the integral several times in each "
+            "The fastest tools computed the integral more than once in each "
             f"timed call ({and_list(repeated)}), so that a call lasted long "
             "enough to time; their times are per integral.",
         ]

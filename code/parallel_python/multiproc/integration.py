@@ -81,7 +81,11 @@ def chunk_bounds(n: int, chunks: int) -> tuple[tuple[int, int], ...]:
 
 
 def partial_sum(
-    f: Callable[[float], float], a: float, h: float, start: int, stop: int
+    f: Callable[[float], float],
+    a: float,
+    h: float,
+    start: int,
+    stop: int,
 ) -> float:
     """The worker's task: the sum of f(a + (i + 1/2) h)
     for start <= i < stop, in a plain Python loop."""
@@ -132,7 +136,8 @@ def integrate_parallel(
     *,
     chunks: int = DEFAULT_CHUNKS,
 ) -> float:
-    """The same as :func:`integrate`, the chunks computed by ``pool.map``.
+    """The same as :func:`integrate`, the chunks computed by
+    ``pool.map``.
 
     ``f`` must be a top-level function of an importable module:
     it is pickled by name and looked up by every worker.

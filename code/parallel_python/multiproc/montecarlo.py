@@ -24,12 +24,14 @@ DEFAULT_CHUNKS = 16
 
 
 def count_inside(seed: np.random.SeedSequence, throws: int) -> int:
-    """The worker's task: how many of ``throws`` random points in the unit
-    square fall inside the quarter circle, drawn from the stream ``seed``."""
+    """The worker's task: how many of ``throws`` random points in
+    the unit square fall inside the quarter circle, drawn from the
+    stream ``seed``."""
     rng = np.random.default_rng(seed)
     inside = 0
     left = throws
-    while left:  # in blocks, so memory stays small for any number of throws
+    # in blocks, so memory stays small for any number of throws
+    while left:
         m = min(left, 1_000_000)
         x, y = rng.random(m), rng.random(m)
         inside += int(np.count_nonzero(x * x + y * y < 1.0))

@@ -46,7 +46,8 @@ from .placement import crowding, stretch
 
 
 def count(n: int) -> int:
-    """Pure-Python CPU work: add up 0 .. n-1 in a loop (no I/O, no C helpers)."""
+    """Pure-Python CPU work: add up 0 .. n-1 in a loop (no I/O, no C
+    helpers)."""
     total = 0
     for i in range(n):
         total += i
@@ -65,8 +66,12 @@ def in_a_row(fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
         fn(*args)
 
 
-def in_threads(fn: Callable[..., object], tasks: Sequence[tuple]) -> None:
-    """Run ``fn(*args)`` for each task, each in its own thread; wait for all."""
+def in_threads(
+    fn: Callable[..., object],
+    tasks: Sequence[tuple],
+) -> None:
+    """Run ``fn(*args)`` for each task, each in its own thread; wait for
+    all."""
     workers = [threading.Thread(target=fn, args=args) for args in tasks]
     for w in workers:
         w.start()

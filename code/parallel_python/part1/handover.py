@@ -26,7 +26,10 @@ from .gil import count
 
 
 def count_and_stamp(
-    chunk: int, deadline: list[float], start: threading.Barrier, stamps: list[float]
+    chunk: int,
+    deadline: list[float],
+    start: threading.Barrier,
+    stamps: list[float],
 ) -> None:
     """Count ``chunk`` steps at a time, noting the time after each
     chunk, until ``deadline[0]`` (set when all threads have started)."""

@@ -35,7 +35,8 @@ from .gil import ScalingPoint, count, in_a_row, in_threads, per_count
 
 
 def sort_copy(values: np.ndarray) -> int:
-    """Sort a copy of ``values`` (compiled, GIL released); return its length."""
+    """Sort a copy of ``values`` (compiled, GIL released); return its
+    length."""
     return int(np.sort(values).size)
 
 

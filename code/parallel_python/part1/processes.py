@@ -54,14 +54,16 @@ def _join(process, what: str) -> None:
 
 
 def change_in_child(values: list[int], conn) -> None:
-    """Run in a child process: change *its* list, report what it then sees."""
+    """Run in a child process: change *its* list, report what it then
+    sees."""
     values[0] = 999
     conn.send({"pid": os.getpid(), "sees": list(values)})
     conn.close()
 
 
 def change_in_thread(values: list[int], report: dict) -> None:
-    """Run in a thread: change the list (the same one the main thread has)."""
+    """Run in a thread: change the list (the same one the main thread
+    has)."""
     values[0] = 999
     report["native_id"] = threading.get_native_id()
     report["pid"] = os.getpid()
@@ -78,12 +80,10 @@ def write_shared(name: str, value: int) -> None:
 
 @dataclass(frozen=True)
 class Isolation:
-    """What the parent saw after a child process, a thread and shared memory wrote.
-
-    Lists are ``[1, 2, 3]`` before; the child and the thread set element 0
+    """What the parent saw after a child, a thread and shared memory wrote:
+    lists are ``[1, 2, 3]`` before; the child and the thread set element 0
     to 999. ``shared_before`` / ``shared_after``: the first byte of a
-    shared-memory block before and after a child wrote ``shared_written``.
-    """
+    shared-memory block before and after a child wrote ``shared_written``."""
 
     start_method: str
     parent_pid: int
@@ -181,10 +181,9 @@ SEGFAULT_CODE = "import ctypes; ctypes.string_at(16, 1)"
 
 @dataclass(frozen=True)
 class Segfault:
-    """How a child Python ended after touching an unmapped address of its own:
-    ``returncode`` is the child's exit status (on POSIX, minus the number of
-    the signal that ended it); ``signal_name`` e.g. ``SIGSEGV``, or ``""``.
-    """
+    """How a child Python ended after touching an unmapped address of its
+    own: ``returncode`` its exit status (on POSIX, minus the number of the
+    signal that ended it); ``signal_name`` e.g. ``SIGSEGV``, or ``""``."""
 
     code: str
     returncode: int
@@ -274,9 +273,10 @@ def numpy_sampler(
     samples: list[tuple[float, int]],
     cpu_seconds: list[float],
 ) -> None:
-    """A busy thread: ``np.sin`` over an array again and again (NumPy lets go
-    of the GIL inside) until ``until`` s after ``t0`` or ``stop``, noting its
-    CPU every ``every`` s; then append its CPU time (s) to ``cpu_seconds``."""
+    """A busy thread: ``np.sin`` over an array again and again (NumPy
+    lets go of the GIL inside) until ``until`` s after ``t0`` or
+    ``stop``, noting its CPU every ``every`` s; then append its CPU time
+    (s) to ``cpu_seconds``."""
     values = np.linspace(0.0, 1.0, SAMPLING_ARRAY)
     out = np.empty_like(values)
     start = time.thread_time()

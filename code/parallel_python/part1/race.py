@@ -41,15 +41,23 @@ def add_one(value: int) -> int:
 
 
 def increment_unsafe(counter: Counter, times: int) -> None:
-    """Read, modify, write with nothing to stop another thread in between."""
+    """Read, modify, write with nothing to stop another thread in
+    between."""
     for _ in range(times):
         current = counter.value  # read
-        current = add_one(current)  # modify (a call: the thread may switch here)
-        counter.value = current  # write: overwrites what others wrote meanwhile
+        # modify (a call: the thread may switch here)
+        current = add_one(current)
+        # write: overwrites what others wrote meanwhile
+        counter.value = current
 
 
-def increment_locked(counter: Counter, times: int, lock: threading.Lock) -> None:
-    """The same read, modify, write, holding a lock around the three steps."""
+def increment_locked(
+    counter: Counter,
+    times: int,
+    lock: threading.Lock,
+) -> None:
+    """The same read, modify, write, holding a lock around the three
+    steps."""
     for _ in range(times):
         with lock:
             current = counter.value

@@ -186,16 +186,16 @@ def step_thread(
     t0: float,
     record: list[StepRun],
 ) -> None:
-    """A thread's life: wait until the steps it needs are done, do its step, record."""
+    """A thread's life: wait until the steps it needs are done, do its
+    step, record it."""
     for event in needs:
         event.wait()
     try:
         start = time.perf_counter() - t0
         do_step(step, wait_seconds, work)
         end = time.perf_counter() - t0
-        record.append(
-            StepRun(step.name, step.kind, threading.current_thread().name, start, end)
-        )
+        who = threading.current_thread().name
+        record.append(StepRun(step.name, step.kind, who, start, end))
     finally:
         done.set()
 
