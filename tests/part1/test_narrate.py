@@ -648,3 +648,22 @@ def test_a_gain_whose_interval_holds_one_is_not_called_a_gain():
     # the same median with every round above 1 is a gain
     sure = ScalingPoint(2, serial, Timing((0.018,) * 5, 0))
     assert speed(sure.ratio).endswith("as fast")
+
+
+def test_a_table_whose_rows_ran_at_different_paces_says_so():
+    from parallel_python.part1.narrate_gil import scaling_table
+
+    steady = fake_gil(2, lambda k: 1.9)
+    text = scaling_table([("pure Python, threads", steady.threads_cpu)])
+    assert "different pace" not in text
+    # the two-task row ran each task at half the pace of the one-task row
+    slow = (
+        steady.threads_cpu[0],
+        point(2, 0.04, 0.04),
+        *steady.threads_cpu[2:],
+    )
+    text = scaling_table([("pure Python, threads", slow)])
+    assert (
+        "In the rows of pure Python, threads, one task in a row took from "
+        "10.0 ms to 20.0 ms: the same work ran at a different pace" in text
+    )

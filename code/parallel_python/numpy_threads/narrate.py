@@ -11,6 +11,7 @@ from ..core.text import (
     duration,
     gain,
     intervals_overlap,
+    loss_shown,
     measured,
     percent,
     plural,
@@ -106,9 +107,10 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
             )
         else:
             text += (
-                f" Asking for {o} threads, more than there are CPUs, gained "
-                f"nothing that this run can tell: {shown} as fast as one "
-                f"thread, against {times(s)} with {t}."
+                f" Asking for {o} threads, more than there are CPUs, did no "
+                f"better than {t} as far as this run can tell: {shown} as fast "
+                f"as one thread, against {times(s)} with {t} (the two intervals "
+                "overlap)."
             )
     small = min(sweep.sizes)
     if small != n:
@@ -127,6 +129,14 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
                 f" The smallest product, {small} × {small}, gained less "
                 f"({times(s_small)}): on one thread it takes {one}, so "
                 f"starting and synchronising threads weighs more."
+            )
+        if over and loss_shown(sweep.ratio(small, max(over))):
+            o = max(over)
+            text += (
+                f" With {o} threads, more than there are CPUs, the {small} × "
+                f"{small} product ran {measured(1 / sweep.speedup(small, o))} "
+                "times slower than on one thread: the oversubscription that "
+                "Part C measures, at its worst on the shortest work."
             )
     return text + above_the_ideal(sweep) + beyond_the_cpus(sweep)
 

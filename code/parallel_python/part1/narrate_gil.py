@@ -267,7 +267,26 @@ def scaling_table(
         f"there were too few rounds for one); {spread} per row."
     )
     head = ["work", label, "in a row", "side by side", "speed-up (interval)"]
-    return table(head, cells, "lrrrr") + "\n\n" + legend
+    return table(head, cells, "lrrrr") + "\n\n" + legend + _pace_note(rows)
+
+
+def _pace_note(rows: list[tuple[str, tuple[ScalingPoint, ...]]]) -> str:
+    """A sentence when one task in a row took much longer in one row than
+    in another of the same work: "" when they agree within 20 %."""
+    widest, most = None, 1.2
+    for name, points in rows:
+        each = [p.serial.median / p.workers for p in points]
+        if each and max(each) / min(each) > most:
+            widest, most = (min(each), max(each), name), max(each) / min(each)
+    if widest is None:
+        return ""
+    fast, slow, name = widest
+    return (
+        f" In the rows of {name}, one task in a row took from {duration(fast)} "
+        f"to {duration(slow)}: the same work ran at a different pace at "
+        "different moments, which is why each speed-up compares the rounds of "
+        "its own row only."
+    )
 
 
 def numpy_trick_summary(n: NumpyTrick) -> str:
