@@ -400,21 +400,37 @@ def test_tables_fit_the_column_with_details_in_a_dropdown(cpus):
         assert text.rstrip().endswith(":::")
 
 
-def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
+def _fixes_with(initializer, others):
+    """Made-up fixes on 4 CPUs: the initializer's rounds give ``initializer``,
+    every other limited row's ``others`` (per-round ratios)."""
     import dataclasses
 
     from parallel_python.core.protocol import ratio_from
 
     f = fake_fixes(4)
-    steady = ratio_from([2.9, 3.0, 3.0, 3.1, 3.0, 2.95, 3.05])
-    wide = ratio_from([1.5, 2.0, 3.0, 4.5, 5.0, 2.5, 4.0])
     fixes = tuple(
-        dataclasses.replace(x, ratio=wide if x.name == INITIALIZER else steady)
+        dataclasses.replace(
+            x, ratio=ratio_from(initializer if x.name == INITIALIZER else others)
+        )
         if x.limit
         else x
         for x in f.fixes
     )
-    f = dataclasses.replace(f, fixes=fixes)
+    return dataclasses.replace(f, fixes=fixes)
+
+
+#: Per-round ratios of a steady fix, and of one too wide to lean on.
+STEADY = [2.9, 3.0, 3.0, 3.1, 3.0, 2.95, 3.05]
+WIDE = [1.5, 2.0, 3.0, 4.5, 5.0, 2.5, 4.0]
+
+
+def test_fixes_give_intervals_and_note_the_widest_when_too_wide():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    steady, wide = ratio_from(STEADY), ratio_from(WIDE)
+    f = _fixes_with(WIDE, STEADY)
     text = fixes_summary(f)
     assert f"The 90 % interval of {INITIALIZER} is wider than ±15 %" in text
     assert "take that figure as rough" in text
@@ -487,28 +503,9 @@ def test_fixes_sentence_with_one_or_two_fixes_that_held():
 
 
 def test_a_fix_whose_interval_reaches_one_is_not_counted_a_gain():
-    import dataclasses
-
-    from parallel_python.core.protocol import ratio_from
-
-    f = fake_fixes(4)
-    steady = ratio_from([2.9, 3.0, 3.0, 3.1, 3.0, 2.95, 3.05])
-    unclear = ratio_from([0.94, 2.0, 3.0, 3.4, 2.5, 2.2, 2.9])
-    fixes = tuple(
-        dataclasses.replace(x, ratio=unclear if x.name == INITIALIZER else steady)
-        if x.limit
-        else x
-        for x in f.fixes
-    )
-    text = fixes_summary(dataclasses.replace(f, fixes=fixes))
+    text = fixes_summary(_fixes_with([0.94, 2.0, 3.0, 3.4, 2.5, 2.2, 2.9], STEADY))
     assert (
         f"The 90 % interval of {INITIALIZER} reaches down to 1× or below, so this "
         "run cannot tell whether that fix gained anything. " in text
     )
-    clear = dataclasses.replace(
-        f,
-        fixes=tuple(
-            dataclasses.replace(x, ratio=steady) if x.limit else x for x in f.fixes
-        ),
-    )
-    assert "reaches down to 1×" not in fixes_summary(clear)
+    assert "reaches down to 1×" not in fixes_summary(_fixes_with(STEADY, STEADY))

@@ -236,25 +236,23 @@ def test_fixed_order_sentence():
     assert "cook 2's, 10.0 ms for lock A" in text
 
 
-def test_fixed_order_sentence_when_a_wait_runs_past_the_timeout():
+def _fixed_order_giving_up_after(seconds):
+    """The fixed-order sentence when cook 2 gave up on lock A after ``seconds``."""
     late = dataclasses.replace(
         FIXED,
         cooks=(
             FIXED.cooks[0],
-            _cook("cook 2", ("A", "B"), [("A", 0.0, 0.2, False)], [], False, "A"),
+            _cook("cook 2", ("A", "B"), [("A", 0.0, seconds, False)], [], False, "A"),
         ),
     )
-    text = narrate_locks.fixed_order_summary(dataclasses.replace(MADE_UP, same=late))
+    return narrate_locks.fixed_order_summary(dataclasses.replace(MADE_UP, same=late))
+
+
+def test_fixed_order_sentence_when_a_wait_runs_past_the_timeout():
+    text = _fixed_order_giving_up_after(0.2)
     assert "cook 2 gave up on lock A, when its timeout of 200 ms ran out" in text
     # a wait that reads otherwise than the timeout is given, with the timeout
-    later = dataclasses.replace(
-        late,
-        cooks=(
-            FIXED.cooks[0],
-            _cook("cook 2", ("A", "B"), [("A", 0.0, 0.25, False)], [], False, "A"),
-        ),
-    )
-    text = narrate_locks.fixed_order_summary(dataclasses.replace(MADE_UP, same=later))
+    text = _fixed_order_giving_up_after(0.25)
     assert "cook 2 gave up on lock A after 250 ms (the timeout was 200 ms)" in text
     assert "no deadlock" in text and "cannot tell the two apart" in text
 

@@ -26,12 +26,7 @@ from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
 from ..core.pools import on_one_cpu
-from ..core.protocol import (
-    MIN_ROUNDS_ONLY,
-    Ratio,
-    measure_paired,
-    paired_ratio,
-)
+from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
@@ -333,12 +328,11 @@ def run_gil(
                     processes_cpu.append(ScalingPoint(k, serial, side))
                     # the timed rounds' calls are the last ones (after warm-up)
                     timed = placed[-side.repeats :]
-                    shared = crowding(timed)
-                    if 2 <= k <= cpus and shared is not None:
-                        crowded.append((k, shared))
-                    longer = stretch(serial.times, timed)
-                    if 2 <= k <= cpus and longer is not None:
-                        stretched.append((k, longer))
+                    if 2 <= k <= cpus:
+                        if (shared := crowding(timed)) is not None:
+                            crowded.append((k, shared))
+                        if (longer := stretch(serial.times, timed)) is not None:
+                            stretched.append((k, longer))
                 waits = [(wait_seconds,)] * k
                 serial, side = interleaved(
                     [

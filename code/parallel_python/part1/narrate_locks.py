@@ -28,12 +28,17 @@ def _waited(cook: Cook) -> float:
     return max(refused, default=cook.longest_wait)
 
 
+def _reads_as(waited: float, timeout: float) -> bool:
+    """True when a wait reads, as the book writes it, as the timeout itself."""
+    return duration(waited) == setting(timeout)
+
+
 def _gave_up(cooks: list[Cook], timeout: float) -> str:
     """``cook 1 gave up on lock B and cook 2 gave up on lock A, each when its
     timeout of 200 ms ran out``; the waits themselves where they read
     otherwise than the timeout."""
     waits = [_waited(c) for c in cooks]
-    if all(duration(w) == setting(timeout) for w in waits):
+    if all(_reads_as(w, timeout) for w in waits):
         names = and_list([f"{c.name} gave up on lock {c.gave_up_on}" for c in cooks])
         each = "each " if len(cooks) > 1 else ""
         return f"{names}, {each}when its timeout of {setting(timeout)} ran out"
@@ -101,7 +106,7 @@ def reentry_summary(r: Locks) -> str:
     if not lock.granted:
         when = (
             f"when its timeout of {setting(r.timeout)} ran out"
-            if duration(lock.waited) == setting(r.timeout)
+            if _reads_as(lock.waited, r.timeout)
             else f"after {duration(lock.waited)} (its timeout was {setting(r.timeout)})"
         )
         text = (

@@ -17,6 +17,12 @@ from collections.abc import Sequence
 from ..core.protocol import Ratio, ratio_from
 
 
+def _apart(tasks: Sequence[tuple]) -> bool:
+    """True unless one worker ran two of a round's tasks (one after the
+    other, so not side by side): each task names its process first."""
+    return len({pid for pid, *_ in tasks}) == len(tasks)
+
+
 def crowding(
     rounds: Sequence[Sequence[tuple[int, Sequence[int]]]],
 ) -> float | None:
@@ -31,8 +37,8 @@ def crowding(
     for tasks in rounds:
         if len(tasks) < 2 or any(c < 0 for _, cpus, *_ in tasks for c in cpus):
             return None
-        if len({pid for pid, *_ in tasks}) < len(tasks):
-            continue  # a worker took two tasks: they did not run side by side
+        if not _apart(tasks):
+            continue
         for at in zip(*(cpus for _, cpus, *_ in tasks), strict=False):
             checks += 1
             crowded += len(set(at)) < len(at)
@@ -58,7 +64,7 @@ def stretch(
     for serial, tasks in zip(in_a_row, rounds, strict=True):
         if len(tasks) < 2:
             return None
-        if len({pid for pid, *_ in tasks}) < len(tasks) or not serial > 0:
+        if not _apart(tasks) or not serial > 0:
             continue
         # the mean task's seconds over one task's share of the run in a row
         values.append(sum(seconds for *_, seconds in tasks) / serial)
