@@ -3,11 +3,36 @@ results for 1, 2 and 64 CPUs live in ``tests/fakes.py``)."""
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
 
 from parallel_python.core.pools import leftover_children
+
+
+def pytest_collection_finish(session):
+    """Keep what collection imported out of every later garbage collection:
+    a full collection then walks only what the tests made (in a test process
+    holding matplotlib, dask and numba, one took about 0.2 s; the pools that
+    raised collect once each, see ``core.pools.free_failed_pools``)."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def no_rests():
+    """The rests between timed calls let spinning threads settle, for the
+    measurement's sake; the tests check results, not times, so they skip them
+    (``tests/core/test_protocol.py`` checks the rests themselves). Not through
+    ``monkeypatch``, whose undoing would then wait until after the check below.
+    """
+    from parallel_python.core import rests
+
+    saved = rests.sleep
+    rests.sleep = lambda seconds: None
+    yield
+    rests.sleep = saved
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from parallel_python import catalogue
 from parallel_python.core import results
 from parallel_python.core.machine import describe
 from parallel_python.core.style import png_bytes, small_texts
+from tests.blending.test_narrate import fake_fixes, fake_grid
 from tests.further.fakes import (
     fake_chunks,
     fake_cluster,
@@ -26,6 +27,7 @@ from tests.further.fakes import (
     fake_waiting,
 )
 from tests.multiproc.test_narrate_workers import fake_pickling
+from tests.multiproc.test_preload import fake_preloaded, fake_startup
 
 #: "1 processes", "1 threads": a count of one with a plural noun.
 BAD_PLURAL = re.compile(
@@ -85,7 +87,6 @@ TINY = {
     "mp-worker-error": {"tasks": 4},
     "mp-fork-random": {"workers": 2},
     "mp-fork-memory": {"elements": 1000},
-    "mp-pool-startup": {"processes": 1, "repeats": 1},
     "mp-integration-error": {"points": (10, 100)},
     "mp-integration-sweep": {
         "n": 2000,
@@ -98,22 +99,6 @@ TINY = {
     "mp-big-argument": {"elements": 500, "repeats": 1},
     "mp-interactive-main": {"timeout": 30.0},
     "mp-monte-carlo-pi": {"throws_per_chunk": 100, "processes": (1, 2)},
-    # Part C
-    "blend-grid": {
-        "size": 16,
-        "tasks": 2,
-        "processes": (1, 2),
-        "threads": (1, 2),
-        "repeats": 1,
-    },
-    "blend-fixes": {
-        "size": 16,
-        "tasks": 2,
-        "processes": 2,
-        "repeats": 1,
-        "budget": 0.01,
-        "joblib": False,
-    },
     # Appendix
     "measuring-noise": {
         "seconds": 0.05,
@@ -140,11 +125,15 @@ def _fake_guard(cpus: int):
 
 
 #: Made-up results: Going further (its tools take seconds to start), and the
-#: two demos whose real runs their own tests make (tests/multiproc: they start
-#: pools under every start method, or wait for a hung pool's timeout).
+#: demos whose real runs their own tests make (tests/multiproc and
+#: tests/blending: they start pools under every start method, or wait for a
+#: hung pool's timeout).
 FAKES = {
     "mp-pickled-tasks": lambda cpus: fake_pickling(),
     "mp-missing-guard": _fake_guard,
+    "mp-pool-startup": lambda cpus: fake_startup(cpus, fake_preloaded()),
+    "blend-grid": fake_grid,
+    "blend-fixes": fake_fixes,
     "waiting": fake_waiting,
     "joblib": fake_joblib,
     "dask-chunks": fake_chunks,
@@ -168,8 +157,14 @@ CASES = [pytest.param(name, None, id=name) for name in TINY] + [
 def test_every_experiment_is_covered_once():
     assert sorted(set(TINY) | set(FAKES)) == sorted(catalogue.names())
     assert not set(TINY) & set(FAKES)
-    # made up: Going further, and two demos that their own tests run for real
-    real_elsewhere = {"mp-pickled-tasks", "mp-missing-guard"}
+    # made up: Going further, and demos that their own tests run for real
+    real_elsewhere = {
+        "mp-pickled-tasks",
+        "mp-missing-guard",
+        "mp-pool-startup",
+        "blend-grid",
+        "blend-fixes",
+    }
     for name in set(FAKES) - real_elsewhere:
         assert catalogue.get(name).page.startswith("book/further/")
 

@@ -1,6 +1,7 @@
 """Part C experiments at tiny sizes: the limits hold inside the workers, no
 worker outlives a run, bad input is refused, under every start method."""
 
+import json
 import multiprocessing
 import os
 import time
@@ -23,6 +24,7 @@ from parallel_python.blending.fixes import (
 from parallel_python.blending.grid import default_tasks, grid_counts, run_grid
 from parallel_python.core.config import START_METHOD_ENV
 from parallel_python.core.machine import available_cpus
+from parallel_python.core.results import from_data, to_data
 
 METHODS = [
     m
@@ -33,6 +35,13 @@ METHODS = [
 
 def blas_threads():
     return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+def assert_round_trips(result):
+    """A real result comes back whole from its JSON form (the catalogue's
+    round trip uses made-up results for Part C)."""
+    data = json.loads(json.dumps(to_data(result)))
+    assert from_data(type(result), data) == result
 
 
 def assert_gone(pids):
@@ -63,6 +72,7 @@ def test_grid_limit_holds_inside_each_worker(monkeypatch, method):
     )
     assert grid.start_method == method
     assert len(grid.cells) == 4
+    assert_round_trips(grid)
     for cell in grid.cells:
         assert cell.threads_in_effect == (cell.threads,)
         assert 1 <= len(cell.worker_pids) <= cell.processes
@@ -91,6 +101,7 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
         warmup_seconds=0,
     )
     assert os.environ == environ  # the variables were set only while workers started
+    assert_round_trips(f)
     assert f.limit == max(1, available_cpus() // 2)
     # the pool rows' rounds, then each joblib row's own
     assert len(f.stop_reasons) == (3 if with_joblib else 1)

@@ -530,7 +530,7 @@ def test_rests_longer_right_after_a_spinning_case(monkeypatch):
     from parallel_python.core import rests as protocol
 
     slept = []
-    monkeypatch.setattr(protocol.time, "sleep", slept.append)
+    monkeypatch.setattr(protocol, "sleep", slept.append)
     rest = protocol.rests(0.01, after=["threads"], longer=0.12)
     for name in ("threads", "a fix", "a fix", "threads", "a fix"):
         with rest(name):
@@ -542,7 +542,7 @@ def test_rests_the_same_before_every_call_without_spinning_cases(monkeypatch):
     from parallel_python.core import rests as protocol
 
     slept = []
-    monkeypatch.setattr(protocol.time, "sleep", slept.append)
+    monkeypatch.setattr(protocol, "sleep", slept.append)
     rest = protocol.rests(0.005)
     for name in ("a", "b", "a"):
         with rest(name):

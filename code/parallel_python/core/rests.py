@@ -8,6 +8,10 @@ from contextlib import AbstractContextManager, nullcontext
 
 from .validate import positive_float
 
+#: How a rest waits (the tests, which check results and not times, set it to
+#: a function that returns at once).
+sleep: Callable[[float], None] = time.sleep
+
 
 def rests(
     seconds: float, *, after: Sequence[str] = (), longer: float = 0.0
@@ -26,7 +30,7 @@ def rests(
     last: list[str] = []
 
     def rest(name: str) -> AbstractContextManager[None]:
-        time.sleep(longer if last and last[-1] in spinning else seconds)
+        sleep(longer if last and last[-1] in spinning else seconds)
         last[:] = [name]
         return nullcontext()
 
