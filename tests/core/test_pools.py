@@ -14,6 +14,7 @@ import pytest
 
 from parallel_python import book
 from parallel_python.core import pools
+from parallel_python.core.pools import baseline_on_one_cpu, pin_to_first_cpu
 
 SCRIPT = Path(__file__).with_name("helpers_script.py")
 
@@ -208,3 +209,26 @@ def test_on_one_cpu_skips_a_worker_that_has_ended():
     with pools.on_one_cpu([child.pid]) as cpu:
         assert os.sched_getaffinity(0) == {cpu}
     assert os.sched_getaffinity(0) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU sets")
+def test_the_baseline_runs_on_the_first_cpu_and_the_variants_anywhere():
+    mine = os.sched_getaffinity(0)
+    context = baseline_on_one_cpu("serial")
+    with context("serial") as cpu:
+        assert cpu == min(mine) and os.sched_getaffinity(0) == {cpu}
+    assert os.sched_getaffinity(0) == mine
+    with context("2"):
+        assert os.sched_getaffinity(0) == mine
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU sets")
+def test_a_pinned_worker_stays_on_the_first_cpu():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        pin_to_first_cpu([child.pid])
+        assert os.sched_getaffinity(child.pid) == {min(os.sched_getaffinity(0))}
+        pin_to_first_cpu([999_999_999])  # long gone: nothing to do
+    finally:
+        child.kill()
+        child.wait()

@@ -121,6 +121,34 @@ def on_one_cpu(pids: Iterable[int] = ()) -> Iterator[int | None]:
                 os.sched_setaffinity(pid, cpus)
 
 
+def baseline_on_one_cpu(
+    baseline: str,
+) -> Callable[[str], contextlib.AbstractContextManager[int | None]]:
+    """A ``context`` for :func:`~.protocol.measure_paired`: the ``baseline``'s
+    calls run on the first CPU this process may use (:func:`on_one_cpu`), the
+    variants wherever the scheduler puts them.
+
+    That CPU is the one the ceiling probe's lone counter is pinned to
+    (:func:`~.meter.ceiling`), so a speed-up and its ceiling both compare with
+    the same CPU. Unpinned, the work done in a row ran on whichever CPU was
+    free, and on a virtual machine whose second CPU ran at two thirds of the
+    first's pace, its rounds fell into two groups a third apart.
+    """
+    return lambda name: on_one_cpu() if name == baseline else contextlib.nullcontext()
+
+
+def pin_to_first_cpu(pids: Iterable[int]) -> None:
+    """Keep the processes ``pids`` (a pool's workers, say) on the CPU
+    :func:`on_one_cpu` chooses, for their life; nothing where CPUs cannot be
+    chosen. A one-worker point then runs where its baseline does."""
+    if not hasattr(os, "sched_setaffinity"):  # pragma: no cover - not Linux
+        return
+    cpu = min(os.sched_getaffinity(0))
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(pid, {cpu})
+
+
 #: Helper processes that belong to the interpreter, not to an experiment.
 _INTERPRETER_HELPERS = (
     "multiprocessing.resource_tracker",

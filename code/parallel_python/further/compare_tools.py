@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.machine import available_cpus
-from ..core.pools import end_loky_workers, process_pool
+from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.results import find
 from ..core.sizing import SHORTEST_CALL, sized_calls
@@ -307,6 +307,7 @@ def run_tool_comparison(
             # gets a pure-Python run beside it; the compiled tools, whose
             # gains dwarf such swings, share one
             groups=[[tool] for tool in tools if tool in PYTHON_IN_WORKERS],
+            context=baseline_on_one_cpu("pure Python"),
         )
     runs = [
         ToolRun(

@@ -28,7 +28,7 @@ from numbers import Real
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
-from ..core.pools import process_pool
+from ..core.pools import baseline_on_one_cpu, pin_to_first_cpu, process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing
@@ -275,7 +275,9 @@ def run_integration_sweep(
     first: at least ``repeats`` rounds, more until every speed-up's interval
     is within ±5 % or ``budget`` seconds are spent. With ``probe_seconds``,
     the machine's ceiling for the CPUs used is measured first; a meter records
-    other work while the maps are timed.
+    other work while the maps are timed. The serial loop, and the one-process
+    pool's worker, run on the CPU the ceiling's lone counter used
+    (``core.pools.baseline_on_one_cpu``).
     ``chunks`` defaults to :data:`DEFAULT_CHUNKS` (or the largest process
     count, if more).
     """
@@ -302,6 +304,8 @@ def run_integration_sweep(
             # up when it answers a task that needs this package (as run_pool_startup)
             pools[p].map(identity, range(p), chunksize=1)
             startups[p] = time.perf_counter() - t0
+            if p == 1:  # the one-worker check: on the serial loop's CPU
+                pin_to_first_cpu(w.pid for w in getattr(pools[p], "_pool", ()))
         cases = {"serial": lambda: integrate(f, 0.0, 1.0, n, chunks=chunks)}
         for p in counts:
             cases[str(p)] = lambda p=p: values[p].append(
@@ -309,7 +313,12 @@ def run_integration_sweep(
             )
         with meter:
             paired = measure_paired(
-                cases, baseline="serial", min_rounds=repeats, budget_seconds=budget
+                cases,
+                baseline="serial",
+                min_rounds=repeats,
+                budget_seconds=budget,
+                # on the ceiling probe's lone CPU, as the speed-ups' ceiling
+                context=baseline_on_one_cpu("serial"),
             )
     points = []
     for p in counts:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
-from ..core.pools import on_one_cpu
+from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.sizing import calibrate
@@ -319,6 +319,7 @@ def run_gil(
                         # the code and the caches are warm after the first
                         # count's warm-up, the workers from their start (_ready)
                         warmup=warmup if k == counts[0] else 0,
+                        context=baseline_on_one_cpu("in a row"),
                     )
                 stops.append(paired.stop_reason)
                 serial = paired.times["in a row"]
