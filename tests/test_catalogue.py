@@ -14,8 +14,9 @@ import pytest
 from parallel_python import catalogue
 from parallel_python.core import results
 from parallel_python.core.machine import describe
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from tests.blending.test_narrate import fake_fixes, fake_grid
+from tests.drawing import assert_draws
 from tests.further.fakes import (
     fake_chunks,
     fake_cluster,
@@ -182,7 +183,7 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         assert experiment.plot is not None
     if experiment.plot is not None:
         figure = experiment.plot(result)
-        assert png_bytes(figure, dpi=30)[:4] == b"\x89PNG"
+        assert_draws(figure)
         assert small_texts(figure) == [], "text smaller than 0.85 of the body's"
     if experiment.summary is not None:
         text = experiment.summary(result)

@@ -33,8 +33,8 @@ from parallel_python.core import results
 from parallel_python.core.machine import available_cpus, describe
 from parallel_python.core.meter import Disturbance
 from parallel_python.core.pools import leftover_children
-from parallel_python.core.style import png_bytes
 from parallel_python.core.text import duration, percent, times
+from tests.drawing import assert_draws
 
 TINY = {"seconds": 0.05, "window": 0.01, "short_task": 0.001, "pairs": 5}
 TWO_CPUS = pytest.mark.skipif(available_cpus() < 2, reason="needs two CPUs")
@@ -151,7 +151,7 @@ def test_a_real_result_round_trips_and_draws(tmp_path):
     n = run_noise(**TINY)
     path = results.save(tmp_path / "measuring-noise.json", "x", n, describe())
     assert results.from_data(Noise, results.read_json(path)["result"]) == n
-    assert png_bytes(plot_noise(n), dpi=30)[:4] == b"\x89PNG"
+    assert_draws(plot_noise(n))
 
 
 @pytest.mark.parametrize("comparison", [None, lucky_alone()])
@@ -306,7 +306,7 @@ def test_the_figure_renders(cpus, comparison, panels):
     fig = plot_noise(n)
     assert len(fig.axes) == panels
     assert fig.get_size_inches()[0] == pytest.approx(6.4)
-    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
+    assert_draws(fig)
 
 
 def test_the_entry_uses_the_run_functions_defaults():

@@ -30,9 +30,10 @@ from parallel_python.blending.narrate_rules import (
     rule_of_thumb,
     shapes_compared,
 )
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from parallel_python.core.text import duration, same_unit
 from parallel_python.core.timing import Timing
+from tests.drawing import assert_draws
 
 
 def batch(p, t, seconds, cpu=None, switches=10.0, seen=None, variable=("",)):
@@ -231,10 +232,10 @@ def test_figures_draw(cpus):
         plotting_blend.plot_grid(grid),
         plotting_blend.plot_oversubscription(grid),
     ):
-        assert png_bytes(fig, dpi=30).startswith(b"\x89PNG")
+        assert_draws(fig)
         assert small_texts(fig) == []
     fixes = fake_fixes(max(cpus, 2))
-    assert png_bytes(plotting_blend.plot_fixes(fixes), dpi=30).startswith(b"\x89PNG")
+    assert_draws(plotting_blend.plot_fixes(fixes))
 
 
 def test_duration_units():

@@ -5,10 +5,11 @@ import time
 
 import pytest
 
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from parallel_python.core.text import size
 from parallel_python.further import dask_demo, memory_watch
 from parallel_python.further.plots import dask_memory_title, plot_dask_memory
+from tests.drawing import assert_draws
 from tests.further.fakes import fake_chunks
 
 
@@ -60,7 +61,7 @@ def test_memory_figure_draws_samples_budget_and_the_whole_array(cpus):
     assert len(line.get_xdata()) == len(d.samples)
     assert fig.get_suptitle() == dask_memory_title(d)
     assert "inside the 256 MiB budget" in fig.get_suptitle()
-    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
+    assert_draws(fig)
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8
 

@@ -7,8 +7,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from parallel_python.core.style import COLORS, png_bytes, small_texts
+from parallel_python.core.style import COLORS, small_texts
 from parallel_python.further.plots_gpu import plot_gpu_kitchen
+from tests.drawing import assert_draws
 
 
 def test_gpu_kitchen_draws_both_kitchens_and_the_three_steps():
@@ -44,4 +45,4 @@ def test_gpu_kitchen_is_readable_in_the_column():
     fig = plot_gpu_kitchen()
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8
-    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
+    assert_draws(fig)

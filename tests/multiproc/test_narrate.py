@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-from parallel_python.core.style import png_bytes
 from parallel_python.core.text import measured, seconds, times
 from parallel_python.core.timing import Timing
 from parallel_python.multiproc import narrate as say
@@ -30,6 +29,7 @@ from parallel_python.multiproc.integration import (
 from parallel_python.multiproc.main_guard import Demo, Demos
 from parallel_python.multiproc.montecarlo import MonteCarloPi
 from tests.blending.test_narrate_figures import fits
+from tests.drawing import assert_draws
 
 
 def t(seconds: float) -> Timing:
@@ -162,7 +162,7 @@ def test_sweep_equal_sentence_flags_a_pool_that_disagrees():
 
 @pytest.mark.parametrize("cpus", [1, 2, 64])
 def test_sweep_figure(cpus):
-    assert png_bytes(plotting_multiproc.plot_integration_sweep(SWEEPS[cpus]), dpi=30)
+    assert_draws(plotting_multiproc.plot_integration_sweep(SWEEPS[cpus]))
 
 
 def test_seconds_units():
@@ -221,7 +221,7 @@ def test_startup_summary():
         < text.index("`spawn`")
     )
     assert "`spawn` took 24.0 times as long as `fork`" in text
-    assert png_bytes(plotting_multiproc.plot_pool_startup(s), dpi=30)
+    assert_draws(plotting_multiproc.plot_pool_startup(s))
 
 
 def test_task_overhead_summary_and_figure():
@@ -238,7 +238,7 @@ def test_task_overhead_summary_and_figure():
     text = say_costs.task_overhead_summary(o)
     assert "74.0 ns" in text and "23.0 µs" in text and "chunks of 125" in text
     assert "127 µs per task with its default `chunksize=1`" in text
-    assert png_bytes(plotting_multiproc.plot_task_overhead(o), dpi=30)
+    assert_draws(plotting_multiproc.plot_task_overhead(o))
 
 
 def test_big_argument_summary_and_figure():
@@ -253,7 +253,7 @@ def test_big_argument_summary_and_figure():
         10, 4, 2, "fork", t(0.004), t(0.15), t(0.01), t(0.003), t(0.05), False
     )
     assert "a bug" in say_costs.big_argument_summary(bad)
-    assert png_bytes(plotting_multiproc.plot_big_argument(b), dpi=30)
+    assert_draws(plotting_multiproc.plot_big_argument(b))
 
 
 def test_integration_error_summary():

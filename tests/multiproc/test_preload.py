@@ -12,7 +12,7 @@ from parallel_python import catalogue
 from parallel_python.core import results
 from parallel_python.core.config import START_METHOD_ENV
 from parallel_python.core.machine import describe
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from parallel_python.multiproc import narrate_costs as say
 from parallel_python.multiproc import plots
 from parallel_python.multiproc import preload as pre
@@ -23,6 +23,7 @@ from parallel_python.multiproc.costs import (
     StartupTiming,
     run_pool_startup,
 )
+from tests.drawing import assert_draws
 from tests.fakes import fake_timing as t
 
 needs_forkserver = pytest.mark.skipif(
@@ -165,7 +166,7 @@ def test_startup_summary_without_a_preload_run():
 )
 def test_figure_headlines_and_round_trip(s, tmp_path):
     fig = plots.plot_pool_startup(s)
-    assert png_bytes(fig, dpi=30)[:4] == b"\x89PNG"
+    assert_draws(fig)
     assert small_texts(fig) == []
     labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert ("forkserver + preload" in labels) == (s.preloaded is not None)

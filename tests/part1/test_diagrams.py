@@ -3,8 +3,9 @@
 from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from parallel_python.core.style import COLORS, png_bytes, small_texts
+from parallel_python.core.style import COLORS, small_texts
 from parallel_python.part1.diagrams import plot_processes_and_threads
+from tests.drawing import assert_draws
 
 
 def test_processes_and_threads_draws_its_labels():
@@ -37,6 +38,6 @@ def test_processes_and_threads_uses_the_house_colours():
 
 def test_processes_and_threads_is_readable_in_the_column():
     fig = plot_processes_and_threads()
-    assert png_bytes(fig)[:4] == b"\x89PNG"
+    assert_draws(fig)
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8

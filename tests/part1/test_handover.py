@@ -5,12 +5,13 @@ import threading
 import pytest
 
 from parallel_python.core.machine import gil_enabled
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from parallel_python.core.text import duration, setting
 from parallel_python.part1 import handover
 from parallel_python.part1.handover import Handover, Stretch
 from parallel_python.part1.narrate_handover import handover_summary, handover_title
 from parallel_python.part1.plots_handover import plot_handover
+from tests.drawing import assert_draws
 
 
 def _overlapping(stretches):
@@ -203,7 +204,7 @@ def test_the_timeline_has_a_lane_per_thread_and_readable_text(h):
     assert len(ax.collections) == h.threads
     assert fig.get_suptitle() == handover_title(h)
     assert any(f"switch interval ({setting(0.005)})" in t.get_text() for t in ax.texts)
-    assert png_bytes(fig)[:4] == b"\x89PNG"
+    assert_draws(fig)
     assert small_texts(fig) == []
     assert fig.get_figwidth() <= 6.8
 

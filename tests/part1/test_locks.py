@@ -11,10 +11,10 @@ import pytest
 
 from parallel_python.core import results
 from parallel_python.core.machine import describe
-from parallel_python.core.style import png_bytes
 from parallel_python.part1 import locks, narrate_locks
 from parallel_python.part1.locks import Cook, Locks, Reentry, Span, TwoLocks
 from parallel_python.part1.plots_locks import plot_locks
+from tests.drawing import assert_draws
 
 #: Small, quick sizes for the real runs.
 #: (a timeout far above ``hold``, so that waiting one's turn on a busy machine
@@ -100,7 +100,7 @@ def test_round_trip_and_figure(run, tmp_path):
     path = results.save(tmp_path / "locks.json", "locks", run, describe())
     rebuilt = results.from_data(Locks, results.read_json(path)["result"])
     assert rebuilt == run
-    assert png_bytes(plot_locks(run))[:4] == b"\x89PNG"
+    assert_draws(plot_locks(run))
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from parallel_python.core.style import png_bytes, small_texts
+from parallel_python.core.style import small_texts
 from parallel_python.core.text import measured, times
 from parallel_python.part1 import plots, plots_kitchen, plots_salad
 from parallel_python.part1.memory_ladder import DROP_NONE
@@ -20,6 +20,7 @@ from parallel_python.part1.narrate_titles import (
     speed,
 )
 from parallel_python.part1.processes import CpuSampling, ThreadSamples
+from tests.drawing import assert_draws
 from tests.part1.test_narrate import (
     fake_gil,
     fake_ladder,
@@ -184,7 +185,7 @@ def test_figures_carry_their_titles(cpus):
     ]
     for figure, words in figures:
         assert words in figure.get_suptitle()
-        assert png_bytes(figure)[:4] == b"\x89PNG"
+        assert_draws(figure)
         assert small_texts(figure) == []
         assert figure.get_figwidth() <= 6.8
 
