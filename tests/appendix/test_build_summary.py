@@ -163,9 +163,9 @@ def test_the_single_core_probe_around_a_run_is_listed_beside_its_reading():
         ),
         ("efficiency, 2 processes", 0.953, "efficiency, 2 processes", "95 %"),
         (
-            "2 tasks in processes on fewer CPUs (share of checks)",
+            "2 processes' tasks found sharing a CPU (share of placement checks)",
             0.25,
-            "2 tasks in processes on fewer CPUs (share of checks)",
+            "2 processes' tasks found sharing a CPU (share of placement checks)",
             "25 %",
         ),
         ("CPUs available", 2.0, "CPUs available", "2"),

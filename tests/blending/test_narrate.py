@@ -510,3 +510,9 @@ def test_a_fix_whose_interval_reaches_one_is_not_counted_a_gain():
         "run cannot tell whether that fix gained anything. " in text
     )
     assert "reaches down to 1×" not in fixes_summary(_fixes_with(STEADY, STEADY))
+    # the range of gains leaves out the fix that may have gained nothing
+    assert f"Of those, {INITIALIZER} ran" not in text
+    assert "Of those, " in text and " ran each 3.00× as fast as the unlimited" in text
+    assert "Those runs were" not in text
+    everyone_unclear = fixes_summary(_fixes_with([0.94, 3.0, 3.2], [0.9, 2.0, 2.1]))
+    assert "The medians of those runs were" in everyone_unclear

@@ -196,7 +196,7 @@ def figure_text(value: float, label: str = "") -> str:
         return duration(value * 1e-9)
     if label.endswith("(bytes)"):
         return size(int(value))
-    if label.startswith("efficiency") or label.endswith("(share of checks)"):
+    if label.startswith("efficiency") or label.endswith("(share of placement checks)"):
         return percent(value)
     if label.endswith("(%)"):
         return percent(value / 100)

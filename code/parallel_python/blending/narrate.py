@@ -267,12 +267,25 @@ def fixes_summary(f: Fixes) -> str:
             "median of paired rounds; the table gives its 90 % interval). "
         )
     elif gains:
-        text += (
-            f"Those runs were {times(min(gains))} to {times(max(gains))} as fast "
-            f"as the unlimited one (medians of paired rounds; the table gives "
-            f"each one's 90 % interval). "
-        )
         unclear = [x for x in held if x.ratio is not None and x.ratio.low <= 1]
+        clear = [x for x in held if x not in unclear]
+        shown = [f.speedup(x.name) for x in clear]
+        if unclear and clear:
+            lo, hi = times(min(shown)), times(max(shown))
+            several = len(shown) > 1
+            span = f"{lo} to {hi}" if lo != hi else f"{'each ' if several else ''}{lo}"
+            text += (
+                f"Of those, {and_list([x.name for x in clear])} ran {span} as fast "
+                f"as the unlimited one ({'medians' if several else 'the median'} "
+                f"of paired rounds; the table gives each one's 90 % interval). "
+            )
+        else:
+            head = "The medians of those runs were" if unclear else "Those runs were"
+            text += (
+                f"{head} {times(min(gains))} to {times(max(gains))} as fast "
+                f"as the unlimited one (medians of paired rounds; the table gives "
+                f"each one's 90 % interval). "
+            )
         if unclear:
             one = len(unclear) == 1
             text += (

@@ -348,8 +348,8 @@ def ceiling_phrase(ceiling: Ceiling | None) -> str:
     )
     if round(ceiling.ratio, 2) > ceiling.k:  # as shown: 2.004 reads "2.00×"
         text += (
-            f" (more than {ceiling.k}×: on average each counted faster together "
-            "than one did alone)"
+            f" (more than {ceiling.k}×: the lone counter, on the first CPU, "
+            "counted more slowly than the CPUs did on average together)"
         )
     return text
 

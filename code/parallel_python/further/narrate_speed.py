@@ -192,10 +192,19 @@ def mpi_launch(m: MpiRuns) -> str:
             "does. MPI jobs are meant to run for minutes to days."
         )
     else:
+        rest = r.wall_seconds - compute
+        one = r.compute.median
         text += (
-            "Most of the launch went to computing: at this size the start-up "
-            "already weighs less than the work, and it weighs less still in the "
-            "jobs of minutes to days that MPI is meant for."
+            f"Most of the launch went to computing, but only because it ran "
+            f"{plural(runs, 'round')}: the rest, {duration(rest)}, "
+            + (
+                f"was about {times(rest / one)} one integral on all ranks "
+                f"({duration(one)}). "
+                if rest > one
+                else f"was less than one integral on all ranks ({duration(one)}). "
+            )
+            + "Start-up weighs little only in the jobs of minutes to days that "
+            "MPI is meant for."
         )
     return text
 

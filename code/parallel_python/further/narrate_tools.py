@@ -81,6 +81,12 @@ def tools_table(t: ToolComparison) -> str:
         "round) with its 90 % interval, so it need not equal the ratio of two "
         "medians.",
     ]
+    if "MPI (mpi4py)" in t.tools:
+        lines[-1] += (
+            " MPI's rounds ran in a launch of their own, each against rank 0's "
+            "own pure-Python loop, at whatever pace the CPUs had then: compare "
+            "its speed-up, not its time, with the other rows."
+        )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
     if repeated:
         lines += [
@@ -228,8 +234,8 @@ def serial_against_workers(t: ToolComparison) -> str:
         return (
             f"Making the loop itself fast did more than spreading it over "
             f"{workers}: {f} on one core reached {times(t.speedup(f))}, while "
-            f"of the tools that spread pure Python over the workers, {w} reached "
-            f"the most, {times(t.speedup(w))}. {multiply}"
+            f"the tools that spread pure Python over the workers reached at most "
+            f"{times(t.speedup(w))} ({w}'s median). {multiply}"
         )
     return (
         f"Here pure Python on {workers} ({w}, {times(t.speedup(w))}) beat the "

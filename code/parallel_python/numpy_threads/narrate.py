@@ -256,7 +256,10 @@ def thread_curve_reading(sweep: BlasSweep, machine: Machine) -> str:
                 f"(hyper-threads)"
             )
         else:
-            text += ", so there are no hyper-threads"
+            text += (
+                ", so it shows no hyper-threads (a virtual machine hides how "
+                "the host lays out its CPUs)"
+            )
     text += f"; this build could use {cpus_phrase(machine.available_cpus)}. "
     best = best_threads(sweep, n)
     text += (

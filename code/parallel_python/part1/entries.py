@@ -74,7 +74,9 @@ def _gil_headlines(g: GilScaling) -> dict[str, float]:
     k = shown_count(g.counts, g.cpus)
     shared = g.crowded_at(k)
     if shared is not None:
-        out[f"{k} tasks in processes on fewer CPUs (share of checks)"] = shared
+        out[f"{k} processes' tasks found sharing a CPU (share of placement checks)"] = (
+            shared
+        )
     return out
 
 

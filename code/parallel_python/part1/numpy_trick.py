@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus, gil_enabled
-from ..core.pools import on_one_cpu
+from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import measure_paired
 from ..core.results import find
 from ..core.sizing import calibrate
@@ -150,6 +150,7 @@ def run_numpy_trick(
                     min_rounds=repeats,
                     budget_seconds=share,
                     warmup=warmup,
+                    context=baseline_on_one_cpu("in a row"),
                 )
             stops.append(paired.stop_reason)
             into.append(
