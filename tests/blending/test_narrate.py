@@ -102,6 +102,7 @@ def test_one_cpu_only_the_single_cell_is_within():
     assert "only one CPU" in text
     assert "No other cell was faster" in text
     assert "one process with one BLAS thread" in rule_of_thumb(grid)
+    assert "the other cells ran at 0.40× the speed of 1 × 1" in rule_of_thumb(grid)
 
 
 def test_two_cpus_best_cell_and_rule():
@@ -114,6 +115,12 @@ def test_two_cpus_best_cell_and_rule():
     assert "P = 2 processes of T = 1" in rule
     assert "On the line P × T = 2" in rule
     assert "2.00×" in rule
+    # the fastest on the line was 1 x 2, the suggested 2 x 1 as fast
+    assert "the fastest measured here was 1 × 2" in rule
+    assert "The suggested 2 × 1 reached 2.00×, within 10 % of it" in rule
+    assert "cannot tell the two apart" in rule
+    slow = with_cell(grid, 2, 1, 3.0)  # the suggested cell well behind
+    assert "fewer processes with more threads can win" in rule_of_thumb(slow)
 
 
 def test_sixty_four_cpus_grid_stays_small():

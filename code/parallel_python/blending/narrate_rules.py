@@ -23,11 +23,8 @@ def rule_of_thumb(grid: Grid) -> str:
         )
         if not others:
             return text + "."
-        span = (
-            times(others[0])
-            if len(others) == 1
-            else f"{times(min(others))} to {times(max(others))}"
-        )
+        lo, hi = times(min(others)), times(max(others))
+        span = lo if lo == hi else f"{lo} to {hi}"
         return text + f": here the other cells ran at {span} the speed of 1 × 1."
     line = [c for c in grid.cells if c.asked == grid.cpus]
     text = (
@@ -55,6 +52,24 @@ def rule_of_thumb(grid: Grid) -> str:
             )
         else:
             text += ". "
+        suggested = next(
+            (c for c in line if (c.processes, c.threads) == (grid.cpus, 1)), None
+        )
+        if suggested is not None and suggested is not fastest:
+            close = suggested.timing.best <= fastest.timing.best * (1 + SAME)
+            runs = min(suggested.timing.repeats, fastest.timing.repeats)
+            text += (
+                f"The suggested {shape(suggested)} reached "
+                f"{times(grid.speedup(suggested.processes, suggested.threads))}"
+                + (
+                    f", within {round(SAME * 100)} % of it: from the best of "
+                    f"{plural(runs, 'run')}"
+                    " each, this run cannot tell the two apart. "
+                    if close
+                    else ": with BLAS threads that share the work well, fewer "
+                    "processes with more threads can win on this machine. "
+                )
+            )
     best, ref = grid.best, grid.best_within
     if not grid.within(best) and best.timing.best < ref.timing.best * (1 - SAME):
         text += f"The fastest cell of all, {shape(best)}, was beyond the line"
