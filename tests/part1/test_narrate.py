@@ -667,3 +667,25 @@ def test_a_table_whose_rows_ran_at_different_paces_says_so():
         "In the rows of pure Python, threads, one task in a row took from "
         "10.0 ms to 20.0 ms: the same work ran at a different pace" in text
     )
+
+
+def test_numpy_trick_calls_a_wide_interval_of_the_sorts_rough():
+    import dataclasses
+
+    from parallel_python.core.timing import Timing
+
+    steady = fake_trick(2, lambda k: min(k, 2) * 0.9)
+    assert "take that figure as rough" not in numpy_trick_summary(steady)
+    two = steady.numpy_at(2)
+    serial = Timing(times=(1.0,) * 5, warmup=1)
+    unsteady = dataclasses.replace(
+        two, serial=serial, parallel=Timing((0.5, 0.6, 0.58, 0.62, 0.75), 1)
+    )
+    trick = dataclasses.replace(
+        steady,
+        numpy_threads=tuple(
+            unsteady if p.workers == 2 else p for p in steady.numpy_threads
+        ),
+    )
+    text = numpy_trick_summary(trick)
+    assert "The sorts' 90 % interval is wider than ±15 %: take that figure" in text

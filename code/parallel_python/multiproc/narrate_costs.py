@@ -236,7 +236,8 @@ def big_argument_summary(b: BigArgument) -> str:
     per = 1 / b.tasks
     text = (
         f"For {b.tasks} tasks that each sum the same {size(b.elements * 8)} array, "
-        f"summing in the calling process took {seconds(b.serial.best)}. Sending the "
+        f"summing it {plural(b.tasks, 'time')} in the calling process took "
+        f"{seconds(b.serial.best)} in all. Sending the "
         f"array with every task took {seconds(b.pickled.best)} "
         f"({seconds(b.pickled.best * per)} per task), most of it spent pickling "
         f"{b.elements * 8:,} bytes, piping them to a worker and unpickling them. "

@@ -336,6 +336,9 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
             "This Python ran with the GIL off, so the pure-Python loops ran at "
             "the same time too."
         )
+    if n.cpus > 1 and gain_shown(a.ratio):
+        rough = unsteady_note("The sorts'", a.ratio, stated=True)
+        text += f" {rough.rstrip()}" if rough else ""
     if 1 in n.counts:
         text += " " + "".join(
             one_worker_note(f"One {what} in one thread", point.ratio)
