@@ -155,6 +155,15 @@ def test_sweep_table_has_a_row_per_point():
     assert "best of 3 timed runs" in table
     assert ":class: dropdown" in details and "| median | spread |" in details
     assert "in effect" not in table  # every count was granted
+    assert "A spread above 100 %" not in table
+    slow = dataclasses.replace(
+        sweep.points[0],
+        timing=dataclasses.replace(
+            sweep.points[0].timing, times=(*sweep.points[0].timing.times[:-1], 1e3)
+        ),
+    )
+    once = dataclasses.replace(sweep, points=(slow, *sweep.points[1:]))
+    assert "A spread above 100 % means at least one run took" in sweep_table(once)
 
 
 def test_sweep_table_shows_threads_not_granted():

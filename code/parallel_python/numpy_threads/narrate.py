@@ -109,8 +109,8 @@ def blas_sweep_summary(sweep: BlasSweep) -> str:
             text += (
                 f" Asking for {o} threads, more than there are CPUs, did no "
                 f"better than {t} as far as this run can tell: {shown} as fast "
-                f"as one thread, against {times(s)} with {t} (the two intervals "
-                "overlap)."
+                f"as one thread, against {ratio_text(rt)} with {t} (the two "
+                "intervals overlap)."
             )
     small = min(sweep.sizes)
     if small != n:
@@ -342,6 +342,12 @@ def sweep_table(sweep: BlasSweep) -> str:
     details += (
         "\n\nSpread = (slowest − fastest) / fastest; efficiency = speed-up / threads."
     )
+    if any(p.timing.spread > 1 for p in sweep.points):
+        details += (
+            " A spread above 100 % means at least one run took more than twice "
+            "the fastest; the speed-ups, medians of the rounds' ratios, move "
+            "little for one slow run."
+        )
     return "\n\n".join(
         [main, legend, dropdown("Median, spread and efficiency", details)]
     )
