@@ -75,6 +75,11 @@ def test_waiting_summary(cpus):
     assert "this run timed only the totals" in text and "went to" not in text
     assert "wrong" not in text
     assert "more than once in each timed call" not in text
+    # 100 requests one at a time: 630 ms (median) against 500 ms of waiting
+    assert (
+        "took a median of 630 ms, the 500 ms the server spent waiting and about "
+        "1.30 ms more per request" in text
+    )
 
 
 def test_waiting_summary_says_when_fast_ways_repeated_per_call():

@@ -39,16 +39,17 @@ def waiting_summary(w: Waiting) -> str:
     t1 = w.case("threads", first).timing.median
     tk = w.case("threads", k).timing.median
     ak = w.case("asyncio", k).timing.median
-    near = t1 <= 1.5 * w.waiting_seconds
+    near = t1 <= (1 + SAME) * w.waiting_seconds
+    extra = (t1 - w.waiting_seconds) / w.requests
     text = (
         f"One at a time, the {w.requests:,} requests took a median of "
         f"{duration(t1)}, "
-        + ("close to " if near else "more than ")
-        + f"the {duration(w.waiting_seconds)} the server spent waiting"
         + (
-            ""
+            f"close to the {duration(w.waiting_seconds)} the server spent waiting"
             if near
-            else " (each request also costs the client and the server some work)"
+            else f"the {duration(w.waiting_seconds)} the server spent waiting and "
+            f"about {duration(extra)} more per request (the work each request "
+            "also costs the client and the server)"
         )
         + f". With {plural(k, 'thread')} they took {duration(tk)}, "
         f"{_speedup(w, 'threads', k)} as fast, "
@@ -192,8 +193,9 @@ def joblib_start(j: JoblibRun) -> str:
         text += (
             f"; later calls reused them and took a median of "
             f"{duration(j.warm.median)} against "
-            f"{duration(j.serial.median)} in one process: "
-            f"{gain(j.speedup, 'one process', j.ratio)}. "
+            f"{duration(j.serial.median)} in one process; the median of the "
+            f"paired rounds' own ratios, which need not equal the ratio of the "
+            f"two medians: {gain(j.speedup, 'one process', j.ratio)}. "
         )
         if j.cpus == 1:
             text += "With one CPU, nothing could run side by side. "
@@ -359,8 +361,8 @@ def dask_cluster_summary(c: DaskCluster) -> str:
         f"on the cluster. Part B's pure-Python integration ({c.n:,} points), its "
         f"chunks sent as `dask.delayed` tasks, took "
         f"{duration(c.delayed_timing.median)} against "
-        f"{duration(c.serial.median)} in one process (medians of paired rounds): "
-        f"{gain(c.speedup, 'one process')}. "
+        f"{duration(c.serial.median)} in one process (medians of paired rounds); "
+        f"the median of the rounds' own ratios: {gain(c.speedup, 'one process')}. "
     )
     if c.workers == 1:
         text += (
