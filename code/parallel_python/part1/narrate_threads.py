@@ -69,8 +69,10 @@ def ladder_summary(m: MemoryLadder) -> str:
     elif cold_over_warm >= 3:
         text += (
             f"the first reads, made after asking the kernel to drop the file from "
-            f"its page cache, went to the disk and were {measured(cold_over_warm)} "
-            f"times slower. Even a read from the page cache, in main memory, took "
+            f"its page cache, went past it to the disk (on a virtual machine the "
+            f"host may still serve them from a cache of its own) and were "
+            f"{measured(cold_over_warm)} times slower. Even a read from the page "
+            f"cache, in main memory, took "
             f"{measured(m.ratio('page cache', 'RAM'))} times as long as a random read "
             f"from the {size(ram.size_bytes)} array. Each file read is a call "
             f"into the operating system made from a Python loop, a cost the "
@@ -146,7 +148,8 @@ def salad_summary(s: Salad, cpus: int | None = None) -> str:
         f"per step, {duration(thr)} (fastest runs). Round by round, the threads "
         f"made it {interval(s.speedup, s.ratio.low, s.ratio.high)} as fast, the "
         f"median of {plural(s.ratio.rounds, 'paired round')} with its 90 % "
-        f"interval. "
+        f"interval (the figure to quote; the two fastest runs, from different "
+        f"rounds, need not give the same ratio). "
     )
     text += unsteady_note("The threads'", s.ratio, stated=True)
     waits = [r for r in s.threaded.steps if r.kind == WAIT]
