@@ -336,6 +336,23 @@ def test_ladder():
     assert "no way to ask" in no_drop and "likely" not in no_drop
     table = ladder_table(fake_ladder(60_000))
     assert table.count("\n|") == 5
+    assert "take its ratios as rough" not in text
+
+
+def test_ladder_calls_a_rung_whose_runs_differed_more_than_twofold_rough():
+    import dataclasses
+
+    from parallel_python.core.timing import Timing
+
+    m = fake_ladder(60_000)
+    cache = dataclasses.replace(
+        m.rungs[0], timing=Timing(times=(2.8e-6, 1.5e-6, 1.35e-6), warmup=1)
+    )
+    text = ladder_summary(dataclasses.replace(m, rungs=(cache, *m.rungs[1:])))
+    assert (
+        "The cache rung's 3 runs differed by 107 %, slowest against fastest: the "
+        "ladder uses the fastest, so take its ratios as rough." in text
+    )
 
 
 def fake_isolation(leak=False):

@@ -88,6 +88,13 @@ def ladder_summary(m: MemoryLadder) -> str:
             f"cache of its own: some cache may still have served them, and this "
             f"run cannot tell which."
         )
+    for rung in m.rungs:
+        if rung.timing.repeats > 1 and rung.timing.spread > 1:
+            text += (
+                f" The {rung.name} rung's {plural(rung.timing.repeats, 'run')} "
+                f"differed by {percent(rung.timing.spread)}, slowest against "
+                f"fastest: the ladder uses the fastest, so take its ratios as rough."
+            )
     return text
 
 
