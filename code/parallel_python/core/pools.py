@@ -196,15 +196,17 @@ def leftover_children() -> tuple[int, ...]:
 def _descendants(psutil: Any) -> list[Any]:
     """This process's descendants as ``psutil.Process`` objects.
 
-    On Linux each thread's ``/proc/self/task/<id>/children`` names its
+    On Linux each thread's ``/proc/<pid>/task/<id>/children`` names its
     children, which is far quicker than ``psutil``'s scan of every process
-    on the machine (the test suite asks before and after every test).
+    on the machine (the test suite asks before and after every test); a
+    kernel without those files (no ``CONFIG_PROC_CHILDREN``), or a system
+    without ``/proc``, gets the scan.
     """
-    tasks = "/proc/self/task"
-    if not os.path.isdir(tasks):  # pragma: no cover - not Linux
-        return psutil.Process(os.getpid()).children(recursive=True)
+    me = os.getpid()
+    if not os.path.exists(f"/proc/{me}/task/{me}/children"):
+        return psutil.Process(me).children(recursive=True)
     found: list[Any] = []
-    todo = [os.getpid()]
+    todo = [me]
     while todo:
         pid = todo.pop()
         try:
@@ -215,12 +217,7 @@ def _descendants(psutil: Any) -> list[Any]:
             try:
                 with open(f"/proc/{pid}/task/{thread}/children") as f:
                     kids = [int(k) for k in f.read().split()]
-            except FileNotFoundError:
-                if pid == os.getpid() and thread == str(os.getpid()):
-                    # a kernel without CONFIG_PROC_CHILDREN
-                    return psutil.Process(pid).children(recursive=True)
-                continue
-            except OSError:
+            except OSError:  # the thread or its process ended meanwhile
                 continue
             for kid in kids:
                 with contextlib.suppress(psutil.Error):
