@@ -24,6 +24,7 @@ from parallel_python.blending.narrate import (
     oversubscription_summary,
     shape,
     shared_machine,
+    span,
 )
 from parallel_python.blending.narrate_rules import (
     fork_row_note,
@@ -523,3 +524,11 @@ def test_a_fix_whose_interval_reaches_one_is_not_counted_a_gain():
     assert "Those runs were" not in text
     everyone_unclear = fixes_summary(_fixes_with([0.94, 3.0, 3.2], [0.9, 2.0, 2.1]))
     assert "The medians of those runs were" in everyone_unclear
+
+
+def test_a_range_of_gains_that_prints_as_one_figure_is_said_once():
+    assert span([2.1, 3.0]) == "2.10× to 3.00×"
+    assert span([3.001, 2.999]) == "3.00×" and span([3.0], each=True) == "each 3.00×"
+    text = fixes_summary(_fixes_with(STEADY, STEADY))
+    assert "Those runs were each 3.00× as fast as the unlimited one" in text
+    assert "3.00× to 3.00×" not in text

@@ -205,6 +205,23 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
     assert live_children() == []
 
 
+def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
+    asked = []
+    real = joblib_demo.baseline_on_one_cpu
+
+    def spy(name):
+        asked.append(name)
+        return real(name)
+
+    monkeypatch.setattr(joblib_demo, "baseline_on_one_cpu", spy)
+    j = joblib_demo.run_joblib(
+        n=3000, jobs=2, array_elements=2_000, tasks=2, cache_delay=0.01,
+        repeats=1, rounds=2, budget=0.01,
+    )  # fmt: skip
+    assert asked == ["serial"] and j.ratio is not None
+    assert live_children() == []
+
+
 def test_joblib_in_process_and_default_jobs(monkeypatch):
     j = joblib_demo.run_joblib(
         n=3000, jobs=1, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1

@@ -3,6 +3,7 @@ CPUs, and every result survives a round trip through JSON."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import replace
 
@@ -25,9 +26,6 @@ from parallel_python.further.narrate_pools import (
     joblib_shutdown,
     joblib_start,
     joblib_summary,
-    waiting_floor,
-    waiting_summary,
-    waiting_title,
 )
 from parallel_python.further.narrate_speed import (
     faster,
@@ -44,6 +42,11 @@ from parallel_python.further.narrate_tools import (
     tools_summary,
     tools_table,
     tools_title,
+)
+from parallel_python.further.narrate_waiting import (
+    waiting_floor,
+    waiting_summary,
+    waiting_title,
 )
 from parallel_python.further.numba_demo import NumbaCase, NumbaRun
 from parallel_python.further.waiting import Waiting
@@ -132,6 +135,9 @@ def test_joblib_summary(cpus):
     j = fake_joblib(cpus)
     start = joblib_start(j)
     assert f"starting {max(2, cpus)} worker processes" in start
+    assert "took 1.20 s, most of it starting" in start
+    quick = joblib_start(dataclasses.replace(j, cold=j.warm.median * 1.5))
+    assert ", which includes starting" in quick and "most of it" not in quick
     assert ("more than the one CPU" in start) == (cpus == 1)
     assert ("nothing could run side by side" in start) == (cpus == 1)
     assert "last bit" in start
@@ -712,3 +718,29 @@ def test_threads_sentence_gives_the_interval_of_paired_rounds():
     )
     text = threads_sentence(replace(t, runs=measured_runs))
     assert text.startswith("Threads gave 0.97× (0.95–1.00): with the GIL")
+
+
+def test_waiting_summary_gives_one_note_when_both_intervals_are_wide():
+    import dataclasses
+
+    w = fake_waiting(2)
+    # eight rounds that scatter widely at 100 in flight, for both ways
+    scattered = (0.05, 0.02, 0.08, 0.03, 0.07, 0.02, 0.09, 0.04)
+
+    def scatter(c, tools):
+        if c.workers == 100 and c.tool in tools:
+            return dataclasses.replace(c, timing=T(*scattered))
+        return dataclasses.replace(c, timing=T(*(c.timing.times * 4)))
+
+    both = dataclasses.replace(
+        w, cases=tuple(scatter(c, {"threads", "asyncio"}) for c in w.cases)
+    )
+    text = waiting_summary(both)
+    assert text.count("take those figures as rough") == 1
+    assert "take that figure as rough" not in text
+    assert "for the threads, the middle 80 % of their 8 rounds ranged" in text
+    assert "and for the asyncio tasks, the middle 80 % of their 8 rounds" in text
+    one = dataclasses.replace(w, cases=tuple(scatter(c, {"threads"}) for c in w.cases))
+    text = waiting_summary(one)
+    assert "The threads' 90 % interval is wider" in text
+    assert "The asyncio tasks'" not in text and "Both" not in text

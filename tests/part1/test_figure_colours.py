@@ -91,17 +91,21 @@ def test_cpu_sampling_threads_are_blue_shades_with_their_own_markers(cpus):
     assert len(set(shapes)) == 4
 
 
-def test_race_is_blue_shades_with_a_marker_each_way():
+def test_race_draws_the_unsafe_ways_blue_and_the_lock_as_a_fix():
     fig = plots.plot_race(fake_race((300, 500), naive=(2, 0)))
     (ax,) = fig.axes
     lines = data_lines(ax)
     assert len(lines) == 3
-    assert {hexes(line.get_color()) for line in lines} <= BLUES
-    assert len({hexes(line.get_color()) for line in lines}) == 3
-    markers = [line.get_marker() for line in lines]
-    assert len(set(markers)) == 3
-    assert not set(markers) & {"s", "D", "^"}
     locked = by_label(ax, "the same inside a Lock")
+    unsafe = [line for line in lines if line is not locked]
+    assert {hexes(line.get_color()) for line in unsafe} <= BLUES
+    assert len({hexes(line.get_color()) for line in unsafe}) == 2
+    markers = [line.get_marker() for line in unsafe]
+    assert len(set(markers)) == 2
+    assert not set(markers) & {"s", "D", "^"}
+    # the key's fix: its colour and marker
+    assert hexes(locked.get_color()) == COLORS["accent"].lower()
+    assert locked.get_marker() == "^"
     assert list(locked.get_ydata()) == [0, 0]  # always zero, still drawn
     assert small_texts(fig) == []
 

@@ -348,11 +348,25 @@ def test_ladder_calls_a_rung_whose_runs_differed_more_than_twofold_rough():
     cache = dataclasses.replace(
         m.rungs[0], timing=Timing(times=(2.8e-6, 1.5e-6, 1.35e-6), warmup=1)
     )
-    text = ladder_summary(dataclasses.replace(m, rungs=(cache, *m.rungs[1:])))
+    rough = dataclasses.replace(m, rungs=(cache, *m.rungs[1:]))
+    assert [r.rough for r in rough.rungs] == [True, False, False, False]
+    text = ladder_summary(rough)
     assert (
         "The cache rung's 3 runs differed by 107 %, slowest against fastest: the "
         "ladder uses the fastest, so take its ratios as rough." in text
     )
+    # the figure says it beside that rung's figure, and only there
+    from parallel_python.part1.plots_kitchen import plot_memory_ladder
+
+    (ax,) = plot_memory_ladder(rough).axes
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[0] == "1.35 ns (rough)"
+    assert not any("rough" in t for t in labels[1:])
+    # just under twofold is not rough
+    steady = dataclasses.replace(
+        cache, timing=Timing(times=(2.6e-6, 1.35e-6), warmup=1)
+    )
+    assert not steady.rough
 
 
 def fake_isolation(leak=False):

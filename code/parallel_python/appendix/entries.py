@@ -28,7 +28,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/appendix/measuring",
         run=run_noise,
         result_type=Noise,
-        seconds=3.5,
+        seconds=3,
         options=(
             Option("seconds", "float", 2.0, "seconds of the single-CPU probe"),
             Option("window", "float", 0.1, "seconds per probe window"),

@@ -32,6 +32,15 @@ from .fixes import ENV_FORK, NO_LIMIT, Fixes
 from .grid import Grid
 
 
+def span(values: list[float], *, each: bool = False) -> str:
+    """A range of speed-ups as the text prints them: "2.10× to 3.00×", or
+    one figure when both ends print the same ("each 3.00×" with ``each``)."""
+    lo, hi = times(min(values)), times(max(values))
+    if lo != hi:
+        return f"{lo} to {hi}"
+    return f"each {lo}" if each else lo
+
+
 def shape(cell: Batch) -> str:
     """``2 × 1`` (processes × threads)."""
     return f"{cell.processes} × {cell.threads}"
@@ -271,18 +280,17 @@ def fixes_summary(f: Fixes) -> str:
         clear = [x for x in held if x not in unclear]
         shown = [f.speedup(x.name) for x in clear]
         if unclear and clear:
-            lo, hi = times(min(shown)), times(max(shown))
             several = len(shown) > 1
-            span = f"{lo} to {hi}" if lo != hi else f"{'each ' if several else ''}{lo}"
             text += (
-                f"Of those, {and_list([x.name for x in clear])} ran {span} as fast "
+                f"Of those, {and_list([x.name for x in clear])} ran "
+                f"{span(shown, each=several)} as fast "
                 f"as the unlimited one ({'medians' if several else 'the median'} "
                 f"of paired rounds; the table gives each one's 90 % interval). "
             )
         else:
             head = "The medians of those runs were" if unclear else "Those runs were"
             text += (
-                f"{head} {times(min(gains))} to {times(max(gains))} as fast "
+                f"{head} {span(gains, each=True)} as fast "
                 f"as the unlimited one (medians of paired rounds; the table gives "
                 f"each one's 90 % interval). "
             )

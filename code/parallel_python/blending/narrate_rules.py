@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core.text import SAME, cpus_phrase, measured, plural, same_unit, times
 from .fixes import ENV_FORK, Fixes
 from .grid import Grid
-from .narrate import shape, shared_machine
+from .narrate import shape, shared_machine, span
 
 
 def rule_of_thumb(grid: Grid) -> str:
@@ -23,9 +23,9 @@ def rule_of_thumb(grid: Grid) -> str:
         )
         if not others:
             return text + "."
-        lo, hi = times(min(others)), times(max(others))
-        span = lo if lo == hi else f"{lo} to {hi}"
-        return text + f": here the other cells ran at {span} the speed of 1 × 1."
+        return text + (
+            f": here the other cells ran at {span(others)} the speed of 1 × 1."
+        )
     line = [c for c in grid.cells if c.asked == grid.cpus]
     text = (
         f"**Rule of thumb for this machine ({cpus_phrase(grid.cpus)}):** choose "

@@ -8,14 +8,10 @@ from .dask_demo import DaskChunks, DaskCluster, run_dask_chunks, run_dask_cluste
 from .freethreading import FreeThreading, run_free_threading
 from .joblib_demo import JoblibRun, run_joblib
 from .mpi_demo import MpiRuns, run_mpi
-from .narrate_pools import (
-    dask_chunks_summary,
-    dask_cluster_summary,
-    joblib_summary,
-    waiting_summary,
-)
+from .narrate_pools import dask_chunks_summary, dask_cluster_summary, joblib_summary
 from .narrate_speed import free_threading_summary, mpi_summary, numba_summary
 from .narrate_tools import tools_summary
+from .narrate_waiting import waiting_summary
 from .numba_demo import NumbaRun, run_numba
 from .plots import (
     plot_dask_memory,
@@ -160,9 +156,9 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=3,
+        seconds=3.5,
         options=(
-            Option("n", "int", 600_000, "midpoints of the integration"),
+            Option("n", "int", 1_500_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
             Option("array_elements", "int", 2_000_000, "float64s in the big array"),
             Option("tasks", "int", 8, "tasks that each receive the big array"),
@@ -198,7 +194,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_cluster,
         result_type=DaskCluster,
-        seconds=4,
+        seconds=3.5,
         options=(
             Option("workers", "int", None, "worker processes (default: the CPUs)"),
             Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
@@ -218,7 +214,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=5,
+        seconds=4.5,
         options=(
             Option("n", "int", 40_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
@@ -239,7 +235,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/mpi",
         run=run_mpi,
         result_type=MpiRuns,
-        seconds=4,
+        seconds=4.5,
         options=(
             Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
             Option("n", "int", 1_200_000, "midpoints"),
@@ -261,7 +257,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/free-threading",
         run=run_free_threading,
         result_type=FreeThreading,
-        seconds=0.5,
+        seconds=0.1,
         options=(
             Option("counts", "ints", (1, 2), "tasks side by side"),
             Option("work", "int", 300_000, "loop steps per pure-Python task"),
@@ -278,7 +274,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=10,
+        seconds=12.5,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),

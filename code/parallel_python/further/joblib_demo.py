@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus
-from ..core.pools import end_loky_workers, leftover_children
+from ..core.pools import baseline_on_one_cpu, end_loky_workers, leftover_children
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
@@ -131,7 +131,7 @@ class JoblibRun:
 
 
 def run_joblib(
-    n: int = 600_000,
+    n: int = 1_500_000,
     jobs: int | None = None,
     *,
     array_elements: int = 2_000_000,
@@ -185,6 +185,7 @@ def run_joblib(
             min_rounds=rounds,
             budget_seconds=budget,
             warmup=0,
+            context=baseline_on_one_cpu("serial"),
         )
         serial, warm = paired.times["serial"], paired.times["warm"]
 

@@ -1,4 +1,4 @@
-"""Sentences for Going further's pools of workers: waiting work, joblib and dask.
+"""Sentences for Going further's pools of workers: joblib and dask.
 
 Each function takes a result and returns Markdown text, so the pages (and
 the CLI) say what was measured on the machine at hand. Tested with made-up
@@ -7,165 +7,19 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-import math
-
 from ..core.text import (
     SAME,
     cpus_phrase,
     duration,
     gain,
-    intervals_overlap,
-    measured,
     percent,
     plural,
-    ratio_text,
     size,
     times,
-    unsteady_note,
 )
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
 from .joblib_demo import JoblibRun
-from .narrate_speed import faster
-from .waiting import Waiting
-
-# --- threads and asyncio -----------------------------------------------------
-
-
-def waiting_summary(w: Waiting) -> str:
-    """Threads against asyncio tasks for many waiting fetches."""
-    k = w.most
-    first = min(w.workers)
-    t1 = w.case("threads", first).timing.median
-    tk = w.case("threads", k).timing.median
-    ak = w.case("asyncio", k).timing.median
-    near = t1 <= (1 + SAME) * w.waiting_seconds
-    extra = (t1 - w.waiting_seconds) / w.requests
-    text = (
-        f"One at a time, the {w.requests:,} requests took a median of "
-        f"{duration(t1)}, "
-        + (
-            f"close to the {duration(w.waiting_seconds)} the server spent waiting"
-            if near
-            else f"the {duration(w.waiting_seconds)} the server spent waiting and "
-            f"about {duration(extra)} more per request (the work each request "
-            "also costs the client and the server)"
-        )
-        + f". With {plural(k, 'thread')} they took {duration(tk)}, "
-        f"{_speedup(w, 'threads', k)} as fast, "
-        f"and with {plural(k, 'asyncio task')} {duration(ak)}, "
-        f"{_speedup(w, 'asyncio', k)} as fast (each speed-up is the median of "
-        "the paired rounds' own ratios, with its 90 % interval). "
-    )
-    if k > first:
-        text += unsteady_note("The threads'", w.ratio("threads", k), stated=True)
-        text += unsteady_note("The asyncio tasks'", w.ratio("asyncio", k), stated=True)
-    best = max(w.speedup("threads", k), w.speedup("asyncio", k))
-    if best > w.cpus:
-        text += (
-            f"That is more than {cpus_phrase(w.cpus)} could give computing work: "
-            "waiting takes no CPU, so many waits overlap however few cores "
-            "there are. "
-        )
-    else:
-        text += (
-            f"That is no more than {cpus_phrase(w.cpus)} could give computing work, "
-            "so this run does not show the waits overlapping beyond the CPUs. "
-        )
-    if k > first and best >= (1 - SAME) * k:
-        text += (
-            f"That is close to the {k}-fold cut that {k} perfectly overlapped "
-            "waits would give. "
-        )
-    elif k > first:
-        text += (
-            f"It is not the {k}-fold cut that {k} perfectly overlapped waits would "
-            "give. Overlapping the waits cannot shorten the rest of each "
-            "request's work (connecting, sending, reading, in the client and in "
-            "the server); this run timed only the totals, not how the time left "
-            "over splits. "
-        )
-    apart = (
-        k == first
-        or intervals_overlap(w.ratio("threads", k), w.ratio("asyncio", k)) == "no"
-    )
-    if apart and ak < tk * (1 - SAME):
-        text += f"asyncio was the faster of the two with {k} at a time."
-    elif apart and tk < ak * (1 - SAME):
-        text += f"Threads were the faster of the two with {k} at a time."
-    elif apart:
-        text += f"With {k} at a time the two were about as fast."
-    else:
-        text += (
-            f"With {k} at a time their speed-ups' intervals overlap, so this run "
-            "cannot tell which of the two was faster."
-        )
-    repeated = [c for c in w.cases if c.calls > 1]
-    if repeated:
-        text += (
-            " The quickest ways fetched all the URLs more than once in each "
-            f"timed call (up to {max(c.calls for c in repeated)} times), so that a "
-            "call lasted long enough to time; their times are per fetch of them "
-            "all."
-        )
-    if not w.all_correct:
-        text += " **Some answers were wrong: the run needs a look.**"
-    return text
-
-
-def waiting_title(w: Waiting) -> str:
-    """The waiting figure's takeaway: the most in flight against one at a time."""
-    k, first = w.most, min(w.workers)
-    if k == first:
-        return (
-            f"{plural(w.requests, 'request')}, {first} at a time: "
-            f"{duration(w.case('threads', k).timing.best)}"
-        )
-    return (
-        f"{k} in flight against {first}: threads "
-        f"{faster(w.speedup('threads', k))}, asyncio "
-        f"{faster(w.speedup('asyncio', k))}"
-    )
-
-
-def _speedup(w: Waiting, tool: str, k: int) -> str:
-    """``12.0× (10.4–13.1)``: a way's speed-up over one at a time, with its interval."""
-    first = k == min(w.workers)  # against itself: no interval to give
-    return ratio_text(None if first else w.ratio(tool, k), w.speedup(tool, k))
-
-
-def waiting_floor(w: Waiting) -> str:
-    """The shortest time the most threads could take, against the measured one
-    (the median, as in the summary above it)."""
-    k = w.most
-    t = w.case("threads", k).timing.median
-    waves = math.ceil(w.requests / k)
-    floor = waves * w.delay
-    text = (
-        f"With {w.requests:,} request{'' if w.requests == 1 else 's'}, an answer after "
-        f"{duration(w.delay)} and {plural(k, 'thread')}, "
-    )
-    text += (
-        "every request can wait at the same time"
-        if waves == 1
-        else f"the requests wait in {waves} waves, {k} at a time"
-    )
-    text += (
-        f", so the fetch cannot finish faster than about {duration(floor)}. "
-        f"On this build the {plural(k, 'thread')} took {duration(t)} (median): "
-    )
-    ratio = t / floor
-    if ratio >= 1 + 5 * SAME:
-        text += f"{measured(ratio)} times that floor."
-    elif ratio >= 1 - SAME:
-        text += "close to that floor, so little but the waiting was left."
-    else:
-        text += (
-            "less than that floor, which should not happen: check the delay "
-            "the server was given."
-        )
-    return text
-
 
 # --- joblib ------------------------------------------------------------------
 
@@ -181,8 +35,10 @@ def joblib_start(j: JoblibRun) -> str:
             f"({gain(j.speedup, 'the plain loop')}). "
         )
     else:
+        mostly = j.cold - j.warm.median > j.cold / 2
         text = (
-            f"The first `Parallel` call took {duration(j.cold)}, most of it "
+            f"The first `Parallel` call took {duration(j.cold)}, "
+            f"{'most of it' if mostly else 'which includes'} "
             f"starting {plural(j.jobs, 'worker process', 'worker processes')}"
         )
         if j.jobs > j.cpus:

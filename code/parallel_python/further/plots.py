@@ -24,9 +24,9 @@ from ..core.wrap import balanced_lines
 from .compare_tools import ToolComparison
 from .dask_demo import DaskChunks
 from .mpi_demo import MpiRuns
-from .narrate_pools import waiting_title
 from .narrate_speed import numba_title
 from .narrate_tools import tools_title
+from .narrate_waiting import waiting_title
 from .numba_demo import NumbaRun
 
 # figures of one tool's workers live beside; the pages reach them from here

@@ -61,7 +61,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_blas_sweep,
         result_type=BlasSweep,
-        seconds=8.5,
+        seconds=9,
         options=(
             Option("sizes", "ints", (200, 800, 1600), "matrix sizes n (n × n)"),
             Option("threads", "ints", None, "BLAS thread counts (default: 1..2×CPUs)"),
@@ -79,7 +79,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_operations,
         result_type=Operations,
-        seconds=2.5,
+        seconds=3.5,
         options=(
             Option("elements", "int", 2_000_000, "array length for exp, sum, sort"),
             Option("matrix_size", "int", 1000, "matrix size n for a @ b"),

@@ -232,7 +232,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_handover,
         result_type=Handover,
-        seconds=0.5,
+        seconds=0.2,
         options=(
             Option("threads", "int", 2, "threads counting side by side"),
             Option("seconds", "float", 0.06, "how long they count, seconds"),
@@ -270,7 +270,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_isolation,
         result_type=Isolation,
-        seconds=0.5,
+        seconds=0.1,
         options=(Option("shared_value", "int", 42, "byte sent through shared memory"),),
         summary=isolation_summary,
     ),
@@ -280,7 +280,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_segfault,
         result_type=Segfault,
-        seconds=0.5,
+        seconds=0.1,
         summary=segfault_summary,
     ),
     Experiment(
@@ -289,7 +289,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_start_costs,
         result_type=StartCosts,
-        seconds=0.5,
+        seconds=0.2,
         options=(
             Option("repeats", "int", 5, "processes started (timed)"),
             Option("thread_repeats", "int", 200, "threads started (timed)"),

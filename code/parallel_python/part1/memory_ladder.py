@@ -41,6 +41,11 @@ DROP_FADVISE = "posix_fadvise(POSIX_FADV_DONTNEED) after fdatasync"
 DROP_NONE = "none (no posix_fadvise on this system: the file may still be cached)"
 
 
+#: A rung whose slowest run took more than (1 + this) times its fastest is
+#: rough: the text says so and the figure labels it.
+ROUGH_SPREAD = 1.0
+
+
 @dataclass(frozen=True)
 class Rung:
     """Random reads of one kind: ``accesses`` reads per timed run."""
@@ -55,6 +60,12 @@ class Rung:
     def ns_per_access(self) -> float:
         """Best time per read, nanoseconds."""
         return self.timing.best / self.accesses * 1e9
+
+    @property
+    def rough(self) -> bool:
+        """Did its runs differ more than twofold, slowest against fastest?
+        The ladder uses the fastest, so such a rung's place is rough."""
+        return self.timing.repeats > 1 and self.timing.spread > ROUGH_SPREAD
 
 
 @dataclass(frozen=True)

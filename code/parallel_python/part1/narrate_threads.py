@@ -89,7 +89,7 @@ def ladder_summary(m: MemoryLadder) -> str:
             f"run cannot tell which."
         )
     for rung in m.rungs:
-        if rung.timing.repeats > 1 and rung.timing.spread > 1:
+        if rung.rough:
             text += (
                 f" The {rung.name} rung's {plural(rung.timing.repeats, 'run')} "
                 f"differed by {percent(rung.timing.spread)}, slowest against "

@@ -49,14 +49,15 @@ def cpus_line(ax, cpus: int, counts: list[int]) -> None:
 
 
 def plot_race(r: Race) -> Figure:
-    """Updates lost in each trial: no lock, with a lock, and naive ``+= 1``,
-    all in the same threads: one shade of blue and one marker for each way."""
+    """Updates lost in each trial: no lock and naive ``+= 1`` (two shades
+    of the threads' blue, a marker each), and the fix, the same steps inside
+    a lock, in the house colour and marker of a fix."""
     fig = new_figure(1, width=6.8, height=3.4)
     (ax,) = fig.axes
     series = (
         ("read, call, write: no lock", r.lost_unsafe, SERIES[1], "o"),
         ("counter.value += 1", r.lost_naive, SERIES[0], "v"),
-        ("the same inside a Lock", r.lost_locked, SERIES[2], "P"),
+        ("the same inside a Lock", r.lost_locked, COLORS["accent"], "^"),
     )
     width = 0.2
     with house_style():

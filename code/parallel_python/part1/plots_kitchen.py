@@ -197,9 +197,9 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
         ax.set_xlabel("time per random 8-byte read (ns, log scale, best of runs)")
         ax.grid(axis="y", visible=False)
         ax.set_xlim(left, right)
-        for y, value in enumerate(ns):
+        for y, (rung, value) in enumerate(zip(m.rungs, ns, strict=True)):
             ax.annotate(
-                duration(value * 1e-9),
+                duration(value * 1e-9) + (" (rough)" if rung.rough else ""),
                 xy=(value, y),
                 xytext=(8, 0),
                 textcoords="offset points",
