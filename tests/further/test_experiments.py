@@ -377,6 +377,10 @@ def test_mpi_ranks_agree_with_the_serial_sum():
         (alone,) = json.loads(m.run(1).output)["ranks_info"]
         assert alone["cpus"] == 1
         assert all(r["cpus"] == len(os.sched_getaffinity(0)) for r in labelled)
+        # but rank 0 alone, the baseline, runs on the first CPU in every launch
+        first = min(os.sched_getaffinity(0))
+        for run in m.runs:
+            assert json.loads(run.output)["serial_cpus"] == [first]
     assert m.cpus >= 1 and m.ideal >= 1
     assert "mpiexec -n 2" in two.command
     assert live_children() == []

@@ -7,6 +7,6 @@ Experiments: ``waiting`` (threads and asyncio for waiting work),
 ``freethreading``, ``compare_tools`` (one workload, every tool). Sentences in
 ``narrate_waiting`` (threads and asyncio), ``narrate_pools`` (joblib, dask),
 ``narrate_speed`` (numba, MPI, free threading) and ``narrate_tools`` (which
-tool), figures in ``plots``, catalogue entries in ``entries``. dask, numba and mpi4py are imported only when an
-experiment that needs them runs.
+tool), figures in ``plots``, catalogue entries in ``entries``. dask, numba
+and mpi4py are imported only when an experiment that needs them runs.
 """

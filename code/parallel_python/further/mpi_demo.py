@@ -101,14 +101,18 @@ def _rounds(comm: Any, args: argparse.Namespace) -> int:
     repeats = positive_int("repeats", args.repeats)
     budget = positive_float("budget", args.budget)
     serial, times, value, reason = [], [], None, ""
+    serial_cpu: list[int | None] = []  # where each serial run was pinned
     began = MPI.Wtime()
     integrate_ranks(comm, n, chunks)  # warm-up, untimed
 
     def alone() -> None:  # rank 0 alone; the others wait without using a CPU
         if rank == 0:
-            t0 = MPI.Wtime()
-            integrate(four_over_one_plus_x2, 0.0, 1.0, n)
-            serial.append(MPI.Wtime() - t0)
+            # on the first CPU, as every baseline (core.pools.baseline_on_one_cpu)
+            with on_one_cpu() as cpu:
+                t0 = MPI.Wtime()
+                integrate(four_over_one_plus_x2, 0.0, 1.0, n)
+                serial.append(MPI.Wtime() - t0)
+            serial_cpu.append(cpu)
         _wait_idle(comm)
 
     while True:
@@ -153,6 +157,7 @@ def _rounds(comm: Any, args: argparse.Namespace) -> int:
                     "value": value,
                     "seconds": times,
                     "serial": serial,
+                    "serial_cpus": sorted(set(serial_cpu), key=str),
                     "ranks_info": who,
                     "library": library,
                     "stop": reason,
