@@ -449,7 +449,29 @@ def test_free_threading_bad_input():
 # --- every tool --------------------------------------------------------------
 
 
-def test_tool_comparison_every_tool_gets_pi():
+def _dask_phases(monkeypatch) -> list[tuple[list[str], bool]]:
+    """Each paired measurement of the tool table: its ways, and whether a
+    dask client was alive during it."""
+    from distributed import default_client
+
+    seen = []
+    real = compare_tools.measure_paired
+
+    def spy(ways, **kwargs):
+        try:
+            default_client()
+            client = True
+        except ValueError:
+            client = False
+        seen.append((sorted(ways), client))
+        return real(ways, **kwargs)
+
+    monkeypatch.setattr(compare_tools, "measure_paired", spy)
+    return seen
+
+
+def test_tool_comparison_every_tool_gets_pi(monkeypatch):
+    seen = _dask_phases(monkeypatch)
     t = compare_tools.run_tool_comparison(
         n=2400,
         workers=2,
@@ -468,15 +490,23 @@ def test_tool_comparison_every_tool_gets_pi():
     assert t.speedup("pure Python") == 1.0
     # every other tool is paired with pure Python, round by round
     assert t.run("pure Python").ratio is None and t.rounds >= 2
+    apart = ("MPI (mpi4py)", "dask (LocalCluster)")  # phases of their own
     for run in t.runs[1:]:
         assert run.ratio is not None and t.speedup(run.tool) == run.ratio.median
-        if run.tool != "MPI (mpi4py)":
+        if run.tool not in apart:
             assert run.ratio.rounds == run.timing.repeats == t.rounds
+    dask = t.run("dask (LocalCluster)")
+    assert dask.ratio.rounds == dask.timing.repeats >= 2 and dask.startup > 0
     # each tool that spreads pure Python has a pure-Python run beside it in
     # every round; the compiled tools share one more
     spread = [r for r in t.tools if r in compare_tools.PYTHON_IN_WORKERS]
-    in_process = len([r for r in spread if r != "MPI (mpi4py)"])
+    in_process = len([r for r in spread if r not in apart])
     assert t.run("pure Python").timing.repeats == (in_process + 1) * t.rounds
+    # an idle dask cluster keeps using CPU: it lives only for dask's rounds
+    assert seen[-1] == (["dask (LocalCluster)", "pure Python"], True)
+    assert all(not client and "dask (LocalCluster)" not in ways
+               for ways, client in seen[:-1])  # fmt: skip
+    assert t.tools.index("dask (LocalCluster)") == t.tools.index("joblib") + 1
     assert live_children() == []
 
 

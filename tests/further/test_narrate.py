@@ -279,6 +279,10 @@ def test_tools_table_and_summary(cpus):
     assert "; mpi4py and an MPI library for MPI (mpi4py); `NumPy`; " in table
     assert "; `numba` for numba @njit and numba parallel=True." in table
     assert "median of the per-round ratios" in table
+    # the rows timed in rounds of their own say so, and how to read them
+    assert "dask's rounds ran after the others" in table
+    assert "MPI's rounds ran in a launch of their own" in table
+    assert table.count("compare its speed-up, not its time") == 2
     assert "| pure Python | 1 |" in table and "1.00×" in table
     text = tools_summary(t)
     assert f"On {'one CPU' if cpus == 1 else f'{cpus} CPUs'}" in text

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import ast
 import inspect
-import logging
 import math
 import textwrap
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +89,8 @@ class ToolComparison:
     cpus: int
     runs: tuple[ToolRun, ...]
     rounds: int = 0
-    """Paired rounds of the in-process tools (MPI pairs inside its own launch)."""
+    """Paired rounds of the in-process tools (dask pairs in a phase of its
+    own, MPI inside its own launch)."""
     stop_reason: str = ""
 
     def run(self, tool: str) -> ToolRun:
@@ -184,8 +184,10 @@ def run_tool_comparison(
     or ``budget`` seconds are spent), so each speed-up is the median of
     per-round ratios over pure Python; each tool that spreads pure Python
     over workers is timed beside a pure-Python run of its own in each round.
-    MPI runs in its own ``mpiexec`` launch, paired inside it (rank 0 alone,
-    then all ranks, each round).
+    dask runs in a phase of its own, with a cluster started for it (an idle
+    cluster uses about a tenth of a CPU, in bursts); MPI in its own
+    ``mpiexec`` launch, paired inside it (rank 0 alone and all ranks, each
+    round).
     Every pool, cluster and worker is shut down before returning.
     """
     n = positive_int("n", n)
@@ -243,20 +245,6 @@ def run_tool_comparison(
             code_lines(joblib_demo.integrate_joblib),
             "joblib",
         )
-        if dask:
-            t0 = time.perf_counter()
-            client = stack.enter_context(_dask_client(workers))
-            dask_demo.integrate_delayed(client, n)  # ships the function once
-            tools["dask (LocalCluster)"] = (
-                case(
-                    "dask (LocalCluster)",
-                    lambda: dask_demo.integrate_delayed(client, n),
-                ),
-                workers,
-                time.perf_counter() - t0,
-                code_lines(dask_demo.integrate_delayed) + 1,  # + the client
-                "dask[distributed]",
-            )
         tools["NumPy"] = (
             case("NumPy", lambda: numba_demo.integrate_numpy(n)),
             1,
@@ -323,6 +311,14 @@ def run_tool_comparison(
         )
         for tool, spec in tools.items()
     ]
+    if dask:
+        # in a phase of its own: an idle cluster's event loops (the scheduler
+        # in this process, each worker in its own) use about a tenth of a
+        # CPU between them, in bursts, which would slow and scatter the
+        # other tools' rounds
+        after = [r.tool for r in runs].index("joblib") + 1
+        runs.insert(after, _dask_run(n, workers, tools["pure Python"][0], repeats,
+                                     budget / 2, call_seconds, values))  # fmt: skip
     if mpi:
         r = mpi_demo.launch(workers, n, repeats=repeats, budget=budget / 2)
         runs.insert(
@@ -348,24 +344,49 @@ def run_tool_comparison(
     )
 
 
-@contextmanager
-def _dask_client(workers: int) -> Iterator[Any]:
-    """A client of a local cluster of ``workers`` one-thread processes."""
-    from dask.distributed import Client, LocalCluster
+DASK = "dask (LocalCluster)"
 
-    with dask_demo.quiet_dask():
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            # CRITICAL: a worker's heartbeat racing the close logs an ERROR
-            silence_logs=logging.CRITICAL,
+
+def _dask_run(
+    n: int,
+    workers: int,
+    pure_python: Callable[[], None],
+    repeats: int,
+    budget: float,
+    call_seconds: float,
+    values: dict[str, float],
+) -> ToolRun:
+    """dask's row: a cluster started for it alone, timed in paired rounds
+    against pure Python (on the first CPU), and closed."""
+    t0 = time.perf_counter()
+    with dask_demo.local_client(workers) as client:
+        dask_demo.integrate_delayed(client, n)  # ships the function once
+        startup = time.perf_counter() - t0
+
+        def call() -> None:
+            values[DASK] = dask_demo.integrate_delayed(client, n)
+
+        call()
+        sized, calls = sized_calls(
+            {"pure Python": pure_python, DASK: call}, target_seconds=call_seconds
         )
-        try:
-            with Client(cluster) as client:
-                client.wait_for_workers(workers)
-                yield client
-        finally:
-            cluster.close()
+        paired = measure_paired(
+            sized,
+            baseline="pure Python",
+            min_rounds=repeats,
+            budget_seconds=budget,
+            warmup=0,
+            calls=calls,
+            context=baseline_on_one_cpu("pure Python"),
+        )
+    return ToolRun(
+        DASK,
+        workers,
+        paired.times[DASK],
+        startup,
+        values[DASK],
+        code_lines(dask_demo.integrate_delayed) + 1,  # + the client
+        "dask[distributed]",
+        paired.ratios.get(DASK),
+        calls[DASK],
+    )

@@ -73,6 +73,31 @@ def quiet_dask() -> Iterator[None]:
                 os.environ[key] = value
 
 
+@contextmanager
+def local_client(workers: int) -> Iterator[Any]:
+    """A client of a local cluster of ``workers`` one-thread processes, with
+    no dashboard; the cluster is closed on leaving the block."""
+    _require_dask()
+    from dask.distributed import Client, LocalCluster
+
+    with quiet_dask():
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # CRITICAL: a worker's heartbeat racing the close logs an ERROR
+            silence_logs=logging.CRITICAL,
+        )
+        try:
+            with Client(cluster) as client:
+                client.wait_for_workers(workers)
+                yield client
+        finally:
+            cluster.close()
+
+
 def midpoint_array(n: int, chunk: int) -> Any:
     """The midpoint-rule integral of 4/(1+x^2) on [0, 1] as a lazy dask scalar."""
     import dask.array as da

@@ -81,6 +81,12 @@ def tools_table(t: ToolComparison) -> str:
         "round) with its 90 % interval, so it need not equal the ratio of two "
         "medians.",
     ]
+    if "dask (LocalCluster)" in t.tools:
+        lines[-1] += (
+            " dask's rounds ran after the others, each against a pure-Python "
+            "run of their own, at whatever pace the CPUs had then: compare its "
+            "speed-up, not its time, with the other rows."
+        )
     if "MPI (mpi4py)" in t.tools:
         lines[-1] += (
             " MPI's rounds ran in a launch of their own, each against rank 0's "
