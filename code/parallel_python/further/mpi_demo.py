@@ -107,7 +107,7 @@ def _rounds(comm: Any, args: argparse.Namespace) -> int:
 
     def alone() -> None:  # rank 0 alone; the others wait without using a CPU
         if rank == 0:
-            # on the first CPU, as every baseline (core.pools.baseline_on_one_cpu)
+            # on the first CPU, as other serial baselines (baseline_on_one_cpu)
             with on_one_cpu() as cpu:
                 t0 = MPI.Wtime()
                 integrate(four_over_one_plus_x2, 0.0, 1.0, n)
