@@ -748,3 +748,48 @@ def test_waiting_summary_gives_one_note_when_both_intervals_are_wide():
     text = waiting_summary(one)
     assert "The threads' 90 % interval is wider" in text
     assert "The asyncio tasks'" not in text and "Both" not in text
+
+
+def test_joblib_and_dask_say_when_their_interval_is_too_wide():
+    from parallel_python.core.protocol import ratio_from
+
+    wide = ratio_from([1.2, 1.4, 1.6, 1.7, 2.2, 2.4, 1.3, 1.9])
+    steady = ratio_from([1.70, 1.72, 1.74, 1.71, 1.73, 1.72, 1.70, 1.74])
+    for summary, result in (
+        (joblib_start, fake_joblib(2)),
+        (dask_cluster_summary, fake_cluster(2)),
+    ):
+        rough = summary(dataclasses.replace(result, ratio=wide))
+        assert "Its 90 % interval is wider than ±15 %: take that figure as rough; " in (
+            rough
+        )
+        assert "the middle 80 % of its 8 rounds ranged from " in rough
+        calm = summary(dataclasses.replace(result, ratio=steady))
+        assert "rough" not in calm and "(1.70–1.74)" in calm
+
+
+def test_tools_table_names_the_rows_too_scattered_to_lean_on():
+    from parallel_python.core.protocol import ratio_from
+
+    t = fake_tools(2)
+    wide = ratio_from([1.2, 1.4, 1.6, 1.7, 2.2, 2.4, 1.3, 1.9])
+    steady = ratio_from([1.70, 1.72, 1.74, 1.71, 1.73, 1.72, 1.70, 1.74])
+
+    def with_ratios(rough):
+        return dataclasses.replace(
+            t,
+            runs=tuple(
+                r
+                if r.tool == "pure Python"
+                else dataclasses.replace(r, ratio=wide if r.tool in rough else steady)
+                for r in t.runs
+            ),
+        )
+
+    one = tools_table(with_ratios({"joblib"}))
+    assert "The 90 % interval of joblib is wider than ±15 % (hollow in the " in one
+    assert "take that speed-up as rough." in one
+    two = tools_table(with_ratios({"joblib", "threads"}))
+    assert "The 90 % intervals of threads and joblib are wider than" in two
+    assert "take those speed-ups as rough." in two
+    assert "rough." not in tools_table(with_ratios(set()))

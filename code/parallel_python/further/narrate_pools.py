@@ -16,6 +16,7 @@ from ..core.text import (
     plural,
     size,
     times,
+    unsteady_note,
 )
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
@@ -53,6 +54,7 @@ def joblib_start(j: JoblibRun) -> str:
             f"paired rounds' own ratios, which need not equal the ratio of the "
             f"two medians: {gain(j.speedup, 'one process', j.ratio)}. "
         )
+        text += unsteady_note("Its", j.ratio, stated=True)
         if j.cpus == 1:
             text += "With one CPU, nothing could run side by side. "
     text += (
@@ -218,8 +220,10 @@ def dask_cluster_summary(c: DaskCluster) -> str:
         f"chunks sent as `dask.delayed` tasks, took "
         f"{duration(c.delayed_timing.median)} against "
         f"{duration(c.serial.median)} in one process (medians of paired rounds); "
-        f"the median of the rounds' own ratios: {gain(c.speedup, 'one process')}. "
+        f"the median of the rounds' own ratios: "
+        f"{gain(c.speedup, 'one process', c.ratio)}. "
     )
+    text += unsteady_note("Its", c.ratio, stated=True)
     if c.workers == 1:
         text += (
             "With one worker there was nothing to run side by side, so nothing "

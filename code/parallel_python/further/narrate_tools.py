@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from ..core.protocol import MAX_HALF_WIDTH
 from ..core.text import (
     SAME,
     and_list,
     cpus_phrase,
     duration,
     measured,
+    percent,
     plural,
     ratio_text,
     times,
@@ -92,6 +94,14 @@ def tools_table(t: ToolComparison) -> str:
             " MPI's rounds ran in a launch of their own, each against rank 0's "
             "own pure-Python loop, at whatever pace the CPUs had then: compare "
             "its speed-up, not its time, with the other rows."
+        )
+    wide = [r.tool for r in t.runs if r.ratio is not None and r.ratio.too_wide]
+    if wide:
+        lines[-1] += (
+            f" The 90 % {'interval' if len(wide) == 1 else 'intervals'} of "
+            f"{and_list(wide)} {'is' if len(wide) == 1 else 'are'} wider than "
+            f"±{percent(MAX_HALF_WIDTH)} (hollow in the figure): take "
+            f"{'that speed-up' if len(wide) == 1 else 'those speed-ups'} as rough."
         )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
     if repeated:
