@@ -154,6 +154,31 @@ class Batch:
         return self.cpu_seconds / statistics.mean(self.timing.times)
 
 
+#: Seconds of rest before each timed batch of paired rounds (not timed), and
+#: after a batch whose workers ran several BLAS threads: OpenBLAS's idle
+#: threads keep spinning for up to about 0.1 s after their work, and would
+#: take CPUs from the next batch.
+SETTLE_SECONDS = 0.01
+SETTLE_AFTER_THREADS = 0.12
+
+
+def warm_up(
+    run: Callable[[], list[tuple[int, int, float, int, str, str]]],
+    warmup: int,
+    warmup_seconds: float,
+) -> tuple[list[list[tuple[int, int, float, int, str, str]]], float]:
+    """Run at least ``warmup`` batches, and on until ``warmup_seconds`` have
+    passed; their reports, and how long the last one took."""
+    reports: list[list[tuple[int, int, float, int, str, str]]] = []
+    started = time.perf_counter()
+    last = 0.0
+    while len(reports) < warmup or time.perf_counter() - started < warmup_seconds:
+        t0 = time.perf_counter()
+        reports.append(run())
+        last = time.perf_counter() - t0
+    return reports, last
+
+
 def _timed_batch(
     run: Callable[[], list[tuple[int, int, float, int, str, str]]],
     processes: int,
@@ -171,13 +196,7 @@ def _timed_batch(
     CPU time its workers reported come from the very same batch; nothing of
     the warm-up enters either.
     """
-    warm_reports: list[list[tuple[int, int, float, int, str, str]]] = []
-    started = time.perf_counter()
-    last = 0.0
-    while len(warm_reports) < warmup or time.perf_counter() - started < warmup_seconds:
-        t0 = time.perf_counter()
-        warm_reports.append(run())
-        last = time.perf_counter() - t0
+    warm_reports, last = warm_up(run, warmup, warmup_seconds)
     if budget is not None:
         repeats = max(1, min(repeats, int(budget / max(last, 1e-9))))
     walls: list[float] = []

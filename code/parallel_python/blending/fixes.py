@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from ..core.results import find
 from ..core.validate import positive_float, positive_int
 from ..numpy_threads import THREAD_COUNT_VARIABLES
 from .batches import (
+    SETTLE_AFTER_THREADS,
+    SETTLE_SECONDS,
     SHOWN_VARIABLE,
     WARMUP_SECONDS,
     Batch,
@@ -27,6 +28,7 @@ from .batches import (
     blas_threads_in_worker,
     limit_blas_threads,
     matmul_task,
+    warm_up,
 )
 from .grid import default_tasks
 
@@ -119,14 +121,6 @@ def _joblib_call(n: int, tasks: int, processes: int, inner: int | None):
     return run
 
 
-#: Seconds of rest before each timed batch of the paired rounds (not timed),
-#: and after a batch whose workers ran several BLAS threads: OpenBLAS's idle
-#: threads keep spinning for up to about 0.1 s after their work, and would take
-#: CPUs from the next batch.
-SETTLE_SECONDS = 0.01
-SETTLE_AFTER_THREADS = 0.12
-
-
 def _paired_rows(
     runs: dict[str, Callable[[], Reports]],
     baseline: str,
@@ -139,14 +133,8 @@ def _paired_rows(
     """Warm each way up, then time them all in paired rounds; the reports of
     the warm-up batches and of the timed ones, per way, and the rounds.
     ``threaded``: the ways whose workers run several BLAS threads."""
-    warm: dict[str, list[Reports]] = {name: [] for name in runs}
+    warm = {name: warm_up(run, warmup, warmup_seconds)[0] for name, run in runs.items()}
     timed: dict[str, list[Reports]] = {name: [] for name in runs}
-    for name, run in runs.items():
-        started = time.perf_counter()
-        while (
-            len(warm[name]) < warmup or time.perf_counter() - started < warmup_seconds
-        ):
-            warm[name].append(run())
 
     def timed_call(name: str) -> Callable[[], None]:
         return lambda: timed[name].append(runs[name]())
