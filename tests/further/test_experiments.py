@@ -206,20 +206,15 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
 
 
 def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
-    asked = []
-    real = joblib_demo.baseline_on_one_cpu
-
-    def spy(name):
-        asked.append(name)
-        return real(name)
-
-    monkeypatch.setattr(joblib_demo, "baseline_on_one_cpu", spy)
+    pinned = _pinned_ways(joblib_demo, monkeypatch)
     j = joblib_demo.run_joblib(
         n=3000, jobs=2, array_elements=2_000, tasks=2, cache_delay=0.01,
         repeats=1, rounds=2, budget=0.01,
     )  # fmt: skip
-    assert asked == ["serial"] and j.ratio is not None
-    assert live_children() == []
+    if hasattr(os, "sched_getaffinity"):
+        mine = os.sched_getaffinity(0)
+        assert dict(pinned) == {"serial": {min(mine)}, "warm": mine}
+    assert j.ratio is not None and live_children() == []
 
 
 def test_joblib_in_process_and_default_jobs(monkeypatch):
@@ -258,7 +253,26 @@ def test_dask_chunks_value_and_memory():
     assert d.within_budget
 
 
-def test_dask_cluster_runs_reports_and_closes(tmp_path):
+def _pinned_ways(module, monkeypatch) -> list[tuple[str, set[int]]]:
+    """Spy on ``module.measure_paired``: each case's CPU set inside the
+    context it is timed in (nothing where CPUs cannot be chosen)."""
+    seen: list[tuple[str, set[int]]] = []
+    if not hasattr(os, "sched_getaffinity"):
+        return seen
+    real = module.measure_paired
+
+    def spy(cases, **kwargs):
+        for name in cases:
+            with kwargs["context"](name):
+                seen.append((name, os.sched_getaffinity(0)))
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(module, "measure_paired", spy)
+    return seen
+
+
+def test_dask_cluster_runs_reports_and_closes(tmp_path, monkeypatch):
+    pinned = _pinned_ways(dask_demo, monkeypatch)
     report = tmp_path / "report.html"
     environ = dict(os.environ)
     c = dask_demo.run_dask_cluster(
@@ -282,6 +296,10 @@ def test_dask_cluster_runs_reports_and_closes(tmp_path):
     assert live_children() == []
     # the nanny's OMP_NUM_THREADS=1 and the rest do not outlive the cluster
     assert dict(os.environ) == environ
+    # the serial loop runs on the first CPU, the cluster's calls anywhere
+    if hasattr(os, "sched_getaffinity"):
+        mine = os.sched_getaffinity(0)
+        assert dict(pinned) == {"serial": {min(mine)}, "delayed": mine}
 
 
 @pytest.mark.parametrize(
@@ -464,6 +482,9 @@ def _dask_phases(monkeypatch) -> list[tuple[list[str], bool]]:
         except ValueError:
             client = False
         seen.append((sorted(ways), client))
+        if hasattr(os, "sched_getaffinity"):  # the baseline on the first CPU
+            with kwargs["context"]("pure Python"):
+                assert os.sched_getaffinity(0) == {min(os.sched_getaffinity(0))}
         return real(ways, **kwargs)
 
     monkeypatch.setattr(compare_tools, "measure_paired", spy)

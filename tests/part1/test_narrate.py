@@ -362,6 +362,20 @@ def test_ladder_calls_a_rung_whose_runs_differed_more_than_twofold_rough():
     labels = [t.get_text() for t in ax.texts]
     assert labels[0] == "1.35 ns (rough)"
     assert not any("rough" in t for t in labels[1:])
+    # the slowest rung's label, longer when rough, stays inside the axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    disk = dataclasses.replace(
+        m.rungs[2], timing=Timing(times=(1.5e-4, 6e-5), warmup=1)
+    )
+    fig = plot_memory_ladder(
+        dataclasses.replace(m, rungs=(*m.rungs[:2], disk, m.rungs[3]))
+    )
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    label = next(t for t in ax.texts if t.get_text().endswith("(rough)"))
+    assert label.get_window_extent(renderer).x1 <= ax.get_window_extent(renderer).x1
     # just under twofold is not rough
     steady = dataclasses.replace(
         cache, timing=Timing(times=(2.6e-6, 1.35e-6), warmup=1)

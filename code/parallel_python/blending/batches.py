@@ -154,22 +154,23 @@ class Batch:
         return self.cpu_seconds / statistics.mean(self.timing.times)
 
 
-#: Seconds of rest before each timed batch of paired rounds (not timed), and
-#: after a batch whose workers ran several BLAS threads: OpenBLAS's idle
-#: threads keep spinning for up to about 0.1 s after their work, and would
-#: take CPUs from the next batch.
+#: What the workers of one batch report: one tuple per task (see matmul_task).
+Reports = list[tuple[int, int, float, int, str, str]]
+
+#: Seconds of rest before each timed batch of the fixes' paired rounds (not
+#: timed), and after a batch whose workers ran several BLAS threads:
+#: OpenBLAS's idle threads keep spinning for up to about 0.1 s after their
+#: work, and would take CPUs from the next batch.
 SETTLE_SECONDS = 0.01
 SETTLE_AFTER_THREADS = 0.12
 
 
 def warm_up(
-    run: Callable[[], list[tuple[int, int, float, int, str, str]]],
-    warmup: int,
-    warmup_seconds: float,
-) -> tuple[list[list[tuple[int, int, float, int, str, str]]], float]:
+    run: Callable[[], Reports], warmup: int, warmup_seconds: float
+) -> tuple[list[Reports], float]:
     """Run at least ``warmup`` batches, and on until ``warmup_seconds`` have
     passed; their reports, and how long the last one took."""
-    reports: list[list[tuple[int, int, float, int, str, str]]] = []
+    reports: list[Reports] = []
     started = time.perf_counter()
     last = 0.0
     while len(reports) < warmup or time.perf_counter() - started < warmup_seconds:
@@ -207,9 +208,6 @@ def _timed_batch(
         walls.append(time.perf_counter() - t0)
         timed.append(report)
     return batch_from(processes, threads, walls, warm_reports, timed)
-
-
-Reports = list[tuple[int, int, float, int, str, str]]
 
 
 def batch_from(

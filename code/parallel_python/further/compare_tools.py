@@ -142,12 +142,14 @@ class ToolComparison:
         return tuple(sorted(tied, key=lambda tool: -self.speedup(tool)))
 
 
+#: The dask row's name: its rounds run apart from the other tools'.
+DASK = "dask (LocalCluster)"
 #: The tools that run the pure-Python loop in several threads or processes.
 PYTHON_IN_WORKERS = (
     "threads",
     "multiprocessing Pool",
     "joblib",
-    "dask (LocalCluster)",
+    DASK,
     "MPI (mpi4py)",
 )
 
@@ -177,17 +179,18 @@ def run_tool_comparison(
     lasts at least ``call_seconds`` (a fast tool repeats the integral that
     many times; tests make it short).
 
-    Every tool's workers are started (and numba compiled) first; then pure
-    Python and every tool are timed in paired rounds
+    Every tool's workers are started (and numba compiled) first, but for
+    dask's cluster; then pure Python and every tool are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`: at least
     ``repeats`` rounds, more until each speed-up's interval is within ±5 %
     or ``budget`` seconds are spent), so each speed-up is the median of
     per-round ratios over pure Python; each tool that spreads pure Python
     over workers is timed beside a pure-Python run of its own in each round.
-    dask runs in a phase of its own, with a cluster started for it (an idle
-    cluster uses about a tenth of a CPU, in bursts); MPI in its own
-    ``mpiexec`` launch, paired inside it (rank 0 alone and all ranks, each
-    round).
+    dask runs after those rounds, in rounds of its own with a cluster
+    started for them (an idle cluster uses about a tenth of a CPU, in
+    bursts); MPI last, in its own ``mpiexec`` launch, paired inside it
+    (rank 0 alone and all ranks, taking turns to go first). Each adds up to
+    half of ``budget`` to the shared rounds' ``budget``.
     Every pool, cluster and worker is shut down before returning.
     """
     n = positive_int("n", n)
@@ -195,6 +198,8 @@ def run_tool_comparison(
     repeats = positive_int("repeats", repeats)
     budget = positive_float("budget", budget)
     call_seconds = positive_float("call_seconds", call_seconds)
+    if dask:
+        dask_demo.require_dask()  # before the other tools' rounds, not after
     f = four_over_one_plus_x2
     values: dict[str, float] = {}
 
@@ -311,18 +316,22 @@ def run_tool_comparison(
         )
         for tool, spec in tools.items()
     ]
+    # the tools timed apart go before the compiled ones, dask before MPI
+    compiled = [r.tool for r in runs].index("NumPy")
     if dask:
         # in a phase of its own: an idle cluster's event loops (the scheduler
         # in this process, each worker in its own) use about a tenth of a
         # CPU between them, in bursts, which would slow and scatter the
         # other tools' rounds
-        after = [r.tool for r in runs].index("joblib") + 1
-        runs.insert(after, _dask_run(n, workers, tools["pure Python"][0], repeats,
-                                     budget / 2, call_seconds, values))  # fmt: skip
+        row = _dask_run(
+            n, workers, tools["pure Python"][0], repeats, budget / 2, call_seconds
+        )
+        runs.insert(compiled, row)
+        compiled += 1
     if mpi:
         r = mpi_demo.launch(workers, n, repeats=repeats, budget=budget / 2)
         runs.insert(
-            len(runs) - 3,
+            compiled,
             ToolRun(
                 "MPI (mpi4py)",
                 workers,
@@ -344,9 +353,6 @@ def run_tool_comparison(
     )
 
 
-DASK = "dask (LocalCluster)"
-
-
 def _dask_run(
     n: int,
     workers: int,
@@ -354,10 +360,10 @@ def _dask_run(
     repeats: int,
     budget: float,
     call_seconds: float,
-    values: dict[str, float],
 ) -> ToolRun:
     """dask's row: a cluster started for it alone, timed in paired rounds
-    against pure Python (on the first CPU), and closed."""
+    against ``pure_python`` (on the first CPU), and closed."""
+    values: dict[str, float] = {}
     t0 = time.perf_counter()
     with dask_demo.local_client(workers) as client:
         dask_demo.integrate_delayed(client, n)  # ships the function once

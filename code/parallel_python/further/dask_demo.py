@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.pools import baseline_on_one_cpu
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
 from ..core.validate import positive_float, positive_int
@@ -40,7 +41,8 @@ from .memory_watch import rss as _rss
 _LOGGERS = ("distributed", "bokeh", "tornado", "dask")
 
 
-def _require_dask() -> None:
+def require_dask() -> None:
+    """A clear error when dask or distributed is missing."""
     try:
         import dask.array  # noqa: F401
         import distributed  # noqa: F401
@@ -77,7 +79,7 @@ def quiet_dask() -> Iterator[None]:
 def local_client(workers: int) -> Iterator[Any]:
     """A client of a local cluster of ``workers`` one-thread processes, with
     no dashboard; the cluster is closed on leaving the block."""
-    _require_dask()
+    require_dask()
     from dask.distributed import Client, LocalCluster
 
     with quiet_dask():
@@ -167,7 +169,7 @@ def run_dask_chunks(
     times). NumPy does the same with ``numpy_n`` points, for the memory per
     point it needs.
     """
-    _require_dask()
+    require_dask()
     import dask
 
     n = positive_int("n", n)
@@ -276,7 +278,7 @@ def run_dask_cluster(
     delayed tasks and as a serial loop in paired rounds (at least ``rounds``,
     more until the ratio's interval is within ±5 % or ``budget`` seconds).
     """
-    _require_dask()
+    require_dask()
     from dask.distributed import Client, LocalCluster, performance_report
 
     workers = positive_int("workers", available_cpus() if workers is None else workers)
@@ -332,6 +334,7 @@ def run_dask_cluster(
                     min_rounds=rounds,
                     budget_seconds=budget,
                     warmup=1,
+                    context=baseline_on_one_cpu("serial"),
                 )
                 serial = paired.times["serial"]
                 delayed_timing = paired.times["delayed"]

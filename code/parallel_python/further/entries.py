@@ -279,7 +279,12 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 3.5, "seconds of rounds at most (MPI: half)"),
+            Option(
+                "budget",
+                "float",
+                3.5,
+                "seconds of the shared rounds at most (dask, MPI: half each more)",
+            ),
         ),
         plot=plot_tools,
         summary=tools_summary,

@@ -148,9 +148,10 @@ def run_joblib(
     workers to start, reuse or shut down and no memory map. The big-argument
     test sends one array of ``array_elements`` float64 numbers to ``tasks``
     tasks, with and without memory-mapping, after one untimed call each
-    (``repeats`` timed calls). The serial loop and the reused workers run in
-    paired rounds: at least ``rounds``, more until the ratio's interval is
-    within ±5 % or ``budget`` seconds are spent.
+    (``repeats`` timed calls). The serial loop (on the first CPU, as
+    :func:`~parallel_python.core.pools.baseline_on_one_cpu` puts it) and the
+    reused workers run in paired rounds: at least ``rounds``, more until the
+    ratio's interval is within ±5 % or ``budget`` seconds are spent.
     """
     try:
         import joblib

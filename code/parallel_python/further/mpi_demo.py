@@ -157,7 +157,9 @@ def _rounds(comm: Any, args: argparse.Namespace) -> int:
                     "value": value,
                     "seconds": times,
                     "serial": serial,
-                    "serial_cpus": sorted(set(serial_cpu), key=str),
+                    "serial_cpus": sorted(
+                        set(serial_cpu), key=lambda c: -1 if c is None else c
+                    ),
                     "ranks_info": who,
                     "library": library,
                     "stop": reason,
@@ -340,11 +342,11 @@ def run_mpi(
     probe_seconds: float | None = None,
 ) -> MpiRuns:
     """The integration with ``n`` midpoints on each number of ``ranks``: one
-    ``mpiexec`` launch each, timed in paired rounds inside it (rank 0 alone,
-    then all ranks; at least ``repeats`` rounds, more until the ratio's
-    interval is within ±5 % or ``budget`` seconds, shared by the launches,
-    are spent). With ``probe_seconds``, the machine's own ceiling for the
-    most ranks is measured first."""
+    ``mpiexec`` launch each, timed in paired rounds inside it (rank 0 alone
+    and all ranks, taking turns to go first; at least ``repeats`` rounds,
+    more until the ratio's interval is within ±5 % or ``budget`` seconds,
+    shared by the launches, are spent). With ``probe_seconds``, the
+    machine's own ceiling for the most ranks is measured first."""
     counts = positive_ints("ranks", ranks)
     n = positive_int("n", n)
     repeats = positive_int("repeats", repeats)

@@ -182,8 +182,9 @@ def mpi_launch(m: MpiRuns) -> str:
     text = (
         f"The launch with {plural(r.ranks, 'rank')}, from starting `mpiexec` to "
         f"its exit, took {duration(r.wall_seconds)}; the "
-        f"{plural(runs, 'timed round')} inside it (rank 0 alone, then all "
-        f"ranks) {duration(compute)}{' together' if runs > 1 else ''}. "
+        f"{plural(runs, 'timed round')} inside it (rank 0 alone and all "
+        f"ranks, taking turns to go first) {duration(compute)}"
+        f"{' together' if runs > 1 else ''}. "
     )
     if compute < r.wall_seconds / 2:
         text += (

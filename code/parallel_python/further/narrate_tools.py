@@ -16,7 +16,7 @@ from ..core.text import (
     times,
     unbroken,
 )
-from .compare_tools import PYTHON_IN_WORKERS, ToolComparison
+from .compare_tools import DASK, PYTHON_IN_WORKERS, ToolComparison
 from .narrate_speed import short_times
 
 
@@ -83,25 +83,39 @@ def tools_table(t: ToolComparison) -> str:
         "round) with its 90 % interval, so it need not equal the ratio of two "
         "medians.",
     ]
-    if "dask (LocalCluster)" in t.tools:
-        lines[-1] += (
-            " dask's rounds ran after the others, each against a pure-Python "
-            "run of their own, at whatever pace the CPUs had then: compare its "
-            "speed-up, not its time, with the other rows."
+    apart = [
+        way
+        for tool, way in (
+            (DASK, "dask's after the shared rounds"),
+            ("MPI (mpi4py)", "MPI's in a launch of their own"),
         )
-    if "MPI (mpi4py)" in t.tools:
+        if tool in t.tools
+    ]
+    if apart:
+        rank0 = " (rank 0's, for MPI)" if "MPI (mpi4py)" in t.tools else ""
+        what = (
+            "its speed-up, not its time"
+            if len(apart) == 1
+            else "their speed-ups, not their times"
+        )
         lines[-1] += (
-            " MPI's rounds ran in a launch of their own, each against rank 0's "
-            "own pure-Python loop, at whatever pace the CPUs had then: compare "
-            "its speed-up, not its time, with the other rows."
+            f" Rounds apart: {and_list(apart)}, each against a pure-Python loop "
+            f"of their own{rank0}, at whatever pace the CPUs had then: compare "
+            f"{what}, with the other rows."
         )
     wide = [r.tool for r in t.runs if r.ratio is not None and r.ratio.too_wide]
+    few = [r.tool for r in t.runs if r.ratio is not None and r.ratio.too_few_rounds]
     if wide:
         lines[-1] += (
             f" The 90 % {'interval' if len(wide) == 1 else 'intervals'} of "
             f"{and_list(wide)} {'is' if len(wide) == 1 else 'are'} wider than "
             f"±{percent(MAX_HALF_WIDTH)} (hollow in the figure): take "
             f"{'that speed-up' if len(wide) == 1 else 'those speed-ups'} as rough."
+        )
+    if few:
+        lines[-1] += (
+            f" {and_list(few)} had too few rounds for a 90 % interval (hollow in "
+            "the figure; its brackets give the full range of the rounds)."
         )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
     if repeated:

@@ -347,7 +347,7 @@ def mpi_title(m: MpiRuns) -> str:
 
 def plot_mpi(m: MpiRuns) -> Figure:
     """Each round of the launch with the most ranks: rank 0's serial loop
-    alone, then all ranks sharing the integral (times in ms), so the paired
+    alone and all ranks sharing the integral (times in ms), so the paired
     rounds that make the speed-up are visible one by one."""
     run = m.run(m.most)
     fig = new_figure(1, width=6.4, height=3.6)

@@ -182,7 +182,8 @@ def plot_memory_ladder(m: MemoryLadder) -> Figure:
     names = [r.name for r in m.rungs]
     ns = [r.ns_per_access for r in m.rungs]
     rows = range(len(names))
-    left, right = min(ns) / 2, max(ns) * 8
+    # room right of the slowest dot for its label, longer when "(rough)"
+    left, right = min(ns) / 2, max(ns) * (40 if any(r.rough for r in m.rungs) else 8)
     with house_style():
         # levels of memory, not workers: one neutral ink, each level named
         # on the axis (one thread read them all, hence the serial black and
