@@ -485,6 +485,7 @@ def test_check_speedup(r, workers, cpus, kind, reason):
     assert isinstance(verdict, Verdict)
     assert verdict.reason == reason
     assert verdict.ok == (reason == "ok")
+    assert verdict.beyond == (reason in ("above the ideal", "above the limit"))
     assert verdict.detail
 
 

@@ -114,7 +114,7 @@ def _luck(alone: float, pair: float) -> str:
 
 def _sanity(r: Ratio, cpus: int) -> str:
     verdict = check_speedup(r, workers=PAIR, cpus=cpus, kind="cpu")
-    if verdict.reason in ("above the ideal", "above the limit"):
+    if verdict.beyond:
         return (
             f" The median's interval lies wholly above {times(PAIR)}: an "
             f"efficiency above 1, more than two processes should manage on "

@@ -327,6 +327,11 @@ class Verdict:
     reason: str
     detail: str
 
+    @property
+    def beyond(self) -> bool:
+        """More than the workers or the CPUs allow (above the ideal or the limit)."""
+        return self.reason in ("above the ideal", "above the limit")
+
 
 def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdict:
     """Sanity checks of a speed-up ``ratio`` with ``workers`` on ``cpus`` CPUs.
@@ -349,8 +354,7 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
     span = f"{ratio.low:.2f}–{ratio.high:.2f}×"
     if ratio.too_few_rounds:
         return Verdict(False, "too few rounds", f"{ratio.rounds} rounds: full range")
-    # an interval wholly above what the workers allow is flagged as such even
-    # when it is wide too: a wide interval cannot excuse an impossible gain
+    # wholly above what the workers allow: flagged so even when wide as well
     if kind == "cpu" and workers > 1 and ratio.low > workers:
         return Verdict(
             False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
@@ -366,10 +370,6 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
         return Verdict(True, "ok", f"one worker: {span}")
     if kind == "waiting" and ratio.low > workers:
         return Verdict(False, "above the limit", f"{span} above {workers} in flight")
-    if kind == "cpu" and ratio.low > workers:
-        return Verdict(
-            False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
-        )
     limit = min(workers, cpus)
     if kind == "cpu" and ratio.low > limit:
         return Verdict(False, "above the limit", f"{span} above {limit} CPUs")

@@ -99,9 +99,10 @@ def numba_summary(r: NumbaRun) -> str:
         ("The `parallel=True` loop", par_ratio),
         ("The `nogil` threads", nogil_ratio),
     ):
-        if ratio is not None and check_speedup(
-            ratio, workers=r.threads, cpus=r.cpus, kind="cpu"
-        ).reason in ("above the ideal", "above the limit"):
+        if (
+            ratio is not None
+            and check_speedup(ratio, workers=r.threads, cpus=r.cpus, kind="cpu").beyond
+        ):
             text += (
                 f"{what} came out above the ideal of "
                 f"{times(min(r.threads, r.cpus))} for {plural(r.threads, 'thread')}: "

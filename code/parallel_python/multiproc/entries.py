@@ -145,7 +145,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_pool_startup,
         result_type=PoolStartup,
-        seconds=2.5,
+        seconds=2,
         options=(
             Option("processes", "int", None, "workers per pool (default: the CPUs)"),
             Option("repeats", "int", 3, "timed pool starts per method"),

@@ -175,7 +175,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/race",
         run=run_race,
         result_type=Race,
-        seconds=2,
+        seconds=2.5,
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
             Option("increments", "int", 50_000, "additions per thread"),
