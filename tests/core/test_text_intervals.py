@@ -40,7 +40,12 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     text = unsteady_note("The `nogil` threads'", wide)
     assert text.startswith("The `nogil` threads' 90 % interval (1.00–1.97) is wider")
     assert "is wider than ±15 %: take that figure as rough; " in text
-    assert "the middle 80 % of its 7 rounds ranged from " in text
+    # with 7 rounds the 90 % interval is their whole range: said so, not the
+    # narrower band of the middle 80 %, which would read as a contradiction
+    assert "with its 7 rounds only, that interval is their whole range" in text
+    assert "middle 80 %" not in text
+    eight = ratio_from([1.0, 1.9, 1.95, 1.2, 1.97, 1.5, 1.96, 1.3])
+    assert "the middle 80 % of its 8 rounds ranged from " in unsteady_note("Its", eight)
     busy = Disturbance(3.0, 0.7, 0.0, "")
     assert "other programs used 0.7 CPUs" in unsteady_note("Its", wide, busy)
     # a sentence that gave the interval already is not told it again

@@ -793,6 +793,11 @@ def test_tools_table_names_the_rows_too_scattered_to_lean_on():
     two = tools_table(with_ratios({"joblib", "threads"}))
     assert "The 90 % intervals of threads and joblib are wider than" in two
     assert "take those speed-ups as rough." in two
+    rows = [r.tool for r in t.runs if r.tool != "pure Python"]
+    most = tools_table(with_ratios(set(rows) - {"NumPy"}))
+    assert "The 90 % intervals of every row but NumPy are wider than ±15 %" in most
+    every = tools_table(with_ratios(set(rows)))
+    assert "The 90 % intervals of every row are wider than ±15 %" in every
     assert "rough." not in tools_table(with_ratios(set()))
     assert "too few rounds" not in tools_table(with_ratios(set()))
     few = dataclasses.replace(

@@ -307,6 +307,9 @@ def test_race_summaries():
     assert "still there" in race_summary(fake_race((0, 0)))
     assert "please report" in race_summary(fake_race((10, 10), locked=(0, 3)))
     assert "not a promise" in naive_summary(fake_race((1, 1)))
+    assert "no such point between the read and the write" in naive_summary(
+        fake_race((1, 1))
+    )
     assert "luck" in naive_summary(fake_race((1, 1), gil=False))
     assert "not atomic" in naive_summary(fake_race((1, 1), naive=(0, 7)))
 
@@ -337,6 +340,15 @@ def test_ladder():
     table = ladder_table(fake_ladder(60_000))
     assert table.count("\n|") == 5
     assert "take its ratios as rough" not in text
+    assert "array, larger than most CPUs' caches, " in text  # no cache size known
+    small = dataclasses.replace(fake_ladder(60_000), largest_cache_bytes=2**19)
+    assert "array, larger than this machine's largest cache (512 KiB), " in (
+        ladder_summary(small)
+    )
+    big = dataclasses.replace(fake_ladder(60_000), largest_cache_bytes=2**30)
+    assert "no larger than this machine's largest cache (1 GiB), so some" in (
+        ladder_summary(big)
+    )
 
 
 def test_ladder_calls_a_rung_whose_runs_differed_more_than_twofold_rough():
@@ -352,8 +364,8 @@ def test_ladder_calls_a_rung_whose_runs_differed_more_than_twofold_rough():
     assert [r.rough for r in rough.rungs] == [True, False, False, False]
     text = ladder_summary(rough)
     assert (
-        "The cache rung's 3 runs differed by 107 %, slowest against fastest: the "
-        "ladder uses the fastest, so take its ratios as rough." in text
+        "The 3 runs of the rung “cache” differed by 107 %, slowest against "
+        "fastest: the ladder uses the fastest, so take its ratios as rough." in text
     )
     # the figure says it beside that rung's figure, and only there
     from parallel_python.part1.plots_kitchen import plot_memory_ladder

@@ -150,7 +150,21 @@ def test_memory_ladder_small(tmp_path):
     assert [r.place for r in m.rungs] == ["cache", "RAM", "disk", "page cache"]
     assert all(r.ns_per_access > 0 for r in m.rungs)
     assert list(tmp_path.iterdir()) == []  # the file is gone
+    assert m.largest_cache_bytes == memory_ladder.largest_cache_bytes()
     with pytest.raises(ValueError, match="file_bytes"):
         memory_ladder.run_memory_ladder(file_bytes=100)
     with pytest.raises(ValueError, match="ram_bytes"):
         memory_ladder.run_memory_ladder(ram_bytes=0)
+
+
+def test_largest_cache_is_read_from_the_listing(tmp_path):
+    for index, text in (("index0", "48K"), ("index2", "2048K"), ("index3", "32768K")):
+        (tmp_path / index).mkdir()
+        (tmp_path / index / "size").write_text(text + "\n", encoding="ascii")
+    assert memory_ladder.largest_cache_bytes(tmp_path) == 32 * 2**20
+    (tmp_path / "index4").mkdir()
+    (tmp_path / "index4" / "size").write_text("1G", encoding="ascii")
+    (tmp_path / "index5").mkdir()
+    (tmp_path / "index5" / "size").write_text("lots", encoding="ascii")  # ignored
+    assert memory_ladder.largest_cache_bytes(tmp_path) == 2**30
+    assert memory_ladder.largest_cache_bytes(tmp_path / "absent") is None

@@ -290,17 +290,18 @@ def what_was_seen(
     reading when it saw other work ("other programs used 0.6 CPUs while this
     ran"); else how much the rounds varied, and that the meter saw no other
     work (nothing about it, where the meter had no reading)."""
+    from .protocol import median_ci_ranks
+
     rounds = rounds or f"its {plural(ratio.rounds, 'round')}"
     band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
+    seen = f"the middle 80 % of {rounds} ranged {band}"
+    if ratio.rounds > 1 and median_ci_ranks(ratio.rounds)[0] == 1:  # all rounds
+        seen = f"with {rounds} only, that interval is their whole range"
     other = None if disturbance is None else disturbance.other_cpus
-    if other is None:
-        return f"the middle 80 % of {rounds} ranged {band}"
-    if other >= 0.2:
+    if other is not None and other >= 0.2:
         return f"other programs used {other:.1f} CPUs while this ran"
-    return (
-        f"the middle 80 % of {rounds} ranged {band}, while the meter saw no "
-        "other program busy on these CPUs"
-    )
+    quiet = ", while the meter saw no other program busy on these CPUs"
+    return seen + ("" if other is None else quiet)
 
 
 def unsteady_note(

@@ -49,10 +49,11 @@ def joblib_start(j: JoblibRun) -> str:
             )
         text += (
             f"; later calls reused them and took a median of "
-            f"{duration(j.warm.median)} against "
-            f"{duration(j.serial.median)} in one process; the median of the "
-            f"paired rounds' own ratios, which need not equal the ratio of the "
-            f"two medians: {gain(j.speedup, 'one process', j.ratio)}. "
+            f"{duration(j.warm.median)}, against "
+            f"{duration(j.serial.median)} in one process. Taken round by round "
+            f"(the median of the paired rounds' own ratios, which need not equal "
+            f"the ratio of the two medians), they ran "
+            f"{gain(j.speedup, 'one process', j.ratio)}. "
         )
         text += unsteady_note("Its", j.ratio, stated=True)
         if j.cpus == 1:

@@ -105,11 +105,18 @@ def tools_table(t: ToolComparison) -> str:
         )
     wide = [r.tool for r in t.runs if r.ratio is not None and r.ratio.too_wide]
     few = [r.tool for r in t.runs if r.ratio is not None and r.ratio.too_few_rounds]
+    steady = [r.tool for r in t.runs if r.ratio is not None and r.tool not in wide]
     if wide:
+        whose = (  # the shorter list: most rows too wide is said as the rest
+            f"of {and_list(wide)} {'is' if len(wide) == 1 else 'are'}"
+            if len(wide) <= 2 or len(steady) >= len(wide) / 2
+            else f"of every row but {and_list(steady)} are"
+            if steady
+            else "of every row are"
+        )
         lines[-1] += (
-            f" The 90 % {'interval' if len(wide) == 1 else 'intervals'} of "
-            f"{and_list(wide)} {'is' if len(wide) == 1 else 'are'} wider than "
-            f"±{percent(MAX_HALF_WIDTH)} (hollow in the figure): take "
+            f" The 90 % {'interval' if len(wide) == 1 else 'intervals'} {whose} "
+            f"wider than ±{percent(MAX_HALF_WIDTH)} (hollow in the figure): take "
             f"{'that speed-up' if len(wide) == 1 else 'those speed-ups'} as rough."
         )
     if few:

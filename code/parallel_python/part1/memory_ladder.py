@@ -4,8 +4,9 @@ The kitchen's distances, measured: reading numbers at random places in
 
 1. an array small enough to stay in the CPU's cache (the workstation's tiny
    countertop),
-2. an array far larger than the caches, so most reads go out to main memory
-   (the big countertop),
+2. an array larger than most CPUs' caches, so most reads go out to main
+   memory (the big countertop; the result records this machine's largest
+   cache where the system tells it),
 3. a file on disk, read right after asking the operating system to forget
    its cached copy (the pantry across the street), and
 4. the same file once it has been read, when the operating system serves it
@@ -14,12 +15,12 @@ The kitchen's distances, measured: reading numbers at random places in
 * :func:`run_memory_ladder` - nanoseconds per random read on each rung.
 
 Honesty notes. The in-memory rungs use ``np.take`` with random indices: the
-CPU overlaps independent reads, so this shows the *spacing* of the rungs,
-not the full latency of one isolated read. The cold-file rung asks the kernel
-to drop the file from its page cache with ``os.posix_fadvise(...,
-POSIX_FADV_DONTNEED)`` after flushing it to disk; where that call does not
-exist (macOS, Windows) the result says so, and the file was most likely
-still cached.
+CPU overlaps independent reads, so the ladder understates the gaps between
+the rungs: it does not show the full latency of one isolated read. The
+cold-file rung asks the kernel to drop the file from its page cache with
+``os.posix_fadvise(..., POSIX_FADV_DONTNEED)`` after flushing it to disk;
+where that call does not exist (macOS, Windows) the result says so, and the
+file was most likely still cached.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class MemoryLadder:
 
     rungs: tuple[Rung, ...]
     drop_method: str
+    largest_cache_bytes: int | None = None
+    """CPU 0's largest cache (usually the last level), None where unknown."""
 
     def get(self, place: str) -> Rung:
         return find(self.rungs, place=place)
@@ -81,6 +84,28 @@ class MemoryLadder:
     def ratio(self, far: str, near: str) -> float:
         """How many times slower a read from ``far`` was than from ``near``."""
         return self.get(far).ns_per_access / self.get(near).ns_per_access
+
+
+#: Where Linux describes CPU 0's caches, one folder per cache.
+CACHES = Path("/sys/devices/system/cpu/cpu0/cache")
+_UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def largest_cache_bytes(caches: Path = CACHES) -> int | None:
+    """The size of the largest CPU cache listed in ``caches`` (sysfs: each
+    ``index*/size`` reads like ``32768K``), in bytes; None where there is no
+    such listing (macOS, Windows, some containers)."""
+    sizes = []
+    for entry in caches.glob("index*/size"):
+        try:
+            text = entry.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        unit = _UNITS.get(text[-1:], 1)
+        digits = text[:-1] if unit > 1 else text
+        if digits.isdigit():
+            sizes.append(int(digits) * unit)
+    return max(sizes) if sizes else None
 
 
 def _gather_rung(
@@ -195,5 +220,7 @@ def run_memory_ladder(
         finally:
             os.close(fd)
     return MemoryLadder(
-        rungs=tuple(rungs), drop_method=DROP_FADVISE if dropped else DROP_NONE
+        rungs=tuple(rungs),
+        drop_method=DROP_FADVISE if dropped else DROP_NONE,
+        largest_cache_bytes=largest_cache_bytes(),
     )

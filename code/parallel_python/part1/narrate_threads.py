@@ -47,10 +47,20 @@ def ladder_summary(m: MemoryLadder) -> str:
     """How much further away each rung of the ladder was."""
     cache, ram = m.get("cache"), m.get("RAM")
     disk, warm = m.get("disk"), m.get("page cache")
+    largest = m.largest_cache_bytes
+    if largest is None:
+        where = "larger than most CPUs' caches"
+    elif ram.size_bytes > largest:
+        where = f"larger than this machine's largest cache ({size(largest)})"
+    else:
+        where = (
+            f"no larger than this machine's largest cache ({size(largest)}), so "
+            "some of its reads may have come from that cache, not main memory"
+        )
     text = (
         f"A random read from the {size(cache.size_bytes)} array took "
         f"{duration(cache.ns_per_access * 1e-9)}, and from the "
-        f"{size(ram.size_bytes)} array, larger than most CPUs' caches, "
+        f"{size(ram.size_bytes)} array, {where}, "
         f"{duration(ram.ns_per_access * 1e-9)}: "
         f"{measured(m.ratio('RAM', 'cache'))} times as long. "
     )
@@ -91,9 +101,10 @@ def ladder_summary(m: MemoryLadder) -> str:
     for rung in m.rungs:
         if rung.rough:
             text += (
-                f" The {rung.name} rung's {plural(rung.timing.repeats, 'run')} "
-                f"differed by {percent(rung.timing.spread)}, slowest against "
-                f"fastest: the ladder uses the fastest, so take its ratios as rough."
+                f" The {plural(rung.timing.repeats, 'run')} of the rung "
+                f"“{rung.name}” differed by {percent(rung.timing.spread)}, "
+                "slowest against fastest: the ladder uses the fastest, so take "
+                "its ratios as rough."
             )
     return text
 
@@ -319,10 +330,12 @@ def naive_summary(r: Race) -> str:
         return (
             f"The naive `counter.value += 1` lost no update in "
             f"{plural(r.trials, 'trial')} on this Python ({r.python}, GIL on), "
-            f"even with the switch interval at {setting(r.switch_interval)}: "
-            f"this CPython does not hand the GIL to another thread between the "
-            f"read and the write of a `+=` on an attribute. That is a property of "
-            f"one implementation, not a promise of the language."
+            f"even with the switch interval at {setting(r.switch_interval)}. "
+            f"Since Python 3.10, CPython hands the GIL over only when a call "
+            f"returns, where a loop jumps back and (since 3.11) where a function "
+            f"starts, and there is no such point between the read and the write "
+            f"of a `+=` on a plain attribute. That is a property of one "
+            f"implementation, not a promise of the language."
         )
     if worst == 0:
         return (
