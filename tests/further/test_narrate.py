@@ -321,7 +321,7 @@ def test_tools_table_and_summary(cpus):
 
 
 @pytest.mark.parametrize("cpus", CPUS)
-def test_tools_summary_with_one_worker_or_one_cpu(cpus):
+def test_tools_summary_with_one_worker_or_one_cpu(cpus, monkeypatch):
     """One worker on many CPUs, several workers on one CPU, fast threads."""
     t = fake_tools(cpus)
 
@@ -352,6 +352,14 @@ def test_tools_summary_with_one_worker_or_one_cpu(cpus):
         fast = with_workers(2, thread_speed=1.9)
         assert "Threads gave 1.90× with 2 threads. " in fast
         assert "GIL" not in fast
+        # a free-threaded Python: no gain is not blamed on a GIL it lacks
+        import parallel_python.further.narrate_tools as narrate_tools
+
+        monkeypatch.setattr(narrate_tools, "gil_enabled", lambda: False)
+        free = narrate_tools.threads_sentence(
+            dataclasses.replace(fake_tools(cpus), workers=2)
+        )
+        assert "no faster, though this Python runs without the GIL" in free
 
 
 def test_workers_can_beat_a_fast_serial_loop():
