@@ -225,6 +225,42 @@ def test_fixes_sentence_many_cpus(cpus):
     assert ":class: dropdown" in table
     assert "| variable set before fork | 3.15 s" in table
     assert f"{cpus} processes, 12 products of 500 × 500" in table
+    assert "Yet in this build" not in text  # no ratio, no gain to explain
+
+
+def test_a_late_fork_variable_that_still_ran_faster_is_reported_as_measured():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    f = fake_fixes(2)
+    fork = f.get(ENV_FORK)
+    quick = dataclasses.replace(
+        fork,
+        batch=dataclasses.replace(
+            fork.batch, timing=Timing(times=(0.024, 0.075), warmup=0)
+        ),
+        ratio=ratio_from([2.0, 2.1, 1.9, 2.2, 1.8, 2.05, 2.0, 1.95]),
+    )
+    text = fixes_summary(
+        dataclasses.replace(
+            f, fixes=tuple(quick if x.name == ENV_FORK else x for x in f.fixes)
+        )
+    )
+    assert "came too late" in text and "ran 2 BLAS threads each" in text
+    assert "Yet in this build they ran 2.00× (" in text
+    assert (
+        "as fast as no limit, its batches taking from 24.0 ms to 75.0 ms: with the "
+        "same threads, how much the "
+        "oversubscription cost varied from batch to batch." in text
+    )
+    slow = dataclasses.replace(quick, ratio=ratio_from([0.9, 1.1, 1.0, 0.95, 1.05]))
+    text = fixes_summary(
+        dataclasses.replace(
+            f, fixes=tuple(slow if x.name == ENV_FORK else x for x in f.fixes)
+        )
+    )
+    assert "Yet in this build" not in text
 
 
 def test_fixes_sentence_one_cpu_nothing_to_fix():

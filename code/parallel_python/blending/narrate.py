@@ -23,6 +23,7 @@ from ..core.text import (
     percent,
     plural,
     ratio_text,
+    same_unit,
     table,
     times,
     unbroken,
@@ -331,18 +332,25 @@ def fixes_summary(f: Fixes) -> str:
         fork = f.get(ENV_FORK)
         seen = [v for v in fork.batch.variable_seen if v]
         if not fork.held:
-            text += (
-                "The same variables set before `fork` came too late: the forked "
-                "workers "
-                + (
-                    f"saw `{f.variable}={seen[0]}` in their environment, yet "
-                    if seen
-                    else ""
-                )
-                + f"ran {_threads_each(fork.batch.threads_in_effect)}, because they "
-                f"inherited the parent's BLAS, loaded and set up before the "
-                f"variable existed."
+            saw = (
+                f"saw `{f.variable}={seen[0]}` in their environment, yet "
+                if seen
+                else ""
             )
+            text += (
+                f"The same variables set before `fork` came too late: the forked "
+                f"workers {saw}ran {_threads_each(fork.batch.threads_in_effect)}, "
+                f"because they inherited the parent's BLAS, loaded and set up "
+                f"before the variable existed."
+            )
+            if fork.ratio is not None and fork.ratio.low > 1:  # a gain all the same
+                lo, hi = same_unit(fork.batch.timing.best, max(fork.batch.timing.times))
+                text += (
+                    f" Yet in this build they ran {ratio_text(fork.ratio)} as fast as "
+                    f"no limit, its batches taking from {lo} to {hi}: with the same "
+                    f"threads, how much the oversubscription cost varied from batch "
+                    f"to batch."
+                )
         else:
             text += (
                 "Unusually, the variable set before `fork` held too, although the "
