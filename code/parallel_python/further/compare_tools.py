@@ -27,7 +27,7 @@ from typing import Any
 
 from ..core.machine import available_cpus
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
-from ..core.protocol import Ratio, measure_paired, speedup_from
+from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.results import find
 from ..core.sizing import SHORTEST_CALL, sized_calls
 from ..core.timing import Timing
@@ -186,11 +186,10 @@ def run_tool_comparison(
     or ``budget`` seconds are spent), so each speed-up is the median of
     per-round ratios over pure Python; each tool that spreads pure Python
     over workers is timed beside a pure-Python run of its own in each round.
-    dask runs after those rounds, in rounds of its own with a cluster
-    started for them (an idle cluster uses about a tenth of a CPU, in
-    bursts); MPI last, in its own ``mpiexec`` launch, paired inside it
-    (rank 0 alone and all ranks, taking turns to go first). Each adds up to
-    half of ``budget`` to the shared rounds' ``budget``.
+    dask runs after those rounds, in rounds of its own (:func:`_dask_run`);
+    MPI last, in its own ``mpiexec`` launch, paired inside it (rank 0 alone
+    and all ranks, taking turns to go first). Each adds up to half of
+    ``budget`` to the shared rounds' ``budget``.
     Every pool, cluster and worker is shut down before returning.
     """
     n = positive_int("n", n)
@@ -279,28 +278,15 @@ def run_tool_comparison(
             code_lines(numba_demo.midpoint_prange) + 1,
             "numba",
         )
-        # a compiled integral lasts about a millisecond, where waking a thread
-        # or a CPU weighs as much as the work: such a tool's timed call
-        # computes the integral as many times as fill call_seconds
-        for spec in tools.values():
-            spec[0]()  # a first call can be slow (a pool's or numba's threads wake)
-        sized, calls = sized_calls(
+        paired, calls = _paired_with_python(
             {tool: spec[0] for tool, spec in tools.items()},
-            target_seconds=call_seconds,
-        )
-        paired = measure_paired(
-            sized,
-            baseline="pure Python",
-            min_rounds=repeats,
-            budget_seconds=budget,
-            warmup=0,
-            calls=calls,
-            # a round of every tool lasts about a second, and the machine's
-            # pace moves within that: each tool that spreads pure Python
-            # gets a pure-Python run beside it; the compiled tools, whose
-            # gains dwarf such swings, share one
+            repeats,
+            budget,
+            call_seconds,
+            # a round of every tool lasts about a second, and the pace moves
+            # within it: each tool that spreads pure Python gets a pure-Python
+            # run beside it; the compiled tools, gaining far more, share one
             groups=[[tool] for tool in tools if tool in PYTHON_IN_WORKERS],
-            context=baseline_on_one_cpu("pure Python"),
         )
     runs = [
         ToolRun(
@@ -319,14 +305,11 @@ def run_tool_comparison(
     # the tools timed apart go before the compiled ones, dask before MPI
     compiled = [r.tool for r in runs].index("NumPy")
     if dask:
-        # in a phase of its own: an idle cluster's event loops (the scheduler
-        # in this process, each worker in its own) use about a tenth of a
-        # CPU between them, in bursts, which would slow and scatter the
-        # other tools' rounds
-        row = _dask_run(
-            n, workers, tools["pure Python"][0], repeats, budget / 2, call_seconds
+        # apart from the shared rounds: see _dask_run
+        python = tools["pure Python"][0]
+        runs.insert(
+            compiled, _dask_run(n, workers, python, repeats, budget / 2, call_seconds)
         )
-        runs.insert(compiled, row)
         compiled += 1
     if mpi:
         r = mpi_demo.launch(workers, n, repeats=repeats, budget=budget / 2)
@@ -353,6 +336,33 @@ def run_tool_comparison(
     )
 
 
+def _paired_with_python(
+    ways: dict[str, Callable[[], None]],
+    repeats: int,
+    budget: float,
+    call_seconds: float,
+    groups: list[list[str]] | None = None,
+) -> tuple[Paired, dict[str, int]]:
+    """``ways`` in paired rounds against pure Python (on the first CPU),
+    each called once first (threads wake slowly); a way shorter than
+    ``call_seconds`` (a compiled integral: about a millisecond) repeats the
+    integral to fill a call. The rounds, and the integrals per call."""
+    for way in ways.values():
+        way()
+    sized, calls = sized_calls(ways, target_seconds=call_seconds)
+    paired = measure_paired(
+        sized,
+        baseline="pure Python",
+        min_rounds=repeats,
+        budget_seconds=budget,
+        warmup=0,
+        calls=calls,
+        groups=groups,
+        context=baseline_on_one_cpu("pure Python"),
+    )
+    return paired, calls
+
+
 def _dask_run(
     n: int,
     workers: int,
@@ -362,7 +372,9 @@ def _dask_run(
     call_seconds: float,
 ) -> ToolRun:
     """dask's row: a cluster started for it alone, timed in paired rounds
-    against ``pure_python`` (on the first CPU), and closed."""
+    against ``pure_python`` (on the first CPU), and closed. An idle cluster's
+    event loops (the scheduler in this process, each worker in its own) use
+    about a tenth of a CPU, in bursts: it must not idle beside other rounds."""
     values: dict[str, float] = {}
     t0 = time.perf_counter()
     with dask_demo.local_client(workers) as client:
@@ -372,18 +384,8 @@ def _dask_run(
         def call() -> None:
             values[DASK] = dask_demo.integrate_delayed(client, n)
 
-        call()
-        sized, calls = sized_calls(
-            {"pure Python": pure_python, DASK: call}, target_seconds=call_seconds
-        )
-        paired = measure_paired(
-            sized,
-            baseline="pure Python",
-            min_rounds=repeats,
-            budget_seconds=budget,
-            warmup=0,
-            calls=calls,
-            context=baseline_on_one_cpu("pure Python"),
+        paired, calls = _paired_with_python(
+            {"pure Python": pure_python, DASK: call}, repeats, budget, call_seconds
         )
     return ToolRun(
         DASK,
