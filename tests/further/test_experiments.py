@@ -493,6 +493,7 @@ def _dask_phases(monkeypatch) -> list[tuple[list[str], bool]]:
 
 def test_tool_comparison_every_tool_gets_pi(monkeypatch):
     seen = _dask_phases(monkeypatch)
+    monkeypatch.setattr(compare_tools, "gil_enabled", lambda: False)
     t = compare_tools.run_tool_comparison(
         n=2400,
         workers=2,
@@ -528,6 +529,9 @@ def test_tool_comparison_every_tool_gets_pi(monkeypatch):
     assert all(not client and "dask (LocalCluster)" not in ways
                for ways, client in seen[:-1])  # fmt: skip
     assert t.tools.index("dask (LocalCluster)") == t.tools.index("joblib") + 1
+    # the GIL as the Python that ran the table had it (made up as off here),
+    # for its sentences
+    assert t.gil_enabled is False
     assert live_children() == []
 
 

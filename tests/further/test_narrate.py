@@ -321,7 +321,7 @@ def test_tools_table_and_summary(cpus):
 
 
 @pytest.mark.parametrize("cpus", CPUS)
-def test_tools_summary_with_one_worker_or_one_cpu(cpus, monkeypatch):
+def test_tools_summary_with_one_worker_or_one_cpu(cpus):
     """One worker on many CPUs, several workers on one CPU, fast threads."""
     t = fake_tools(cpus)
 
@@ -353,11 +353,10 @@ def test_tools_summary_with_one_worker_or_one_cpu(cpus, monkeypatch):
         assert "Threads gave 1.90× with 2 threads. " in fast
         assert "GIL" not in fast
         # a free-threaded Python: no gain is not blamed on a GIL it lacks
-        import parallel_python.further.narrate_tools as narrate_tools
+        from parallel_python.further.narrate_tools import threads_sentence
 
-        monkeypatch.setattr(narrate_tools, "gil_enabled", lambda: False)
-        free = narrate_tools.threads_sentence(
-            dataclasses.replace(fake_tools(cpus), workers=2)
+        free = threads_sentence(
+            dataclasses.replace(fake_tools(cpus), workers=2, gil_enabled=False)
         )
         assert "no faster, though this Python runs without the GIL" in free
 

@@ -25,7 +25,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.machine import available_cpus
+from ..core.machine import available_cpus, gil_enabled
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
 from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.results import find
@@ -88,10 +88,9 @@ class ToolComparison:
     workers: int
     cpus: int
     runs: tuple[ToolRun, ...]
-    rounds: int = 0
-    """Paired rounds of the in-process tools (dask pairs in a phase of its
-    own, MPI inside its own launch)."""
+    rounds: int = 0  # shared rounds (dask and MPI pair apart)
     stop_reason: str = ""
+    gil_enabled: bool = True  # in the Python that ran the table
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
@@ -333,6 +332,7 @@ def run_tool_comparison(
         runs=tuple(runs),
         rounds=paired.rounds,
         stop_reason=paired.stop_reason,
+        gil_enabled=gil_enabled(),
     )
 
 

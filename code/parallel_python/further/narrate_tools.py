@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from ..core.machine import gil_enabled
 from ..core.protocol import MAX_HALF_WIDTH
 from ..core.text import (
     SAME,
@@ -243,7 +242,7 @@ def threads_sentence(t: ToolComparison) -> str:
     if t.cpus == 1:
         return text + ": with one CPU, threads can only take turns, GIL or no GIL. "
     if s < 1 + SAME:
-        if not gil_enabled():
+        if not t.gil_enabled:
             return text + ", no faster, though this Python runs without the GIL. "
         return text + ": with the GIL, pure Python in threads takes turns. "
     return text + f" with {plural(k, 'thread')}. "
