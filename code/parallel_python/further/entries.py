@@ -31,8 +31,10 @@ def _waiting_headlines(w: Waiting) -> dict[str, float]:
         "all requests, 1 at a time (s)": w.case(
             "threads", min(w.workers)
         ).timing.median,
-        "all requests, most threads (s)": w.case("threads", w.most).timing.median,
-        "all requests, most asyncio tasks (s)": w.case("asyncio", w.most).timing.median,
+        f"all requests, {w.most} threads (s)": w.case("threads", w.most).timing.median,
+        f"all requests, {w.most} asyncio tasks (s)": w.case(
+            "asyncio", w.most
+        ).timing.median,
         f"speed-up, {w.most} threads (×)": w.speedup("threads", w.most),
         f"speed-up, {w.most} asyncio tasks (×)": w.speedup("asyncio", w.most),
     }
@@ -93,9 +95,9 @@ def _numba_intervals(r: NumbaRun) -> dict:
 
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
     return {
-        "compute, most ranks (s)": m.run(m.most).compute.median,
-        "speed-up, most ranks (×)": m.speedup(m.most),
-        "launch, most ranks (s)": m.run(m.most).wall_seconds,
+        f"compute, {m.most} ranks (s)": m.run(m.most).compute.median,
+        f"speed-up, {m.most} ranks (×)": m.speedup(m.most),
+        f"launch, {m.most} ranks (s)": m.run(m.most).wall_seconds,
     }
 
 
@@ -127,7 +129,7 @@ def _tools_intervals(t: ToolComparison) -> dict:
 
 
 def _mpi_intervals(m: MpiRuns) -> dict:
-    return {"speed-up, most ranks (×)": m.ratio(m.most)}
+    return {f"speed-up, {m.most} ranks (×)": m.ratio(m.most)}
 
 
 ENTRIES: tuple[Experiment, ...] = (
