@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from . import catalogue, instructor
+from . import bibstyle, catalogue, instructor
 from .appendix import build_summary
 from .book import results_dir
 from .contents import headline_rows
@@ -226,6 +226,7 @@ def _ancestors(node):
 
 
 def setup(app):
+    bibstyle.register()  # _config.yml: bibtex_default_style: author-year
     app.connect("builder-inited", start_meter)
     app.connect("build-finished", gather)
     app.connect("build-finished", repair_pages)

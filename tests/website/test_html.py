@@ -174,3 +174,31 @@ def test_each_measured_quantity_has_one_value_in_the_build(site, pages):
             assert note["raw"] == pytest.approx(figures[note["field"]]), note
             checked += 1
     assert checked >= 5, "too few glued numbers are headline figures"
+
+
+def test_each_citation_reads_as_its_entry_on_the_references_page(site):
+    """A citation in the text ("Amdahl, 1967") is the label of the entry it
+    links to, so a reader finds it on the references page by its name."""
+    refs = (site / "book" / "appendix" / "references.html").read_text(encoding="utf-8")
+    label_of = {
+        m["id"]: re.sub(r"<[^>]+>", "", m["label"]).strip("[] ")
+        for m in re.finditer(
+            r'<div class="citation" id="(?P<id>[^"]+)"[^>]*>\s*'
+            r'<span class="label">(?P<label>.*?)</span>\s*</span>',
+            refs,
+            re.S,
+        )
+    }
+    assert label_of and not any(v.isdigit() for v in label_of.values())
+    cited = 0
+    for page in html_files(site):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(
+            r'<a class="reference internal" href="[^"]*references\.html#'
+            r'(?P<id>[^"]+)"[^>]*>(?P<text>[^<]+)</a>',
+            text,
+        ):
+            if m["id"] in label_of:
+                cited += 1
+                assert m["text"].strip() == label_of[m["id"]], (page.name, m["id"])
+    assert cited > 10
