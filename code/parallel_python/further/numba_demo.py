@@ -136,6 +136,8 @@ BASELINE = "@njit"
 #: ``parallel=True`` call, 3.4 ms 50 ms after it, 3.2 ms with no such call.
 SETTLE_SECONDS = 0.005
 SETTLE_AFTER_PARALLEL = 0.1
+#: Rounds of pure Python and NumPy, timed apart from the compiled ways.
+REFERENCE_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,11 @@ def run_numba(
     threads (default: the CPUs available) for the parallel versions. The
     compiled calls last tens of milliseconds, so that waking a thread or an
     idle CPU (measured here at up to a few milliseconds) weighs little.
-    Every version runs once per round, in paired rounds (at least
+    The compiled versions run once per round, in paired rounds (at least
     ``repeats``, more until the ratios over ``@njit`` are within ±5 % or
-    ``budget`` seconds are spent); times are compared per point. With
+    ``budget`` seconds are spent); pure Python and NumPy, compared per point
+    from their median times, get :data:`REFERENCE_ROUNDS` rounds of their
+    own afterwards, so that the compiled rounds are short and many. With
     ``probe_seconds``, the machine's own ceiling for the threads is measured
     first.
     """
@@ -272,9 +276,10 @@ def run_numba(
     # the Python threads are started once, as numba's own are: a pool started
     # for every call would add its start-up to each few-millisecond call
     pool = ThreadPoolExecutor(max_workers=threads)
+    compiled = [name for name in ways if name.startswith("@njit")]
     try:
         paired = measure_paired(
-            {name: call(name) for name in ways},
+            {name: call(name) for name in compiled},
             baseline=BASELINE,
             min_rounds=repeats,
             budget_seconds=budget,
@@ -288,12 +293,25 @@ def run_numba(
     finally:
         pool.shutdown(wait=True)
         k.numba.set_num_threads(before)
+    # pure Python and NumPy are compared per point, from their median times,
+    # not as parallel speed-ups: a few rounds of their own, so that the
+    # compiled ways' rounds are short and many
+    others = [name for name in ways if name not in compiled]
+    reference = measure_paired(
+        {name: call(name) for name in others},
+        baseline=others[0],
+        min_rounds=REFERENCE_ROUNDS,
+        max_rounds=REFERENCE_ROUNDS,
+        budget_seconds=budget,
+        warmup=1,
+    )
+    times = {**reference.times, **paired.times}
     cases = tuple(
         NumbaCase(
             name,
             workers,
             size,
-            paired.times[name],
+            times[name],
             values[name],
             paired.ratios.get(name) if size == n else None,
         )
