@@ -76,9 +76,13 @@ def quiet_dask() -> Iterator[None]:
 
 
 @contextmanager
-def local_client(workers: int) -> Iterator[Any]:
-    """A client of a local cluster of ``workers`` one-thread processes, with
-    no dashboard; the cluster is closed on leaving the block."""
+def local_client(
+    workers: int, *, dashboard: bool = False, memory_limit: int | None = None
+) -> Iterator[Any]:
+    """A client of a local cluster of ``workers`` one-thread processes; the
+    cluster is closed on leaving the block. ``dashboard``: serve dask's
+    dashboard on a free port of 127.0.0.1 (a performance report needs it);
+    ``memory_limit``: bytes per worker (default: dask's, a share of RAM)."""
     require_dask()
     from dask.distributed import Client, LocalCluster
 
@@ -88,7 +92,8 @@ def local_client(workers: int) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0" if dashboard else None,
+            memory_limit="auto" if memory_limit is None else memory_limit,
             # CRITICAL: a worker's heartbeat racing the close logs an ERROR
             silence_logs=logging.CRITICAL,
         )
@@ -279,7 +284,7 @@ def run_dask_cluster(
     more until the ratio's interval is within ±5 % or ``budget`` seconds).
     """
     require_dask()
-    from dask.distributed import Client, LocalCluster, performance_report
+    from dask.distributed import performance_report
 
     workers = positive_int("workers", available_cpus() if workers is None else workers)
     n = positive_int("n", n)
@@ -298,20 +303,10 @@ def run_dask_cluster(
     values: list[float] = []
     with quiet_dask():
         t0 = time.perf_counter()
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            memory_limit=memory_limit_bytes,
-            # CRITICAL: a worker's heartbeat racing the close logs an ERROR
-            silence_logs=logging.CRITICAL,
-        )
-        try:
-            client = Client(cluster)
+        with local_client(
+            workers, dashboard=True, memory_limit=memory_limit_bytes
+        ) as client:
             try:
-                client.wait_for_workers(workers)
                 start = time.perf_counter() - t0
                 if report_path is not None:
                     with performance_report(filename=str(report_path), mode="inline"):
@@ -340,10 +335,7 @@ def run_dask_cluster(
                 delayed_timing = paired.times["delayed"]
                 memory = client.run(_rss)
             finally:
-                t1 = time.perf_counter()
-                client.close()
-        finally:
-            cluster.close()
+                t1 = time.perf_counter()  # leaving the block closes both
         close = time.perf_counter() - t1
     report_bytes, offline = 0, True
     if report_path is not None:
