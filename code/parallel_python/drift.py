@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import results
-from .core.protocol import ONE_WORKER_BAND
+from .core.sanity import ONE_WORKER_BAND
 from .core.text import figure_with_interval, intervals_overlap, percent
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
@@ -255,7 +255,7 @@ def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]
 
 def one_worker_report(folders: list[Path]) -> str:
     """The one-worker ratios of each build, each against the protocol's
-    :data:`~.core.protocol.ONE_WORKER_BAND` (work compared with itself)."""
+    :data:`~.core.sanity.ONE_WORKER_BAND` (work compared with itself)."""
     low, high = ONE_WORKER_BAND
     lines = [f"one-worker ratios (within {low}–{high}):"]
     for folder in folders:

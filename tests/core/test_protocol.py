@@ -12,13 +12,12 @@ from parallel_python.core.protocol import (
     MIN_ROUNDS_ONLY,
     Paired,
     Ratio,
-    Verdict,
-    check_speedup,
     measure_paired,
     median_ci_ranks,
     ratio_from,
 )
 from parallel_python.core.results import from_data, to_data
+from parallel_python.core.sanity import Verdict, check_speedup
 from parallel_python.core.sizing import calibrate, probe_spread, sized_calls
 
 

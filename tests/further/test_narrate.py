@@ -216,6 +216,16 @@ def test_numba_summary(cpus):
     if cpus > 1:
         assert "no slower than the `nogil` threads in this run" in no_worse
         assert "busy" not in no_worse
+        assert "as fast as one" not in text  # no ceiling probed
+        from parallel_python.core.meter import Ceiling
+
+        live = Ceiling(2, 0.4, 100, (52, 50), 1.02, True, (0, 1), "", 0.05)
+        live = dataclasses.replace(live, between_rounds=True)
+        probed = numba_summary(dataclasses.replace(fake_numba(cpus), ceiling=live))
+        assert (
+            "; this machine's 2 CPUs together counted 1.02× as fast as one, "
+            "measured between the rounds. "
+        ) in probed
 
 
 @pytest.mark.parametrize("cpus", CPUS)

@@ -149,8 +149,11 @@ def test_gil_busy_machine_and_no_gil():
     assert "while the meter saw no other program busy on these CPUs" in text
     probe = Ceiling(2, 1.0, 100, (90, 95), 1.85, True, (0, 1), "")
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=probe))
-    assert "2 CPUs together counted 1.85× as fast as one" in text
+    assert "2 CPUs together counted 1.85× as fast as one, measured just before" in text
     assert "more than 2×" not in text
+    live = dataclasses.replace(probe, between_rounds=True)
+    text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=live))
+    assert "as fast as one, measured between the rounds" in text
     above = dataclasses.replace(probe, ratio=2.04)
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=above))
     assert "counted 2.04× as fast as one" in text

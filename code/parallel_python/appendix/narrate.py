@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core.meter import Disturbance
-from ..core.protocol import MAX_HALF_WIDTH, Ratio, check_speedup
+from ..core.protocol import MAX_HALF_WIDTH, Ratio
+from ..core.sanity import check_speedup
 from ..core.text import (
     SAME,
     cpus_phrase,

@@ -1,8 +1,12 @@
 """What every experiment stands on; it imports no part of the book.
 
 ``validate`` (input checks), ``config`` (the start method), ``timing`` (the one
-timing harness), ``machine`` (what machine this is), ``results`` (results to
-and from JSON), ``pools`` (process pools that leave no process behind),
-``experiment`` (the shape of a catalogue entry), ``text`` (numbers, times and
-plurals in sentences) and ``style`` (the house look of every figure).
+timing harness), ``protocol`` (paired rounds, median ratios and their
+intervals), ``sanity`` (is a speed-up believable), ``sizing`` (calls long
+enough to time), ``meter`` (the machine's ceiling before an experiment, and
+the disturbance meter), ``ceiling_live`` (the ceiling between its rounds),
+``machine`` (what machine this is), ``results`` (results to and from JSON),
+``pools`` (process pools that leave no process behind), ``experiment`` (the
+shape of a catalogue entry), ``text`` (numbers, times and plurals in
+sentences) and ``style`` (the house look of every figure).
 """

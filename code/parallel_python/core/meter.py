@@ -55,6 +55,7 @@ class Ceiling:
     note: str
     window: float = 0.0
     ratios: tuple[float, ...] = ()
+    between_rounds: bool = False  # windows between an experiment's rounds
 
 
 def ceiling_from_counts(single: int, many: Sequence[int]) -> float:
@@ -101,6 +102,7 @@ def _counter(
     window: float,
     barrier: Any,
     results: Any,
+    timeout: float = _START_TIMEOUT,
 ) -> None:
     """A counting process: pin to ``cpu``; then, for each window of ``plan``,
     wait for all, and count if the window is for all (or this is process 0)."""
@@ -112,7 +114,7 @@ def _counter(
         except OSError:
             pinned = False
     for w, together in enumerate(plan):
-        barrier.wait(timeout=_START_TIMEOUT)
+        barrier.wait(timeout=timeout)
         if together or index == 0:
             results.put((index, w, _count_for(window), pinned))
 

@@ -7,7 +7,7 @@ back to back in rounds (rotating who goes first), takes the *median of the
 per-round ratios* ``baseline time / variant time`` and its 90 % confidence
 interval from order statistics, and keeps going until every interval is
 within ``±target`` of its median, the time budget is spent, or ``max_rounds``
-is reached. :func:`check_speedup` then says whether a ratio is believable.
+is reached. :func:`.sanity.check_speedup` then says whether a ratio is believable.
 
 Size each timed call with :func:`.sizing.calibrate` (about 0.1 s is a good length).
 The machine probes (the ceiling, the disturbance meter) live in :mod:`.meter`.
@@ -30,23 +30,10 @@ CONFIDENCE = 0.90
 #: Why :func:`measure_paired` stopped ("min_rounds": it was asked for its
 #: minimum of rounds only, with :data:`MIN_ROUNDS_ONLY`).
 STOP_REASONS = ("converged", "budget", "max_rounds", "min_rounds")
-#: The reasons a :class:`Verdict` can give.
-REASONS = (
-    "ok",
-    "too few rounds",
-    "too wide",
-    "one worker not 1",
-    "above the limit",
-    "above the ideal",
-)
-#: Kinds of speed-up :func:`check_speedup` knows.
-KINDS = ("cpu", "waiting", "compiled")
 #: A budget for :func:`measure_paired` that stops after the minimum of rounds.
 MIN_ROUNDS_ONLY = 1e-9
 #: A relative half-width above this makes a ratio "too wide" to report as is.
 MAX_HALF_WIDTH = 0.15
-#: A one-worker ratio whose interval leaves this band entirely is "not 1".
-ONE_WORKER_BAND = (0.9, 1.1)
 
 
 def median_ci_ranks(n: int, confidence: float = CONFIDENCE) -> tuple[int, int, float]:
@@ -178,6 +165,7 @@ def measure_paired(
     context: Callable[[str], AbstractContextManager[object]] | None = None,
     calls: Mapping[str, int] | None = None,
     groups: Sequence[Sequence[str]] | None = None,
+    between: Callable[[], object] | None = None,
 ) -> Paired:
     """Time ``baseline`` against every other case in paired rounds.
 
@@ -203,7 +191,8 @@ def measure_paired(
     (many cases) and the machine's pace moves within it, a variant's ratio
     still compares moments a fraction of a second apart; the baseline's
     times then hold every baseline call, several per round. None: one group
-    of every case, one baseline call per round.
+    of every case, one baseline call per round. ``between`` runs after each
+    round, untimed and outside the budget (the live ceiling, :mod:`.ceiling_live`).
     """
     names = list(cases)
     if baseline not in cases:
@@ -280,6 +269,10 @@ def measure_paired(
                 if name == baseline:
                     bases[u].append(seconds)
         rounds += 1
+        if between is not None:
+            paused = clock()
+            between()
+            began += clock() - paused  # the budget is the rounds' own time
         if rounds < min_rounds:
             continue
         ratios = {
@@ -310,70 +303,6 @@ def measure_paired(
             budget_seconds=budget_seconds,
             elapsed=clock() - began,
         )
-
-
-def misses_one(ratio: Ratio) -> bool:
-    """True when a one-worker ratio's interval misses :data:`ONE_WORKER_BAND`
-    entirely (work compared with itself should come out at about 1)."""
-    low, high = ONE_WORKER_BAND
-    return ratio.high < low or ratio.low > high
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a measured ratio is believable: ``reason`` is one of :data:`REASONS`."""
-
-    ok: bool
-    reason: str
-    detail: str
-
-    @property
-    def beyond(self) -> bool:
-        """More than the workers or the CPUs allow (above the ideal or the limit)."""
-        return self.reason in ("above the ideal", "above the limit")
-
-
-def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdict:
-    """Sanity checks of a speed-up ``ratio`` with ``workers`` on ``cpus`` CPUs.
-
-    In order: a full-range interval is "too few rounds"; CPU-bound work with
-    several workers whose interval lies wholly above ``workers`` is "above the
-    ideal", however wide; a relative half-width above 0.15 "too wide" (take
-    more rounds, then mark the point). ``kind``
-    "compiled" (compiling or vectorising gains) is then exempt. One worker
-    must be about 1: "one worker not 1" when the interval misses 0.9–1.1
-    entirely. Otherwise, with the interval wholly above the bound: "cpu" work
-    above ``workers`` (an efficiency above 1) is "above the ideal", above
-    ``min(workers, cpus)`` "above the limit"; "waiting" work above ``workers``
-    (the number in flight) is "above the limit".
-    """
-    workers = positive_int("workers", workers)
-    cpus = positive_int("cpus", cpus)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    span = f"{ratio.low:.2f}–{ratio.high:.2f}×"
-    if ratio.too_few_rounds:
-        return Verdict(False, "too few rounds", f"{ratio.rounds} rounds: full range")
-    # wholly above what the workers allow: flagged so even when wide as well
-    if kind == "cpu" and workers > 1 and ratio.low > workers:
-        return Verdict(
-            False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
-        )
-    if ratio.half_width > MAX_HALF_WIDTH:
-        return Verdict(False, "too wide", f"±{ratio.half_width:.0%} ({span})")
-    if kind == "compiled":
-        return Verdict(True, "ok", "compiled or vectorised: no limit applies")
-    if workers == 1:
-        if misses_one(ratio):
-            low, high = ONE_WORKER_BAND
-            return Verdict(False, "one worker not 1", f"{span} misses {low}–{high}")
-        return Verdict(True, "ok", f"one worker: {span}")
-    if kind == "waiting" and ratio.low > workers:
-        return Verdict(False, "above the limit", f"{span} above {workers} in flight")
-    limit = min(workers, cpus)
-    if kind == "cpu" and ratio.low > limit:
-        return Verdict(False, "above the limit", f"{span} above {limit} CPUs")
-    return Verdict(True, "ok", span)
 
 
 def paired_ratio(baseline: Timing, variant: Timing) -> Ratio:

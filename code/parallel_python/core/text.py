@@ -326,9 +326,9 @@ def unsteady_note(
 def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     """A sentence when a one-worker "speed-up" (work compared with itself)
     did not come out at about 1×: its interval misses 0.9–1.1
-    (:data:`.protocol.ONE_WORKER_BAND`) entirely, however wide it is; else
+    (:data:`.sanity.ONE_WORKER_BAND`) entirely, however wide it is; else
     "". ``what``: "One task in one thread"."""
-    from .protocol import misses_one
+    from .sanity import misses_one
 
     if ratio is None or not misses_one(ratio):
         return ""
@@ -340,12 +340,13 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
 
 
 def ceiling_phrase(ceiling: Ceiling | None) -> str:
-    """``; this machine's 2 CPUs together counted 1.85× as fast as one just before``."""
+    """``; this machine's 2 CPUs together counted 1.85× as fast as one, …``."""
     if ceiling is None:
         return ""
+    when = "between the rounds" if ceiling.between_rounds else "just before"
     text = (
         f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
-        f"{times(ceiling.ratio)} as fast as one, measured just before"
+        f"{times(ceiling.ratio)} as fast as one, measured {when}"
     )
     if round(ceiling.ratio, 2) > ceiling.k:  # as shown: 2.004 reads "2.00×"
         text += (

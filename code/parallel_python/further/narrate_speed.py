@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ..core.protocol import MAX_HALF_WIDTH, check_speedup
+from ..core.protocol import MAX_HALF_WIDTH
+from ..core.sanity import check_speedup
 from ..core.style import unsteady
 from ..core.text import (
     SAME,
+    ceiling_phrase,
     cpus_phrase,
     duration,
     gain,
@@ -93,7 +95,8 @@ def numba_summary(r: NumbaRun) -> str:
         f"On {r.threads} threads, `parallel=True` ran "
         f"{gain(par, 'the serial compiled loop', par_ratio)}, and the `nogil=True` "
         f"loop in {r.threads} Python threads "
-        f"{gain(nogil, 'the serial compiled loop', nogil_ratio)}. "
+        f"{gain(nogil, 'the serial compiled loop', nogil_ratio)}"
+        f"{ceiling_phrase(r.ceiling)}. "
     )
     for what, ratio in (
         ("The `parallel=True` loop", par_ratio),

@@ -19,6 +19,7 @@ an experiment runs, so the package imports quickly (and without numba).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import time
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus
-from ..core.meter import Ceiling, ceiling_for
+from ..core.meter import Ceiling
 from ..core.protocol import Ratio, measure_paired
 from ..core.rests import rests
 from ..core.results import find
@@ -223,7 +225,8 @@ def run_numba(
     from their median times, get :data:`REFERENCE_ROUNDS` rounds of their
     own afterwards, so that the compiled rounds are short and many. With
     ``probe_seconds``, the machine's own ceiling for the threads is measured
-    first.
+    after each compiled round (:mod:`~parallel_python.core.ceiling_live`;
+    at least that many seconds of each kind of window).
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)
@@ -234,65 +237,70 @@ def run_numba(
     budget = positive_float("budget", budget)
     k = kernels()
     threads = min(threads, k.numba.config.NUMBA_NUM_THREADS)
-    probed = ceiling_for(threads, probe_seconds)
-    compile_seconds = {
-        "@njit": _first_call(k.serial, 1.0, 0, 1),
-        "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
-        "@njit(nogil=True)": _first_call(k.nogil, 1.0, 0, 1),
-        "@njit (GIL held)": _first_call(k.gil, 1.0, 0, 1),
-    }
-    layer = k.numba.threading_layer()
-    values: dict[str, float] = {}
-    # name -> (threads, points, the call)
-    ways: dict[str, tuple[int, int, Any]] = {
-        "pure Python": (
-            1,
-            python_n,
-            lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
-        ),
-        "NumPy": (1, numpy_n, lambda: integrate_numpy(numpy_n)),
-        BASELINE: (1, n, lambda: integrate_numba(n)),
-        "@njit(parallel=True)": (
-            threads,
-            n,
-            lambda: integrate_numba_parallel(n, threads),
-        ),
-        "@njit(nogil=True), threads": (
-            threads,
-            n,
-            lambda: in_threads(k.nogil, n, threads, pool),
-        ),
-        "@njit (GIL held), threads": (
-            threads,
-            n,
-            lambda: in_threads(k.gil, n, threads, pool),
-        ),
-    }
-
-    def call(name: str) -> Any:
-        return lambda: values.__setitem__(name, ways[name][2]())
-
-    before = k.numba.get_num_threads()
-    # the Python threads are started once, as numba's own are: a pool started
-    # for every call would add its start-up to each few-millisecond call
-    pool = ThreadPoolExecutor(max_workers=threads)
-    compiled = [name for name in ways if name.startswith("@njit")]
-    try:
-        paired = measure_paired(
-            {name: call(name) for name in compiled},
-            baseline=BASELINE,
-            min_rounds=repeats,
-            budget_seconds=budget,
-            warmup=1,
-            context=rests(
-                SETTLE_SECONDS,
-                after=["@njit(parallel=True)"],
-                longer=SETTLE_AFTER_PARALLEL,
+    # counters waiting to probe the ceiling between the rounds: started
+    # before numba or this function starts any thread
+    probe = live_ceiling_for(threads, probe_seconds, rest=SETTLE_AFTER_PARALLEL / 2)
+    with probe if probe is not None else contextlib.nullcontext():
+        compile_seconds = {
+            "@njit": _first_call(k.serial, 1.0, 0, 1),
+            "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
+            "@njit(nogil=True)": _first_call(k.nogil, 1.0, 0, 1),
+            "@njit (GIL held)": _first_call(k.gil, 1.0, 0, 1),
+        }
+        layer = k.numba.threading_layer()
+        values: dict[str, float] = {}
+        # name -> (threads, points, the call)
+        ways: dict[str, tuple[int, int, Any]] = {
+            "pure Python": (
+                1,
+                python_n,
+                lambda: integrate(four_over_one_plus_x2, 0.0, 1.0, python_n),
             ),
-        )
-    finally:
-        pool.shutdown(wait=True)
-        k.numba.set_num_threads(before)
+            "NumPy": (1, numpy_n, lambda: integrate_numpy(numpy_n)),
+            BASELINE: (1, n, lambda: integrate_numba(n)),
+            "@njit(parallel=True)": (
+                threads,
+                n,
+                lambda: integrate_numba_parallel(n, threads),
+            ),
+            "@njit(nogil=True), threads": (
+                threads,
+                n,
+                lambda: in_threads(k.nogil, n, threads, pool),
+            ),
+            "@njit (GIL held), threads": (
+                threads,
+                n,
+                lambda: in_threads(k.gil, n, threads, pool),
+            ),
+        }
+
+        def call(name: str) -> Any:
+            return lambda: values.__setitem__(name, ways[name][2]())
+
+        before = k.numba.get_num_threads()
+        # the Python threads are started once, as numba's own are: a pool started
+        # for every call would add its start-up to each few-millisecond call
+        pool = ThreadPoolExecutor(max_workers=threads)
+        compiled = [name for name in ways if name.startswith("@njit")]
+        try:
+            paired = measure_paired(
+                {name: call(name) for name in compiled},
+                baseline=BASELINE,
+                min_rounds=repeats,
+                budget_seconds=budget,
+                warmup=1,
+                context=rests(
+                    SETTLE_SECONDS,
+                    after=["@njit(parallel=True)"],
+                    longer=SETTLE_AFTER_PARALLEL,
+                ),
+                between=probe.between if probe is not None else None,
+            )
+        finally:
+            pool.shutdown(wait=True)
+            k.numba.set_num_threads(before)
+        probed = probe.result() if probe is not None else None
     # pure Python and NumPy are compared per point, from their median times,
     # not as parallel speed-ups: a few rounds of their own, so that the
     # compiled ways' rounds are short and many

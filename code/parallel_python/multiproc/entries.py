@@ -176,7 +176,9 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
             Option("repeats", "int", 7, "paired rounds at least"),
             Option("budget", "float", 7.0, "seconds of rounds at most"),
-            Option("probe_seconds", "float", 1.0, "seconds of the ceiling probe"),
+            Option(
+                "probe_seconds", "float", 0.8, "seconds of the ceiling probe, at least"
+            ),
         ),
         plot=plot_integration_sweep,
         summary=sweep_summary,

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from numbers import Real
 
+from ..core.ceiling_live import live_ceiling_for
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
-from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
+from ..core.meter import Ceiling, Disturbance, Meter
 from ..core.pools import baseline_on_one_cpu, pin_to_first_cpu, process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
@@ -264,7 +265,7 @@ def run_integration_sweep(
     chunks: int | None = None,
     repeats: int = 7,
     budget: float = 7.0,
-    probe_seconds: float | None = 1.0,
+    probe_seconds: float | None = 0.8,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 
@@ -274,7 +275,9 @@ def run_integration_sweep(
     each time the serial loop once and the map of every pool once, in turn
     first: at least ``repeats`` rounds, more until every speed-up's interval
     is within ±5 % or ``budget`` seconds are spent. With ``probe_seconds``,
-    the machine's ceiling for the CPUs used is measured first; a meter records
+    the machine's ceiling for the CPUs used is measured between the rounds
+    (:mod:`~parallel_python.core.ceiling_live`, at least that many seconds of
+    each kind of window); a meter records
     other work while the maps are timed. The serial loop, and the one-process
     pool's worker, run on the CPU the ceiling's lone counter used
     (``core.pools.baseline_on_one_cpu``).
@@ -293,10 +296,13 @@ def run_integration_sweep(
     budget = positive_float("budget", budget)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
-    probed = ceiling_for(max(counts), probe_seconds)
+    # counters that probe the ceiling between the rounds (started first)
+    probe = live_ceiling_for(max(counts), probe_seconds, per_round=2)
     values: dict[int, list[float]] = {p: [] for p in counts}
     meter = Meter()
     with ExitStack() as stack:
+        if probe is not None:
+            stack.enter_context(probe)
         pools, startups = {}, {}
         for p in counts:
             t0 = time.perf_counter()
@@ -319,7 +325,9 @@ def run_integration_sweep(
                 budget_seconds=budget,
                 # on the ceiling probe's lone CPU, as the speed-ups' ceiling
                 context=baseline_on_one_cpu("serial"),
+                between=probe.between if probe is not None else None,
             )
+        probed = probe.result() if probe is not None else None
     points = []
     for p in counts:
         vs = values[p]

@@ -7,7 +7,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.protocol import check_speedup
+from ..core.sanity import check_speedup
 from ..core.text import (
     SAME,
     and_list,

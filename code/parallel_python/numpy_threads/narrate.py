@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.machine import Machine
-from ..core.protocol import check_speedup
+from ..core.sanity import check_speedup
 from ..core.text import (
     SAME,
     cpus_phrase,

@@ -218,7 +218,9 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("reps", "int", None, "counts per task (default: calibrated)"),
             Option("task_seconds", "float", 0.1, "calibrate a task to this, seconds"),
             Option("budget", "float", 3.5, "seconds of rounds at most, per count"),
-            Option("probe_seconds", "float", 1.0, "seconds of the ceiling probe"),
+            Option(
+                "probe_seconds", "float", 0.5, "seconds of the ceiling probe, at least"
+            ),
         ),
         plot=plot_gil,
         summary=gil_summary,

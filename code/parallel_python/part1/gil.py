@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from ..core.ceiling_live import live_ceiling_for
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
-from ..core.meter import Ceiling, Disturbance, Meter, ceiling_for
+from ..core.meter import Ceiling, Disturbance, Meter
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find
@@ -247,7 +248,7 @@ def run_gil(
     reps: int | None = None,
     task_seconds: float = 0.1,
     budget: float = 3.5,
-    probe_seconds: float | None = 1.0,
+    probe_seconds: float | None = 0.5,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.
 
@@ -262,8 +263,10 @@ def run_gil(
     or ``budget`` seconds are spent (per count, :func:`per_count`: half of it
     for one task, only the ``repeats`` rounds above the CPUs and above 2). With
     ``probe_seconds`` (and processes), the machine's own ceiling for the CPUs
-    used is measured first, counting that long; a meter records other work on
-    these CPUs throughout.
+    used is measured after each round of the counts up to the CPUs
+    (:mod:`~parallel_python.core.ceiling_live`), at least that many seconds
+    of each kind of window; a meter records other work on these CPUs
+    throughout.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -278,76 +281,87 @@ def run_gil(
         )
     reps = positive_int("reps", reps)
     cpus = available_cpus()
-    probed = ceiling_for(max(counts), probe_seconds if processes else None)
-    # every worker imports this module as it starts (see _ready), so later
-    # counts, which warm up no more, do not time a worker's first import
-    pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
-    threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
-    crowded: list[tuple[int, float]] = []
-    stretched: list[tuple[int, Ratio]] = []
-    meter = Meter()
-    try:
-        with meter:
-            for k in counts:
-                tasks = [(work, reps)] * k
-                ways = {
-                    "in a row": lambda t=tasks: in_a_row(count_repeated, t),
-                    "threads": lambda t=tasks: in_threads(count_repeated, t),
-                }
-                placed: list = []  # each call's CPUs of each task (count_placed)
-                if pool is not None:
-                    ways["processes"] = lambda t=tasks, out=placed: out.append(
-                        pool.starmap(count_placed, t, chunksize=1)
+    # counters that probe the ceiling between the rounds of the counts up to
+    # the CPUs, started before the pool and any thread
+    probe = live_ceiling_for(
+        max(counts), probe_seconds if processes else None, per_round=2
+    )
+    with probe if probe is not None else contextlib.nullcontext():
+        # every worker imports this module as it starts (see _ready), so later
+        # counts, which warm up no more, do not time a worker's first import
+        pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
+        threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
+        crowded: list[tuple[int, float]] = []
+        stretched: list[tuple[int, Ratio]] = []
+        meter = Meter()
+        try:
+            with meter:
+                for k in counts:
+                    tasks = [(work, reps)] * k
+                    ways = {
+                        "in a row": lambda t=tasks: in_a_row(count_repeated, t),
+                        "threads": lambda t=tasks: in_threads(count_repeated, t),
+                    }
+                    placed: list = []  # each call's CPUs of each task (count_placed)
+                    if pool is not None:
+                        ways["processes"] = lambda t=tasks, out=placed: out.append(
+                            pool.starmap(count_placed, t, chunksize=1)
+                        )
+                    # counts beyond the CPUs (at least 2), which only show that
+                    # they gain no more, get their minimum of rounds; one task (the
+                    # check that one worker is 1x) half the budget
+                    share = per_count(k, cpus, budget)
+                    # one task: every way on one CPU, so the check that one
+                    # worker is 1x compares like with like (see on_one_cpu)
+                    pinned = (
+                        on_one_cpu(w.pid for w in getattr(pool, "_pool", ()))
+                        if k == 1
+                        else contextlib.nullcontext()
                     )
-                # counts beyond the CPUs (at least 2), which only show that
-                # they gain no more, get their minimum of rounds; one task (the
-                # check that one worker is 1x) half the budget
-                share = per_count(k, cpus, budget)
-                # one task: every way on one CPU, so the check that one
-                # worker is 1x compares like with like (see on_one_cpu)
-                pinned = (
-                    on_one_cpu(w.pid for w in getattr(pool, "_pool", ()))
-                    if k == 1
-                    else contextlib.nullcontext()
-                )
-                with pinned:
-                    paired = measure_paired(
-                        ways,
-                        baseline="in a row",
-                        min_rounds=repeats,
-                        budget_seconds=share,
-                        # the code and the caches are warm after the first
-                        # count's warm-up, the workers from their start (_ready)
-                        warmup=warmup if k == counts[0] else 0,
-                        context=baseline_on_one_cpu("in a row"),
+                    with pinned:
+                        paired = measure_paired(
+                            ways,
+                            baseline="in a row",
+                            min_rounds=repeats,
+                            budget_seconds=share,
+                            # the code and the caches are warm after the first
+                            # count's warm-up, the workers from their start (_ready)
+                            warmup=warmup if k == counts[0] else 0,
+                            context=baseline_on_one_cpu("in a row"),
+                            between=(
+                                probe.between
+                                if probe is not None and 2 <= k <= cpus
+                                else None
+                            ),
+                        )
+                    stops.append(paired.stop_reason)
+                    serial = paired.times["in a row"]
+                    threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
+                    if pool is not None:
+                        side = paired.times["processes"]
+                        processes_cpu.append(ScalingPoint(k, serial, side))
+                        # the timed rounds' calls are the last ones (after warm-up)
+                        timed = placed[-side.repeats :]
+                        if 2 <= k <= cpus:
+                            if (shared := crowding(timed)) is not None:
+                                crowded.append((k, shared))
+                            if (longer := stretch(serial.times, timed)) is not None:
+                                stretched.append((k, longer))
+                    waits = [(wait_seconds,)] * k
+                    serial, side = interleaved(
+                        [
+                            lambda t=waits: in_a_row(pause, t),
+                            lambda t=waits: in_threads(pause, t),
+                        ],
+                        repeats=repeats,
+                        warmup=0,
                     )
-                stops.append(paired.stop_reason)
-                serial = paired.times["in a row"]
-                threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
-                if pool is not None:
-                    side = paired.times["processes"]
-                    processes_cpu.append(ScalingPoint(k, serial, side))
-                    # the timed rounds' calls are the last ones (after warm-up)
-                    timed = placed[-side.repeats :]
-                    if 2 <= k <= cpus:
-                        if (shared := crowding(timed)) is not None:
-                            crowded.append((k, shared))
-                        if (longer := stretch(serial.times, timed)) is not None:
-                            stretched.append((k, longer))
-                waits = [(wait_seconds,)] * k
-                serial, side = interleaved(
-                    [
-                        lambda t=waits: in_a_row(pause, t),
-                        lambda t=waits: in_threads(pause, t),
-                    ],
-                    repeats=repeats,
-                    warmup=0,
-                )
-                threads_wait.append(ScalingPoint(k, serial, side))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+                    threads_wait.append(ScalingPoint(k, serial, side))
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+        probed = probe.result() if probe is not None else None
     # one task alone: the one-task point's calls in a row, where it was
     # measured (no need to time it again), else timed here
     one = (

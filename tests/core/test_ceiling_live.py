@@ -1,0 +1,133 @@
+"""The ceiling measured between rounds (parallel_python.core.ceiling_live)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+
+import pytest
+
+from parallel_python.core import ceiling_live, meter
+from parallel_python.core.ceiling_live import LiveCeiling, live_ceiling_for
+from parallel_python.core.meter import Ceiling
+from parallel_python.core.protocol import measure_paired
+from parallel_python.core.results import from_data, to_data
+
+
+def cpus_here() -> int:
+    return len(meter._affinity() or [0, 1])
+
+
+def test_one_pair_per_round_and_the_counters_stop_with_the_block():
+    k = min(2, cpus_here())
+    with LiveCeiling(k, window=0.01) as probe:
+        paired = measure_paired(
+            {"a": lambda: sum(range(2000)), "b": lambda: sum(range(2000))},
+            baseline="a",
+            min_rounds=5,
+            max_rounds=5,
+            budget_seconds=10.0,
+            warmup=0,
+            between=probe.between,
+        )
+        c = probe.result()
+        assert len(multiprocessing.active_children()) == k
+    assert multiprocessing.active_children() == []
+    assert paired.rounds == 5 and probe.pairs == 5
+    assert len(c.ratios) == 5 and c.ratio == pytest.approx(statistics.median(c.ratios))
+    assert c.between_rounds and c.k == k and len(c.many) == k
+    assert c.single > 0 and all(m > 0 for m in c.many)
+    assert "between the rounds" in c.note
+    assert c.pinned == bool(c.cpus)
+    assert from_data(Ceiling, to_data(c)) == c
+
+
+def test_too_few_pairs_are_topped_up_to_the_seconds_asked_for():
+    with LiveCeiling(min(2, cpus_here()), window=0.01, least_seconds=0.03) as probe:
+        c = probe.result()
+    assert probe.pairs == 3 and len(c.ratios) == 3
+    assert c.seconds == pytest.approx(0.03)
+
+
+def test_a_spent_plan_keeps_the_pairs_it_has(monkeypatch):
+    monkeypatch.setattr(ceiling_live, "MAX_PAIRS", 2)
+    with LiveCeiling(min(2, cpus_here()), window=0.01, least_seconds=1.0) as probe:
+        for _ in range(4):
+            probe.pair()
+        c = probe.result()
+    assert probe.pairs == 2 and len(c.ratios) == 2
+
+
+def test_pairs_need_the_with_block_and_bad_input_is_refused():
+    probe = LiveCeiling(1, window=0.01)
+    with pytest.raises(RuntimeError, match="with block"):
+        probe.pair()
+    with pytest.raises(ValueError, match="at most"):
+        LiveCeiling(10_000)
+    with pytest.raises(ValueError, match="window"):
+        LiveCeiling(1, window=0.0)
+    with pytest.raises(ValueError, match="least_seconds"):
+        LiveCeiling(1, least_seconds=-1.0)
+
+
+def test_between_runs_after_every_round_outside_the_budget():
+    """With a fake clock: each round takes about 1 s and each call of
+    ``between`` 100 s; a 4.5 s budget still allows 5 rounds, not 1."""
+    now = [0.0]
+    seen = []
+
+    def clock():
+        return now[0]
+
+    steps = iter([0.3, 0.7] * 20)  # b's calls: too unsteady to converge
+
+    def work():
+        now[0] += 0.5
+
+    def unsteady():
+        now[0] += next(steps)
+
+    def between():
+        seen.append(now[0])
+        now[0] += 100.0
+
+    paired = measure_paired(
+        {"a": work, "b": unsteady},
+        baseline="a",
+        min_rounds=1,
+        budget_seconds=4.5,
+        warmup=0,
+        clock=clock,
+        between=between,
+    )
+    assert paired.rounds == 5 == len(seen)
+    assert paired.stop_reason == "budget"
+    assert paired.elapsed == pytest.approx(4.8)  # the rounds alone
+
+
+def test_live_ceiling_for_only_when_there_is_something_to_compare(monkeypatch):
+    monkeypatch.setattr(ceiling_live, "_affinity", lambda: [0, 1])
+    assert live_ceiling_for(4, None) is None
+    assert live_ceiling_for(1, 0.5) is None
+    probe = live_ceiling_for(4, 0.5)
+    assert probe is not None and probe.k == 2 and probe.least_seconds == 0.5
+    monkeypatch.setattr(ceiling_live, "_affinity", lambda: [0])
+    assert live_ceiling_for(4, 0.5) is None
+    with pytest.raises(ValueError, match="probe_seconds"):
+        live_ceiling_for(2, -1.0)
+
+
+def test_between_rests_then_runs_per_round_pairs(monkeypatch):
+    rested = []
+    monkeypatch.setattr(ceiling_live.time, "sleep", rested.append)
+    k = min(2, cpus_here())
+    with LiveCeiling(k, window=0.01, per_round=3, rest=0.05) as probe:
+        probe.between()
+        probe.between()
+        c = probe.result()
+    assert probe.pairs == 6 and len(c.ratios) == 6
+    assert rested == [0.05, 0.05]
+    with pytest.raises(ValueError, match="per_round"):
+        LiveCeiling(1, per_round=0)
+    with pytest.raises(ValueError, match="rest"):
+        LiveCeiling(1, rest=-0.1)
