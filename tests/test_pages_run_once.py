@@ -37,3 +37,41 @@ def test_pages_measure_only_through_book_result():
                 if FORBIDDEN.search(line.split("#")[0]):
                     problems.append(f"{page.relative_to(ROOT)}: {line.strip()}")
     assert not problems, "\n".join(problems)
+
+
+def _cell_source(cell: str) -> str:
+    """A cell's Python: its options (``:tags:`` lines or a ``---`` block)
+    and IPython magics left out."""
+    lines = cell.splitlines()
+    if lines and lines[0].strip() == "---":
+        lines = lines[lines.index("---", 1) + 1 :]
+    while lines and lines[0].startswith(":"):
+        lines.pop(0)
+    return "\n".join(line for line in lines if not line.lstrip().startswith("%"))
+
+
+def test_every_name_a_page_imports_from_the_package_exists():
+    """A module split or a rename in the package breaks a page's import only
+    when the book builds, minutes later; this finds it at once."""
+    import ast
+    import importlib
+
+    problems = []
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        for cell in executed_cells(page.read_text(encoding="utf-8")):
+            for node in ast.walk(ast.parse(_cell_source(cell))):
+                if not isinstance(node, ast.ImportFrom) or not (
+                    node.module or ""
+                ).startswith("parallel_python"):
+                    continue
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if hasattr(module, alias.name):
+                        continue
+                    try:
+                        importlib.import_module(f"{node.module}.{alias.name}")
+                    except ImportError:
+                        problems.append(
+                            f"{page.relative_to(ROOT)}: {node.module}.{alias.name}"
+                        )
+    assert not problems, "\n".join(problems)
