@@ -210,7 +210,7 @@ def run_numba(
     *,
     numpy_n: int | None = None,
     repeats: int = 5,
-    budget: float = 2.5,
+    budget: float = 2.0,
     probe_seconds: float | None = None,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure

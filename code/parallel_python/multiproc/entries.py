@@ -170,7 +170,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_integration_sweep,
         result_type=IntegrationSweep,
-        seconds=10,
+        seconds=9.5,
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
