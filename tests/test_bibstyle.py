@@ -2,14 +2,10 @@
 
 from pathlib import Path
 
-import pytest
+from pybtex.database import parse_file, parse_string
+from pybtex.plugin import find_plugin
 
-pybtex = pytest.importorskip("pybtex")
-
-from pybtex.database import parse_file, parse_string  # noqa: E402
-from pybtex.plugin import find_plugin  # noqa: E402
-
-from parallel_python import bibstyle  # noqa: E402
+from parallel_python import bibstyle
 
 BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
 

@@ -60,6 +60,16 @@ def test_every_name_a_page_imports_from_the_package_exists():
     for page in sorted((ROOT / "book").rglob("*.md")):
         for cell in executed_cells(page.read_text(encoding="utf-8")):
             for node in ast.walk(ast.parse(_cell_source(cell))):
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.name.startswith("parallel_python"):
+                            try:
+                                importlib.import_module(alias.name)
+                            except ImportError:
+                                problems.append(
+                                    f"{page.relative_to(ROOT)}: {alias.name}"
+                                )
+                    continue
                 if not isinstance(node, ast.ImportFrom) or not (
                     node.module or ""
                 ).startswith("parallel_python"):

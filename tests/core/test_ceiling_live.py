@@ -31,14 +31,18 @@ def test_one_pair_per_round_and_the_counters_stop_with_the_block():
             between=probe.between,
         )
         c = probe.result()
-        assert len(multiprocessing.active_children()) == k
+        counters = list(probe._procs)
+        assert len(counters) == k and all(p.is_alive() for p in counters)
+    assert not any(p.is_alive() for p in counters)
     assert multiprocessing.active_children() == []
     assert paired.rounds == 5 and probe.pairs == 5
     assert len(c.ratios) == 5 and c.ratio == pytest.approx(statistics.median(c.ratios))
     assert c.between_rounds and c.k == k and len(c.many) == k
     assert c.single > 0 and all(m > 0 for m in c.many)
     assert "between the rounds" in c.note
-    assert c.pinned == bool(c.cpus)
+    allowed = meter._affinity()
+    if allowed is not None:  # Linux: each counter pinned to a CPU of ours
+        assert c.pinned and c.cpus == tuple(allowed[:k])
     assert from_data(Ceiling, to_data(c)) == c
 
 
@@ -47,15 +51,6 @@ def test_too_few_pairs_are_topped_up_to_the_seconds_asked_for():
         c = probe.result()
     assert probe.pairs == 3 and len(c.ratios) == 3
     assert c.seconds == pytest.approx(0.03)
-
-
-def test_a_spent_plan_keeps_the_pairs_it_has(monkeypatch):
-    monkeypatch.setattr(ceiling_live, "MAX_PAIRS", 2)
-    with LiveCeiling(min(2, cpus_here()), window=0.01, least_seconds=1.0) as probe:
-        for _ in range(4):
-            probe.pair()
-        c = probe.result()
-    assert probe.pairs == 2 and len(c.ratios) == 2
 
 
 def test_pairs_need_the_with_block_and_bad_input_is_refused():
@@ -118,8 +113,10 @@ def test_live_ceiling_for_only_when_there_is_something_to_compare(monkeypatch):
 
 
 def test_between_rests_then_runs_per_round_pairs(monkeypatch):
+    from parallel_python.core import rests
+
     rested = []
-    monkeypatch.setattr(ceiling_live.time, "sleep", rested.append)
+    monkeypatch.setattr(rests, "sleep", rested.append)
     k = min(2, cpus_here())
     with LiveCeiling(k, window=0.01, per_round=3, rest=0.05) as probe:
         probe.between()
@@ -131,3 +128,36 @@ def test_between_rests_then_runs_per_round_pairs(monkeypatch):
         LiveCeiling(1, per_round=0)
     with pytest.raises(ValueError, match="rest"):
         LiveCeiling(1, rest=-0.1)
+
+
+def test_the_start_up_pair_is_not_kept():
+    with LiveCeiling(min(2, cpus_here()), window=0.01) as probe:
+        assert probe.pairs == 0  # the counters are up: one pair ran, not kept
+        probe.pair()
+        c = probe.result()
+    assert probe.pairs == 1 and len(c.ratios) == 1
+
+
+def test_a_counter_that_dies_breaks_the_probe_not_the_experiment(monkeypatch):
+    monkeypatch.setattr(ceiling_live, "PAIR_TIMEOUT", 0.5)
+    with LiveCeiling(min(2, cpus_here()), window=0.01) as probe:
+        probe.pair()
+        probe._procs[0].kill()
+        probe._procs[0].join()
+        probe.between()  # no error: the probe is broken, the rounds go on
+        probe.between()
+        assert probe.broken
+        assert probe.result() is None
+    assert multiprocessing.active_children() == []
+
+
+def test_a_pair_whose_lone_counter_got_no_cpu_is_left_out():
+    with LiveCeiling(min(2, cpus_here()), window=0.01) as probe:
+        probe.pair()
+        probe.pair()
+        alone, together = probe._pairs[0]
+        probe._pairs[0] = (0, together)  # as if the lone counter never ran
+        c = probe.result()
+        probe._pairs[1] = (0, probe._pairs[1][1])
+        assert probe.result() is None  # no pair left to divide by
+    assert c is not None and len(c.ratios) == 1

@@ -342,6 +342,31 @@ def test_numba_versions_agree_and_threads_are_restored():
     assert par.ratio is not None and par.ratio.rounds == par.timing.repeats >= 2
     assert r.speedup("@njit(parallel=True)", "@njit") == par.ratio.median
     assert numba.get_num_threads() == before
+    assert r.ceiling is None  # none asked for
+
+
+def test_numba_probes_its_ceiling_between_the_compiled_rounds(monkeypatch):
+    import multiprocessing
+
+    from parallel_python.core import rests
+
+    monkeypatch.setattr(rests, "sleep", lambda seconds: None)
+    r = numba_demo.run_numba(
+        n=20_000,
+        python_n=2_000,
+        threads=2,
+        repeats=3,
+        budget=0.01,
+        probe_seconds=0.01,
+    )
+    if r.cpus < 2:
+        assert r.ceiling is None
+        return
+    rounds = r.case("@njit").timing.repeats
+    assert r.ceiling is not None and r.ceiling.between_rounds
+    assert len(r.ceiling.ratios) == rounds  # one pair after each round
+    assert "between the rounds" in r.ceiling.note
+    assert multiprocessing.active_children() == []
 
 
 def test_numba_loop_is_plain_python_too():

@@ -11,49 +11,78 @@ reported. :class:`LiveCeiling` keeps the probe's counting processes
 each round: a pair of windows (or a few), one with the first counter alone
 and one with all ``k`` together, so the ceiling stored with the result
 (``between_rounds=True``) is the machine's while the rounds ran. The
-counters use no CPU between windows; they are stopped when the ``with``
-block ends.
+counters wait for their next window in a pipe, using no CPU; they are
+stopped when the ``with`` block ends, and stop by themselves if the process
+that started them dies.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import queue
 import statistics
-import time
 from types import TracebackType
 from typing import Any
 
+from . import rests
 from .config import mp_context
 from .meter import (
     _START_TIMEOUT,
     _WINDOW,
     Ceiling,
     _affinity,
-    _counter,
+    _count_for,
     ceiling_from_counts,
-    window_plan,
 )
 from .validate import positive_float, positive_int
 
-#: Most window pairs one probe can run (the counters are given their plan
-#: when they start); later calls of :meth:`LiveCeiling.pair` do nothing.
-MAX_PAIRS = 1000
-#: Seconds a waiting counter gives the experiment between two windows before
-#: it gives up (a round of the book lasts seconds at most).
-WAIT_TIMEOUT = 3600.0
+#: Seconds to wait for the counters of a pair to report, once started (each
+#: counts for ``window`` as soon as it is told to).
+PAIR_TIMEOUT = 10.0
+#: Seconds between a waiting counter's looks at whether its parent is alive.
+_PARENT_CHECK = 1.0
+
+
+def _live_counter(
+    index: int, cpu: int | None, window: float, go: Any, results: Any
+) -> None:
+    """A counting process: pin to ``cpu``; then, each time ``go`` says
+    (True: all count; False: only process 0), count for ``window`` and
+    report. ``None``, a closed pipe or a dead parent ends it."""
+    pinned = False
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, {cpu})
+            pinned = True
+        except OSError:
+            pinned = False
+    parent = multiprocessing.parent_process()
+    while True:
+        if not go.poll(_PARENT_CHECK):
+            if parent is not None and not parent.is_alive():
+                return
+            continue
+        try:
+            together = go.recv()
+        except EOFError:
+            return
+        if together is None:
+            return
+        if together or index == 0:
+            results.put((index, _count_for(window), pinned))
 
 
 class LiveCeiling:
     """``k`` pinned counters, started on entering, counting when asked.
 
-    ``least_seconds``: when the block ends after fewer pairs than that many
-    seconds of windows of each kind, :meth:`result` first runs more pairs.
-    ``per_round``: pairs each call of :meth:`between` runs, after ``rest``
-    seconds of rest (threads that spin after their work, as OpenMP's do,
-    would otherwise take a CPU from the counters).
-    Use it with ``measure_paired(..., between=probe.between)``; read
-    :meth:`result` inside the block.
+    ``least_seconds``: when fewer pairs than that many seconds of windows of
+    each kind have run, :meth:`result` first runs more (its note says how
+    many came after the rounds). ``per_round``: pairs each call of
+    :meth:`between` runs, after ``rest`` seconds of rest (threads that spin
+    after their work, as OpenMP's do, would otherwise take a CPU from the
+    counters). Use it with ``measure_paired(..., between=probe.between)``;
+    read :meth:`result` inside the block.
     """
 
     def __init__(
@@ -80,28 +109,36 @@ class LiveCeiling:
             list(allowed[: self.k]) if allowed else [None] * self.k
         )
         self._can_pin = allowed is not None
-        self._plan = window_plan(MAX_PAIRS)
-        self._next = 0  # the next window of the plan
-        self._steps: dict[tuple[int, int], int] = {}
+        # each kept pair: (steps counted alone, steps of each counter together)
+        self._pairs: list[tuple[int, list[int]]] = []
+        self._run = 0  # pairs run, the start-up pair included
         self._pinned = True
         self._procs: list[Any] = []
+        self._go: list[Any] = []
+        self.broken = ""  # why the probe stopped early, if it did
 
     def __enter__(self) -> LiveCeiling:
         ctx = mp_context()
-        self._barrier = ctx.Barrier(self.k + 1)
         self._results = ctx.Queue()
+        pipes = [ctx.Pipe(duplex=False) for _ in self._cpus]
+        self._go = [send for _, send in pipes]
         self._procs = [
             ctx.Process(
-                target=_counter,
-                args=(i, cpu, self._plan, self.window, self._barrier, self._results),
-                kwargs={"timeout": WAIT_TIMEOUT},
+                target=_live_counter,
+                args=(i, cpu, self.window, receive, self._results),
                 daemon=True,
             )
-            for i, cpu in enumerate(self._cpus)
+            for i, (cpu, (receive, _)) in enumerate(zip(self._cpus, pipes, strict=True))
         ]
         try:
             for proc in self._procs:
                 proc.start()
+            for receive, _ in pipes:
+                receive.close()  # the counters hold their own ends
+            # a first pair, not kept: returns once every counter has started
+            # (spawn: an interpreter each) and counted, before any timing
+            self.pair()
+            self._pairs.clear()
         except BaseException:
             self._stop()
             raise
@@ -116,10 +153,17 @@ class LiveCeiling:
         self._stop()
 
     def _stop(self) -> None:
-        """Stop every counter (they wait at the barrier, using no CPU)."""
+        """Tell every counter to stop, then make sure it has."""
+        for go in self._go:
+            try:
+                go.send(None)
+                go.close()
+            except OSError:
+                pass  # its counter is gone already
         for proc in self._procs:
             if proc.pid is None:
                 continue  # never started
+            proc.join(timeout=2)
             if proc.is_alive():
                 proc.terminate()
                 proc.join(timeout=5)
@@ -128,74 +172,91 @@ class LiveCeiling:
                 proc.join(timeout=5)
         if self._procs:
             self._results.close()
-        self._procs = []
+        self._procs, self._go = [], []
 
     def pair(self) -> None:
         """One window with the first counter alone and one with all counting
-        (in the plan's alternating order); returns when both have ended."""
+        (alone first in every other pair); returns when both have ended. A
+        counter that fails breaks the probe (:meth:`result` is then None);
+        the experiment goes on."""
+        if self.broken:
+            return
         if not self._procs:
             raise RuntimeError("LiveCeiling.pair() needs the with block")
-        if self._next + 2 > len(self._plan):
-            return  # the plan is spent: the pairs so far stand
-        for w in (self._next, self._next + 1):
-            self._barrier.wait(timeout=_START_TIMEOUT)
-            for _ in range(self.k if self._plan[w] else 1):
+        try:
+            self._pairs.append(self._pair())
+        except (RuntimeError, OSError) as exc:
+            self.broken = f"{type(exc).__name__}: {exc}"
+            self._stop()
+
+    def _pair(self) -> tuple[int, list[int]]:
+        # the start-up pair waits for the counters to start (spawn: seconds)
+        wait = _START_TIMEOUT if self._run == 0 else PAIR_TIMEOUT
+        order = (False, True) if self._run % 2 == 0 else (True, False)
+        alone, together = 0, [0] * self.k
+        for all_count in order:
+            for go in self._go:
+                go.send(all_count)
+            for _ in range(self.k if all_count else 1):
                 try:
-                    index, window, steps, pinned = self._results.get(
-                        timeout=self.window + _START_TIMEOUT
-                    )
+                    index, steps, pinned = self._results.get(timeout=self.window + wait)
                 except queue.Empty:
                     raise RuntimeError("a counting process did not report") from None
-                self._steps[(index, window)] = steps
                 self._pinned = self._pinned and pinned
-        self._next += 2
+                if all_count:
+                    together[index] = steps
+                else:
+                    alone = steps
+        self._run += 1
+        return alone, together
 
     def between(self) -> None:
         """``per_round`` pairs: what ``measure_paired(between=...)`` calls."""
         if self.rest:
-            time.sleep(self.rest)
+            rests.sleep(self.rest)
         for _ in range(self.per_round):
             self.pair()
 
     @property
     def pairs(self) -> int:
-        """Window pairs run so far."""
-        return self._next // 2
+        """Window pairs kept so far (the start-up pair is not)."""
+        return len(self._pairs)
 
-    def result(self) -> Ceiling:
+    def result(self) -> Ceiling | None:
         """The ceiling over every pair so far (with more pairs first, up to
-        ``least_seconds`` of each kind of window, and at least one)."""
-        while self.pairs < max(1, round(self.least_seconds / self.window)):
-            before = self._next
+        ``least_seconds`` of each kind of window, and at least one); call it
+        inside the block. None when the probe broke, or when no pair had a
+        lone count to divide by (the counter got no CPU in its window)."""
+        between = self.pairs
+        while not self.broken and self.pairs < max(
+            1, round(self.least_seconds / self.window)
+        ):
             self.pair()
-            if self._next == before:
-                break  # the plan is spent
-        singles, togethers = [], []
-        for w in range(self._next):
-            if self._plan[w]:
-                togethers.append([self._steps[(i, w)] for i in range(self.k)])
-            else:
-                singles.append(self._steps[(0, w)])
-        ratios = tuple(
-            ceiling_from_counts(one, many)
-            for one, many in zip(singles, togethers, strict=True)
+        if self.broken:
+            return None
+        kept = [(one, many) for one, many in self._pairs if one > 0]
+        if not kept:
+            return None
+        ratios = tuple(ceiling_from_counts(one, many) for one, many in kept)
+        after = self.pairs - between
+        when = "between the rounds" + (
+            f" ({after} of {self.pairs} pairs after them)" if after else ""
         )
         pinned = self._can_pin and self._pinned
         chosen = [c for c in self._cpus if c is not None]
         return Ceiling(
             k=self.k,
-            seconds=self.pairs * self.window,
-            single=sum(singles),
-            many=tuple(sum(t[i] for t in togethers) for i in range(self.k)),
+            seconds=len(ratios) * self.window,
+            single=sum(one for one, _ in kept),
+            many=tuple(sum(many[i] for _, many in kept) for i in range(self.k)),
             ratio=statistics.median(ratios),
             pinned=pinned,
             cpus=tuple(chosen) if pinned else (),
             note=(
-                f"pinned to CPUs {', '.join(str(c) for c in chosen)}, "
-                "between the rounds"
+                f"pinned to CPUs {', '.join(str(c) for c in chosen)}, {when}"
                 if pinned
                 else "not pinned (the platform could not pin processes to "
-                "CPUs), between the rounds"
+                f"CPUs), {when}"
             ),
             window=self.window,
             ratios=ratios,

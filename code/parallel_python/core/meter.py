@@ -102,7 +102,6 @@ def _counter(
     window: float,
     barrier: Any,
     results: Any,
-    timeout: float = _START_TIMEOUT,
 ) -> None:
     """A counting process: pin to ``cpu``; then, for each window of ``plan``,
     wait for all, and count if the window is for all (or this is process 0)."""
@@ -114,7 +113,7 @@ def _counter(
         except OSError:
             pinned = False
     for w, together in enumerate(plan):
-        barrier.wait(timeout=timeout)
+        barrier.wait(timeout=_START_TIMEOUT)
         if together or index == 0:
             results.put((index, w, _count_for(window), pinned))
 

@@ -134,7 +134,8 @@ class Paired:
     ``times`` holds every case's timed calls, one per round (the baseline's:
     one per group per round, with ``groups``; warm-up calls are not in it);
     ``ratios`` the baseline-over-variant ratio of each variant;
-    ``elapsed`` the seconds the whole measurement took, warm-up included.
+    ``elapsed`` the seconds the measurement took, warm-up included (what
+    ``between`` took left out).
     """
 
     times: dict[str, Timing]

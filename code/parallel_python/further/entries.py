@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
+from ..core.text import plural
 from .compare_tools import ToolComparison, run_tool_comparison
 from .dask_demo import DaskChunks, DaskCluster, run_dask_chunks, run_dask_cluster
 from .freethreading import FreeThreading, run_free_threading
@@ -31,19 +32,21 @@ def _waiting_headlines(w: Waiting) -> dict[str, float]:
         "all requests, 1 at a time (s)": w.case(
             "threads", min(w.workers)
         ).timing.median,
-        f"all requests, {w.most} threads (s)": w.case("threads", w.most).timing.median,
-        f"all requests, {w.most} asyncio tasks (s)": w.case(
+        f"all requests, {plural(w.most, 'thread')} (s)": w.case(
+            "threads", w.most
+        ).timing.median,
+        f"all requests, {plural(w.most, 'asyncio task')} (s)": w.case(
             "asyncio", w.most
         ).timing.median,
-        f"speed-up, {w.most} threads (×)": w.speedup("threads", w.most),
-        f"speed-up, {w.most} asyncio tasks (×)": w.speedup("asyncio", w.most),
+        f"speed-up, {plural(w.most, 'thread')} (×)": w.speedup("threads", w.most),
+        f"speed-up, {plural(w.most, 'asyncio task')} (×)": w.speedup("asyncio", w.most),
     }
 
 
 def _waiting_intervals(w: Waiting) -> dict:
     return {
-        f"speed-up, {w.most} threads (×)": w.ratio("threads", w.most),
-        f"speed-up, {w.most} asyncio tasks (×)": w.ratio("asyncio", w.most),
+        f"speed-up, {plural(w.most, 'thread')} (×)": w.ratio("threads", w.most),
+        f"speed-up, {plural(w.most, 'asyncio task')} (×)": w.ratio("asyncio", w.most),
     }
 
 
@@ -95,9 +98,9 @@ def _numba_intervals(r: NumbaRun) -> dict:
 
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:
     return {
-        f"compute, {m.most} ranks (s)": m.run(m.most).compute.median,
-        f"speed-up, {m.most} ranks (×)": m.speedup(m.most),
-        f"launch, {m.most} ranks (s)": m.run(m.most).wall_seconds,
+        f"compute, {plural(m.most, 'rank')} (s)": m.run(m.most).compute.median,
+        f"speed-up, {plural(m.most, 'rank')} (×)": m.speedup(m.most),
+        f"launch, {plural(m.most, 'rank')} (s)": m.run(m.most).wall_seconds,
     }
 
 
@@ -129,7 +132,7 @@ def _tools_intervals(t: ToolComparison) -> dict:
 
 
 def _mpi_intervals(m: MpiRuns) -> dict:
-    return {f"speed-up, {m.most} ranks (×)": m.ratio(m.most)}
+    return {f"speed-up, {plural(m.most, 'rank')} (×)": m.ratio(m.most)}
 
 
 ENTRIES: tuple[Experiment, ...] = (
@@ -224,7 +227,9 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("threads", "int", None, "threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
             Option("budget", "float", 2.0, "seconds of rounds at most"),
-            Option("probe_seconds", "float", 0.4, "seconds of the ceiling probe"),
+            Option(
+                "probe_seconds", "float", 0.4, "seconds of the ceiling probe, at least"
+            ),
         ),
         plot=plot_numba,
         summary=numba_summary,

@@ -174,8 +174,9 @@ class NumbaRun:
     cases: tuple[NumbaCase, ...]
     exact: float
     ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, between the
+    compiled rounds (None: not probed)."""
     stop_reason: str = ""
-    """How much faster the CPUs were together than one alone, just before."""
 
     def case(self, name: str) -> NumbaCase:
         return find(self.cases, name=name)
@@ -239,7 +240,7 @@ def run_numba(
     threads = min(threads, k.numba.config.NUMBA_NUM_THREADS)
     # counters waiting to probe the ceiling between the rounds: started
     # before numba or this function starts any thread
-    probe = live_ceiling_for(threads, probe_seconds, rest=SETTLE_AFTER_PARALLEL / 2)
+    probe = live_ceiling_for(threads, probe_seconds, rest=SETTLE_AFTER_PARALLEL)
     with probe if probe is not None else contextlib.nullcontext():
         compile_seconds = {
             "@njit": _first_call(k.serial, 1.0, 0, 1),

@@ -208,7 +208,8 @@ class IntegrationSweep:
     stop_reason: str = ""
     """Why the paired rounds stopped (converged, budget, max_rounds)."""
     ceiling: Ceiling | None = None
-    """How much faster the CPUs were together than one alone, just before."""
+    """How much faster the CPUs were together than one alone, between the
+    rounds (None: not probed)."""
     disturbance: Disturbance | None = None
     """Other work on this process's CPUs while the maps were timed."""
 

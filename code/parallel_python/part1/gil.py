@@ -123,7 +123,8 @@ class GilScaling:
     stop_reasons: tuple[str, ...] = ()
     """Why the paired rounds of each count stopped (converged, budget, max_rounds)."""
     ceiling: Ceiling | None = None
-    """How much faster the CPUs were together than one alone, just before."""
+    """How much faster the CPUs were together than one alone, between the
+    rounds of the counts up to the CPUs (None: not probed)."""
     disturbance: Disturbance | None = None
     """Other work on this process's CPUs while the experiment ran."""
     crowded: tuple[tuple[int, float], ...] = ()
