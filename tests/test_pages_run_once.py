@@ -85,3 +85,52 @@ def test_every_name_a_page_imports_from_the_package_exists():
                             f"{page.relative_to(ROOT)}: {node.module}.{alias.name}"
                         )
     assert not problems, "\n".join(problems)
+
+
+def test_every_headline_a_page_glues_by_name_is_one_its_experiment_gives():
+    """``book.glue_figure(name, experiment, label)`` fails only when the book
+    builds if ``label`` is not a headline of ``experiment``; this checks the
+    label's fixed text against the source of the experiment's headlines."""
+    import ast
+    import inspect
+
+    from parallel_python import catalogue
+
+    problems, seen = [], 0
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        for cell in executed_cells(page.read_text(encoding="utf-8")):
+            for node in ast.walk(ast.parse(_cell_source(cell))):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "glue_figure"
+                    and len(node.args) >= 3
+                    and isinstance(node.args[1], ast.Constant)
+                ):
+                    continue
+                seen += 1
+                where = f"{page.relative_to(ROOT)}: {node.args[1].value}"
+                try:
+                    entry = catalogue.get(node.args[1].value)
+                except (KeyError, ValueError):
+                    problems.append(f"{where}: no such experiment")
+                    continue
+                source = inspect.getsource(entry.headlines)
+                label = node.args[2]
+                if isinstance(label, ast.Constant):
+                    fixed = [label.value]
+                elif isinstance(label, ast.JoinedStr):
+                    fixed = [
+                        part.value
+                        for part in label.values
+                        if isinstance(part, ast.Constant) and part.value.strip()
+                    ]
+                else:
+                    continue
+                problems += [
+                    f"{where}: {text!r} is in no headline"
+                    for text in fixed
+                    if text not in source
+                ]
+    assert seen >= 5
+    assert not problems, "\n".join(problems)
