@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from parallel_python.core import meter
+from parallel_python.core import ceiling_live, meter
 from parallel_python.core.meter import (
     Ceiling,
     Disturbance,
@@ -242,18 +242,19 @@ def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
         return {(i, w): 100 for w in range(len(plan)) for i in range(len(cpus))}, True
 
     monkeypatch.setattr(meter, "_run_windows", fake_windows)
-    monkeypatch.setattr(meter, "_affinity", lambda: [0, 1])
-    assert meter.ceiling_for(4, None) is None  # no probe asked for
-    assert meter.ceiling_for(1, 0.5) is None  # one worker has no ceiling
-    probed = meter.ceiling_for(4, 0.5)
+    for module in (meter, ceiling_live):
+        monkeypatch.setattr(module, "_affinity", lambda: [0, 1])
+    assert ceiling_live.ceiling_for(4, None) is None  # no probe asked for
+    assert ceiling_live.ceiling_for(1, 0.5) is None  # one worker has no ceiling
+    probed = ceiling_live.ceiling_for(4, 0.5)
     assert probed is not None and probed.k == 2 and calls == [2]
     assert probed.ratio == pytest.approx(2.0)
-    monkeypatch.setattr(meter, "_affinity", lambda: [0])
-    assert meter.ceiling_for(4, 0.5) is None  # one CPU: nothing to compare
+    monkeypatch.setattr(ceiling_live, "_affinity", lambda: [0])
+    assert ceiling_live.ceiling_for(4, 0.5) is None  # one CPU: nothing to compare
     with pytest.raises(ValueError, match="probe_seconds"):
-        meter.ceiling_for(2, -1.0)
+        ceiling_live.ceiling_for(2, -1.0)
     with pytest.raises(ValueError, match="workers"):
-        meter.ceiling_for(0, 0.5)
+        ceiling_live.ceiling_for(0, 0.5)
 
 
 def test_a_window_too_short_for_the_ticks_gets_no_reading():

@@ -13,7 +13,9 @@ and one with all ``k`` together, so the ceiling stored with the result
 (``between_rounds=True``) is the machine's while the rounds ran. The
 counters wait for their next window in a pipe, using no CPU; they are
 stopped when the ``with`` block ends, and stop by themselves if the process
-that started them dies.
+that started them dies. :func:`probe_size` is the one rule for how many
+CPUs either probe uses; :func:`ceiling_for` and :func:`live_ceiling_for`
+start one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .meter import (
     Ceiling,
     _affinity,
     _count_for,
+    ceiling,
     ceiling_from_counts,
 )
 from .validate import positive_float, positive_int
@@ -264,22 +267,33 @@ class LiveCeiling:
         )
 
 
-def live_ceiling_for(
-    workers: int, seconds: float | None, *, per_round: int = 1, rest: float = 0.0
-) -> LiveCeiling | None:
-    """A :class:`LiveCeiling` for ``workers`` parallel workers on this
-    process's CPUs (at most as many as it may use), with at least
-    ``seconds`` of windows of each kind; None when no probe is asked for
-    (``seconds`` None) or when there is nothing to compare (one worker, or
-    one CPU)."""
+def probe_size(workers: int, seconds: float | None) -> int | None:
+    """How many CPUs a ceiling probe for ``workers`` parallel workers uses,
+    before the rounds or between them: at most this process's CPUs; None
+    when no probe is asked for (``seconds`` None) or there is nothing to
+    compare (one worker, or one CPU)."""
     workers = positive_int("workers", workers)
     if seconds is None:
         return None
-    seconds = positive_float("probe_seconds", seconds)
+    positive_float("probe_seconds", seconds)
     allowed = _affinity()
     cpus = len(allowed) if allowed is not None else (os.cpu_count() or 1)
-    if cpus < 2 or workers < 2:
+    return None if cpus < 2 or workers < 2 else min(workers, cpus)
+
+
+def ceiling_for(workers: int, seconds: float | None) -> Ceiling | None:
+    """The ceiling for ``workers`` (:func:`probe_size`) just before the
+    rounds (:func:`~.meter.ceiling`), counting for ``seconds``."""
+    k = probe_size(workers, seconds)
+    return None if k is None or seconds is None else ceiling(k, seconds=seconds)
+
+
+def live_ceiling_for(
+    workers: int, seconds: float | None, *, per_round: int = 1, rest: float = 0.0
+) -> LiveCeiling | None:
+    """A :class:`LiveCeiling` for ``workers`` (:func:`probe_size`), with at
+    least ``seconds`` of windows of each kind."""
+    k = probe_size(workers, seconds)
+    if k is None or seconds is None:
         return None
-    return LiveCeiling(
-        min(workers, cpus), least_seconds=seconds, per_round=per_round, rest=rest
-    )
+    return LiveCeiling(k, least_seconds=seconds, per_round=per_round, rest=rest)

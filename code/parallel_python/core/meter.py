@@ -228,21 +228,6 @@ def ceiling(k: int, *, seconds: float = 1.5) -> Ceiling:
     )
 
 
-def ceiling_for(workers: int, seconds: float | None) -> Ceiling | None:
-    """The ceiling for ``workers`` parallel workers on this process's CPUs (at
-    most as many CPUs as it may use), probed for ``seconds``; None when no
-    probe is asked for (``seconds`` None) or only one CPU is available."""
-    workers = positive_int("workers", workers)
-    if seconds is None:
-        return None
-    seconds = positive_float("probe_seconds", seconds)
-    allowed = _affinity()
-    cpus = len(allowed) if allowed is not None else (os.cpu_count() or 1)
-    if cpus < 2 or workers < 2:
-        return None
-    return ceiling(min(workers, cpus), seconds=seconds)
-
-
 # -- the disturbance meter -----------------------------------------------------
 
 

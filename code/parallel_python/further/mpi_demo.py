@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.ceiling_live import ceiling_for
 from ..core.machine import available_cpus
-from ..core.meter import Ceiling, ceiling_for
+from ..core.meter import Ceiling
 from ..core.pools import end_process_group, on_one_cpu
 from ..core.protocol import Ratio, paired_ratio, ratio_from
 from ..core.results import find

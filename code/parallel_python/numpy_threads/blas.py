@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from ..core.ceiling_live import Ceiling, ceiling_for
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
-from ..core.meter import Ceiling, ceiling_for
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.rests import rests
 from ..core.results import find
