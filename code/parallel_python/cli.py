@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core import results
-from .core.interrupt import keep_ctrl_c
+from .core.interrupt import CtrlC, caused_by_ctrl_c, keep_ctrl_c, stop_children
 from .core.machine import Machine, NoBlasPool, describe
 from .core.meter import Meter
 from .core.progress import Progress
@@ -342,51 +342,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"parallel-python: {exc}", file=sys.stderr)
         return 3
     except Exception as exc:
-        if not _interrupted(exc):
+        if not caused_by_ctrl_c(exc):
             raise
         return _on_interrupt()
     except KeyboardInterrupt:
         return _on_interrupt()
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether Ctrl-C caused ``exc``: an import interrupted while a compiled
-    module initialises (NumPy's) surfaces as an ImportError from it."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, KeyboardInterrupt):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
+_INTERRUPTED = "\nparallel-python: interrupted; no results written\n"
 
 
 def _on_interrupt() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
-    print("\nparallel-python: interrupted; no results written", file=sys.stderr)
-    _stop_children()
+    if _CTRL_C is not None:
+        _CTRL_C.settle()
+    print(_INTERRUPTED, end="", file=sys.stderr)
+    stop_children()
     return 130
 
 
-def _stop_children() -> None:
-    """End the worker processes an interrupted experiment may have left."""
-    import multiprocessing
+def _last_resort() -> None:
+    """The watchdog's end of a run whose Ctrl-C was lost (:class:`CtrlC`)."""
+    os.write(2, _INTERRUPTED.encode())
+    stop_children()
+    os._exit(130)
 
-    for child in multiprocessing.active_children():
-        child.terminate()
-    for child in multiprocessing.active_children():
-        child.join(timeout=5)
+
+#: The CLI's SIGINT handler, installed by :func:`run`.
+_CTRL_C: CtrlC | None = None
 
 
 def run() -> None:
     """The ``parallel-python`` command: :func:`main`, then exit with its code;
-    a Ctrl-C that Python had to ignore is raised again (:mod:`.core.interrupt`).
+    a Ctrl-C that Python had to ignore is raised again, and one that library
+    code lost is raised again by a watchdog (:mod:`.core.interrupt`).
 
     After a caught Ctrl-C the interpreter was seen, rarely, to end by SIGINT
     (exit -2) instead of with its code, for a reason not pinned down; so the
     interrupted path runs the exit handlers and leaves with ``os._exit(130)``.
     """
+    global _CTRL_C
     sys.unraisablehook = keep_ctrl_c(sys.unraisablehook)
+    _CTRL_C = CtrlC(_last_resort).install()
     code = main()
     if code == 130:
         sys.stdout.flush()
