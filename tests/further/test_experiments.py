@@ -16,6 +16,7 @@ import time
 import psutil
 import pytest
 
+from parallel_python.core.machine import available_cpus
 from parallel_python.further import (
     compare_tools,
     dask_demo,
@@ -526,6 +527,7 @@ def test_tool_comparison_every_tool_gets_pi(monkeypatch):
         budget=0.01,
         mpi=not mpi_demo.mpi_available(),
         call_seconds=0.005,
+        probe_seconds=0.1,
     )
     assert t.tools[0] == "pure Python" and "dask (LocalCluster)" in t.tools
     serial = t.run("pure Python").value
@@ -544,11 +546,17 @@ def test_tool_comparison_every_tool_gets_pi(monkeypatch):
             assert run.ratio.rounds == run.timing.repeats == t.rounds
     dask = t.run("dask (LocalCluster)")
     assert dask.ratio.rounds == dask.timing.repeats >= 2 and dask.startup > 0
-    # each tool that spreads pure Python has a pure-Python run beside it in
-    # every round; the compiled tools share one more
-    spread = [r for r in t.tools if r in compare_tools.PYTHON_IN_WORKERS]
-    in_process = len([r for r in spread if r not in apart])
-    assert t.run("pure Python").timing.repeats == (in_process + 1) * t.rounds
+    # each process-based tool has a pure-Python run beside it in every round;
+    # threads and the compiled tools share one more
+    own = [r for r in t.tools if r in compare_tools.PROCESS_BASED and r not in apart]
+    assert own == ["multiprocessing Pool", "joblib"]
+    assert t.run("pure Python").timing.repeats == (len(own) + 1) * t.rounds
+    # the machine's ceiling for the 2 workers, counted between the rounds
+    if available_cpus() >= 2:
+        assert t.ceiling is not None and t.ceiling.between_rounds
+        assert t.ceiling.k == 2 and len(t.ceiling.ratios) >= 2
+    else:
+        assert t.ceiling is None
     # an idle dask cluster keeps using CPU: it lives only for dask's rounds
     assert seen[-1] == (["dask (LocalCluster)", "pure Python"], True)
     assert all(not client and "dask (LocalCluster)" not in ways

@@ -571,8 +571,18 @@ def test_tools_short_of_the_ideal_says_what_the_time_holds():
         for x in t.runs
     )
     text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs))
-    assert "short of the ideal 2.00×: starting the workers is left out" in text
+    assert "short of the ideal 2.00× (the time leaves out starting the" in text
     assert "busy" not in text and "probably" not in text
+    assert "counted" not in text  # no ceiling probed, none quoted
+    from parallel_python.core.meter import Ceiling
+
+    probed = Ceiling(2, 0.4, 100, (88, 90), 1.78, True, (0, 1), "", 0.05)
+    probed = dataclasses.replace(probed, between_rounds=True)
+    text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs, ceiling=probed))
+    assert (
+        "collecting the answers is in it); this machine's 2 CPUs together "
+        "counted 1.78× as fast as one, measured between the rounds. "
+    ) in text
 
 
 @pytest.mark.parametrize("cpus", CPUS)

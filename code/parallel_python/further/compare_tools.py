@@ -14,10 +14,7 @@ of how much code the tool asks of you.
 
 from __future__ import annotations
 
-import ast
-import inspect
 import math
-import textwrap
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +22,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
+from ..core.meter import Ceiling
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
 from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.results import find
@@ -34,28 +33,7 @@ from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
 from . import dask_demo, joblib_demo, mpi_demo, numba_demo
-
-
-def code_lines(fn: Callable[..., Any]) -> int:
-    """Lines of ``fn``'s body, without its docstring, blank and comment lines."""
-    source = textwrap.dedent(inspect.getsource(fn))
-    tree = ast.parse(source)
-    node = tree.body[0]
-    assert isinstance(node, ast.FunctionDef)
-    body = node.body
-    if (
-        body
-        and isinstance(body[0], ast.Expr)
-        and isinstance(body[0].value, ast.Constant)
-    ):
-        body = body[1:]
-    lines = source.splitlines()
-    count = 0
-    for number in range(body[0].lineno, node.end_lineno + 1):
-        text = lines[number - 1].strip()
-        if text and not text.startswith("#"):
-            count += 1
-    return count
+from .code_lines import code_lines
 
 
 @dataclass(frozen=True)
@@ -91,6 +69,9 @@ class ToolComparison:
     rounds: int = 0  # shared rounds (dask and MPI pair apart)
     stop_reason: str = ""
     gil_enabled: bool = True  # in the Python that ran the table
+    ceiling: Ceiling | None = None
+    """The machine's ceiling for the workers' CPUs, measured between the
+    shared rounds (None: not probed, or one worker or CPU)."""
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
@@ -151,6 +132,8 @@ PYTHON_IN_WORKERS = (
     DASK,
     "MPI (mpi4py)",
 )
+#: Those that run it in worker processes.
+PROCESS_BASED = PYTHON_IN_WORKERS[1:]
 
 
 def _threads_integrate(n: int, workers: int) -> float:
@@ -167,10 +150,11 @@ def run_tool_comparison(
     workers: int | None = None,
     *,
     repeats: int = 5,
-    budget: float = 4.0,
+    budget: float = 3.5,
     mpi: bool = True,
     dask: bool = True,
     call_seconds: float = SHORTEST_CALL,
+    probe_seconds: float | None = 0.4,
 ) -> ToolComparison:
     """Integrate with ``n`` midpoints with every tool; ``workers`` (default:
     the CPUs available) threads, processes, ranks or numba threads each.
@@ -183,12 +167,16 @@ def run_tool_comparison(
     (:func:`~parallel_python.core.protocol.measure_paired`: at least
     ``repeats`` rounds, more until each speed-up's interval is within ±5 %
     or ``budget`` seconds are spent), so each speed-up is the median of
-    per-round ratios over pure Python; each tool that spreads pure Python
-    over workers is timed beside a pure-Python run of its own in each round.
+    per-round ratios over pure Python; each process-based tool is timed
+    beside a pure-Python run of its own in each round.
     dask runs after those rounds, in rounds of its own (:func:`_dask_run`);
     MPI last, in its own ``mpiexec`` launch, paired inside it (rank 0 alone
     and all ranks, taking turns to go first). Each adds up to half of
-    ``budget`` to the shared rounds' ``budget``.
+    ``budget`` to the shared rounds' ``budget``. With ``probe_seconds``, the
+    machine's ceiling for the workers' CPUs is measured between the shared
+    rounds (:mod:`~parallel_python.core.ceiling_live`, at least that many
+    seconds of each kind of window); pure Python runs on the CPU of its lone
+    counter.
     Every pool, cluster and worker is shut down before returning.
     """
     n = positive_int("n", n)
@@ -226,7 +214,11 @@ def run_tool_comparison(
     k = numba_demo.kernels()
     before = k.numba.get_num_threads()
     threads = min(workers, k.numba.config.NUMBA_NUM_THREADS)
+    # the ceiling's counters, started first; a rest before each pair (numba)
+    probe = live_ceiling_for(workers, probe_seconds, per_round=2, rest=0.05)
     with ExitStack() as stack:
+        if probe is not None:
+            stack.enter_context(probe)
         t0 = time.perf_counter()
         pool = stack.enter_context(process_pool(workers))
         pool.map(abs, range(workers), chunksize=1)
@@ -282,11 +274,16 @@ def run_tool_comparison(
             repeats,
             budget,
             call_seconds,
-            # a round of every tool lasts about a second, and the pace moves
-            # within it: each tool that spreads pure Python gets a pure-Python
-            # run beside it; the compiled tools, gaining far more, share one
-            groups=[[tool] for tool in tools if tool in PYTHON_IN_WORKERS],
+            # a round lasts about a second, and the pace moves within it: each
+            # process-based tool gets a pure-Python run beside it; threads and
+            # the compiled tools (gaining far more than the pace moves) share one
+            groups=[
+                [t for t in tools if t != "pure Python" and t not in PROCESS_BASED],
+                *([t] for t in tools if t in PROCESS_BASED),
+            ],
+            between=probe.between if probe is not None else None,
         )
+        ceiling = probe.result() if probe is not None else None
     runs = [
         ToolRun(
             tool,
@@ -333,6 +330,7 @@ def run_tool_comparison(
         rounds=paired.rounds,
         stop_reason=paired.stop_reason,
         gil_enabled=gil_enabled(),
+        ceiling=ceiling,
     )
 
 
@@ -342,6 +340,7 @@ def _paired_with_python(
     budget: float,
     call_seconds: float,
     groups: list[list[str]] | None = None,
+    between: Callable[[], object] | None = None,
 ) -> tuple[Paired, dict[str, int]]:
     """``ways`` in paired rounds against pure Python (on the first CPU),
     each called once first (threads wake slowly); a way shorter than
@@ -359,6 +358,7 @@ def _paired_with_python(
         calls=calls,
         groups=groups,
         context=baseline_on_one_cpu("pure Python"),
+        between=between,
     )
     return paired, calls
 

@@ -281,7 +281,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=12.5,
+        seconds=13.5,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
@@ -291,6 +291,12 @@ ENTRIES: tuple[Experiment, ...] = (
                 "float",
                 3.5,
                 "seconds of the shared rounds at most (dask, MPI: half each more)",
+            ),
+            Option(
+                "probe_seconds",
+                "float",
+                0.4,
+                "seconds of the ceiling probe between the rounds, at least",
             ),
         ),
         plot=plot_tools,

@@ -7,6 +7,7 @@ from ..core.protocol import MAX_HALF_WIDTH
 from ..core.text import (
     SAME,
     and_list,
+    ceiling_phrase,
     cpus_phrase,
     duration,
     measured,
@@ -16,7 +17,7 @@ from ..core.text import (
     times,
     unbroken,
 )
-from .compare_tools import DASK, PYTHON_IN_WORKERS, ToolComparison
+from .compare_tools import DASK, PROCESS_BASED, PYTHON_IN_WORKERS, ToolComparison
 from .narrate_speed import short_times
 
 
@@ -29,7 +30,7 @@ def tools_title(t: ToolComparison) -> str:
         else "Fastest, too close to call: "
         + and_list([f"{tool} {short_times(t.speedup(tool))}" for tool in leaders])
     )
-    by_process = [r for r in t.runs if r.tool in PYTHON_IN_WORKERS[1:]]
+    by_process = [r for r in t.runs if r.tool in PROCESS_BASED]
     if by_process:
         best = max(by_process, key=lambda r: t.speedup(r.tool))
         if best.tool != fastest:
@@ -157,7 +158,7 @@ def _package(needs: str) -> str:
 def tools_summary(t: ToolComparison) -> str:
     fastest, leaders = t.fastest, t.leaders
     shown = {tool: ratio_text(t.ratio(tool), t.speedup(tool)) for tool in leaders}
-    by_process = [r.tool for r in t.runs if r.tool in PYTHON_IN_WORKERS[1:]]
+    by_process = [r.tool for r in t.runs if r.tool in PROCESS_BASED]
     if len(leaders) == 1:
         text = (
             f"On {cpus_phrase(t.cpus)}, the fastest way to this integral was "
@@ -200,12 +201,12 @@ def tools_summary(t: ToolComparison) -> str:
                 "only add their costs. "
             )
         elif s >= 0.8 * ideal:
-            text += ", near the ideal. "
+            text += f", near the ideal{ceiling_phrase(t.ceiling)}. "
         else:
             text += (
-                f", short of the ideal {times(ideal)}: starting the workers is left "
-                "out of this time, but sending them the tasks and collecting the "
-                "answers is in it. "
+                f", short of the ideal {times(ideal)} (the time leaves out "
+                "starting the workers, but sending them the tasks and collecting "
+                f"the answers is in it){ceiling_phrase(t.ceiling)}. "
             )
         if tied:
             one = len(tied) == 1
