@@ -231,3 +231,25 @@ def test_experiments_over_their_declared_seconds_are_named(tmp_path):
     assert "locks" not in text  # within its budget
     results.save(first / "race.json", "race", result, describe(), elapsed=declared)
     assert drift.budget_report([first]).endswith("over by more than 20 %: none")
+
+
+def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
+    """dask's and MPI's rows run after the rounds the ceiling was counted
+    between: the drift report does not divide them by it."""
+    import dataclasses
+
+    from parallel_python.core.meter import Ceiling
+    from tests.further.fakes import fake_tools
+
+    for folder, ratio in ((tmp_path / "first", 1.9), (tmp_path / "second", 1.6)):
+        folder.mkdir()
+        probed = Ceiling(2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05)
+        table = dataclasses.replace(fake_tools(2), ceiling=probed)
+        results.save(
+            folder / "tool-comparison.json", "tool-comparison", table, describe()
+        )
+    found = {m.label: m for m in drift.moves(tmp_path / "first", tmp_path / "second")}
+    assert found["speed-up, multiprocessing Pool (×)"].ceilings == (1.9, 1.6)
+    assert found["speed-up, threads (×)"].ceilings == (1.9, 1.6)
+    assert found["speed-up, MPI (mpi4py) (×)"].ceilings is None
+    assert found["speed-up, dask (LocalCluster) (×)"].ceilings is None

@@ -31,7 +31,7 @@ def test_a_figure_and_its_interval_keep_three_significant_figures():
 def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
     from parallel_python.core.meter import Disturbance
     from parallel_python.core.protocol import ratio_from
-    from parallel_python.core.text import unsteady_note
+    from parallel_python.core.readings import unsteady_note
 
     steady = ratio_from([1.9, 1.92, 1.95, 1.93, 1.94, 1.91, 1.96])
     assert unsteady_note("Its", steady) == ""
@@ -58,7 +58,7 @@ def test_an_interval_wider_than_the_protocol_allows_gets_a_note():
 
 def test_a_one_worker_ratio_off_1_gets_a_sentence_and_one_near_1_none():
     from parallel_python.core.protocol import ratio_from
-    from parallel_python.core.text import one_worker_note
+    from parallel_python.core.readings import one_worker_note
 
     off = ratio_from([1.4, 1.5, 1.6, 1.7, 1.9])
     text = one_worker_note("One task in one thread", off)

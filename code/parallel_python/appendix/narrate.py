@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from ..core.meter import Disturbance
 from ..core.protocol import MAX_HALF_WIDTH, Ratio
+from ..core.readings import what_was_seen
 from ..core.sanity import check_speedup
-from ..core.text import (
-    SAME,
-    cpus_phrase,
-    duration,
-    measured,
-    percent,
-    plural,
-    times,
-    what_was_seen,
-)
+from ..core.text import SAME, cpus_phrase, duration, measured, percent, plural, times
 from .noise import PAIR, Noise
 
 #: Other work below this many CPUs counts as "none of note" (as in core.text).

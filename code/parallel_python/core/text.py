@@ -10,7 +10,6 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .meter import Ceiling, Disturbance
     from .protocol import Ratio
 
 from .machine import Machine
@@ -281,79 +280,6 @@ def gain(speedup: float, than: str, ratio: Ratio | None = None) -> str:
 def seconds(x: float) -> str:
     """A duration, the same as :func:`duration`: ``12.3 ms``, ``45.0 µs``."""
     return duration(x)
-
-
-def what_was_seen(
-    disturbance: Disturbance | None, ratio: Ratio, *, rounds: str | None = None
-) -> str:
-    """What was measured beside a figure, never a guessed cause: the meter's
-    reading when it saw other work ("other programs used 0.6 CPUs while this
-    ran"); else how much the rounds varied, and that the meter saw no other
-    work (nothing about it, where the meter had no reading)."""
-    from .protocol import median_ci_ranks
-
-    rounds = rounds or f"its {plural(ratio.rounds, 'round')}"
-    band = f"from {times(ratio.band_low)} to {times(ratio.band_high)}"
-    seen = f"the middle 80 % of {rounds} ranged {band}"
-    if ratio.rounds > 1 and median_ci_ranks(ratio.rounds)[0] == 1:  # all rounds
-        seen = f"with {rounds} only, that interval is their whole range"
-    other = None if disturbance is None else disturbance.other_cpus
-    if other is not None and other >= 0.2:
-        return f"other programs used {other:.1f} CPUs while this ran"
-    quiet = ", while the meter saw no other program busy on these CPUs"
-    return seen + ("" if other is None else quiet)
-
-
-def unsteady_note(
-    what: str, ratio: Ratio | None, disturbance=None, *, stated: bool = False
-) -> str:
-    """A sentence for a speed-up whose 90 % interval is wider than the
-    protocol allows (±15 %), saying what was measured; "" when it is not (or
-    there is no interval). ``what`` names the figure: "The `nogil` threads'".
-    ``stated``: the sentence before gave the interval already (as
-    :func:`ratio_text` writes it), so it is not repeated."""
-    from .protocol import MAX_HALF_WIDTH
-
-    if ratio is None or not ratio.too_wide:
-        return ""
-    numbers = "" if stated else f" ({measured(ratio.low)}–{measured(ratio.high)})"
-    return (
-        f"{what} 90 % interval{numbers} is wider than ±{percent(MAX_HALF_WIDTH)}: "
-        f"take that figure as rough; {what_was_seen(disturbance, ratio)}. "
-    )
-
-
-def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
-    """A sentence when a one-worker "speed-up" (work compared with itself)
-    did not come out at about 1×: its interval misses 0.9–1.1
-    (:data:`.sanity.ONE_WORKER_BAND`) entirely, however wide it is; else
-    "". ``what``: "One task in one thread"."""
-    from .sanity import misses_one
-
-    if ratio is None or not misses_one(ratio):
-        return ""
-    return (
-        f"{what} should run at about 1×; it ran at {ratio_text(ratio)}, "
-        "with its 90 % interval: "
-        f"{what_was_seen(disturbance, ratio)}. "
-    )
-
-
-def ceiling_phrase(ceiling: Ceiling | None) -> str:
-    """``; this machine's 2 CPUs together counted 1.85× as fast as one, …``."""
-    if ceiling is None:
-        return ""
-    when = "between the rounds" if ceiling.between_rounds else "just before"
-    text = (
-        f"; this machine's {plural(ceiling.k, 'CPU')} together counted "
-        f"{times(ceiling.ratio)} as fast as one, measured {when}"
-    )
-    if round(ceiling.ratio, 2) > ceiling.k:  # as shown: 2.004 reads "2.00×"
-        text += (
-            f" (more than {ceiling.k}×: the lone counter, on the first CPU, "
-            "counted more slowly than the CPUs did on average together)"
-        )
-    return text
 
 
 def processes_phrase(p: int) -> str:

@@ -7,17 +7,8 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.text import (
-    SAME,
-    cpus_phrase,
-    duration,
-    gain,
-    percent,
-    plural,
-    size,
-    times,
-    unsteady_note,
-)
+from ..core.readings import unsteady_note
+from ..core.text import SAME, cpus_phrase, duration, gain, percent, plural, size, times
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
 from .joblib_demo import JoblibRun

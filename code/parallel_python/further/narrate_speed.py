@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..core.protocol import MAX_HALF_WIDTH
+from ..core.readings import ceiling_phrase, unsteady_note, what_was_seen
 from ..core.sanity import check_speedup
 from ..core.style import unsteady
 from ..core.text import (
     SAME,
-    ceiling_phrase,
     cpus_phrase,
     duration,
     gain,
@@ -17,8 +17,6 @@ from ..core.text import (
     plural,
     ratio_text,
     times,
-    unsteady_note,
-    what_was_seen,
 )
 from .freethreading import FreeThreading
 from .mpi_demo import MpiRuns

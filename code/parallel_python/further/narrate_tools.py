@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from ..core.protocol import MAX_HALF_WIDTH
+from ..core.readings import ceiling_clause
 from ..core.text import (
     SAME,
     and_list,
-    ceiling_phrase,
     cpus_phrase,
     duration,
     measured,
@@ -19,6 +19,9 @@ from ..core.text import (
 )
 from .compare_tools import DASK, PROCESS_BASED, PYTHON_IN_WORKERS, ToolComparison
 from .narrate_speed import short_times
+
+#: The rows timed apart from the shared rounds.
+APART = (DASK, "MPI (mpi4py)")
 
 
 def tools_title(t: ToolComparison) -> str:
@@ -201,13 +204,14 @@ def tools_summary(t: ToolComparison) -> str:
                 "only add their costs. "
             )
         elif s >= 0.8 * ideal:
-            text += f", near the ideal{ceiling_phrase(t.ceiling)}. "
+            text += ", near the ideal. "
         else:
             text += (
                 f", short of the ideal {times(ideal)} (the time leaves out "
                 "starting the workers, but sending them the tasks and collecting "
-                f"the answers is in it){ceiling_phrase(t.ceiling)}. "
+                "the answers is in it). "
             )
+        text += ceiling_sentence(t)
         if tied:
             one = len(tied) == 1
             text += (
@@ -228,6 +232,17 @@ def tools_summary(t: ToolComparison) -> str:
             )
     text += serial_against_workers(t)
     return text
+
+
+def ceiling_sentence(t: ToolComparison) -> str:
+    """The machine's ceiling, counted between the shared rounds: which tools
+    it stands beside (not dask's or MPI's, measured apart)."""
+    c = t.ceiling
+    if c is None:
+        return ""
+    shared = [r.tool for r in t.runs if r.tool in PROCESS_BASED and r.tool not in APART]
+    beside = f" (those of {and_list(shared)})" if shared else ""
+    return f"Between the shared rounds{beside}, {ceiling_clause(c)}. "
 
 
 def threads_sentence(t: ToolComparison) -> str:

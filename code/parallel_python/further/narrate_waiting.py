@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..core.protocol import MAX_HALF_WIDTH, Ratio
+from ..core.readings import unsteady_note, what_was_seen
 from ..core.text import (
     SAME,
     cpus_phrase,
@@ -19,8 +20,6 @@ from ..core.text import (
     percent,
     plural,
     ratio_text,
-    unsteady_note,
-    what_was_seen,
 )
 from .narrate_speed import faster
 from .waiting import Waiting

@@ -7,23 +7,25 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
+from ..core.readings import (
+    ceiling_phrase,
+    one_worker_note,
+    unsteady_note,
+    what_was_seen,
+)
 from ..core.sanity import check_speedup
 from ..core.text import (
     SAME,
     and_list,
-    ceiling_phrase,
     cpus_phrase,
     gain,
     measured,
-    one_worker_note,
     percent,
     plural,
     processes_phrase,
     ratio_text,
     table,
     times,
-    unsteady_note,
-    what_was_seen,
 )
 from .amdahl import AmdahlFit
 from .integration import IntegrationError, IntegrationSweep

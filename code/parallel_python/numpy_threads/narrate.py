@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.machine import Machine
+from ..core.readings import unsteady_note
 from ..core.sanity import check_speedup
 from ..core.text import (
     SAME,
@@ -18,7 +19,6 @@ from ..core.text import (
     ratio_text,
     table,
     times,
-    unsteady_note,
 )
 from .blas import BlasSweep
 from .narrate_ops import (

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..core.readings import unsteady_note
 from ..core.text import (
     SAME,
     and_list,
@@ -13,7 +14,6 @@ from ..core.text import (
     plural,
     ratio_text,
     times,
-    unsteady_note,
 )
 from .blas import Operations, ThreadSettings
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from ..core.readings import (
+    ceiling_phrase,
+    one_worker_note,
+    unsteady_note,
+    what_was_seen,
+)
 from ..core.text import (
     SAME,
-    ceiling_phrase,
     cpus_phrase,
     duration,
     gain_shown,
     interval,
-    one_worker_note,
     percent,
     plural,
     ratio_text,
     setting,
     table,
     times,
-    unsteady_note,
-    what_was_seen,
 )
 from .gil import GilScaling, ScalingPoint, shown_count
 from .narrate_threads import _verdict

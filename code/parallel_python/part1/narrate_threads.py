@@ -8,6 +8,7 @@ made-up results for 1, 2 and 64 CPUs.
 from __future__ import annotations
 
 from ..core.protocol import Ratio
+from ..core.readings import unsteady_note
 from ..core.text import (
     SAME,
     cpus_phrase,
@@ -20,7 +21,6 @@ from ..core.text import (
     plural,
     setting,
     size,
-    unsteady_note,
 )
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .race import Race
