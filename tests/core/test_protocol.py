@@ -178,7 +178,9 @@ def test_noisy_data_stops_on_the_budget():
     clock = FakeClock()
     # ratios alternate 1.0 and 2.0: the interval never shrinks to ±5 %
     cases = {"s": clock.case([1.0]), "p": clock.case([1.0, 0.5])}
-    p = measure_paired(cases, baseline="s", budget_seconds=20, warmup=0, clock=clock)
+    p = measure_paired(
+        cases, baseline="s", budget_seconds=20, warmup=0, clock=clock, extension=0
+    )
     assert p.stop_reason == "budget"
     # rounds last 2.0 s and 1.5 s in turn: 20 s are spent after round 12
     assert p.rounds == 12
@@ -618,3 +620,73 @@ def test_sized_calls_repeat_only_the_cases_shorter_than_the_target():
     runs["fast"] = 0
     sized["fast"]()
     assert runs["fast"] == calls["fast"]  # one timed call, that many runs
+
+
+# -- the extension: a too-wide interval earns more rounds ------------------------
+
+
+def _wide_then_narrow(clock: FakeClock, wide_rounds: int):
+    """A baseline of 1 s, and a variant whose ratio alternates 1 and 2 for
+    ``wide_rounds`` rounds, then 1.45 and 1.55 (within ±15 %, not ±5 %)."""
+    calls = itertools.count()
+
+    def variant() -> None:
+        i = next(calls)
+        clock.now += (1.0, 0.5)[i % 2] if i < wide_rounds else 1 / (1.45, 1.55)[i % 2]
+
+    return {"s": clock.case([1.0]), "p": variant}
+
+
+def test_a_too_wide_interval_at_the_budget_earns_half_the_budget_more():
+    clock = FakeClock()
+    cases = {"s": clock.case([1.0]), "p": clock.case([1.0, 0.5])}  # never narrows
+    p = measure_paired(cases, baseline="s", budget_seconds=20, warmup=0, clock=clock)
+    assert p.ratios["p"].too_wide
+    # rounds last 2.0 s and 1.5 s in turn: 30 s (20 + 10) are spent after round 17
+    assert (p.rounds, p.stop_reason) == (17, "extended budget")
+    assert p.elapsed == pytest.approx(30.0)
+
+
+def test_the_extension_stops_once_the_interval_is_no_longer_too_wide():
+    clock = FakeClock()
+    p = measure_paired(
+        _wide_then_narrow(clock, 6), baseline="s", budget_seconds=15, warmup=0,
+        clock=clock,
+    )  # fmt: skip
+    # six rounds at ratios 1 and 2 (10.5 s), then about 1.5 (1.67 s a round):
+    # the budget is spent at round 9, still too wide; from round 13 the
+    # interval lies among the ratios near 1.5, before the extension (22.5 s)
+    assert (p.rounds, p.stop_reason) == (13, "budget")
+    assert not p.ratios["p"].too_wide and p.elapsed < 22.5
+
+
+def test_no_extension_when_asked_for_none_or_for_other_variants():
+    for kwargs in ({"extension": 0}, {"extend_for": ["q"]}):
+        clock = FakeClock()
+        cases = {
+            "s": clock.case([1.0]),
+            "p": clock.case([1.0, 0.5]),  # too wide throughout
+            "q": clock.case([0.5]),  # steady
+        }
+        p = measure_paired(
+            cases, baseline="s", budget_seconds=20, warmup=0, clock=clock, **kwargs
+        )
+        assert p.stop_reason == "budget", kwargs
+        assert p.elapsed < 24, kwargs
+
+
+@pytest.mark.parametrize("bad", [-0.5, float("inf"), True, "half"])
+def test_a_bad_extension_is_a_clear_error(bad):
+    clock = FakeClock()
+    cases = {"s": clock.case([1.0]), "p": clock.case([0.5])}
+    with pytest.raises(ValueError, match="extension"):
+        measure_paired(
+            cases, baseline="s", budget_seconds=5, extension=bad, clock=clock
+        )
+
+
+def test_extend_for_must_name_variants():
+    clock = FakeClock()
+    cases = {"s": clock.case([1.0]), "p": clock.case([0.5])}
+    with pytest.raises(ValueError, match="extend_for names 's'"):
+        measure_paired(cases, baseline="s", budget_seconds=5, extend_for=["s"])

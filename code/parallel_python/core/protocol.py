@@ -28,8 +28,14 @@ from .validate import non_negative_int, positive_float, positive_int
 #: The confidence of every interval of a median ratio.
 CONFIDENCE = 0.90
 #: Why :func:`measure_paired` stopped ("min_rounds": it was asked for its
-#: minimum of rounds only, with :data:`MIN_ROUNDS_ONLY`).
-STOP_REASONS = ("converged", "budget", "max_rounds", "min_rounds")
+#: minimum of rounds only, with :data:`MIN_ROUNDS_ONLY`; "extended budget":
+#: the budget and its extension, :data:`EXTENSION`, were spent).
+STOP_REASONS = ("converged", "budget", "extended budget", "max_rounds", "min_rounds")
+#: When the budget is spent while an interval is still wider than
+#: :data:`MAX_HALF_WIDTH`, the rounds go on for this share of the budget more:
+#: a spell of a few seconds in which the machine ran slow then weighs on
+#: fewer of the rounds.
+EXTENSION = 0.5
 #: A budget for :func:`measure_paired` that stops after the minimum of rounds.
 MIN_ROUNDS_ONLY = 1e-9
 #: A relative half-width above this makes a ratio "too wide" to report as is.
@@ -167,6 +173,8 @@ def measure_paired(
     calls: Mapping[str, int] | None = None,
     groups: Sequence[Sequence[str]] | None = None,
     between: Callable[[], object] | None = None,
+    extension: float = EXTENSION,
+    extend_for: Sequence[str] | None = None,
 ) -> Paired:
     """Time ``baseline`` against every other case in paired rounds.
 
@@ -180,7 +188,10 @@ def measure_paired(
     rounds are done ("max_rounds"), else when ``budget_seconds`` (read on
     ``clock``, warm-up included) are spent ("budget"; the last round may run
     past it, and ``min_rounds`` are always run; "min_rounds" when the budget
-    is :data:`MIN_ROUNDS_ONLY`). ``calls`` says how many
+    is :data:`MIN_ROUNDS_ONLY`). Once the budget is spent, a variant of
+    ``extend_for`` (default: every variant) whose interval is wider than
+    ±:data:`MAX_HALF_WIDTH` earns ``extension`` times the budget more
+    ("extended budget" if that too is spent; 0: no extension). ``calls`` says how many
     times a case's function does its work in one timed call (default 1, see
     :func:`.sizing.calibrate`): its times, and so its ratios, are per piece of work.
 
@@ -211,6 +222,8 @@ def measure_paired(
             f"max_rounds ({max_rounds}) must be >= min_rounds ({min_rounds})"
         )
     budget_seconds = positive_float("budget_seconds", budget_seconds)
+    if extension != 0 or isinstance(extension, bool):  # 0: no extension
+        extension = positive_float("extension", extension)
     target = positive_float("target", target)
     warmup = non_negative_int("warmup", warmup)
     per_call = {name: 1 for name in names}
@@ -239,6 +252,12 @@ def measure_paired(
         if rest:
             units.append([baseline, *rest])
     unit_of = {name: u for u, unit in enumerate(units) for name in unit}
+    watched = variants if extend_for is None else list(extend_for)
+    for name in watched:
+        if name not in variants:
+            raise ValueError(
+                f"extend_for names {name!r}, not one of the variants {variants!r}"
+            )
 
     def run(name: str) -> float:
         with context(name) if context is not None else nullcontext():
@@ -288,8 +307,13 @@ def measure_paired(
             reason = "max_rounds"
         elif budget_seconds <= MIN_ROUNDS_ONLY:
             reason = "min_rounds"
-        elif clock() - began >= budget_seconds:
-            reason = "budget"
+        elif (spent := clock() - began) >= budget_seconds:
+            if not any(ratios[v].too_wide for v in watched):
+                reason = "budget"
+            elif spent >= budget_seconds * (1 + extension):
+                reason = "extended budget" if extension else "budget"
+            else:
+                continue
         else:
             continue
         return Paired(
