@@ -151,3 +151,19 @@ def test_amdahl_bad_times():
         amdahl.fit_serial_fraction([(1, 0.0), (2, 1.0)], cpus=2)
     with pytest.raises(ValueError, match="cpus"):
         amdahl.fit_serial_fraction([(1, 1.0)], cpus=0)
+
+
+def test_only_process_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
+    asked = []
+    real = integrate.measure_paired
+
+    def spy(cases, **kwargs):
+        asked.append(kwargs.get("extend_for"))
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(integrate, "measure_paired", spy)
+    monkeypatch.setattr(integrate, "available_cpus", lambda: 2)
+    integrate.run_integration_sweep(
+        n=3000, processes=(1, 2, 3), repeats=1, budget=0.01, probe_seconds=None
+    )
+    assert asked == [["2"]]

@@ -327,6 +327,7 @@ def run_integration_sweep(
                 # on the ceiling probe's lone CPU, as the speed-ups' ceiling
                 context=baseline_on_one_cpu("serial"),
                 between=probe.between if probe is not None else None,
+                extend_for=[str(p) for p in counts if 2 <= p <= cpus],
             )
         probed = probe.result() if probe is not None else None
     points = []

@@ -135,8 +135,9 @@ def run_blas_sweep(
     round after a warm-up (the first call after a change of thread count is
     slower): at least ``repeats`` rounds, more until every speed-up's interval
     is within ±5 % or the size's share of ``budget`` seconds is spent. The
-    shares follow the work of a product (n³), so the largest size, the one
-    the page's lesson rests on, gets nearly all the extra rounds.
+    shares follow the work of a product (n³): the largest size, the one the
+    page's lesson rests on, gets nearly all the extra rounds (an extension
+    only for counts up to the CPUs).
     """
     sizes = positive_ints("sizes", sizes)
     cpus = available_cpus()
@@ -172,15 +173,12 @@ def run_blas_sweep(
                 budget_seconds=budget * n**3 / work,
                 warmup=warmup,
                 context=lambda key: resting(int(key)),
+                extend_for=[str(t) for t in threads if 1 < t <= cpus],
             )
             timings = {t: paired.times[str(t)] for t in threads}
             stops.append(paired.stop_reason)
         points += [SweepPoint(n, t, in_effect[t], timings[t]) for t in threads]
     return BlasSweep(sizes, threads, tuple(points), cpus, _blas_name(), tuple(stops))
-
-
-def _blas_limit(threads: int) -> threadpool_limits:
-    return threadpool_limits(limits=threads, user_api="blas")
 
 
 #: Seconds of rest before each timed call (not timed), and after a call with
@@ -203,7 +201,7 @@ def _resting_limit(threads: Sequence[int]) -> Callable[[int], threadpool_limits]
 
     def context(t: int) -> threadpool_limits:
         rest(t)
-        return _blas_limit(t)
+        return threadpool_limits(limits=t, user_api="blas")
 
     return context
 
