@@ -172,8 +172,8 @@ def run_tool_comparison(
     dask runs after those rounds, in rounds of its own (:func:`_dask_run`);
     MPI last, in its own ``mpiexec`` launch, paired inside it (rank 0 alone
     and all ranks, taking turns to go first). Each adds up to half of
-    ``budget`` to the shared rounds' ``budget``; only the parallel rows'
-    intervals earn an extension. With ``probe_seconds``, the machine's
+    ``budget`` to the shared rounds' ``budget``; only the shared rounds'
+    parallel rows earn an extension. With ``probe_seconds``, the machine's
     ceiling is counted between the shared rounds (``core.ceiling_live``),
     pure Python on the CPU of its lone counter.
     Every pool, cluster and worker is shut down before returning.
@@ -358,7 +358,7 @@ def _paired_with_python(
         groups=groups,
         context=baseline_on_one_cpu("pure Python"),
         between=between,
-        extend_for=[way for way in ways if way in PYTHON_IN_WORKERS],
+        extend_for=[way for way in ways if way in PYTHON_IN_WORKERS and way != DASK],
     )
     return paired, calls
 

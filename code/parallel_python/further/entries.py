@@ -219,14 +219,14 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=5,
+        seconds=5.5,
         options=(
             Option("n", "int", 40_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
             Option("numpy_n", "int", None, "midpoints for NumPy (default ≤ 5 M)"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 2.0, "seconds of rounds at most"),
+            Option("budget", "float", 1.6, "seconds of rounds at most"),
             Option(
                 "probe_seconds", "float", 0.4, "seconds of the ceiling probe, at least"
             ),
@@ -281,7 +281,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=13.5,
+        seconds=14,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),

@@ -211,7 +211,7 @@ def run_numba(
     *,
     numpy_n: int | None = None,
     repeats: int = 5,
-    budget: float = 2.0,
+    budget: float = 1.6,
     probe_seconds: float | None = None,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
