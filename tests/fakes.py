@@ -20,3 +20,17 @@ def fake_sweep(cpus: int, scale: dict[int, float], sizes=(200, 2000)) -> BlasSwe
             factor = scale[t] if n == max(sizes) else min(scale[t], 1.0 + (t > 1) * 0.1)
             points.append(SweepPoint(n, t, t, fake_timing(base / factor)))
     return BlasSweep(tuple(sizes), threads, tuple(points), cpus, "openblas 0.3.31")
+
+
+def extensions_asked(monkeypatch, module) -> list:
+    """Spy on ``module.measure_paired``: the ``extend_for`` of each call, in
+    order, as the experiment asked (the calls still run)."""
+    asked = []
+    real = module.measure_paired
+
+    def spy(cases, **kwargs):
+        asked.append(kwargs.get("extend_for"))
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(module, "measure_paired", spy)
+    return asked

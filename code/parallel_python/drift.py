@@ -57,10 +57,6 @@ WAITING = ("sleeping", "asyncio", "requests")
 #: its short paired tasks): their ratios are the moving ceiling the lessons'
 #: speed-ups are divided by, reported beside the verdict, not held to ±10 %.
 MACHINE = ("measuring-noise",)
-#: Headlines measured apart from the rounds their experiment's ceiling was
-#: counted between (the tool table's dask and MPI rows run after its shared
-#: rounds): the ceiling does not divide them.
-APART = {"tool-comparison": ("dask", "MPI")}
 #: A pathology ratio should stay at least this large in both builds.
 PATHOLOGY_FLOOR = 2.0
 #: A parallel speed-up should move less than this between two builds.
@@ -162,6 +158,15 @@ def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], float | None]]
     return out
 
 
+def _apart() -> dict[str, tuple[str, ...]]:
+    """Headlines measured apart from the rounds their experiment's ceiling
+    was counted between, which it does not divide: experiment -> the rows
+    named in those labels (the tool table's dask and MPI rows)."""
+    from .further.compare_tools import APART
+
+    return {"tool-comparison": APART}
+
+
 def moves(first: Path, second: Path) -> list[Move]:
     """Every headline present in both folders' results, biggest change first."""
     for folder in (first, second):
@@ -169,10 +174,11 @@ def moves(first: Path, second: Path) -> list[Move]:
             raise ValueError(f"{folder} is not a folder of results")
     a, b = _headlines(first), _headlines(second)
     found = []
+    measured_apart = _apart()
     for name in sorted(set(a) & set(b)):
         (mine, c1), (theirs, c2) = a[name], b[name]
         ceilings = (c1, c2) if c1 and c2 else None
-        apart = APART.get(name, ())
+        apart = measured_apart.get(name, ())
         found += [
             Move(
                 name,

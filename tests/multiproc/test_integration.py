@@ -15,6 +15,7 @@ from parallel_python.core.pools import process_pool
 from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.multiproc import amdahl
 from parallel_python.multiproc import integration as integrate
+from tests.fakes import extensions_asked
 
 METHODS = [
     m
@@ -154,14 +155,7 @@ def test_amdahl_bad_times():
 
 
 def test_only_process_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
-    asked = []
-    real = integrate.measure_paired
-
-    def spy(cases, **kwargs):
-        asked.append(kwargs.get("extend_for"))
-        return real(cases, **kwargs)
-
-    monkeypatch.setattr(integrate, "measure_paired", spy)
+    asked = extensions_asked(monkeypatch, integrate)
     monkeypatch.setattr(integrate, "available_cpus", lambda: 2)
     integrate.run_integration_sweep(
         n=3000, processes=(1, 2, 3), repeats=1, budget=0.01, probe_seconds=None

@@ -5,6 +5,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from parallel_python.numpy_threads import blas as nt
+from tests.fakes import extensions_asked
 
 
 def blas_threads():
@@ -124,14 +125,7 @@ def test_thread_settings_rejects_unknown_variables():
 def test_only_thread_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
     """More threads than CPUs only show that they gain no more: a wide
     interval there earns no extra rounds (core.protocol's extension)."""
-    asked = []
-    real = nt.measure_paired
-
-    def spy(cases, **kwargs):
-        asked.append(kwargs.get("extend_for"))
-        return real(cases, **kwargs)
-
-    monkeypatch.setattr(nt, "measure_paired", spy)
+    asked = extensions_asked(monkeypatch, nt)
     monkeypatch.setattr(nt, "available_cpus", lambda: 2)
     nt.run_blas_sweep(sizes=(16,), threads=(1, 2, 4), repeats=2, warmup=0, budget=0.01)
     assert asked == [["2"]]

@@ -124,14 +124,12 @@ class ToolComparison:
 
 #: The dask row's name: its rounds run apart from the other tools'.
 DASK = "dask (LocalCluster)"
+#: The MPI row's name: it runs last, in an ``mpiexec`` launch of its own.
+MPI = "MPI (mpi4py)"
+#: The rows timed apart from the shared rounds (and their ceiling).
+APART = (DASK, MPI)
 #: The tools that run the pure-Python loop in several threads or processes.
-PYTHON_IN_WORKERS = (
-    "threads",
-    "multiprocessing Pool",
-    "joblib",
-    DASK,
-    "MPI (mpi4py)",
-)
+PYTHON_IN_WORKERS = ("threads", "multiprocessing Pool", "joblib", DASK, MPI)
 #: Those that run it in worker processes.
 PROCESS_BASED = PYTHON_IN_WORKERS[1:]
 
@@ -311,7 +309,7 @@ def run_tool_comparison(
         runs.insert(
             compiled,
             ToolRun(
-                "MPI (mpi4py)",
+                MPI,
                 workers,
                 r.compute,
                 r.wall_seconds - sum(r.compute.times) - sum(r.serial.times),
@@ -358,7 +356,9 @@ def _paired_with_python(
         groups=groups,
         context=baseline_on_one_cpu("pure Python"),
         between=between,
-        extend_for=[way for way in ways if way in PYTHON_IN_WORKERS and way != DASK],
+        extend_for=[
+            way for way in ways if way in PYTHON_IN_WORKERS and way not in APART
+        ],
     )
     return paired, calls
 

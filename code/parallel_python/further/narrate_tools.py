@@ -17,11 +17,15 @@ from ..core.text import (
     times,
     unbroken,
 )
-from .compare_tools import DASK, PROCESS_BASED, PYTHON_IN_WORKERS, ToolComparison
+from .compare_tools import (
+    APART,
+    DASK,
+    MPI,
+    PROCESS_BASED,
+    PYTHON_IN_WORKERS,
+    ToolComparison,
+)
 from .narrate_speed import short_times
-
-#: The rows timed apart from the shared rounds.
-APART = (DASK, "MPI (mpi4py)")
 
 
 def tools_title(t: ToolComparison) -> str:
@@ -91,12 +95,12 @@ def tools_table(t: ToolComparison) -> str:
         way
         for tool, way in (
             (DASK, "dask's after the shared rounds"),
-            ("MPI (mpi4py)", "MPI's in a launch of their own"),
+            (MPI, "MPI's in a launch of their own"),
         )
         if tool in t.tools
     ]
     if apart:
-        rank0 = " (rank 0's, for MPI)" if "MPI (mpi4py)" in t.tools else ""
+        rank0 = " (rank 0's, for MPI)" if MPI in t.tools else ""
         what = (
             "its speed-up, not its time"
             if len(apart) == 1
