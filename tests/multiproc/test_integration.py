@@ -161,3 +161,25 @@ def test_only_process_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
         n=3000, processes=(1, 2, 3), repeats=1, budget=0.01, probe_seconds=None
     )
     assert asked == [["2"]]
+
+
+class _RecordingPool:
+    """A stand-in for a Pool: computes in this process, keeps each map's
+    chunksize."""
+
+    def __init__(self):
+        self.chunksizes = []
+
+    def map(self, func, iterable, chunksize=None):
+        self.chunksizes.append(chunksize)
+        return [func(x) for x in iterable]
+
+
+def test_parallel_sends_one_chunk_per_message():
+    # a worker that finishes early must be able to take the next chunk:
+    # Pool.map's default would batch 24 chunks 3 at a time for 2 workers
+    pool = _RecordingPool()
+    f = integrate.four_over_one_plus_x2
+    value = integrate.integrate_parallel(f, 0.0, 1.0, 240, pool, chunks=24)
+    assert pool.chunksizes == [1]
+    assert value == integrate.integrate(f, 0.0, 1.0, 240, chunks=24)

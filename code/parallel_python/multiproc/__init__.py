@@ -12,7 +12,12 @@ below.
 
 from ..core.pools import leftover_children, process_executor, process_pool
 from .api import run_api_tour, run_worker_error
-from .costs import run_big_argument, run_pool_startup, run_task_overhead
+from .costs import (
+    pool_default_chunksize,
+    run_big_argument,
+    run_pool_startup,
+    run_task_overhead,
+)
 from .fork_memory import run_fork_memory
 from .fork_random import run_fork_random
 from .integration import (
@@ -35,6 +40,7 @@ __all__ = [
     "integration_tasks",
     "leftover_children",
     "partial_sum",
+    "pool_default_chunksize",
     "process_executor",
     "process_pool",
     "run_api_tour",

@@ -138,13 +138,14 @@ def integrate_parallel(
     chunks: int = DEFAULT_CHUNKS,
 ) -> float:
     """The same as :func:`integrate`, the chunks computed by
-    ``pool.map``.
+    ``pool.map``, one chunk per message (``chunksize=1``).
 
     ``f`` must be a top-level function of an importable module:
     it is pickled by name and looked up by every worker.
     """
     h, tasks = integration_tasks(f, a, b, n, chunks)
-    return math.fsum(pool.map(_star_partial, tasks)) * h
+    # one chunk at a time: a worker that finishes early takes the next one
+    return math.fsum(pool.map(_star_partial, tasks, chunksize=1)) * h
 
 
 # --- the error against the exact answer ---------------------------------------
