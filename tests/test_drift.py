@@ -238,7 +238,7 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     between: the drift report does not divide them by it."""
     import dataclasses
 
-    from parallel_python.core.meter import Ceiling
+    from parallel_python.core.ceiling import Ceiling
     from tests.further.fakes import fake_tools
 
     for folder, ratio in ((tmp_path / "first", 1.9), (tmp_path / "second", 1.6)):
@@ -253,3 +253,32 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     assert found["speed-up, threads (×)"].ceilings == (1.9, 1.6)
     assert found["speed-up, MPI (mpi4py) (×)"].ceilings is None
     assert found["speed-up, dask (LocalCluster) (×)"].ceilings is None
+
+
+def test_equal_shares_are_divided_by_the_ceiling_of_equal_shares(tmp_path):
+    """numba's prange and nogil threads cut the loop into one equal piece per
+    thread, which ends with its slowest piece: the drift report divides them
+    by the ceiling of equal shares where both runs counted it, by the
+    counters' total otherwise."""
+    import dataclasses
+
+    from parallel_python.core.ceiling import Ceiling
+    from tests.further.fakes import fake_numba
+
+    def save(folder, ratio, slowest):
+        folder.mkdir(exist_ok=True)
+        probed = Ceiling(
+            2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05, slowest=slowest
+        )
+        run = dataclasses.replace(fake_numba(2), ceiling=probed)
+        results.save(folder / "numba.json", "numba", run, describe())
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    save(first, 1.9, (1.8, 1.85, 1.9))
+    save(second, 1.7, (1.5, 1.52, 1.6))
+    found = {m.label: m for m in drift.moves(first, second)}
+    assert found["parallel=True over @njit (×)"].ceilings == (1.85, 1.52)
+    assert found["nogil threads over @njit (×)"].ceilings == (1.85, 1.52)
+    save(second, 1.7, ())  # a run saved before equal shares were counted
+    found = {m.label: m for m in drift.moves(first, second)}
+    assert found["parallel=True over @njit (×)"].ceilings == (1.9, 1.7)

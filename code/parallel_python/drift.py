@@ -26,7 +26,7 @@ from .core.text import figure_with_interval, intervals_overlap, percent
 #: from compiling or vectorising, and pathologies that only need to stay large.
 NOT_PARALLEL = (
     "numba",
-    "NumPy",
+    "speed-up, NumPy (×)",  # the tool table's vectorised row, not NumPy's threads
     "vectoris",
     "slowest",
     "over the best",
@@ -127,9 +127,14 @@ class Move:
         return scaled is not None and abs(scaled) <= STEADY
 
 
-def _ceiling(result: Any) -> float | None:
+def _ceiling(result: Any, equal_shares: bool = False) -> float | None:
+    """The ceiling stored with ``result`` (None if not probed): the
+    counters' total, or with ``equal_shares`` the ceiling of one equal share
+    per worker where it was counted."""
     probed = getattr(result, "ceiling", None)
     ratio = getattr(probed, "ratio", None)
+    if equal_shares and getattr(probed, "equal_shares", None):
+        ratio = probed.equal_shares
     return float(ratio) if ratio else None
 
 
@@ -149,22 +154,32 @@ def _result(experiment: Any, saved: dict[str, Any]) -> Any:
     return results.from_data(experiment.result_type, saved["result"])
 
 
-def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], float | None]]:
-    """Each experiment's headlines and its ceiling (None if not probed)."""
-    out = {}
-    for experiment, saved in _saved(folder):
-        result = _result(experiment, saved)
-        out[experiment.name] = (experiment.headlines(result), _ceiling(result))
-    return out
+def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], Any]]:
+    """Each experiment's headlines and its result."""
+    return {
+        experiment.name: (
+            experiment.headlines(result := _result(experiment, saved)),
+            result,
+        )
+        for experiment, saved in _saved(folder)
+    }
 
 
-def _apart() -> dict[str, tuple[str, ...]]:
-    """Headlines measured apart from the rounds their experiment's ceiling
-    was counted between, which it does not divide: experiment -> the rows
-    named in those labels (the tool table's dask and MPI rows)."""
-    from .further.compare_tools import APART
-
-    return {"tool-comparison": APART}
+def _ceilings(
+    experiment: Any, label: str, first: Any, second: Any
+) -> tuple[float, float] | None:
+    """The two runs' ceilings that ``label`` is divided by: none for a
+    headline measured apart from the rounds they were counted between (the
+    tool table's dask and MPI rows); the ceiling of equal shares for work
+    cut into one equal share per worker, where both runs counted it."""
+    if any(word in label for word in experiment.apart):
+        return None
+    equal = any(word in label for word in experiment.equal_shares) and all(
+        getattr(getattr(r, "ceiling", None), "equal_shares", None)
+        for r in (first, second)
+    )
+    c1, c2 = _ceiling(first, equal), _ceiling(second, equal)
+    return (c1, c2) if c1 and c2 else None
 
 
 def moves(first: Path, second: Path) -> list[Move]:
@@ -173,19 +188,19 @@ def moves(first: Path, second: Path) -> list[Move]:
         if not folder.is_dir():
             raise ValueError(f"{folder} is not a folder of results")
     a, b = _headlines(first), _headlines(second)
+    from . import catalogue
+
+    entries = {e.name: e for e in catalogue.EXPERIMENTS}
     found = []
-    measured_apart = _apart()
     for name in sorted(set(a) & set(b)):
-        (mine, c1), (theirs, c2) = a[name], b[name]
-        ceilings = (c1, c2) if c1 and c2 else None
-        apart = measured_apart.get(name, ())
+        (mine, r1), (theirs, r2) = a[name], b[name]
         found += [
             Move(
                 name,
                 label,
                 mine[label],
                 theirs[label],
-                None if any(word in label for word in apart) else ceilings,
+                _ceilings(entries[name], label, r1, r2),
             )
             for label in mine
             if label in theirs
@@ -219,7 +234,8 @@ def report(found: list[Move], top: int = 5) -> str:
     lines.append(
         f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
         f"within ±{STEADY * 100:.0f} % (as measured, or once divided by the "
-        "machine's ceiling where the experiment probed it)"
+        "machine's ceiling where the experiment probed it: of equal shares "
+        "for work cut into one share per worker)"
     )
     itself = [m for m in found if m.machine and m.label.endswith("(×)")]
     if itself:

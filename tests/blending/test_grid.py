@@ -81,6 +81,13 @@ def test_grid_limit_holds_inside_each_worker(monkeypatch, method):
     assert grid.limit_held
     assert_gone([pid for c in grid.cells for pid in c.worker_pids])
     assert blas_threads() == before
+    # the ceiling, counted after each of the 4 cells (and more for 0.3 s)
+    if available_cpus() >= 2:
+        assert grid.ceiling is not None and grid.ceiling.between_rounds
+        assert grid.ceiling.k == 2 and len(grid.ceiling.ratios) >= 4
+    else:
+        assert grid.ceiling is None
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -233,6 +240,7 @@ def test_default_tasks_divide_evenly_when_small():
         ({"repeats": 0}, "repeats"),
         ({"budget": -1.0}, "budget"),
         ({"warmup_seconds": -1.0}, "warmup_seconds"),
+        ({"probe_seconds": 0.0}, "probe_seconds"),
     ],
 )
 def test_grid_refuses_bad_input(kwargs, name):

@@ -18,9 +18,7 @@ from parallel_python.blending.fixes import (
 from parallel_python.blending.grid import Grid, grid_counts
 from parallel_python.blending.narrate import (
     fixes_summary,
-    fixes_table,
     grid_summary,
-    grid_table,
     oversubscription_summary,
     shape,
     shared_machine,
@@ -31,6 +29,7 @@ from parallel_python.blending.narrate_rules import (
     rule_of_thumb,
     shapes_compared,
 )
+from parallel_python.blending.narrate_tables import fixes_table, grid_table
 from parallel_python.core.style import small_texts
 from parallel_python.core.text import duration, same_unit
 from parallel_python.core.timing import Timing
@@ -92,6 +91,18 @@ def test_grid_sentences_hold_for_any_machine(cpus):
     table = grid_table(grid)
     assert table.count("\n|") >= len(grid.cells)
     assert "†" in table
+
+
+def test_grid_summary_gives_the_ceiling_counted_between_the_cells():
+    import dataclasses
+
+    from parallel_python.core.ceiling import Ceiling
+
+    grid = fake_grid(2)
+    assert "Between the cells" not in grid_summary(grid)
+    probed = Ceiling(2, 0.3, 100, (52, 50), 1.02, True, (0, 1), "", 0.05)
+    text = grid_summary(dataclasses.replace(grid, ceiling=probed))
+    assert "Between the cells, this machine's 2 CPUs together counted 1.02×" in text
 
 
 def test_one_cpu_only_the_single_cell_is_within():

@@ -7,15 +7,16 @@ import statistics
 
 import pytest
 
-from parallel_python.core import ceiling_live, meter
+from parallel_python.core import ceiling as ceiling_mod
+from parallel_python.core import ceiling_live
+from parallel_python.core.ceiling import Ceiling
 from parallel_python.core.ceiling_live import LiveCeiling, live_ceiling_for
-from parallel_python.core.meter import Ceiling
 from parallel_python.core.protocol import measure_paired
 from parallel_python.core.results import from_data, to_data
 
 
 def cpus_here() -> int:
-    return len(meter._affinity() or [0, 1])
+    return len(ceiling_mod._affinity() or [0, 1])
 
 
 def test_one_pair_per_round_and_the_counters_stop_with_the_block():
@@ -37,10 +38,11 @@ def test_one_pair_per_round_and_the_counters_stop_with_the_block():
     assert multiprocessing.active_children() == []
     assert paired.rounds == 5 and probe.pairs == 5
     assert len(c.ratios) == 5 and c.ratio == pytest.approx(statistics.median(c.ratios))
+    assert len(c.slowest) == 5 and c.equal_shares <= max(c.ratios)
     assert c.between_rounds and c.k == k and len(c.many) == k
     assert c.single > 0 and all(m > 0 for m in c.many)
     assert "between the rounds" in c.note
-    allowed = meter._affinity()
+    allowed = ceiling_mod._affinity()
     if allowed is not None:  # Linux: each counter pinned to a CPU of ours
         assert c.pinned and c.cpus == tuple(allowed[:k])
     assert from_data(Ceiling, to_data(c)) == c

@@ -9,15 +9,15 @@ import sys
 
 import pytest
 
+from parallel_python.core import ceiling as ceiling_mod
 from parallel_python.core import ceiling_live, meter
-from parallel_python.core.meter import (
+from parallel_python.core.ceiling import (
     Ceiling,
-    Disturbance,
-    Meter,
     ceiling,
     ceiling_from_counts,
-    disturbance_from,
+    slowest_from_counts,
 )
+from parallel_python.core.meter import Disturbance, Meter, disturbance_from
 from parallel_python.core.pools import leftover_children
 from parallel_python.core.results import from_data, to_data
 
@@ -54,6 +54,22 @@ def test_ceiling_from_counts():
 def test_ceiling_from_counts_refuses_bad_counts(single, many):
     with pytest.raises(ValueError):
         ceiling_from_counts(single, many)
+    with pytest.raises(ValueError):
+        slowest_from_counts(single, many)
+
+
+def test_equal_shares_wait_for_the_slowest_counter():
+    # two equal shares end when the slower CPU's share does
+    assert slowest_from_counts(100, [100, 76]) == pytest.approx(1.52)
+    assert slowest_from_counts(100, [90, 95]) == pytest.approx(1.80)
+    assert slowest_from_counts(100, [100]) == 1.0
+    c = Ceiling(2, 0.15, 300, (270, 240), 1.70, True, (0, 1), "", 0.05)
+    assert c.equal_shares is None  # saved before it was counted
+    c = Ceiling(
+        2, 0.15, 300, (270, 240), 1.70, True, (0, 1), "", 0.05, slowest=(1.5, 1.6, 1.2)
+    )
+    assert c.equal_shares == 1.5
+    assert from_data(Ceiling, to_data(c)) == c
 
 
 @pytest.mark.parametrize(
@@ -70,12 +86,14 @@ def test_ceiling_refuses_more_cpus_than_available():
 
 
 def test_ceiling_runs_and_leaves_no_process_behind():
-    k = min(2, len(meter._affinity() or [0, 1]))
+    k = min(2, len(ceiling_mod._affinity() or [0, 1]))
     c = ceiling(k, seconds=0.05)
     assert isinstance(c, Ceiling)
     assert c.k == k and len(c.many) == k
     assert c.single > 0 and all(m > 0 for m in c.many)
     assert c.ratios and c.ratio == pytest.approx(statistics.median(c.ratios))
+    assert len(c.slowest) == len(c.ratios)
+    assert all(s <= r for s, r in zip(c.slowest, c.ratios, strict=True))
     assert c.pinned == bool(c.cpus)
     assert c.note
     assert multiprocessing.active_children() == []
@@ -218,8 +236,8 @@ def test_the_ceiling_is_the_median_of_paired_windows_in_alternating_order(
                 steps[(0, w)] = next(alone_steps)
         return steps, True
 
-    monkeypatch.setattr(meter, "_run_windows", fake_windows)
-    monkeypatch.setattr(meter, "_affinity", lambda: [0, 1])
+    monkeypatch.setattr(ceiling_mod, "_run_windows", fake_windows)
+    monkeypatch.setattr(ceiling_mod, "_affinity", lambda: [0, 1])
     c = ceiling(2, seconds=0.2)
     assert seen["window"] == pytest.approx(0.05)
     assert seen["plan"] == [False, True, True, False, False, True, True, False]
@@ -229,9 +247,9 @@ def test_the_ceiling_is_the_median_of_paired_windows_in_alternating_order(
 
 
 def test_window_plan_refuses_no_rounds():
-    assert meter.window_plan(1) == [False, True]
+    assert ceiling_mod.window_plan(1) == [False, True]
     with pytest.raises(ValueError, match="rounds"):
-        meter.window_plan(0)
+        ceiling_mod.window_plan(0)
 
 
 def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
@@ -241,8 +259,8 @@ def test_ceiling_for_probes_at_most_the_cpus_and_only_when_asked(monkeypatch):
         calls.append(len(cpus))
         return {(i, w): 100 for w in range(len(plan)) for i in range(len(cpus))}, True
 
-    monkeypatch.setattr(meter, "_run_windows", fake_windows)
-    for module in (meter, ceiling_live):
+    monkeypatch.setattr(ceiling_mod, "_run_windows", fake_windows)
+    for module in (ceiling_mod, ceiling_live):
         monkeypatch.setattr(module, "_affinity", lambda: [0, 1])
     assert ceiling_live.ceiling_for(4, None) is None  # no probe asked for
     assert ceiling_live.ceiling_for(1, 0.5) is None  # one worker has no ceiling

@@ -72,7 +72,7 @@ def test_find_returns_the_first_match_and_names_what_is_missing():
 
 
 def test_a_field_added_later_with_a_default_may_be_absent_a_required_one_not():
-    from parallel_python.core.meter import Ceiling
+    from parallel_python.core.ceiling import Ceiling
 
     old = {
         "k": 2,

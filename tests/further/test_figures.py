@@ -9,7 +9,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
-from parallel_python.core.meter import Ceiling
+from parallel_python.core.ceiling import Ceiling
 from parallel_python.core.protocol import ratio_from
 from parallel_python.core.style import COLORS, small_texts, unsteady
 from parallel_python.further import plots as pf

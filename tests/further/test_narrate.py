@@ -217,7 +217,7 @@ def test_numba_summary(cpus):
         assert "no slower than the `nogil` threads in this run" in no_worse
         assert "busy" not in no_worse
         assert "as fast as one" not in text  # no ceiling probed
-        from parallel_python.core.meter import Ceiling
+        from parallel_python.core.ceiling import Ceiling
 
         live = Ceiling(2, 0.4, 100, (52, 50), 1.02, True, (0, 1), "", 0.05)
         live = dataclasses.replace(live, between_rounds=True)
@@ -574,7 +574,7 @@ def test_tools_short_of_the_ideal_says_what_the_time_holds():
     assert "short of the ideal 2.00× (the time leaves out starting the" in text
     assert "busy" not in text and "probably" not in text
     assert "counted" not in text  # no ceiling probed, none quoted
-    from parallel_python.core.meter import Ceiling
+    from parallel_python.core.ceiling import Ceiling
 
     probed = Ceiling(2, 0.4, 100, (88, 90), 1.78, True, (0, 1), "", 0.05)
     probed = dataclasses.replace(probed, between_rounds=True)

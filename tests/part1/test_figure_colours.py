@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from matplotlib.colors import to_hex
 
-from parallel_python.core.meter import Ceiling
+from parallel_python.core.ceiling import Ceiling
 from parallel_python.core.style import COLORS, GUIDE, SERIES, small_texts
 from parallel_python.part1 import plots, plots_kitchen, plots_locks
 from tests.part1.test_locks import MADE_UP

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from parallel_python.core.machine import available_cpus
 from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.core.results import from_data, to_data
 from parallel_python.part1 import gil, numpy_trick, placement
@@ -151,6 +152,23 @@ def test_numpy_trick_shape():
     assert [p.workers for p in r.python_threads] == [1, 2]
     assert r.work >= 1
     assert r.numpy_at(2).speedup > 0
+    # the ceiling, counted between the rounds of the 2 sorting threads
+    if available_cpus() >= 2:
+        assert r.ceiling is not None and r.ceiling.between_rounds
+        assert r.ceiling.k == 2 and r.ceiling.window == numpy_trick.PROBE_WINDOW
+        assert len(r.ceiling.slowest) == len(r.ceiling.ratios) >= 1
+    else:
+        assert r.ceiling is None
+    assert multiprocessing.active_children() == []
+    unprobed = numpy_trick.run_numpy_trick(
+        counts=(1, 2),
+        elements=1_000,
+        repeats=1,
+        sorts=1,
+        budget=0.01,
+        probe_seconds=None,
+    )
+    assert unprobed.ceiling is None
 
 
 def test_numpy_trick_pairs_rounds_and_keeps_its_calibration():
@@ -179,6 +197,7 @@ def test_numpy_trick_pairs_rounds_and_keeps_its_calibration():
         ({"budget": 0}, "budget"),
         ({"task_seconds": -1}, "task_seconds"),
         ({"counts": ()}, "counts"),
+        ({"probe_seconds": 0.0}, "probe_seconds"),
     ],
 )
 def test_numpy_trick_bad_input(kwargs, name):

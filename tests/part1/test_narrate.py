@@ -136,7 +136,8 @@ def fake_gil_off(**kwargs):
 def test_gil_busy_machine_and_no_gil():
     import dataclasses
 
-    from parallel_python.core.meter import Ceiling, Disturbance
+    from parallel_python.core.ceiling import Ceiling
+    from parallel_python.core.meter import Disturbance
 
     flat = fake_gil(2, lambda k: 1.0)
     text = gil_summary(flat)
@@ -163,6 +164,18 @@ def test_gil_busy_machine_and_no_gil():
         dataclasses.replace(fake_gil(2, lambda k: k), ceiling=shown_as_two)
     )
     assert "counted 2.00× as fast as one" in text and "more than 2×" not in text
+    # one task per process: a slow CPU holds back its share, and the
+    # sentence says how far (only when it reads at least 5 % lower)
+    assert "slowest CPU" not in text
+    uneven = dataclasses.replace(probe, ratio=1.70, slowest=(1.50, 1.52, 1.55))
+    text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=uneven))
+    assert (
+        "at its slowest CPU's pace 2 equal shares of work could reach at most 1.52×"
+        in text
+    )
+    even = dataclasses.replace(probe, slowest=(1.80, 1.82, 1.84))
+    text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=even))
+    assert "slowest CPU" not in text
     # with the GIL on, an apparent gain of threads is noise, and says so
     text = gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
     assert "not parallel work" in text and "without" not in text
@@ -749,3 +762,32 @@ def test_numpy_trick_calls_a_wide_interval_of_the_sorts_rough():
     )
     text = numpy_trick_summary(trick)
     assert "The sorts' 90 % interval is wider than ±15 %: take that figure" in text
+
+
+def test_numpy_trick_gives_the_ceiling_between_the_sorting_rounds():
+    from parallel_python.core.ceiling import Ceiling
+
+    plain = fake_trick(2, lambda k: min(k, 2) * 0.75)
+    assert "Between the sorting rounds" not in numpy_trick_summary(plain)
+    probed = Ceiling(
+        2,
+        0.3,
+        100,
+        (95, 70),
+        1.65,
+        True,
+        (0, 1),
+        "",
+        0.025,
+        between_rounds=True,
+        slowest=(1.38, 1.40, 1.45),
+    )
+    text = numpy_trick_summary(dataclasses.replace(plain, ceiling=probed))
+    assert (
+        "Between the sorting rounds, this machine's 2 CPUs together counted 1.65×"
+        in text
+    )
+    # each thread sorts its own array: the slowest CPU sets their pace
+    assert "2 equal shares of work could reach at most 1.40×" in text
+    one = dataclasses.replace(fake_trick(1, lambda k: 1.0), ceiling=probed)
+    assert "Between the sorting rounds" not in numpy_trick_summary(one)

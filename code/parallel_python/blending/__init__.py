@@ -2,7 +2,9 @@
 
 Batches of matrix products in processes with BLAS threads (``batches``), the
 P × T grid (``grid``) and the fixes for oversubscription (``fixes``);
-sentences in ``narrate``, figures in ``plots``, catalogue entries in
+sentences in ``narrate`` (its rules of thumb in ``narrate_rules``, the
+figures' titles in ``narrate_figures``, the tables in ``narrate_tables``),
+figures in ``plots``, catalogue entries in
 ``entries``. The book may use the names below.
 """
 

@@ -24,9 +24,12 @@ them.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
+from ..core.ceiling import Ceiling
+from ..core.ceiling_live import live_ceiling_for
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, require_blas_pool
 from ..core.pools import process_pool
@@ -92,6 +95,9 @@ class Grid:
     processes: tuple[int, ...]
     threads: tuple[int, ...]
     cells: tuple[Batch, ...]
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were than one, counted between the cells
+    (None on one CPU, or when not asked for)."""
 
     def cell(self, processes: int, threads: int) -> Batch:
         return find(self.cells, processes=processes, threads=threads)
@@ -146,6 +152,7 @@ def run_grid(
     warmup: int = 1,
     budget: float | None = 0.5,
     warmup_seconds: float = WARMUP_SECONDS,
+    probe_seconds: float | None = 0.3,
 ) -> Grid:
     """Run ``tasks`` products of ``size`` x ``size`` matrices with every P x T.
 
@@ -158,7 +165,10 @@ def run_grid(
     joins the pool. Cells are timed one after another rather than in
     interleaved rounds on purpose: that needs every cell's pool alive at
     once, and the BLAS threads of a pool that just finished keep spinning
-    for a moment, on the CPUs the next cell is being timed on.
+    for a moment, on the CPUs the next cell is being timed on. With
+    ``probe_seconds``, the machine's ceiling is counted after each cell,
+    once its pool has ended (``core.ceiling_live``; at least that many
+    seconds of each kind of window).
     """
     size = positive_int("size", size)
     cpus = available_cpus()
@@ -177,22 +187,29 @@ def run_grid(
     require_blas_pool("the P × T grid")
     ctx = mp_context()
     cells = []
-    for p in processes:
-        for t in threads:
-            with process_pool(
-                p, context=ctx, initializer=limit_blas_threads, initargs=(t,)
-            ) as pool:
-                cells.append(
-                    _timed_batch(
-                        _pool_batch(pool, size, tasks),
-                        p,
-                        t,
-                        repeats,
-                        warmup,
-                        budget,
-                        warmup_seconds,
+    # the counters start before any pool, and count after each cell, when its
+    # pool (and so its BLAS threads) has ended
+    probe = live_ceiling_for(max(processes) * max(threads), probe_seconds)
+    with probe if probe is not None else contextlib.nullcontext():
+        for p in processes:
+            for t in threads:
+                with process_pool(
+                    p, context=ctx, initializer=limit_blas_threads, initargs=(t,)
+                ) as pool:
+                    cells.append(
+                        _timed_batch(
+                            _pool_batch(pool, size, tasks),
+                            p,
+                            t,
+                            repeats,
+                            warmup,
+                            budget,
+                            warmup_seconds,
+                        )
                     )
-                )
+                if probe is not None:
+                    probe.between()
+        probed = probe.result() if probe is not None else None
     return Grid(
         size=size,
         tasks=tasks,
@@ -201,4 +218,5 @@ def run_grid(
         processes=processes,
         threads=threads,
         cells=tuple(cells),
+        ceiling=probed,
     )

@@ -3,8 +3,9 @@
 ``validate`` (input checks), ``config`` (the start method), ``timing`` (the one
 timing harness), ``protocol`` (paired rounds, median ratios and their
 intervals), ``sanity`` (is a speed-up believable), ``sizing`` (calls long
-enough to time), ``meter`` (the machine's ceiling before an experiment, and
-the disturbance meter), ``ceiling_live`` (the ceiling between its rounds),
+enough to time), ``ceiling`` (the machine's ceiling before an experiment),
+``ceiling_live`` (the same between its rounds), ``meter`` (the disturbance
+meter),
 ``machine`` (what machine this is), ``results`` (results to and from JSON),
 ``pools`` (process pools that leave no process behind), ``experiment`` (the
 shape of a catalogue entry), ``text`` (numbers, times and plurals in

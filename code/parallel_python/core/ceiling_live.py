@@ -1,6 +1,6 @@
 """The machine's ceiling measured between an experiment's rounds.
 
-:func:`~.meter.ceiling` probes how much faster ``k`` CPUs are than one just
+:func:`~.ceiling.ceiling` probes how much faster ``k`` CPUs are than one just
 before an experiment. On a shared machine that is not enough: the build
 machine's two CPUs once counted 1.99x as fast as one just before the numba
 rounds, and then, for the next seven rounds, every parallel version ran no
@@ -28,8 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from . import rests
-from .config import mp_context
-from .meter import (
+from .ceiling import (
     _START_TIMEOUT,
     _WINDOW,
     Ceiling,
@@ -37,7 +36,9 @@ from .meter import (
     _count_for,
     ceiling,
     ceiling_from_counts,
+    slowest_from_counts,
 )
+from .config import mp_context
 from .validate import positive_float, positive_int
 
 #: Seconds to wait for the counters of a pair to report, once started (each
@@ -241,6 +242,7 @@ class LiveCeiling:
         if not kept:
             return None
         ratios = tuple(ceiling_from_counts(one, many) for one, many in kept)
+        slowest = tuple(slowest_from_counts(one, many) for one, many in kept)
         after = self.pairs - between
         when = "between the rounds" + (
             f" ({after} of {self.pairs} pairs after them)" if after else ""
@@ -264,6 +266,7 @@ class LiveCeiling:
             window=self.window,
             ratios=ratios,
             between_rounds=True,
+            slowest=slowest,
         )
 
 
@@ -283,17 +286,24 @@ def probe_size(workers: int, seconds: float | None) -> int | None:
 
 def ceiling_for(workers: int, seconds: float | None) -> Ceiling | None:
     """The ceiling for ``workers`` (:func:`probe_size`) just before the
-    rounds (:func:`~.meter.ceiling`), counting for ``seconds``."""
+    rounds (:func:`~.ceiling.ceiling`), counting for ``seconds``."""
     k = probe_size(workers, seconds)
     return None if k is None or seconds is None else ceiling(k, seconds=seconds)
 
 
 def live_ceiling_for(
-    workers: int, seconds: float | None, *, per_round: int = 1, rest: float = 0.0
+    workers: int,
+    seconds: float | None,
+    *,
+    per_round: int = 1,
+    rest: float = 0.0,
+    window: float = _WINDOW,
 ) -> LiveCeiling | None:
     """A :class:`LiveCeiling` for ``workers`` (:func:`probe_size`), with at
-    least ``seconds`` of windows of each kind."""
+    least ``seconds`` of windows of each kind, ``window`` seconds each."""
     k = probe_size(workers, seconds)
     if k is None or seconds is None:
         return None
-    return LiveCeiling(k, least_seconds=seconds, per_round=per_round, rest=rest)
+    return LiveCeiling(
+        k, window=window, least_seconds=seconds, per_round=per_round, rest=rest
+    )

@@ -42,6 +42,15 @@ class Experiment:
     """For headlines measured in paired rounds: label -> their
     :class:`~parallel_python.core.protocol.Ratio` (median and 90 % interval),
     or None for a result recorded without rounds (see :meth:`ratios`)."""
+    apart: tuple[str, ...] = ()
+    """Words of the headlines measured apart from the rounds this
+    experiment's ceiling was counted between (the tool table's dask and MPI
+    rows): ``parallel-python drift`` does not divide those by it."""
+    equal_shares: tuple[str, ...] = ()
+    """Words of the headlines whose work is cut into one equal share per
+    worker (one task per process, numba's ``prange``): such work ends with
+    its slowest share, so ``parallel-python drift`` divides them by the
+    ceiling of equal shares (:attr:`~.ceiling.Ceiling.equal_shares`)."""
     one_worker: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
     """Its one-worker checks: which -> the
     :class:`~parallel_python.core.protocol.Ratio` of work compared with

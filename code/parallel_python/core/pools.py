@@ -129,7 +129,7 @@ def baseline_on_one_cpu(
     variants wherever the scheduler puts them.
 
     That CPU is the one the ceiling probe's lone counter is pinned to
-    (:func:`~.meter.ceiling`, :class:`~.ceiling_live.LiveCeiling`), so a
+    (:func:`~.ceiling.ceiling`, :class:`~.ceiling_live.LiveCeiling`), so a
     speed-up and its ceiling both compare with
     the same CPU. Unpinned, the work done in a row ran on whichever CPU was
     free, and on a virtual machine whose second CPU ran at two thirds of the

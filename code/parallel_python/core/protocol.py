@@ -40,6 +40,8 @@ EXTENSION = 0.5
 MIN_ROUNDS_ONLY = 1e-9
 #: A relative half-width above this makes a ratio "too wide" to report as is.
 MAX_HALF_WIDTH = 0.15
+#: The relative half-width at which :func:`measure_paired` stops by default.
+TARGET = 0.05
 
 
 def median_ci_ranks(n: int, confidence: float = CONFIDENCE) -> tuple[int, int, float]:
@@ -166,7 +168,7 @@ def measure_paired(
     min_rounds: int = 5,
     max_rounds: int = 200,
     budget_seconds: float,
-    target: float = 0.05,
+    target: float = TARGET,
     warmup: int = 1,
     clock: Callable[[], float] = time.perf_counter,
     context: Callable[[str], AbstractContextManager[object]] | None = None,

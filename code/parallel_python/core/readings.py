@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from .text import measured, percent, plural, ratio_text, times
 
 if TYPE_CHECKING:
-    from .meter import Ceiling, Disturbance
+    from .ceiling import Ceiling
+    from .meter import Disturbance
     from .protocol import Ratio
 
 
@@ -69,17 +70,31 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     )
 
 
-def ceiling_phrase(ceiling: Ceiling | None) -> str:
-    """``; this machine's 2 CPUs together counted 1.85× as fast as one, …``."""
+#: How far below the ceiling the equal shares' ceiling must read (relative)
+#: before a sentence mentions the slowest CPU.
+SLOWER_CPU = 0.05
+
+
+def ceiling_phrase(ceiling: Ceiling | None, *, equal_shares: bool = False) -> str:
+    """``; this machine's 2 CPUs together counted 1.85× as fast as one, …``.
+    ``equal_shares``: the work was cut into one equal share per worker (see
+    :func:`ceiling_clause`)."""
     if ceiling is None:
         return ""
     when = "between the rounds" if ceiling.between_rounds else "just before"
-    return "; " + ceiling_clause(ceiling, f", measured {when}")
+    return "; " + ceiling_clause(
+        ceiling, f", measured {when}", equal_shares=equal_shares
+    )
 
 
-def ceiling_clause(ceiling: Ceiling, when: str = "") -> str:
+def ceiling_clause(
+    ceiling: Ceiling, when: str = "", *, equal_shares: bool = False
+) -> str:
     """``this machine's 2 CPUs together counted 1.85× as fast as one``, then
-    ``when``, then why a ratio above ``k`` can be."""
+    ``when``, then why a ratio above ``k`` can be. With ``equal_shares``
+    (work cut into one equal share per worker, which ends with its slowest
+    share), also the most such work could reach at the slowest CPU's pace,
+    where that reads at least :data:`SLOWER_CPU` below the ceiling."""
     text = (
         f"this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one{when}"
@@ -88,5 +103,15 @@ def ceiling_clause(ceiling: Ceiling, when: str = "") -> str:
         text += (
             f" (more than {ceiling.k}×: the lone counter, on the first CPU, "
             "counted more slowly than the CPUs did on average together)"
+        )
+    slowest = ceiling.equal_shares
+    if (
+        equal_shares
+        and slowest is not None
+        and slowest < (1 - SLOWER_CPU) * ceiling.ratio
+    ):
+        text += (
+            f", and at its slowest CPU's pace {ceiling.k} equal shares "
+            f"of work could reach at most {times(slowest)}"
         )
     return text

@@ -22,9 +22,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
-from ..core.meter import Ceiling
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
 from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.results import find

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
 from ..core.text import plural
-from .compare_tools import ToolComparison, run_tool_comparison
+from .compare_tools import APART, ToolComparison, run_tool_comparison
 from .dask_demo import DaskChunks, DaskCluster, run_dask_chunks, run_dask_cluster
 from .freethreading import FreeThreading, run_free_threading
 from .joblib_demo import JoblibRun, run_joblib
@@ -142,13 +142,13 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=6,
+        seconds=5.5,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.003, "seconds the server waits per answer"),
             Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 2.5, "seconds of rounds at most"),
+            Option("budget", "float", 2.2, "seconds of rounds at most"),
         ),
         plot=plot_waiting,
         summary=waiting_summary,
@@ -235,6 +235,9 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=numba_summary,
         headlines=_numba_headlines,
         intervals=_numba_intervals,
+        # prange cuts the loop into one equal piece per thread, as do the
+        # nogil threads
+        equal_shares=("parallel=True", "nogil"),
     ),
     Experiment(
         name="mpi",
@@ -302,6 +305,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_tools,
         summary=tools_summary,
         headlines=_tools_headlines,
+        apart=APART,
         intervals=_tools_intervals,
     ),
 )

@@ -27,8 +27,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..core.ceiling import Ceiling
 from ..core.machine import available_cpus, free_threaded_build, gil_enabled
-from ..core.meter import Ceiling
 from ..core.timing import measure_rounds
 from ..core.validate import positive_int, positive_ints
 from ..part1 import (

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.ceiling import Ceiling
 from ..core.ceiling_live import ceiling_for
 from ..core.machine import available_cpus
-from ..core.meter import Ceiling
 from ..core.pools import end_process_group, on_one_cpu
-from ..core.protocol import Ratio, paired_ratio, ratio_from
+from ..core.protocol import TARGET, Ratio, paired_ratio, ratio_from
 from ..core.results import find
 from ..core.timing import Timing
 from ..core.validate import positive_float, positive_int, positive_ints
@@ -128,7 +128,7 @@ def _rounds(comm: Any, args: argparse.Namespace) -> int:
             alone()
         if rank == 0 and len(times) >= repeats:
             ratios = [s / t for s, t in zip(serial, times, strict=True)]
-            if ratio_from(ratios).within(0.05):
+            if ratio_from(ratios).within(TARGET):
                 reason = "converged"
             elif len(times) >= 200:
                 reason = "max_rounds"

@@ -94,7 +94,7 @@ def numba_summary(r: NumbaRun) -> str:
         f"{gain(par, 'the serial compiled loop', par_ratio)}, and the `nogil=True` "
         f"loop in {r.threads} Python threads "
         f"{gain(nogil, 'the serial compiled loop', nogil_ratio)}"
-        f"{ceiling_phrase(r.ceiling)}. "
+        f"{ceiling_phrase(r.ceiling, equal_shares=True)}. "
     )
     for what, ratio in (
         ("The `parallel=True` loop", par_ratio),

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus
-from ..core.meter import Ceiling
 from ..core.protocol import Ratio, measure_paired
 from ..core.rests import rests
 from ..core.results import find

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from numbers import Real
 
+from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
-from ..core.meter import Ceiling, Disturbance, Meter
+from ..core.meter import Disturbance, Meter
 from ..core.pools import baseline_on_one_cpu, pin_to_first_cpu, process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
@@ -144,7 +145,7 @@ def integrate_parallel(
     it is pickled by name and looked up by every worker.
     """
     h, tasks = integration_tasks(f, a, b, n, chunks)
-    # one chunk at a time: a worker that finishes early takes the next one
+    # one chunk per message: a free worker takes the next
     return math.fsum(pool.map(_star_partial, tasks, chunksize=1)) * h
 
 

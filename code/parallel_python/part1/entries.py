@@ -226,6 +226,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=gil_summary,
         headlines=_gil_headlines,
         intervals=_gil_intervals,
+        equal_shares=("processes",),  # one task per process
         one_worker=_gil_one_worker,
     ),
     Experiment(
@@ -251,7 +252,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=4,
+        seconds=4.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 250_000, "numbers per sort"),
@@ -259,11 +260,18 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("sorts", "int", None, "sorts per task (default: calibrated)"),
             Option("work", "int", None, "loop steps of the control (default: as long)"),
             Option("budget", "float", 0.75, "seconds of rounds at most, per point"),
+            Option(
+                "probe_seconds",
+                "float",
+                0.3,
+                "seconds of the ceiling probe between the sorting rounds, at least",
+            ),
         ),
         plot=plot_numpy_trick,
         summary=numpy_trick_summary,
         headlines=_medians(_trick_intervals),
         intervals=_trick_intervals,
+        equal_shares=("NumPy sort",),  # each thread sorts its own array
         one_worker=_trick_one_worker,
     ),
     Experiment(

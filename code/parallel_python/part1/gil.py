@@ -22,10 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
-from ..core.meter import Ceiling, Disturbance, Meter
+from ..core.meter import Disturbance, Meter
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.results import find

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.readings import (
+    ceiling_clause,
     ceiling_phrase,
     one_worker_note,
     unsteady_note,
@@ -83,7 +84,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"its own interpreter and its "
                 f"own GIL, they ran {ratio_text(p.ratio)} as fast, on the "
                 f"{cpus_phrase(g.cpus)} this build could use"
-                f"{ceiling_phrase(g.ceiling)}. "
+                f"{ceiling_phrase(g.ceiling, equal_shares=True)}. "
             )
             text += unsteady_note("The processes'", p.ratio, g.disturbance, stated=True)
         else:
@@ -92,7 +93,7 @@ def gil_summary(g: GilScaling) -> str:
                 f"ran only {ratio_text(p.ratio)} "
                 f"as fast, though this build had {cpus_phrase(g.cpus)}: "
                 f"{what_was_seen(g.disturbance, p.ratio)}"
-                f"{ceiling_phrase(g.ceiling)}. "
+                f"{ceiling_phrase(g.ceiling, equal_shares=True)}. "
             )
         text += placement_note(g, k)
     text += _one_worker_check(g)
@@ -341,6 +342,10 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
     if n.cpus > 1 and gain_shown(a.ratio):
         rough = unsteady_note("The sorts'", a.ratio, stated=True)
         text += f" {rough.rstrip()}" if rough else ""
+    if n.cpus > 1 and n.ceiling is not None:
+        # each thread sorts its own array: one equal share per thread
+        clause = ceiling_clause(n.ceiling, equal_shares=True)
+        text += f" Between the sorting rounds, {clause}."
     if 1 in n.counts:
         text += " " + "".join(
             one_worker_note(f"One {what} in one thread", point.ratio)

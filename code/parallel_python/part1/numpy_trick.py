@@ -5,7 +5,8 @@
   releases the GIL while it does, so the threads really run at the same time
   (up to the CPUs available). For comparison the same is done with a
   pure-Python task of about the same length, which does not speed up.
-  Both are timed in paired rounds (:mod:`..core.protocol`).
+  Both are timed in paired rounds (:mod:`..core.protocol`), and the
+  machine's ceiling is counted between the sorting rounds.
 
 BLAS is not involved (a sort does not call it), so its own threads do not
 blur the picture.
@@ -14,11 +15,13 @@ blur the picture.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.ceiling import Ceiling
+from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import measure_paired
@@ -54,6 +57,8 @@ class NumpyTrick:
     pure-Python task, chosen so it takes about as long as a sorting task.
     ``stop_reasons``: why each count's paired rounds stopped, sorts then
     loops (see :func:`~parallel_python.core.protocol.measure_paired`).
+    ``ceiling``: the machine's, counted between the rounds of the sorts in
+    2 up to the CPUs' threads (None on one CPU, or when not asked for).
     """
 
     counts: tuple[int, ...]
@@ -65,6 +70,7 @@ class NumpyTrick:
     python_threads: tuple[ScalingPoint, ...]
     sorts: int = 1
     stop_reasons: tuple[str, ...] = ()
+    ceiling: Ceiling | None = None
 
     @property
     def sort_seconds(self) -> float:
@@ -98,6 +104,7 @@ def run_numpy_trick(
     task_seconds: float = 0.02,
     budget: float = 0.75,
     work: int | None = None,
+    probe_seconds: float | None = 0.3,
 ) -> NumpyTrick:
     """Time ``k`` sorting tasks in a row and in ``k`` threads, for each ``k``.
 
@@ -110,6 +117,9 @@ def run_numpy_trick(
     ``repeats`` rounds, more until the intervals are within ±5 % or
     ``budget`` seconds are spent (:func:`.gil.per_count`: half of it for one
     task, only the ``repeats`` rounds for counts above the CPUs and above 2).
+    With ``probe_seconds``, the ceiling is counted between the rounds of
+    the sorts in 2 up to the CPUs' threads (:data:`PROBE_WINDOW`-second
+    windows, at least ``probe_seconds`` of each kind), outside the budget.
     """
     counts = positive_ints("counts", counts)
     elements = positive_int("elements", elements)
@@ -117,6 +127,8 @@ def run_numpy_trick(
     warmup = non_negative_int("warmup", warmup)
     task_seconds = positive_float("task_seconds", task_seconds)
     budget = positive_float("budget", budget)
+    if probe_seconds is not None:
+        probe_seconds = positive_float("probe_seconds", probe_seconds)
     rng = np.random.default_rng(2)
     arrays = [rng.random(elements) for _ in range(max(counts))]
     if sorts is None:
@@ -127,35 +139,29 @@ def run_numpy_trick(
     sorts = positive_int("sorts", sorts)
     if work is None:
         one_sort = measure(lambda: sort_repeated(arrays[0], sorts), repeats=3, warmup=1)
-        probe = 100_000
-        one_count = measure(lambda: count(probe), repeats=3, warmup=1)
-        work = max(1, round(probe * one_sort.best / one_count.best))
+        steps = 100_000
+        one_count = measure(lambda: count(steps), repeats=3, warmup=1)
+        work = max(1, round(steps * one_sort.best / one_count.best))
     work = positive_int("work", work)
     cpus = available_cpus()
     numpy_points, python_points, stops = [], [], []
-    for k in counts:
-        share = per_count(k, cpus, budget)
-        for tasks, fn, into in (
-            ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points),
-            ([(work,)] * k, count, python_points),
-        ):
-            # one task: the thread and the loop on one CPU (see on_one_cpu)
-            with on_one_cpu() if k == 1 else contextlib.nullcontext():
-                paired = measure_paired(
-                    {
-                        "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
-                        "threads": lambda t=tasks, f=fn: in_threads(f, t),
-                    },
-                    baseline="in a row",
-                    min_rounds=repeats,
-                    budget_seconds=share,
-                    warmup=warmup,
-                    context=baseline_on_one_cpu("in a row"),
-                )
-            stops.append(paired.stop_reason)
-            into.append(
-                ScalingPoint(k, paired.times["in a row"], paired.times["threads"])
+    probe = live_ceiling_for(max(counts), probe_seconds, window=PROBE_WINDOW)
+    with probe if probe is not None else contextlib.nullcontext():
+        for k in counts:
+            _time_count(
+                k,
+                arrays,
+                sorts,
+                work,
+                repeats,
+                warmup,
+                per_count(k, cpus, budget),
+                probe.between if probe is not None and 1 < k <= cpus else None,
+                numpy_points,
+                python_points,
+                stops,
             )
+        probed = probe.result() if probe is not None else None
     return NumpyTrick(
         counts=counts,
         elements=elements,
@@ -166,4 +172,47 @@ def run_numpy_trick(
         python_threads=tuple(python_points),
         sorts=sorts,
         stop_reasons=tuple(stops),
+        ceiling=probed,
     )
+
+
+#: Seconds of each window of the ceiling probe: the sorting rounds are short.
+PROBE_WINDOW = 0.025
+
+
+def _time_count(
+    k: int,
+    arrays: list[np.ndarray],
+    sorts: int,
+    work: int,
+    repeats: int,
+    warmup: int,
+    share: float,
+    between: Callable[[], object] | None,
+    numpy_points: list[ScalingPoint],
+    python_points: list[ScalingPoint],
+    stops: list[str],
+) -> None:
+    """``k`` sorting tasks, then ``k`` loops, in a row and in threads, in
+    paired rounds of ``share`` seconds; ``between`` after each sorting
+    round. Appends their points and stop reasons."""
+    for tasks, fn, into, after in (
+        ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points, between),
+        ([(work,)] * k, count, python_points, None),
+    ):
+        # one task: the thread and the loop on one CPU (see on_one_cpu)
+        with on_one_cpu() if k == 1 else contextlib.nullcontext():
+            paired = measure_paired(
+                {
+                    "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
+                    "threads": lambda t=tasks, f=fn: in_threads(f, t),
+                },
+                baseline="in a row",
+                min_rounds=repeats,
+                budget_seconds=share,
+                warmup=warmup,
+                context=baseline_on_one_cpu("in a row"),
+                between=after,
+            )
+        stops.append(paired.stop_reason)
+        into.append(ScalingPoint(k, paired.times["in a row"], paired.times["threads"]))
