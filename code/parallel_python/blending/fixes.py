@@ -155,6 +155,13 @@ def _paired_rows(
     return warm, timed, paired
 
 
+#: Products per batch at least, by default: twice the grid's, so that a
+#: batch with a limit (about 35 ms on the 2-CPU build machine) is long next
+#: to what a joblib call costs by itself (5-25 ms there), which would
+#: otherwise decide the joblib rows' gain.
+FIXES_TASKS = 12
+
+
 def run_fixes(
     size: int = 500,
     tasks: int | None = None,
@@ -166,9 +173,10 @@ def run_fixes(
     budget: float = 3.0,
     warmup_seconds: float = WARMUP_SECONDS,
 ) -> Fixes:
-    """Run the batch with ``processes`` workers (default: the CPUs) without a
-    thread limit, then with each fix limiting BLAS to CPUs // processes
-    threads per worker (at least 1).
+    """Run the batch (``tasks`` products, default: :func:`.grid.default_tasks`
+    of at least :data:`FIXES_TASKS`) with ``processes`` workers (default:
+    the CPUs) without a thread limit, then with each fix limiting BLAS to
+    CPUs // processes threads per worker (at least 1).
 
     The ``fork`` row (variable set too late) appears only where ``fork``
     exists; the joblib rows only with ``joblib=True``. Every pool is started
@@ -185,7 +193,8 @@ def run_fixes(
     cpus = available_cpus()
     processes = positive_int("processes", cpus if processes is None else processes)
     tasks = positive_int(
-        "tasks", default_tasks((processes,)) if tasks is None else tasks
+        "tasks",
+        default_tasks((processes,), at_least=FIXES_TASKS) if tasks is None else tasks,
     )
     repeats = positive_int("repeats", repeats)
     warmup = positive_int("warmup", warmup)
