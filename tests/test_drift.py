@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallel_python import catalogue, cli, drift
+from parallel_python import catalogue, cli, compare, drift
 from parallel_python.core import results
 from parallel_python.core.machine import describe
 
@@ -74,7 +74,7 @@ def test_compare_table_shows_intervals_and_whether_they_overlap():
     )
     mine = NS(ratio=r(1.5, 1.6, 1.7), time=1.0)
     book = NS(ratio=r(0.9, 1.0, 1.1), time=2.0)
-    text = drift.compare_table(experiment, mine, book)
+    text = compare.compare_table(experiment, mine, book)
     speed = next(line for line in text.splitlines() if line.startswith("speed-up"))
     assert "1.60 (1.50–1.70)" in speed and "1.00 (0.90–1.10)" in speed
     assert speed.endswith("no")
@@ -87,13 +87,15 @@ def test_compare_table_says_when_the_calibrated_work_differs():
     from types import SimpleNamespace as NS
 
     experiment = NS(headlines=lambda x: {"time (s)": x.time}, ratios=lambda x: {})
-    text = drift.compare_table(experiment, NS(time=1.0, reps=30), NS(time=2.0, reps=12))
+    text = compare.compare_table(
+        experiment, NS(time=1.0, reps=30), NS(time=2.0, reps=12)
+    )
     assert "reps = 30 in yours, 12 in the book's" in text
-    sorted_ = drift.compare_table(
+    sorted_ = compare.compare_table(
         experiment, NS(time=1.0, sorts=3), NS(time=1.0, sorts=4)
     )
     assert "sorts = 3 in yours, 4 in the book's" in sorted_
-    same = drift.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))
+    same = compare.compare_table(experiment, NS(time=1.0, reps=5), NS(time=2.0, reps=5))
     assert "calibrated" not in same
 
 
@@ -282,3 +284,55 @@ def test_equal_shares_are_divided_by_the_ceiling_of_equal_shares(tmp_path):
     save(second, 1.7, ())  # a run saved before equal shares were counted
     found = {m.label: m for m in drift.moves(first, second)}
     assert found["parallel=True over @njit (×)"].ceilings == (1.9, 1.7)
+
+
+def test_controls_are_held_below_no_gain_not_to_ten_percent(tmp_path):
+    """The tool table's threads (pure Python, GIL on) are a control: a swing
+    from 1.0 to 0.8 keeps its lesson (no gain), and the report says so, with
+    the count as if it were a parallel speed-up beside it."""
+    import dataclasses
+
+    from tests.further.fakes import T, fake_tools
+
+    def save(folder, threads):
+        """The fake table, its threads running ``threads`` times as fast as
+        pure Python (0.15 s)."""
+        folder.mkdir()
+        table = fake_tools(2)
+        runs = tuple(
+            dataclasses.replace(r, timing=T(0.15 / threads))
+            if r.tool == "threads"
+            else r
+            for r in table.runs
+        )
+        table = dataclasses.replace(table, runs=runs, gil_enabled=True)
+        results.save(
+            folder / "tool-comparison.json", "tool-comparison", table, describe()
+        )
+        return table
+
+    first = save(tmp_path / "first", 1.0)
+    entry = catalogue.get("tool-comparison")
+    assert entry.controls(first) == ("speed-up, threads (×)",)
+    assert entry.controls(dataclasses.replace(first, gil_enabled=False)) == ()
+    save(tmp_path / "second", 0.8)
+    found = {m.label: m for m in drift.moves(tmp_path / "first", tmp_path / "second")}
+    threads = found["speed-up, threads (×)"]
+    assert threads.control and threads.declared_control
+    assert not threads.parallel_speedup and threads.steady
+    text = drift.report(list(found.values()))
+    assert (
+        "controls (ratios that show no parallel gain) below 1.2× in both builds" in text
+    )
+    assert "counted as parallel speed-ups instead:" in text
+
+
+def test_a_control_that_gains_is_named():
+    m = drift.Move("gil", "speed-up, 2 threads, pure Python (×)", 1.0, 1.5, None, True)
+    assert m.control and not m.no_gain
+    text = drift.report([m])
+    assert "0 of 1 controls" in text
+    assert (
+        "not below 1.2×: gil: speed-up, 2 threads, pure Python (×)  1 then 1.5" in text
+    )
+    assert "counted as parallel speed-ups instead: 0 of 1 within ±10 %" in text

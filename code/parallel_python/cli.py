@@ -229,7 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from . import catalogue, drift
+    from . import catalogue, compare
     from .core.text import compare_machines
 
     name, mine, my_machine = load_run(args.results)
@@ -245,7 +245,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         book_path = folder / f"{name}.json"
     _, book, book_machine = load_run(book_path, name)
-    print(drift.compare_table(experiment, mine, book))
+    print(compare.compare_table(experiment, mine, book))
     print()
     print(compare_machines(my_machine, book_machine))
     return 0

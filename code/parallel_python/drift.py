@@ -1,13 +1,12 @@
-"""Runs side by side (a front door): one experiment's two runs, and two whole books.
-
-``parallel-python compare`` sets one run beside another (:func:`compare_table`):
-each headline figure with its 90 % interval, and whether the intervals overlap.
+"""Two whole books side by side (``parallel-python compare`` sets one
+experiment's two runs side by side: :mod:`.compare`).
 
 ``./tasks twice`` builds the book twice and keeps both results folders;
 ``parallel-python drift FIRST SECOND`` reads them and sets every headline
 figure beside its twin: the change, whether it is a parallel speed-up held to
-±10 % (compile and vectorise ratios and pathologies are not), and the figures
-that moved most; then the lessons' floors, every one-worker ratio (which must
+±10 % (compile and vectorise ratios are not; pathologies must stay at least
+2×, controls, which show no parallel gain, below 1.2×), and the figures that
+moved most; then the lessons' floors, every one-worker ratio (which must
 read about 1) and each build's experiment time against its declared budget
 (:func:`full_report`).
 """
@@ -20,7 +19,7 @@ from typing import Any
 
 from .core import results
 from .core.sanity import ONE_WORKER_BAND
-from .core.text import figure_with_interval, intervals_overlap, percent
+from .core.text import percent
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
 #: from compiling or vectorising, and pathologies that only need to stay large.
@@ -38,8 +37,12 @@ NOT_PARALLEL = (
 #: They swing with how badly the collapse hit; they only need to stay large.
 PATHOLOGY = ("over no limit", "min over min", "costliest oversubscribed", "slowest")
 #: Controls: a fix that is expected to fail (about 1×), neither a parallel
-#: speed-up nor a pathology.
+#: speed-up nor a pathology. (Catalogue entries declare their other
+#: controls: ``Experiment.controls``.)
 CONTROLS = ("variable set before fork",)
+#: A control (a ratio measured to show no parallel gain) should stay below
+#: this in both builds.
+NO_GAIN = 1.2
 #: The lessons a build on 2 CPUs must show (the measurement issue's targets):
 #: (experiment, headline) -> the least it may read.
 LESSONS = {
@@ -49,8 +52,6 @@ LESSONS = {
     ("tool-comparison", "speed-up, multiprocessing Pool (×)"): 1.7,
     ("numpy-blas-sweep", "speed-up, threads = CPUs, largest n (×)"): 1.8,
 }
-#: The fields in which experiments store an amount calibrated to the machine.
-CALIBRATED = ("reps", "sorts")
 #: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
 WAITING = ("sleeping", "asyncio", "requests")
 #: Experiments that read the machine itself (the measuring page's probe and
@@ -72,6 +73,9 @@ class Move:
     ceilings: tuple[float, float] | None = None
     """The machine's measured ceiling (k CPUs over one) stored with each run,
     where the experiment probed it."""
+    declared_control: bool = False
+    """Its experiment declares it a control in both runs (pure Python in
+    threads with the GIL on, a NumPy operation that runs in one thread)."""
 
     @property
     def change(self) -> float:
@@ -82,7 +86,13 @@ class Move:
 
     @property
     def control(self) -> bool:
-        return any(word in self.label for word in CONTROLS)
+        """A ratio measured to show no parallel gain (about 1×)."""
+        return self.declared_control or any(word in self.label for word in CONTROLS)
+
+    @property
+    def no_gain(self) -> bool:
+        """A control that stayed below :data:`NO_GAIN` in both builds."""
+        return max(self.first, self.second) < NO_GAIN
 
     @property
     def pathology(self) -> bool:
@@ -118,13 +128,19 @@ class Move:
         return (self.second / two) / (self.first / one) - 1
 
     @property
-    def steady(self) -> bool:
-        """Not a parallel speed-up, or within ±10 % as measured or once
-        divided by the machine's ceiling."""
-        if not self.parallel_speedup or abs(self.change) <= STEADY:
+    def held_as_speedup(self) -> bool:
+        """Within ±10 % as a parallel speed-up would have to be (for a
+        control, reported beside its own check)."""
+        if abs(self.change) <= STEADY:
             return True
         scaled = self.scaled_change
         return scaled is not None and abs(scaled) <= STEADY
+
+    @property
+    def steady(self) -> bool:
+        """Not a parallel speed-up, or within ±10 % as measured or once
+        divided by the machine's ceiling."""
+        return not self.parallel_speedup or self.held_as_speedup
 
 
 def _ceiling(result: Any, equal_shares: bool = False) -> float | None:
@@ -201,6 +217,8 @@ def moves(first: Path, second: Path) -> list[Move]:
                 mine[label],
                 theirs[label],
                 _ceilings(entries[name], label, r1, r2),
+                label in entries[name].controls(r1)
+                and label in entries[name].controls(r2),
             )
             for label in mine
             if label in theirs
@@ -237,6 +255,25 @@ def report(found: list[Move], top: int = 5) -> str:
         "machine's ceiling where the experiment probed it: of equal shares "
         "for work cut into one share per worker)"
     )
+    controls = [m for m in found if m.control and m.label.endswith("(×)")]
+    if controls:
+        lines.append(
+            f"{sum(m.no_gain for m in controls)} of {len(controls)} controls "
+            f"(ratios that show no parallel gain) below {NO_GAIN:g}× in both builds"
+        )
+        lines += [
+            f"  not below {NO_GAIN:g}×: {m.experiment}: {m.label}  "
+            f"{m.first:.3g} then {m.second:.3g}"
+            for m in controls
+            if not m.no_gain
+        ]
+        declared = [m for m in controls if m.declared_control]
+        held = [m for m in declared if m.held_as_speedup]
+        lines.append(
+            f"  counted as parallel speed-ups instead: "
+            f"{len(speedups) - len(unsteady) + len(held)} of "
+            f"{len(speedups) + len(declared)} within ±{STEADY * 100:.0f} %"
+        )
     itself = [m for m in found if m.machine and m.label.endswith("(×)")]
     if itself:
         lines.append(
@@ -336,43 +373,3 @@ def full_report(first: Path, second: Path, top: int = 5) -> str:
     moved = report(moves(first, second), top=top)
     both = [first, second]
     return f"{moved}\n\n{one_worker_report(both)}\n\n{budget_report(both)}"
-
-
-def compare_table(experiment: Any, mine: Any, book: Any) -> str:
-    """Two runs of one experiment: every headline, with its interval where it
-    was measured in paired rounds, and whether the two intervals overlap."""
-    mine_h, book_h = experiment.headlines(mine), experiment.headlines(book)
-    mine_i, book_i = experiment.ratios(mine), experiment.ratios(book)
-    labels = list(dict.fromkeys([*mine_h, *book_h]))
-    rows = [
-        (
-            label,
-            figure_with_interval(mine_h[label], mine_i.get(label))
-            if label in mine_h
-            else "-",
-            figure_with_interval(book_h[label], book_i.get(label))
-            if label in book_h
-            else "-",
-            intervals_overlap(mine_i.get(label), book_i.get(label)),
-        )
-        for label in labels
-    ]
-    width = max(len(label) for label in [*labels, "figure"])
-    lines = [f"{'figure':<{width}}  {'yours':>20}  {'book':>20}  intervals overlap"]
-    lines += [f"{r[0]:<{width}}  {r[1]:>20}  {r[2]:>20}  {r[3]}" for r in rows]
-    for amount in CALIBRATED:
-        yours, books = getattr(mine, amount, None), getattr(book, amount, None)
-        if yours is not None and books is not None and yours != books:
-            lines += [
-                "",
-                f"The work per task was calibrated to each machine: {amount} = "
-                f"{yours} in yours, {books} in the book's, so compare speed-ups "
-                "and rates, not times.",
-            ]
-    if any(r[3] == "no" for r in rows):
-        lines += [
-            "",
-            "'no': the two 90 % intervals do not overlap; the machines (or their "
-            "moments) really differ there.",
-        ]
-    return "\n".join(lines)

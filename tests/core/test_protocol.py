@@ -637,10 +637,12 @@ def _wide_then_narrow(clock: FakeClock, wide_rounds: int):
     return {"s": clock.case([1.0]), "p": variant}
 
 
-def test_a_too_wide_interval_at_the_budget_earns_half_the_budget_more():
+def test_a_too_wide_interval_at_the_budget_earns_the_extension():
     clock = FakeClock()
     cases = {"s": clock.case([1.0]), "p": clock.case([1.0, 0.5])}  # never narrows
-    p = measure_paired(cases, baseline="s", budget_seconds=20, warmup=0, clock=clock)
+    p = measure_paired(
+        cases, baseline="s", budget_seconds=20, warmup=0, clock=clock, extension=0.5
+    )
     assert p.ratios["p"].too_wide
     # rounds last 2.0 s and 1.5 s in turn: 30 s (20 + 10) are spent after round 17
     assert (p.rounds, p.stop_reason) == (17, "extended budget")
@@ -651,7 +653,7 @@ def test_the_extension_stops_once_the_interval_is_no_longer_too_wide():
     clock = FakeClock()
     p = measure_paired(
         _wide_then_narrow(clock, 6), baseline="s", budget_seconds=15, warmup=0,
-        clock=clock,
+        clock=clock, extension=0.5,
     )  # fmt: skip
     # six rounds at ratios 1 and 2 (10.5 s), then about 1.5 (1.67 s a round):
     # the budget is spent at round 9, still too wide; from round 13 the

@@ -51,6 +51,12 @@ class Experiment:
     worker (one task per process, numba's ``prange``): such work ends with
     its slowest share, so ``parallel-python drift`` divides them by the
     ceiling of equal shares (:attr:`~.ceiling.Ceiling.equal_shares`)."""
+    controls: Callable[[Any], tuple[str, ...]] = field(default=lambda r: ())
+    """The headlines of a result that are controls: ratios measured to show
+    no parallel gain (pure Python in threads with the GIL on, NumPy
+    operations that run in one thread), which read about 1× or below. A
+    control's lesson is that it stays there, not its exact value, so
+    ``parallel-python drift`` checks that instead of ±10 %."""
     one_worker: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
     """Its one-worker checks: which -> the
     :class:`~parallel_python.core.protocol.Ratio` of work compared with

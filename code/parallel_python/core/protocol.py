@@ -35,7 +35,7 @@ STOP_REASONS = ("converged", "budget", "extended budget", "max_rounds", "min_rou
 #: :data:`MAX_HALF_WIDTH`, the rounds go on for this share of the budget more:
 #: a spell of a few seconds in which the machine ran slow then weighs on
 #: fewer of the rounds.
-EXTENSION = 0.5
+EXTENSION = 0.3
 #: A budget for :func:`measure_paired` that stops after the minimum of rounds.
 MIN_ROUNDS_ONLY = 1e-9
 #: A relative half-width above this makes a ratio "too wide" to report as is.

@@ -125,6 +125,16 @@ def _tools_headlines(t: ToolComparison) -> dict[str, float]:
     }
 
 
+def _ft_controls(f: FreeThreading) -> tuple[str, ...]:
+    """With the GIL on, pure Python in threads shows no parallel gain."""
+    return ("speed-up, pure Python in threads (×)",) if f.gil_enabled else ()
+
+
+def _tools_controls(t: ToolComparison) -> tuple[str, ...]:
+    """With the GIL on, the threads' row shows no parallel gain."""
+    return ("speed-up, threads (×)",) if t.gil_enabled else ()
+
+
 def _tools_intervals(t: ToolComparison) -> dict:
     return {
         f"speed-up, {r.tool} (×)": r.ratio for r in t.runs if r.tool != "pure Python"
@@ -142,13 +152,13 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=5.5,
+        seconds=5,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.003, "seconds the server waits per answer"),
             Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 2.2, "seconds of rounds at most"),
+            Option("budget", "float", 1.8, "seconds of rounds at most"),
         ),
         plot=plot_waiting,
         summary=waiting_summary,
@@ -199,7 +209,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_cluster,
         result_type=DaskCluster,
-        seconds=3.5,
+        seconds=3,
         options=(
             Option("workers", "int", None, "worker processes (default: the CPUs)"),
             Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
@@ -277,6 +287,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=free_threading_summary,
         headlines=_ft_headlines,
         intervals=_ft_intervals,
+        controls=_ft_controls,
     ),
     Experiment(
         name="tool-comparison",
@@ -307,5 +318,6 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_tools_headlines,
         apart=APART,
         intervals=_tools_intervals,
+        controls=_tools_controls,
     ),
 )

@@ -40,6 +40,14 @@ def _ops_headlines(o: Operations) -> dict[str, float]:
     return out
 
 
+def _ops_controls(o: Operations) -> tuple[str, ...]:
+    """The operations that do not call BLAS run in one thread whatever the
+    BLAS threads: they show no parallel gain."""
+    return tuple(
+        f"speed-up of {op.name} (×)" for op in o.operations if not op.uses_blas
+    )
+
+
 def _ops_intervals(o: Operations) -> dict:
     return {
         f"speed-up of {op.name} (×)": paired_ratio(op.one_thread, op.many_threads)
@@ -92,6 +100,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=operations_summary,
         headlines=_ops_headlines,
         intervals=_ops_intervals,
+        controls=_ops_controls,
     ),
     Experiment(
         name="numpy-thread-settings",

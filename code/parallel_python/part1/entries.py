@@ -67,6 +67,18 @@ def _gil_intervals(g: GilScaling) -> dict:
     return out
 
 
+def _gil_controls(g: GilScaling) -> tuple[str, ...]:
+    """With the GIL on, pure Python in threads shows no parallel gain."""
+    k = shown_count(g.counts, g.cpus)
+    return (f"speed-up, {k} threads, pure Python (×)",) if g.gil_enabled else ()
+
+
+def _trick_controls(n: NumpyTrick) -> tuple[str, ...]:
+    """With the GIL on, the pure-Python loops are the sorts' control."""
+    k = shown_count(n.counts, n.cpus)
+    return (f"speed-up, {k} threads, pure Python (×)",) if n.gil_enabled else ()
+
+
 def _gil_headlines(g: GilScaling) -> dict[str, float]:
     """The speed-ups' medians, and how often the processes' tasks shared a
     CPU (where that was checked)."""
@@ -209,7 +221,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=14,
+        seconds=13.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -227,6 +239,7 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_gil_headlines,
         intervals=_gil_intervals,
         equal_shares=("processes",),  # one task per process
+        controls=_gil_controls,
         one_worker=_gil_one_worker,
     ),
     Experiment(
@@ -263,7 +276,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option(
                 "probe_seconds",
                 "float",
-                0.3,
+                0.25,
                 "seconds of the ceiling probe between the sorting rounds, at least",
             ),
         ),
@@ -272,6 +285,7 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_medians(_trick_intervals),
         intervals=_trick_intervals,
         equal_shares=("NumPy sort",),  # each thread sorts its own array
+        controls=_trick_controls,
         one_worker=_trick_one_worker,
     ),
     Experiment(

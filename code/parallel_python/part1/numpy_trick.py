@@ -104,7 +104,7 @@ def run_numpy_trick(
     task_seconds: float = 0.02,
     budget: float = 0.75,
     work: int | None = None,
-    probe_seconds: float | None = 0.3,
+    probe_seconds: float | None = 0.25,
 ) -> NumpyTrick:
     """Time ``k`` sorting tasks in a row and in ``k`` threads, for each ``k``.
 
@@ -118,8 +118,10 @@ def run_numpy_trick(
     ``budget`` seconds are spent (:func:`.gil.per_count`: half of it for one
     task, only the ``repeats`` rounds for counts above the CPUs and above 2).
     With ``probe_seconds``, the ceiling is counted between the rounds of
-    the sorts in 2 up to the CPUs' threads (:data:`PROBE_WINDOW`-second
-    windows, at least ``probe_seconds`` of each kind), outside the budget.
+    the sorts in 2 up to the CPUs' threads (two pairs of
+    :data:`PROBE_WINDOW`-second windows after each round, and more after
+    the rounds if fewer than ``probe_seconds`` of each kind were counted),
+    outside the budget.
     """
     counts = positive_ints("counts", counts)
     elements = positive_int("elements", elements)
@@ -145,7 +147,12 @@ def run_numpy_trick(
     work = positive_int("work", work)
     cpus = available_cpus()
     numpy_points, python_points, stops = [], [], []
-    probe = live_ceiling_for(max(counts), probe_seconds, window=PROBE_WINDOW)
+    # two pairs after each round: enough windows between the rounds that none
+    # need be counted after them, when the machine may have changed (in one
+    # build the pairs between the rounds read 1.24-1.42, those after, 1.9-2.3)
+    probe = live_ceiling_for(
+        max(counts), probe_seconds, per_round=2, window=PROBE_WINDOW
+    )
     with probe if probe is not None else contextlib.nullcontext():
         for k in counts:
             _time_count(
