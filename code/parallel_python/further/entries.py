@@ -266,6 +266,8 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_mpi,
         summary=mpi_summary,
         headlines=_mpi_headlines,
+        # each rank adds every size-th chunk: one equal share per rank
+        equal_shares=("ranks",),
         intervals=_mpi_intervals,
         one_worker=lambda m: (
             {"1 rank": m.ratio(1)} if any(r.ranks == 1 for r in m.runs) else {}
