@@ -144,13 +144,11 @@ class Move:
 
 
 def _ceiling(result: Any, equal_shares: bool = False) -> float | None:
-    """The ceiling stored with ``result`` (None if not probed): the
-    counters' total, or with ``equal_shares`` the ceiling of one equal share
-    per worker where it was counted."""
+    """The ceiling stored with ``result``: the counters' total, or with
+    ``equal_shares`` the ceiling of one equal share per worker (None where
+    it was not counted)."""
     probed = getattr(result, "ceiling", None)
-    ratio = getattr(probed, "ratio", None)
-    if equal_shares and getattr(probed, "equal_shares", None):
-        ratio = probed.equal_shares
+    ratio = getattr(probed, "equal_shares" if equal_shares else "ratio", None)
     return float(ratio) if ratio else None
 
 
@@ -190,12 +188,10 @@ def _ceilings(
     cut into one equal share per worker, where both runs counted it."""
     if any(word in label for word in experiment.apart):
         return None
-    equal = any(word in label for word in experiment.equal_shares) and all(
-        getattr(getattr(r, "ceiling", None), "equal_shares", None)
-        for r in (first, second)
-    )
-    c1, c2 = _ceiling(first, equal), _ceiling(second, equal)
-    return (c1, c2) if c1 and c2 else None
+    pairs = [(_ceiling(first), _ceiling(second))]
+    if any(word in label for word in experiment.equal_shares):
+        pairs.insert(0, (_ceiling(first, True), _ceiling(second, True)))
+    return next(((c1, c2) for c1, c2 in pairs if c1 and c2), None)
 
 
 def moves(first: Path, second: Path) -> list[Move]:

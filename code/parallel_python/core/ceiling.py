@@ -109,6 +109,18 @@ def window_plan(rounds: int) -> list[bool]:
     ]
 
 
+def _pin(cpu: int | None) -> bool:
+    """Pin this process to ``cpu``; whether that worked (False where CPUs
+    cannot be chosen, or none was given)."""
+    if cpu is None or not hasattr(os, "sched_setaffinity"):
+        return False
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        return False
+    return True
+
+
 def _counter(
     index: int,
     cpu: int | None,
@@ -119,13 +131,7 @@ def _counter(
 ) -> None:
     """A counting process: pin to ``cpu``; then, for each window of ``plan``,
     wait for all, and count if the window is for all (or this is process 0)."""
-    pinned = False
-    if cpu is not None and hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, {cpu})
-            pinned = True
-        except OSError:
-            pinned = False
+    pinned = _pin(cpu)
     for w, together in enumerate(plan):
         barrier.wait(timeout=_START_TIMEOUT)
         if together or index == 0:

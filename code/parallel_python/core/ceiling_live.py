@@ -34,6 +34,7 @@ from .ceiling import (
     Ceiling,
     _affinity,
     _count_for,
+    _pin,
     ceiling,
     ceiling_from_counts,
     slowest_from_counts,
@@ -54,13 +55,7 @@ def _live_counter(
     """A counting process: pin to ``cpu``; then, each time ``go`` says
     (True: all count; False: only process 0), count for ``window`` and
     report. ``None``, a closed pipe or a dead parent ends it."""
-    pinned = False
-    if cpu is not None and hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, {cpu})
-            pinned = True
-        except OSError:
-            pinned = False
+    pinned = _pin(cpu)
     parent = multiprocessing.parent_process()
     while True:
         if not go.poll(_PARENT_CHECK):
