@@ -1,9 +1,10 @@
-import os
+import multiprocessing
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
+from parallel_python.core.machine import available_cpus
 from parallel_python.numpy_threads import blas as nt
 from tests.fakes import extensions_asked
 
@@ -86,10 +87,34 @@ def test_operations():
     assert rounds[0] > 2 and rounds[1:] == [2, 2, 2]
     with pytest.raises(ValueError, match="elements"):
         nt.run_operations(elements=0)
+    with pytest.raises(ValueError, match="probe_seconds"):
+        nt.run_operations(elements=100, matrix_size=8, threads=2, probe_seconds=0)
     with pytest.raises(ValueError, match="budget"):
         nt.run_operations(budget=0)
     with pytest.raises(ValueError, match="threads"):
         nt.run_operations(threads=0)
+
+
+def test_operations_count_the_ceiling_between_the_matrix_multiply_rounds():
+    ops = nt.run_operations(
+        elements=100,
+        matrix_size=8,
+        threads=2,
+        repeats=3,
+        budget=0.01,
+        probe_seconds=nt.PROBE_WINDOW,
+    )
+    if available_cpus() < 2:
+        assert ops.ceiling is None  # nothing to compare on one CPU
+        return
+    c = ops.ceiling
+    assert c is not None and c.between_rounds and c.k == 2
+    assert c.window == nt.PROBE_WINDOW
+    # a pair after each of the matrix multiply's rounds, none after the
+    # other operations' (they run in one thread whatever the setting)
+    rounds = len(ops.get("matrix multiply (a @ b)").one_thread.times)
+    assert len(c.ratios) == len(c.slowest) == rounds
+    assert multiprocessing.active_children() == []
 
 
 def test_matrix_multiply_is_correct_under_any_thread_count():
@@ -101,25 +126,6 @@ def test_matrix_multiply_is_correct_under_any_thread_count():
     with threadpool_limits(2):
         two = a @ b
     np.testing.assert_allclose(one, two)
-
-
-def test_thread_settings_in_fresh_processes():
-    before_env = dict(os.environ)
-    before_pool = blas_threads()
-    s = nt.run_thread_settings("OMP_NUM_THREADS", 1)
-    assert s.from_variable == 1  # read when the library loads
-    assert s.set_after_import == s.default  # too late once loaded
-    assert s.threadpoolctl == 1
-    assert s.after_threadpoolctl == s.default
-    assert dict(os.environ) == before_env  # the parent is untouched
-    assert blas_threads() == before_pool
-
-
-def test_thread_settings_rejects_unknown_variables():
-    with pytest.raises(ValueError, match="variable must be one of"):
-        nt.run_thread_settings("PATH", 1)
-    with pytest.raises(ValueError, match="value"):
-        nt.run_thread_settings("OMP_NUM_THREADS", 0)
 
 
 def test_only_thread_counts_up_to_the_cpus_earn_an_extension(monkeypatch):

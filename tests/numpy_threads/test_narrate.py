@@ -4,11 +4,7 @@ import dataclasses
 
 from parallel_python.core.machine import describe
 from parallel_python.core.text import plural
-from parallel_python.numpy_threads.blas import (
-    Operations,
-    OperationTiming,
-    ThreadSettings,
-)
+from parallel_python.numpy_threads.blas import Operations, OperationTiming
 from parallel_python.numpy_threads.narrate import (
     blas_sweep_summary,
     operations_summary,
@@ -17,6 +13,7 @@ from parallel_python.numpy_threads.narrate import (
     thread_curve_reading,
     thread_settings_summary,
 )
+from parallel_python.numpy_threads.settings import ThreadSettings
 from tests.fakes import fake_sweep, fake_timing
 
 
@@ -442,3 +439,32 @@ def test_more_threads_than_cpus_on_the_smallest_product_is_named():
         "With 4 threads, more than there are CPUs, the 200 × 200 product ran "
         "27.3 times slower than on one thread" in text  # 30 × / 1.1
     )
+
+
+def test_operations_give_the_ceiling_between_the_matrix_multiply_rounds():
+    from parallel_python.core.ceiling import Ceiling
+
+    plain = fake_ops(2, 2, 1.03)
+    assert "multiply's rounds" not in operations_summary(plain)
+    probed = Ceiling(
+        2,
+        0.125,
+        100,
+        (95, 52),
+        1.47,
+        True,
+        (0, 1),
+        "",
+        0.025,
+        between_rounds=True,
+        slowest=(1.02, 1.05, 1.10),
+    )
+    text = operations_summary(dataclasses.replace(plain, ceiling=probed))
+    assert (
+        "Between the matrix multiply's rounds, this machine's 2 CPUs together "
+        "counted 1.47× as fast as one, and at its slowest CPU's pace 2 equal "
+        "shares of work could reach at most 1.05×."
+    ) in text
+    # one BLAS thread both times: no ceiling, nothing to compare
+    one = dataclasses.replace(fake_ops(1, 1, 1.0), ceiling=probed)
+    assert "multiply's rounds" not in operations_summary(one)

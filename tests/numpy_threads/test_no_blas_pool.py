@@ -12,11 +12,8 @@ import threadpoolctl
 from parallel_python.blending import run_fixes, run_grid
 from parallel_python.cli import main
 from parallel_python.core.machine import NoBlasPool, require_blas_pool
-from parallel_python.numpy_threads.blas import (
-    run_blas_sweep,
-    run_operations,
-    run_thread_settings,
-)
+from parallel_python.numpy_threads.blas import run_blas_sweep, run_operations
+from parallel_python.numpy_threads.settings import run_thread_settings
 
 
 @pytest.fixture

@@ -7,23 +7,21 @@ Experiments:
 * :func:`run_operations` - which NumPy operations use the extra threads
   (matrix multiply) and which run in the calling thread only (element-wise
   ufuncs, reductions, sorting).
-* :func:`run_thread_settings` - BLAS thread-count variables are read when the
-  library loads (shown in fresh subprocesses); threadpoolctl works at run time.
+
+:func:`~.settings.run_thread_settings` shows when the thread-count variables
+are read.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ..core.ceiling_live import Ceiling, ceiling_for
+from ..core.ceiling_live import Ceiling, live_ceiling_for
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.rests import rests
@@ -188,22 +186,32 @@ def run_blas_sweep(
 #: threads seemed 3.3-3.9x as fast on 2 CPUs; with it, 1.93-1.99x.
 SETTLE_SECONDS = 0.005
 SETTLE_AFTER_THREADS = 0.12
+#: Seconds of each window of the ceiling counted between the matrix
+#: multiply's rounds (a pair after each round; the rounds are short).
+PROBE_WINDOW = 0.025
 
 
-def _resting_limit(threads: Sequence[int]) -> Callable[[int], threadpool_limits]:
-    """A ``context`` for the rounds: rest (longer after a multi-threaded
-    call), then limit BLAS to the case's thread count."""
-    rest = rests(
+def _rest(threads: Sequence[int]) -> Callable[[int], object]:
+    """Rests before each timed call: longer after a call with several BLAS
+    threads (see :data:`SETTLE_AFTER_THREADS`)."""
+    return rests(
         SETTLE_SECONDS,
         after=[t for t in threads if t > 1],
         longer=SETTLE_AFTER_THREADS,
     )
 
-    def context(t: int) -> threadpool_limits:
-        rest(t)
-        return threadpool_limits(limits=t, user_api="blas")
 
-    return context
+def _limited(rest: Callable[[int], object], t: int) -> threadpool_limits:
+    """Rest, then limit BLAS to ``t`` threads (the ``with`` block's)."""
+    rest(t)
+    return threadpool_limits(limits=t, user_api="blas")
+
+
+def _resting_limit(threads: Sequence[int]) -> Callable[[int], threadpool_limits]:
+    """A ``context`` for the rounds: rest (longer after a multi-threaded
+    call), then limit BLAS to the case's thread count."""
+    rest = _rest(threads)
+    return lambda t: _limited(rest, t)
 
 
 def _blas_name() -> str:
@@ -248,7 +256,8 @@ class Operations:
     stop_reason: str = ""
     """Why the matrix multiply's paired rounds stopped (converged, budget, ...)."""
     ceiling: Ceiling | None = None
-    """How much faster the CPUs were together than one alone, just before."""
+    """How much faster the CPUs were together than one alone, counted
+    between the matrix multiply's rounds."""
 
     def get(self, name: str) -> OperationTiming:
         return find(self.operations, name=name)
@@ -272,7 +281,9 @@ def run_operations(
     Each operation gets ``repeats`` paired rounds; the matrix multiply, the
     one that can gain, gets more until its interval is within ±5 % or
     ``budget`` seconds are spent. With ``probe_seconds``, the machine's own
-    ceiling for the threads is measured first.
+    ceiling for the threads is counted between the matrix multiply's rounds
+    (:mod:`~parallel_python.core.ceiling_live`; at least that many seconds
+    of each kind of window).
     """
     elements = positive_int("elements", elements)
     matrix_size = positive_int("matrix_size", matrix_size)
@@ -282,7 +293,6 @@ def run_operations(
     warmup = non_negative_int("warmup", warmup)
     budget = positive_float("budget", budget)
     require_blas_pool("timing operations with 1 and more BLAS threads")
-    probed = ceiling_for(threads, probe_seconds)
     rng = np.random.default_rng(1)
     x = rng.random(elements)
     a, b = _matrices(matrix_size)
@@ -292,107 +302,36 @@ def run_operations(
         ("reduction (x.sum())", False, lambda: x.sum()),
         ("sort (np.sort)", False, lambda: np.sort(x)),
     ]
-    ops, stop = [], ""
-    for name, uses_blas, fn in work:
-        # a BLAS call rests after the threaded one, as the sweep does
-        resting = _resting_limit([1, threads] if uses_blas else [1])
-        paired = measure_paired(
-            {"one": fn, "many": fn},
-            baseline="one",
-            min_rounds=repeats,
-            budget_seconds=budget if uses_blas else MIN_ROUNDS_ONLY,
-            warmup=warmup,
-            context=lambda key, resting=resting: resting(
-                threads if key == "many" else 1
-            ),
-        )
-        if uses_blas:
-            stop = paired.stop_reason
-        ops.append(
-            OperationTiming(name, uses_blas, paired.times["one"], paired.times["many"])
-        )
+    ops, stop, probed = [], "", None
+    # in one build 2 BLAS threads ran at one thread's pace for 4 rounds in a
+    # row, after a ceiling counted just before had read 2.00: it is counted
+    # between the rounds instead, each pair in short windows
+    probe = live_ceiling_for(threads, probe_seconds, window=PROBE_WINDOW)
+    with probe if probe is not None else contextlib.nullcontext():
+        for name, uses_blas, fn in work:
+            rest = _rest([1, threads] if uses_blas else [1])
+            paired = measure_paired(
+                {"one": fn, "many": fn},
+                baseline="one",
+                min_rounds=repeats,
+                budget_seconds=budget if uses_blas else MIN_ROUNDS_ONLY,
+                warmup=warmup,
+                context=lambda key, rest=rest: _limited(
+                    rest, threads if key == "many" else 1
+                ),
+                # OpenBLAS's threads spin after their call: rest before a pair too
+                between=(
+                    (lambda rest=rest: (rest(0), probe.pair()))
+                    if probe is not None and uses_blas
+                    else None
+                ),
+            )
+            if uses_blas:
+                stop = paired.stop_reason
+                probed = probe.result() if probe is not None else None
+            ops.append(
+                OperationTiming(
+                    name, uses_blas, paired.times["one"], paired.times["many"]
+                )
+            )
     return Operations(threads, cpus, matrix_size, elements, tuple(ops), stop, probed)
-
-
-# --- when are thread settings read? ---------------------------------------
-
-
-@dataclass(frozen=True)
-class ThreadSettings:
-    """BLAS thread counts seen in fresh Python processes.
-
-    ``default``: no variable set. ``from_variable``: ``variable=value`` set
-    before NumPy loaded. ``set_after_import``: the variable set from Python
-    after NumPy loaded (too late). ``threadpoolctl``: inside
-    ``threadpool_limits(value)``; ``after_threadpoolctl``: after leaving it.
-    """
-
-    variable: str
-    value: int
-    default: int
-    from_variable: int
-    set_after_import: int
-    threadpoolctl: int
-    after_threadpoolctl: int
-
-
-def _report_threads(variable: str, value: int) -> None:
-    """Run inside a child process: print the BLAS thread counts as JSON."""
-    report = {"at_start": blas_threads_now()}
-    os.environ[variable] = str(value)  # too late: the library has loaded
-    report["set_after_import"] = blas_threads_now()
-    with threadpool_limits(limits=value, user_api="blas"):
-        report["threadpoolctl"] = blas_threads_now()
-    report["after_threadpoolctl"] = blas_threads_now()
-    print(json.dumps(report))
-
-
-def _child_report(env: dict[str, str], variable: str, value: int) -> dict[str, int]:
-    code = (
-        "from parallel_python.numpy_threads.blas import _report_threads; "
-        f"_report_threads({variable!r}, {value!r})"
-    )
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError("the child Python did not answer within 120 s") from None
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"the child Python failed (exit {done.returncode}): {done.stderr.strip()}"
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def run_thread_settings(
-    variable: str = "OMP_NUM_THREADS", value: int = 1
-) -> ThreadSettings:
-    """Start fresh Pythons to show when BLAS reads its thread-count variable.
-
-    The parent's own environment and thread pools are left untouched.
-    """
-    if variable not in THREAD_COUNT_VARIABLES:
-        raise ValueError(
-            f"variable must be one of {', '.join(THREAD_COUNT_VARIABLES)}, "
-            f"got {variable!r}"
-        )
-    value = positive_int("value", value)
-    require_blas_pool("reading and setting BLAS thread counts")
-    clean = {k: v for k, v in os.environ.items() if k not in THREAD_COUNT_VARIABLES}
-    plain = _child_report(clean, variable, value)
-    preset = _child_report({**clean, variable: str(value)}, variable, value)
-    return ThreadSettings(
-        variable=variable,
-        value=value,
-        default=plain["at_start"],
-        from_variable=preset["at_start"],
-        set_after_import=plain["set_after_import"],
-        threadpoolctl=plain["threadpoolctl"],
-        after_threadpoolctl=plain["after_threadpoolctl"],
-    )

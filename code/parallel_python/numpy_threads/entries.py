@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
 from ..core.protocol import paired_ratio
-from .blas import (
-    BlasSweep,
-    Operations,
-    ThreadSettings,
-    run_blas_sweep,
-    run_operations,
-    run_thread_settings,
-)
+from .blas import BlasSweep, Operations, run_blas_sweep, run_operations
 from .narrate import blas_sweep_summary, operations_summary, thread_settings_summary
 from .plots import plot_blas_sweep, plot_operations
+from .settings import ThreadSettings, run_thread_settings
 
 
 def _sweep_headlines(s: BlasSweep) -> dict[str, float]:
@@ -94,13 +88,14 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("threads", "int", None, "BLAS threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds per operation, at least"),
             Option("budget", "float", 1.0, "seconds of a @ b's rounds at most"),
-            Option("probe_seconds", "float", 0.4, "seconds of the ceiling probe"),
+            Option("probe_seconds", "float", 0.125, "seconds of the ceiling probe"),
         ),
         plot=plot_operations,
         summary=operations_summary,
         headlines=_ops_headlines,
         intervals=_ops_intervals,
         controls=_ops_controls,
+        equal_shares=("matrix multiply",),  # BLAS gives each thread a block
     ),
     Experiment(
         name="numpy-thread-settings",

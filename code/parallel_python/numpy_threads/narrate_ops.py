@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..core.readings import unsteady_note
+from ..core.readings import ceiling_clause, unsteady_note
 from ..core.text import (
     SAME,
     and_list,
@@ -15,7 +15,8 @@ from ..core.text import (
     ratio_text,
     times,
 )
-from .blas import Operations, ThreadSettings
+from .blas import Operations
+from .settings import ThreadSettings
 
 
 def operations_summary(ops: Operations) -> str:
@@ -49,6 +50,10 @@ def operations_summary(ops: Operations) -> str:
                 f"faster: {ratio_text(op.ratio)} the one-thread speed. "
                 + _after_the_figure(op)
             )
+    if blas and ops.ceiling is not None:
+        # BLAS cuts a product into one block per thread: equal shares
+        clause = ceiling_clause(ops.ceiling, equal_shares=True)
+        parts.append(f"Between the matrix multiply's rounds, {clause}.")
     steady = [op for op in other if abs(op.speedup - 1) < SAME]
     noisy = [op for op in other if op not in steady]
     if steady:
