@@ -105,14 +105,24 @@ def test_between_runs_after_every_round_outside_the_budget():
 
 def test_live_ceiling_for_only_when_there_is_something_to_compare(monkeypatch):
     monkeypatch.setattr(ceiling_live, "_affinity", lambda: [0, 1])
-    assert live_ceiling_for(4, None) is None
-    assert live_ceiling_for(1, 0.5) is None
+    for none in (live_ceiling_for(4, None), live_ceiling_for(1, 0.5)):
+        assert isinstance(none, ceiling_live.NoCeiling)
     probe = live_ceiling_for(4, 0.5)
-    assert probe is not None and probe.k == 2 and probe.least_seconds == 0.5
+    assert isinstance(probe, LiveCeiling)
+    assert probe.k == 2 and probe.least_seconds == 0.5
     monkeypatch.setattr(ceiling_live, "_affinity", lambda: [0])
-    assert live_ceiling_for(4, 0.5) is None
+    assert isinstance(live_ceiling_for(4, 0.5), ceiling_live.NoCeiling)
     with pytest.raises(ValueError, match="probe_seconds"):
         live_ceiling_for(2, -1.0)
+
+
+def test_no_ceiling_does_nothing_and_has_no_result():
+    none = ceiling_live.NoCeiling()
+    with none as probe:
+        probe.between()
+        probe.pair()
+        assert probe.result() is None and probe.pairs == 0
+    assert multiprocessing.active_children() == []
 
 
 def test_between_rests_then_runs_per_round_pairs(monkeypatch):

@@ -24,7 +24,6 @@ them.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
@@ -190,7 +189,7 @@ def run_grid(
     # the counters start before any pool, and count after each cell, when its
     # pool (and so its BLAS threads) has ended
     probe = live_ceiling_for(max(processes) * max(threads), probe_seconds)
-    with probe if probe is not None else contextlib.nullcontext():
+    with probe:
         for p in processes:
             for t in threads:
                 with process_pool(
@@ -207,9 +206,8 @@ def run_grid(
                             warmup_seconds,
                         )
                     )
-                if probe is not None:
-                    probe.between()
-        probed = probe.result() if probe is not None else None
+                probe.between()
+        probed = probe.result()
     return Grid(
         size=size,
         tasks=tasks,

@@ -286,6 +286,32 @@ def ceiling_for(workers: int, seconds: float | None) -> Ceiling | None:
     return None if k is None or seconds is None else ceiling(k, seconds=seconds)
 
 
+class NoCeiling:
+    """What :func:`live_ceiling_for` gives when there is no ceiling to count
+    (none asked for, one worker or one CPU): its ``with`` block,
+    :meth:`between` and :meth:`pair` do nothing, and :meth:`result` is None,
+    so an experiment uses either kind the same way."""
+
+    k = 0
+    pairs = 0
+    broken = ""
+
+    def __enter__(self) -> NoCeiling:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def between(self) -> None:
+        """Nothing to count."""
+
+    def pair(self) -> None:
+        """Nothing to count."""
+
+    def result(self) -> None:
+        return None
+
+
 def live_ceiling_for(
     workers: int,
     seconds: float | None,
@@ -293,12 +319,13 @@ def live_ceiling_for(
     per_round: int = 1,
     rest: float = 0.0,
     window: float = _WINDOW,
-) -> LiveCeiling | None:
+) -> LiveCeiling | NoCeiling:
     """A :class:`LiveCeiling` for ``workers`` (:func:`probe_size`), with at
-    least ``seconds`` of windows of each kind, ``window`` seconds each."""
+    least ``seconds`` of windows of each kind, ``window`` seconds each; a
+    :class:`NoCeiling` when :func:`probe_size` finds nothing to compare."""
     k = probe_size(workers, seconds)
     if k is None or seconds is None:
-        return None
+        return NoCeiling()
     return LiveCeiling(
         k, window=window, least_seconds=seconds, per_round=per_round, rest=rest
     )

@@ -214,8 +214,7 @@ def run_tool_comparison(
     # the ceiling's counters, started first; a rest before each pair (numba)
     probe = live_ceiling_for(workers, probe_seconds, per_round=2, rest=0.05)
     with ExitStack() as stack:
-        if probe is not None:
-            stack.enter_context(probe)
+        stack.enter_context(probe)
         t0 = time.perf_counter()
         pool = stack.enter_context(process_pool(workers))
         pool.map(abs, range(workers), chunksize=1)
@@ -278,9 +277,9 @@ def run_tool_comparison(
                 [t for t in tools if t != "pure Python" and t not in PROCESS_BASED],
                 *([t] for t in tools if t in PROCESS_BASED),
             ],
-            between=probe.between if probe is not None else None,
+            between=probe.between,
         )
-        ceiling = probe.result() if probe is not None else None
+        ceiling = probe.result()
     runs = [
         ToolRun(
             tool,

@@ -19,7 +19,6 @@ an experiment runs, so the package imports quickly (and without numba).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import time
@@ -241,7 +240,7 @@ def run_numba(
     # counters waiting to probe the ceiling between the rounds: started
     # before numba or this function starts any thread
     probe = live_ceiling_for(threads, probe_seconds, rest=SETTLE_AFTER_PARALLEL)
-    with probe if probe is not None else contextlib.nullcontext():
+    with probe:
         compile_seconds = {
             "@njit": _first_call(k.serial, 1.0, 0, 1),
             "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
@@ -296,12 +295,12 @@ def run_numba(
                     after=["@njit(parallel=True)"],
                     longer=SETTLE_AFTER_PARALLEL,
                 ),
-                between=probe.between if probe is not None else None,
+                between=probe.between,
             )
         finally:
             pool.shutdown(wait=True)
             k.numba.set_num_threads(before)
-        probed = probe.result() if probe is not None else None
+        probed = probe.result()
     # pure Python and NumPy are compared per point, from their median times,
     # not as parallel speed-ups: a few rounds of their own, so that the
     # compiled ways' rounds are short and many

@@ -304,8 +304,7 @@ def run_integration_sweep(
     values: dict[int, list[float]] = {p: [] for p in counts}
     meter = Meter()
     with ExitStack() as stack:
-        if probe is not None:
-            stack.enter_context(probe)
+        stack.enter_context(probe)
         pools, startups = {}, {}
         for p in counts:
             t0 = time.perf_counter()
@@ -328,10 +327,10 @@ def run_integration_sweep(
                 budget_seconds=budget,
                 # on the ceiling probe's lone CPU, as the speed-ups' ceiling
                 context=baseline_on_one_cpu("serial"),
-                between=probe.between if probe is not None else None,
+                between=probe.between,
                 extend_for=[str(p) for p in counts if 2 <= p <= cpus],
             )
-        probed = probe.result() if probe is not None else None
+        probed = probe.result()
     points = []
     for p in counts:
         vs = values[p]

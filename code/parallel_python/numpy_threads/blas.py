@@ -14,7 +14,6 @@ are read.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -307,7 +306,7 @@ def run_operations(
     # row, after a ceiling counted just before had read 2.00: it is counted
     # between the rounds instead, each pair in short windows
     probe = live_ceiling_for(threads, probe_seconds, window=PROBE_WINDOW)
-    with probe if probe is not None else contextlib.nullcontext():
+    with probe:
         for name, uses_blas, fn in work:
             rest = _rest([1, threads] if uses_blas else [1])
             paired = measure_paired(
@@ -321,14 +320,12 @@ def run_operations(
                 ),
                 # OpenBLAS's threads spin after their call: rest before a pair too
                 between=(
-                    (lambda rest=rest: (rest(0), probe.pair()))
-                    if probe is not None and uses_blas
-                    else None
+                    (lambda rest=rest: (rest(0), probe.pair())) if uses_blas else None
                 ),
             )
             if uses_blas:
                 stop = paired.stop_reason
-                probed = probe.result() if probe is not None else None
+                probed = probe.result()
             ops.append(
                 OperationTiming(
                     name, uses_blas, paired.times["one"], paired.times["many"]

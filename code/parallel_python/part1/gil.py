@@ -288,7 +288,7 @@ def run_gil(
     probe = live_ceiling_for(
         max(counts), probe_seconds if processes else None, per_round=2
     )
-    with probe if probe is not None else contextlib.nullcontext():
+    with probe:
         # every worker imports this module as it starts (see _ready), so later
         # counts, which warm up no more, do not time a worker's first import
         pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
@@ -330,11 +330,7 @@ def run_gil(
                             # count's warm-up, the workers from their start (_ready)
                             warmup=warmup if k == counts[0] else 0,
                             context=baseline_on_one_cpu("in a row"),
-                            between=(
-                                probe.between
-                                if probe is not None and 2 <= k <= cpus
-                                else None
-                            ),
+                            between=probe.between if 2 <= k <= cpus else None,
                         )
                     stops.append(paired.stop_reason)
                     serial = paired.times["in a row"]
@@ -363,7 +359,7 @@ def run_gil(
             if pool is not None:
                 pool.close()
                 pool.join()
-        probed = probe.result() if probe is not None else None
+        probed = probe.result()
     # one task alone: the one-task point's calls in a row, where it was
     # measured (no need to time it again), else timed here
     one = (

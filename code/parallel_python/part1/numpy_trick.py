@@ -153,7 +153,7 @@ def run_numpy_trick(
     probe = live_ceiling_for(
         max(counts), probe_seconds, per_round=2, window=PROBE_WINDOW
     )
-    with probe if probe is not None else contextlib.nullcontext():
+    with probe:
         for k in counts:
             _time_count(
                 k,
@@ -163,12 +163,12 @@ def run_numpy_trick(
                 repeats,
                 warmup,
                 per_count(k, cpus, budget),
-                probe.between if probe is not None and 1 < k <= cpus else None,
+                probe.between if 1 < k <= cpus else None,
                 numpy_points,
                 python_points,
                 stops,
             )
-        probed = probe.result() if probe is not None else None
+        probed = probe.result()
     return NumpyTrick(
         counts=counts,
         elements=elements,
