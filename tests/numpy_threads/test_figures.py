@@ -3,6 +3,8 @@ intervals, the two kinds of operation told apart by colour and marker."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from matplotlib.colors import to_hex
 
@@ -85,3 +87,26 @@ def test_operations_figure_tells_the_kinds_apart_by_colour_and_marker():
     ]
     assert [list(line.get_ydata()) for line in hollow] == [[1]]
     assert hollow[0].get_marker() == "s"
+
+
+def test_operations_figure_marks_the_ceiling_on_the_matrix_multiply_row():
+    from parallel_python.core.ceiling import Ceiling
+
+    plain = _ops(2, 1.9)
+    (ax,) = plot_operations(plain).axes
+    assert "this machine's ceiling (measured)" not in ax.get_legend_handles_labels()[1]
+    probed = Ceiling(2, 0.125, 100, (103, 102), 2.05, True, (0, 1), "", 0.025)
+    fig = plot_operations(dataclasses.replace(plain, ceiling=probed))
+    (ax,) = fig.axes
+    handles, labels = ax.get_legend_handles_labels()
+    mark = handles[labels.index("this machine's ceiling (measured)")]
+    assert list(mark.get_xdata()) == [2.05] and list(mark.get_ydata()) == [0]
+    assert to_hex(mark.get_color()) == to_hex(COLORS["cpus"])
+    # the matrix multiply's label clears the ceiling's mark, drawn beyond
+    # its interval; the others' labels stay by their intervals
+    labels_at = {t.get_text(): t.xy[0] for t in ax.texts}
+    assert labels_at["1.90×"] == pytest.approx(2.05)
+    sort = plain.get("sort (np.sort)")
+    high = paired_ratio(sort.one_thread, sort.many_threads).high
+    assert labels_at["1.00×"] == pytest.approx(high) and high < 2
+    assert fits(fig)

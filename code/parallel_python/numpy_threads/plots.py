@@ -86,6 +86,7 @@ def plot_blas_sweep(sweep: BlasSweep) -> Figure:
 
 #: The two kinds of operation: colour and marker are the house's own for one
 #: thread (black square) and for several threads (blue circle).
+CEILING_LABEL = "this machine's ceiling (measured)"
 _KINDS = (
     (True, "threads", "o", "uses BLAS threads"),
     (False, "serial", "s", "no BLAS (one thread)"),
@@ -125,6 +126,21 @@ def plot_operations(ops: Operations) -> Figure:
             mark_unsteady(
                 ax, medians, picked, [ratios[i] for i in picked], COLORS[colour], marker
             )
+        if ops.ceiling is not None:
+            # the machine's ceiling, counted between the BLAS rounds, on
+            # their row (as the GIL figure draws it beside its points)
+            blas_rows = [i for i in rows if ops.operations[i].uses_blas]
+            ax.plot(
+                [ops.ceiling.ratio] * len(blas_rows),
+                blas_rows,
+                marker="|",
+                markersize=22,
+                markeredgewidth=2,
+                linestyle="none",
+                color=COLORS["cpus"],
+                label=CEILING_LABEL,
+                zorder=1,
+            )
         ax.set_yticks(rows, names)
         ax.set_ylim(len(rows) - 0.5, -0.5)  # first operation on top
         takeaway(fig, operations_takeaway(ops))
@@ -132,7 +148,13 @@ def plot_operations(ops: Operations) -> Figure:
             f"speed-up with {plural(ops.threads, 'BLAS thread')} over 1"
             "\n(median of paired rounds, 90 % interval)"
         )
-        ends = [r.high for r in ratios]
+        # each row's label goes right of its interval (and of the ceiling)
+        ends = [
+            max(r.high, ops.ceiling.ratio)
+            if ops.ceiling is not None and op.uses_blas
+            else r.high
+            for r, op in zip(ratios, ops.operations, strict=True)
+        ]
         ax.set_xlim(0, max([*ends, 1]) * 1.3)  # room for the labels
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}×")
         ax.grid(axis="y", visible=False)
@@ -145,5 +167,17 @@ def plot_operations(ops: Operations) -> Figure:
                 va="center",
                 fontsize=MIN_FONT_PT,
             )
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
+        # the two kinds first, then the ceiling (matplotlib lists lines,
+        # such as the ceiling's mark, before error bars)
+        handles, labels = ax.get_legend_handles_labels()
+        order = sorted(range(len(labels)), key=lambda i: labels[i] == CEILING_LABEL)
+        ax.legend(
+            [handles[i] for i in order],
+            [labels[i] for i in order],
+            # right-aligned with the axes: centred, two columns ran off the
+            # figure's right edge (the operations' names push the axes right)
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncols=2,
+        )
     return fig
