@@ -152,7 +152,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=5,
+        seconds=6,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.003, "seconds the server waits per answer"),
@@ -297,7 +297,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=14,
+        seconds=13,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
