@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -155,19 +156,21 @@ def run_numpy_trick(
     )
     with probe:
         for k in counts:
-            _time_count(
-                k,
-                arrays,
-                sorts,
-                work,
-                repeats,
-                warmup,
-                per_count(k, cpus, budget),
-                probe.between if 1 < k <= cpus else None,
-                numpy_points,
-                python_points,
-                stops,
-            )
+            share = per_count(k, cpus, budget)
+            # k sorting tasks, then k loops (the control); the ceiling is
+            # counted between the sorting rounds of 2 up to the CPUs' threads
+            for tasks, fn, into, between in (
+                (
+                    [(a, sorts) for a in arrays[:k]],
+                    sort_repeated,
+                    numpy_points,
+                    probe.between if 1 < k <= cpus else None,
+                ),
+                ([(work,)] * k, count, python_points, None),
+            ):
+                point, stop = _time_tasks(fn, tasks, share, repeats, warmup, between)
+                into.append(point)
+                stops.append(stop)
         probed = probe.result()
     return NumpyTrick(
         counts=counts,
@@ -187,39 +190,31 @@ def run_numpy_trick(
 PROBE_WINDOW = 0.025
 
 
-def _time_count(
-    k: int,
-    arrays: list[np.ndarray],
-    sorts: int,
-    work: int,
+def _time_tasks(
+    fn: Callable[..., object],
+    tasks: list[tuple[Any, ...]],
+    share: float,
     repeats: int,
     warmup: int,
-    share: float,
     between: Callable[[], object] | None,
-    numpy_points: list[ScalingPoint],
-    python_points: list[ScalingPoint],
-    stops: list[str],
-) -> None:
-    """``k`` sorting tasks, then ``k`` loops, in a row and in threads, in
-    paired rounds of ``share`` seconds; ``between`` after each sorting
-    round. Appends their points and stop reasons."""
-    for tasks, fn, into, after in (
-        ([(a, sorts) for a in arrays[:k]], sort_repeated, numpy_points, between),
-        ([(work,)] * k, count, python_points, None),
-    ):
-        # one task: the thread and the loop on one CPU (see on_one_cpu)
-        with on_one_cpu() if k == 1 else contextlib.nullcontext():
-            paired = measure_paired(
-                {
-                    "in a row": lambda t=tasks, f=fn: in_a_row(f, t),
-                    "threads": lambda t=tasks, f=fn: in_threads(f, t),
-                },
-                baseline="in a row",
-                min_rounds=repeats,
-                budget_seconds=share,
-                warmup=warmup,
-                context=baseline_on_one_cpu("in a row"),
-                between=after,
-            )
-        stops.append(paired.stop_reason)
-        into.append(ScalingPoint(k, paired.times["in a row"], paired.times["threads"]))
+) -> tuple[ScalingPoint, str]:
+    """``fn(*task)`` for each of the ``tasks``, in a row and in threads, in
+    paired rounds of ``share`` seconds (``between`` after each round): the
+    point for ``len(tasks)`` and why its rounds stopped."""
+    k = len(tasks)
+    # one task: the thread and the loop on one CPU (see on_one_cpu)
+    with on_one_cpu() if k == 1 else contextlib.nullcontext():
+        paired = measure_paired(
+            {
+                "in a row": lambda: in_a_row(fn, tasks),
+                "threads": lambda: in_threads(fn, tasks),
+            },
+            baseline="in a row",
+            min_rounds=repeats,
+            budget_seconds=share,
+            warmup=warmup,
+            context=baseline_on_one_cpu("in a row"),
+            between=between,
+        )
+    point = ScalingPoint(k, paired.times["in a row"], paired.times["threads"])
+    return point, paired.stop_reason
