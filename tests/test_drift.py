@@ -257,11 +257,11 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     assert found["speed-up, dask (LocalCluster) (×)"].ceilings is None
 
 
-def test_equal_shares_are_divided_by_the_ceiling_of_equal_shares(tmp_path):
+def test_equal_shares_are_divided_by_the_counters_total(tmp_path):
     """numba's prange and nogil threads cut the loop into one equal piece per
-    thread, which ends with its slowest piece: the drift report divides them
-    by the ceiling of equal shares where both runs counted it, by the
-    counters' total otherwise."""
+    thread, but the system may move the threads between CPUs, so a slow CPU
+    does not hold them to its pace: the drift report divides them by the
+    counters' total, not by the ceiling of equal shares."""
     import dataclasses
 
     from parallel_python.core.ceiling import Ceiling
@@ -277,13 +277,10 @@ def test_equal_shares_are_divided_by_the_ceiling_of_equal_shares(tmp_path):
 
     first, second = tmp_path / "first", tmp_path / "second"
     save(first, 1.9, (1.8, 1.85, 1.9))
-    save(second, 1.7, (1.5, 1.52, 1.6))
-    found = {m.label: m for m in drift.moves(first, second)}
-    assert found["parallel=True over @njit (×)"].ceilings == (1.85, 1.52)
-    assert found["nogil threads over @njit (×)"].ceilings == (1.85, 1.52)
-    save(second, 1.7, ())  # a run saved before equal shares were counted
+    save(second, 1.7, (1.2, 1.25, 1.3))
     found = {m.label: m for m in drift.moves(first, second)}
     assert found["parallel=True over @njit (×)"].ceilings == (1.9, 1.7)
+    assert found["nogil threads over @njit (×)"].ceilings == (1.9, 1.7)
 
 
 def test_controls_are_held_below_no_gain_not_to_ten_percent(tmp_path):

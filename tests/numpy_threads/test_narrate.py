@@ -462,8 +462,10 @@ def test_operations_give_the_ceiling_between_the_matrix_multiply_rounds():
     text = operations_summary(dataclasses.replace(plain, ceiling=probed))
     assert (
         "Between the matrix multiply's rounds, this machine's 2 CPUs together "
-        "counted 1.47× as fast as one, and at its slowest CPU's pace 2 equal "
-        "shares of work could reach at most 1.05×."
+        "counted 1.47× as fast as one, and its slowest CPU counted at 52 % of "
+        "one CPU's pace alone: 2 equal shares of work, pinned one to a CPU, "
+        "could reach at most 1.05×, but the system was free to move these "
+        "workers between CPUs."
     ) in text
     # one BLAS thread both times: no ceiling, nothing to compare
     one = dataclasses.replace(fake_ops(1, 1, 1.0), ceiling=probed)

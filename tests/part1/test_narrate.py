@@ -170,9 +170,10 @@ def test_gil_busy_machine_and_no_gil():
     uneven = dataclasses.replace(probe, ratio=1.70, slowest=(1.50, 1.52, 1.55))
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=uneven))
     assert (
-        "at its slowest CPU's pace 2 equal shares of work could reach at most 1.52×"
-        in text
-    )
+        "its slowest CPU counted at 76 % of one CPU's pace alone: 2 equal shares "
+        "of work, pinned one to a CPU, could reach at most 1.52×, but the system "
+        "was free to move these workers between CPUs"
+    ) in text
     even = dataclasses.replace(probe, slowest=(1.80, 1.82, 1.84))
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=even))
     assert "slowest CPU" not in text
@@ -788,6 +789,7 @@ def test_numpy_trick_gives_the_ceiling_between_the_sorting_rounds():
         in text
     )
     # each thread sorts its own array: the slowest CPU sets their pace
-    assert "2 equal shares of work could reach at most 1.40×" in text
+    assert "70 % of one CPU's pace alone" in text
+    assert "pinned one to a CPU, could reach at most 1.40×" in text
     one = dataclasses.replace(fake_trick(1, lambda k: 1.0), ceiling=probed)
     assert "Between the sorting rounds" not in numpy_trick_summary(one)

@@ -46,11 +46,6 @@ class Experiment:
     """Words of the headlines measured apart from the rounds this
     experiment's ceiling was counted between (the tool table's dask and MPI
     rows): ``parallel-python drift`` does not divide those by it."""
-    equal_shares: tuple[str, ...] = ()
-    """Words of the headlines whose work is cut into one equal share per
-    worker (one task per process, numba's ``prange``): such work ends with
-    its slowest share, so ``parallel-python drift`` divides them by the
-    ceiling of equal shares (:attr:`~.ceiling.Ceiling.equal_shares`)."""
     controls: Callable[[Any], tuple[str, ...]] = field(default=lambda r: ())
     """The headlines of a result that are controls: ratios measured to show
     no parallel gain (pure Python in threads with the GIL on, NumPy

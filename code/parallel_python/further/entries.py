@@ -247,7 +247,6 @@ ENTRIES: tuple[Experiment, ...] = (
         intervals=_numba_intervals,
         # prange cuts the loop into one equal piece per thread, as do the
         # nogil threads
-        equal_shares=("parallel=True", "nogil"),
     ),
     Experiment(
         name="mpi",
@@ -267,7 +266,6 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=mpi_summary,
         headlines=_mpi_headlines,
         # each rank adds every size-th chunk: one equal share per rank
-        equal_shares=("ranks",),
         intervals=_mpi_intervals,
         one_worker=lambda m: (
             {"1 rank": m.ratio(1)} if any(r.ranks == 1 for r in m.runs) else {}

@@ -95,7 +95,6 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_ops_headlines,
         intervals=_ops_intervals,
         controls=_ops_controls,
-        equal_shares=("matrix multiply",),  # BLAS gives each thread a block
     ),
     Experiment(
         name="numpy-thread-settings",

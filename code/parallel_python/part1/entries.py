@@ -238,7 +238,6 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=gil_summary,
         headlines=_gil_headlines,
         intervals=_gil_intervals,
-        equal_shares=("processes",),  # one task per process
         controls=_gil_controls,
         one_worker=_gil_one_worker,
     ),
@@ -284,7 +283,6 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=numpy_trick_summary,
         headlines=_medians(_trick_intervals),
         intervals=_trick_intervals,
-        equal_shares=("NumPy sort",),  # each thread sorts its own array
         controls=_trick_controls,
         one_worker=_trick_one_worker,
     ),
