@@ -295,7 +295,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=13,
+        seconds=12.5,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
@@ -303,7 +303,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option(
                 "budget",
                 "float",
-                3.5,
+                3.0,
                 "seconds of the shared rounds at most (dask, MPI: half each more)",
             ),
             Option(

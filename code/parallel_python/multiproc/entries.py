@@ -170,12 +170,12 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_integration_sweep,
         result_type=IntegrationSweep,
-        seconds=9.5,
+        seconds=8.5,
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
             Option("repeats", "int", 7, "paired rounds at least"),
-            Option("budget", "float", 7.0, "seconds of rounds at most"),
+            Option("budget", "float", 6.0, "seconds of rounds at most"),
             Option(
                 "probe_seconds", "float", 0.8, "seconds of the ceiling probe, at least"
             ),

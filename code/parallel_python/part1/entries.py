@@ -221,7 +221,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=13.5,
+        seconds=12.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -229,7 +229,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("repeats", "int", 5, "paired rounds at least, per count"),
             Option("reps", "int", None, "counts per task (default: calibrated)"),
             Option("task_seconds", "float", 0.1, "calibrate a task to this, seconds"),
-            Option("budget", "float", 3.5, "seconds of rounds at most, per count"),
+            Option("budget", "float", 3.0, "seconds of rounds at most, per count"),
             Option(
                 "probe_seconds", "float", 0.5, "seconds of the ceiling probe, at least"
             ),
