@@ -117,6 +117,29 @@ def test_operations_count_the_ceiling_between_the_matrix_multiply_rounds():
     assert multiprocessing.active_children() == []
 
 
+def test_only_the_matrix_multiplys_one_thread_runs_on_the_first_cpu(monkeypatch):
+    """Beside its ceiling, whose lone counter runs on the first CPU, the one-
+    thread matrix multiply runs there too; the operations that run in one
+    thread either way are left where they come, both sides alike."""
+    import contextlib
+
+    pinned = []
+
+    @contextlib.contextmanager
+    def spy():
+        pinned.append("first CPU")
+        yield 0
+
+    monkeypatch.setattr(nt, "on_one_cpu", spy)
+    ops = nt.run_operations(
+        elements=100, matrix_size=8, threads=2, repeats=3, budget=0.01, warmup=1
+    )
+    matmul = ops.get("matrix multiply (a @ b)")
+    # every one-thread call of it, warm-up included, and no other call (the
+    # others' calls, 4 a case, would add 12)
+    assert len(pinned) == len(matmul.one_thread.times) + 1
+
+
 def test_matrix_multiply_is_correct_under_any_thread_count():
     a, b = nt._matrices(50)
     from threadpoolctl import threadpool_limits

@@ -14,7 +14,8 @@ are read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from ..core.ceiling_live import Ceiling, live_ceiling_for
 from ..core.machine import available_cpus, require_blas_pool, worker_counts
+from ..core.pools import on_one_cpu
 from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
 from ..core.rests import rests
 from ..core.results import find
@@ -206,6 +208,19 @@ def _limited(rest: Callable[[int], object], t: int) -> threadpool_limits:
     return threadpool_limits(limits=t, user_api="blas")
 
 
+@contextlib.contextmanager
+def _one_then_limited(
+    pinned: bool, rest: Callable[[int], object], t: int
+) -> Iterator[None]:
+    """Rest, limit BLAS to ``t`` threads and, if ``pinned``, run the calling
+    thread on the first CPU (:func:`~parallel_python.core.pools.on_one_cpu`)."""
+    with contextlib.ExitStack() as stack:
+        if pinned:
+            stack.enter_context(on_one_cpu())
+        stack.enter_context(_limited(rest, t))
+        yield
+
+
 def _resting_limit(threads: Sequence[int]) -> Callable[[int], threadpool_limits]:
     """A ``context`` for the rounds: rest (longer after a multi-threaded
     call), then limit BLAS to the case's thread count."""
@@ -315,8 +330,12 @@ def run_operations(
                 min_rounds=repeats,
                 budget_seconds=budget if uses_blas else MIN_ROUNDS_ONLY,
                 warmup=warmup,
-                context=lambda key, rest=rest: _limited(
-                    rest, threads if key == "many" else 1
+                # the matrix multiply's one thread on the first CPU, where
+                # the ceiling's lone counter runs (as every baseline measured
+                # beside a ceiling); the others, one thread either way, as
+                # they come (pinning one side only would compare two CPUs)
+                context=lambda key, rest=rest, blas=uses_blas: _one_then_limited(
+                    blas and key == "one", rest, 1 if key == "one" else threads
                 ),
                 # OpenBLAS's threads spin after their call: rest before a pair too
                 between=(
