@@ -164,8 +164,9 @@ def test_gil_busy_machine_and_no_gil():
         dataclasses.replace(fake_gil(2, lambda k: k), ceiling=shown_as_two)
     )
     assert "counted 2.00× as fast as one" in text and "more than 2×" not in text
-    # one task per process: a slow CPU holds back its share, and the
-    # sentence says how far (only when it reads at least 5 % lower)
+    # one task per process: a slow CPU would hold back a share pinned to it,
+    # and the sentence says how far (only when it counts at least 5 % more
+    # slowly than one CPU alone, and the limit reads 5 % below the total)
     assert "slowest CPU" not in text
     uneven = dataclasses.replace(probe, ratio=1.70, slowest=(1.50, 1.52, 1.55))
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=uneven))
@@ -177,6 +178,11 @@ def test_gil_busy_machine_and_no_gil():
     even = dataclasses.replace(probe, slowest=(1.80, 1.82, 1.84))
     text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=even))
     assert "slowest CPU" not in text
+    # a lone counter slower than the CPUs together (a total above 2) is no
+    # slow CPU: the slowest counted as fast as one alone, nothing to say
+    slow_lone = dataclasses.replace(probe, ratio=2.13, slowest=(1.99, 2.01, 2.03))
+    text = gil_summary(dataclasses.replace(fake_gil(2, lambda k: k), ceiling=slow_lone))
+    assert "more than 2×" in text and "slowest CPU" not in text
     # with the GIL on, an apparent gain of threads is noise, and says so
     text = gil_summary(fake_gil(2, lambda k: 2.0, thread_speedup=1.2))
     assert "not parallel work" in text and "without" not in text

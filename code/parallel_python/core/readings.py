@@ -70,7 +70,8 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
     )
 
 
-#: How far below the ceiling the equal shares' ceiling must read (relative)
+#: How much more slowly than one CPU alone the slowest CPU must count, and
+#: how far below the ceiling the equal shares' limit must read (relative),
 #: before a sentence mentions the slowest CPU.
 SLOWER_CPU = 0.05
 
@@ -92,9 +93,10 @@ def ceiling_clause(
 ) -> str:
     """``this machine's 2 CPUs together counted 1.85× as fast as one``, then
     ``when``, then why a ratio above ``k`` can be. With ``equal_shares``
-    (work cut into one equal share per worker), also, where it reads at
-    least :data:`SLOWER_CPU` below the ceiling, the slowest CPU's pace and
-    the most equal shares pinned one to a CPU could reach at it. That is no
+    (work cut into one equal share per worker), also the slowest CPU's pace
+    and the most equal shares pinned one to a CPU could reach at it, where
+    that CPU counted at least :data:`SLOWER_CPU` more slowly than one CPU
+    alone and that limit reads at least as far below the ceiling. That is no
     bound on the book's workers, which the system may move between CPUs:
     in one build two sorting threads ran at 1.57x where shares held to the
     slowest CPU's pace could reach 1.29x, and the total read 1.64x."""
@@ -111,6 +113,9 @@ def ceiling_clause(
     if (
         equal_shares
         and slowest is not None
+        # a CPU slower than one alone, not a lone counter slower than the
+        # CPUs together (a total above k), and a limit below the total
+        and slowest < (1 - SLOWER_CPU) * ceiling.k
         and slowest < (1 - SLOWER_CPU) * ceiling.ratio
     ):
         text += (
