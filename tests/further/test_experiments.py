@@ -124,7 +124,27 @@ def test_run_waiting_counts_every_fetch():
     assert w.stop_reason == "budget"
     assert w.speedup("threads", 1) == 1.0
     assert w.waiting_seconds == pytest.approx(0.006)
+    # the CPU time each process used per fetch of them all, read around the
+    # timed calls: the client's (this process) and the server's
+    for c in w.cases:
+        assert c.client_cpu is not None and c.client_cpu > 0
+        assert c.server_cpu is not None and c.server_cpu >= 0
     assert threads_settle(before) == before
+
+
+def test_cpu_use_per_fetch_is_the_median_call_over_its_fetches(monkeypatch):
+    server = iter([1.0, 1.5, 2.0, 2.2, None, 3.0])
+    client = iter([10.0, 10.4, 11.0, 11.2, 12.0, 12.9])
+    monkeypatch.setattr(waiting.time, "process_time", lambda: next(client))
+    use = waiting.CpuUse(lambda: next(server))
+    for _ in range(3):
+        with use("threads, 10 at a time"):
+            pass
+    # client: 0.4, 0.2, 0.9 s a call; server: 0.5, 0.2, unreadable
+    client_cpu, server_cpu = use.per_fetch("threads, 10 at a time", calls=2)
+    assert client_cpu == pytest.approx(0.2)  # median 0.4, over 2 fetches
+    assert server_cpu == pytest.approx(0.175)  # median of 0.5 and 0.2, / 2
+    assert use.per_fetch("never timed", calls=1) == (None, None)
 
 
 @pytest.mark.parametrize(

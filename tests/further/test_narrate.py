@@ -75,6 +75,7 @@ def test_waiting_summary(cpus):
         assert "no more than 64 CPUs" in text
     assert "asyncio was the faster" in text
     assert "It is not the 100-fold cut that 100 perfectly overlapped waits" in text
+    # a run without CPU readings says what it timed
     assert "this run timed only the totals" in text and "went to" not in text
     assert "wrong" not in text
     assert "more than once in each timed call" not in text
@@ -83,6 +84,29 @@ def test_waiting_summary(cpus):
         "took a median of 630 ms, the 500 ms the server spent waiting and about "
         "1.30 ms more per request" in text
     )
+
+
+def test_waiting_summary_gives_the_cpu_time_of_the_time_left_over():
+    import dataclasses
+
+    w = fake_waiting(2)
+    cases = tuple(
+        dataclasses.replace(
+            c, timing=T(c.timing.best, c.timing.best), client_cpu=0.04, server_cpu=0.012
+        )
+        if c.workers == 100
+        else c
+        for c in w.cases
+    )
+    text = waiting_summary(dataclasses.replace(w, cases=cases))
+    assert (
+        "in the client and in the server): with 100 threads each fetch of them "
+        "all took 50.0 ms and used 40.0 ms of the client's CPU time and 12.0 ms of "
+        "the server's; with 100 asyncio tasks each fetch of them all took 20.0 ms "
+        "and used 40.0 ms of the client's CPU time and 12.0 ms of the server's "
+        "(medians of the timed calls)."
+    ) in text
+    assert "timed only the totals" not in text
 
 
 def test_waiting_summary_says_when_fast_ways_repeated_per_call():

@@ -40,6 +40,12 @@ def _waiting_headlines(w: Waiting) -> dict[str, float]:
         ).timing.median,
         f"speed-up, {plural(w.most, 'thread')} (×)": w.speedup("threads", w.most),
         f"speed-up, {plural(w.most, 'asyncio task')} (×)": w.speedup("asyncio", w.most),
+        # what the time left over cost the client, where it was read
+        **{
+            f"client CPU, all requests, {plural(w.most, what)} (s)": used
+            for tool, what in (("threads", "thread"), ("asyncio", "asyncio task"))
+            if (used := w.case(tool, w.most).client_cpu) is not None
+        },
     }
 
 

@@ -10,6 +10,7 @@ after an error.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ async def _answer(
     max_requests: int,
     served: Any,
     refused: Any,
+    cpu: Any,
 ) -> None:
-    """Answer one HTTP request: wait ``delay`` s, then send the path back."""
+    """Answer one HTTP request: wait ``delay`` s, then send the path back;
+    then store the server's CPU time so far in ``cpu``."""
     try:
         request = await reader.readline()
         while (await reader.readline()) not in (b"\r\n", b"\n", b""):
@@ -65,15 +68,24 @@ async def _answer(
         pass  # a client that went away: nothing to report
     finally:
         writer.close()
+        # read in the server, to the nanosecond (the kernel's per-process
+        # figures, read from outside, count in 10 ms ticks)
+        cpu.value = time.process_time()
 
 
 async def _serve_until(
-    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+    delay: float,
+    max_requests: int,
+    port_out: Any,
+    served: Any,
+    refused: Any,
+    cpu: Any,
+    stop: Any,
 ) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda loop, context: None)  # nothing to stderr
     server = await asyncio.start_server(
-        lambda r, w: _answer(r, w, delay, max_requests, served, refused),
+        lambda r, w: _answer(r, w, delay, max_requests, served, refused, cpu),
         "127.0.0.1",
         0,
         backlog=1024,  # many clients connect at once: a long listen queue
@@ -87,10 +99,16 @@ async def _serve_until(
 
 
 def _serve(
-    delay: float, max_requests: int, port_out: Any, served: Any, refused: Any, stop: Any
+    delay: float,
+    max_requests: int,
+    port_out: Any,
+    served: Any,
+    refused: Any,
+    cpu: Any,
+    stop: Any,
 ) -> None:
     """The server process: bind 127.0.0.1, report the port, serve until ``stop``."""
-    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, stop))
+    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, cpu, stop))
 
 
 @dataclass
@@ -100,6 +118,14 @@ class ServerInfo:
     url: str
     _served: Any
     _refused: Any
+    _cpu: Any = None
+
+    def cpu_seconds(self) -> float | None:
+        """The server process's CPU time (user and system, its own clock)
+        when it last answered, seconds; None before any answer."""
+        if self._cpu is None or self._cpu.value < 0:
+            return None
+        return float(self._cpu.value)
 
     @property
     def served(self) -> int:
@@ -130,10 +156,11 @@ def local_server(
     max_requests = positive_int("max_requests", max_requests)
     ctx = mp_context()
     served, refused, stop = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Event()
+    cpu = ctx.Value("d", -1.0)  # none yet
     port_in, port_out = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=_serve,
-        args=(delay, max_requests, port_out, served, refused, stop),
+        args=(delay, max_requests, port_out, served, refused, cpu, stop),
         name="local-http-server",
         daemon=True,
     )
@@ -142,7 +169,7 @@ def local_server(
         if not port_in.poll(TIMEOUT):
             raise RuntimeError("the local HTTP server did not start")
         port = port_in.recv()
-        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused)
+        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused, cpu)
     finally:
         stop.set()
         process.join(TIMEOUT)

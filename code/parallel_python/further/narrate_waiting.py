@@ -93,8 +93,7 @@ def waiting_summary(w: Waiting) -> str:
             f"It is not the {k}-fold cut that {k} perfectly overlapped waits would "
             "give. Overlapping the waits cannot shorten the rest of each "
             "request's work (connecting, sending, reading, in the client and in "
-            "the server); this run timed only the totals, not how the time left "
-            "over splits. "
+            "the server)" + _left_over(w, k)
         )
     apart = (
         k == first
@@ -122,6 +121,28 @@ def waiting_summary(w: Waiting) -> str:
     if not w.all_correct:
         text += " **Some answers were wrong: the run needs a look.**"
     return text
+
+
+def _left_over(w: Waiting, k: int) -> str:
+    """What the client's and the server's processes used of CPU time while
+    ``k`` at a time fetched them all, where it was measured; else that only
+    the totals were timed. Ends the sentence."""
+    parts = []
+    for tool, what in (("threads", "thread"), ("asyncio", "asyncio task")):
+        case = w.case(tool, k)
+        if case.client_cpu is None:
+            continue
+        wall = case.timing.median
+        text = (
+            f"with {plural(k, what)} each fetch of them all took {duration(wall)} "
+            f"and used {duration(case.client_cpu)} of the client's CPU time"
+        )
+        if case.server_cpu is not None:
+            text += f" and {duration(case.server_cpu)} of the server's"
+        parts.append(text)
+    if not parts:
+        return "; this run timed only the totals, not how the time left over splits. "
+    return ": " + "; ".join(parts) + " (medians of the timed calls). "
 
 
 def waiting_title(w: Waiting) -> str:

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import statistics
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+import time
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -150,6 +153,40 @@ def fetch_all_asyncio(addresses: Sequence[str], tasks: int) -> list[bytes]:
 # --- the experiment -------------------------------------------------------------
 
 
+class CpuUse:
+    """A ``context`` for :func:`~parallel_python.core.protocol.measure_paired`
+    that reads the CPU time of this process and of the server before and
+    after each timed call (outside the timing): what the work left over
+    beside the waiting costs the client and the server."""
+
+    def __init__(self, server_cpu: Callable[[], float | None]) -> None:
+        self.server_cpu = server_cpu
+        # case -> each call's (client, server) CPU seconds
+        self.used: dict[str, list[tuple[float, float | None]]] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        client, server = time.process_time(), self.server_cpu()
+        yield
+        after = self.server_cpu()
+        self.used.setdefault(name, []).append(
+            (
+                time.process_time() - client,
+                None if server is None or after is None else after - server,
+            )
+        )
+
+    def per_fetch(self, name: str, calls: int) -> tuple[float | None, float | None]:
+        """The median CPU seconds of the client and of the server per fetch
+        of all the URLs (a call fetched them ``calls`` times)."""
+        used = self.used.get(name, [])
+        servers = [s for _, s in used if s is not None]
+        return (
+            statistics.median(c for c, _ in used) / calls if used else None,
+            statistics.median(servers) / calls if servers else None,
+        )
+
+
 @dataclass(frozen=True)
 class WaitCase:
     """One way of fetching all the URLs: ``tool`` with ``workers`` at a time."""
@@ -162,6 +199,11 @@ class WaitCase:
     """How many times one timed call fetched all the URLs (calibrated so
     that a call lasts at least ``core.sizing.SHORTEST_CALL``); ``timing`` is
     per fetch of them all."""
+    client_cpu: float | None = None
+    """CPU seconds this process (the client) used per fetch of them all:
+    the median over the timed calls (None where not measured)."""
+    server_cpu: float | None = None
+    """The same for the server's process (None where it cannot be read)."""
 
 
 @dataclass(frozen=True)
@@ -258,6 +300,7 @@ def run_waiting(
         for key in (name(tool, k) for k in counts if k > 1 for tool in TOOLS):
             cases[key]()
         sized, calls = sized_calls(cases, cap=100)
+        cpu = CpuUse(server.cpu_seconds)
         paired = measure_paired(
             sized,
             baseline=name("threads", min(counts)),
@@ -265,6 +308,7 @@ def run_waiting(
             budget_seconds=budget,
             warmup=warmup,
             calls=calls,
+            context=cpu,
         )
         timings = paired.times
         served, refused = server.served, server.refused
@@ -280,6 +324,7 @@ def run_waiting(
                 timings[name(tool, k)],
                 ok[name(tool, k)],
                 calls[name(tool, k)],
+                *cpu.per_fetch(name(tool, k), calls[name(tool, k)]),
             )
             for tool in TOOLS
             for k in counts
