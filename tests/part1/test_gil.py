@@ -226,3 +226,22 @@ def test_each_count_gets_its_share_of_the_budget():
     assert gil.per_count(4, 2, 4.0) == MIN_ROUNDS_ONLY  # beyond the CPUs
     assert gil.per_count(4, 8, 4.0) == 4.0  # within 8 CPUs
     assert gil.per_count(2, 1, 4.0) == 4.0  # 2 is always measured well
+
+
+def test_pinned_threads_run_each_task_on_a_cpu_of_its_own():
+    import os
+    import threading
+
+    seen = {}
+
+    def task(i):
+        seen[i] = (os.sched_getaffinity(0), threading.get_ident())
+
+    before = os.sched_getaffinity(0)
+    numpy_trick.in_pinned_threads(task, [(i,) for i in range(3)])
+    cpus = sorted(before)
+    # round robin over the CPUs this thread may use, each in its own thread
+    assert [seen[i][0] for i in range(3)] == [{cpus[i % len(cpus)]} for i in range(3)]
+    # each in a thread of its own, not the caller's (idents can be reused)
+    assert threading.get_ident() not in {seen[i][1] for i in range(3)}
+    assert os.sched_getaffinity(0) == before  # the caller is not moved

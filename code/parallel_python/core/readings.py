@@ -89,7 +89,11 @@ def ceiling_phrase(ceiling: Ceiling | None, *, equal_shares: bool = False) -> st
 
 
 def ceiling_clause(
-    ceiling: Ceiling, when: str = "", *, equal_shares: bool = False
+    ceiling: Ceiling,
+    when: str = "",
+    *,
+    equal_shares: bool = False,
+    pinned: bool = False,
 ) -> str:
     """``this machine's 2 CPUs together counted 1.85× as fast as one``, then
     ``when``, then why a ratio above ``k`` can be. With ``equal_shares``
@@ -99,7 +103,9 @@ def ceiling_clause(
     alone and that limit reads at least as far below the ceiling. That is no
     bound on the book's workers, which the system may move between CPUs:
     in one build two sorting threads ran at 1.57x where shares held to the
-    slowest CPU's pace could reach 1.29x, and the total read 1.64x."""
+    slowest CPU's pace could reach 1.29x, and the total read 1.64x.
+    ``pinned``: the workers were pinned one to a CPU, so that limit held
+    them too."""
     text = (
         f"this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one{when}"
@@ -121,7 +127,12 @@ def ceiling_clause(
         text += (
             f", and its slowest CPU counted at {percent(slowest / ceiling.k)} "
             f"of one CPU's pace alone: {ceiling.k} equal shares of work, "
-            f"pinned one to a CPU, could reach at most {times(slowest)}, but "
-            "the system was free to move these workers between CPUs"
+            + (
+                f"pinned one to a CPU as these were, could reach at most "
+                f"{times(slowest)}"
+                if pinned
+                else f"pinned one to a CPU, could reach at most {times(slowest)}, "
+                "but the system was free to move these workers between CPUs"
+            )
         )
     return text

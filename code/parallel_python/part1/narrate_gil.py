@@ -343,8 +343,9 @@ def numpy_trick_summary(n: NumpyTrick) -> str:
         rough = unsteady_note("The sorts'", a.ratio, stated=True)
         text += f" {rough.rstrip()}" if rough else ""
     if n.cpus > 1 and n.ceiling is not None:
-        # each thread sorts its own array: one equal share per thread
-        clause = ceiling_clause(n.ceiling, equal_shares=True)
+        # each thread sorts its own array on a CPU of its own: one equal
+        # share per thread, pinned
+        clause = ceiling_clause(n.ceiling, equal_shares=True, pinned=True)
         text += f" Between the sorting rounds, {clause}."
     if 1 in n.counts:
         text += " " + "".join(

@@ -15,6 +15,8 @@ blur the picture.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +37,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import ScalingPoint, count, in_a_row, in_threads, per_count
+from .gil import ScalingPoint, count, in_a_row, per_count
 
 
 def sort_copy(values: np.ndarray) -> int:
@@ -186,6 +188,37 @@ def run_numpy_trick(
     )
 
 
+def in_pinned_threads(
+    fn: Callable[..., object],
+    tasks: Sequence[tuple],
+) -> None:
+    """Run ``fn(*args)`` for each task in its own thread, as
+    ``gil.in_threads`` does, but each thread first moves to a
+    CPU of its own (round robin over the CPUs this thread may
+    use; where CPUs cannot be chosen, nowhere); wait for all.
+
+    A new thread starts on its parent's CPU, and the system
+    moves one of two to another CPU only after a few
+    milliseconds: while this book was written, that made some
+    rounds of two sorting threads markedly slower than the
+    rest. The ceiling's counters are pinned the same way.
+    """
+    can_pin = hasattr(os, "sched_setaffinity")
+    cpus = sorted(os.sched_getaffinity(0)) if can_pin else []
+
+    def run(i: int, args: tuple) -> None:
+        if cpus:  # pid 0: this thread only
+            os.sched_setaffinity(0, {cpus[i % len(cpus)]})
+        fn(*args)
+
+    jobs = list(enumerate(tasks))  # (i, args) for each thread
+    workers = [threading.Thread(target=run, args=job) for job in jobs]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
 #: Seconds of each window of the ceiling probe: the sorting rounds are short.
 PROBE_WINDOW = 0.025
 
@@ -207,7 +240,7 @@ def _time_tasks(
         paired = measure_paired(
             {
                 "in a row": lambda: in_a_row(fn, tasks),
-                "threads": lambda: in_threads(fn, tasks),
+                "threads": lambda: in_pinned_threads(fn, tasks),
             },
             baseline="in a row",
             min_rounds=repeats,
