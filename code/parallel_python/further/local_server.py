@@ -27,34 +27,43 @@ TIMEOUT = 10.0
 # --- the server ----------------------------------------------------------------
 
 
+@dataclass
+class _Shared:
+    """What the server process writes and the client reads: requests
+    answered (``served``) and refused, and the server's CPU time when it
+    last answered (``cpu``, -1 before any answer), as shared values."""
+
+    served: Any
+    refused: Any
+    cpu: Any
+
+
 async def _answer(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     delay: float,
     max_requests: int,
-    served: Any,
-    refused: Any,
-    cpu: Any,
+    shared: _Shared,
 ) -> None:
     """Answer one HTTP request: wait ``delay`` s, then send the path back;
-    then store the server's CPU time so far in ``cpu``."""
+    then store the server's CPU time so far in ``shared.cpu``."""
     try:
         request = await reader.readline()
         while (await reader.readline()) not in (b"\r\n", b"\n", b""):
             pass  # skip the headers
         parts = request.split()
         path = parts[1] if len(parts) >= 2 else b"/"
-        with served.get_lock():
-            allowed = served.value < max_requests
+        with shared.served.get_lock():
+            allowed = shared.served.value < max_requests
             if allowed:
-                served.value += 1
+                shared.served.value += 1
         if allowed:
             await asyncio.sleep(delay)  # the slow service: waiting, not computing
             head = b"HTTP/1.0 200 OK\r\n"
             body = path
         else:
-            with refused.get_lock():
-                refused.value += 1
+            with shared.refused.get_lock():
+                shared.refused.value += 1
             head = b"HTTP/1.0 503 Service Unavailable\r\n"
             body = b"request limit reached"
         writer.write(
@@ -70,22 +79,16 @@ async def _answer(
         writer.close()
         # read in the server, to the nanosecond (the kernel's per-process
         # figures, read from outside, count in 10 ms ticks)
-        cpu.value = time.process_time()
+        shared.cpu.value = time.process_time()
 
 
 async def _serve_until(
-    delay: float,
-    max_requests: int,
-    port_out: Any,
-    served: Any,
-    refused: Any,
-    cpu: Any,
-    stop: Any,
+    delay: float, max_requests: int, port_out: Any, shared: _Shared, stop: Any
 ) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda loop, context: None)  # nothing to stderr
     server = await asyncio.start_server(
-        lambda r, w: _answer(r, w, delay, max_requests, served, refused, cpu),
+        lambda r, w: _answer(r, w, delay, max_requests, shared),
         "127.0.0.1",
         0,
         backlog=1024,  # many clients connect at once: a long listen queue
@@ -99,16 +102,10 @@ async def _serve_until(
 
 
 def _serve(
-    delay: float,
-    max_requests: int,
-    port_out: Any,
-    served: Any,
-    refused: Any,
-    cpu: Any,
-    stop: Any,
+    delay: float, max_requests: int, port_out: Any, shared: _Shared, stop: Any
 ) -> None:
     """The server process: bind 127.0.0.1, report the port, serve until ``stop``."""
-    asyncio.run(_serve_until(delay, max_requests, port_out, served, refused, cpu, stop))
+    asyncio.run(_serve_until(delay, max_requests, port_out, shared, stop))
 
 
 @dataclass
@@ -116,26 +113,23 @@ class ServerInfo:
     """A running :func:`local_server`: its address and what it has answered."""
 
     url: str
-    _served: Any
-    _refused: Any
-    _cpu: Any = None
+    _shared: _Shared
 
     def cpu_seconds(self) -> float | None:
         """The server process's CPU time (user and system, its own clock)
         when it last answered, seconds; None before any answer."""
-        if self._cpu is None or self._cpu.value < 0:
-            return None
-        return float(self._cpu.value)
+        cpu = self._shared.cpu.value
+        return None if cpu < 0 else float(cpu)
 
     @property
     def served(self) -> int:
         """Requests answered with ``200`` so far."""
-        return int(self._served.value)
+        return int(self._shared.served.value)
 
     @property
     def refused(self) -> int:
         """Requests refused (beyond ``max_requests``) so far."""
-        return int(self._refused.value)
+        return int(self._shared.refused.value)
 
 
 @contextmanager
@@ -155,12 +149,12 @@ def local_server(
     delay = positive_float("delay", delay)
     max_requests = positive_int("max_requests", max_requests)
     ctx = mp_context()
-    served, refused, stop = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Event()
-    cpu = ctx.Value("d", -1.0)  # none yet
+    shared = _Shared(ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("d", -1.0))
+    stop = ctx.Event()
     port_in, port_out = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=_serve,
-        args=(delay, max_requests, port_out, served, refused, cpu, stop),
+        args=(delay, max_requests, port_out, shared, stop),
         name="local-http-server",
         daemon=True,
     )
@@ -169,7 +163,7 @@ def local_server(
         if not port_in.poll(TIMEOUT):
             raise RuntimeError("the local HTTP server did not start")
         port = port_in.recv()
-        yield ServerInfo(f"http://127.0.0.1:{port}", served, refused, cpu)
+        yield ServerInfo(f"http://127.0.0.1:{port}", shared)
     finally:
         stop.set()
         process.join(TIMEOUT)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import ScalingPoint, count, in_a_row, per_count
+from .gil import ScalingPoint, count, in_a_row, in_threads, per_count
 
 
 def sort_copy(values: np.ndarray) -> int:
@@ -211,12 +210,7 @@ def in_pinned_threads(
             os.sched_setaffinity(0, {cpus[i % len(cpus)]})
         fn(*args)
 
-    jobs = list(enumerate(tasks))  # (i, args) for each thread
-    workers = [threading.Thread(target=run, args=job) for job in jobs]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    in_threads(run, list(enumerate(tasks)))  # each task as (i, args)
 
 
 #: Seconds of each window of the ceiling probe: the sorting rounds are short.
