@@ -344,9 +344,18 @@ def test_dask_bad_input(fn, kwargs, name):
 # --- numba -------------------------------------------------------------------
 
 
-def test_numba_versions_agree_and_threads_are_restored():
+def test_numba_versions_agree_and_threads_are_restored(monkeypatch):
     import numba
 
+    from parallel_python.core import pinning
+
+    pools = []
+
+    def spy(threads):  # the real pinned pool, kept to look at afterwards
+        pools.append(pinning.pinned_thread_pool(threads))
+        return pools[-1]
+
+    monkeypatch.setattr(numba_demo, "pinned_thread_pool", spy)
     before = numba.get_num_threads()
     r = numba_demo.run_numba(
         n=20_000, python_n=2_000, threads=2, repeats=2, budget=0.01
@@ -368,6 +377,9 @@ def test_numba_versions_agree_and_threads_are_restored():
     assert r.speedup("@njit(parallel=True)", "@njit") == par.ratio.median
     assert numba.get_num_threads() == before
     assert r.ceiling is None  # none asked for
+    # the Python threads came from one pinned pool, shut down afterwards
+    assert len(pools) == 1 and pools[0]._max_workers == 2
+    assert pools[0]._shutdown and all(not t.is_alive() for t in pools[0]._threads)
 
 
 def test_numba_probes_its_ceiling_between_the_compiled_rounds(monkeypatch):

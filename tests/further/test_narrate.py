@@ -250,6 +250,14 @@ def test_numba_summary(cpus):
             "; this machine's 2 CPUs together counted 1.02× as fast as one, "
             "measured between the rounds. "
         ) in probed
+        # a slow CPU: the `nogil` threads were pinned, numba's own were not
+        uneven = dataclasses.replace(live, ratio=1.70, slowest=(1.50, 1.52, 1.55))
+        text = numba_summary(dataclasses.replace(fake_numba(cpus), ceiling=uneven))
+        assert (
+            "2 equal shares of work, pinned one to a CPU as the `nogil` threads "
+            "were, could reach at most 1.52×; the system was free to move the "
+            "others between CPUs. "
+        ) in text
 
 
 @pytest.mark.parametrize("cpus", CPUS)

@@ -76,15 +76,20 @@ def one_worker_note(what: str, ratio: Ratio | None, disturbance=None) -> str:
 SLOWER_CPU = 0.05
 
 
-def ceiling_phrase(ceiling: Ceiling | None, *, equal_shares: bool = False) -> str:
+def ceiling_phrase(
+    ceiling: Ceiling | None,
+    *,
+    equal_shares: bool = False,
+    pinned: bool | str = False,
+) -> str:
     """``; this machine's 2 CPUs together counted 1.85× as fast as one, …``.
-    ``equal_shares``: the work was cut into one equal share per worker (see
-    :func:`ceiling_clause`)."""
+    ``equal_shares``: the work was cut into one equal share per worker;
+    ``pinned``: which workers were pinned (see :func:`ceiling_clause`)."""
     if ceiling is None:
         return ""
     when = "between the rounds" if ceiling.between_rounds else "just before"
     return "; " + ceiling_clause(
-        ceiling, f", measured {when}", equal_shares=equal_shares
+        ceiling, f", measured {when}", equal_shares=equal_shares, pinned=pinned
     )
 
 
@@ -93,7 +98,7 @@ def ceiling_clause(
     when: str = "",
     *,
     equal_shares: bool = False,
-    pinned: bool = False,
+    pinned: bool | str = False,
 ) -> str:
     """``this machine's 2 CPUs together counted 1.85× as fast as one``, then
     ``when``, then why a ratio above ``k`` can be. With ``equal_shares``
@@ -105,7 +110,8 @@ def ceiling_clause(
     in one build two sorting threads ran at 1.57x where shares held to the
     slowest CPU's pace could reach 1.29x, and the total read 1.64x.
     ``pinned``: the workers were pinned one to a CPU, so that limit held
-    them too."""
+    them too; or the name of those that were (``"the `nogil` threads"``),
+    when the system was free to move the others."""
     text = (
         f"this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one{when}"
@@ -127,12 +133,22 @@ def ceiling_clause(
         text += (
             f", and its slowest CPU counted at {percent(slowest / ceiling.k)} "
             f"of one CPU's pace alone: {ceiling.k} equal shares of work, "
-            + (
-                f"pinned one to a CPU as these were, could reach at most "
-                f"{times(slowest)}"
-                if pinned
-                else f"pinned one to a CPU, could reach at most {times(slowest)}, "
-                "but the system was free to move these workers between CPUs"
-            )
+            + _shares_limit(times(slowest), pinned)
         )
     return text
+
+
+def _shares_limit(limit: str, pinned: bool | str) -> str:
+    """What equal shares could reach at the slowest CPU's pace, and whether
+    that held the workers (see :func:`ceiling_clause`)."""
+    if pinned is True:
+        return f"pinned one to a CPU as these were, could reach at most {limit}"
+    if pinned:
+        return (
+            f"pinned one to a CPU as {pinned} were, could reach at most {limit}; "
+            "the system was free to move the others between CPUs"
+        )
+    return (
+        f"pinned one to a CPU, could reach at most {limit}, "
+        "but the system was free to move these workers between CPUs"
+    )

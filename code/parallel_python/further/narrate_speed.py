@@ -22,6 +22,11 @@ from .freethreading import FreeThreading
 from .mpi_demo import MpiRuns
 from .numba_demo import NumbaRun
 
+#: The `nogil` version's Python threads are pinned one to a CPU
+#: (:func:`~parallel_python.core.pinning.pinned_thread_pool`); numba's own
+#: ``parallel=True`` threads are not.
+NOGIL_PINNED = "the `nogil` threads"
+
 
 def short_times(x: float) -> str:
     """A factor for a figure title, as the text writes it: ``31.2×``,
@@ -94,7 +99,7 @@ def numba_summary(r: NumbaRun) -> str:
         f"{gain(par, 'the serial compiled loop', par_ratio)}, and the `nogil=True` "
         f"loop in {r.threads} Python threads "
         f"{gain(nogil, 'the serial compiled loop', nogil_ratio)}"
-        f"{ceiling_phrase(r.ceiling, equal_shares=True)}. "
+        f"{ceiling_phrase(r.ceiling, equal_shares=True, pinned=NOGIL_PINNED)}. "
     )
     for what, ratio in (
         ("The `parallel=True` loop", par_ratio),

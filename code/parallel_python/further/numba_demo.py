@@ -30,6 +30,7 @@ from typing import Any
 from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus
+from ..core.pinning import pinned_thread_pool
 from ..core.protocol import Ratio, measure_paired
 from ..core.rests import rests
 from ..core.results import find
@@ -280,8 +281,9 @@ def run_numba(
 
         before = k.numba.get_num_threads()
         # the Python threads are started once, as numba's own are: a pool started
-        # for every call would add its start-up to each few-millisecond call
-        pool = ThreadPoolExecutor(max_workers=threads)
+        # for every call would add its start-up to each few-millisecond call;
+        # each on a CPU of its own, as the ceiling's counters are
+        pool = pinned_thread_pool(threads)
         compiled = [name for name in ways if name.startswith("@njit")]
         try:
             paired = measure_paired(

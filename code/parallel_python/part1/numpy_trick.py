@@ -15,7 +15,6 @@ blur the picture.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
+from ..core.pinning import choosable_cpus, pin_this_thread
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import measure_paired
 from ..core.results import find
@@ -200,14 +200,12 @@ def in_pinned_threads(
     moves one of two to another CPU only after a few
     milliseconds: while this book was written, that made some
     rounds of two sorting threads markedly slower than the
-    rest. The ceiling's counters are pinned the same way.
+    rest (:mod:`~parallel_python.core.pinning`).
     """
-    can_pin = hasattr(os, "sched_setaffinity")
-    cpus = sorted(os.sched_getaffinity(0)) if can_pin else []
+    cpus = choosable_cpus()
 
     def run(i: int, args: tuple) -> None:
-        if cpus:  # pid 0: this thread only
-            os.sched_setaffinity(0, {cpus[i % len(cpus)]})
+        pin_this_thread(cpus, i)
         fn(*args)
 
     in_threads(run, list(enumerate(tasks)))  # each task as (i, args)
