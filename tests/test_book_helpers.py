@@ -341,11 +341,11 @@ def _shown_functions():
                 name, _, alias = item.strip().partition(" as ")
                 names[alias or name] = (module, name)
         for call in re.findall(r"book\.show_source\(([^)]*)\)", text):
-            for dotted in call.split(","):
-                alias, attr = dotted.strip().split(".")
+            for dotted in filter(None, (d.strip() for d in call.split(","))):
+                alias, attr = dotted.split(".")
                 module, name = names[alias]
                 holder = getattr(importlib.import_module(module), name)
-                found.append((page.name, dotted.strip(), getattr(holder, attr)))
+                found.append((page.name, dotted, getattr(holder, attr)))
     return found
 
 

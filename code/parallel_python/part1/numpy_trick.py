@@ -200,7 +200,7 @@ def in_pinned_threads(
     moves one of two to another CPU only after a few
     milliseconds: while this book was written, that made some
     rounds of two sorting threads markedly slower than the
-    rest (:mod:`~parallel_python.core.pinning`).
+    rest. The ceiling's counters are pinned the same way.
     """
     cpus = choosable_cpus()
 
