@@ -10,7 +10,7 @@ from parallel_python.further.joblib_demo import JoblibRun
 from parallel_python.further.mpi_demo import MpiRank, MpiRun, MpiRuns
 from parallel_python.further.numba_demo import NumbaCase, NumbaRun
 from parallel_python.further.waiting import WaitCase, Waiting
-from parallel_python.part1.gil import GilScaling, ScalingPoint
+from parallel_python.part1.gil_results import GilScaling, ScalingPoint
 
 PI = 3.141592653589793
 CPUS = (1, 2, 64)

@@ -104,6 +104,44 @@ def test_stretch_is_each_tasks_own_time_over_its_share_alone():
     assert placement.stretch([2.0], rounds) is None
 
 
+@pytest.mark.parametrize("slow", [True, False])
+def test_a_clearly_slow_first_worker_gets_fresh_workers_once(monkeypatch, slow):
+    from parallel_python.core.protocol import ratio_from
+
+    pools = []
+    real_start = gil._start_pool
+
+    def start(workers):  # the real pools, kept to look at afterwards
+        pools.append(real_start(workers))
+        return pools[-1]
+
+    readings = iter([ratio_from([0.6, 0.62, 0.61, 0.6, 0.63] if slow else [1.0] * 5)])
+    # the first pool's one-worker reading as given; a second would fail
+    monkeypatch.setattr(gil, "_one_worker", lambda paired: next(readings))
+    monkeypatch.setattr(gil, "_start_pool", start)
+    g = gil.run_gil(
+        counts=(1, 2),
+        work=2_000,
+        wait_seconds=0.001,
+        repeats=2,
+        reps=1,
+        budget=0.02,
+        probe_seconds=None,
+    )
+    assert len(pools) == (2 if slow else 1)
+    if slow:
+        assert g.replaced_workers == ratio_from([0.6, 0.62, 0.61, 0.6, 0.63])
+        # the first pool was closed before the second started its count
+        assert pools[0]._state != "RUN"
+        assert not any(w.is_alive() for w in pools[0]._pool)
+    else:
+        assert g.replaced_workers is None
+    # both counts were measured, with the workers in use at the end
+    assert [p.workers for p in g.processes_cpu] == [1, 2]
+    assert multiprocessing.active_children() == []
+    assert from_data(gil.GilScaling, to_data(g)) == g
+
+
 def test_crowding_leaves_out_a_round_where_one_worker_ran_two_tasks():
     apart, same_worker = [(1, (0, 0)), (2, (1, 1))], [(1, (0, 0)), (1, (0, 0))]
     assert placement.crowding([apart, same_worker]) == 0.0

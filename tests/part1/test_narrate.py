@@ -7,7 +7,7 @@ import pytest
 
 from parallel_python.core.text import duration, size, times
 from parallel_python.core.timing import Timing
-from parallel_python.part1.gil import GilScaling, ScalingPoint
+from parallel_python.part1.gil_results import GilScaling, ScalingPoint
 from parallel_python.part1.memory_ladder import (
     DROP_FADVISE,
     DROP_NONE,
@@ -689,6 +689,23 @@ def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
     assert longer.startswith(lead + "1.30× (")
     assert f"with {k} CPUs busy at once, each did less work per second" in longer
     assert f"together they did about {times(k / 1.3)} the work of one. " in longer
+    assert "one at a time" not in longer  # one worker alone ran at 1.1x
+    # one worker alone was as slow: not a cost of running side by side
+    slow_alone = fake_gil(cpus, lambda k: 0.62 if k == 1 else 1.1)
+    both = placement_note(
+        dataclasses.replace(
+            slow_alone, stretched=((k, ratio_from([1.77, 1.7, 1.8, 1.75, 1.9])),)
+        ),
+        k,
+    )
+    assert (
+        "as the same task alone in the same rounds, and one task alone in one "
+        "worker process, on the CPU where the tasks in a row ran, went at only "
+        "0.62× (0.62–0.62) their speed: the worker processes ran this work more "
+        "slowly than this process did, even one at a time, not only side by side. "
+        f"Together they did about {times(k / 1.77)} the work of one. "
+    ) in both
+    assert "busy at once" not in both
     same = note([1.0, 1.01, 0.99, 1.02, 1.0])
     assert same.startswith(lead + "1.00× (")
     assert "the time went outside the tasks' own work" in same
@@ -701,6 +718,24 @@ def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
         stretched=((k, ratio_from([1.3] * 5)),),
     )
     assert placement_note(fast, k) == ""
+
+
+def test_fresh_workers_are_reported_with_the_first_pools_reading():
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+
+    g = fake_gil(2, lambda k: 1.9)
+    assert "first pool" not in gil_summary(g)
+    replaced = dataclasses.replace(
+        g, replaced_workers=ratio_from([0.62, 0.6, 0.65, 0.61, 0.63])
+    )
+    assert (
+        "In the first pool of worker processes, one task in one worker ran at "
+        "only 0.62× (0.60–0.65) the speed of the same task in a row on the same "
+        "CPU, so the experiment started fresh worker processes and measured them "
+        "again; the process figures here are theirs. "
+    ) in gil_summary(replaced)
 
 
 def test_a_gain_whose_interval_holds_one_is_not_called_a_gain():

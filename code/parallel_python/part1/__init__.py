@@ -1,6 +1,7 @@
 """Part 1, processes, threads and the GIL (``book/part1``).
 
-Experiments: ``memory_ladder``, ``salad``, ``race``, ``locks``, ``gil``,
+Experiments: ``memory_ladder``, ``salad``, ``race``, ``locks``, ``gil`` (what
+it returns: ``gil_results``; checks inside its workers: ``placement``),
 ``numpy_trick``, ``processes`` (with ``cpu_now``, which CPU a thread runs on).
 Sentences: ``narrate_threads`` (memory ladder, salad, race), ``narrate_locks``,
 ``narrate_gil`` (GIL and NumPy's trick), ``narrate_processes``. Figures:
@@ -11,13 +12,12 @@ Other parts may use the names below.
 """
 
 from .gil import (
-    GilScaling,
-    ScalingPoint,
     count,
     in_a_row,
     in_threads,
     run_gil,
 )
+from .gil_results import GilScaling, ScalingPoint
 
 __all__ = [
     "GilScaling",

@@ -20,16 +20,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from multiprocessing.pool import Pool
 
-from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
-from ..core.meter import Disturbance, Meter
+from ..core.meter import Meter
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
-from ..core.protocol import MIN_ROUNDS_ONLY, Ratio, measure_paired, paired_ratio
+from ..core.protocol import (
+    MIN_ROUNDS_ONLY,
+    Paired,
+    Ratio,
+    measure_paired,
+    paired_ratio,
+)
 from ..core.results import find
+from ..core.sanity import ONE_WORKER_BAND
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
 from ..core.validate import (
@@ -39,6 +46,7 @@ from ..core.validate import (
     positive_ints,
 )
 from .cpu_now import current_cpu
+from .gil_results import GilScaling, ScalingPoint
 from .placement import crowding, stretch
 
 
@@ -74,102 +82,6 @@ def in_threads(
         w.start()
     for w in workers:
         w.join()
-
-
-@dataclass(frozen=True)
-class ScalingPoint:
-    """``workers`` equal tasks: in a row (``serial``) and side by side.
-
-    The two timings come from the same rounds (call ``i`` of each in round
-    ``i``): a speed-up is the median of the per-round ratios.
-    """
-
-    workers: int
-    serial: Timing
-    parallel: Timing
-
-    @property
-    def ratio(self) -> Ratio:
-        """Time in a row over time side by side, round by round, with its interval."""
-        return paired_ratio(self.serial, self.parallel)
-
-    @property
-    def speedup(self) -> float:
-        """The median per-round speed-up (>1: side by side was faster)."""
-        return self.ratio.median
-
-
-@dataclass(frozen=True)
-class GilScaling:
-    """CPU-bound and waiting tasks in 1..N threads, and CPU-bound in processes.
-
-    ``work``: loop steps per CPU-bound task; ``task_seconds``: the best time
-    of one such task alone; ``wait_seconds``: the sleep of one waiting task.
-    ``switch_interval``: ``sys.getswitchinterval()`` during the runs, seconds.
-    """
-
-    counts: tuple[int, ...]
-    work: int
-    task_seconds: float
-    wait_seconds: float
-    cpus: int
-    switch_interval: float
-    gil_enabled: bool
-    start_method: str
-    threads_cpu: tuple[ScalingPoint, ...]
-    processes_cpu: tuple[ScalingPoint, ...]
-    threads_wait: tuple[ScalingPoint, ...]
-    reps: int = 1
-    """How many times each task counts ``work`` steps (calibrated to the machine)."""
-    stop_reasons: tuple[str, ...] = ()
-    """Why the paired rounds of each count stopped (converged, budget, max_rounds)."""
-    ceiling: Ceiling | None = None
-    """How much faster the CPUs were together than one alone, between the
-    rounds of the counts up to the CPUs (None: not probed)."""
-    disturbance: Disturbance | None = None
-    """Other work on this process's CPUs while the experiment ran."""
-    crowded: tuple[tuple[int, float], ...] = ()
-    """(tasks, share of checks at which the worker processes' tasks were on
-    fewer CPUs than tasks; see :func:`crowding`), for each count from 2 up
-    to the CPUs where the CPUs could be read."""
-
-    stretched: tuple[tuple[int, Ratio], ...] = ()
-    """(tasks, how many times as long each task took in a worker process,
-    timed inside the worker, as the same task alone in the calling thread in
-    the same round; see :func:`stretch`), for each count from 2 up to the
-    CPUs."""
-
-    def crowded_at(self, workers: int) -> float | None:
-        """How often ``workers`` tasks in processes shared CPUs, or None."""
-        return dict(self.crowded).get(workers)
-
-    def stretched_at(self, workers: int) -> Ratio | None:
-        """How much longer each of ``workers`` tasks in processes took than
-        alone, or None."""
-        return dict(self.stretched).get(workers)
-
-    @staticmethod
-    def _at(points: tuple[ScalingPoint, ...], workers: int) -> ScalingPoint:
-        return find(points, workers=workers)
-
-    def threads_cpu_at(self, workers: int) -> ScalingPoint:
-        return self._at(self.threads_cpu, workers)
-
-    def processes_cpu_at(self, workers: int) -> ScalingPoint:
-        return self._at(self.processes_cpu, workers)
-
-    def threads_wait_at(self, workers: int) -> ScalingPoint:
-        return self._at(self.threads_wait, workers)
-
-    @property
-    def most(self) -> int:
-        return max(self.counts)
-
-    @property
-    def workers_at_cpus(self) -> int:
-        """The largest measured count that does not exceed the CPUs."""
-        within = [c for c in self.counts if c <= self.cpus]
-        return max(within) if within else min(self.counts)
 
 
 def interleaved(
@@ -239,6 +151,68 @@ def _ready() -> None:
     module (and this task's code) as it starts, not during a timed round."""
 
 
+def _start_pool(workers: int) -> Pool:
+    """The worker processes, started once: each imports this module as it
+    starts (see :func:`_ready`), so no timed round pays for that."""
+    return mp_context().Pool(workers, initializer=_ready)
+
+
+def _one_worker(paired: Paired) -> Ratio:
+    """One task in a row over one task in one worker process."""
+    return paired_ratio(paired.times["in a row"], paired.times["processes"])
+
+
+def _time_count(
+    k: int,
+    pool: Pool | None,
+    *,
+    task: tuple[int, int],
+    share: float,
+    repeats: int,
+    warmup: int,
+    between: Callable[[], object] | None,
+) -> tuple[Paired, list]:
+    """``k`` copies of ``task`` (work, reps) in a row, in threads and, with a
+    ``pool``, in its worker processes, in paired rounds for ``share``
+    seconds: the rounds, and each process call's placements
+    (:func:`count_placed`)."""
+    tasks = [task] * k
+    ways = {
+        "in a row": lambda: in_a_row(count_repeated, tasks),
+        "threads": lambda: in_threads(count_repeated, tasks),
+    }
+    placed: list = []
+    if pool is not None:
+        ways["processes"] = lambda: placed.append(
+            pool.starmap(count_placed, tasks, chunksize=1)
+        )
+    # one task: every way on one CPU, so the check that one worker is 1x
+    # compares like with like (see on_one_cpu)
+    pids = (w.pid for w in getattr(pool, "_pool", ()))
+    with on_one_cpu(pids) if k == 1 else contextlib.nullcontext():
+        paired = measure_paired(
+            ways,
+            baseline="in a row",
+            min_rounds=repeats,
+            budget_seconds=share,
+            warmup=warmup,
+            context=baseline_on_one_cpu("in a row"),
+            between=between,
+        )
+    return paired, placed
+
+
+def _time_waiting(k: int, seconds: float, repeats: int) -> ScalingPoint:
+    """``k`` sleeps of ``seconds`` in a row and in threads."""
+    waits = [(seconds,)] * k
+    serial, side = interleaved(
+        [lambda: in_a_row(pause, waits), lambda: in_threads(pause, waits)],
+        repeats=repeats,
+        warmup=0,
+    )
+    return ScalingPoint(k, serial, side)
+
+
 def run_gil(
     counts: Sequence[int] = (1, 2, 4),
     work: int = 400_000,
@@ -268,7 +242,13 @@ def run_gil(
     used is measured after each round of the counts up to the CPUs
     (:mod:`~parallel_python.core.ceiling_live`), at least that many seconds
     of each kind of window; a meter records other work on these CPUs
-    throughout.
+    throughout. If one task in one worker process, on the same CPU as the
+    task in a row, is clearly slower (its whole interval below
+    :data:`~parallel_python.core.sanity.ONE_WORKER_BAND`), the pool is
+    replaced once and measured again from that count on, and the first
+    reading is kept (``replaced_workers``): in one build of this book all of
+    a pool's workers ran pure Python at 0.62x the calling process's pace on
+    the same CPU, while the ceiling's counters ran at full pace.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -289,49 +269,42 @@ def run_gil(
         max(counts), probe_seconds if processes else None, per_round=2
     )
     with probe:
-        # every worker imports this module as it starts (see _ready), so later
-        # counts, which warm up no more, do not time a worker's first import
-        pool = mp_context().Pool(max(counts), initializer=_ready) if processes else None
+        pool = _start_pool(max(counts)) if processes else None
         threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
         crowded: list[tuple[int, float]] = []
         stretched: list[tuple[int, Ratio]] = []
+        replaced: Ratio | None = None
         meter = Meter()
         try:
             with meter:
                 for k in counts:
-                    tasks = [(work, reps)] * k
-                    ways = {
-                        "in a row": lambda t=tasks: in_a_row(count_repeated, t),
-                        "threads": lambda t=tasks: in_threads(count_repeated, t),
-                    }
-                    placed: list = []  # each call's CPUs of each task (count_placed)
-                    if pool is not None:
-                        ways["processes"] = lambda t=tasks, out=placed: out.append(
-                            pool.starmap(count_placed, t, chunksize=1)
-                        )
                     # counts beyond the CPUs (at least 2), which only show that
                     # they gain no more, get their minimum of rounds; one task (the
                     # check that one worker is 1x) half the budget
-                    share = per_count(k, cpus, budget)
-                    # one task: every way on one CPU, so the check that one
-                    # worker is 1x compares like with like (see on_one_cpu)
-                    pinned = (
-                        on_one_cpu(w.pid for w in getattr(pool, "_pool", ()))
-                        if k == 1
-                        else contextlib.nullcontext()
+                    timing = dict(
+                        task=(work, reps),
+                        share=per_count(k, cpus, budget),
+                        repeats=repeats,
+                        # the code and the caches are warm after the first
+                        # count's warm-up, the workers from their start (_ready)
+                        warmup=warmup if k == counts[0] else 0,
+                        between=probe.between if 2 <= k <= cpus else None,
                     )
-                    with pinned:
-                        paired = measure_paired(
-                            ways,
-                            baseline="in a row",
-                            min_rounds=repeats,
-                            budget_seconds=share,
-                            # the code and the caches are warm after the first
-                            # count's warm-up, the workers from their start (_ready)
-                            warmup=warmup if k == counts[0] else 0,
-                            context=baseline_on_one_cpu("in a row"),
-                            between=probe.between if 2 <= k <= cpus else None,
-                        )
+                    paired, placed = _time_count(k, pool, **timing)
+                    if (
+                        k == counts[0] == 1
+                        and pool is not None
+                        and (first := _one_worker(paired)).high < ONE_WORKER_BAND[0]
+                    ):
+                        # one worker alone, on this process's CPU, clearly
+                        # slower than this process: once, fresh workers for
+                        # this count and the rest (the first reading is kept)
+                        replaced = first
+                        pool.close()
+                        pool.join()
+                        pool = _start_pool(max(counts))
+                        timing["warmup"] = warmup
+                        paired, placed = _time_count(k, pool, **timing)
                     stops.append(paired.stop_reason)
                     serial = paired.times["in a row"]
                     threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
@@ -345,16 +318,7 @@ def run_gil(
                                 crowded.append((k, shared))
                             if (longer := stretch(serial.times, timed)) is not None:
                                 stretched.append((k, longer))
-                    waits = [(wait_seconds,)] * k
-                    serial, side = interleaved(
-                        [
-                            lambda t=waits: in_a_row(pause, t),
-                            lambda t=waits: in_threads(pause, t),
-                        ],
-                        repeats=repeats,
-                        warmup=0,
-                    )
-                    threads_wait.append(ScalingPoint(k, serial, side))
+                    threads_wait.append(_time_waiting(k, wait_seconds, repeats))
         finally:
             if pool is not None:
                 pool.close()
@@ -385,4 +349,5 @@ def run_gil(
         disturbance=meter.result,
         crowded=tuple(crowded),
         stretched=tuple(stretched),
+        replaced_workers=replaced,
     )

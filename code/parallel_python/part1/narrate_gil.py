@@ -22,7 +22,8 @@ from ..core.text import (
     table,
     times,
 )
-from .gil import GilScaling, ScalingPoint, shown_count
+from .gil import shown_count
+from .gil_results import GilScaling, ScalingPoint
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
 
@@ -175,6 +176,16 @@ def _stretch_note(g: GilScaling, k: int) -> str:
         f"Timed inside the workers, each task took {ratio_text(longer)} as long "
         "as the same task alone in the same rounds"
     )
+    alone = g.processes_cpu_at(1).ratio if 1 in g.counts else None
+    if longer.low > 1 + _LONGER and alone is not None and alone.high < 1 - _LONGER:
+        # one worker alone, on the CPU of the tasks in a row, was slow too
+        return text + (
+            f", and one task alone in one worker process, on the CPU where the "
+            f"tasks in a row ran, went at only {ratio_text(alone)} their speed: "
+            "the worker processes ran this work more slowly than this process "
+            "did, even one at a time, not only side by side. Together they did "
+            f"about {times(k / longer.median)} the work of one. "
+        )
     if longer.low > 1 + _LONGER:
         return text + (
             f": with {k} CPUs busy at once, each did less work per second than "
@@ -366,7 +377,20 @@ def _one_worker_check(g: GilScaling) -> str:
     ways = [("one thread", g.threads_cpu_at(1))]
     if g.processes_cpu:
         ways.append(("one worker process", g.processes_cpu_at(1)))
-    return "".join(
+    return _replaced_note(g) + "".join(
         one_worker_note(f"One task in {name}", point.ratio, g.disturbance)
         for name, point in ways
+    )
+
+
+def _replaced_note(g: GilScaling) -> str:
+    """What the first pool's one worker did, when it was replaced."""
+    first = g.replaced_workers
+    if first is None:
+        return ""
+    return (
+        "In the first pool of worker processes, one task in one worker ran at "
+        f"only {ratio_text(first)} the speed of the same task in a row on the "
+        "same CPU, so the experiment started fresh worker processes and "
+        "measured them again; the process figures here are theirs. "
     )

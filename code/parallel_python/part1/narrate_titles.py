@@ -18,8 +18,8 @@ from ..core.text import (
     plural,
     times,
 )
-from .gil import GilScaling
 from .gil import shown_count as pick
+from .gil_results import GilScaling
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .numpy_trick import NumpyTrick
 from .processes import CpuSampling

@@ -36,7 +36,8 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import ScalingPoint, count, in_a_row, in_threads, per_count
+from .gil import count, in_a_row, in_threads, per_count
+from .gil_results import ScalingPoint
 
 
 def sort_copy(values: np.ndarray) -> int:

@@ -18,7 +18,7 @@ from ..core.style import (
     new_figure,
     takeaway,
 )
-from .gil import GilScaling
+from .gil_results import GilScaling
 from .narrate_titles import (
     cpu_sampling_title,
     gil_title,
