@@ -198,7 +198,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_chunks,
         result_type=DaskChunks,
-        seconds=1.5,
+        seconds=1.25,
         options=(
             Option("n", "int", 40_000_000, "midpoints (array length)"),
             Option("chunk", "int", 1_000_000, "elements per chunk"),

@@ -192,7 +192,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_task_overhead,
         result_type=TaskOverhead,
-        seconds=1,
+        seconds=0.9,
         options=(
             Option("tasks", "int", 1000, "trivial tasks per map"),
             Option("chunksizes", "ints", (1, 10, 100), "chunk sizes for Pool.map"),
@@ -243,7 +243,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_monte_carlo_pi,
         result_type=MonteCarloPi,
-        seconds=0.5,
+        seconds=0.4,
         options=(
             Option("throws_per_chunk", "int", 250_000, "random points per chunk"),
             Option("processes", "ints", (1, 2, 4), "pool sizes to compare"),
@@ -257,7 +257,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_pickled_tasks,
         result_type=PickledTasks,
-        seconds=2,
+        seconds=1.75,
         options=(
             Option("tasks", "int", 3, "inputs each map computes"),
             Option("jobs", "int", 2, "joblib workers (0: skip joblib)"),
@@ -270,7 +270,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_fork_random,
         result_type=ForkRandom,
-        seconds=0.5,
+        seconds=0.4,
         options=(
             Option("workers", "int", 3, "worker processes per start method"),
             Option("seed", "int", 2025, "root seed of the workers' own streams"),
@@ -283,7 +283,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_fork_memory,
         result_type=ForkMemory,
-        seconds=0.5,
+        seconds=0.4,
         options=(Option("elements", "int", 1_000_000, "Python ints in the list"),),
         summary=fork_memory_summary,
         plot=plot_fork_memory,

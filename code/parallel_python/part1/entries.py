@@ -158,7 +158,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/kitchen",
         run=run_memory_ladder,
         result_type=MemoryLadder,
-        seconds=0.5,
+        seconds=0.4,
         options=(
             Option("cache_bytes", "int", 16 * 1024, "bytes of the in-cache array"),
             Option("ram_bytes", "int", 64 * 2**20, "bytes of the in-memory array"),
@@ -270,7 +270,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=4.5,
+        seconds=5.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 250_000, "numbers per sort"),
