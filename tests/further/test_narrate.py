@@ -86,6 +86,25 @@ def test_waiting_summary(cpus):
     )
 
 
+def test_two_rough_waiting_speedups_share_one_note():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.further.narrate_waiting import _unsteady_pair
+
+    wide5 = ratio_from([9.2, 11.4, 12.1, 10.0, 11.9])  # 5 rounds: all of them
+    other5 = ratio_from([9.3, 20.8, 21.4, 15.0, 20.0])
+    both = _unsteady_pair(wide5, other5)
+    assert both.startswith("Both 90 % intervals are wider than ±15 %: take ")
+    assert both.endswith(
+        "with 5 rounds each only, each interval is the whole range of its rounds. "
+    )
+    assert both.count("whole range") == 1
+    # more rounds: each one's middle 80 %, said for each
+    many = ratio_from([6 + 0.5 * i for i in range(20)])  # 8.5-13.0: too wide
+    apart = _unsteady_pair(many, other5)
+    assert "for the threads, the middle 80 % of their 20 rounds ranged" in apart
+    assert "and for the asyncio tasks, with their 5 rounds only" in apart
+
+
 def test_waiting_summary_gives_the_cpu_time_of_the_time_left_over():
     import dataclasses
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ..core.protocol import MAX_HALF_WIDTH, Ratio
+from ..core.protocol import MAX_HALF_WIDTH, Ratio, median_ci_ranks
 from ..core.readings import unsteady_note, what_was_seen
 from ..core.text import (
     SAME,
@@ -36,9 +36,18 @@ def _unsteady_pair(threads: Ratio | None, tasks: Ratio | None) -> str:
         return unsteady_note("The threads'", threads, stated=True) + unsteady_note(
             "The asyncio tasks'", tasks, stated=True
         )
-    return (
+    rough = (
         f"Both 90 % intervals are wider than ±{percent(MAX_HALF_WIDTH)}: take "
-        f"those figures as rough; for the threads, "
+        "those figures as rough; "
+    )
+    n = threads.rounds
+    if tasks.rounds == n > 1 and median_ci_ranks(n)[0] == 1:  # all rounds, both
+        return rough + (
+            f"with {plural(n, 'round')} each only, each interval is the whole "
+            "range of its rounds. "
+        )
+    return rough + (
+        "for the threads, "
         f"{what_was_seen(None, threads, rounds=_their(threads))}, and for the "
         f"asyncio tasks, {what_was_seen(None, tasks, rounds=_their(tasks))}. "
     )
