@@ -186,11 +186,36 @@ def _time_count(
         ways["processes"] = lambda: placed.append(
             pool.starmap(count_placed, tasks, chunksize=1)
         )
-    # one task: every way on one CPU, so the check that one worker is 1x
-    # compares like with like (see on_one_cpu)
-    pids = (w.pid for w in getattr(pool, "_pool", ()))
+    pids = [w.pid for w in getattr(pool, "_pool", ())]
+    paired = against_in_a_row(
+        ways,
+        k,
+        share=share,
+        repeats=repeats,
+        warmup=warmup,
+        between=between,
+        pids=pids,
+    )
+    return paired, placed
+
+
+def against_in_a_row(
+    ways: dict[str, Callable[[], object]],
+    k: int,
+    *,
+    share: float,
+    repeats: int,
+    warmup: int,
+    between: Callable[[], object] | None,
+    pids: Sequence[int] = (),
+) -> Paired:
+    """``ways`` of running ``k`` tasks, among them ``"in a row"`` (the
+    baseline, on the first CPU), in paired rounds for ``share`` seconds.
+    With one task every way runs on that CPU, this thread and the worker
+    processes ``pids`` too, so the check that one worker is 1x compares
+    like with like (see :func:`~parallel_python.core.pools.on_one_cpu`)."""
     with on_one_cpu(pids) if k == 1 else contextlib.nullcontext():
-        paired = measure_paired(
+        return measure_paired(
             ways,
             baseline="in a row",
             min_rounds=repeats,
@@ -199,7 +224,6 @@ def _time_count(
             context=baseline_on_one_cpu("in a row"),
             between=between,
         )
-    return paired, placed
 
 
 def _time_waiting(k: int, seconds: float, repeats: int) -> ScalingPoint:

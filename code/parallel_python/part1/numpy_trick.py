@@ -14,7 +14,6 @@ blur the picture.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,6 @@ from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
 from ..core.pinning import choosable_cpus, pin_this_thread
-from ..core.pools import baseline_on_one_cpu, on_one_cpu
-from ..core.protocol import measure_paired
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import measure
@@ -36,7 +33,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import count, in_a_row, in_threads, per_count
+from .gil import against_in_a_row, count, in_a_row, in_threads, per_count
 from .gil_results import ScalingPoint
 
 
@@ -228,19 +225,16 @@ def _time_tasks(
     paired rounds of ``share`` seconds (``between`` after each round): the
     point for ``len(tasks)`` and why its rounds stopped."""
     k = len(tasks)
-    # one task: the thread and the loop on one CPU (see on_one_cpu)
-    with on_one_cpu() if k == 1 else contextlib.nullcontext():
-        paired = measure_paired(
-            {
-                "in a row": lambda: in_a_row(fn, tasks),
-                "threads": lambda: in_pinned_threads(fn, tasks),
-            },
-            baseline="in a row",
-            min_rounds=repeats,
-            budget_seconds=share,
-            warmup=warmup,
-            context=baseline_on_one_cpu("in a row"),
-            between=between,
-        )
+    paired = against_in_a_row(
+        {
+            "in a row": lambda: in_a_row(fn, tasks),
+            "threads": lambda: in_pinned_threads(fn, tasks),
+        },
+        k,
+        share=share,
+        repeats=repeats,
+        warmup=warmup,
+        between=between,
+    )
     point = ScalingPoint(k, paired.times["in a row"], paired.times["threads"])
     return point, paired.stop_reason
