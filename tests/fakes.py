@@ -34,3 +34,19 @@ def extensions_asked(monkeypatch, module) -> list:
 
     monkeypatch.setattr(module, "measure_paired", spy)
     return asked
+
+
+def main_thread_calls(monkeypatch, module, name: str = "integrate") -> list[bool]:
+    """Spy on ``module.<name>``: for each call, in order, whether it ran in
+    the main thread (the calls still run)."""
+    import threading
+
+    seen: list[bool] = []
+    real = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        seen.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return seen

@@ -62,3 +62,51 @@ def test_pinned_pool_puts_each_thread_on_the_next_cpu():
 def test_pinned_pool_rejects_bad_sizes():
     with pytest.raises(ValueError, match="threads"):
         pinning.pinned_thread_pool(0)
+
+
+def test_call_in_new_thread_returns_its_result_from_another_thread():
+    seen = []
+
+    def where():
+        seen.append(threading.current_thread())
+        return 42
+
+    assert pinning.call_in_new_thread(where, name="probe") == 42
+    assert seen[0] is not threading.current_thread()
+    assert seen[0].name == "probe"
+    assert not seen[0].is_alive()  # joined before returning
+
+
+def test_in_new_threads_starts_a_thread_for_every_call():
+    seen = []
+    call = pinning.in_new_threads(lambda: seen.append(threading.current_thread()))
+    call()
+    call()
+    assert len(seen) == 2
+    assert seen[0] is not seen[1]
+    assert threading.current_thread() not in seen
+
+
+def test_call_in_new_thread_raises_the_threads_exception_here():
+    def fail():
+        raise KeyError("inside")
+
+    with pytest.raises(KeyError, match="inside"):
+        pinning.call_in_new_thread(fail)
+
+
+def test_in_new_threads_rejects_what_is_not_a_function():
+    with pytest.raises(ValueError, match="needs a function"):
+        pinning.in_new_threads(3)
+
+
+@linux_only
+def test_a_new_thread_runs_where_its_caller_may():
+    cpus = pinning.choosable_cpus()
+    mine = os.sched_getaffinity(0)
+    try:
+        pinning.pin_this_thread(cpus, len(cpus) - 1)
+        where = pinning.call_in_new_thread(lambda: os.sched_getaffinity(0))
+        assert where == {cpus[-1]}
+    finally:
+        os.sched_setaffinity(0, mine)

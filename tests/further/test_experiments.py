@@ -27,6 +27,7 @@ from parallel_python.further import (
     waiting,
 )
 from parallel_python.multiproc.integration import four_over_one_plus_x2, integrate
+from tests.fakes import main_thread_calls
 
 #: Helpers that live as long as the interpreter, started once by libraries.
 HELPERS = ("resource_tracker", "multiprocessing.forkserver")
@@ -232,6 +233,7 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
 
 def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
     pinned = _pinned_ways(joblib_demo, monkeypatch)
+    in_main = main_thread_calls(monkeypatch, joblib_demo)
     j = joblib_demo.run_joblib(
         n=3000, jobs=2, array_elements=2_000, tasks=2, cache_delay=0.01,
         repeats=1, rounds=2, budget=0.01,
@@ -240,6 +242,8 @@ def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
         mine = os.sched_getaffinity(0)
         assert dict(pinned) == {"serial": {min(mine)}, "warm": mine}
     assert j.ratio is not None and live_children() == []
+    # the value to check against, here; the timed calls in new threads
+    assert in_main[0] and len(in_main) >= 3 and not any(in_main[1:])
 
 
 def test_joblib_in_process_and_default_jobs(monkeypatch):
@@ -298,6 +302,7 @@ def _pinned_ways(module, monkeypatch) -> list[tuple[str, set[int]]]:
 
 def test_dask_cluster_runs_reports_and_closes(tmp_path, monkeypatch):
     pinned = _pinned_ways(dask_demo, monkeypatch)
+    in_main = main_thread_calls(monkeypatch, dask_demo)
     report = tmp_path / "report.html"
     environ = dict(os.environ)
     c = dask_demo.run_dask_cluster(
@@ -325,6 +330,8 @@ def test_dask_cluster_runs_reports_and_closes(tmp_path, monkeypatch):
     if hasattr(os, "sched_getaffinity"):
         mine = os.sched_getaffinity(0)
         assert dict(pinned) == {"serial": {min(mine)}, "delayed": mine}
+    # and in a new thread at each timed call
+    assert in_main[0] and len(in_main) >= 3 and not any(in_main[1:])
 
 
 @pytest.mark.parametrize(

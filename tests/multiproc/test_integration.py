@@ -15,7 +15,7 @@ from parallel_python.core.pools import process_pool
 from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.multiproc import amdahl
 from parallel_python.multiproc import integration as integrate
-from tests.fakes import extensions_asked
+from tests.fakes import extensions_asked, main_thread_calls
 
 METHODS = [
     m
@@ -161,6 +161,16 @@ def test_only_process_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
         n=3000, processes=(1, 2, 3), repeats=1, budget=0.01, probe_seconds=None
     )
     assert asked == [["2"]]
+
+
+def test_the_serial_loop_is_timed_in_a_new_thread(monkeypatch):
+    in_main = main_thread_calls(monkeypatch, integrate)
+    integrate.run_integration_sweep(
+        n=3000, processes=(2,), repeats=2, budget=0.01, probe_seconds=None
+    )
+    # the value to check against, here; every timed call, in a thread of its own
+    assert in_main[0] and len(in_main) >= 3
+    assert not any(in_main[1:])
 
 
 class _RecordingPool:

@@ -283,3 +283,24 @@ def test_pinned_threads_run_each_task_on_a_cpu_of_its_own():
     # each in a thread of its own, not the caller's (idents can be reused)
     assert threading.get_ident() not in {seen[i][1] for i in range(3)}
     assert os.sched_getaffinity(0) == before  # the caller is not moved
+
+
+def test_the_tasks_in_a_row_run_in_a_new_thread_each_round():
+    seen = {"in a row": [], "threads": []}
+
+    def way(name):
+        return lambda: seen[name].append(threading.current_thread())
+
+    paired = gil.against_in_a_row(
+        {name: way(name) for name in seen},
+        2,
+        share=1e-9,
+        repeats=3,
+        warmup=1,
+        between=None,
+    )
+    assert paired.rounds == 3
+    main = threading.current_thread()
+    assert main not in seen["in a row"]  # never in this thread
+    assert len(set(seen["in a row"])) == 4  # a new one each call, warm-up too
+    assert seen["threads"] == [main] * 4  # the other ways are called here

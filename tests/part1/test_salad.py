@@ -11,6 +11,7 @@ from parallel_python.part1.plots_kitchen import plot_kitchen
 from parallel_python.part1.plots_salad import plot_recipe
 from parallel_python.part1.salad import WAIT, WORK, Step
 from tests.drawing import assert_draws
+from tests.fakes import main_thread_calls
 
 
 def _respects_order(run, recipe):
@@ -38,9 +39,12 @@ def test_salad_runs_every_step_in_order():
     assert 0 < s.critical_path <= s.sequential.total + 1e-9
 
 
-def test_salad_is_timed_in_paired_rounds():
+def test_salad_is_timed_in_paired_rounds(monkeypatch):
+    in_main = main_thread_calls(monkeypatch, salad, "_sequential")
     s = salad.run_salad(wait_seconds=0.001, work=1_000, repeats=3, budget=0.01)
     assert s.sequential_totals.repeats == s.threaded_totals.repeats == 3
+    # the warm-up and each round's sequential salad, each in a new thread
+    assert in_main == [False] * 4
     assert s.stop_reason in STOP_REASONS
     assert s.ratio.rounds == 3
     # the timelines are the fastest timed runs of each way, and their totals

@@ -7,9 +7,8 @@ MPI, NumPy, and numba (serial and ``parallel=True``). Start-up costs
 (starting the pool, the cluster, ``mpiexec``; compiling) are kept apart
 from the computing time, which is what the speed-ups compare.
 
-"Lines" counts the lines of the package function that does the integration
-with that tool (its docstring and blank lines not counted): a rough measure
-of how much code the tool asks of you.
+"Lines" counts the lines (no docstring, no blank lines) of the package
+function that integrates with each tool: roughly, the code it asks of you.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from typing import Any
 from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
+from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
 from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
 from ..core.results import find
@@ -338,13 +338,14 @@ def _paired_with_python(
     groups: list[list[str]] | None = None,
     between: Callable[[], object] | None = None,
 ) -> tuple[Paired, dict[str, int]]:
-    """``ways`` in paired rounds against pure Python (on the first CPU),
-    each called once first (threads wake slowly); a way shorter than
-    ``call_seconds`` (a compiled integral: about a millisecond) repeats the
-    integral to fill a call. The rounds, and the integrals per call."""
+    """``ways`` in paired rounds against pure Python (first CPU, a new thread
+    each call), each called once first (threads wake slowly); a way shorter
+    than ``call_seconds`` (a compiled integral: about a millisecond)
+    repeats the integral to fill a call. The rounds, the integrals per call."""
     for way in ways.values():
         way()
     sized, calls = sized_calls(ways, target_seconds=call_seconds)
+    sized["pure Python"] = in_new_threads(sized["pure Python"])
     paired = measure_paired(
         sized,
         baseline="pure Python",

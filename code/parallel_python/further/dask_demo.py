@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.machine import available_cpus
+from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
@@ -322,7 +323,7 @@ def run_dask_cluster(
                 # delayed call, a warm-up, ships the function to the workers)
                 paired = measure_paired(
                     {
-                        "serial": lambda: integrate(f, 0.0, 1.0, n),
+                        "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n)),
                         "delayed": lambda: values.append(integrate_delayed(client, n)),
                     },
                     baseline="serial",

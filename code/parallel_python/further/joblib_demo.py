@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.machine import available_cpus
+from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, leftover_children
 from ..core.protocol import Ratio, measure_paired, speedup_from
 from ..core.timing import Timing, measure
@@ -179,7 +180,7 @@ def run_joblib(
         # the serial loop and the reused workers in paired rounds
         paired = measure_paired(
             {
-                "serial": lambda: integrate(f, 0.0, 1.0, n),
+                "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n)),
                 "warm": lambda: integrate_joblib(n, jobs),
             },
             baseline="serial",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import statistics
-import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..core.machine import available_cpus
+from ..core.pinning import call_in_new_thread
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.sizing import sized_calls
@@ -127,20 +127,7 @@ def run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     kernel has one); a new thread has no loop, so this works everywhere.
     Exceptions from the coroutine are raised here.
     """
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = asyncio.run(make())
-        except BaseException as exc:  # handed to the caller below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, name="asyncio-loop")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return call_in_new_thread(lambda: asyncio.run(make()), name="asyncio-loop")
 
 
 def fetch_all_asyncio(addresses: Sequence[str], tasks: int) -> list[bytes]:

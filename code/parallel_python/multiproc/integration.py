@@ -30,6 +30,7 @@ from ..core.ceiling_live import live_ceiling_for
 from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
 from ..core.meter import Disturbance, Meter
+from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu, pin_to_first_cpu, process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
@@ -314,7 +315,10 @@ def run_integration_sweep(
             startups[p] = time.perf_counter() - t0
             if p == 1:  # the one-worker check: on the serial loop's CPU
                 pin_to_first_cpu(w.pid for w in getattr(pools[p], "_pool", ()))
-        cases = {"serial": lambda: integrate(f, 0.0, 1.0, n, chunks=chunks)}
+        cases = {
+            # in a new thread at each call: see core.pinning.in_new_threads
+            "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n, chunks=chunks))
+        }
         for p in counts:
             cases[str(p)] = lambda p=p: values[p].append(
                 integrate_parallel(f, 0.0, 1.0, n, pools[p], chunks=chunks)

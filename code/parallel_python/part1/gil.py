@@ -27,6 +27,7 @@ from ..core.ceiling_live import live_ceiling_for
 from ..core.config import mp_context, start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Meter
+from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import (
     MIN_ROUNDS_ONLY,
@@ -210,10 +211,13 @@ def against_in_a_row(
     pids: Sequence[int] = (),
 ) -> Paired:
     """``ways`` of running ``k`` tasks, among them ``"in a row"`` (the
-    baseline, on the first CPU), in paired rounds for ``share`` seconds.
-    With one task every way runs on that CPU, this thread and the worker
-    processes ``pids`` too, so the check that one worker is 1x compares
-    like with like (see :func:`~parallel_python.core.pools.on_one_cpu`)."""
+    baseline: on the first CPU, in a new thread at each call, see
+    :func:`~parallel_python.core.pinning.in_new_threads`), in paired rounds
+    for ``share`` seconds. With one task every way runs on that CPU, the
+    threads this thread starts and the worker processes ``pids`` too, so
+    the check that one worker is 1x compares like with like (see
+    :func:`~parallel_python.core.pools.on_one_cpu`)."""
+    ways = {**ways, "in a row": in_new_threads(ways["in a row"])}
     with on_one_cpu(pids) if k == 1 else contextlib.nullcontext():
         return measure_paired(
             ways,

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.machine import available_cpus, gil_enabled
+from ..core.pinning import in_new_threads
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing
@@ -270,8 +271,11 @@ def run_salad(
     runs: dict[str, list[SaladRun]] = {"sequential": [], "threaded": []}
     paired = measure_paired(
         {
-            "sequential": lambda: runs["sequential"].append(
-                _sequential(recipe, wait_seconds, work)
+            # in a new thread at each call, as core.pinning.in_new_threads
+            "sequential": in_new_threads(
+                lambda: runs["sequential"].append(
+                    _sequential(recipe, wait_seconds, work)
+                )
             ),
             "threaded": lambda: runs["threaded"].append(
                 _threaded(recipe, wait_seconds, work)
