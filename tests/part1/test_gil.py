@@ -58,16 +58,59 @@ def test_gil_result_shape():
         # rounds where one worker ran both tasks are left out
         assert 1 <= longer.rounds <= g.processes_cpu_at(2).parallel.repeats
         assert 0 < longer.low <= longer.median <= longer.high
+        # and for what share of it they ran; how late the last one began
+        assert 0 < g.running_at(2) <= 1.1 and g.late_at(2) >= 0
+        assert g.running_at(1) is None and g.late_at(1) is None
     else:
-        assert g.stretched == ()
+        assert g.stretched == g.running == g.late == ()
     assert from_data(gil.GilScaling, to_data(g)) == g
 
 
 def test_count_placed_notes_a_cpu_before_each_repetition_and_after():
-    pid, cpus, seconds = gil.count_placed(100, 3)
-    assert pid == os.getpid() and len(cpus) == 4 and seconds > 0
+    import time
+
+    before = time.perf_counter()
+    placed = gil.count_placed(100_000, 3)
+    assert placed.pid == os.getpid() and len(placed.cpus) == 4
+    assert before <= placed.start <= time.perf_counter() - placed.seconds
+    # a busy loop: it used CPU time, at most as much as it took (a little
+    # slack for the clocks' different ticks)
+    assert 0 < placed.cpu_seconds <= placed.seconds + 0.01
     if sys.platform.startswith("linux"):
-        assert set(cpus) <= set(os.sched_getaffinity(0))
+        assert set(placed.cpus) <= set(os.sched_getaffinity(0))
+
+
+def _placed(pid, seconds, cpu_seconds=None, start=None):
+    return placement.Placed(pid, (0,), seconds, cpu_seconds, start)
+
+
+def test_running_is_the_tasks_cpu_time_over_their_own_time():
+    rounds = [
+        [_placed(1, 1.0, 1.0), _placed(2, 1.0, 0.5)],  # 1.5 of 2 s: 0.75
+        [_placed(1, 2.0, 2.0), _placed(2, 2.0, 2.0)],  # all the time: 1
+        [_placed(1, 1.0, 0.9), _placed(2, 1.0, 0.9)],  # 0.9
+    ]
+    assert placement.running(rounds) == pytest.approx(0.9)  # the median round
+    # a round where one worker ran both tasks is left out
+    same = [_placed(1, 1.0, 0.1), _placed(1, 1.0, 0.1)]
+    assert placement.running([rounds[1], same]) == pytest.approx(1.0)
+    assert placement.running([same]) is None
+    # CPU time not known, or one task: nothing
+    assert placement.running([[_placed(1, 1.0), _placed(2, 1.0, 1.0)]]) is None
+    assert placement.running([[_placed(1, 1.0, 1.0)]]) is None
+
+
+def test_late_start_is_how_long_after_the_first_task_the_last_began():
+    rounds = [
+        [_placed(1, 1.0, start=10.0), _placed(2, 1.0, start=10.002)],
+        [_placed(1, 1.0, start=20.010), _placed(2, 1.0, start=20.0)],  # any order
+        [_placed(1, 1.0, start=30.0), _placed(2, 1.0, start=30.0)],
+    ]
+    assert placement.late_start(rounds) == pytest.approx(0.002)
+    same = [_placed(1, 1.0, start=40.0), _placed(1, 1.0, start=41.0)]
+    assert placement.late_start([rounds[0], same]) == pytest.approx(0.002)
+    assert placement.late_start([same]) is None
+    assert placement.late_start([[_placed(1, 1.0), _placed(2, 1.0, start=1)]]) is None
 
 
 @pytest.mark.parametrize(

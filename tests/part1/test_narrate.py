@@ -641,7 +641,7 @@ def test_gil_summary_gives_each_speed_up_with_its_interval():
 def test_processes_short_of_the_ideal_say_where_their_tasks_ran(cpus):
     import dataclasses
 
-    from parallel_python.part1.narrate_gil import placement_note
+    from parallel_python.part1.narrate_placement import placement_note
 
     short = fake_gil(cpus, lambda k: 1.1)
     k = 2 if cpus == 2 else 4  # the count the summary talks about
@@ -674,7 +674,7 @@ def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
     import dataclasses
 
     from parallel_python.core.protocol import ratio_from
-    from parallel_python.part1.narrate_gil import placement_note
+    from parallel_python.part1.narrate_placement import placement_note
 
     short = fake_gil(cpus, lambda k: 1.1)
     k = 2 if cpus == 2 else 4
@@ -718,6 +718,45 @@ def test_processes_short_of_the_ideal_say_how_long_each_task_took(cpus):
         stretched=((k, ratio_from([1.3] * 5)),),
     )
     assert placement_note(fast, k) == ""
+
+
+@pytest.mark.parametrize("cpus", [2, 64])
+def test_longer_tasks_say_whether_they_ran_or_waited_and_when_they_began(cpus):
+    import dataclasses
+
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.part1.narrate_placement import placement_note
+
+    k = 2 if cpus == 2 else 4
+    longer = dataclasses.replace(
+        fake_gil(cpus, lambda k: 1.1), stretched=((k, ratio_from([1.3] * 5)),)
+    )
+
+    def note(**fields):
+        return placement_note(dataclasses.replace(longer, **fields), k)
+
+    ran = note(running=((k, 0.99),))
+    assert (
+        "The operating system had them running on a CPU for 99 % of their own "
+        "time: they ran more slowly, they did not wait for a CPU. "
+    ) in ran
+    waited = note(running=((k, 0.6),))
+    assert "running on a CPU for only 60 % of their own time: for the rest, " in waited
+    assert "they ran more slowly" not in waited
+    # not measured: nothing said
+    assert "running on a CPU" not in note()
+    # a task as long as alone: its running share says nothing worth a word
+    same = dataclasses.replace(
+        longer, stretched=((k, ratio_from([1.0] * 5)),), running=((k, 0.6),)
+    )
+    assert "running on a CPU" not in placement_note(same, k)
+    # one task in a row took 10 ms: 2 ms late is worth a word, 0.1 ms is not
+    late = note(late=((k, 0.002),))
+    assert late.endswith(
+        f"The last of the {k} tasks began 2.00 ms after the first (20 % of one "
+        "task's time), so they did not all run side by side for the whole round. "
+    )
+    assert "began" not in note(late=((k, 0.0001),))
 
 
 def test_fresh_workers_are_reported_with_the_first_pools_reading():

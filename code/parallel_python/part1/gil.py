@@ -48,7 +48,7 @@ from ..core.validate import (
 )
 from .cpu_now import current_cpu
 from .gil_results import GilScaling, ScalingPoint
-from .placement import crowding, stretch
+from .placement import Placed, crowding, late_start, running, stretch
 
 
 def count(n: int) -> int:
@@ -111,17 +111,19 @@ def shown_count(counts: Sequence[int], cpus: int) -> int:
     return min(two_or_more) if two_or_more else max(counts)
 
 
-def count_placed(n: int, reps: int) -> tuple[int, tuple[int, ...], float]:
+def count_placed(n: int, reps: int) -> Placed:
     """:func:`count_repeated`'s work in a worker process: this process's id,
     the CPU it is on before each repetition and after the last (-1: not
-    known here), and the seconds the repetitions took, timed in the worker."""
+    known here), the seconds the repetitions took and the CPU time they
+    used, both measured in the worker, and when they began."""
     cpus = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(reps):
         cpus.append(_cpu())
         count(n)
     cpus.append(_cpu())
-    return os.getpid(), tuple(cpus), time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return Placed(os.getpid(), tuple(cpus), seconds, time.process_time() - cpu, start)
 
 
 def _cpu() -> int:
@@ -301,6 +303,8 @@ def run_gil(
         threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
         crowded: list[tuple[int, float]] = []
         stretched: list[tuple[int, Ratio]] = []
+        ran: list[tuple[int, float]] = []
+        late: list[tuple[int, float]] = []
         replaced: Ratio | None = None
         meter = Meter()
         try:
@@ -346,6 +350,10 @@ def run_gil(
                                 crowded.append((k, shared))
                             if (longer := stretch(serial.times, timed)) is not None:
                                 stretched.append((k, longer))
+                            if (share := running(timed)) is not None:
+                                ran.append((k, share))
+                            if (after := late_start(timed)) is not None:
+                                late.append((k, after))
                     threads_wait.append(_time_waiting(k, wait_seconds, repeats))
         finally:
             if pool is not None:
@@ -378,4 +386,6 @@ def run_gil(
         crowded=tuple(crowded),
         stretched=tuple(stretched),
         replaced_workers=replaced,
+        running=tuple(ran),
+        late=tuple(late),
     )

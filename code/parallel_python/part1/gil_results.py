@@ -71,9 +71,8 @@ class GilScaling:
 
     stretched: tuple[tuple[int, Ratio], ...] = ()
     """(tasks, how many times as long each task took in a worker process,
-    timed inside the worker, as the same task alone in the calling thread in
-    the same round; see :func:`stretch`), for each count from 2 up to the
-    CPUs."""
+    timed inside the worker, as the same task alone in a row in the same
+    round; see :func:`stretch`), for each count from 2 up to the CPUs."""
 
     replaced_workers: Ratio | None = None
     """One task in one worker process against the same task in a row, in
@@ -81,9 +80,27 @@ class GilScaling:
     :data:`~parallel_python.core.sanity.ONE_WORKER_BAND`: fresh workers
     were started and every count measured with them (None: not needed)."""
 
+    running: tuple[tuple[int, float], ...] = ()
+    """(tasks, for what share of their own seconds the worker processes'
+    tasks ran on a CPU; see :func:`running`), for each count from 2 up to
+    the CPUs where the CPU time could be read."""
+
+    late: tuple[tuple[int, float], ...] = ()
+    """(tasks, seconds after the first task the last one began; see
+    :func:`late_start`), for each count from 2 up to the CPUs."""
+
     def crowded_at(self, workers: int) -> float | None:
         """How often ``workers`` tasks in processes shared CPUs, or None."""
         return dict(self.crowded).get(workers)
+
+    def running_at(self, workers: int) -> float | None:
+        """For what share of their time ``workers`` tasks in processes ran
+        on a CPU, or None."""
+        return dict(self.running).get(workers)
+
+    def late_at(self, workers: int) -> float | None:
+        """How late the last of ``workers`` tasks in processes began, or None."""
+        return dict(self.late).get(workers)
 
     def stretched_at(self, workers: int) -> Ratio | None:
         """How much longer each of ``workers`` tasks in processes took than

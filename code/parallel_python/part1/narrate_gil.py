@@ -15,7 +15,6 @@ from ..core.text import (
     duration,
     gain_shown,
     interval,
-    percent,
     plural,
     ratio_text,
     setting,
@@ -24,6 +23,7 @@ from ..core.text import (
 )
 from .gil import shown_count
 from .gil_results import GilScaling, ScalingPoint
+from .narrate_placement import placement_note
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
 
@@ -116,88 +116,6 @@ def gil_summary(g: GilScaling) -> str:
     else:
         text += ", which is surprising: a sleeping thread releases the GIL."
     return text
-
-
-#: Below this share of the ideal, the processes' placement is worth a word.
-_SHORT = 0.8
-#: A share of crowded checks at least this large is "much of the time".
-_OFTEN = 0.25
-
-
-def placement_note(g: GilScaling, k: int) -> str:
-    """Where the worker processes' tasks ran and how long each took, when
-    ``k`` of them fell short of the ideal: the checks inside the workers
-    (:mod:`~.placement`). "" when they did not fall short, or nothing was
-    checked."""
-    if k < 2 or not g.processes_cpu:
-        return ""
-    if g.processes_cpu_at(k).speedup >= _SHORT * min(k, g.cpus):
-        return ""
-    return _where_note(g, k) + _stretch_note(g, k)
-
-
-def _where_note(g: GilScaling, k: int) -> str:
-    shared = g.crowded_at(k)
-    if shared is None:
-        return ""
-    if shared >= _OFTEN:
-        where, how = (
-            ("on one CPU", "ran them on the same CPU")
-            if k == 2
-            else (f"on fewer than {k} CPUs", "made some of them share a CPU")
-        )
-        return (
-            f"Checked inside the workers as they ran, the {k} tasks were "
-            f"{where} at {percent(shared)} of the checks: for much of the time "
-            f"the operating system {how}. "
-        )
-    if shared == 0:
-        return (
-            f"Checked inside the workers as they ran, the {k} tasks were on "
-            f"{k} different CPUs at every check: the operating system did not "
-            "crowd them onto fewer CPUs. "
-        )
-    return (
-        f"Checked inside the workers as they ran, the {k} tasks were on "
-        f"fewer than {k} CPUs at only {percent(shared)} of the checks. "
-    )
-
-
-#: A task that took more than this much longer side by side than alone
-#: (its interval's low end) "took longer"; within it, "about as long".
-_LONGER = 0.05
-
-
-def _stretch_note(g: GilScaling, k: int) -> str:
-    longer = g.stretched_at(k)
-    if longer is None:
-        return ""
-    text = (
-        f"Timed inside the workers, each task took {ratio_text(longer)} as long "
-        "as the same task alone in the same rounds"
-    )
-    alone = g.processes_cpu_at(1).ratio if 1 in g.counts else None
-    if longer.low > 1 + _LONGER and alone is not None and alone.high < 1 - _LONGER:
-        # one worker alone, on the CPU of the tasks in a row, was slow too
-        return text + (
-            f", and one task alone in one worker process, on the CPU where the "
-            f"tasks in a row ran, went at only {ratio_text(alone)} their speed: "
-            "the worker processes ran this work more slowly than this process "
-            "did, even one at a time, not only side by side. Together they did "
-            f"about {times(k / longer.median)} the work of one. "
-        )
-    if longer.low > 1 + _LONGER:
-        return text + (
-            f": with {k} CPUs busy at once, each did less work per second than "
-            f"one CPU alone, so together they did about "
-            f"{times(k / longer.median)} the work of one. "
-        )
-    if longer.high <= 1 + _LONGER:
-        return text + (
-            ": the time went outside the tasks' own work, in handing them out "
-            "and collecting the results or in waiting for the last to finish. "
-        )
-    return text + ". "
 
 
 def gil_threads_reading(g: GilScaling) -> str:

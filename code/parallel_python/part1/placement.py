@@ -1,20 +1,41 @@
 """Checks made inside worker processes while they ran side by side.
 
 Each task of the GIL experiment's worker processes
-(:func:`~parallel_python.part1.gil.count_placed`) reports its process, the
-CPU it was on at fixed points of its work, and its own seconds. From those:
+(:func:`~parallel_python.part1.gil.count_placed`) reports a :class:`Placed`:
+its process, the CPU it was on at fixed points of its work, its own
+seconds, the CPU time it used and when it began. From those:
 
 * :func:`crowding` - how often the tasks shared a CPU;
-* :func:`stretch` - how many times as long each took as alone.
+* :func:`stretch` - how many times as long each took as alone;
+* :func:`running` - for what share of their own seconds they ran on a CPU;
+* :func:`late_start` - how long after the first task the last one began.
 
 Both are measurements, not guesses: a page may say what they saw.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..core.protocol import Ratio, ratio_from
+
+
+class Placed(NamedTuple):
+    """What one task in a worker process reports about itself."""
+
+    pid: int
+    cpus: tuple[int, ...]
+    """The CPU it was on before each repetition and after the last (-1: not
+    known there)."""
+    seconds: float
+    """From its start to its end, on the worker's clock."""
+    cpu_seconds: float | None = None
+    """The CPU time the worker process used meanwhile."""
+    start: float | None = None
+    """When it began, on ``time.perf_counter`` (one clock for every process
+    of the machine on Linux, macOS and Windows)."""
 
 
 def _apart(tasks: Sequence[tuple]) -> bool:
@@ -67,5 +88,35 @@ def stretch(
         if not _apart(tasks) or not serial > 0:
             continue
         # the mean task's seconds over one task's share of the run in a row
-        values.append(sum(seconds for *_, seconds in tasks) / serial)
+        values.append(sum(task[2] for task in tasks) / serial)
     return ratio_from(values) if values else None
+
+
+def running(rounds: Sequence[Sequence[Placed]]) -> float | None:
+    """For what share of their own seconds the tasks side by side were
+    running on a CPU (their CPU time over their seconds, all tasks of a
+    round together; the median over rounds): near 1, a task that took long
+    ran slowly; well below 1, it waited for a CPU. Rounds in which one
+    worker ran two tasks are left out. None when the CPU time is not known,
+    there was one task, or no round is left."""
+    values = []
+    for tasks in rounds:
+        if len(tasks) < 2 or any(t.cpu_seconds is None for t in tasks):
+            return None
+        if _apart(tasks) and (wall := sum(t.seconds for t in tasks)) > 0:
+            values.append(sum(t.cpu_seconds for t in tasks) / wall)
+    return statistics.median(values) if values else None
+
+
+def late_start(rounds: Sequence[Sequence[Placed]]) -> float | None:
+    """How many seconds after the first of the tasks side by side the last
+    one began (the median over rounds): work handed out or picked up late.
+    Rounds in which one worker ran two tasks are left out. None when the
+    starts are not known, there was one task, or no round is left."""
+    values = []
+    for tasks in rounds:
+        if len(tasks) < 2 or any(t.start is None for t in tasks):
+            return None
+        if _apart(tasks):
+            values.append(max(t.start for t in tasks) - min(t.start for t in tasks))
+    return statistics.median(values) if values else None
