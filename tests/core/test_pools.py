@@ -232,3 +232,56 @@ def test_a_pinned_worker_stays_on_the_first_cpu():
     finally:
         child.kill()
         child.wait()
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def _affinity(_: object) -> list[int]:
+    return sorted(os.sched_getaffinity(0))
+
+
+def _fail() -> None:
+    raise RuntimeError("this worker cannot start")
+
+
+def test_fresh_pools_start_ready_workers_for_each_call_and_close_them():
+    fresh = pools.FreshPools(2)
+    assert fresh.pool is None and fresh.started == 0
+    seen = []
+    for _ in range(2):
+        with fresh() as pool:
+            assert fresh.pool is pool
+            # both workers had started (and run the initializer) by now
+            assert len(pool._pool) == 2 and all(w.is_alive() for w in pool._pool)
+            seen.append({w.pid for w in pool._pool})
+            assert set(pool.map(_pid, range(4), chunksize=1)) <= seen[-1]
+        assert fresh.pool is None
+    assert fresh.started == 2
+    assert seen[0].isdisjoint(seen[1])  # new processes each time
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPUs to choose")
+def test_fresh_pools_on_the_first_cpu():
+    first = min(os.sched_getaffinity(0))
+    with pools.FreshPools(2, on_first_cpu=True)() as pool:
+        assert pool.map(_affinity, range(2), chunksize=1) == [[first], [first]]
+    assert multiprocessing.active_children() == []
+
+
+def test_fresh_pools_whose_workers_cannot_start_give_a_clear_error():
+    fresh = pools.FreshPools(1, _fail, timeout=0.5)
+    with pytest.raises(RuntimeError, match="did not all start within 0.5 s"), fresh():
+        pass  # pragma: no cover - never entered
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"workers": 0}, "workers"), ({"workers": 1, "timeout": 0}, "timeout")],
+)
+def test_fresh_pools_reject_bad_sizes(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        pools.FreshPools(**kwargs)

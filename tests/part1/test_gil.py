@@ -22,15 +22,17 @@ def test_gil_result_shape():
     before = threading.active_count()
     g = gil.run_gil(
         counts=(1, 2),
-        work=2_000,
+        # tasks of a few ms: long enough that each of two workers takes one
+        # (a round where one worker ran both tasks tells nothing of placement)
+        work=20_000,
         wait_seconds=0.001,
-        repeats=1,
-        reps=1,
+        repeats=3,
+        reps=2,
         budget=0.05,
         probe_seconds=0.05,
     )
     assert g.counts == (1, 2)
-    assert g.reps == 1 and len(g.stop_reasons) == 2
+    assert g.reps == 2 and len(g.stop_reasons) == 2
     assert set(g.stop_reasons) <= set(STOP_REASONS)
     assert g.disturbance is not None and g.disturbance.seconds > 0
     assert (g.ceiling is not None) == (g.cpus >= 2)
@@ -147,42 +149,34 @@ def test_stretch_is_each_tasks_own_time_over_its_share_alone():
     assert placement.stretch([2.0], rounds) is None
 
 
-@pytest.mark.parametrize("slow", [True, False])
-def test_a_clearly_slow_first_worker_gets_fresh_workers_once(monkeypatch, slow):
-    from parallel_python.core.protocol import ratio_from
-
-    pools = []
-    real_start = gil._start_pool
-
-    def start(workers):  # the real pools, kept to look at afterwards
-        pools.append(real_start(workers))
-        return pools[-1]
-
-    readings = iter([ratio_from([0.6, 0.62, 0.61, 0.6, 0.63] if slow else [1.0] * 5)])
-    # the first pool's one-worker reading as given; a second would fail
-    monkeypatch.setattr(gil, "_one_worker", lambda paired: next(readings))
-    monkeypatch.setattr(gil, "_start_pool", start)
-    g = gil.run_gil(
-        counts=(1, 2),
-        work=2_000,
-        wait_seconds=0.001,
-        repeats=2,
-        reps=1,
-        budget=0.02,
-        probe_seconds=None,
+def test_every_call_in_processes_gets_a_pool_of_its_own():
+    paired, placed = gil._time_count(
+        2,
+        True,
+        task=(2_000, 1),
+        share=1e-9,
+        repeats=3,
+        warmup=1,
+        between=None,
     )
-    assert len(pools) == (2 if slow else 1)
-    if slow:
-        assert g.replaced_workers == ratio_from([0.6, 0.62, 0.61, 0.6, 0.63])
-        # the first pool was closed before the second started its count
-        assert pools[0]._state != "RUN"
-        assert not any(w.is_alive() for w in pools[0]._pool)
-    else:
-        assert g.replaced_workers is None
-    # both counts were measured, with the workers in use at the end
-    assert [p.workers for p in g.processes_cpu] == [1, 2]
+    assert paired.rounds == 3 and len(placed) == 4  # the warm-up's call too
+    # each call's workers are processes no other call saw: a fresh pool each
+    # time (two workers, or one that took both tasks)
+    workers = [{task.pid for task in call} for call in placed]
+    assert all(1 <= len(w) <= 2 for w in workers)
+    assert len(set().union(*workers)) == sum(len(w) for w in workers)
     assert multiprocessing.active_children() == []
-    assert from_data(gil.GilScaling, to_data(g)) == g
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPUs to choose")
+def test_one_task_in_a_process_runs_on_the_cpu_of_the_tasks_in_a_row():
+    before = os.sched_getaffinity(0)
+    first = min(before)
+    _, placed = gil._time_count(
+        1, True, task=(2_000, 2), share=1e-9, repeats=2, warmup=0, between=None
+    )
+    assert [set(task.cpus) for call in placed for task in call] == [{first}] * 2
+    assert os.sched_getaffinity(0) == before  # restored
 
 
 def test_crowding_leaves_out_a_round_where_one_worker_ran_two_tasks():

@@ -759,24 +759,6 @@ def test_longer_tasks_say_whether_they_ran_or_waited_and_when_they_began(cpus):
     assert "began" not in note(late=((k, 0.0001),))
 
 
-def test_fresh_workers_are_reported_with_the_first_pools_reading():
-    import dataclasses
-
-    from parallel_python.core.protocol import ratio_from
-
-    g = fake_gil(2, lambda k: 1.9)
-    assert "first pool" not in gil_summary(g)
-    replaced = dataclasses.replace(
-        g, replaced_workers=ratio_from([0.62, 0.6, 0.65, 0.61, 0.63])
-    )
-    assert (
-        "In the first pool of worker processes, one task in one worker ran at "
-        "only 0.62× (0.60–0.65) the speed of the same task in a row on the same "
-        "CPU, so the experiment started fresh worker processes and measured them "
-        "again; the process figures here are theirs. "
-    ) in gil_summary(replaced)
-
-
 def test_a_gain_whose_interval_holds_one_is_not_called_a_gain():
     import dataclasses
 

@@ -73,6 +73,68 @@ def process_executor(
     )
 
 
+def _started(ready: Any, initializer: Callable[[], object] | None) -> None:
+    """A worker's initializer for :class:`FreshPools`: run ``initializer``,
+    then count this worker as ready."""
+    if initializer is not None:
+        initializer()
+    with ready.get_lock():
+        ready.value += 1
+
+
+class FreshPools:
+    """A pool of its own for each call of a way timed in paired rounds.
+
+    Call it for a context (``measure_paired``'s ``context`` enters it
+    untimed): entering starts ``workers`` processes, each running
+    ``initializer`` (a function of an importable module), and waits until
+    every one has run it, so no timed call pays for a start; leaving closes
+    and joins them (:func:`process_pool`). The pool is ``.pool`` meanwhile,
+    and ``.started`` counts the pools. ``on_first_cpu``: the workers run on
+    the first CPU this process may use (:func:`pin_to_first_cpu`), for a
+    one-worker check.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        initializer: Callable[[], object] | None = None,
+        *,
+        on_first_cpu: bool = False,
+        timeout: float = 120.0,
+    ) -> None:
+        self.workers = positive_int("workers", workers)
+        if not timeout > 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
+        self.initializer, self.timeout = initializer, timeout
+        self.on_first_cpu = on_first_cpu
+        self.pool: Pool | None = None
+        self.started = 0
+
+    @contextmanager
+    def __call__(self) -> Iterator[Pool]:
+        ctx = mp_context()
+        ready = ctx.Value("i", 0)
+        with process_pool(
+            self.workers, initializer=_started, initargs=(ready, self.initializer)
+        ) as pool:
+            if self.on_first_cpu:
+                pin_to_first_cpu(w.pid for w in getattr(pool, "_pool", ()))
+            deadline = time.monotonic() + self.timeout
+            while ready.value < self.workers:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{self.workers} worker processes did not all start "
+                        f"within {self.timeout:g} s"
+                    )
+                time.sleep(0.0005)
+            self.pool, self.started = pool, self.started + 1
+            try:
+                yield pool
+            finally:
+                self.pool = None
+
+
 def free_failed_pools() -> None:
     """Collect the garbage a pool or executor that raised leaves behind, now.
 

@@ -81,14 +81,9 @@ def _trick_controls(n: NumpyTrick) -> tuple[str, ...]:
 
 
 def _gil_headlines(g: GilScaling) -> dict[str, float]:
-    """The speed-ups' medians, how many worker pools were started (a second
-    when the first one's worker was clearly slow alone), and how often the
-    processes' tasks shared a CPU (where that was checked)."""
+    """The speed-ups' medians, and how often the processes' tasks shared a
+    CPU (where that was checked)."""
     out = {k: r.median for k, r in _gil_intervals(g).items()}
-    if g.processes_cpu:
-        out["worker pools started (2: the first was replaced)"] = (
-            2.0 if g.replaced_workers is not None else 1.0
-        )
     k = shown_count(g.counts, g.cpus)
     shared = g.crowded_at(k)
     if shared is not None:

@@ -19,25 +19,23 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from multiprocessing.pool import Pool
 
 from ..core.ceiling_live import live_ceiling_for
-from ..core.config import mp_context, start_method
+from ..core.config import start_method
 from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Meter
 from ..core.pinning import in_new_threads
-from ..core.pools import baseline_on_one_cpu, on_one_cpu
+from ..core.pools import FreshPools, baseline_on_one_cpu, on_one_cpu
 from ..core.protocol import (
     MIN_ROUNDS_ONLY,
     Paired,
     Ratio,
     measure_paired,
-    paired_ratio,
 )
 from ..core.results import find
-from ..core.sanity import ONE_WORKER_BAND
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
 from ..core.validate import (
@@ -154,20 +152,9 @@ def _ready() -> None:
     module (and this task's code) as it starts, not during a timed round."""
 
 
-def _start_pool(workers: int) -> Pool:
-    """The worker processes, started once: each imports this module as it
-    starts (see :func:`_ready`), so no timed round pays for that."""
-    return mp_context().Pool(workers, initializer=_ready)
-
-
-def _one_worker(paired: Paired) -> Ratio:
-    """One task in a row over one task in one worker process."""
-    return paired_ratio(paired.times["in a row"], paired.times["processes"])
-
-
 def _time_count(
     k: int,
-    pool: Pool | None,
+    processes: bool,
     *,
     task: tuple[int, int],
     share: float,
@@ -175,21 +162,23 @@ def _time_count(
     warmup: int,
     between: Callable[[], object] | None,
 ) -> tuple[Paired, list]:
-    """``k`` copies of ``task`` (work, reps) in a row, in threads and, with a
-    ``pool``, in its worker processes, in paired rounds for ``share``
-    seconds: the rounds, and each process call's placements
-    (:func:`count_placed`)."""
+    """``k`` copies of ``task`` (work, reps) in a row, in threads and, with
+    ``processes``, in ``k`` worker processes (a fresh pool for each call,
+    started and closed untimed), in paired rounds for ``share`` seconds:
+    the rounds, and each process call's placements (:func:`count_placed`)."""
     tasks = [task] * k
     ways = {
         "in a row": lambda: in_a_row(count_repeated, tasks),
         "threads": lambda: in_threads(count_repeated, tasks),
     }
     placed: list = []
-    if pool is not None:
+    around = {}
+    if processes:
+        pools = FreshPools(k, _ready, on_first_cpu=k == 1)
         ways["processes"] = lambda: placed.append(
-            pool.starmap(count_placed, tasks, chunksize=1)
+            pools.pool.starmap(count_placed, tasks, chunksize=1)
         )
-    pids = [w.pid for w in getattr(pool, "_pool", ())]
+        around["processes"] = pools
     paired = against_in_a_row(
         ways,
         k,
@@ -197,7 +186,7 @@ def _time_count(
         repeats=repeats,
         warmup=warmup,
         between=between,
-        pids=pids,
+        around=around,
     )
     return paired, placed
 
@@ -210,24 +199,31 @@ def against_in_a_row(
     repeats: int,
     warmup: int,
     between: Callable[[], object] | None,
-    pids: Sequence[int] = (),
+    around: Mapping[str, Callable[[], AbstractContextManager[object]]] | None = None,
 ) -> Paired:
     """``ways`` of running ``k`` tasks, among them ``"in a row"`` (the
     baseline: on the first CPU, in a new thread at each call, see
     :func:`~parallel_python.core.pinning.in_new_threads`), in paired rounds
-    for ``share`` seconds. With one task every way runs on that CPU, the
-    threads this thread starts and the worker processes ``pids`` too, so
-    the check that one worker is 1x compares like with like (see
+    for ``share`` seconds; each call of a way named in ``around`` runs
+    inside ``around[way]()``, entered and left untimed (a fresh pool, say).
+    With one task every way runs on that CPU, the threads this thread starts
+    too, so the check that one worker is 1x compares like with like (see
     :func:`~parallel_python.core.pools.on_one_cpu`)."""
     ways = {**ways, "in a row": in_new_threads(ways["in a row"])}
-    with on_one_cpu(pids) if k == 1 else contextlib.nullcontext():
+    around = dict(around or {})
+    on_first = baseline_on_one_cpu("in a row")
+
+    def context(name: str) -> AbstractContextManager[object]:
+        return around[name]() if name in around else on_first(name)
+
+    with on_one_cpu() if k == 1 else contextlib.nullcontext():
         return measure_paired(
             ways,
             baseline="in a row",
             min_rounds=repeats,
             budget_seconds=share,
             warmup=warmup,
-            context=baseline_on_one_cpu("in a row"),
+            context=context,
             between=between,
         )
 
@@ -261,9 +257,14 @@ def run_gil(
     A CPU-bound task runs ``count(work)`` ``reps`` times; without ``reps``,
     as many times as make one task last about ``task_seconds`` on this
     machine (the amount is stored). Waiting tasks ``pause(wait_seconds)``.
-    With ``processes``, the CPU-bound tasks also run in a pool of worker
-    processes (started once, before timing; closed and joined before
-    returning). For each ``k`` the ways are timed in paired rounds
+    With ``processes``, the CPU-bound tasks also run in ``k`` worker
+    processes, a fresh pool for each timed call (started before it and
+    closed after it, untimed, :class:`~parallel_python.core.pools.FreshPools`):
+    in one build of this book all of a pool's workers ran pure Python at
+    0.62x the calling process's pace on the same CPU, for the whole
+    experiment, while the ceiling's counters ran at full pace; a fresh pool
+    each round turns such a pool into a round the median leaves out. For
+    each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
     or ``budget`` seconds are spent (per count, :func:`per_count`: half of it
@@ -272,13 +273,7 @@ def run_gil(
     used is measured after each round of the counts up to the CPUs
     (:mod:`~parallel_python.core.ceiling_live`), at least that many seconds
     of each kind of window; a meter records other work on these CPUs
-    throughout. If one task in one worker process, on the same CPU as the
-    task in a row, is clearly slower (its whole interval below
-    :data:`~parallel_python.core.sanity.ONE_WORKER_BAND`), the pool is
-    replaced once and measured again from that count on, and the first
-    reading is kept (``replaced_workers``): in one build of this book all of
-    a pool's workers ran pure Python at 0.62x the calling process's pace on
-    the same CPU, while the ceiling's counters ran at full pace.
+    throughout.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -294,71 +289,51 @@ def run_gil(
     reps = positive_int("reps", reps)
     cpus = available_cpus()
     # counters that probe the ceiling between the rounds of the counts up to
-    # the CPUs, started before the pool and any thread
+    # the CPUs, started before any pool or thread
     probe = live_ceiling_for(
         max(counts), probe_seconds if processes else None, per_round=2
     )
     with probe:
-        pool = _start_pool(max(counts)) if processes else None
         threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
         crowded: list[tuple[int, float]] = []
         stretched: list[tuple[int, Ratio]] = []
         ran: list[tuple[int, float]] = []
         late: list[tuple[int, float]] = []
-        replaced: Ratio | None = None
         meter = Meter()
-        try:
-            with meter:
-                for k in counts:
-                    # counts beyond the CPUs (at least 2), which only show that
-                    # they gain no more, get their minimum of rounds; one task (the
-                    # check that one worker is 1x) half the budget
-                    timing = dict(
-                        task=(work, reps),
-                        share=per_count(k, cpus, budget),
-                        repeats=repeats,
-                        # the code and the caches are warm after the first
-                        # count's warm-up, the workers from their start (_ready)
-                        warmup=warmup if k == counts[0] else 0,
-                        between=probe.between if 2 <= k <= cpus else None,
-                    )
-                    paired, placed = _time_count(k, pool, **timing)
-                    if (
-                        k == counts[0] == 1
-                        and pool is not None
-                        and (first := _one_worker(paired)).high < ONE_WORKER_BAND[0]
-                    ):
-                        # one worker alone, on this process's CPU, clearly
-                        # slower than this process: once, fresh workers for
-                        # this count and the rest (the first reading is kept)
-                        replaced = first
-                        pool.close()
-                        pool.join()
-                        pool = _start_pool(max(counts))
-                        timing["warmup"] = warmup
-                        paired, placed = _time_count(k, pool, **timing)
-                    stops.append(paired.stop_reason)
-                    serial = paired.times["in a row"]
-                    threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
-                    if pool is not None:
-                        side = paired.times["processes"]
-                        processes_cpu.append(ScalingPoint(k, serial, side))
-                        # the timed rounds' calls are the last ones (after warm-up)
-                        timed = placed[-side.repeats :]
-                        if 2 <= k <= cpus:
-                            if (shared := crowding(timed)) is not None:
-                                crowded.append((k, shared))
-                            if (longer := stretch(serial.times, timed)) is not None:
-                                stretched.append((k, longer))
-                            if (share := running(timed)) is not None:
-                                ran.append((k, share))
-                            if (after := late_start(timed)) is not None:
-                                late.append((k, after))
-                    threads_wait.append(_time_waiting(k, wait_seconds, repeats))
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
+        with meter:
+            for k in counts:
+                # counts beyond the CPUs (at least 2), which only show that
+                # they gain no more, get their minimum of rounds; one task (the
+                # check that one worker is 1x) half the budget
+                paired, placed = _time_count(
+                    k,
+                    processes,
+                    task=(work, reps),
+                    share=per_count(k, cpus, budget),
+                    repeats=repeats,
+                    # the code and the caches are warm after the first
+                    # count's warm-up
+                    warmup=warmup if k == counts[0] else 0,
+                    between=probe.between if 2 <= k <= cpus else None,
+                )
+                stops.append(paired.stop_reason)
+                serial = paired.times["in a row"]
+                threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
+                if processes:
+                    side = paired.times["processes"]
+                    processes_cpu.append(ScalingPoint(k, serial, side))
+                    # the timed rounds' calls are the last ones (after warm-up)
+                    timed = placed[-side.repeats :]
+                    if 2 <= k <= cpus:
+                        if (shared := crowding(timed)) is not None:
+                            crowded.append((k, shared))
+                        if (longer := stretch(serial.times, timed)) is not None:
+                            stretched.append((k, longer))
+                        if (share := running(timed)) is not None:
+                            ran.append((k, share))
+                        if (after := late_start(timed)) is not None:
+                            late.append((k, after))
+                threads_wait.append(_time_waiting(k, wait_seconds, repeats))
         probed = probe.result()
     # one task alone: the one-task point's calls in a row, where it was
     # measured (no need to time it again), else timed here
@@ -385,7 +360,6 @@ def run_gil(
         disturbance=meter.result,
         crowded=tuple(crowded),
         stretched=tuple(stretched),
-        replaced_workers=replaced,
         running=tuple(ran),
         late=tuple(late),
     )

@@ -74,12 +74,6 @@ class GilScaling:
     timed inside the worker, as the same task alone in a row in the same
     round; see :func:`stretch`), for each count from 2 up to the CPUs."""
 
-    replaced_workers: Ratio | None = None
-    """One task in one worker process against the same task in a row, in
-    the first pool, when even the top of its interval lay below
-    :data:`~parallel_python.core.sanity.ONE_WORKER_BAND`: fresh workers
-    were started and every count measured with them (None: not needed)."""
-
     running: tuple[tuple[int, float], ...] = ()
     """(tasks, for what share of their own seconds the worker processes'
     tasks ran on a CPU; see :func:`running`), for each count from 2 up to

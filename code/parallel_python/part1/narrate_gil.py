@@ -295,20 +295,7 @@ def _one_worker_check(g: GilScaling) -> str:
     ways = [("one thread", g.threads_cpu_at(1))]
     if g.processes_cpu:
         ways.append(("one worker process", g.processes_cpu_at(1)))
-    return _replaced_note(g) + "".join(
+    return "".join(
         one_worker_note(f"One task in {name}", point.ratio, g.disturbance)
         for name, point in ways
-    )
-
-
-def _replaced_note(g: GilScaling) -> str:
-    """What the first pool's one worker did, when it was replaced."""
-    first = g.replaced_workers
-    if first is None:
-        return ""
-    return (
-        "In the first pool of worker processes, one task in one worker ran at "
-        f"only {ratio_text(first)} the speed of the same task in a row on the "
-        "same CPU, so the experiment started fresh worker processes and "
-        "measured them again; the process figures here are theirs. "
     )
