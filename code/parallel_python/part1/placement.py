@@ -10,13 +10,13 @@ seconds, the CPU time it used and when it began. From those:
 * :func:`running` - for what share of their own seconds they ran on a CPU;
 * :func:`late_start` - how long after the first task the last one began.
 
-Both are measurements, not guesses: a page may say what they saw.
+All four are measurements, not guesses: a page may say what they saw.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..core.protocol import Ratio, ratio_from
@@ -92,6 +92,23 @@ def stretch(
     return ratio_from(values) if values else None
 
 
+def _median_per_round(
+    rounds: Sequence[Sequence[Placed]],
+    known: Callable[[Placed], bool],
+    value: Callable[[Sequence[Placed]], float | None],
+) -> float | None:
+    """The median over rounds of ``value(tasks)``, leaving out rounds in
+    which one worker ran two tasks (and values of None). None when a task
+    lacks the reading (``known``), there was one task, or no round is left."""
+    values = []
+    for tasks in rounds:
+        if len(tasks) < 2 or not all(known(t) for t in tasks):
+            return None
+        if _apart(tasks) and (v := value(tasks)) is not None:
+            values.append(v)
+    return statistics.median(values) if values else None
+
+
 def running(rounds: Sequence[Sequence[Placed]]) -> float | None:
     """For what share of their own seconds the tasks side by side were
     running on a CPU (their CPU time over their seconds, all tasks of a
@@ -99,13 +116,12 @@ def running(rounds: Sequence[Sequence[Placed]]) -> float | None:
     ran slowly; well below 1, it waited for a CPU. Rounds in which one
     worker ran two tasks are left out. None when the CPU time is not known,
     there was one task, or no round is left."""
-    values = []
-    for tasks in rounds:
-        if len(tasks) < 2 or any(t.cpu_seconds is None for t in tasks):
-            return None
-        if _apart(tasks) and (wall := sum(t.seconds for t in tasks)) > 0:
-            values.append(sum(t.cpu_seconds for t in tasks) / wall)
-    return statistics.median(values) if values else None
+
+    def share(tasks: Sequence[Placed]) -> float | None:
+        wall = sum(t.seconds for t in tasks)
+        return sum(t.cpu_seconds for t in tasks) / wall if wall > 0 else None
+
+    return _median_per_round(rounds, lambda t: t.cpu_seconds is not None, share)
 
 
 def late_start(rounds: Sequence[Sequence[Placed]]) -> float | None:
@@ -113,10 +129,8 @@ def late_start(rounds: Sequence[Sequence[Placed]]) -> float | None:
     one began (the median over rounds): work handed out or picked up late.
     Rounds in which one worker ran two tasks are left out. None when the
     starts are not known, there was one task, or no round is left."""
-    values = []
-    for tasks in rounds:
-        if len(tasks) < 2 or any(t.start is None for t in tasks):
-            return None
-        if _apart(tasks):
-            values.append(max(t.start for t in tasks) - min(t.start for t in tasks))
-    return statistics.median(values) if values else None
+    return _median_per_round(
+        rounds,
+        lambda t: t.start is not None,
+        lambda tasks: max(t.start for t in tasks) - min(t.start for t in tasks),
+    )
