@@ -140,6 +140,37 @@ def test_only_the_matrix_multiplys_one_thread_runs_on_the_first_cpu(monkeypatch)
     assert len(pinned) == len(matmul.one_thread.times) + 1
 
 
+def test_the_cpu_set_is_restored_before_the_blas_thread_count(monkeypatch):
+    """Restoring the thread count while still on the first CPU made the
+    next two-thread product slower (see blas._one_then_limited): the pin
+    is entered inside the limit and left first."""
+    import contextlib
+
+    events = []
+
+    @contextlib.contextmanager
+    def pin():
+        events.append("pin")
+        yield 0
+        events.append("unpin")
+
+    @contextlib.contextmanager
+    def limit(limits, user_api):
+        events.append(f"limit {limits}")
+        yield
+        events.append("restore")
+
+    monkeypatch.setattr(nt, "on_one_cpu", pin)
+    monkeypatch.setattr(nt, "threadpool_limits", limit)
+    with nt._one_then_limited(True, lambda t: None, 1):
+        events.append("call")
+    assert events == ["limit 1", "pin", "call", "unpin", "restore"]
+    events.clear()
+    with nt._one_then_limited(False, lambda t: None, 2):
+        events.append("call")
+    assert events == ["limit 2", "call", "restore"]
+
+
 def test_matrix_multiply_is_correct_under_any_thread_count():
     a, b = nt._matrices(50)
     from threadpoolctl import threadpool_limits
