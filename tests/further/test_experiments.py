@@ -473,6 +473,42 @@ def test_mpi_ranks_agree_with_the_serial_sum():
     assert live_children() == []
 
 
+@pytest.mark.parametrize("cpus", [1, 2])
+@pytest.mark.parametrize("second", [1.9, 0.6])
+def test_a_launch_slower_than_rank_0_alone_is_run_once_more(monkeypatch, cpus, second):
+    """On several CPUs, ranks slower together than rank 0 alone by the whole
+    interval get one more launch, whatever it reads; the first is kept. On
+    one CPU that is what the machine allows, and nothing is run again."""
+    from tests.further.fakes import fake_mpi
+
+    slow = fake_mpi(2, busy=0.67)
+    later = fake_mpi(2, busy=second)
+    queue = {1: [slow.run(1), later.run(1)], 2: [slow.run(2), later.run(2)]}
+    asked = []
+
+    def fake_launch(ranks, n, timeout, repeats, budget):
+        asked.append(ranks)
+        return queue[ranks].pop(0)
+
+    monkeypatch.setattr(mpi_demo, "launch", fake_launch)
+    monkeypatch.setattr(mpi_demo, "available_cpus", lambda: cpus)
+    m = mpi_demo.run_mpi(ranks=(1, 2), n=100)
+    if cpus == 1:
+        assert asked == [1, 2] and m.set_aside == ()
+        assert m.run(2) is slow.run(2)
+    else:
+        assert asked == [1, 2, 2]  # one rank alone is never run again
+        assert m.set_aside == (slow.run(2),)
+        assert m.run(2) is later.run(2)  # kept, even when slow again
+    assert mpi_demo.slower_than_alone(slow.run(2), 2)
+    assert not mpi_demo.slower_than_alone(slow.run(1), 2)
+    assert not mpi_demo.slower_than_alone(fake_mpi(2, busy=1.0).run(2), 2)
+    # an interval that reaches 1 is no contradiction
+    noisy = fake_mpi(2, busy=0.67, noisy=True).run(2)
+    assert noisy.ratio.median < 1 < noisy.ratio.high
+    assert not mpi_demo.slower_than_alone(noisy, 2)
+
+
 def test_mpi_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(mpi_demo, "find_mpiexec", lambda: None)
     monkeypatch.setattr(mpi_demo.importlib.util, "find_spec", lambda name: object())

@@ -893,3 +893,16 @@ def test_tools_table_names_the_rows_too_scattered_to_lean_on():
         "joblib had too few rounds for a 90 % interval (hollow in the figure; "
         "its brackets give the full range of the rounds)." in tools_table(few)
     )
+
+
+def test_mpi_summary_reports_a_launch_set_aside():
+    m = fake_mpi(2)
+    slow = fake_mpi(2, busy=0.67).run(2)
+    text = mpi_summary(
+        MpiRuns(m.n, m.exact, m.cpus, m.runs, m.ceiling, set_aside=(slow,))
+    )
+    assert "A first launch with 2 ranks had been slower than the serial loop, " in text
+    assert "at 0.67× (0.67–0.67), although 2 CPUs were there" in text
+    assert "the figures above are the second launch's" in text
+    assert "close to the ideal 2.00×" in text  # the second launch's reading
+    assert "first launch" not in mpi_summary(m)

@@ -170,6 +170,15 @@ def mpi_summary(m: MpiRuns) -> str:
                 f"The ideal on {cpus_phrase(m.cpus)} is {times(ideal)}; since this "
                 "time leaves the launch out, the shortfall is not MPI's start-up. "
             )
+    for aside in m.set_aside:
+        text += (
+            f"A first launch with {plural(aside.ranks, 'rank')} had been "
+            f"{gain(aside.ratio.median, 'the serial loop', aside.ratio)}, "
+            f"although {cpus_phrase(m.cpus)} were there for its ranks: a "
+            "reading that says more about that moment than about MPI, so "
+            "the book launched it once more, and the figures above are the "
+            "second launch's. "
+        )
     equal = all(x.value == first.value for x in m.runs)
     text += (
         "Every run gave the same answer to the last bit (with these chunk "
