@@ -55,8 +55,8 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("tasks", "int", None, "products per batch (default: from P)"),
             Option("processes", "ints", None, "values of P (default: 1..CPUs+1)"),
             Option("threads", "ints", None, "values of T (default: 1..CPUs+1)"),
-            Option("repeats", "int", 3, "timed batches per cell (after warm-up)"),
-            Option("budget", "float", 0.5, "seconds of timed batches per cell"),
+            Option("repeats", "int", 7, "timed batches per cell (after warm-up)"),
+            Option("budget", "float", 0.3, "seconds of timed batches per cell"),
             Option(
                 "probe_seconds",
                 "float",

@@ -147,9 +147,9 @@ def run_grid(
     processes: tuple[int, ...] | list[int] | None = None,
     threads: tuple[int, ...] | list[int] | None = None,
     *,
-    repeats: int = 3,
+    repeats: int = 7,
     warmup: int = 1,
-    budget: float | None = 0.5,
+    budget: float | None = 0.3,
     warmup_seconds: float = WARMUP_SECONDS,
     probe_seconds: float | None = 0.3,
 ) -> Grid:
@@ -168,6 +168,13 @@ def run_grid(
     ``probe_seconds``, the machine's ceiling is counted after each cell,
     once its pool has ended (``core.ceiling_live``; at least that many
     seconds of each kind of window).
+
+    The cells within the CPUs run in one of two paces from batch to batch
+    (on the 2-CPU build machine, 1 x 2 and 2 x 1 took about 15.6 ms or
+    19 ms): with 3 batches a cell, the best missed the faster pace in some
+    builds, and the best speed-up read 1.81 in one build and 2.02 in the
+    next. The budget gives those short cells 7 batches and the slow
+    oversubscribed ones fewer.
     """
     size = positive_int("size", size)
     cpus = available_cpus()
