@@ -242,7 +242,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("numpy_n", "int", None, "midpoints for NumPy (default ≤ 5 M)"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 1.6, "seconds of rounds at most"),
+            Option("budget", "float", 2.4, "seconds of rounds at most"),
             Option(
                 "probe_seconds", "float", 0.4, "seconds of the ceiling probe, at least"
             ),
