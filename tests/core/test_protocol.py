@@ -125,6 +125,38 @@ def test_rounds_rotate_the_starting_case():
     assert rounds == [list(r) for r in ("abc", "bca", "cab", "abc", "bca")]
 
 
+def test_each_timed_call_runs_with_the_collector_paused():
+    """As timeit does (core.timing.timed_call); the context around a call,
+    untimed, runs with it on."""
+    import contextlib
+    import gc
+
+    clock = FakeClock()
+    seen: list[tuple[str, bool]] = []
+
+    def case() -> None:
+        seen.append(("call", gc.isenabled()))
+        clock.now += 1.0
+
+    @contextlib.contextmanager
+    def around(name: str):
+        seen.append(("context", gc.isenabled()))
+        yield
+
+    measure_paired(
+        {"a": case, "b": case},
+        baseline="a",
+        min_rounds=3,
+        budget_seconds=100,
+        warmup=1,
+        clock=clock,
+        context=around,
+    )
+    assert {on for what, on in seen if what == "call"} == {False}
+    assert {on for what, on in seen if what == "context"} == {True}
+    assert gc.isenabled()
+
+
 def test_warmup_calls_come_first_and_are_not_recorded():
     clock = FakeClock()
     log: list[str] = []

@@ -59,3 +59,32 @@ def test_measure_rounds_rejects_nothing_to_time():
         measure_rounds({})
     with pytest.raises(ValueError, match="repeats"):
         measure_rounds({"a": lambda: None}, repeats=0)
+
+
+def test_the_collector_is_paused_during_each_timed_call_and_only_then():
+    import gc
+
+    from parallel_python.core.timing import measure_rounds, timed_call
+
+    seen = []
+
+    def work():
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    measure(work, repeats=3, warmup=2)
+    # the warm-up calls run as the caller left the collector; the timed ones paused
+    assert seen == [True, True, False, False, False]
+    assert gc.isenabled()
+    seen.clear()
+    measure_rounds({"a": work, "b": work}, repeats=2, warmup=0)
+    assert seen == [False] * 4 and gc.isenabled()
+    gc.disable()  # a caller who turned it off keeps it off
+    try:
+        timed_call(work)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError):  # restored after an error too
+        timed_call(lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert gc.isenabled()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from .timing import Timing
+from .timing import Timing, timed_call
 from .validate import non_negative_int, positive_float, positive_int
 
 #: The confidence of every interval of a median ratio.
@@ -263,9 +263,7 @@ def measure_paired(
 
     def run(name: str) -> float:
         with context(name) if context is not None else nullcontext():
-            start = clock()
-            cases[name]()
-            return clock() - start
+            return timed_call(cases[name], clock)
 
     began = clock()
     for name in names:
