@@ -509,6 +509,21 @@ def test_a_launch_slower_than_rank_0_alone_is_run_once_more(monkeypatch, cpus, s
     assert not mpi_demo.slower_than_alone(noisy, 2)
 
 
+def test_launch_checked_runs_a_contradicting_launch_once_more(monkeypatch):
+    """The rule every MPI launch follows, the tool table's too."""
+    from tests.further.fakes import fake_mpi
+
+    slow, fast = fake_mpi(2, busy=0.67).run(2), fake_mpi(2).run(2)
+    queue = [slow, fast]
+    monkeypatch.setattr(mpi_demo, "launch", lambda *a: queue.pop(0))
+    assert mpi_demo.launch_checked(2, 100, 2, 60, 5, 1.0) == (fast, slow)
+    queue[:] = [fast, slow]
+    assert mpi_demo.launch_checked(2, 100, 2, 60, 5, 1.0) == (fast, None)
+    assert queue == [slow]  # not launched again
+    queue[:] = [slow, fast]
+    assert mpi_demo.launch_checked(2, 100, 1, 60, 5, 1.0) == (slow, None)
+
+
 def test_mpi_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(mpi_demo, "find_mpiexec", lambda: None)
     monkeypatch.setattr(mpi_demo.importlib.util, "find_spec", lambda name: object())

@@ -906,3 +906,17 @@ def test_mpi_summary_reports_a_launch_set_aside():
     assert "the figures above are the second launch's" in text
     assert "close to the ideal 2.00×" in text  # the second launch's reading
     assert "first launch" not in mpi_summary(m)
+
+
+def test_tools_table_reports_an_mpi_launch_set_aside():
+    import dataclasses
+
+    t = fake_tools(2)
+    assert "first MPI launch" not in tools_table(t)
+    slow = fake_mpi(2, busy=0.67).run(2)
+    text = tools_table(dataclasses.replace(t, mpi_set_aside=slow))
+    assert (
+        "A first MPI launch had been slower than the serial loop, at 0.67× "
+        "(0.67–0.67), although 2 CPUs were there for its ranks; its row is a "
+        "second launch's, as on the MPI page." in text
+    )

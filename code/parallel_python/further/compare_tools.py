@@ -51,9 +51,8 @@ class ToolRun:
     """Pure Python's time over this tool's, round by round (median, interval);
     None for pure Python itself."""
     calls: int = 1
-    """How many integrals one timed call computed (calibrated so that a call
-    lasts at least :func:`run_tool_comparison`'s ``call_seconds``); ``timing``
-    is per integral."""
+    """Integrals one timed call computed (calibrated to last at least
+    ``call_seconds``); ``timing`` is per integral."""
 
     @property
     def error(self) -> float:
@@ -70,8 +69,8 @@ class ToolComparison:
     stop_reason: str = ""
     gil_enabled: bool = True  # in the Python that ran the table
     ceiling: Ceiling | None = None
-    """The machine's ceiling for the workers' CPUs, measured between the
-    shared rounds (None: not probed, or one worker or CPU)."""
+    """The ceiling for the workers' CPUs, between the shared rounds, or None."""
+    mpi_set_aside: mpi_demo.MpiRun | None = None  # see mpi_demo.launch_checked
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
@@ -161,20 +160,17 @@ def run_tool_comparison(
     many times; tests make it short).
 
     Every tool's workers are started (and numba compiled) first, but for
-    dask's cluster; then pure Python and every tool are timed in paired rounds
-    (:func:`~parallel_python.core.protocol.measure_paired`: at least
-    ``repeats`` rounds, more until each speed-up's interval is within ±5 %
-    or ``budget`` seconds are spent), so each speed-up is the median of
-    per-round ratios over pure Python; each process-based tool is timed
-    beside a pure-Python run of its own in each round.
-    dask runs after those rounds, in rounds of its own (:func:`_dask_run`);
-    MPI last, in its own ``mpiexec`` launch, paired inside it (rank 0 alone
-    and all ranks, taking turns to go first). Each adds up to half of
-    ``budget`` to the shared rounds' ``budget``; only the shared rounds'
-    parallel rows earn an extension. With ``probe_seconds``, the machine's
-    ceiling is counted between the shared rounds (``core.ceiling_live``),
-    pure Python on the CPU of its lone counter.
-    Every pool, cluster and worker is shut down before returning.
+    dask's cluster; then pure Python and every tool are timed in paired
+    rounds (``core.protocol.measure_paired``: at least ``repeats``, more
+    until each interval is within ±5 % or ``budget`` seconds are spent);
+    each process-based tool beside a pure-Python run of its own. dask runs
+    after those rounds, in rounds of its own (:func:`_dask_run`); MPI last,
+    in a launch of its own paired inside it, once more if it contradicts the
+    CPUs (``mpi_demo.launch_checked``). Each adds up to half of ``budget``;
+    only the shared rounds earn an extension. With ``probe_seconds``, the
+    ceiling is counted between the shared rounds, pure Python on the CPU of
+    its lone counter. Every pool, cluster and worker is shut down before
+    returning.
     """
     n = positive_int("n", n)
     workers = positive_int("workers", available_cpus() if workers is None else workers)
@@ -303,8 +299,11 @@ def run_tool_comparison(
             compiled, _dask_run(n, workers, python, repeats, budget / 2, call_seconds)
         )
         compiled += 1
+    mpi_aside = None
     if mpi:
-        r = mpi_demo.launch(workers, n, repeats=repeats, budget=budget / 2)
+        r, mpi_aside = mpi_demo.launch_checked(
+            workers, n, available_cpus(), mpi_demo.TIMEOUT, repeats, budget / 2
+        )
         runs.insert(
             compiled,
             ToolRun(
@@ -327,6 +326,7 @@ def run_tool_comparison(
         stop_reason=paired.stop_reason,
         gil_enabled=gil_enabled(),
         ceiling=ceiling,
+        mpi_set_aside=mpi_aside,
     )
 
 

@@ -344,6 +344,18 @@ def slower_than_alone(run: MpiRun, cpus: int) -> bool:
     return min(run.ranks, cpus) > 1 and run.ratio.high < 1
 
 
+def launch_checked(
+    ranks: int, n: int, cpus: int, timeout: float, repeats: int, budget: float
+) -> tuple[MpiRun, MpiRun | None]:
+    """:func:`launch`, and once more if the launch was
+    :func:`slower_than_alone` on ``cpus``: the run to report, and the
+    launch set aside (None when there was none)."""
+    run = launch(ranks, n, timeout, repeats, budget)
+    if not slower_than_alone(run, cpus):
+        return run, None
+    return launch(ranks, n, timeout, repeats, budget), run
+
+
 def run_mpi(
     ranks: Sequence[int] = (1, 2),
     n: int = 1_200_000,
@@ -368,20 +380,14 @@ def run_mpi(
     share = budget / len(counts)
     probed = ceiling_for(max(counts), probe_seconds)
     cpus = available_cpus()
-    runs, set_aside = [], []
-    for ranks in counts:
-        run = launch(ranks, n, timeout, repeats, share)
-        if slower_than_alone(run, cpus):
-            set_aside.append(run)
-            run = launch(ranks, n, timeout, repeats, share)
-        runs.append(run)
+    checked = [launch_checked(r, n, cpus, timeout, repeats, share) for r in counts]
     return MpiRuns(
         n=n,
         exact=math.pi,
         cpus=cpus,
-        runs=tuple(runs),
+        runs=tuple(run for run, _ in checked),
         ceiling=probed,
-        set_aside=tuple(set_aside),
+        set_aside=tuple(aside for _, aside in checked if aside is not None),
     )
 
 

@@ -17,6 +17,9 @@ from ..core.text import (
     times,
     unbroken,
 )
+from ..core.text import (
+    gain as gain_over,
+)
 from .compare_tools import (
     APART,
     DASK,
@@ -131,6 +134,14 @@ def tools_table(t: ToolComparison) -> str:
         lines[-1] += (
             f" {and_list(few)} had too few rounds for a 90 % interval (hollow in "
             "the figure; its brackets give the full range of the rounds)."
+        )
+    aside = t.mpi_set_aside
+    if aside is not None:
+        first = gain_over(aside.ratio.median, "the serial loop", aside.ratio)
+        lines[-1] += (
+            f" A first MPI launch had been {first}, although "
+            f"{cpus_phrase(t.cpus)} were there for its ranks; its row is a "
+            "second launch's, as on the MPI page."
         )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
     if repeated:
