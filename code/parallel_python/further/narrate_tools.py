@@ -10,15 +10,13 @@ from ..core.text import (
     and_list,
     cpus_phrase,
     duration,
+    gain,
     measured,
     percent,
     plural,
     ratio_text,
     times,
     unbroken,
-)
-from ..core.text import (
-    gain as gain_over,
 )
 from .compare_tools import (
     APART,
@@ -79,13 +77,13 @@ def tools_table(t: ToolComparison) -> str:
     ]
     for r in t.runs:
         start = unbroken(duration(r.startup)) if r.startup > 0 else "–"
-        gain = times(t.speedup(r.tool))
+        speedup = times(t.speedup(r.tool))
         if r.ratio is not None:  # the interval may wrap below the median
             span = f"({measured(r.ratio.low)}–{measured(r.ratio.high)})"
-            gain += " " + unbroken(span)
+            speedup += " " + unbroken(span)
         lines.append(
             f"| {r.tool} | {r.workers} | {unbroken(duration(r.timing.median))} | "
-            f"{gain} | {start} | {r.lines} |"
+            f"{speedup} | {start} | {r.lines} |"
         )
     lines += [
         "",
@@ -137,7 +135,7 @@ def tools_table(t: ToolComparison) -> str:
         )
     aside = t.mpi_set_aside
     if aside is not None:
-        first = gain_over(aside.ratio.median, "the serial loop", aside.ratio)
+        first = gain(aside.ratio.median, "the serial loop", aside.ratio)
         lines[-1] += (
             f" A first MPI launch had been {first}, although "
             f"{cpus_phrase(t.cpus)} were there for its ranks; its row is a "
