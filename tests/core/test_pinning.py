@@ -110,3 +110,31 @@ def test_a_new_thread_runs_where_its_caller_may():
         assert where == {cpus[-1]}
     finally:
         os.sched_setaffinity(0, mine)
+
+
+@linux_only
+def test_this_thread_on_moves_the_caller_and_its_new_threads_then_restores():
+    before = os.sched_getaffinity(0)
+    first = min(before)
+    seen = {}
+
+    def where():
+        seen["thread"] = os.sched_getaffinity(0)
+
+    with pinning.this_thread_on([first]):
+        seen["caller"] = os.sched_getaffinity(0)
+        thread = threading.Thread(target=where)
+        thread.start()
+        thread.join()
+    assert seen == {"caller": {first}, "thread": {first}}
+    assert os.sched_getaffinity(0) == before
+
+
+@linux_only
+def test_this_thread_on_restores_after_an_error_and_ignores_no_cpus():
+    before = os.sched_getaffinity(0)
+    with pytest.raises(KeyError), pinning.this_thread_on([min(before)]):
+        raise KeyError("inside")
+    assert os.sched_getaffinity(0) == before
+    with pinning.this_thread_on([]):
+        assert os.sched_getaffinity(0) == before

@@ -99,6 +99,43 @@ def test_server_process_ends_with_every_start_method(method, monkeypatch):
     assert live_children() == []
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity"), reason="CPUs cannot be chosen here"
+)
+def test_server_runs_on_the_cpu_it_is_given():
+    cpu = max(os.sched_getaffinity(0))
+    with waiting.local_server(delay=0.001, cpu=cpu) as server:
+        assert server.cpu == cpu
+        assert os.sched_getaffinity(server.pid) == {cpu}
+        assert waiting.fetch(server.url + "/x") == b"/x"
+    with waiting.local_server(delay=0.001) as server:  # no CPU given
+        assert server.cpu is None
+        assert os.sched_getaffinity(server.pid) == os.sched_getaffinity(0)
+
+
+def test_server_refuses_a_cpu_it_may_not_use():
+    with (
+        pytest.raises(ValueError, match="cpu 100000"),
+        waiting.local_server(delay=0.001, cpu=100_000),
+    ):
+        pass  # pragma: no cover - never started
+    assert live_children() == []
+
+
+@pytest.mark.parametrize(
+    ("cpus", "expected"),
+    [
+        ([], (None, ())),
+        ([3], (None, ())),
+        ([0, 1], (1, (0,))),
+        ([0, 2, 5], (5, (0, 2))),
+    ],
+)
+def test_apart_gives_the_server_the_last_cpu(cpus, expected, monkeypatch):
+    monkeypatch.setattr(waiting, "choosable_cpus", lambda: cpus)
+    assert waiting.apart() == expected
+
+
 def test_asyncio_fetch_works_inside_a_running_loop():
     import asyncio
 
@@ -114,6 +151,7 @@ def test_asyncio_fetch_works_inside_a_running_loop():
 
 def test_run_waiting_counts_every_fetch():
     before = threading.active_count()
+    pinning_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else ()
     w = waiting.run_waiting(
         requests=6, delay=0.001, workers=(1, 3), repeats=1, budget=0.01
     )
@@ -123,6 +161,11 @@ def test_run_waiting_counts_every_fetch():
     assert all(c.calls >= 1 for c in w.cases)
     assert any(c.calls > 1 for c in w.cases)  # 6 ms of work, a 50 ms call
     assert w.stop_reason == "budget"
+    # where two CPUs or more may be used: the server on the last, alone,
+    # and the clients on the others; the caller's CPUs restored after
+    assert (w.server_on, w.clients_on) == waiting.apart()
+    if hasattr(os, "sched_getaffinity"):
+        assert os.sched_getaffinity(0) == set(pinning_cpus)
     assert w.speedup("threads", 1) == 1.0
     assert w.waiting_seconds == pytest.approx(0.006)
     # the CPU time each process used per fetch of them all, read around the

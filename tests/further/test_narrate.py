@@ -86,6 +86,26 @@ def test_waiting_summary(cpus):
     )
 
 
+@pytest.mark.parametrize(
+    ("cpus", "server_on", "clients_on", "expected"),
+    [
+        (2, 1, (0,), "had a CPU to itself and the clients ran on the other."),
+        (64, 63, tuple(range(63)), "the clients ran on the other 63."),
+        (1, None, (), "With one CPU, the server and the clients took turns on it"),
+        (4, None, (), "The server and the clients shared the CPUs."),
+    ],
+)
+def test_waiting_summary_says_where_server_and_clients_ran(
+    cpus, server_on, clients_on, expected
+):
+    w = dataclasses.replace(
+        fake_waiting(cpus), server_on=server_on, clients_on=clients_on
+    )
+    text = waiting_summary(w)
+    assert expected in text
+    assert ("machine across the network" in text) == (server_on is not None)
+
+
 def test_two_rough_waiting_speedups_share_one_note():
     from parallel_python.core.protocol import ratio_from
     from parallel_python.further.narrate_waiting import _unsteady_pair

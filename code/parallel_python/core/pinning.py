@@ -21,8 +21,9 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from .validate import positive_int
@@ -47,6 +48,22 @@ def pin_this_thread(cpus: list[int], i: int) -> int | None:
     cpu = cpus[i % len(cpus)]
     os.sched_setaffinity(0, {cpu})  # pid 0: this thread only
     return cpu
+
+
+@contextmanager
+def this_thread_on(cpus: Sequence[int]) -> Iterator[None]:
+    """Run the calling thread, and the threads it starts meanwhile, on
+    ``cpus``; restore its CPU set on exit. Nothing changes when ``cpus`` is
+    empty or CPUs cannot be chosen (macOS, Windows)."""
+    if not cpus or not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    saved = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, set(cpus))  # pid 0: this thread only
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, saved)
 
 
 def pinning_initializer() -> Callable[[], None]:

@@ -10,6 +10,7 @@ after an error.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,6 +115,10 @@ class ServerInfo:
 
     url: str
     _shared: _Shared
+    pid: int | None = None
+    """The server process's id."""
+    cpu: int | None = None
+    """The one CPU the server runs on, if it was given one."""
 
     def cpu_seconds(self) -> float | None:
         """The server process's CPU time (user and system, its own clock)
@@ -134,7 +139,7 @@ class ServerInfo:
 
 @contextmanager
 def local_server(
-    delay: float = 0.003, max_requests: int = 10_000
+    delay: float = 0.003, max_requests: int = 10_000, *, cpu: int | None = None
 ) -> Iterator[ServerInfo]:
     """An HTTP server on 127.0.0.1 answering each GET after ``delay`` seconds.
 
@@ -143,11 +148,19 @@ def local_server(
     :func:`~parallel_python.config.mp_context`), so its Python work does not
     compete with the clients' for one GIL: the clients are measured alone.
     The answer's body is the requested path. At most ``max_requests``
-    requests get an answer; later ones get ``503``. The server is stopped and
-    its process joined when the block ends, whatever happened inside it.
+    requests get an answer; later ones get ``503``. ``cpu``: the server runs
+    on that CPU only (Linux; elsewhere it is ignored). The server is stopped
+    and its process joined when the block ends, whatever happened inside it.
     """
     delay = positive_float("delay", delay)
     max_requests = positive_int("max_requests", max_requests)
+    if cpu is not None and not hasattr(os, "sched_setaffinity"):
+        cpu = None  # pragma: no cover - CPUs cannot be chosen here
+    if cpu is not None and cpu not in os.sched_getaffinity(0):
+        raise ValueError(
+            f"cpu {cpu!r} is not one this process may use: "
+            f"{sorted(os.sched_getaffinity(0))}"
+        )
     ctx = mp_context()
     shared = _Shared(ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("d", -1.0))
     stop = ctx.Event()
@@ -160,10 +173,12 @@ def local_server(
     )
     process.start()
     try:
+        if cpu is not None:
+            os.sched_setaffinity(process.pid, {cpu})
         if not port_in.poll(TIMEOUT):
             raise RuntimeError("the local HTTP server did not start")
         port = port_in.recv()
-        yield ServerInfo(f"http://127.0.0.1:{port}", shared)
+        yield ServerInfo(f"http://127.0.0.1:{port}", shared, process.pid, cpu)
     finally:
         stop.set()
         process.join(TIMEOUT)

@@ -119,6 +119,7 @@ def waiting_summary(w: Waiting) -> str:
             f"With {k} at a time their speed-ups' intervals overlap, so this run "
             "cannot tell which of the two was faster."
         )
+    text += " " + _placement(w)
     repeated = [c for c in w.cases if c.calls > 1]
     if repeated:
         text += (
@@ -130,6 +131,23 @@ def waiting_summary(w: Waiting) -> str:
     if not w.all_correct:
         text += " **Some answers were wrong: the run needs a look.**"
     return text
+
+
+def _placement(w: Waiting) -> str:
+    """Where the server and the clients ran."""
+    if w.server_on is not None:
+        others = len(w.clients_on)
+        return (
+            "The server stood in for a machine across the network, so it had a "
+            "CPU to itself and the clients ran on "
+            + ("the other." if others == 1 else f"the other {others}.")
+        )
+    if w.cpus == 1:
+        return (
+            "With one CPU, the server and the clients took turns on it, so the "
+            "server's work came on top of the clients' work."
+        )
+    return "The server and the clients shared the CPUs."
 
 
 def _left_over(w: Waiting, k: int) -> str:
