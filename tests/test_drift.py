@@ -136,8 +136,55 @@ def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():
 
 
 def test_waiting_work_is_not_divided_by_the_ceiling():
-    sleeping = drift.Move("gil", "speed-up, 4 sleeping threads (×)", 3.9, 3.0, (2, 1.5))
+    from types import SimpleNamespace as NS
+
+    gil = NS(apart=(), limits=lambda r: {})
+    one, two = NS(ceiling=NS(ratio=2.0)), NS(ceiling=NS(ratio=1.5))
+    assert drift._ceilings(gil, "speed-up, 4 sleeping threads (×)", one, two) is None
+    assert drift._ceilings(gil, "speed-up, 2 processes (×)", one, two) == (2.0, 1.5)
+    sleeping = drift.Move("gil", "speed-up, 4 sleeping threads (×)", 3.9, 3.0)
     assert sleeping.scaled_change is None and not sleeping.steady
+
+
+def test_waiting_speedups_are_divided_by_the_fastest_the_clients_cpu_allows(
+    tmp_path,
+):
+    """With the most in flight the client's own work sets the pace: a build
+    whose client needed more CPU time per fetch is slower by as much, and
+    the report divides by that limit (one at a time over the CPU time)."""
+    import dataclasses
+
+    from tests.further.fakes import T, fake_waiting
+
+    def run(cpu: float, wall: float):
+        w = fake_waiting(2)
+        cases = tuple(
+            dataclasses.replace(c, timing=T(wall, wall), client_cpu=cpu)
+            if c.workers == w.most
+            else c
+            for c in w.cases
+        )
+        return dataclasses.replace(w, cases=cases)
+
+    # the second client used 30 % more CPU time per fetch, and took 30 % longer
+    for folder, w in (
+        (tmp_path / "first", run(0.010, 0.012)),
+        (tmp_path / "second", run(0.013, 0.0156)),
+    ):
+        folder.mkdir()
+        results.save(folder / "waiting.json", "waiting", w, describe())
+    found = {m.label: m for m in drift.moves(tmp_path / "first", tmp_path / "second")}
+    threads = found["speed-up, 100 threads (×)"]
+    t1 = fake_waiting(2).case("threads", 1).timing.median
+    assert threads.ceilings == pytest.approx((t1 / 0.010, t1 / 0.013))
+    assert threads.change == pytest.approx(0.012 / 0.0156 - 1)  # -23 %
+    assert threads.scaled_change == pytest.approx(0.0, abs=1e-9)
+    assert threads.steady
+    # without the CPU time read, nothing to divide by: held to ±10 % as measured
+    unread = run(None, 0.012)
+    assert (
+        drift._ceilings(catalogue.get("waiting"), threads.label, unread, unread) is None
+    )
 
 
 def test_a_compile_gain_per_point_is_not_held_to_ten_percent():

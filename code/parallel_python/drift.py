@@ -122,8 +122,6 @@ class Move:
         without ceilings): a speed-up that moved with the machine stays put."""
         if self.ceilings is None or self.first == 0 or 0 in self.ceilings:
             return None
-        if any(word in self.label for word in WAITING):
-            return None
         one, two = self.ceilings
         return (self.second / two) / (self.first / one) - 1
 
@@ -187,8 +185,13 @@ def _ceilings(
 ) -> tuple[float, float] | None:
     """The two runs' ceilings that ``label`` is divided by, where both runs
     counted one; none for a headline measured apart from the rounds they
-    were counted between (the tool table's dask and MPI rows)."""
-    if any(word in label for word in experiment.apart):
+    were counted between (the tool table's dask and MPI rows), or for
+    waiting work, which the CPUs' ceiling does not bound. A headline with
+    its own limit in both runs (``Experiment.limits``) is divided by that."""
+    l1, l2 = experiment.limits(first).get(label), experiment.limits(second).get(label)
+    if l1 and l2:
+        return l1, l2
+    if any(word in label for word in (*experiment.apart, *WAITING)):
         return None
     c1, c2 = _ceiling(first), _ceiling(second)
     return (c1, c2) if c1 and c2 else None
@@ -248,7 +251,8 @@ def report(found: list[Move], top: int = 5) -> str:
     lines.append(
         f"{len(speedups) - len(unsteady)} of {len(speedups)} parallel speed-ups "
         f"within ±{STEADY * 100:.0f} % (as measured, or once divided by the "
-        "machine's ceiling where the experiment probed it)"
+        "machine's ceiling where the experiment probed it, or by a limit the "
+        "run measured: for waiting work, the fastest its client's CPU time allows)"
     )
     # the declared controls (the fork row's lesson is the threads its
     # workers saw, which the page reports, not its ratio)

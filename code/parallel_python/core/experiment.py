@@ -46,6 +46,11 @@ class Experiment:
     """Words of the headlines measured apart from the rounds this
     experiment's ceiling was counted between (the tool table's dask and MPI
     rows): ``parallel-python drift`` does not divide those by it."""
+    limits: Callable[[Any], dict[str, float]] = field(default=lambda r: {})
+    """Headlines bound by something other than the CPUs' ceiling: label ->
+    that bound, as this run measured it (the waiting speed-ups with the most
+    in flight: the fastest the client's own CPU time per fetch allows).
+    ``parallel-python drift`` divides those by it instead of the ceiling."""
     controls: Callable[[Any], tuple[str, ...]] = field(default=lambda r: ())
     """The headlines of a result that are controls: ratios measured to show
     no parallel gain (pure Python in threads with the GIL on, NumPy

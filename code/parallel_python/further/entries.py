@@ -56,6 +56,18 @@ def _waiting_intervals(w: Waiting) -> dict:
     }
 
 
+def _waiting_limits(w: Waiting) -> dict[str, float]:
+    """With the most in flight, the waits overlap and the client's own work
+    sets the pace: one at a time's time over the client's CPU time per fetch
+    is the fastest that work allows (where that CPU time was read)."""
+    t1 = w.case("threads", min(w.workers)).timing.median
+    return {
+        f"speed-up, {plural(w.most, what)} (×)": t1 / used
+        for tool, what in (("threads", "thread"), ("asyncio", "asyncio task"))
+        if (used := w.case(tool, w.most).client_cpu)
+    }
+
+
 def _joblib_headlines(j: JoblibRun) -> dict[str, float]:
     return {
         "first Parallel call (s)": j.cold,
@@ -170,6 +182,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=waiting_summary,
         headlines=_waiting_headlines,
         intervals=_waiting_intervals,
+        limits=_waiting_limits,
     ),
     Experiment(
         name="joblib",
