@@ -176,6 +176,33 @@ def test_run_waiting_counts_every_fetch():
     assert threads_settle(before) == before
 
 
+@pytest.mark.parametrize(
+    ("delay", "sized_one_at_a_time"), [(0.001, True), (0.01, False)]
+)
+def test_a_way_that_waits_long_enough_is_not_sized(
+    delay, sized_one_at_a_time, monkeypatch
+):
+    """Six answers in a row wait 6 x ``delay``: at 60 ms that is long
+    enough to time, so one at a time is not sized (a wasted fetch each)."""
+    given = []
+    real = waiting.sized_calls
+
+    def recording(cases, **kwargs):
+        given.extend(cases)
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(waiting, "sized_calls", recording)
+    w = waiting.run_waiting(
+        requests=6, delay=delay, workers=(1, 6), repeats=1, budget=0.01
+    )
+    alone = {"threads, 1 at a time", "asyncio, 1 at a time"}
+    assert (alone <= set(given)) == sized_one_at_a_time
+    assert {"threads, 6 at a time", "asyncio, 6 at a time"} <= set(given)
+    assert w.all_correct and w.case("threads", 1).calls >= 1
+    if not sized_one_at_a_time:
+        assert w.case("threads", 1).calls == w.case("asyncio", 1).calls == 1
+
+
 def test_cpu_use_per_fetch_is_the_median_call_over_its_fetches(monkeypatch):
     server = iter([1.0, 1.5, 2.0, 2.2, None, 3.0])
     client = iter([10.0, 10.4, 11.0, 11.2, 12.0, 12.9])

@@ -173,10 +173,10 @@ ENTRIES: tuple[Experiment, ...] = (
         seconds=6,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
-            Option("delay", "float", 0.003, "seconds the server waits per answer"),
+            Option("delay", "float", 0.002, "seconds the server waits per answer"),
             Option("workers", "ints", (1, 10, 100), "threads or tasks at once"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 1.8, "seconds of rounds at most"),
+            Option("budget", "float", 4.0, "seconds of rounds at most"),
         ),
         plot=plot_waiting,
         summary=waiting_summary,
