@@ -35,6 +35,27 @@ def test_report_lists_the_biggest_movers_and_counts_the_steady_speedups():
     assert "(more than ±10 %)" in text
 
 
+def test_report_ranks_the_speedups_apart_from_the_diagnostics():
+    """A diagnostic that moved most does not hide the speed-ups: they get a
+    list of their own, ranked by the change the verdict judges (divided by
+    the ceiling where that is smaller)."""
+    found = sorted(
+        [
+            drift.Move("gil", "tasks found sharing a CPU (share)", 0.01, 0.05),
+            drift.Move("a", "speed-up, 2 threads (×)", 2.0, 1.7, (2.0, 1.7)),
+            drift.Move("b", "speed-up, 2 processes (×)", 2.0, 1.8),
+            drift.Move("c", "@njit over pure Python, per point (×)", 80, 40),
+        ],
+        key=lambda m: -abs(m.change),
+    )
+    text = drift.report(found, top=2)
+    assert text.split("moved most (2):")[1].split("\n")[1].startswith("  gil:")
+    speedups = text.split("parallel speed-ups that moved most (2):")[1]
+    # b moved 10 %; a moved 15 %, but nothing once divided by its ceiling
+    assert speedups.index("b: speed-up") < speedups.index("a: speed-up")
+    assert "-15.0 % (+0.0 % ÷ ceiling)" in speedups and "njit" not in speedups
+
+
 def _save(folder, name, **sizes):
     result = catalogue.get(name).run(**sizes)
     folder.mkdir(exist_ok=True)
