@@ -6,9 +6,9 @@ experiment's two runs side by side: :mod:`.compare`).
 figure beside its twin: the change, whether it is a parallel speed-up held to
 ±10 % (compile and vectorise ratios are not; pathologies must stay at least
 2×, controls, which show no parallel gain, below 1.2×), the figures that
-moved most and, apart, the parallel speed-ups that did; then the lessons' floors, every one-worker ratio (which must
-read about 1) and each build's experiment time against its declared budget
-(:func:`full_report`).
+moved most and, apart, the parallel speed-ups that did; then the lessons'
+floors, every one-worker ratio (which must read about 1) and each build's
+experiment time against its declared budget (:func:`full_report`).
 """
 
 from __future__ import annotations
