@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections.abc import Callable, Iterable
 
 import pytest
@@ -393,6 +394,58 @@ def test_groups_pair_a_variant_with_the_moment_beside_it():
     assert off > 0.3 and wide > 0.3
     off, wide = paced([[v] for v in "pqrst"])
     assert off < 0.1 and wide < 0.15
+
+
+def test_against_divides_a_variant_by_another_case_of_the_same_round():
+    """Work in a row in a new process (``one``) stands in for the baseline
+    of the workers (``two``): its calls are 1.1 s, the notebook's own (``s``)
+    1.0 s, the workers' 0.55 s. Against ``one``, the workers read 2.0, round
+    by round, and the stopping rule judges that ratio."""
+    clock = FakeClock()
+    cases = {
+        "s": clock.case([1.0]),
+        "one": clock.case([1.1]),
+        "two": clock.case([0.55, 0.5, 0.6]),
+    }
+    p = measure_paired(
+        cases,
+        baseline="s",
+        min_rounds=6,
+        max_rounds=6,
+        budget_seconds=100,
+        warmup=0,
+        clock=clock,
+        against={"two": "one"},
+    )
+    one, two = p.times["one"].times, p.times["two"].times
+    assert p.ratios["two"].median == pytest.approx(
+        statistics.median(a / b for a, b in zip(one, two, strict=True))
+    )
+    assert p.ratios["two"].median == pytest.approx(2.0)
+    assert p.ratios["one"].median == pytest.approx(1 / 1.1)  # still against s
+
+
+@pytest.mark.parametrize(
+    ("against", "groups", "match"),
+    [
+        ({"two": "s"}, None, "both must be variants"),
+        ({"two": "two"}, None, "different"),
+        ({"nine": "one"}, None, "both must be variants"),
+        ({"two": "one"}, [["two"]], "groups"),
+    ],
+)
+def test_against_names_two_different_variants(against, groups, match):
+    clock = FakeClock()
+    cases = {name: clock.case([1.0]) for name in ("s", "one", "two")}
+    with pytest.raises(ValueError, match=match):
+        measure_paired(
+            cases,
+            baseline="s",
+            budget_seconds=10,
+            clock=clock,
+            against=against,
+            groups=groups,
+        )
 
 
 @pytest.mark.parametrize(

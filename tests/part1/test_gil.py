@@ -39,7 +39,13 @@ def test_gil_result_shape():
     for points in (g.threads_cpu, g.processes_cpu, g.threads_wait):
         assert [p.workers for p in points] == [1, 2]
         assert all(p.speedup > 0 for p in points)
-    assert g.threads_cpu_at(2).serial is g.processes_cpu_at(2).serial
+    # one process against the notebook's own run (what a worker costs); two
+    # against the same tasks in a row in one new worker process, timed in
+    # the same rounds: like with like
+    assert g.threads_cpu_at(1).serial is g.processes_cpu_at(1).serial
+    alone = g.processes_cpu_at(2).serial
+    assert alone is not g.threads_cpu_at(2).serial
+    assert alone.repeats == g.processes_cpu_at(2).parallel.repeats
     assert g.switch_interval > 0
     assert g.workers_at_cpus in g.counts
     assert threading.active_count() == before

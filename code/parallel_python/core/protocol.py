@@ -177,6 +177,7 @@ def measure_paired(
     between: Callable[[], object] | None = None,
     extension: float = EXTENSION,
     extend_for: Sequence[str] | None = None,
+    against: Mapping[str, str] | None = None,
 ) -> Paired:
     """Time ``baseline`` against every other case in paired rounds.
 
@@ -207,6 +208,11 @@ def measure_paired(
     times then hold every baseline call, several per round. None: one group
     of every case, one baseline call per round. ``between`` runs after each
     round, untimed and outside the budget (the live ceiling, :mod:`.ceiling_live`).
+    ``against`` names, for some variants, another variant that stands in for
+    the baseline: that variant's ratio divides the other's call of the same
+    round (like with like: work in a row in a new process against workers
+    in new processes), for the stopping rule and in ``ratios``; not with
+    ``groups``.
     """
     names = list(cases)
     if baseline not in cases:
@@ -253,6 +259,15 @@ def measure_paired(
         rest = [name for name in variants if name not in grouped]
         if rest:
             units.append([baseline, *rest])
+    references = dict(against or {})
+    if references and groups is not None:
+        raise ValueError("against cannot be combined with groups")
+    for name, reference in references.items():
+        if name not in variants or reference not in variants or reference == name:
+            raise ValueError(
+                f"against maps {name!r} to {reference!r}: both must be "
+                f"variants {variants!r}, and different"
+            )
     unit_of = {name: u for u, unit in enumerate(units) for name in unit}
     watched = variants if extend_for is None else list(extend_for)
     for name in watched:
@@ -297,7 +312,16 @@ def measure_paired(
             continue
         ratios = {
             v: ratio_from(
-                [b / t for b, t in zip(bases[unit_of[v]], recorded[v], strict=True)]
+                [
+                    b / t
+                    for b, t in zip(
+                        recorded[references[v]]
+                        if v in references
+                        else bases[unit_of[v]],
+                        recorded[v],
+                        strict=True,
+                    )
+                ]
             )
             for v in variants
         }

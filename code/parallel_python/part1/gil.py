@@ -146,6 +146,11 @@ def count_repeated(n: int, reps: int) -> int:
     return total
 
 
+#: The way that times ``k`` tasks in a row in one new worker process: what
+#: ``k`` processes are compared with (their ratio divides it, round by round).
+IN_ONE_PROCESS = "in a row, one process"
+
+
 def _ready() -> None:
     """A pool's initializer that does nothing: naming a function of this
     module makes a worker started by ``spawn`` or ``forkserver`` import the
@@ -173,12 +178,22 @@ def _time_count(
     }
     placed: list = []
     around = {}
+    against = {}
     if processes:
         pools = FreshPools(k, _ready, on_first_cpu=k == 1)
         ways["processes"] = lambda: placed.append(
             pools.pool.starmap(count_placed, tasks, chunksize=1)
         )
         around["processes"] = pools
+        if k > 1:
+            # like with like: the same tasks in a row in one new worker
+            # process, on the first CPU (a process runs at its own pace)
+            alone = FreshPools(1, _ready, on_first_cpu=True)
+            ways[IN_ONE_PROCESS] = lambda: alone.pool.starmap(
+                count_placed, tasks, chunksize=1
+            )
+            around[IN_ONE_PROCESS] = alone
+            against["processes"] = IN_ONE_PROCESS
     paired = against_in_a_row(
         ways,
         k,
@@ -187,6 +202,7 @@ def _time_count(
         warmup=warmup,
         between=between,
         around=around,
+        against=against,
     )
     return paired, placed
 
@@ -200,6 +216,7 @@ def against_in_a_row(
     warmup: int,
     between: Callable[[], object] | None,
     around: Mapping[str, Callable[[], AbstractContextManager[object]]] | None = None,
+    against: Mapping[str, str] | None = None,
 ) -> Paired:
     """``ways`` of running ``k`` tasks, among them ``"in a row"`` (the
     baseline: on the first CPU, in a new thread at each call, see
@@ -225,6 +242,7 @@ def against_in_a_row(
             warmup=warmup,
             context=context,
             between=between,
+            against=against,
         )
 
 
@@ -321,13 +339,16 @@ def run_gil(
                 threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
                 if processes:
                     side = paired.times["processes"]
-                    processes_cpu.append(ScalingPoint(k, serial, side))
+                    # k > 1 against the tasks in a row in one new process; one
+                    # process against this process's own run (what a worker costs)
+                    alone = paired.times.get(IN_ONE_PROCESS, serial)
+                    processes_cpu.append(ScalingPoint(k, alone, side))
                     # the timed rounds' calls are the last ones (after warm-up)
                     timed = placed[-side.repeats :]
                     if 2 <= k <= cpus:
                         if (shared := crowding(timed)) is not None:
                             crowded.append((k, shared))
-                        if (longer := stretch(serial.times, timed)) is not None:
+                        if (longer := stretch(alone.times, timed)) is not None:
                             stretched.append((k, longer))
                         if (share := running(timed)) is not None:
                             ran.append((k, share))
