@@ -579,6 +579,20 @@ def test_a_launch_slower_than_rank_0_alone_is_run_once_more(monkeypatch, cpus, s
     assert not mpi_demo.slower_than_alone(noisy, 2)
 
 
+def test_a_launch_faster_than_its_cpus_contradicts_the_machine():
+    from tests.further.fakes import fake_mpi
+
+    quick = fake_mpi(2, busy=4.4).run(2)  # 4.4x with 2 ranks on 2 CPUs
+    assert mpi_demo.faster_than_the_cpus(quick, 2)
+    assert mpi_demo.faster_than_the_cpus(fake_mpi(1, busy=1.5).run(2), 1)
+    assert not mpi_demo.faster_than_the_cpus(fake_mpi(2).run(2), 2)  # 2.0x
+    assert not mpi_demo.faster_than_the_cpus(fake_mpi(2, busy=2.0).run(2), 8)
+    # an interval that reaches the CPUs is no contradiction
+    noisy = fake_mpi(2, busy=2.3, noisy=True).run(2)
+    assert noisy.ratio.low <= 2 < noisy.ratio.median
+    assert not mpi_demo.faster_than_the_cpus(noisy, 2)
+
+
 def test_launch_checked_runs_a_contradicting_launch_once_more(monkeypatch):
     """The rule every MPI launch follows, the tool table's too."""
     from tests.further.fakes import fake_mpi
@@ -592,6 +606,9 @@ def test_launch_checked_runs_a_contradicting_launch_once_more(monkeypatch):
     assert queue == [slow]  # not launched again
     queue[:] = [slow, fast]
     assert mpi_demo.launch_checked(2, 100, 1, 60, 5, 1.0) == (slow, None)
+    quick = fake_mpi(2, busy=4.4).run(2)
+    queue[:] = [quick, fast]
+    assert mpi_demo.launch_checked(2, 100, 2, 60, 5, 1.0) == (fast, quick)
 
 
 def test_mpi_missing_is_a_clear_error(monkeypatch):

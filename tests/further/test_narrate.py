@@ -928,6 +928,20 @@ def test_mpi_summary_reports_a_launch_set_aside():
     assert "first launch" not in mpi_summary(m)
 
 
+def test_a_launch_faster_than_the_cpus_is_set_aside_for_that_reason():
+    import dataclasses
+
+    m = fake_mpi(2)
+    quick = fake_mpi(2, busy=4.4).run(2)  # 4.4x with 2 ranks on 2 CPUs
+    text = mpi_summary(
+        MpiRuns(m.n, m.exact, m.cpus, m.runs, m.ceiling, set_aside=(quick,))
+    )
+    assert "more than 2 ranks on 2 CPUs can give: a reading" in text
+    assert "although" not in text.split("A first launch")[1].split(".")[0]
+    table = tools_table(dataclasses.replace(fake_tools(2), mpi_set_aside=quick))
+    assert "more than 2 ranks on 2 CPUs can give; its row is a second" in table
+
+
 def test_tools_table_reports_an_mpi_launch_set_aside():
     import dataclasses
 

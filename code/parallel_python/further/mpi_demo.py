@@ -337,21 +337,26 @@ def launch(
 
 def slower_than_alone(run: MpiRun, cpus: int) -> bool:
     """Whether all ranks together were slower than rank 0 alone, by the
-    whole interval, although several CPUs were there for them. Such a launch
-    contradicts the machine rather than measures MPI: while this book was
-    written, both ranks of one launch ran at a third of their pace for all
-    of its rounds (0.63-0.71x), while the next build's launch read 1.95x."""
+    whole interval, although several CPUs were there for them: while this
+    book was written, both ranks of one launch ran at a third of their pace
+    for all of its rounds (0.63-0.71x); the next build's read 1.95x."""
     return min(run.ranks, cpus) > 1 and run.ratio.high < 1
+
+
+def faster_than_the_cpus(run: MpiRun, cpus: int) -> bool:
+    """Whether the ranks beat rank 0 alone by more than their CPUs allow, by
+    the whole interval: one launch read 4.36x on 2 CPUs, the next 1.99x."""
+    return run.ratio.low > min(run.ranks, cpus)
 
 
 def launch_checked(
     ranks: int, n: int, cpus: int, timeout: float, repeats: int, budget: float
 ) -> tuple[MpiRun, MpiRun | None]:
-    """:func:`launch`, and once more if the launch was
-    :func:`slower_than_alone` on ``cpus``: the run to report, and the
-    launch set aside (None when there was none)."""
+    """:func:`launch`, and once more if the launch contradicted the machine
+    on ``cpus`` (:func:`slower_than_alone`, :func:`faster_than_the_cpus`):
+    the run to report, and the launch set aside (None when there was none)."""
     run = launch(ranks, n, timeout, repeats, budget)
-    if not slower_than_alone(run, cpus):
+    if not (slower_than_alone(run, cpus) or faster_than_the_cpus(run, cpus)):
         return run, None
     return launch(ranks, n, timeout, repeats, budget), run
 
@@ -371,8 +376,8 @@ def run_mpi(
     more until the ratio's interval is within ±5 % or ``budget`` seconds,
     shared by the launches, are spent). With ``probe_seconds``, the
     machine's own ceiling for the most ranks is measured first. A launch
-    :func:`slower_than_alone` is run once more; the first is kept in
-    ``set_aside``."""
+    that contradicts the machine is run once more (:func:`launch_checked`);
+    the first is kept in ``set_aside``."""
     counts = positive_ints("ranks", ranks)
     n = positive_int("n", n)
     repeats = positive_int("repeats", repeats)

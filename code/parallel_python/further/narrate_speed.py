@@ -19,7 +19,7 @@ from ..core.text import (
     times,
 )
 from .freethreading import FreeThreading
-from .mpi_demo import MpiRuns
+from .mpi_demo import MpiRun, MpiRuns, faster_than_the_cpus
 from .numba_demo import NumbaRun
 
 #: The `nogil` version's Python threads are pinned one to a CPU
@@ -174,7 +174,7 @@ def mpi_summary(m: MpiRuns) -> str:
         text += (
             f"A first launch with {plural(aside.ranks, 'rank')} had been "
             f"{gain(aside.ratio.median, 'the serial loop', aside.ratio)}, "
-            f"although {cpus_phrase(m.cpus)} were there for its ranks: a "
+            f"{set_aside_because(aside, m.cpus)}: a "
             "reading that says more about that moment than about MPI, so "
             "the book launched it once more, and the figures above are the "
             "second launch's. "
@@ -299,3 +299,11 @@ def free_threading_summary(f: FreeThreading) -> str:
             "3.14), so subinterpreters were not measured here."
         )
     return text
+
+
+def set_aside_because(run: MpiRun, cpus: int) -> str:
+    """Why a launch was set aside (``mpi_demo.launch_checked``): its ranks
+    beat the CPUs, or lost to rank 0 alone with CPUs to spare."""
+    if faster_than_the_cpus(run, cpus):
+        return f"more than {plural(run.ranks, 'rank')} on {cpus_phrase(cpus)} can give"
+    return f"although {cpus_phrase(cpus)} were there for its ranks"

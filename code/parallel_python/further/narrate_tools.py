@@ -26,7 +26,7 @@ from .compare_tools import (
     PYTHON_IN_WORKERS,
     ToolComparison,
 )
-from .narrate_speed import short_times
+from .narrate_speed import set_aside_because, short_times
 
 
 def tools_title(t: ToolComparison) -> str:
@@ -137,8 +137,8 @@ def tools_table(t: ToolComparison) -> str:
     if aside is not None:
         first = gain(aside.ratio.median, "the serial loop", aside.ratio)
         lines[-1] += (
-            f" A first MPI launch had been {first}, although "
-            f"{cpus_phrase(t.cpus)} were there for its ranks; its row is a "
+            f" A first MPI launch had been {first}, "
+            f"{set_aside_because(aside, t.cpus)}; its row is a "
             "second launch's, as on the MPI page."
         )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
