@@ -579,7 +579,9 @@ def test_scaling_table_has_five_short_columns_and_a_legend():
     assert len(lines[2:]) >= len(g.counts) * 2
     assert "| sleeping, threads | 4 | 80.0 ms | 20.0 ms | 4.00×" in text
     assert "Median times of the threads run in a row" in text
-    assert "per row." in text
+    assert text.rstrip().endswith("per row.")
+    noted = scaling_table(rows, label="threads", note="In a row: elsewhere.")
+    assert noted.rstrip().endswith("per row. In a row: elsewhere.")
 
 
 def test_one_task_in_one_worker_far_from_one_is_reported():
@@ -633,8 +635,15 @@ def test_gil_summary_gives_each_speed_up_with_its_interval():
     processes = ratio_text(g.processes_cpu_at(2).ratio)
     threads = ratio_text(g.threads_cpu_at(2).ratio)
     assert "(" in processes and "(" in threads  # nine rounds give an interval
-    assert f"they ran {processes} as fast" in text
+    assert (
+        f"they ran {processes} as fast as one worker process running them in a "
+        "row, on the 2 CPUs" in text
+    )
     assert f"2 pure-Python tasks in 2 threads: {threads} the speed" in text
+    one_cpu = gil_summary(dataclasses.replace(g, cpus=1))
+    assert "as fast as one worker process running them in a row: with one CPU" in (
+        one_cpu
+    )
 
 
 @pytest.mark.parametrize("cpus", [2, 64])

@@ -27,6 +27,12 @@ from .narrate_placement import placement_note
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
 
+#: The GIL table's note: what "in a row" is for two or more processes.
+PROCESSES_IN_A_ROW = (
+    "For two or more processes, “in a row” is one worker process running "
+    "the tasks one after another, a new one for every round, like the workers."
+)
+
 
 def gil_summary(g: GilScaling) -> str:
     """Threads vs processes on pure-Python work, and threads that wait."""
@@ -72,10 +78,12 @@ def gil_summary(g: GilScaling) -> str:
         )
     if g.processes_cpu:
         p = g.processes_cpu_at(k)
+        # from two on, compared with one worker process running them in a row
+        than = " as one worker process running them in a row" if k > 1 else ""
         if g.cpus == 1:
             text += (
-                f"The same tasks in {plural(k, 'process', 'processes')} ran at "
-                f"{ratio_text(p.ratio)}: with "
+                f"The same tasks in {plural(k, 'process', 'processes')} ran "
+                f"{ratio_text(p.ratio)} as fast{than}: with "
                 f"one CPU this build had nothing to run them on side by side, so "
                 f"processes gave {_verdict(p.ratio)} either. "
             )
@@ -83,7 +91,7 @@ def gil_summary(g: GilScaling) -> str:
             text += (
                 f"In {plural(k, 'worker process', 'worker processes')}, each with "
                 f"its own interpreter and its "
-                f"own GIL, they ran {ratio_text(p.ratio)} as fast, on the "
+                f"own GIL, they ran {ratio_text(p.ratio)} as fast{than}, on the "
                 f"{cpus_phrase(g.cpus)} this build could use"
                 f"{ceiling_phrase(g.ceiling, equal_shares=True)}. "
             )
@@ -92,7 +100,7 @@ def gil_summary(g: GilScaling) -> str:
             text += (
                 f"Even in {plural(k, 'worker process', 'worker processes')} they "
                 f"ran only {ratio_text(p.ratio)} "
-                f"as fast, though this build had {cpus_phrase(g.cpus)}: "
+                f"as fast{than}, though this build had {cpus_phrase(g.cpus)}: "
                 f"{what_was_seen(g.disturbance, p.ratio)}"
                 f"{ceiling_phrase(g.ceiling, equal_shares=True)}. "
             )
@@ -162,10 +170,14 @@ def _share(k: int) -> str:
 
 
 def scaling_table(
-    rows: list[tuple[str, tuple[ScalingPoint, ...]]], *, label: str = "tasks"
+    rows: list[tuple[str, tuple[ScalingPoint, ...]]],
+    *,
+    label: str = "tasks",
+    note: str = "",
 ) -> str:
     """Median times in a row and side by side, and the median paired speed-up
-    with its 90 % interval, for each kind and count: five short columns."""
+    with its 90 % interval, for each kind and count: five short columns;
+    ``note`` ends the legend (what "in a row" means for a row, say)."""
     cells, rounds = [], []
     for name, points in rows:
         for p in points:
@@ -197,6 +209,7 @@ def scaling_table(
         f"equal the ratio of the two median times beside it), with "
         f"the 90 % confidence interval of that median in brackets (none where "
         f"there were too few rounds for one); {spread} per row."
+        + (f" {note}" if note else "")
     )
     head = ["work", label, "in a row", "side by side", "speed-up (interval)"]
     return table(head, cells, "lrrrr") + "\n\n" + legend + _pace_note(rows)
