@@ -203,6 +203,28 @@ def test_a_way_that_waits_long_enough_is_not_sized(
         assert w.case("threads", 1).calls == w.case("asyncio", 1).calls == 1
 
 
+def test_the_stopping_rule_judges_each_tools_own_speedup(monkeypatch):
+    """asyncio's speed-ups are over asyncio one at a time (Waiting.ratio),
+    so the rounds stop on those ratios, not on asyncio over threads."""
+    seen = {}
+    real = waiting.measure_paired
+
+    def recording(cases, **kwargs):
+        seen.update(kwargs)
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(waiting, "measure_paired", recording)
+    w = waiting.run_waiting(
+        requests=4, delay=0.001, workers=(1, 2, 4), repeats=1, budget=0.01
+    )
+    assert seen["baseline"] == "threads, 1 at a time"
+    assert seen["against"] == {
+        "asyncio, 2 at a time": "asyncio, 1 at a time",
+        "asyncio, 4 at a time": "asyncio, 1 at a time",
+    }
+    assert w.all_correct
+
+
 def test_cpu_use_per_fetch_is_the_median_call_over_its_fetches(monkeypatch):
     server = iter([1.0, 1.5, 2.0, 2.2, None, 3.0])
     client = iter([10.0, 10.4, 11.0, 11.2, 12.0, 12.9])

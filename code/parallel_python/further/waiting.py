@@ -330,9 +330,15 @@ def run_waiting(
         sized = {key: cases[key] if key in slow else short[key] for key in cases}
         calls.update(dict.fromkeys(slow, 1))
         cpu = CpuUse(server.cpu_seconds)
+        first = min(counts)
         paired = measure_paired(
             sized,
-            baseline=name("threads", min(counts)),
+            baseline=name("threads", first),
+            # each tool's speed-up is over its own one at a time (Waiting.ratio),
+            # and the stopping rule judges that ratio
+            against={
+                name("asyncio", k): name("asyncio", first) for k in counts if k > first
+            },
             min_rounds=repeats,
             budget_seconds=budget,
             warmup=warmup,
