@@ -170,7 +170,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=6,
+        seconds=5,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.002, "seconds the server waits per answer"),

@@ -2,7 +2,7 @@
 
 Run by ``mpiexec`` (every rank runs this module)::
 
-    mpiexec -n 2 python -m parallel_python.mpi_demo --n 600000
+    mpiexec -n 2 python -m parallel_python.further.mpi_demo --n 600000
 
 Each rank takes every ``size``-th chunk of the sum (chunks ``rank``,
 ``rank + size``, ...), adds its chunks, and ``comm.reduce`` adds the ranks'

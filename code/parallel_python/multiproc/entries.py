@@ -122,7 +122,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_api_tour,
         result_type=ApiTour,
-        seconds=0.2,
+        seconds=0.1,
         options=(
             Option("tasks", "int", 8, "numbers to square"),
             Option("processes", "int", None, "worker processes (default: the CPUs)"),
@@ -208,7 +208,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_big_argument,
         result_type=BigArgument,
-        seconds=1,
+        seconds=0.9,
         options=(
             Option("elements", "int", 2_000_000, "floats in the array"),
             Option("repeats", "int", 3, "timed runs per way"),
@@ -223,7 +223,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_interactive_main,
         result_type=Demos,
-        seconds=0.3,
+        seconds=0.25,
         options=(Option("timeout", "float", 20.0, "seconds before a demo is killed"),),
         summary=interactive_summary,
     ),
@@ -243,7 +243,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_monte_carlo_pi,
         result_type=MonteCarloPi,
-        seconds=0.4,
+        seconds=0.35,
         options=(
             Option("throws_per_chunk", "int", 250_000, "random points per chunk"),
             Option("processes", "ints", (1, 2, 4), "pool sizes to compare"),
@@ -270,7 +270,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_fork_random,
         result_type=ForkRandom,
-        seconds=0.4,
+        seconds=0.35,
         options=(
             Option("workers", "int", 3, "worker processes per start method"),
             Option("seed", "int", 2025, "root seed of the workers' own streams"),
@@ -283,7 +283,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page=_WORKERS_PAGE,
         run=run_fork_memory,
         result_type=ForkMemory,
-        seconds=0.4,
+        seconds=0.3,
         options=(Option("elements", "int", 1_000_000, "Python ints in the list"),),
         summary=fork_memory_summary,
         plot=plot_fork_memory,

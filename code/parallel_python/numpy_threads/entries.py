@@ -102,7 +102,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_thread_settings,
         result_type=ThreadSettings,
-        seconds=0.5,
+        seconds=0.3,
         options=(
             Option("variable", "str", "OMP_NUM_THREADS", "the variable to set"),
             Option("value", "int", 1, "the thread count to ask for"),

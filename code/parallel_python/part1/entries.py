@@ -153,7 +153,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/kitchen",
         run=run_memory_ladder,
         result_type=MemoryLadder,
-        seconds=0.4,
+        seconds=0.35,
         options=(
             Option("cache_bytes", "int", 16 * 1024, "bytes of the in-cache array"),
             Option("ram_bytes", "int", 64 * 2**20, "bytes of the in-memory array"),
@@ -170,7 +170,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/salad",
         run=run_salad,
         result_type=Salad,
-        seconds=1.5,
+        seconds=1.4,
         options=(
             Option("wait_seconds", "float", 0.03, "seconds per unit of waiting"),
             Option("work", "int", 600_000, "loop steps per unit of work"),
@@ -222,7 +222,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=12.5,
+        seconds=14.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -248,7 +248,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_handover,
         result_type=Handover,
-        seconds=0.2,
+        seconds=0.1,
         options=(
             Option("threads", "int", 2, "threads counting side by side"),
             Option("seconds", "float", 0.06, "how long they count, seconds"),
@@ -312,7 +312,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_start_costs,
         result_type=StartCosts,
-        seconds=0.2,
+        seconds=0.1,
         options=(
             Option("repeats", "int", 5, "processes started (timed)"),
             Option("thread_repeats", "int", 200, "threads started (timed)"),
