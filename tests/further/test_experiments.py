@@ -176,6 +176,20 @@ def test_run_waiting_counts_every_fetch():
     assert threads_settle(before) == before
 
 
+def _spy(monkeypatch, name: str) -> list:
+    """Wrap ``waiting.<name>`` (called as ``fn(cases, **kwargs)``) so each
+    call's cases and keyword arguments are recorded; the real one still runs."""
+    calls = []
+    real = getattr(waiting, name)
+
+    def recording(cases, **kwargs):
+        calls.append((cases, kwargs))
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(waiting, name, recording)
+    return calls
+
+
 @pytest.mark.parametrize(
     ("delay", "sized_one_at_a_time"), [(0.001, True), (0.01, False)]
 )
@@ -184,17 +198,11 @@ def test_a_way_that_waits_long_enough_is_not_sized(
 ):
     """Six answers in a row wait 6 x ``delay``: at 60 ms that is long
     enough to time, so one at a time is not sized (a wasted fetch each)."""
-    given = []
-    real = waiting.sized_calls
-
-    def recording(cases, **kwargs):
-        given.extend(cases)
-        return real(cases, **kwargs)
-
-    monkeypatch.setattr(waiting, "sized_calls", recording)
+    calls = _spy(monkeypatch, "sized_calls")
     w = waiting.run_waiting(
         requests=6, delay=delay, workers=(1, 6), repeats=1, budget=0.01
     )
+    given = [name for cases, _ in calls for name in cases]
     alone = {"threads, 1 at a time", "asyncio, 1 at a time"}
     assert (alone <= set(given)) == sized_one_at_a_time
     assert {"threads, 6 at a time", "asyncio, 6 at a time"} <= set(given)
@@ -206,17 +214,11 @@ def test_a_way_that_waits_long_enough_is_not_sized(
 def test_the_stopping_rule_judges_each_tools_own_speedup(monkeypatch):
     """asyncio's speed-ups are over asyncio one at a time (Waiting.ratio),
     so the rounds stop on those ratios, not on asyncio over threads."""
-    seen = {}
-    real = waiting.measure_paired
-
-    def recording(cases, **kwargs):
-        seen.update(kwargs)
-        return real(cases, **kwargs)
-
-    monkeypatch.setattr(waiting, "measure_paired", recording)
+    calls = _spy(monkeypatch, "measure_paired")
     w = waiting.run_waiting(
         requests=4, delay=0.001, workers=(1, 2, 4), repeats=1, budget=0.01
     )
+    [(_, seen)] = calls  # one measurement
     assert seen["baseline"] == "threads, 1 at a time"
     assert seen["against"] == {
         "asyncio, 2 at a time": "asyncio, 1 at a time",
