@@ -281,7 +281,10 @@ def run_gil(
     in one build of this book all of a pool's workers ran pure Python at
     0.62x the calling process's pace on the same CPU, for the whole
     experiment, while the ceiling's counters ran at full pace; a fresh pool
-    each round turns such a pool into a round the median leaves out. For
+    each round turns such a pool into a round the median leaves out. Two
+    or more processes are compared with the same tasks in a row in one
+    worker process, also fresh for each timed call (:data:`IN_ONE_PROCESS`):
+    each new process runs at a pace of its own. For
     each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
