@@ -3,16 +3,18 @@ parallel sum equals the serial one, the fit says what kind it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from parallel_python.core.config import START_METHOD_ENV
-from parallel_python.core.pools import process_pool
-from parallel_python.core.protocol import STOP_REASONS
+from parallel_python.core.pools import FreshPools, process_pool
+from parallel_python.core.protocol import STOP_REASONS, paired_ratio
 from parallel_python.multiproc import amdahl
 from parallel_python.multiproc import integration as integrate
 from tests.fakes import extensions_asked, main_thread_calls
@@ -70,16 +72,21 @@ def test_sweep_small(method, monkeypatch):
     assert s.chunks == integrate.DEFAULT_CHUNKS
     assert s.error < 1e-6
     assert all(pt.startup > 0 for pt in s.points)
+    # one process against the serial loop, two or more against one process
+    assert s.against_one_process
+    assert s.ratio(1) == paired_ratio(s.serial, s.point(1).timing)
+    for p in (2, 3):
+        assert s.ratio(p) == paired_ratio(s.point(1).timing, s.point(p).timing)
     if s.cpus == 2:  # two counts up to the CPUs: Amdahl solved from the ratios
-        r1, r2 = s.ratio(1).median, s.ratio(2).median
+        r2 = s.ratio(2).median
         assert s.fit.kind == "exact"
-        assert s.fit.serial_fraction == pytest.approx(2 * r1 / r2 - 1)
+        assert s.fit.serial_fraction == pytest.approx(2 / r2 - 1)
     assert s.fit.processes_used == tuple(p for p in (1, 2, 3) if p <= s.cpus)
 
 
 @pytest.mark.parametrize(
     ("cpus", "expected"),
-    [(1, (1, 2)), (2, (1, 2, 3, 4)), (3, (1, 2, 3, 4, 5, 6))],
+    [(1, (1, 2)), (2, (1, 2, 4)), (3, (1, 2, 3, 4, 6)), (4, (1, 2, 4, 8))],
 )
 def test_process_counts_small(cpus, expected):
     assert integrate.process_counts(cpus) == expected
@@ -161,6 +168,47 @@ def test_only_process_counts_up_to_the_cpus_earn_an_extension(monkeypatch):
         n=3000, processes=(1, 2, 3), repeats=1, budget=0.01, probe_seconds=None
     )
     assert asked == [["2"]]
+
+
+def test_every_map_gets_new_workers_and_one_process_runs_first(monkeypatch):
+    made, workers = [], {}
+
+    class Recorded(FreshPools):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+        @contextmanager
+        def __call__(self):
+            with super().__call__() as pool:
+                pids = frozenset(w.pid for w in pool._pool)
+                workers.setdefault(self.workers, []).append(pids)
+                yield pool
+
+    monkeypatch.setattr(integrate, "FreshPools", Recorded)
+    s = integrate.run_integration_sweep(
+        n=3000, processes=(1, 2), repeats=3, budget=0.01, probe_seconds=None
+    )
+    rounds = s.serial.repeats
+    assert sorted(f.workers for f in made) == [1, 2]
+    assert [f.on_first_cpu for f in sorted(made, key=lambda f: f.workers)] == [
+        True,
+        False,
+    ]
+    # a pool per timed map (and per warm-up call), never the same workers
+    for p in (1, 2):
+        assert len(workers[p]) == rounds + 1
+        assert len(set().union(*workers[p])) == p * (rounds + 1)
+
+
+def test_results_saved_before_compare_every_count_with_the_serial_loop():
+    s = integrate.run_integration_sweep(
+        n=3000, processes=(1, 2), repeats=1, budget=0.01, probe_seconds=None
+    )
+    old = dataclasses.replace(s, against_one_process=False)
+    assert old.ratio(2) == paired_ratio(old.serial, old.point(2).timing)
+    assert not old.compared_with_one_process(2)
+    assert s.compared_with_one_process(2) and not s.compared_with_one_process(1)
 
 
 def test_the_serial_loop_is_timed_in_a_new_thread(monkeypatch):

@@ -543,3 +543,28 @@ def test_integration_error_summary_says_as_when_the_cut_is_the_prediction():
     assert "close to the 10,000 that" in say.integration_error_summary(near)
     far = IntegrationError((10, 1000), (math.pi + 8.3e-4, math.pi + 8.3e-6), math.pi)
     assert "against the 10,000 that" in say.integration_error_summary(far)
+
+
+def test_two_processes_against_one_are_said_to_be_so():
+    # the one-process pool ran 10 % slower than the serial loop; two
+    # processes ran 1.96x as fast as it, 1.76x as fast as the serial loop
+    points = (
+        SweepPoint(1, 0.01, t(1 / 0.9), math.pi),
+        SweepPoint(2, 0.02, t(1 / 0.9 / 1.96), math.pi),
+    )
+    fit = fit_serial_fraction([(1, 1 / 0.9), (2, 1 / 0.9 / 1.96)], cpus=2)
+    sweep = dataclasses.replace(
+        SWEEPS[2], points=points, fit=fit, against_one_process=True
+    )
+    assert say.compared_with(sweep, 2) == "one process"
+    assert say.compared_with(sweep, 1) == "the serial loop"
+    text = say.sweep_summary(sweep)
+    assert "(1.96–1.96) as fast as one process (a new one for every run" in text
+    assert "98 %" in text
+    assert say.AGAINST_ONE_PROCESS in say.sweep_table(sweep)
+    assert "against one process" in say.prediction_check(sweep, 2)
+    assert "one process" in say.sweep_takeaway(sweep)
+    # the same timings, saved before: every count against the serial loop
+    old = dataclasses.replace(sweep, against_one_process=False)
+    assert "(1.76–1.76) as fast as the serial loop" in say.sweep_summary(old)
+    assert say.AGAINST_ONE_PROCESS not in say.sweep_table(old)

@@ -31,13 +31,10 @@ def available_cpus() -> int:
     return _available_cpus()[0]
 
 
-def worker_counts(
-    cpus: int, *, max_points: int = 6, dense: bool = False
-) -> tuple[int, ...]:
+def worker_counts(cpus: int, *, max_points: int = 6) -> tuple[int, ...]:
     """Worker (thread or process) counts for a sweep from 1 to twice ``cpus``.
 
-    Powers of two plus ``cpus`` itself; with ``dense``, every count when there
-    are no more than ``max_points`` of them. At most ``max_points`` values,
+    Powers of two plus ``cpus`` itself. At most ``max_points`` values,
     always keeping 1, ``cpus`` and ``2 * cpus``: the start, the CPU count and
     oversubscription, so a sweep stays short on a 64-core machine.
     """
@@ -46,8 +43,6 @@ def worker_counts(
     cpus = positive_int("cpus", cpus)
     max_points = positive_int("max_points", max_points)
     top = 2 * cpus
-    if dense and top <= max_points:
-        return tuple(range(1, top + 1))
     counts = {1, cpus, top}
     power = 2
     while power < top:

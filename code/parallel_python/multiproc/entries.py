@@ -173,7 +173,12 @@ ENTRIES: tuple[Experiment, ...] = (
         seconds=8.5,
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
-            Option("processes", "ints", None, "pool sizes (default: 1..2×CPUs)"),
+            Option(
+                "processes",
+                "ints",
+                None,
+                "pool sizes (default: powers of two and the CPUs, to 2×CPUs)",
+            ),
             Option("repeats", "int", 7, "paired rounds at least"),
             Option("budget", "float", 6.0, "seconds of rounds at most"),
             Option(

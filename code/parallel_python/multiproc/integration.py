@@ -6,7 +6,7 @@
 * :func:`integrate_parallel` - the same sum, its chunks computed by a pool.
 * :func:`run_integration_error` - the error against the exact integral.
 * :func:`run_integration_sweep` - speed-up and efficiency with 1 to twice
-  the CPUs processes, each pool started (and timed) before the map is timed,
+  the CPUs processes, a pool started afresh (untimed) for every timed map,
   plus Amdahl's serial fraction fitted to the points with p <= CPUs.
 
 The serial and the parallel version add the same chunk sums in the same
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from numbers import Real
@@ -31,7 +31,7 @@ from ..core.config import start_method
 from ..core.machine import available_cpus, worker_counts
 from ..core.meter import Disturbance, Meter
 from ..core.pinning import in_new_threads
-from ..core.pools import baseline_on_one_cpu, pin_to_first_cpu, process_pool
+from ..core.pools import FreshPools, baseline_on_one_cpu, process_pool
 from ..core.protocol import Ratio, measure_paired, paired_ratio
 from ..core.results import find
 from ..core.timing import Timing
@@ -96,6 +96,10 @@ def partial_sum(
     for i in range(start, stop):
         total += f(a + (i + 0.5) * h)
     return total
+
+
+def _ready() -> None:
+    """An initializer: a new worker imports this module as it starts."""
 
 
 def _star_partial(
@@ -179,10 +183,10 @@ def run_integration_error(
 
 
 def process_counts(cpus: int, *, max_points: int = 6) -> tuple[int, ...]:
-    """Process counts from 1 to twice ``cpus``: every count when that is short,
-    else powers of two plus ``cpus`` (see
-    :func:`~parallel_python.core.machine.worker_counts`)."""
-    return worker_counts(cpus, max_points=max_points, dense=True)
+    """Process counts from 1 to twice ``cpus``: powers of two plus ``cpus``
+    (see :func:`~parallel_python.core.machine.worker_counts`; on 2 CPUs 1, 2
+    and 4, since a third count beyond the CPUs would only take turns too)."""
+    return worker_counts(cpus, max_points=max_points)
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,9 @@ class IntegrationSweep:
     rounds (None: not probed)."""
     disturbance: Disturbance | None = None
     """Other work on this process's CPUs while the maps were timed."""
+    against_one_process: bool = False
+    """Were two or more processes compared with the pool of one process (all
+    started afresh for every map), not with the serial loop (saved before)?"""
 
     @property
     def processes(self) -> tuple[int, ...]:
@@ -223,9 +230,19 @@ class IntegrationSweep:
     def point(self, processes: int) -> SweepPoint:
         return find(self.points, processes=processes)
 
+    def compared_with_one_process(self, processes: int) -> bool:
+        """Is ``processes``'s speed-up over the pool of one process?"""
+        return self.against_one_process and processes > 1 and 1 in self.processes
+
     def ratio(self, processes: int) -> Ratio:
-        """Serial time over the map's time with ``processes``, round by round."""
-        return paired_ratio(self.serial, self.point(processes).timing)
+        """The baseline's time over the map's time with ``processes``, round
+        by round: the serial loop's, or for two or more processes the pool
+        of one process's (:meth:`compared_with_one_process`)."""
+        if self.compared_with_one_process(processes):
+            base = self.point(1).timing
+        else:
+            base = self.serial
+        return paired_ratio(base, self.point(processes).timing)
 
     def speedup(self, processes: int) -> float:
         """The median per-round speed-up of the map with ``processes``."""
@@ -274,16 +291,20 @@ def run_integration_sweep(
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.
 
     ``processes`` defaults to :func:`process_counts` of the CPUs available.
-    First every pool is started, each start-up timed on its own until the
-    pool answers. Then paired rounds (``core.protocol.measure_paired``)
-    each time the serial loop once and the map of every pool once, in turn
-    first: at least ``repeats`` rounds, more until every speed-up's interval
-    is within ±5 % or ``budget`` seconds are spent. With ``probe_seconds``,
-    the machine's ceiling for the CPUs used is measured between the rounds
-    (:mod:`~parallel_python.core.ceiling_live`, at least that many seconds of
-    each kind of window); a meter records
-    other work while the maps are timed. The serial loop, and the one-process
-    pool's worker, run on the CPU the ceiling's lone counter used
+    First a pool of each size is started and closed, its start-up timed
+    until it answers. Then paired rounds (``core.protocol.measure_paired``)
+    each time the serial loop once and the map of every pool size once, in
+    turn first, each map on a pool started afresh for it, untimed
+    (``core.pools.FreshPools``): at least ``repeats`` rounds, more until
+    every speed-up's interval is within ±5 % or ``budget`` seconds are
+    spent. One process is compared with the serial loop (what a worker
+    costs); two or more with one process, in the same round (a new process
+    runs Python at a pace of its own: like with like). With
+    ``probe_seconds``, the machine's ceiling for the CPUs used is measured
+    between the rounds (:mod:`~parallel_python.core.ceiling_live`, at least
+    that many seconds of each kind of window); a meter records other work
+    while the maps are timed. The serial loop, and the one-process pool's
+    worker, run on the CPU the ceiling's lone counter used
     (``core.pools.baseline_on_one_cpu``).
     ``chunks`` defaults to :data:`DEFAULT_CHUNKS` (or the largest process
     count, if more).
@@ -300,39 +321,45 @@ def run_integration_sweep(
     budget = positive_float("budget", budget)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
-    # counters that probe the ceiling between the rounds (started first)
     probe = live_ceiling_for(max(counts), probe_seconds, per_round=2)
     values: dict[int, list[float]] = {p: [] for p in counts}
     meter = Meter()
-    with ExitStack() as stack:
-        stack.enter_context(probe)
-        pools, startups = {}, {}
-        for p in counts:
-            t0 = time.perf_counter()
-            pools[p] = stack.enter_context(process_pool(p))
+    startups = {}
+    for p in counts:
+        t0 = time.perf_counter()
+        with process_pool(p) as pool:
             # up when it answers a task that needs this package (as run_pool_startup)
-            pools[p].map(identity, range(p), chunksize=1)
+            pool.map(identity, range(p), chunksize=1)
             startups[p] = time.perf_counter() - t0
-            if p == 1:  # the one-worker check: on the serial loop's CPU
-                pin_to_first_cpu(w.pid for w in getattr(pools[p], "_pool", ()))
-        cases = {
-            # in a new thread at each call: see core.pinning.in_new_threads
-            "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n, chunks=chunks))
-        }
-        for p in counts:
-            cases[str(p)] = lambda p=p: values[p].append(
-                integrate_parallel(f, 0.0, 1.0, n, pools[p], chunks=chunks)
-            )
+    # like with like: a new process runs at a pace of its own, so every map
+    # gets new workers, and two or more processes are compared with one
+    fresh = {str(p): FreshPools(p, _ready, on_first_cpu=p == 1) for p in counts}
+    on_first = baseline_on_one_cpu("serial")
+
+    def context(name: str) -> AbstractContextManager[object]:
+        return fresh[name]() if name in fresh else on_first(name)
+
+    against = {str(p): "1" for p in counts if p > 1} if 1 in counts else {}
+    cases = {
+        # in a new thread at each call: see core.pinning.in_new_threads
+        "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n, chunks=chunks))
+    }
+    for p in counts:
+        cases[str(p)] = lambda p=p: values[p].append(
+            integrate_parallel(f, 0.0, 1.0, n, fresh[str(p)].pool, chunks=chunks)
+        )
+    with probe:
         with meter:
             paired = measure_paired(
                 cases,
                 baseline="serial",
                 min_rounds=repeats,
                 budget_seconds=budget,
-                # on the ceiling probe's lone CPU, as the speed-ups' ceiling
-                context=baseline_on_one_cpu("serial"),
+                # the serial loop on the ceiling probe's lone CPU
+                context=context,
                 between=probe.between,
                 extend_for=[str(p) for p in counts if 2 <= p <= cpus],
+                against=against,
             )
         probed = probe.result()
     points = []
@@ -340,16 +367,19 @@ def run_integration_sweep(
         vs = values[p]
         value = vs[0] if all(v == vs[0] for v in vs) else math.nan
         points.append(SweepPoint(p, startups[p], paired.times[str(p)], value))
-    # Amdahl from the paired speed-ups (each count's time as the serial
+    # Amdahl from the paired speed-ups (each count's time as its reference's
     # median over its median ratio), so that its serial fraction agrees with
     # the speed-up and its interval (serial_fraction_range) on the page
     serial = paired.times["serial"]
+    one = paired.times["1"].median if against else None  # T(1), if the reference
+
+    def modelled(p: int) -> float:
+        if one is None:
+            return serial.median / paired.ratios[str(p)].median
+        return one if p == 1 else one / paired.ratios[str(p)].median
+
     fit = fit_serial_fraction(
-        [
-            (p, serial.median / paired.ratios[str(p)].median)
-            for p in counts
-            if paired.ratios[str(p)].median > 0
-        ],
+        [(p, modelled(p)) for p in counts if paired.ratios[str(p)].median > 0],
         cpus=cpus,
     )
     return IntegrationSweep(
@@ -365,4 +395,5 @@ def run_integration_sweep(
         stop_reason=paired.stop_reason,
         ceiling=probed,
         disturbance=meter.result,
+        against_one_process=bool(against),
     )

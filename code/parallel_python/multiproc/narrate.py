@@ -110,6 +110,22 @@ def amdahl_sentence(fit: AmdahlFit, allowed: tuple[float, float] | None = None) 
     return f"{value} {how}"
 
 
+def compared_with(sweep: IntegrationSweep, processes: int) -> str:
+    """What ``processes``'s speed-up divides: the serial loop or one process."""
+    if sweep.compared_with_one_process(processes):
+        return "one process"
+    return "the serial loop"
+
+
+#: Why two or more processes are compared with one (the table's note).
+AGAINST_ONE_PROCESS = (
+    "Two or more processes are compared with one process doing all the "
+    "chunks, in the same round, each pool started afresh for every run: a new "
+    "process runs Python at a pace of its own, so like is compared with like. "
+    "One process is compared with the serial loop: that shows what a worker costs."
+)
+
+
 def sweep_summary(sweep: IntegrationSweep) -> str:
     """Speed-up and efficiency of the integration at the CPUs and beyond."""
     if sweep.cpus == 1:
@@ -117,15 +133,17 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         return (
             f"This build could use only one CPU, so the processes had to take turns: "
             f"with {processes_phrase(most)} the integration ran at "
-            f"{times(sweep.speedup(most))} the serial speed."
+            f"{times(sweep.speedup(most))} the speed of "
+            f"{compared_with(sweep, most)}."
         )
     p = sweep.processes_at_cpus
     s, e = sweep.speedup(p), sweep.efficiency(p)
     text = (
         f"With {processes_phrase(p)} on the {cpus_phrase(sweep.cpus)} this run could "
-        f"use, the integration ran {ratio_text(sweep.ratio(p))} as fast as the "
-        f"serial loop: a "
-        f"parallel efficiency of {percent(e)}"
+        f"use, the integration ran {ratio_text(sweep.ratio(p))} as fast as "
+        f"{compared_with(sweep, p)}"
+        + (" (a new one for every run, like theirs)" if p > 1 else "")
+        + f": a parallel efficiency of {percent(e)}"
     )
     r = sweep.ratio(p)
     verdict = check_speedup(r, workers=p, cpus=sweep.cpus, kind="cpu")
@@ -177,14 +195,14 @@ def sweep_takeaway(sweep: IntegrationSweep) -> str:
         most = max(sweep.processes)
         return (
             f"One CPU: {plural(most, 'process', 'processes')} "
-            f"{gain(sweep.speedup(most), 'the serial loop')}"
+            f"{gain(sweep.speedup(most), compared_with(sweep, most))}"
         )
     p = sweep.processes_at_cpus
     head = f"{plural(p, 'process', 'processes')}"
     if p == sweep.cpus:
         head += " (one per CPU)"
     return (
-        f"{head}: {gain(sweep.speedup(p), 'the serial loop')}, "
+        f"{head}: {gain(sweep.speedup(p), compared_with(sweep, p))}, "
         f"efficiency {percent(sweep.efficiency(p))}"
     )
 
@@ -259,6 +277,7 @@ def sweep_table(sweep: IntegrationSweep) -> str:
         "after one warm-up; a speed-up is the median of the rounds' ratios. The "
         f"slowest run of a row took at most {percent(spread)} longer than its "
         "fastest. Starting a pool is not part of the timed runs."
+        + (f" {AGAINST_ONE_PROCESS}" if sweep.against_one_process else "")
     )
 
 
@@ -269,6 +288,7 @@ def prediction_check(sweep: IntegrationSweep, processes: int) -> str:
     return (
         f"With {processes_phrase(processes)} on {cpus_phrase(sweep.cpus)} the ideal "
         f"prediction is {times(float(ideal))}; this run measured {times(got)} "
+        f"against {compared_with(sweep, processes)} "
         f"({percent(got / ideal)} of the prediction)."
     )
 

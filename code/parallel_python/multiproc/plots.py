@@ -61,6 +61,10 @@ def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
     if fit.serial_fraction is None:
         return
     fine = list(range(1, max(sweep.processes) + 1))
+
+    def curve(s: float) -> list[float]:
+        return [1 / (s + (1 - s) / min(p, sweep.cpus)) for p in fine]
+
     allowed = sweep.serial_fraction_range()
     style = {
         "color": COLORS["accent"],
@@ -69,10 +73,6 @@ def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
         "zorder": AMDAHL_ZORDER,
     }
     if allowed is not None and allowed[1] - allowed[0] > AMDAHL_ONE_FIGURE:
-
-        def curve(s: float) -> list[float]:
-            return [1 / (s + (1 - s) / min(p, sweep.cpus)) for p in fine]
-
         low, high = curve(allowed[1]), curve(allowed[0])  # more serial: slower
         ax.fill_between(fine, low, high, color=COLORS["accent"], alpha=0.15, lw=0)
         ax.plot(fine, high, **style)
@@ -86,7 +86,7 @@ def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
         return
     ax.plot(
         fine,
-        [sweep.serial.best / (fit.predicted_time(p) or 1.0) for p in fine],
+        curve(min(max(fit.serial_fraction, 0.0), 1.0)),
         **style,
         label=f"Amdahl, s = {fit.serial_fraction * 100:.1f} %"
         + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
@@ -117,12 +117,14 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
             marker="D",
         )
         _amdahl(speed_ax, sweep)
-        speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label="serial loop")
+        one = "serial loop" + (", or 1 process" if sweep.against_one_process else "")
+        speed_ax.axhline(1, color=COLORS["serial"], linewidth=1, label=one)
         speed_ax.set_ylabel("speed-up (×)")
         speed_ax.set_ylim(bottom=0)
         takeaway(fig, _keep_together(sweep_takeaway(sweep)))
         speed_ax.set_title(
-            f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
+            f"Midpoint rule, n = {sweep.n:,}: speed-up over "
+            + ("1 process" if sweep.against_one_process else "the serial loop")
         )
         interval_errorbar(
             eff_ax,
