@@ -347,3 +347,29 @@ def test_the_tasks_in_a_row_run_in_a_new_thread_each_round():
     assert main not in seen["in a row"]  # never in this thread
     assert len(set(seen["in a row"])) == 4  # a new one each call, warm-up too
     assert seen["threads"] == [main] * 4  # the other ways are called here
+
+
+@pytest.mark.parametrize(
+    ("cpus", "alone"),
+    [(1, [2]), (2, [2]), (3, [2, 3]), (4, [2, 3, 4]), (64, [2, 3, 4])],
+)
+def test_processes_up_to_the_cpus_are_compared_with_one_process(cpus, alone):
+    # one process against this process; beyond the CPUs (at least 2),
+    # where only the minimum of rounds runs, against this process too
+    assert [k for k in (1, 2, 3, 4) if gil.against_one_process(k, cpus)] == alone
+
+
+def test_a_count_beyond_the_cpus_is_compared_with_this_process(monkeypatch):
+    monkeypatch.setattr(gil, "available_cpus", lambda: 2)
+    g = gil.run_gil(
+        counts=(2, 3),
+        work=20_000,
+        wait_seconds=0.001,
+        repeats=1,
+        reps=2,
+        budget=0.01,
+        probe_seconds=None,
+    )
+    # 2 against one new worker process, 3 against the threads' own baseline
+    assert g.processes_cpu_at(2).serial is not g.threads_cpu_at(2).serial
+    assert g.processes_cpu_at(3).serial is g.threads_cpu_at(3).serial

@@ -866,3 +866,14 @@ def test_numpy_trick_gives_the_ceiling_between_the_sorting_rounds():
     assert "free to move" not in text
     one = dataclasses.replace(fake_trick(1, lambda k: 1.0), ceiling=probed)
     assert "Between the sorting rounds" not in numpy_trick_summary(one)
+
+
+def test_the_gil_table_says_what_in_a_row_is_for_each_count_of_processes():
+    from parallel_python.part1.narrate_gil import processes_in_a_row
+
+    g = fake_gil(2, lambda k: min(k, 2) * 0.95)
+    note = processes_in_a_row(g)
+    assert note.startswith("For 2 processes, “in a row” is one worker process")
+    assert "for 4, beyond the CPUs, it is this notebook's own run" in note
+    assert "for 4" not in processes_in_a_row(dataclasses.replace(g, cpus=4))
+    assert processes_in_a_row(dataclasses.replace(g, processes_cpu=())) == ""

@@ -230,7 +230,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("repeats", "int", 5, "paired rounds at least, per count"),
             Option("reps", "int", None, "counts per task (default: calibrated)"),
             Option("task_seconds", "float", 0.1, "calibrate a task to this, seconds"),
-            Option("budget", "float", 3.0, "seconds of rounds at most, per count"),
+            Option("budget", "float", 4.0, "seconds of rounds at most, per count"),
             Option(
                 "probe_seconds", "float", 0.5, "seconds of the ceiling probe, at least"
             ),

@@ -138,6 +138,14 @@ def per_count(k: int, cpus: int, budget: float) -> float:
     return budget / 2 if k == 1 else budget
 
 
+def against_one_process(k: int, cpus: int) -> bool:
+    """Are ``k`` processes compared with one worker process running their
+    tasks in a row? From 2 up to the CPUs (at least 2); one process is
+    compared with this process (what a worker costs), and counts beyond,
+    which get only the minimum of rounds, with this process too."""
+    return 1 < k <= max(2, cpus)
+
+
 def count_repeated(n: int, reps: int) -> int:
     """``count(n)``, ``reps`` times: one task, sized to last long enough to time."""
     total = 0
@@ -166,11 +174,14 @@ def _time_count(
     repeats: int,
     warmup: int,
     between: Callable[[], object] | None,
+    alone: bool = False,
 ) -> tuple[Paired, list]:
     """``k`` copies of ``task`` (work, reps) in a row, in threads and, with
     ``processes``, in ``k`` worker processes (a fresh pool for each call,
     started and closed untimed), in paired rounds for ``share`` seconds:
-    the rounds, and each process call's placements (:func:`count_placed`)."""
+    the rounds, and each process call's placements (:func:`count_placed`).
+    With ``alone``, the processes are compared with the tasks in a row in
+    one new worker process (:data:`IN_ONE_PROCESS`)."""
     tasks = [task] * k
     ways = {
         "in a row": lambda: in_a_row(count_repeated, tasks),
@@ -185,14 +196,14 @@ def _time_count(
             pools.pool.starmap(count_placed, tasks, chunksize=1)
         )
         around["processes"] = pools
-        if k > 1:
+        if alone:
             # like with like: the same tasks in a row in one new worker
             # process, on the first CPU (a process runs at its own pace)
-            alone = FreshPools(1, _ready, on_first_cpu=True)
-            ways[IN_ONE_PROCESS] = lambda: alone.pool.starmap(
+            one = FreshPools(1, _ready, on_first_cpu=True)
+            ways[IN_ONE_PROCESS] = lambda: one.pool.starmap(
                 count_placed, tasks, chunksize=1
             )
-            around[IN_ONE_PROCESS] = alone
+            around[IN_ONE_PROCESS] = one
             against["processes"] = IN_ONE_PROCESS
     paired = against_in_a_row(
         ways,
@@ -282,9 +293,10 @@ def run_gil(
     0.62x the calling process's pace on the same CPU, for the whole
     experiment, while the ceiling's counters ran at full pace; a fresh pool
     each round turns such a pool into a round the median leaves out. Two
-    or more processes are compared with the same tasks in a row in one
-    worker process, also fresh for each timed call (:data:`IN_ONE_PROCESS`):
-    each new process runs at a pace of its own. For
+    or more processes up to the CPUs are compared with the same tasks in a row in
+    one worker process, also fresh for each timed call
+    (:data:`IN_ONE_PROCESS`, :func:`against_one_process`): each new process
+    runs at a pace of its own. For
     each ``k`` the ways are timed in paired rounds
     (:func:`~parallel_python.core.protocol.measure_paired`): at least
     ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
@@ -336,6 +348,7 @@ def run_gil(
                     # count's warm-up
                     warmup=warmup if k == counts[0] else 0,
                     between=probe.between if 2 <= k <= cpus else None,
+                    alone=against_one_process(k, cpus),
                 )
                 stops.append(paired.stop_reason)
                 serial = paired.times["in a row"]

@@ -11,6 +11,7 @@ from ..core.readings import (
 )
 from ..core.text import (
     SAME,
+    and_list,
     cpus_phrase,
     duration,
     gain_shown,
@@ -21,17 +22,33 @@ from ..core.text import (
     table,
     times,
 )
-from .gil import shown_count
+from .gil import against_one_process, shown_count
 from .gil_results import GilScaling, ScalingPoint
 from .narrate_placement import placement_note
 from .narrate_threads import _verdict
 from .numpy_trick import NumpyTrick
 
-#: The GIL table's note: what "in a row" is for two or more processes.
-PROCESSES_IN_A_ROW = (
-    "For two or more processes, “in a row” is one worker process running "
-    "the tasks one after another, a new one for every round, like the workers."
-)
+
+def processes_in_a_row(g: GilScaling) -> str:
+    """The GIL table's note: what "in a row" is for two or more processes
+    (one worker process up to the CPUs, this process beyond them)."""
+    counts = [k for k in g.counts if k > 1] if g.processes_cpu else []
+    alone = [str(k) for k in counts if against_one_process(k, g.cpus)]
+    beyond = [str(k) for k in counts if not against_one_process(k, g.cpus)]
+    if not alone:
+        return ""
+    text = (
+        f"For {and_list(alone)} processes, “in a row” is one worker process "
+        "running the tasks one after another, a new one for every round, like "
+        "the workers"
+    )
+    if beyond:
+        text += (
+            f"; for {and_list(beyond)}, beyond the CPUs, it is this notebook's "
+            "own run, as for threads (those rounds only show that more "
+            "processes gain no more)"
+        )
+    return text + "."
 
 
 def gil_summary(g: GilScaling) -> str:
