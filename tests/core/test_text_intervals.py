@@ -79,3 +79,39 @@ def test_a_speedup_is_written_with_its_interval_when_it_has_one():
     assert ratio_text(None, 1.5) == "1.50×"
     with pytest.raises(ValueError, match="a ratio or a value"):
         ratio_text(None)
+
+
+def _ceiling(ratios):
+    import statistics
+
+    from parallel_python.core.ceiling import Ceiling
+
+    return Ceiling(
+        k=2,
+        seconds=1.0,
+        single=100,
+        many=(95, 95),
+        ratio=statistics.median(ratios) if ratios else 1.9,
+        pinned=True,
+        cpus=(0, 1),
+        note="",
+        ratios=tuple(ratios),
+        between_rounds=True,
+    )
+
+
+def test_a_ceiling_whose_windows_spread_widely_is_called_unsteady():
+    from parallel_python.core.readings import ceiling_phrase, unsteady_ceiling
+
+    # one build's GIL page: windows from 1.26x to 2.91x, median 1.99x
+    wide = _ceiling([1.73, 1.8, 1.88, 1.99, 1.28, 1.26, 2.05, 2.06, 2.36, 2.91])
+    steady = _ceiling([1.94, 1.98, 1.96, 1.99, 2.02, 1.82, 2.13])
+    assert unsteady_ceiling(wide) and not unsteady_ceiling(steady)
+    text = ceiling_phrase(wide)
+    assert "counted 1.94× as fast as one, measured between the rounds" in text
+    assert "(its 10 windows read from 1.26× to 2.91×" in text
+    assert "the machine itself was unsteady)" in text
+    assert "unsteady" not in ceiling_phrase(steady)
+    # too few windows to tell
+    assert not unsteady_ceiling(_ceiling([1.2, 2.0]))
+    assert not unsteady_ceiling(_ceiling([]))
