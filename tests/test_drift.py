@@ -201,6 +201,12 @@ def test_waiting_speedups_are_divided_by_the_fastest_the_clients_cpu_allows(
     assert threads.change == pytest.approx(0.012 / 0.0156 - 1)  # -23 %
     assert threads.scaled_change == pytest.approx(0.0, abs=1e-9)
     assert threads.steady
+    # the report says it divided by a limit, not by the machine's ceiling
+    assert threads.divisor == "limit"
+    text = drift.report(list(found.values()))
+    row = next(line for line in text.splitlines() if line.startswith("waiting: speed"))
+    assert row.endswith("(÷ limit)")
+    assert "0.0 % ÷ limit)" in text and "÷ ceiling)" not in text
     # without the CPU time read, nothing to divide by: held to ±10 % as measured
     unread = run(None, 0.012)
     assert (

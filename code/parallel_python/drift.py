@@ -1,14 +1,12 @@
-"""Two whole books side by side (``parallel-python compare`` sets one
-experiment's two runs side by side: :mod:`.compare`).
+"""Two whole books side by side (one experiment's two runs: :mod:`.compare`).
 
 ``./tasks twice`` builds the book twice and keeps both results folders;
-``parallel-python drift FIRST SECOND`` reads them and sets every headline
-figure beside its twin: the change, whether it is a parallel speed-up held to
-±10 % (compile and vectorise ratios are not; pathologies must stay at least
-2×, controls, which show no parallel gain, below 1.2×), the figures that
-moved most and, apart, the parallel speed-ups that did; then the lessons'
-floors, every one-worker ratio (which must read about 1) and each build's
-experiment time against its declared budget (:func:`full_report`).
+``parallel-python drift FIRST SECOND`` sets every headline figure beside its
+twin: the change, whether it is a parallel speed-up held to ±10 % (compile
+and vectorise ratios are not; pathologies must stay at least 2×, controls
+below 1.2×), the figures and the parallel speed-ups that moved most; then the
+lessons' floors, every one-worker ratio (which must read about 1) and each
+build's experiment time against its declared budget (:func:`full_report`).
 """
 
 from __future__ import annotations
@@ -76,6 +74,8 @@ class Move:
     declared_control: bool = False
     """Its experiment declares it a control in both runs (pure Python in
     threads with the GIL on, a NumPy operation that runs in one thread)."""
+    divisor: str = "ceiling"
+    """``ceilings`` holds the machine's "ceiling" or a "limit" of each run."""
 
     @property
     def change(self) -> float:
@@ -209,15 +209,18 @@ def moves(first: Path, second: Path) -> list[Move]:
     found = []
     for name in sorted(set(a) & set(b)):
         (mine, r1), (theirs, r2) = a[name], b[name]
+        entry = entries[name]
         found += [
             Move(
                 name,
                 label,
                 mine[label],
                 theirs[label],
-                _ceilings(entries[name], label, r1, r2),
-                label in entries[name].controls(r1)
-                and label in entries[name].controls(r2),
+                _ceilings(entry, label, r1, r2),
+                label in entry.controls(r1) and label in entry.controls(r2),
+                "limit"
+                if entry.limits(r1).get(label) and entry.limits(r2).get(label)
+                else "ceiling",
             )
             for label in mine
             if label in theirs
@@ -232,10 +235,12 @@ def report(found: list[Move], top: int = 5) -> str:
     if top < 0:
         raise ValueError(f"--top must be 0 or more, got {top}")
     width = max(len(f"{m.experiment}: {m.label}") for m in found)
-    lines = [f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change  ÷ ceiling"]
+    head = f"{'headline':<{width}}  {'first':>10}  {'second':>10}  change"
+    lines = [head + "  ÷ ceiling (or ÷ limit, marked)"]
     for m in found:
-        flag = "" if m.steady else "  (more than ±10 %)"
         scaled = m.scaled_change if m.parallel_speedup else None
+        flag = "  (÷ limit)" if scaled is not None and m.divisor == "limit" else ""
+        flag += "" if m.steady else "  (more than ±10 %)"
         by_ceiling = "" if scaled is None else f"{scaled * 100:+6.1f} %"
         lines.append(
             f"{m.experiment + ': ' + m.label:<{width}}  {m.first:>10.3g}  "
@@ -245,8 +250,7 @@ def report(found: list[Move], top: int = 5) -> str:
     lines += [
         f"  {m.experiment}: {m.label}  {m.change * 100:+.1f} %" for m in found[:top]
     ]
-    # the diagnostics above (counts, shares, start-up times) move most; the
-    # speed-ups the ±10 % verdict is about, ranked by the change it judges
+    # the speed-ups the ±10 % verdict is about, by the change it judges
     judged = sorted(
         (m for m in found if m.parallel_speedup),
         key=lambda m: (
@@ -263,7 +267,7 @@ def report(found: list[Move], top: int = 5) -> str:
             + (
                 ""
                 if m.scaled_change is None
-                else f" ({m.scaled_change * 100:+.1f} % ÷ ceiling)"
+                else f" ({m.scaled_change * 100:+.1f} % ÷ {m.divisor})"
             )
             for m in judged[:top]
         ]
@@ -276,8 +280,7 @@ def report(found: list[Move], top: int = 5) -> str:
         "machine's ceiling where the experiment probed it, or by a limit the "
         "run measured: for waiting work, the fastest its client's CPU time allows)"
     )
-    # the declared controls (the fork row's lesson is the threads its
-    # workers saw, which the page reports, not its ratio)
+    # the declared controls (the fork row's lesson is what its workers saw)
     controls = [m for m in found if m.declared_control and m.label.endswith("(×)")]
     if controls:
         lines.append(

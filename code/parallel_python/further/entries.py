@@ -170,7 +170,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/threads-asyncio",
         run=run_waiting,
         result_type=Waiting,
-        seconds=5,
+        seconds=6,
         options=(
             Option("requests", "int", 100, "requests to the local server"),
             Option("delay", "float", 0.002, "seconds the server waits per answer"),
@@ -211,7 +211,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_chunks,
         result_type=DaskChunks,
-        seconds=1.25,
+        seconds=1.1,
         options=(
             Option("n", "int", 40_000_000, "midpoints (array length)"),
             Option("chunk", "int", 1_000_000, "elements per chunk"),
@@ -296,7 +296,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/free-threading",
         run=run_free_threading,
         result_type=FreeThreading,
-        seconds=0.1,
+        seconds=0.05,
         options=(
             Option("counts", "ints", (1, 2), "tasks side by side"),
             Option("work", "int", 300_000, "loop steps per pure-Python task"),

@@ -188,7 +188,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/race",
         run=run_race,
         result_type=Race,
-        seconds=2.5,
+        seconds=2.25,
         options=(
             Option("threads", "int", 4, "threads sharing the counter"),
             Option("increments", "int", 50_000, "additions per thread"),
@@ -265,7 +265,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=5.5,
+        seconds=5.25,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 250_000, "numbers per sort"),
@@ -293,7 +293,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_isolation,
         result_type=Isolation,
-        seconds=0.1,
+        seconds=0.05,
         options=(Option("shared_value", "int", 42, "byte sent through shared memory"),),
         summary=isolation_summary,
     ),
@@ -303,7 +303,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_segfault,
         result_type=Segfault,
-        seconds=0.1,
+        seconds=0.05,
         summary=segfault_summary,
     ),
     Experiment(
@@ -326,7 +326,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/processes",
         run=run_cpu_sampling,
         result_type=CpuSampling,
-        seconds=0.5,
+        seconds=0.45,
         options=(
             Option("threads", "int", 3, "busy NumPy threads (they release the GIL)"),
             Option("seconds", "float", 0.4, "how long to sample"),
