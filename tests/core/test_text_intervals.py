@@ -100,18 +100,21 @@ def _ceiling(ratios):
     )
 
 
-def test_a_ceiling_whose_windows_spread_widely_is_called_unsteady():
+def test_a_ceiling_whose_readings_spread_widely_is_reported_with_its_band():
     from parallel_python.core.readings import ceiling_phrase, unsteady_ceiling
 
-    # one build's GIL page: windows from 1.26x to 2.91x, median 1.99x
+    # one build's GIL page: readings from 1.26x to 2.91x, median 1.99x
     wide = _ceiling([1.73, 1.8, 1.88, 1.99, 1.28, 1.26, 2.05, 2.06, 2.36, 2.91])
     steady = _ceiling([1.94, 1.98, 1.96, 1.99, 2.02, 1.82, 2.13])
-    assert unsteady_ceiling(wide) and not unsteady_ceiling(steady)
+    band = unsteady_ceiling(wide)
+    assert band == pytest.approx((1.278, 2.415)) and unsteady_ceiling(steady) is None
     text = ceiling_phrase(wide)
     assert "counted 1.94× as fast as one, measured between the rounds" in text
-    assert "(its 10 windows read from 1.26× to 2.91×" in text
-    assert "the machine itself was unsteady)" in text
-    assert "unsteady" not in ceiling_phrase(steady)
-    # too few windows to tell
-    assert not unsteady_ceiling(_ceiling([1.2, 2.0]))
-    assert not unsteady_ceiling(_ceiling([]))
+    assert "(the middle 80 % of its 10 readings ranged from 1.28× to 2.42×" in text
+    assert "so the CPUs' pace moved while this ran)" in text
+    assert "readings" not in ceiling_phrase(steady)
+    # one stray reading among steady ones is not enough
+    assert unsteady_ceiling(_ceiling([2.0, 1.98, 1.96, 1.99, 2.01, 2.02, 1.2])) is None
+    # too few readings to tell
+    assert unsteady_ceiling(_ceiling([1.2, 2.0, 2.9, 1.1])) is None
+    assert unsteady_ceiling(_ceiling([])) is None

@@ -241,3 +241,30 @@ def test_parallel_sends_one_chunk_per_message():
     value = integrate.integrate_parallel(f, 0.0, 1.0, 240, pool, chunks=24)
     assert pool.chunksizes == [1]
     assert value == integrate.integrate(f, 0.0, 1.0, 240, chunks=24)
+
+
+def test_two_processes_are_timed_against_one_and_amdahl_starts_from_it(monkeypatch):
+    # whatever this machine has: two CPUs, so the fit solves from 1 and 2
+    monkeypatch.setattr(integrate, "available_cpus", lambda: 2)
+    asked = []
+    real = integrate.measure_paired
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("against"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integrate, "measure_paired", spy)
+    s = integrate.run_integration_sweep(
+        n=3000, processes=(1, 2, 4), repeats=1, budget=0.01, probe_seconds=None
+    )
+    assert asked == [{"2": "1", "4": "1"}]
+    r2 = s.ratio(2).median
+    assert s.fit.kind == "exact"
+    assert s.fit.serial_fraction == pytest.approx(2 / r2 - 1)
+    assert s.fit.one_process_time == pytest.approx(s.point(1).timing.median)
+    # without a pool of one process, every count against the serial loop
+    asked.clear()
+    s = integrate.run_integration_sweep(
+        n=3000, processes=(2,), repeats=1, budget=0.01, probe_seconds=None
+    )
+    assert asked == [{}] and not s.against_one_process

@@ -566,5 +566,21 @@ def test_two_processes_against_one_are_said_to_be_so():
     assert "one process" in say.sweep_takeaway(sweep)
     # the same timings, saved before: every count against the serial loop
     old = dataclasses.replace(sweep, against_one_process=False)
-    assert "(1.76–1.76) as fast as the serial loop" in say.sweep_summary(old)
+    assert "(1.76–1.76) as fast as the serial loop: a" in say.sweep_summary(old)
+    assert "a new one" not in say.sweep_summary(old)
     assert say.AGAINST_ONE_PROCESS not in say.sweep_table(old)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 64])
+def test_a_sweep_against_one_process_reads_so_on_any_machine(cpus):
+    sweep = dataclasses.replace(SWEEPS[cpus], against_one_process=True)
+    text = say.sweep_summary(sweep)
+    if cpus == 1:
+        assert "the speed of one process" in text
+    else:
+        assert "as fast as one process (a new one for every run" in text
+    assert "one process" in say.sweep_takeaway(sweep)
+    assert say.AGAINST_ONE_PROCESS in say.sweep_table(sweep)
+    assert "against one process" in say.prediction_check(
+        sweep, sweep.processes_at_cpus if cpus > 1 else 2
+    )

@@ -373,3 +373,5 @@ def test_a_count_beyond_the_cpus_is_compared_with_this_process(monkeypatch):
     # 2 against one new worker process, 3 against the threads' own baseline
     assert g.processes_cpu_at(2).serial is not g.threads_cpu_at(2).serial
     assert g.processes_cpu_at(3).serial is g.threads_cpu_at(3).serial
+    assert g.alone_counts == (2,)
+    assert g.compared_with_one_process(2) and not g.compared_with_one_process(3)

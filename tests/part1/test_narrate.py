@@ -871,9 +871,26 @@ def test_numpy_trick_gives_the_ceiling_between_the_sorting_rounds():
 def test_the_gil_table_says_what_in_a_row_is_for_each_count_of_processes():
     from parallel_python.part1.narrate_gil import processes_in_a_row
 
-    g = fake_gil(2, lambda k: min(k, 2) * 0.95)
+    g = dataclasses.replace(fake_gil(2, lambda k: min(k, 2) * 0.95), alone_counts=(2,))
     note = processes_in_a_row(g)
     assert note.startswith("For 2 processes, “in a row” is one worker process")
     assert "for 4, beyond the CPUs, it is this notebook's own run" in note
-    assert "for 4" not in processes_in_a_row(dataclasses.replace(g, cpus=4))
     assert processes_in_a_row(dataclasses.replace(g, processes_cpu=())) == ""
+    # a result saved before the counts were recorded: every count above 1
+    saved = dataclasses.replace(g, alone_counts=None)
+    assert processes_in_a_row(saved).startswith("For 2 and 4 processes")
+    assert "beyond the CPUs" not in processes_in_a_row(saved)
+
+
+def test_the_gil_summary_names_one_process_only_where_it_was_the_baseline():
+    from parallel_python.part1.narrate_gil import gil_summary
+
+    # counts 1 and 4 on 2 CPUs: 4 was compared with this process's own run
+    g = dataclasses.replace(
+        fake_gil(2, lambda k: min(k, 2) * 0.95, counts=(1, 4)), alone_counts=()
+    )
+    assert "one worker process running them in a row" not in gil_summary(g)
+    two = dataclasses.replace(
+        fake_gil(2, lambda k: min(k, 2) * 0.95), alone_counts=(2,)
+    )
+    assert "as fast as one worker process running them in a row" in gil_summary(two)

@@ -43,15 +43,6 @@ class AmdahlFit:
         p = min(positive_int("processes", processes), self.cpus)
         return 1.0 / (s + (1.0 - s) / p)
 
-    def predicted_time(self, processes: int) -> float | None:
-        """Amdahl's run time T1 (s + (1 - s)/p), seconds, flat beyond the CPUs;
-        ``None`` without a fit. Uses ``s`` clipped to [0, 1]."""
-        if self.serial_fraction is None or self.one_process_time is None:
-            return None
-        s = min(max(self.serial_fraction, 0.0), 1.0)
-        p = min(positive_int("processes", processes), self.cpus)
-        return self.one_process_time * (s + (1.0 - s) / p)
-
     @property
     def limit(self) -> float | None:
         """The most speed-up any number of workers could give, 1/s (inf if s <= 0)."""

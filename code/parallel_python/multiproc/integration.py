@@ -221,7 +221,8 @@ class IntegrationSweep:
     """Other work on this process's CPUs while the maps were timed."""
     against_one_process: bool = False
     """Were two or more processes compared with the pool of one process (all
-    started afresh for every map), not with the serial loop (saved before)?"""
+    started afresh for every map)? False: with the serial loop (no pool of
+    one process, or a result saved before)."""
 
     @property
     def processes(self) -> tuple[int, ...]:
@@ -285,7 +286,7 @@ def run_integration_sweep(
     *,
     chunks: int | None = None,
     repeats: int = 7,
-    budget: float = 7.0,
+    budget: float = 6.0,
     probe_seconds: float | None = 0.8,
 ) -> IntegrationSweep:
     """Integrate 4/(1+x^2) over [0, 1] with ``n`` points, serially and with pools.

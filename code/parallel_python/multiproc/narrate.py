@@ -142,7 +142,11 @@ def sweep_summary(sweep: IntegrationSweep) -> str:
         f"With {processes_phrase(p)} on the {cpus_phrase(sweep.cpus)} this run could "
         f"use, the integration ran {ratio_text(sweep.ratio(p))} as fast as "
         f"{compared_with(sweep, p)}"
-        + (" (a new one for every run, like theirs)" if p > 1 else "")
+        + (
+            " (a new one for every run, like theirs)"
+            if sweep.compared_with_one_process(p)
+            else ""
+        )
         + f": a parallel efficiency of {percent(e)}"
     )
     r = sweep.ratio(p)

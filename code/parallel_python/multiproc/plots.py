@@ -86,7 +86,7 @@ def _amdahl(ax: Axes, sweep: IntegrationSweep) -> None:
         return
     ax.plot(
         fine,
-        curve(min(max(fit.serial_fraction, 0.0), 1.0)),
+        [fit.predicted_speedup(p) for p in fine],
         **style,
         label=f"Amdahl, s = {fit.serial_fraction * 100:.1f} %"
         + (" (exact solve)" if fit.kind == "exact" else " (fit)"),
@@ -124,7 +124,11 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         takeaway(fig, _keep_together(sweep_takeaway(sweep)))
         speed_ax.set_title(
             f"Midpoint rule, n = {sweep.n:,}: speed-up over "
-            + ("1 process" if sweep.against_one_process else "the serial loop")
+            + (
+                "1 process (1 over the serial loop)"
+                if sweep.against_one_process
+                else "the serial loop"
+            )
         )
         interval_errorbar(
             eff_ax,

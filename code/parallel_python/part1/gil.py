@@ -140,9 +140,8 @@ def per_count(k: int, cpus: int, budget: float) -> float:
 
 def against_one_process(k: int, cpus: int) -> bool:
     """Are ``k`` processes compared with one worker process running their
-    tasks in a row? From 2 up to the CPUs (at least 2); one process is
-    compared with this process (what a worker costs), and counts beyond,
-    which get only the minimum of rounds, with this process too."""
+    tasks in a row? From 2 up to the CPUs (at least 2); one process, and the
+    counts beyond (only the minimum of rounds), with this process."""
     return 1 < k <= max(2, cpus)
 
 
@@ -278,7 +277,7 @@ def run_gil(
     processes: bool = True,
     reps: int | None = None,
     task_seconds: float = 0.1,
-    budget: float = 3.5,
+    budget: float = 4.0,
     probe_seconds: float | None = 0.5,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.
@@ -287,26 +286,23 @@ def run_gil(
     as many times as make one task last about ``task_seconds`` on this
     machine (the amount is stored). Waiting tasks ``pause(wait_seconds)``.
     With ``processes``, the CPU-bound tasks also run in ``k`` worker
-    processes, a fresh pool for each timed call (started before it and
-    closed after it, untimed, :class:`~parallel_python.core.pools.FreshPools`):
-    in one build of this book all of a pool's workers ran pure Python at
-    0.62x the calling process's pace on the same CPU, for the whole
-    experiment, while the ceiling's counters ran at full pace; a fresh pool
-    each round turns such a pool into a round the median leaves out. Two
-    or more processes up to the CPUs are compared with the same tasks in a row in
-    one worker process, also fresh for each timed call
-    (:data:`IN_ONE_PROCESS`, :func:`against_one_process`): each new process
-    runs at a pace of its own. For
-    each ``k`` the ways are timed in paired rounds
-    (:func:`~parallel_python.core.protocol.measure_paired`): at least
-    ``repeats`` rounds, more until the speed-ups' intervals are within ±5 %
-    or ``budget`` seconds are spent (per count, :func:`per_count`: half of it
-    for one task, only the ``repeats`` rounds above the CPUs and above 2). With
-    ``probe_seconds`` (and processes), the machine's own ceiling for the CPUs
-    used is measured after each round of the counts up to the CPUs
-    (:mod:`~parallel_python.core.ceiling_live`), at least that many seconds
-    of each kind of window; a meter records other work on these CPUs
-    throughout.
+    processes, a fresh pool for each timed call, started and closed untimed
+    (:class:`~parallel_python.core.pools.FreshPools`): in one build all of a
+    pool's workers ran pure Python at 0.62x the calling process's pace for
+    the whole experiment; a fresh pool each round makes that a round the
+    median leaves out. Two or more processes up to the CPUs are compared
+    with the same tasks in a row in one worker process, also fresh for each
+    call (:data:`IN_ONE_PROCESS`, :func:`against_one_process`): each new
+    process runs at a pace of its own. For each ``k`` the ways are timed in
+    paired rounds (:func:`~parallel_python.core.protocol.measure_paired`):
+    at least ``repeats`` rounds, more until the speed-ups' intervals are
+    within ±5 % or ``budget`` seconds are spent (per count, :func:`per_count`:
+    half of it for one task, only the ``repeats`` rounds above the CPUs and
+    above 2). With ``probe_seconds`` (and processes), the machine's own
+    ceiling for the CPUs used is measured after each round of the counts up
+    to the CPUs (:mod:`~parallel_python.core.ceiling_live`), at least that
+    many seconds of each kind of window; a meter records other work on these
+    CPUs throughout.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -355,8 +351,8 @@ def run_gil(
                 threads_cpu.append(ScalingPoint(k, serial, paired.times["threads"]))
                 if processes:
                     side = paired.times["processes"]
-                    # k > 1 against the tasks in a row in one new process; one
-                    # process against this process's own run (what a worker costs)
+                    # against the tasks in a row in one new process (up to the
+                    # CPUs, see against_one_process), else this process's run
                     alone = paired.times.get(IN_ONE_PROCESS, serial)
                     processes_cpu.append(ScalingPoint(k, alone, side))
                     # the timed rounds' calls are the last ones (after warm-up)
@@ -399,4 +395,5 @@ def run_gil(
         stretched=tuple(stretched),
         running=tuple(ran),
         late=tuple(late),
+        alone_counts=tuple(k for k in counts if against_one_process(k, cpus)),
     )

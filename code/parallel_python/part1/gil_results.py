@@ -83,6 +83,17 @@ class GilScaling:
     """(tasks, seconds after the first task the last one began; see
     :func:`late_start`), for each count from 2 up to the CPUs."""
 
+    alone_counts: tuple[int, ...] | None = None
+    """The counts of processes compared with one worker process running their
+    tasks in a row (the others with this process's own run); None in a
+    result saved before they were recorded, where every count above 1 was."""
+
+    def compared_with_one_process(self, workers: int) -> bool:
+        """Were ``workers`` processes compared with one worker process?"""
+        if self.alone_counts is None:
+            return workers > 1
+        return workers in self.alone_counts
+
     def crowded_at(self, workers: int) -> float | None:
         """How often ``workers`` tasks in processes shared CPUs, or None."""
         return dict(self.crowded).get(workers)

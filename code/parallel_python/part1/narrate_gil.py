@@ -22,7 +22,7 @@ from ..core.text import (
     table,
     times,
 )
-from .gil import against_one_process, shown_count
+from .gil import shown_count
 from .gil_results import GilScaling, ScalingPoint
 from .narrate_placement import placement_note
 from .narrate_threads import _verdict
@@ -33,8 +33,8 @@ def processes_in_a_row(g: GilScaling) -> str:
     """The GIL table's note: what "in a row" is for two or more processes
     (one worker process up to the CPUs, this process beyond them)."""
     counts = [k for k in g.counts if k > 1] if g.processes_cpu else []
-    alone = [str(k) for k in counts if against_one_process(k, g.cpus)]
-    beyond = [str(k) for k in counts if not against_one_process(k, g.cpus)]
+    alone = [str(k) for k in counts if g.compared_with_one_process(k)]
+    beyond = [str(k) for k in counts if not g.compared_with_one_process(k)]
     if not alone:
         return ""
     text = (
@@ -45,8 +45,8 @@ def processes_in_a_row(g: GilScaling) -> str:
     if beyond:
         text += (
             f"; for {and_list(beyond)}, beyond the CPUs, it is this notebook's "
-            "own run, as for threads (those rounds only show that more "
-            "processes gain no more)"
+            "own run, as for threads (those rounds are there to show whether "
+            "more processes gain anything)"
         )
     return text + "."
 
@@ -96,7 +96,11 @@ def gil_summary(g: GilScaling) -> str:
     if g.processes_cpu:
         p = g.processes_cpu_at(k)
         # from two on, compared with one worker process running them in a row
-        than = " as one worker process running them in a row" if k > 1 else ""
+        than = (
+            " as one worker process running them in a row"
+            if g.compared_with_one_process(k)
+            else ""
+        )
         if g.cpus == 1:
             text += (
                 f"The same tasks in {plural(k, 'process', 'processes')} ran "
