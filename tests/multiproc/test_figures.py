@@ -193,7 +193,7 @@ def test_a_sweep_against_one_process_says_so_in_its_title_and_legend():
     new = dataclasses.replace(SWEEPS[2], against_one_process=True)
     fig = plotting_multiproc.plot_integration_sweep(new)
     title = fig.axes[0].get_title()
-    assert title.endswith("speed-up over 1 process (1 over the serial loop)")
+    assert title == "Speed-up over 1 process (1 process: over the serial loop)"
     assert "serial loop, or 1 process" in _legend_texts(fig)
     old = plotting_multiproc.plot_integration_sweep(SWEEPS[2])
     assert old.axes[0].get_title().endswith("speed-up over the serial loop")

@@ -123,12 +123,9 @@ def plot_integration_sweep(sweep: IntegrationSweep) -> Figure:
         speed_ax.set_ylim(bottom=0)
         takeaway(fig, _keep_together(sweep_takeaway(sweep)))
         speed_ax.set_title(
-            f"Midpoint rule, n = {sweep.n:,}: speed-up over "
-            + (
-                "1 process (1 over the serial loop)"
-                if sweep.against_one_process
-                else "the serial loop"
-            )
+            "Speed-up over 1 process (1 process: over the serial loop)"
+            if sweep.against_one_process
+            else f"Midpoint rule, n = {sweep.n:,}: speed-up over the serial loop"
         )
         interval_errorbar(
             eff_ax,
