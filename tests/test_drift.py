@@ -311,16 +311,26 @@ def test_experiments_over_their_declared_seconds_are_named(tmp_path):
 
 def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     """dask's and MPI's rows run after the rounds the ceiling was counted
-    between: the drift report does not divide them by it."""
+    between: the drift report divides them by their own ceilings, counted
+    beside them, and by nothing where a run has none."""
     import dataclasses
 
     from parallel_python.core.ceiling import Ceiling
     from tests.further.fakes import fake_tools
 
-    for folder, ratio in ((tmp_path / "first", 1.9), (tmp_path / "second", 1.6)):
+    def counted(ratio):
+        return Ceiling(2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05)
+
+    for folder, ratio, dask in (
+        (tmp_path / "first", 1.9, 1.5),
+        (tmp_path / "second", 1.6, 1.8),
+    ):
         folder.mkdir()
-        probed = Ceiling(2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05)
-        table = dataclasses.replace(fake_tools(2), ceiling=probed)
+        table = dataclasses.replace(
+            fake_tools(2),
+            ceiling=counted(ratio),
+            apart_ceilings=(("dask (LocalCluster)", counted(dask)),),
+        )
         results.save(
             folder / "tool-comparison.json", "tool-comparison", table, describe()
         )
@@ -328,7 +338,8 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     assert found["speed-up, multiprocessing Pool (×)"].ceilings == (1.9, 1.6)
     assert found["speed-up, threads (×)"].ceilings == (1.9, 1.6)
     assert found["speed-up, MPI (mpi4py) (×)"].ceilings is None
-    assert found["speed-up, dask (LocalCluster) (×)"].ceilings is None
+    dask = found["speed-up, dask (LocalCluster) (×)"]
+    assert dask.ceilings == (1.5, 1.8) and dask.divisor == "ceiling"
 
 
 def test_equal_shares_are_divided_by_the_counters_total(tmp_path):

@@ -30,13 +30,11 @@ NOT_PARALLEL = (
     "per task",
     "per point",
 )
-#: Pathology ratios: how much worse oversubscription made a run (so a fix's
-#: gain over no limit), and the biased estimator the measuring page shows.
-#: They swing with how badly the collapse hit; they only need to stay large.
+#: Pathology ratios (how much worse oversubscription made a run, the biased
+#: estimator of the measuring page) swing with the collapse: they stay large.
 PATHOLOGY = ("over no limit", "min over min", "costliest oversubscribed", "slowest")
-#: Controls: a fix that is expected to fail (about 1×), neither a parallel
-#: speed-up nor a pathology. (Catalogue entries declare their other
-#: controls: ``Experiment.controls``.)
+#: Controls: a fix that is expected to fail (about 1×); catalogue entries
+#: declare their other controls (``Experiment.controls``).
 CONTROLS = ("variable set before fork",)
 #: A control (a ratio measured to show no parallel gain) should stay below
 #: this in both builds.
@@ -53,8 +51,7 @@ LESSONS = {
 #: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
 WAITING = ("sleeping", "asyncio", "requests")
 #: Experiments that read the machine itself (the measuring page's probe and
-#: its short paired tasks): their ratios are the moving ceiling the lessons'
-#: speed-ups are divided by, reported beside the verdict, not held to ±10 %.
+#: paired tasks): reported beside the verdict, not held to ±10 %.
 MACHINE = ("measuring-noise",)
 #: A pathology ratio should stay at least this large in both builds.
 PATHOLOGY_FLOOR = 2.0
@@ -184,16 +181,19 @@ def _ceilings(
     experiment: Any, label: str, first: Any, second: Any
 ) -> tuple[float, float] | None:
     """The two runs' ceilings that ``label`` is divided by, where both runs
-    counted one; none for a headline measured apart from the rounds they
-    were counted between (the tool table's dask and MPI rows), or for
-    waiting work, which the CPUs' ceiling does not bound. A headline with
-    its own limit in both runs (``Experiment.limits``) is divided by that."""
+    counted one: a headline measured apart by its own (``apart_ceilings``),
+    waiting work by none (the CPUs' ceiling does not bound it), a headline
+    with its own limit in both runs (``Experiment.limits``) by that."""
     l1, l2 = experiment.limits(first).get(label), experiment.limits(second).get(label)
     if l1 and l2:
         return l1, l2
-    if any(word in label for word in (*experiment.apart, *WAITING)):
+    if any(word in label for word in experiment.apart):
+        c1 = experiment.apart_ceilings(first).get(label)
+        c2 = experiment.apart_ceilings(second).get(label)
+    elif any(word in label for word in WAITING):
         return None
-    c1, c2 = _ceiling(first), _ceiling(second)
+    else:
+        c1, c2 = _ceiling(first), _ceiling(second)
     return (c1, c2) if c1 and c2 else None
 
 

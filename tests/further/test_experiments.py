@@ -24,6 +24,7 @@ from parallel_python.further import (
     joblib_demo,
     mpi_demo,
     numba_demo,
+    tool_rows,
     waiting,
 )
 from parallel_python.multiproc.integration import four_over_one_plus_x2, integrate
@@ -707,7 +708,7 @@ def _dask_phases(monkeypatch) -> list[tuple[list[str], bool]]:
     from distributed import default_client
 
     seen = []
-    real = compare_tools.measure_paired
+    real = tool_rows.measure_paired
 
     def spy(ways, **kwargs):
         try:
@@ -721,7 +722,7 @@ def _dask_phases(monkeypatch) -> list[tuple[list[str], bool]]:
                 assert os.sched_getaffinity(0) == {min(os.sched_getaffinity(0))}
         return real(ways, **kwargs)
 
-    monkeypatch.setattr(compare_tools, "measure_paired", spy)
+    monkeypatch.setattr(tool_rows, "measure_paired", spy)
     return seen
 
 
@@ -765,6 +766,18 @@ def test_tool_comparison_every_tool_gets_pi(monkeypatch):
         assert t.ceiling.k == 2 and len(t.ceiling.ratios) >= 2
     else:
         assert t.ceiling is None
+    # the rows timed apart: each with a ceiling counted beside it
+    own_ceilings = dict(t.apart_ceilings)
+    if available_cpus() >= 2:
+        assert own_ceilings["dask (LocalCluster)"].between_rounds
+        assert (
+            t.ceiling_of("dask (LocalCluster)") is own_ceilings["dask (LocalCluster)"]
+        )
+        if "MPI (mpi4py)" in t.tools:
+            assert not own_ceilings["MPI (mpi4py)"].between_rounds  # just before
+    else:
+        assert own_ceilings == {}
+    assert t.ceiling_of("joblib") is t.ceiling
     # an idle dask cluster keeps using CPU: it lives only for dask's rounds
     assert seen[-1] == (["dask (LocalCluster)", "pure Python"], True)
     assert all(not client and "dask (LocalCluster)" not in ways

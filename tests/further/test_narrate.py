@@ -954,3 +954,39 @@ def test_tools_table_reports_an_mpi_launch_set_aside():
         "(0.67–0.67), although 2 CPUs were there for its ranks; its row is a "
         "second launch's, as on the MPI page." in text
     )
+
+
+def test_the_rows_timed_apart_report_their_own_ceilings():
+    import dataclasses
+
+    from parallel_python.core.ceiling import Ceiling
+    from parallel_python.further.narrate_tools import ceiling_sentence
+    from tests.further.fakes import fake_tools
+
+    def counted(ratio, ratios=(), between=True):
+        return Ceiling(
+            2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05,
+            ratios=ratios, between_rounds=between,
+        )  # fmt: skip
+
+    table = dataclasses.replace(
+        fake_tools(2),
+        ceiling=counted(1.94),
+        apart_ceilings=(
+            ("dask (LocalCluster)", counted(1.5, (1.2, 1.3, 1.5, 1.9, 2.0, 1.5))),
+            ("MPI (mpi4py)", counted(1.9, between=False)),
+        ),
+    )
+    text = ceiling_sentence(table)
+    assert (
+        "Between the shared rounds (those of multiprocessing Pool and joblib)" in text
+    )
+    assert (
+        "The rows timed apart got counts of their own: dask (LocalCluster) 1.50× "
+        "between its rounds (the middle 80 % of its readings from" in text
+    )
+    assert "; MPI (mpi4py) 1.90× just before its launch." in text
+    # none counted: nothing said
+    plain = dataclasses.replace(table, apart_ceilings=())
+    assert "timed apart" not in ceiling_sentence(plain)
+    assert ceiling_sentence(dataclasses.replace(plain, ceiling=None)) == ""

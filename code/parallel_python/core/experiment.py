@@ -45,7 +45,12 @@ class Experiment:
     apart: tuple[str, ...] = ()
     """Words of the headlines measured apart from the rounds this
     experiment's ceiling was counted between (the tool table's dask and MPI
-    rows): ``parallel-python drift`` does not divide those by it."""
+    rows): ``parallel-python drift`` does not divide those by it (but by
+    their own, :attr:`apart_ceilings`)."""
+    apart_ceilings: Callable[[Any], dict[str, float]] = field(default=lambda r: {})
+    """For headlines measured apart: label -> the ceiling counted beside
+    their own rounds, as this run measured it (the tool table's dask and MPI
+    rows); ``parallel-python drift`` divides those by it."""
     limits: Callable[[Any], dict[str, float]] = field(default=lambda r: {})
     """Headlines bound by something other than the CPUs' ceiling: label ->
     that bound, as this run measured it (the waiting speed-ups with the most

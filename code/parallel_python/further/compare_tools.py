@@ -13,7 +13,6 @@ function that integrates with each tool: roughly, the code it asks of you.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,39 +23,36 @@ from typing import Any
 from ..core.ceiling import Ceiling
 from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus, gil_enabled
-from ..core.pinning import in_new_threads
-from ..core.pools import baseline_on_one_cpu, end_loky_workers, process_pool
-from ..core.protocol import Paired, Ratio, measure_paired, speedup_from
+from ..core.pools import end_loky_workers, process_pool
+from ..core.protocol import Ratio, speedup_from
 from ..core.results import find
-from ..core.sizing import SHORTEST_CALL, sized_calls
-from ..core.timing import Timing
+from ..core.sizing import SHORTEST_CALL
 from ..core.validate import positive_float, positive_int
 from ..multiproc import four_over_one_plus_x2, integrate, integrate_parallel
 from . import dask_demo, joblib_demo, mpi_demo, numba_demo
 from .code_lines import code_lines
+from .tool_rows import (
+    APART,
+    DASK,
+    MPI,
+    PROCESS_BASED,
+    PYTHON_IN_WORKERS,
+    ToolRun,
+    dask_row,
+    mpi_row,
+    paired_with_python,
+)
 
-
-@dataclass(frozen=True)
-class ToolRun:
-    """The integration with one tool."""
-
-    tool: str
-    workers: int
-    timing: Timing  # computing only, seconds
-    startup: float  # seconds to start workers / compile, before timing (0: none)
-    value: float
-    lines: int
-    needs: str  # what must be installed besides Python
-    ratio: Ratio | None = None
-    """Pure Python's time over this tool's, round by round (median, interval);
-    None for pure Python itself."""
-    calls: int = 1
-    """Integrals one timed call computed (calibrated to last at least
-    ``call_seconds``); ``timing`` is per integral."""
-
-    @property
-    def error(self) -> float:
-        return abs(self.value - math.pi)
+__all__ = [
+    "APART",
+    "DASK",
+    "MPI",
+    "PROCESS_BASED",
+    "PYTHON_IN_WORKERS",
+    "ToolComparison",
+    "ToolRun",
+    "run_tool_comparison",
+]
 
 
 @dataclass(frozen=True)
@@ -71,9 +67,20 @@ class ToolComparison:
     ceiling: Ceiling | None = None
     """The ceiling for the workers' CPUs, between the shared rounds, or None."""
     mpi_set_aside: mpi_demo.MpiRun | None = None  # see mpi_demo.launch_checked
+    apart_ceilings: tuple[tuple[str, Ceiling], ...] = ()
+    """(tool, its own ceiling) for the rows timed apart from the shared
+    rounds: dask's counted between its rounds, MPI's just before its launch
+    (:mod:`.tool_rows`); none where not counted."""
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
+
+    def ceiling_of(self, tool: str) -> Ceiling | None:
+        """The ceiling counted beside ``tool``'s rounds: its own for a row
+        timed apart (or None), else the shared rounds'."""
+        if tool in APART:
+            return dict(self.apart_ceilings).get(tool)
+        return self.ceiling
 
     def ratio(self, tool: str) -> Ratio | None:
         """Pure Python over ``tool``, median of paired rounds (None: pure Python)."""
@@ -121,18 +128,6 @@ class ToolComparison:
         return tuple(sorted(tied, key=lambda tool: -self.speedup(tool)))
 
 
-#: The dask row's name: its rounds run apart from the other tools'.
-DASK = "dask (LocalCluster)"
-#: The MPI row's name: it runs last, in an ``mpiexec`` launch of its own.
-MPI = "MPI (mpi4py)"
-#: The rows timed apart from the shared rounds (and their ceiling).
-APART = (DASK, MPI)
-#: The tools that run the pure-Python loop in several threads or processes.
-PYTHON_IN_WORKERS = ("threads", "multiprocessing Pool", "joblib", DASK, MPI)
-#: Those that run it in worker processes.
-PROCESS_BASED = PYTHON_IN_WORKERS[1:]
-
-
 def _threads_integrate(n: int, workers: int) -> float:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return integrate_parallel(four_over_one_plus_x2, 0.0, 1.0, n, pool)
@@ -164,13 +159,14 @@ def run_tool_comparison(
     rounds (``core.protocol.measure_paired``: at least ``repeats``, more
     until each interval is within ±5 % or ``budget`` seconds are spent);
     each process-based tool beside a pure-Python run of its own. dask runs
-    after those rounds, in rounds of its own (:func:`_dask_run`); MPI last,
-    in a launch of its own paired inside it, once more if it contradicts the
-    CPUs (``mpi_demo.launch_checked``). Each adds up to half of ``budget``;
-    only the shared rounds earn an extension. With ``probe_seconds``, the
-    ceiling is counted between the shared rounds, pure Python on the CPU of
-    its lone counter. Every pool, cluster and worker is shut down before
-    returning.
+    after those rounds, in rounds of its own (:func:`.tool_rows.dask_row`);
+    MPI last, in a launch of its own paired inside it, once more if it
+    contradicts the CPUs (:func:`.tool_rows.mpi_row`). Each adds up to half
+    of ``budget``; only the shared rounds earn an extension. With
+    ``probe_seconds``, the ceiling is counted between the shared rounds
+    (pure Python on the CPU of its lone counter), between dask's rounds and
+    just before MPI's launch. Every pool, cluster and worker is shut down
+    before returning.
     """
     n = positive_int("n", n)
     workers = positive_int("workers", available_cpus() if workers is None else workers)
@@ -261,7 +257,7 @@ def run_tool_comparison(
             code_lines(numba_demo.midpoint_prange) + 1,
             "numba",
         )
-        paired, calls = _paired_with_python(
+        paired, calls = paired_with_python(
             {tool: spec[0] for tool, spec in tools.items()},
             repeats,
             budget,
@@ -292,31 +288,19 @@ def run_tool_comparison(
     ]
     # the tools timed apart go before the compiled ones, dask before MPI
     compiled = [r.tool for r in runs].index("NumPy")
-    if dask:
-        # apart from the shared rounds: see _dask_run
+    mpi_aside, apart = None, []
+    if dask:  # its own cluster, rounds and ceiling: see tool_rows.dask_row
         python = tools["pure Python"][0]
-        runs.insert(
-            compiled, _dask_run(n, workers, python, repeats, budget / 2, call_seconds)
+        run, probed = dask_row(
+            n, workers, python, repeats, budget / 2, call_seconds, probe_seconds
         )
+        runs.insert(compiled, run)
+        apart += [(DASK, probed)] if probed else []
         compiled += 1
-    mpi_aside = None
-    if mpi:
-        r, mpi_aside = mpi_demo.launch_checked(
-            workers, n, available_cpus(), mpi_demo.TIMEOUT, repeats, budget / 2
-        )
-        runs.insert(
-            compiled,
-            ToolRun(
-                MPI,
-                workers,
-                r.compute,
-                r.wall_seconds - sum(r.compute.times) - sum(r.serial.times),
-                r.value,
-                code_lines(mpi_demo.integrate_ranks) + 2,  # + the comm and mpiexec
-                "mpi4py and an MPI library",
-                r.ratio,
-            ),
-        )
+    if mpi:  # its own launch, ceiling just before: see tool_rows.mpi_row
+        run, mpi_aside, probed = mpi_row(n, workers, repeats, budget / 2, probe_seconds)
+        runs.insert(compiled, run)
+        apart += [(MPI, probed)] if probed else []
     return ToolComparison(
         n=n,
         workers=workers,
@@ -327,74 +311,5 @@ def run_tool_comparison(
         gil_enabled=gil_enabled(),
         ceiling=ceiling,
         mpi_set_aside=mpi_aside,
-    )
-
-
-def _paired_with_python(
-    ways: dict[str, Callable[[], None]],
-    repeats: int,
-    budget: float,
-    call_seconds: float,
-    groups: list[list[str]] | None = None,
-    between: Callable[[], object] | None = None,
-) -> tuple[Paired, dict[str, int]]:
-    """``ways`` in paired rounds against pure Python (first CPU, a new thread
-    each call), each called once first (threads wake slowly); a way shorter
-    than ``call_seconds`` (a compiled integral: about a millisecond)
-    repeats the integral to fill a call. The rounds, the integrals per call."""
-    for way in ways.values():
-        way()
-    sized, calls = sized_calls(ways, target_seconds=call_seconds)
-    sized["pure Python"] = in_new_threads(sized["pure Python"])
-    paired = measure_paired(
-        sized,
-        baseline="pure Python",
-        min_rounds=repeats,
-        budget_seconds=budget,
-        warmup=0,
-        calls=calls,
-        groups=groups,
-        context=baseline_on_one_cpu("pure Python"),
-        between=between,
-        extend_for=[
-            way for way in ways if way in PYTHON_IN_WORKERS and way not in APART
-        ],
-    )
-    return paired, calls
-
-
-def _dask_run(
-    n: int,
-    workers: int,
-    pure_python: Callable[[], None],
-    repeats: int,
-    budget: float,
-    call_seconds: float,
-) -> ToolRun:
-    """dask's row: a cluster started for it alone, timed in paired rounds
-    against ``pure_python`` (on the first CPU), and closed. An idle cluster's
-    event loops (the scheduler in this process, each worker in its own) use
-    about a tenth of a CPU, in bursts: it must not idle beside other rounds."""
-    values: dict[str, float] = {}
-    t0 = time.perf_counter()
-    with dask_demo.local_client(workers) as client:
-        dask_demo.integrate_delayed(client, n)  # ships the function once
-        startup = time.perf_counter() - t0
-
-        def call() -> None:
-            values[DASK] = dask_demo.integrate_delayed(client, n)
-
-        paired, calls = _paired_with_python(
-            {"pure Python": pure_python, DASK: call}, repeats, budget, call_seconds
-        )
-    return ToolRun(
-        DASK,
-        workers,
-        paired.times[DASK],
-        startup,
-        values[DASK],
-        code_lines(dask_demo.integrate_delayed) + 1,  # + the client
-        "dask[distributed]",
-        paired.ratios.get(DASK),
-        calls[DASK],
+        apart_ceilings=tuple(apart),
     )

@@ -143,6 +143,11 @@ def _tools_headlines(t: ToolComparison) -> dict[str, float]:
     }
 
 
+def _tools_apart_ceilings(t: ToolComparison) -> dict[str, float]:
+    """The rows timed apart, each with the ceiling counted beside it."""
+    return {f"speed-up, {tool} (×)": c.ratio for tool, c in t.apart_ceilings}
+
+
 def _ft_controls(f: FreeThreading) -> tuple[str, ...]:
     """With the GIL on, pure Python in threads shows no parallel gain."""
     return ("speed-up, pure Python in threads (×)",) if f.gil_enabled else ()
@@ -336,6 +341,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=tools_summary,
         headlines=_tools_headlines,
         apart=APART,
+        apart_ceilings=_tools_apart_ceilings,
         intervals=_tools_intervals,
         controls=_tools_controls,
     ),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..core.protocol import MAX_HALF_WIDTH
-from ..core.readings import ceiling_clause
+from ..core.readings import ceiling_clause, unsteady_ceiling
 from ..core.text import (
     SAME,
     and_list,
@@ -255,7 +255,23 @@ def ceiling_sentence(t: ToolComparison) -> str:
         return ""
     shared = [r.tool for r in t.runs if r.tool in PROCESS_BASED and r.tool not in APART]
     beside = f" (those of {and_list(shared)})" if shared else ""
-    return f"Between the shared rounds{beside}, {ceiling_clause(c)}. "
+    text = f"Between the shared rounds{beside}, {ceiling_clause(c)}. "
+    own = []
+    for tool, apart in t.apart_ceilings:
+        when = (
+            "between its rounds" if apart.between_rounds else "just before its launch"
+        )
+        band = unsteady_ceiling(apart)
+        spread = (
+            f" (the middle 80 % of its readings from {times(band[0])} to "
+            f"{times(band[1])})"
+            if band
+            else ""
+        )
+        own.append(f"{tool} {times(apart.ratio)} {when}{spread}")
+    if own:
+        text += f"The rows timed apart got counts of their own: {'; '.join(own)}. "
+    return text
 
 
 def threads_sentence(t: ToolComparison) -> str:
