@@ -204,7 +204,7 @@ def run_tool_comparison(
     before = k.numba.get_num_threads()
     threads = min(workers, k.numba.config.NUMBA_NUM_THREADS)
     # the ceiling's counters, started first; a rest before each pair (numba)
-    probe = live_ceiling_for(workers, probe_seconds, per_round=2, rest=0.05)
+    probe = live_ceiling_for(workers, probe_seconds, rest=0.05)
     with ExitStack() as stack:
         stack.enter_context(probe)
         t0 = time.perf_counter()

@@ -117,7 +117,7 @@ def dask_row(
     each worker in its own) use CPU in bursts: it must not idle beside
     other rounds."""
     values: dict[str, float] = {}
-    probe = live_ceiling_for(workers, probe_seconds, per_round=2)
+    probe = live_ceiling_for(workers, probe_seconds)  # a pair after each round
     with probe:
         t0 = time.perf_counter()
         with dask_demo.local_client(workers) as client:
@@ -156,7 +156,8 @@ def mpi_row(
     contradicts the CPUs (``mpi_demo.launch_checked``); with
     ``probe_seconds``, the ceiling for ``workers`` counted just before. The
     row, the launch set aside (or None) and the ceiling (or None)."""
-    ceiling = ceiling_for(workers, probe_seconds)
+    # half the seconds: about a second in all, at the end of the table
+    ceiling = ceiling_for(workers, probe_seconds / 2 if probe_seconds else None)
     r, aside = mpi_demo.launch_checked(
         workers, n, available_cpus(), mpi_demo.TIMEOUT, repeats, budget
     )

@@ -170,7 +170,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/b-multiprocessing",
         run=run_integration_sweep,
         result_type=IntegrationSweep,
-        seconds=8.5,
+        seconds=8.0,
         options=(
             Option("n", "int", 2_000_000, "strips of the midpoint rule"),
             Option(

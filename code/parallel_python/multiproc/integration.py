@@ -322,7 +322,7 @@ def run_integration_sweep(
     budget = positive_float("budget", budget)
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n, chunks=chunks)
-    probe = live_ceiling_for(max(counts), probe_seconds, per_round=2)
+    probe = live_ceiling_for(max(counts), probe_seconds)
     values: dict[int, list[float]] = {p: [] for p in counts}
     meter = Meter()
     startups = {}
