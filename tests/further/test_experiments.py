@@ -323,6 +323,10 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
     # serial and reused workers paired, round by round
     assert j.ratio is not None and j.ratio.rounds == j.warm.repeats == j.serial.repeats
     assert j.speedup == j.ratio.median
+    # every timed call of the reused workers knew when its last task ended
+    assert len(j.late) == j.warm.repeats
+    assert all(0 <= w < t for w, t in zip(j.late, j.warm.times, strict=True))
+    assert j.late_median is not None
     assert live_children() == []
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from parallel_python.core import results
-from parallel_python.core.text import plural, times
+from parallel_python.core.text import percent, plural, times
 from parallel_python.further import plots as pf
 from parallel_python.further.compare_tools import ToolComparison, ToolRun
 from parallel_python.further.dask_demo import DaskChunks, DaskCluster
@@ -22,6 +22,7 @@ from parallel_python.further.narrate_pools import (
     dask_chunks_summary,
     dask_cluster_summary,
     joblib_cache,
+    joblib_late,
     joblib_memmap,
     joblib_shutdown,
     joblib_start,
@@ -216,6 +217,20 @@ def test_joblib_summary(cpus):
     assert "pickling was faster here (2.00× as fast)" in slower
     same = joblib_memmap(fake_joblib(cpus, memmap=0.1))
     assert "about the same here" in same
+
+
+@pytest.mark.parametrize("cpus", CPUS)
+def test_joblib_late(cpus):
+    j = dataclasses.replace(fake_joblib(cpus), late=(0.004, 0.006, 0.009))
+    text = joblib_late(j)
+    assert "a median of 6.00 ms after its last task" in text
+    assert "(4.00 ms to 9.00 ms over 3 calls)" in text
+    assert text.endswith(f"{percent(0.006 / j.warm.median)} of a call's median time.")
+    assert text in joblib_summary(j)
+    # a record without the waits (or with clocks that disagreed) says so
+    assert "was not measured" in joblib_late(fake_joblib(cpus))
+    alone = dataclasses.replace(fake_joblib(cpus, jobs=1), late=(0.0,))
+    assert "no worker's result" in joblib_late(alone)
 
 
 @pytest.mark.parametrize("cpus", CPUS)

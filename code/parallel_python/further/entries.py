@@ -73,7 +73,11 @@ def _joblib_headlines(j: JoblibRun) -> dict[str, float]:
         "first Parallel call (s)": j.cold,
         "speed-up, workers reused (×)": j.speedup,
         "cached call / first call": j.cache_again / j.cache_first,
-    }
+    } | (
+        {"call returned after its last task, median (s)": j.late_median}
+        if j.late_median is not None
+        else {}
+    )
 
 
 def _dask_chunks_headlines(d: DaskChunks) -> dict[str, float]:

@@ -6,7 +6,9 @@
   the workers) and warm (loky keeps them for reuse); a large NumPy argument
   passed with and without joblib's automatic memory-mapping; a slow function
   cached on disk with :class:`joblib.Memory`; and the reusable workers shut
-  down at the end, counted before and after.
+  down at the end, counted before and after. Each task of the reused
+  workers' calls notes when it finished, so the run also knows how long
+  after its last task a call returned.
 
 Every run ends with the reusable executor shut down and the cache folder
 removed, also when something fails.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -45,6 +48,26 @@ def integrate_joblib(n: int, jobs: int, chunks: int = 24) -> float:
         delayed(partial_sum)(*t) for t in tasks
     )
     return math.fsum(sums) * h
+
+
+def stamped_partial_sum(*task: float) -> tuple[float, float]:
+    """:func:`~parallel_python.multiproc.partial_sum`, and when it finished
+    (``time.perf_counter()``, a system-wide clock on Linux, macOS and
+    Windows)."""
+    return partial_sum(*task), time.perf_counter()
+
+
+def integrate_joblib_stamped(n: int, jobs: int, ends: list[float]) -> float:
+    """:func:`integrate_joblib`, appending to ``ends`` how many seconds
+    after its last task finished the ``Parallel`` call returned."""
+    from joblib import Parallel, delayed
+
+    h, tasks = integration_tasks(four_over_one_plus_x2, 0.0, 1.0, n, 24)
+    done = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(stamped_partial_sum)(*t) for t in tasks
+    )
+    ends.append(time.perf_counter() - max(end for _, end in done))
+    return math.fsum(s for s, _ in done) * h
 
 
 def describe_argument(a: np.ndarray) -> tuple[str, float]:
@@ -108,6 +131,15 @@ class JoblibRun:
     """The serial loop over the reused workers, round by round."""
     stop_reason: str = ""
     """Why the paired rounds stopped (see core.protocol.measure_paired)."""
+    late: tuple[float, ...] = ()
+    """Seconds from the last task's end to the return of each reused-worker
+    call (empty for a record without them, or where the workers' clock and
+    this process's disagreed)."""
+
+    @property
+    def late_median(self) -> float | None:
+        """The median of :attr:`late` (None without it)."""
+        return statistics.median(self.late) if self.late else None
 
     @property
     def speedup(self) -> float:
@@ -177,11 +209,13 @@ def run_joblib(
         t0 = time.perf_counter()
         value = integrate_joblib(n, jobs)
         cold = time.perf_counter() - t0
-        # the serial loop and the reused workers in paired rounds
+        # the serial loop and the reused workers in paired rounds; each
+        # task notes when it finished (one clock read: microseconds)
+        late: list[float] = []
         paired = measure_paired(
             {
                 "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n)),
-                "warm": lambda: integrate_joblib(n, jobs),
+                "warm": lambda: integrate_joblib_stamped(n, jobs, late),
             },
             baseline="serial",
             min_rounds=rounds,
@@ -246,4 +280,6 @@ def run_joblib(
         workers_after_shutdown=after,
         ratio=paired.ratios["warm"],
         stop_reason=paired.stop_reason,
+        # a negative wait means the two clocks were not one: leave it out
+        late=tuple(late) if late and min(late) >= 0 else (),
     )

@@ -113,6 +113,27 @@ def joblib_cache(j: JoblibRun) -> str:
     )
 
 
+def joblib_late(j: JoblibRun) -> str:
+    """How long after its last task a reused-worker call returned."""
+    if j.in_process:
+        return (
+            "With `n_jobs=1` the tasks ran in this process, so no worker's "
+            "result had to be collected."
+        )
+    if j.late_median is None:
+        return (
+            "How long a call took to return after its last task had finished "
+            "was not measured in this run."
+        )
+    return (
+        f"Each task of those later calls also noted when it finished: a call "
+        f"returned a median of {duration(j.late_median)} after its last task "
+        f"had finished ({duration(min(j.late))} to {duration(max(j.late))} over "
+        f"{plural(len(j.late), 'call')}), "
+        f"{percent(j.late_median / j.warm.median)} of a call's median time."
+    )
+
+
 def joblib_shutdown(j: JoblibRun) -> str:
     before = j.workers_before_shutdown
     text = (
@@ -143,7 +164,13 @@ def joblib_title(j: JoblibRun) -> str:
 def joblib_summary(j: JoblibRun) -> str:
     """Everything the joblib run showed, for the command line."""
     return " ".join(
-        (joblib_start(j), joblib_memmap(j), joblib_cache(j), joblib_shutdown(j))
+        (
+            joblib_start(j),
+            joblib_late(j),
+            joblib_memmap(j),
+            joblib_cache(j),
+            joblib_shutdown(j),
+        )
     )
 
 
