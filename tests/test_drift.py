@@ -161,8 +161,10 @@ def test_waiting_work_is_not_divided_by_the_ceiling():
 
     gil = NS(apart=(), limits=lambda r: {})
     one, two = NS(ceiling=NS(ratio=2.0)), NS(ceiling=NS(ratio=1.5))
-    assert drift._ceilings(gil, "speed-up, 4 sleeping threads (×)", one, two) is None
-    assert drift._ceilings(gil, "speed-up, 2 processes (×)", one, two) == (2.0, 1.5)
+    sleeps = drift._ceilings(gil, "speed-up, 4 sleeping threads (×)", one, two)
+    assert sleeps == (None, "ceiling")
+    counts = drift._ceilings(gil, "speed-up, 2 processes (×)", one, two)
+    assert counts == ((2.0, 1.5), "ceiling")
     sleeping = drift.Move("gil", "speed-up, 4 sleeping threads (×)", 3.9, 3.0)
     assert sleeping.scaled_change is None and not sleeping.steady
 
@@ -210,7 +212,8 @@ def test_waiting_speedups_are_divided_by_the_fastest_the_clients_cpu_allows(
     # without the CPU time read, nothing to divide by: held to ±10 % as measured
     unread = run(None, 0.012)
     assert (
-        drift._ceilings(catalogue.get("waiting"), threads.label, unread, unread) is None
+        drift._ceilings(catalogue.get("waiting"), threads.label, unread, unread)[0]
+        is None
     )
 
 
@@ -410,7 +413,14 @@ def test_controls_are_held_below_no_gain_not_to_ten_percent(tmp_path):
 
 
 def test_a_control_that_gains_is_named():
-    m = drift.Move("gil", "speed-up, 2 threads, pure Python (×)", 1.0, 1.5, None, True)
+    m = drift.Move(
+        "gil",
+        "speed-up, 2 threads, pure Python (×)",
+        1.0,
+        1.5,
+        None,
+        declared_control=True,
+    )
     assert m.control and not m.no_gain
     text = drift.report([m])
     assert "0 of 1 controls" in text

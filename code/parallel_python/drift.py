@@ -68,11 +68,11 @@ class Move:
     ceilings: tuple[float, float] | None = None
     """The machine's measured ceiling (k CPUs over one) stored with each run,
     where the experiment probed it."""
+    divisor: str = "ceiling"
+    """``ceilings`` holds the machine's "ceiling" or a "limit" of each run."""
     declared_control: bool = False
     """Its experiment declares it a control in both runs (pure Python in
     threads with the GIL on, a NumPy operation that runs in one thread)."""
-    divisor: str = "ceiling"
-    """``ceilings`` holds the machine's "ceiling" or a "limit" of each run."""
 
     @property
     def change(self) -> float:
@@ -179,22 +179,23 @@ def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], Any]]:
 
 def _ceilings(
     experiment: Any, label: str, first: Any, second: Any
-) -> tuple[float, float] | None:
+) -> tuple[tuple[float, float] | None, str]:
     """The two runs' ceilings that ``label`` is divided by, where both runs
-    counted one: a headline measured apart by its own (``apart_ceilings``),
-    waiting work by none (the CPUs' ceiling does not bound it), a headline
-    with its own limit in both runs (``Experiment.limits``) by that."""
+    counted one, and what they are ("ceiling" or "limit"): a headline
+    measured apart by its own (``apart_ceilings``), waiting work by none
+    (the CPUs' ceiling does not bound it), a headline with its own limit in
+    both runs (``Experiment.limits``) by that."""
     l1, l2 = experiment.limits(first).get(label), experiment.limits(second).get(label)
     if l1 and l2:
-        return l1, l2
+        return (l1, l2), "limit"
     if any(word in label for word in experiment.apart):
         c1 = experiment.apart_ceilings(first).get(label)
         c2 = experiment.apart_ceilings(second).get(label)
     elif any(word in label for word in WAITING):
-        return None
+        return None, "ceiling"
     else:
         c1, c2 = _ceiling(first), _ceiling(second)
-    return (c1, c2) if c1 and c2 else None
+    return ((c1, c2) if c1 and c2 else None), "ceiling"
 
 
 def moves(first: Path, second: Path) -> list[Move]:
@@ -216,11 +217,9 @@ def moves(first: Path, second: Path) -> list[Move]:
                 label,
                 mine[label],
                 theirs[label],
-                _ceilings(entry, label, r1, r2),
-                label in entry.controls(r1) and label in entry.controls(r2),
-                "limit"
-                if entry.limits(r1).get(label) and entry.limits(r2).get(label)
-                else "ceiling",
+                *_ceilings(entry, label, r1, r2),
+                declared_control=label in entry.controls(r1)
+                and label in entry.controls(r2),
             )
             for label in mine
             if label in theirs

@@ -998,7 +998,7 @@ def test_the_rows_timed_apart_report_their_own_ceilings():
     )
     assert (
         "The rows timed apart got counts of their own: dask (LocalCluster) 1.50× "
-        "between its rounds (the middle 80 % of its readings from" in text
+        "between its rounds (the middle 80 % of its 6 readings ranged from" in text
     )
     assert "; MPI (mpi4py) 1.90× just before its launch." in text
     # none counted: nothing said

@@ -117,13 +117,7 @@ def ceiling_clause(
         f"this machine's {plural(ceiling.k, 'CPU')} together counted "
         f"{times(ceiling.ratio)} as fast as one{when}"
     )
-    band = unsteady_ceiling(ceiling)
-    if band is not None:
-        text += (
-            f" (the middle 80 % of its {len(ceiling.ratios)} readings ranged "
-            f"from {times(band[0])} to {times(band[1])}, so the CPUs' pace "
-            "moved while this ran)"
-        )
+    text += ceiling_band(ceiling, ", so the CPUs' pace moved while this ran")
     if round(ceiling.ratio, 2) > ceiling.k:  # as shown: 2.004 reads "2.00×"
         text += (
             f" (more than {ceiling.k}×: the lone counter, on the first CPU, "
@@ -150,6 +144,19 @@ def ceiling_clause(
 #: median is reported with that band: ±15 %, as an interval the protocol
 #: calls too wide.
 UNSTEADY_SPAN = 0.3
+
+
+def ceiling_band(ceiling: Ceiling, then: str = "") -> str:
+    """ " (the middle 80 % of its 10 readings ranged from 1.28x to 2.42x``
+    ``then``)" where :func:`unsteady_ceiling` finds the readings spread;
+    else the empty string."""
+    band = unsteady_ceiling(ceiling)
+    if band is None:
+        return ""
+    return (
+        f" (the middle 80 % of its {len(ceiling.ratios)} readings ranged "
+        f"from {times(band[0])} to {times(band[1])}{then})"
+    )
 
 
 def unsteady_ceiling(ceiling: Ceiling) -> tuple[float, float] | None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..core.protocol import MAX_HALF_WIDTH
-from ..core.readings import ceiling_clause, unsteady_ceiling
+from ..core.readings import ceiling_band, ceiling_clause
 from ..core.text import (
     SAME,
     and_list,
@@ -261,14 +261,7 @@ def ceiling_sentence(t: ToolComparison) -> str:
         when = (
             "between its rounds" if apart.between_rounds else "just before its launch"
         )
-        band = unsteady_ceiling(apart)
-        spread = (
-            f" (the middle 80 % of its readings from {times(band[0])} to "
-            f"{times(band[1])})"
-            if band
-            else ""
-        )
-        own.append(f"{tool} {times(apart.ratio)} {when}{spread}")
+        own.append(f"{tool} {times(apart.ratio)} {when}{ceiling_band(apart)}")
     if own:
         text += f"The rows timed apart got counts of their own: {'; '.join(own)}. "
     return text
