@@ -138,6 +138,27 @@ def test_fixes_hold_and_fork_is_too_late(monkeypatch, method):
     assert_gone([pid for x in f.fixes for pid in x.batch.worker_pids])
 
 
+def test_the_joblib_rows_warm_up_joblib_only(monkeypatch):
+    """The pool without a limit is warm from the pool rows' rounds: each
+    joblib row warms up its own workers, not that pool again."""
+    from parallel_python.blending import fixes
+
+    warmed = []
+
+    def counted(run, warmup, seconds):
+        warmed.append(run)
+        return real(run, warmup, seconds)
+
+    real = fixes.warm_up
+    monkeypatch.setattr(fixes, "warm_up", counted)
+    f = run_fixes(
+        size=16, tasks=2, processes=2, repeats=1, budget=0.01, warmup_seconds=0
+    )  # fmt: skip
+    pool_rows = len(f.fixes) - 2
+    assert len(warmed) == pool_rows + 2  # each pool row once, each joblib row once
+    assert len(set(map(id, warmed))) == len(warmed)
+
+
 def test_fixes_without_joblib():
     f = run_fixes(
         size=16,

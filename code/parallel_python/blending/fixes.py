@@ -129,11 +129,17 @@ def _paired_rows(
     budget: float,
     warmup_seconds: float,
     threaded: set[str],
+    warmed: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, list[Reports]], dict[str, list[Reports]], Paired]:
-    """Warm each way up, then time them all in paired rounds; the reports of
-    the warm-up batches and of the timed ones, per way, and the rounds.
-    ``threaded``: the ways whose workers run several BLAS threads."""
-    warm = {name: warm_up(run, warmup, warmup_seconds)[0] for name, run in runs.items()}
+    """Warm each way up (except those ``warmed`` already), then time them
+    all in paired rounds; the reports of the warm-up batches and of the
+    timed ones, per way, and the rounds. ``threaded``: the ways whose
+    workers run several BLAS threads."""
+    warm = {
+        name: warm_up(run, warmup, warmup_seconds)[0]
+        for name, run in runs.items()
+        if name not in warmed
+    }
     timed: dict[str, list[Reports]] = {name: [] for name in runs}
 
     def timed_call(name: str) -> Callable[[], None]:
@@ -273,6 +279,7 @@ def run_fixes(
                     budget / 3,
                     warmup_seconds,
                     threaded | {name},
+                    warmed=frozenset({NO_LIMIT}),  # warm since the pool rows
                 )
                 batch = batch_from(
                     processes,
