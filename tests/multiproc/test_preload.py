@@ -69,6 +69,26 @@ def test_preloaded_pools_are_timed_in_a_fresh_python():
     assert multiprocessing.active_children() == []
 
 
+@needs_forkserver
+def test_the_fresh_python_reaps_its_forkserver_before_it_exits():
+    """So the server's CPU time reaches the caller's children's time, and
+    the caller's disturbance meter does not count it as other programs'."""
+    import subprocess
+    import sys
+
+    script = (
+        "from multiprocessing import forkserver\n"
+        "from parallel_python.multiproc import preload\n"
+        "preload.main(['--processes', '1', '--repeats', '1', '--preload', 'json'])\n"
+        "print(forkserver._forkserver._forkserver_pid)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "None"  # stopped and waited for
+
+
 def test_no_preload_without_forkserver_among_the_methods():
     s = run_pool_startup(processes=1, methods=("spawn",), repeats=1)
     if "forkserver" in multiprocessing.get_all_start_methods():
