@@ -345,6 +345,31 @@ def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
     assert in_main[0] and len(in_main) >= 3 and not any(in_main[1:])
 
 
+def test_joblib_waits_are_dropped_when_the_clocks_disagree():
+    assert joblib_demo.waits_after_last_task([0.004, 0.0, 0.006]) == (
+        0.004,
+        0.0,
+        0.006,
+    )
+    assert joblib_demo.waits_after_last_task([0.004, -0.001]) == ()
+    assert joblib_demo.waits_after_last_task([]) == ()
+
+
+def test_the_timed_joblib_calls_split_the_work_as_the_shown_one():
+    import inspect
+
+    def default(fn):
+        return inspect.signature(fn).parameters["chunks"].default
+
+    assert default(joblib_demo.integrate_joblib_stamped) == default(
+        joblib_demo.integrate_joblib
+    )
+    ends: list[float] = []
+    value = joblib_demo.integrate_joblib_stamped(3000, 2, ends)
+    assert value == joblib_demo.integrate_joblib(3000, 2) and len(ends) == 1
+    joblib_demo.end_loky_workers()
+
+
 def test_joblib_in_process_and_default_jobs(monkeypatch):
     j = joblib_demo.run_joblib(
         n=3000, jobs=1, array_elements=200_000, tasks=2, cache_delay=0.01, repeats=1

@@ -221,16 +221,29 @@ def test_joblib_summary(cpus):
 
 @pytest.mark.parametrize("cpus", CPUS)
 def test_joblib_late(cpus):
+    from parallel_python import catalogue
+
     j = dataclasses.replace(fake_joblib(cpus), late=(0.004, 0.006, 0.009))
     text = joblib_late(j)
     assert "a median of 6.00 ms after its last task" in text
     assert "(4.00 ms to 9.00 ms over 3 calls)" in text
-    assert text.endswith(f"{percent(0.006 / j.warm.median)} of a call's median time.")
+    assert f"{percent(0.006 / j.warm.median)} of a call's median time." in text
+    assert text.endswith("the result's way back from the worker.")
     assert text in joblib_summary(j)
+    headline = "call returned after its last task, median (s)"
+    assert catalogue.get("joblib").headlines(j)[headline] == 0.006
+    # longer than one of joblib's sleeps: said, and not explained
+    slow = joblib_late(dataclasses.replace(j, late=(0.004, 0.006, 0.012)))
+    assert slow.endswith("after their last task; this run does not show why.")
+    assert "(6.00 ms, one call)" not in joblib_late(j)
+    one = joblib_late(dataclasses.replace(j, late=(0.005,)))
+    assert "a median of 5.00 ms after its last task had finished (one call)" in one
     # a record without the waits (or with clocks that disagreed) says so
     assert "was not measured" in joblib_late(fake_joblib(cpus))
+    assert headline not in catalogue.get("joblib").headlines(fake_joblib(cpus))
     alone = dataclasses.replace(fake_joblib(cpus, jobs=1), late=(0.0,))
     assert "no worker's result" in joblib_late(alone)
+    assert headline not in catalogue.get("joblib").headlines(alone)
 
 
 @pytest.mark.parametrize("cpus", CPUS)

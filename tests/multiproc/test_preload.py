@@ -69,6 +69,13 @@ def test_preloaded_pools_are_timed_in_a_fresh_python():
     assert multiprocessing.active_children() == []
 
 
+def test_stopping_the_forkserver_without_cpythons_helper_does_nothing(monkeypatch):
+    from multiprocessing import forkserver
+
+    monkeypatch.delattr(type(forkserver._forkserver), "_stop")
+    pre.stop_forkserver()  # no error, nothing to call
+
+
 @needs_forkserver
 def test_the_fresh_python_reaps_its_forkserver_before_it_exits():
     """So the server's CPU time reaches the caller's children's time, and

@@ -75,7 +75,7 @@ def _joblib_headlines(j: JoblibRun) -> dict[str, float]:
         "cached call / first call": j.cache_again / j.cache_first,
     } | (
         {"call returned after its last task, median (s)": j.late_median}
-        if j.late_median is not None
+        if j.late_median is not None and not j.in_process
         else {}
     )
 

@@ -57,17 +57,25 @@ def stamped_partial_sum(*task: float) -> tuple[float, float]:
     return partial_sum(*task), time.perf_counter()
 
 
-def integrate_joblib_stamped(n: int, jobs: int, ends: list[float]) -> float:
+def integrate_joblib_stamped(
+    n: int, jobs: int, ends: list[float], chunks: int = 24
+) -> float:
     """:func:`integrate_joblib`, appending to ``ends`` how many seconds
     after its last task finished the ``Parallel`` call returned."""
     from joblib import Parallel, delayed
 
-    h, tasks = integration_tasks(four_over_one_plus_x2, 0.0, 1.0, n, 24)
+    h, tasks = integration_tasks(four_over_one_plus_x2, 0.0, 1.0, n, chunks)
     done = Parallel(n_jobs=jobs, backend="loky")(
         delayed(stamped_partial_sum)(*t) for t in tasks
     )
     ends.append(time.perf_counter() - max(end for _, end in done))
     return math.fsum(s for s, _ in done) * h
+
+
+def waits_after_last_task(late: list[float]) -> tuple[float, ...]:
+    """The measured waits, or none if any is negative: then the workers'
+    clock and this process's were not one, and none of them can be trusted."""
+    return tuple(late) if late and min(late) >= 0 else ()
 
 
 def describe_argument(a: np.ndarray) -> tuple[str, float]:
@@ -280,6 +288,5 @@ def run_joblib(
         workers_after_shutdown=after,
         ratio=paired.ratios["warm"],
         stop_reason=paired.stop_reason,
-        # a negative wait means the two clocks were not one: leave it out
-        late=tuple(late) if late and min(late) >= 0 else (),
+        late=waits_after_last_task(late),
     )

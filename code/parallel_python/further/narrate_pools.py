@@ -15,6 +15,10 @@ from .joblib_demo import JoblibRun
 
 # --- joblib ------------------------------------------------------------------
 
+#: joblib 1.6's sleep between looks for the next result, with a little room
+#: for the clock reads: a longer wait is more than that sleep explains.
+ONE_SLEEP = 0.0105
+
 
 def joblib_start(j: JoblibRun) -> str:
     """Start-up, speed and answer of the integration with joblib."""
@@ -125,13 +129,26 @@ def joblib_late(j: JoblibRun) -> str:
             "How long a call took to return after its last task had finished "
             "was not measured in this run."
         )
-    return (
+    late = j.late
+    spread = (
+        f"{duration(min(late))} to {duration(max(late))} over "
+        f"{plural(len(late), 'call')}"
+        if len(late) > 1
+        else "one call"
+    )
+    text = (
         f"Each task of those later calls also noted when it finished: a call "
         f"returned a median of {duration(j.late_median)} after its last task "
-        f"had finished ({duration(min(j.late))} to {duration(max(j.late))} over "
-        f"{plural(len(j.late), 'call')}), "
-        f"{percent(j.late_median / j.warm.median)} of a call's median time."
+        f"had finished ({spread}), {percent(j.late_median / j.warm.median)} of "
+        f"a call's median time. That time holds joblib's wait for the result "
+        f"and the result's way back from the worker."
     )
+    if max(late) > ONE_SLEEP:
+        text += (
+            " Some calls returned more than one of joblib's 10 ms sleeps after "
+            "their last task; this run does not show why."
+        )
+    return text
 
 
 def joblib_shutdown(j: JoblibRun) -> str:
