@@ -74,7 +74,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/c-blending",
         run=run_fixes,
         result_type=Fixes,
-        seconds=10,
+        seconds=9.5,
         options=(
             Option("size", "int", 500, "matrix size n (n × n) of each product"),
             Option("tasks", "int", None, "products per batch (default: from P)"),

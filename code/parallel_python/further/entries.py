@@ -199,7 +199,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=3.5,
+        seconds=4.0,
         options=(
             Option("n", "int", 1_500_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
