@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallel_python import catalogue, cli, compare, drift
+from parallel_python import catalogue, cli, compare, drift, drift_report
 from parallel_python.core import results
 from parallel_python.core.machine import describe
 
@@ -266,7 +266,7 @@ def test_one_worker_ratios_are_read_from_the_results_and_banded(tmp_path):
         sorts=1,
         budget=0.01,
     )
-    found = drift.one_worker_ratios(first)
+    found = drift_report.one_worker_ratios(first)
     assert [(name, which) for name, which, *_ in found] == [
         ("numpy-trick", "1 sorting thread"),
         ("numpy-trick", "1 pure-Python thread"),
@@ -278,7 +278,7 @@ def test_one_worker_ratios_are_read_from_the_results_and_banded(tmp_path):
     assert [tuple(row[2:]) for row in found] == [
         (r.median, r.low, r.high) for r in expected
     ]
-    text = drift.one_worker_report([first])
+    text = drift_report.one_worker_report([first])
     assert text.startswith("one-worker ratios (within 0.9–1.1):")
     sort = expected[0]
     verdict = "ok" if 0.9 <= sort.median <= 1.1 else "OUTSIDE"
@@ -302,14 +302,14 @@ def test_experiments_over_their_declared_seconds_are_named(tmp_path):
     first.mkdir()
     results.save(first / "race.json", "race", result, describe(), elapsed=declared * 2)
     results.save(first / "locks.json", "locks", None, describe(), elapsed=0.01)
-    text = drift.budget_report([first])
+    text = drift_report.budget_report([first])
     total = sum(e.seconds for e in catalogue.EXPERIMENTS)
     assert text.startswith(f"experiments' time against their declared {total:g} s:")
     assert f"first: {declared * 2 + 0.01:.1f} s;" in text
     assert f"race {declared * 2:.1f} s (declared {declared:g})" in text
     assert "locks" not in text  # within its budget
     results.save(first / "race.json", "race", result, describe(), elapsed=declared)
-    assert drift.budget_report([first]).endswith("over by more than 20 %: none")
+    assert drift_report.budget_report([first]).endswith("over by more than 20 %: none")
 
 
 def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
@@ -367,8 +367,25 @@ def test_equal_shares_are_divided_by_the_counters_total(tmp_path):
     save(first, 1.9, (1.8, 1.85, 1.9))
     save(second, 1.7, (1.2, 1.25, 1.3))
     found = {m.label: m for m in drift.moves(first, second)}
-    assert found["parallel=True over @njit (×)"].ceilings == (1.9, 1.7)
+    assert found["parallel=True, 2 threads over 1 (×)"].ceilings == (1.9, 1.7)
     assert found["nogil threads over @njit (×)"].ceilings == (1.9, 1.7)
+
+
+def test_numbas_thread_gains_are_parallel_speedups_its_compiler_gains_not():
+    """numba's threads over one thread of the same code are held to ±10 %;
+    its gains over pure Python, and its parallel=True code on one thread over
+    @njit (other machine code, no threads), are not."""
+    held = [
+        drift.Move("numba", "parallel=True, 2 threads over 1 (×)", 1.98, 1.7),
+        drift.Move("numba", "nogil threads over @njit (×)", 1.96, 1.7),
+    ]
+    assert all(m.parallel_speedup and not m.steady for m in held)
+    exempt = [
+        drift.Move("numba", "parallel=True on 1 thread over @njit (×)", 1.05, 0.8),
+        drift.Move("numba", "@njit over pure Python, per point (×)", 80, 60),
+        drift.Move("tool-comparison", "speed-up, numba parallel=True (×)", 170, 120),
+    ]
+    assert all(not m.parallel_speedup and m.steady for m in exempt)
 
 
 def test_controls_are_held_below_no_gain_not_to_ten_percent(tmp_path):

@@ -252,10 +252,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from . import drift
+    from . import drift_report
 
     try:
-        print(drift.full_report(args.first, args.second, top=args.top))
+        print(drift_report.full_report(args.first, args.second, top=args.top))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return 0

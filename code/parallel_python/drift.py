@@ -5,8 +5,9 @@
 twin: the change, whether it is a parallel speed-up held to ±10 % (compile
 and vectorise ratios are not; pathologies must stay at least 2×, controls
 below 1.2×), the figures and the parallel speed-ups that moved most; then the
-lessons' floors, every one-worker ratio (which must read about 1) and each
-build's experiment time against its declared budget (:func:`full_report`).
+lessons' floors. Each build's own checks (one-worker ratios, efficiencies
+above 1, time against the declared budget) and the whole report are in
+:mod:`.drift_report`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .core import results
-from .core.sanity import ONE_WORKER_BAND
-from .core.text import percent
 
 #: Headlines that are not parallel speed-ups, though they end in (×): gains
-#: from compiling or vectorising, and pathologies that only need to stay large.
+#: from compiling or vectorising (numba's over pure Python, and its
+#: ``parallel=True`` loop's own code on one thread over ``@njit``), and
+#: pathologies that only need to stay large.
 NOT_PARALLEL = (
-    "numba",
+    "speed-up, numba",  # the tool table's compiled rows, over pure Python
+    "on 1 thread over",
     "speed-up, NumPy (×)",  # the tool table's vectorised row, not NumPy's threads
     "vectoris",
     "slowest",
@@ -150,7 +152,7 @@ def _ceiling(result: Any) -> float | None:
     return float(ratio) if ratio else None
 
 
-def _saved(folder: Path) -> list[tuple[Any, dict[str, Any]]]:
+def saved_runs(folder: Path) -> list[tuple[Any, dict[str, Any]]]:
     """Each catalogued experiment recorded in ``folder``, with its saved run
     (other files in the folder are left out)."""
     from . import catalogue
@@ -162,7 +164,7 @@ def _saved(folder: Path) -> list[tuple[Any, dict[str, Any]]]:
     ]
 
 
-def _result(experiment: Any, saved: dict[str, Any]) -> Any:
+def result_of(experiment: Any, saved: dict[str, Any]) -> Any:
     return results.from_data(experiment.result_type, saved["result"])
 
 
@@ -170,10 +172,10 @@ def _headlines(folder: Path) -> dict[str, tuple[dict[str, float], Any]]:
     """Each experiment's headlines and its result."""
     return {
         experiment.name: (
-            experiment.headlines(result := _result(experiment, saved)),
+            experiment.headlines(result := result_of(experiment, saved)),
             result,
         )
-        for experiment, saved in _saved(folder)
+        for experiment, saved in saved_runs(folder)
     }
 
 
@@ -334,66 +336,3 @@ def _lessons(found: list[Move]) -> list[str]:
             f"(at least {floor:g}): {met}"
         )
     return ["", "lessons (targets on 2 CPUs):", *lines] if lines else []
-
-
-def one_worker_ratios(folder: Path) -> list[tuple[str, str, float, float, float]]:
-    """Every one-worker ratio recorded in ``folder``: (experiment, which,
-    median, low, high), from each catalogue entry's ``one_worker`` checks.
-    Each compares work with itself; it must read about 1."""
-    return [
-        (experiment.name, which, q.median, q.low, q.high)
-        for experiment, saved in _saved(folder)
-        for which, q in experiment.one_worker(_result(experiment, saved)).items()
-    ]
-
-
-def one_worker_report(folders: list[Path]) -> str:
-    """The one-worker ratios of each build, each against the protocol's
-    :data:`~.core.sanity.ONE_WORKER_BAND` (work compared with itself)."""
-    low, high = ONE_WORKER_BAND
-    lines = [f"one-worker ratios (within {low}–{high}):"]
-    for folder in folders:
-        for name, which, median, a, b in one_worker_ratios(folder):
-            ok = "ok" if low <= median <= high else "OUTSIDE"
-            lines.append(
-                f"  {folder.name}: {name}, {which}: {median:.2f} ({a:.2f}–{b:.2f}) {ok}"
-            )
-    return "\n".join(lines)
-
-
-#: An experiment over its declared seconds by more than this share is listed.
-OVER_BUDGET = 0.2
-
-
-def budget_report(folders: list[Path]) -> str:
-    """How long each build's experiments took against the seconds their
-    catalogue entries declare (which add up to the build's budget): the total,
-    and every experiment over its declaration by more than :data:`OVER_BUDGET`."""
-    from . import catalogue
-
-    declared = {e.name: e.seconds for e in catalogue.EXPERIMENTS}
-    lines = [f"experiments' time against their declared {sum(declared.values()):g} s:"]
-    for folder in folders:
-        took = {
-            experiment.name: saved["elapsed_seconds"]
-            for experiment, saved in _saved(folder)
-            if saved.get("elapsed_seconds") is not None
-        }
-        over = [
-            f"{name} {took[name]:.1f} s (declared {declared[name]:g})"
-            for name in declared
-            if name in took and took[name] > declared[name] * (1 + OVER_BUDGET)
-        ]
-        lines.append(
-            f"  {folder.name}: {sum(took.values()):.1f} s; over by more than "
-            f"{percent(OVER_BUDGET)}: {', '.join(over) or 'none'}"
-        )
-    return "\n".join(lines)
-
-
-def full_report(first: Path, second: Path, top: int = 5) -> str:
-    """What ``parallel-python drift`` prints: the moves, the one-worker
-    ratios and the experiments' time against their budgets."""
-    moved = report(moves(first, second), top=top)
-    both = [first, second]
-    return f"{moved}\n\n{one_worker_report(both)}\n\n{budget_report(both)}"

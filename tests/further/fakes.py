@@ -8,7 +8,7 @@ from parallel_python.further.dask_demo import DaskChunks, DaskCluster
 from parallel_python.further.freethreading import FreeThreading
 from parallel_python.further.joblib_demo import JoblibRun
 from parallel_python.further.mpi_demo import MpiRank, MpiRun, MpiRuns
-from parallel_python.further.numba_demo import NumbaCase, NumbaRun
+from parallel_python.further.numba_demo import ONE_THREAD, NumbaCase, NumbaRun
 from parallel_python.further.waiting import WaitCase, Waiting
 from parallel_python.part1.gil_results import GilScaling, ScalingPoint
 
@@ -119,8 +119,13 @@ def fake_cluster(cpus: int, delayed: float = 0.2) -> DaskCluster:
 def fake_numba(cpus: int, held: float = 1.0) -> NumbaRun:
     t = min(cpus, 2)
 
-    def case(name, workers, n, ns):
-        return NumbaCase(name, workers, n, T(ns * n / 1e9), PI)
+    def case(name, workers, n, ns, over="@njit"):
+        return NumbaCase(name, workers, n, T(ns * n / 1e9), PI, over=over)
+
+    # with several threads, parallel=True is timed on one thread too, and
+    # compared with itself there
+    one = (case(ONE_THREAD, 1, 5_000_000, 2.0),) if cpus > 1 else ()
+    over = ONE_THREAD if cpus > 1 else "@njit"
 
     return NumbaRun(
         python_n=600_000,
@@ -139,7 +144,8 @@ def fake_numba(cpus: int, held: float = 1.0) -> NumbaRun:
             case("pure Python", 1, 600_000, 120.0),
             case("NumPy", 1, 5_000_000, 10.0),
             case("@njit", 1, 5_000_000, 2.0),
-            case("@njit(parallel=True)", cpus, 5_000_000, 2.0 / t),
+            *one,
+            case("@njit(parallel=True)", cpus, 5_000_000, 2.0 / t, over),
             case("@njit(nogil=True), threads", cpus, 5_000_000, 2.0 / t),
             case("@njit (GIL held), threads", cpus, 5_000_000, 2.0 / held),
         ),

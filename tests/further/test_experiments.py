@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import threading
 import time
@@ -501,16 +502,38 @@ def test_numba_versions_agree_and_threads_are_restored(monkeypatch):
     }
     assert r.speedup("pure Python") == 1.0
     assert r.stop_reason in ("budget", "extended budget", "converged")
-    # the versions on the same points are paired with @njit, round by round
+    # the versions on the same points are paired round by round: with @njit,
+    # but parallel=True on 2 threads with itself on one (like with like)
     assert r.case("pure Python").ratio is None
     par = r.case("@njit(parallel=True)")
+    one = r.case(numba_demo.ONE_THREAD)
+    assert one.workers == 1 and one.over == "@njit" and one.ratio is not None
+    assert par.over == numba_demo.ONE_THREAD and par.ratio is r.threads_gain
     assert par.ratio is not None and par.ratio.rounds == par.timing.repeats >= 2
-    assert r.speedup("@njit(parallel=True)", "@njit") == par.ratio.median
+    assert r.speedup("@njit(parallel=True)", numba_demo.ONE_THREAD) == par.ratio.median
+    per_round = [a / b for a, b in zip(one.timing.times, par.timing.times, strict=True)]
+    assert par.ratio.median == pytest.approx(statistics.median(per_round))
+    # against @njit only per point, from the median times
+    assert r.speedup("@njit(parallel=True)", "@njit") == pytest.approx(
+        r.case("@njit").timing.median / par.timing.median
+    )
     assert numba.get_num_threads() == before
     assert r.ceiling is None  # none asked for
     # the Python threads came from one pinned pool, shut down afterwards
     assert len(pools) == 1 and pools[0]._max_workers == 2
     assert pools[0]._shutdown and all(not t.is_alive() for t in pools[0]._threads)
+
+
+def test_numba_on_one_thread_has_no_separate_one_thread_case():
+    r = numba_demo.run_numba(
+        n=20_000, python_n=2_000, threads=1, repeats=2, budget=0.01
+    )
+    names = [c.name for c in r.cases]
+    assert numba_demo.ONE_THREAD not in names
+    assert r.one_thread == numba_demo.PARALLEL and r.threads_gain is None
+    par = r.case(numba_demo.PARALLEL)
+    assert par.workers == 1 and par.over == "@njit" and par.ratio is not None
+    assert r.speedup(numba_demo.PARALLEL, "@njit") == par.ratio.median
 
 
 def test_numba_probes_its_ceiling_between_the_compiled_rounds(monkeypatch):

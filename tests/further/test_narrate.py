@@ -49,7 +49,7 @@ from parallel_python.further.narrate_waiting import (
     waiting_summary,
     waiting_title,
 )
-from parallel_python.further.numba_demo import NumbaCase, NumbaRun
+from parallel_python.further.numba_demo import NumbaRun
 from parallel_python.further.waiting import Waiting
 from tests.further.fakes import (
     CPUS,
@@ -523,7 +523,7 @@ def test_a_parallel_loop_above_what_its_threads_allow_is_flagged():
         for c in r.cases
     )
     text = numba_summary(dataclasses.replace(r, cases=cases))
-    assert "`parallel=True` ran 2.38× (2.30–2.50) as fast as" in text
+    assert "`parallel=True` ran 2.38× (2.30–2.50) as fast as itself on one" in text
     assert (
         "The `parallel=True` loop came out above the ideal of 2.00× for 2 threads: "
         "even the low end of its 90 % interval is above it. " in text
@@ -537,9 +537,40 @@ def test_a_parallel_loop_above_what_its_threads_allow_is_flagged():
     assert "came out above" not in numba_summary(dataclasses.replace(r, cases=cases))
 
 
+def test_parallel_true_on_one_thread_is_told_apart_from_the_threads():
+    from parallel_python.core.protocol import ratio_from
+    from parallel_python.further.numba_demo import ONE_THREAD
+
+    r = fake_numba(2)
+
+    def with_one(ratio):
+        cases = tuple(
+            dataclasses.replace(c, ratio=ratio) if c.name == ONE_THREAD else c
+            for c in r.cases
+        )
+        return numba_summary(dataclasses.replace(r, cases=cases))
+
+    # on one thread already faster than @njit, all rounds agreeing: said, and
+    # why the threads' gain is taken over itself on one thread
+    text = with_one(ratio_from([1.04, 1.05, 1.047, 1.045, 1.05, 1.046, 1.048]))
+    assert "On one thread, `parallel=True` ran about as fast as `@njit`, at 1.05×" in (
+        text
+    )
+    assert "that difference is not the threads'" in text
+    assert "over `@njit`, from the median times, it was 2.00× on 2 threads" in text
+    # an interval that holds 1: no difference to explain
+    text = with_one(ratio_from([0.98, 1.02, 1.0, 0.99, 1.01, 1.03, 0.97]))
+    assert "On one thread, `parallel=True` ran about as fast as `@njit`" in text
+    assert "not the threads'" not in text
+    # no rounds on one thread (a fake without ratios): nothing said
+    assert "On one thread" not in numba_summary(r)
+
+
 def test_slow_parallel_loops_are_explained():
     r = fake_numba(2)
-    slow = NumbaCase("@njit(parallel=True)", 2, r.n, T(3.0 * r.n / 1e9), PI)
+    slow = dataclasses.replace(
+        r.case("@njit(parallel=True)"), timing=T(3.0 * r.n / 1e9)
+    )
     cases = tuple(slow if c.name == slow.name else c for c in r.cases)
     text = numba_summary(
         NumbaRun(**{**r.__dict__, "cases": cases})  # type: ignore[arg-type]
@@ -590,12 +621,19 @@ def test_numba_title_and_note(cpus):
         assert "ran on 1 thread (one CPU available), like the others" in note
         assert "blue" not in note
     else:
-        assert title.endswith(f"parallel, {cpus} threads: 2.00× faster again")
-        assert f"(blue dots) ran on {cpus} threads ({cpus} CPUs available)" in note
-    slow = NumbaCase("@njit(parallel=True)", r.threads, r.n, T(3.0 * r.n / 1e9), PI)
+        # the threads' gain: parallel=True over itself on one thread
+        assert title.endswith(
+            f"parallel=True: 2.00× faster on {cpus} threads than on 1"
+        )
+        assert f"three versions in blue ran on {cpus} threads ({cpus} CPUs" in note
+        assert "`parallel=True` once among them" in note
+    par = r.case("@njit(parallel=True)")
+    slow = dataclasses.replace(par, timing=T(3.0 * r.n / 1e9))
     cases = tuple(slow if c.name == slow.name else c for c in r.cases)
     slower = NumbaRun(**{**r.__dict__, "cases": cases})  # type: ignore[arg-type]
-    assert numba_title(slower).endswith(": slower (0.67×)")
+    assert "parallel, 1 thread: slower (0.67×)" in numba_title(slower) or (
+        "parallel=True: slower (0.67×) on" in numba_title(slower)
+    )
 
 
 @pytest.mark.parametrize("cpus", CPUS)

@@ -13,7 +13,7 @@ from .narrate_pools import dask_chunks_summary, dask_cluster_summary, joblib_sum
 from .narrate_speed import free_threading_summary, mpi_summary, numba_summary
 from .narrate_tools import tools_summary
 from .narrate_waiting import waiting_summary
-from .numba_demo import NumbaRun, run_numba
+from .numba_demo import ONE_THREAD, PARALLEL, NumbaRun, run_numba
 from .plots import (
     plot_dask_memory,
     plot_free_threading,
@@ -101,9 +101,16 @@ def _dask_cluster_headlines(c: DaskCluster) -> dict[str, float]:
 
 
 def _numba_headlines(r: NumbaRun) -> dict[str, float]:
-    return {
+    found = {
         "@njit over pure Python, per point (×)": r.speedup("@njit"),
-        "parallel=True over @njit (×)": r.speedup("@njit(parallel=True)", "@njit"),
+        "parallel=True on 1 thread over @njit (×)": r.speedup(r.one_thread, "@njit"),
+    }
+    if r.one_thread != PARALLEL:
+        found[f"parallel=True, {r.threads} threads over 1 (×)"] = r.speedup(
+            PARALLEL, ONE_THREAD
+        )
+    return {
+        **found,
         "nogil threads over @njit (×)": r.speedup(
             "@njit(nogil=True), threads", "@njit"
         ),
@@ -112,10 +119,13 @@ def _numba_headlines(r: NumbaRun) -> dict[str, float]:
 
 
 def _numba_intervals(r: NumbaRun) -> dict:
-    return {
-        "parallel=True over @njit (×)": r.case("@njit(parallel=True)").ratio,
+    found = {
+        "parallel=True on 1 thread over @njit (×)": r.case(r.one_thread).ratio,
         "nogil threads over @njit (×)": r.case("@njit(nogil=True), threads").ratio,
     }
+    if r.one_thread != PARALLEL:
+        found[f"parallel=True, {r.threads} threads over 1 (×)"] = r.threads_gain
+    return found
 
 
 def _mpi_headlines(m: MpiRuns) -> dict[str, float]:

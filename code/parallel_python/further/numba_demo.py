@@ -6,7 +6,9 @@ four ways:
 
 * ``@njit`` - one thread;
 * ``@njit(parallel=True)`` with ``prange`` - numba splits the loop over its
-  own threads (``numba.set_num_threads``);
+  own threads (``numba.set_num_threads``); timed on one thread too, since
+  numba compiles it to other code than ``@njit``: its gain from threads is
+  over itself on one thread, like with like;
 * ``@njit(nogil=True)`` - the compiled loop releases the GIL, so chunks of it
   run side by side in ordinary Python threads;
 * ``@njit`` without ``nogil`` in the same threads - for contrast: the GIL
@@ -129,8 +131,14 @@ def integrate_numba_parallel(n: int, threads: int | None = None) -> float:
     return k.parallel(h, n) * h
 
 
-#: What the parallel versions are compared with, round by round.
+#: What the other compiled versions are compared with, round by round.
 BASELINE = "@njit"
+#: The ``prange`` loop on all the threads, and on one. Measured on the 2-CPU
+#: build machine: on one thread it ran 1.047x as fast as ``@njit`` (numba
+#: compiles it to other machine code), so over ``@njit`` two threads read
+#: above 2x in 10 of 32 builds; over itself on one thread, 1.98x.
+PARALLEL = "@njit(parallel=True)"
+ONE_THREAD = "@njit(parallel=True), 1 thread"
 #: Seconds of rest before each timed call (not timed), and after the
 #: ``parallel=True`` version, whose threading layer's threads keep a CPU busy
 #: for a while after their work. Measured on the 2-CPU build machine: the
@@ -152,8 +160,11 @@ class NumbaCase:
     timing: Timing
     value: float
     ratio: Ratio | None = None
-    """``@njit``'s time over this case's, round by round, on the same points
+    """``over``'s time over this case's, round by round, on the same points
     (None for pure Python, which integrates fewer points)."""
+    over: str = BASELINE
+    """What ``ratio`` compares with: ``@njit``, or for ``parallel=True`` on
+    several threads, itself on one thread (:data:`ONE_THREAD`)."""
 
     @property
     def ns_per_point(self) -> float:
@@ -183,12 +194,26 @@ class NumbaRun:
 
     def speedup(self, name: str, over: str = "pure Python") -> float:
         """How many times faster per point ``name`` is than ``over``: over
-        ``@njit``, the median of per-round ratios; otherwise per point, from
-        the median times."""
-        ratio = self.case(name).ratio
-        if over == BASELINE and ratio is not None:
-            return ratio.median
-        return self.case(over).ns_per_point / self.case(name).ns_per_point
+        what it was paired with (:attr:`NumbaCase.over`), the median of
+        per-round ratios; otherwise per point, from the median times."""
+        case = self.case(name)
+        if case.ratio is not None and case.over == over:
+            return case.ratio.median
+        return self.case(over).ns_per_point / case.ns_per_point
+
+    @property
+    def one_thread(self) -> str:
+        """The case of ``parallel=True`` on one thread: its own, or with one
+        thread in all, the parallel case itself."""
+        names = {c.name for c in self.cases}
+        return ONE_THREAD if ONE_THREAD in names else PARALLEL
+
+    @property
+    def threads_gain(self) -> Ratio | None:
+        """``parallel=True`` on :attr:`threads` threads over itself on one,
+        round by round (None with one thread)."""
+        case = self.case(PARALLEL)
+        return case.ratio if case.over == ONE_THREAD else None
 
     @property
     def total_compile(self) -> float:
@@ -250,7 +275,7 @@ def run_numba(
     with probe:
         compile_seconds = {
             "@njit": _first_call(k.serial, 1.0, 0, 1),
-            "@njit(parallel=True)": _first_call(k.parallel, 1.0, 1),
+            PARALLEL: _first_call(k.parallel, 1.0, 1),
             "@njit(nogil=True)": _first_call(k.nogil, 1.0, 0, 1),
             "@njit (GIL held)": _first_call(k.gil, 1.0, 0, 1),
         }
@@ -265,11 +290,8 @@ def run_numba(
             ),
             "NumPy": (1, numpy_n, lambda: integrate_numpy(numpy_n)),
             BASELINE: (1, n, lambda: integrate_numba(n)),
-            "@njit(parallel=True)": (
-                threads,
-                n,
-                lambda: integrate_numba_parallel(n, threads),
-            ),
+            ONE_THREAD: (1, n, lambda: integrate_numba_parallel(n, 1)),
+            PARALLEL: (threads, n, lambda: integrate_numba_parallel(n, threads)),
             "@njit(nogil=True), threads": (
                 threads,
                 n,
@@ -281,6 +303,12 @@ def run_numba(
                 lambda: in_threads(k.gil, n, threads, pool),
             ),
         }
+
+        if threads == 1:  # the parallel case is the one-thread case
+            del ways[ONE_THREAD]
+        # like with like: the prange loop on all the threads against itself
+        # on one, in the same round
+        against = {PARALLEL: ONE_THREAD} if ONE_THREAD in ways else {}
 
         def call(name: str) -> Any:
             return lambda: values.__setitem__(name, ways[name][2]())
@@ -300,10 +328,11 @@ def run_numba(
                 warmup=1,
                 context=rests(
                     SETTLE_SECONDS,
-                    after=["@njit(parallel=True)"],
+                    after=[PARALLEL],
                     longer=SETTLE_AFTER_PARALLEL,
                 ),
                 between=probe.between,
+                against=against,
             )
         finally:
             pool.shutdown(wait=True)
@@ -330,6 +359,7 @@ def run_numba(
             times[name],
             values[name],
             paired.ratios.get(name) if size == n else None,
+            against.get(name, BASELINE),
         )
         for name, (workers, size, _) in ways.items()
     )

@@ -190,7 +190,8 @@ def plot_dask_memory(d: DaskChunks) -> Figure:
 
 def plot_numba(r: NumbaRun) -> Figure:
     """Nanoseconds per point for each version: a dot each, on a log scale.
-    A version paired with ``@njit`` round by round carries the 90 % interval
+    A version paired round by round (with ``@njit``, or ``parallel=True`` with
+    itself on one thread) carries the 90 % interval
     of that ratio (:func:`carried`), hollow where it is unsteady."""
     fig = new_figure(1, width=6.4, height=0.45 * len(r.cases) + 1.3)
     (ax,) = fig.axes

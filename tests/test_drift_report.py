@@ -1,0 +1,61 @@
+"""Each build's own checks in the drift report: efficiencies above 1."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from parallel_python import cli, drift_report
+from parallel_python.core import results
+from parallel_python.core.machine import describe
+from parallel_python.core.protocol import ratio_from
+from parallel_python.further.numba_demo import PARALLEL
+from tests.further.fakes import fake_numba
+
+
+def test_the_workers_a_headline_names_else_the_cpus():
+    assert drift_report.workers_of("speed-up, 2 processes, pure Python (×)", 8) == 2
+    assert drift_report.workers_of("speed-up, 4 sleeping threads (×)", 8) == 4
+    assert drift_report.workers_of("speed-up, 100 asyncio tasks (×)", 8) == 100
+    assert drift_report.workers_of("parallel=True, 2 threads over 1 (×)", 8) == 2
+    assert drift_report.workers_of("speed-up, 2 ranks (×)", 8) == 2
+    assert drift_report.workers_of("speed-up, multiprocessing Pool (×)", 8) == 8
+    assert drift_report.workers_of("speed-up, threads = CPUs, largest n (×)", 3) == 3
+
+
+def _save(folder, ratio):
+    """numba's run with ``ratio`` as parallel=True's gain on 2 threads."""
+    r = fake_numba(2)
+    cases = tuple(
+        dataclasses.replace(c, ratio=ratio) if c.name == PARALLEL else c
+        for c in r.cases
+    )
+    folder.mkdir()
+    machine = dataclasses.replace(describe(), available_cpus=2)
+    results.save(
+        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
+    )
+
+
+def test_a_parallel_speedup_wholly_above_its_workers_is_listed(tmp_path):
+    above, within = tmp_path / "above", tmp_path / "within"
+    _save(above, ratio_from([2.1, 2.2, 2.15, 2.3, 2.12, 2.18, 2.2]))
+    _save(within, ratio_from([1.9, 1.95, 2.05, 1.98, 2.01, 1.97, 1.99]))
+    found = drift_report.above_ideal(above)
+    assert [(name, label, workers) for name, label, _, _, workers in found] == [
+        ("numba", "parallel=True, 2 threads over 1 (×)", 2)
+    ]
+    assert drift_report.above_ideal(within) == []
+    text = drift_report.above_ideal_report([above, within])
+    assert "  above: 1\n    numba: parallel=True, 2 threads over 1 (×)  2.10–" in text
+    assert text.endswith("  within: none")
+
+
+def test_the_drift_command_prints_every_builds_checks(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    _save(first, ratio_from([2.1, 2.2, 2.15, 2.3, 2.12, 2.18, 2.2]))
+    _save(second, ratio_from([1.9, 1.95, 2.05, 1.98, 2.01, 1.97, 1.99]))
+    assert cli.main(["drift", str(first), str(second)]) == 0
+    out = capsys.readouterr().out
+    assert "one-worker ratios" in out
+    assert "efficiencies above 1 outside their interval:\n  first: 1" in out
+    assert "experiments' time against" in out
