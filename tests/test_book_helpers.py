@@ -128,6 +128,14 @@ def test_result_runs_once_per_build_then_reads_the_record(tmp_path, monkeypatch)
     assert "probe_spread" not in saved  # a short run is not bracketed by the probe
     with pytest.raises(ValueError, match="no option"):
         book.result("race", nonsense=1)
+    # a record this version cannot read (an older one made it) is run again
+    record = tmp_path / "numpy-thread-settings.json"
+    old = results.read_json(record)
+    old["result"] = {"made by": "an older version"}
+    record.write_text(json.dumps(old))
+    again = book.result("numpy-thread-settings")
+    assert len(calls) == 2 and again == first.__class__(**again.__dict__)
+    assert results.read_json(record)["result"] != {"made by": "an older version"}
 
 
 def test_accessibility_repairs_name_the_toggles_and_fix_the_bibliography_roles():

@@ -198,6 +198,10 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         assert ratio.low <= ratio.median <= ratio.high
     for which, ratio in experiment.one_worker(result).items():
         assert which.startswith("1 ") and ratio.low <= ratio.median <= ratio.high
+    for label, workers in experiment.workers(result).items():
+        # declared workers belong to a speed-up headline with an interval
+        assert label in experiment.intervals(result) and label in headlines
+        assert isinstance(workers, int) and workers >= 1
     assert multiprocessing.active_children() == []
 
 

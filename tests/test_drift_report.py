@@ -59,3 +59,30 @@ def test_the_drift_command_prints_every_builds_checks(tmp_path, capsys):
     assert "one-worker ratios" in out
     assert "efficiencies above 1 outside their interval:\n  first: 1" in out
     assert "experiments' time against" in out
+
+
+def test_declared_workers_come_first_and_one_worker_is_not_above_the_ideal():
+    """A headline without a count is held to the workers its experiment
+    declares (numba's nogil threads: its threads, not the CPUs); one worker
+    is the one-worker check's, not an efficiency above 1."""
+    declared = {"nogil threads over @njit (×)": 3}
+    assert drift_report.workers_of("nogil threads over @njit (×)", 64, declared) == 3
+    assert drift_report.workers_of("speed-up, 2 ranks (×)", 64, declared) == 2
+
+
+def test_a_single_worker_slightly_above_one_is_not_listed(tmp_path):
+    from parallel_python.further.numba_demo import ONE_THREAD
+
+    r = dataclasses.replace(fake_numba(2), threads=1)
+    r = dataclasses.replace(r, cases=tuple(c for c in r.cases if c.name != ONE_THREAD))
+    nogil = ratio_from([1.01, 1.02, 1.03, 1.02, 1.02, 1.01, 1.03])
+    cases = tuple(
+        dataclasses.replace(c, ratio=nogil) if "nogil" in c.name else c for c in r.cases
+    )
+    folder = tmp_path / "one"
+    folder.mkdir()
+    machine = dataclasses.replace(describe(), available_cpus=2)
+    results.save(
+        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
+    )
+    assert drift_report.above_ideal(folder) == []

@@ -157,7 +157,8 @@ def result(name: str, **sizes: Any) -> Any:
     so the first page to ask runs the experiment (with the catalogue's book
     sizes, changed by ``sizes``) and records it; every later page, and every
     later ask, reads that record. A page that cites another chapter's figure
-    therefore shows the same number as that chapter.
+    therefore shows the same number as that chapter. A record this version
+    cannot read (one an older version made) is run and recorded again.
     """
     from . import catalogue
 
@@ -165,8 +166,12 @@ def result(name: str, **sizes: Any) -> Any:
     path = results_dir() / f"{name}.json"
     if path.is_file():
         saved = results.read_json(path)
-        outcome = results.from_data(experiment.result_type, saved["result"])
-        return _returned(name, outcome)
+        try:
+            outcome = results.from_data(experiment.result_type, saved["result"])
+        except ValueError:
+            outcome = None  # recorded by an older version: run it again
+        if outcome is not None:
+            return _returned(name, outcome)
     kwargs = {option.name: option.default for option in experiment.options}
     # besides its options, a run may take another experiment's result (such
     # as free threading, which reuses the GIL experiment's record)

@@ -75,9 +75,12 @@ def budget_report(folders: list[Path]) -> str:
 _WORKERS = re.compile(r"\b(\d+) (?:\w+ )?(?:process|thread|rank|worker|task)")
 
 
-def workers_of(label: str, cpus: int) -> int:
-    """The workers a speed-up headline names (the first count in it), else
-    ``cpus``: the book's workers default to the CPUs available."""
+def workers_of(label: str, cpus: int, declared: dict[str, int] | None = None) -> int:
+    """The workers behind a speed-up headline: as its experiment declares
+    them (``Experiment.workers``), else the count its label names (the
+    first), else ``cpus``: the book's workers default to the CPUs available."""
+    if declared and label in declared:
+        return declared[label]
     found = _WORKERS.search(label)
     return int(found.group(1)) if found else cpus
 
@@ -87,20 +90,23 @@ def above_ideal(folder: Path) -> list[tuple[str, str, float, float, int]]:
     above the workers it had (an efficiency above 1 outside its interval):
     (experiment, headline, low, high, workers). For waiting work the workers
     are the number in flight. Compile and vectorise ratios, controls and the
-    machine's own readings are not parallel speed-ups (:class:`.drift.Move`)."""
+    machine's own readings are not parallel speed-ups (:class:`.drift.Move`);
+    one worker is held to about 1 by the one-worker check instead, as
+    :func:`~.core.sanity.check_speedup` does."""
     found = []
     for experiment, saved in saved_runs(folder):
         result = result_of(experiment, saved)
         cpus = int(saved["machine"]["available_cpus"])
         controls = experiment.controls(result)
+        declared = experiment.workers(result)
         for label, ratio in experiment.intervals(result).items():
             move = Move(
                 experiment.name, label, 1.0, 1.0, declared_control=label in controls
             )
             if ratio is None or not move.parallel_speedup:
                 continue
-            workers = workers_of(label, cpus)
-            if ratio.low > workers:
+            workers = workers_of(label, cpus, declared)
+            if workers > 1 and ratio.low > workers:
                 found.append((experiment.name, label, ratio.low, ratio.high, workers))
     return found
 

@@ -62,6 +62,11 @@ class Experiment:
     operations that run in one thread), which read about 1× or below. A
     control's lesson is that it stays there, not its exact value, so
     ``parallel-python drift`` checks that instead of ±10 %."""
+    workers: Callable[[Any], dict[str, int]] = field(default=lambda r: {})
+    """The workers behind speed-up headlines whose label does not count
+    them: label -> threads, processes or jobs, as this run had them.
+    ``parallel-python drift`` holds a speed-up's interval to that, else to
+    the count its label names, else to the CPUs."""
     one_worker: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
     """Its one-worker checks: which -> the
     :class:`~parallel_python.core.protocol.Ratio` of work compared with

@@ -224,6 +224,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_joblib,
         summary=joblib_summary,
         headlines=_joblib_headlines,
+        workers=lambda j: {"speed-up, workers reused (×)": j.jobs},
         intervals=_joblib_intervals,
     ),
     Experiment(
@@ -285,6 +286,7 @@ ENTRIES: tuple[Experiment, ...] = (
         summary=numba_summary,
         headlines=_numba_headlines,
         intervals=_numba_intervals,
+        workers=lambda r: {"nogil threads over @njit (×)": r.threads},
         # prange cuts the loop into one equal piece per thread, as do the
         # nogil threads
     ),
@@ -326,6 +328,7 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_free_threading,
         summary=free_threading_summary,
         headlines=_ft_headlines,
+        workers=lambda f: {"speed-up, pure Python in threads (×)": f.workers},
         intervals=_ft_intervals,
         controls=_ft_controls,
     ),
@@ -356,6 +359,9 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_tools,
         summary=tools_summary,
         headlines=_tools_headlines,
+        workers=lambda t: {
+            f"speed-up, {r.tool} (×)": r.workers for r in t.runs if r.ratio is not None
+        },
         apart=APART,
         apart_ceilings=_tools_apart_ceilings,
         intervals=_tools_intervals,

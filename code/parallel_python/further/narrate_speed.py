@@ -93,7 +93,8 @@ def numba_summary(r: NumbaRun) -> str:
         text += (
             f"With {cpus_phrase(r.cpus)}, the parallel versions had one thread "
             f"each: `prange` gave {times(par)} and the `nogil` threads "
-            f"{times(nogil)} of the serial loop's speed, nothing to gain here. "
+            f"{times(nogil)} of the serial loop's speed: with one thread, "
+            "nothing runs side by side. "
         )
         return text
     par = r.speedup(PARALLEL, ONE_THREAD)
@@ -124,8 +125,9 @@ def numba_summary(r: NumbaRun) -> str:
     text += unsteady_note("The `nogil` threads'", nogil_ratio, stated=True)
     if min(par, nogil) <= 1 - SAME:
         text += (
-            "A parallel loop is only as fast as its slowest thread: a thread that "
-            "has to wait for a CPU holds up the whole loop. "
+            "A parallel loop ends only when its slowest thread does, so one "
+            "slow thread holds up the whole loop; this run does not show which "
+            "thread was slow, or why. "
         )
     if held < nogil * (1 - SAME):
         text += (
@@ -144,19 +146,23 @@ def compiled_apart(r: NumbaRun) -> str:
     """Why ``parallel=True`` is measured against itself on one thread: on
     one thread it is already not ``@njit``'s speed, when the rounds say so
     (its interval excludes 1); with its overall gain over ``@njit``."""
-    ratio = r.case(ONE_THREAD).ratio
-    if ratio is None or r.one_thread == PARALLEL:
+    if r.one_thread == PARALLEL:
         return ""
-    text = f"On one thread, `parallel=True` ran {gain(ratio.median, '`@njit`', ratio)}"
+    ratio = r.case(ONE_THREAD).ratio
+    if ratio is None:
+        return ""
     if ratio.low <= 1 <= ratio.high:
-        return text + ". "
+        shown = gain(ratio.median, "`@njit`", ratio)
+        return f"On one thread, `parallel=True` ran {shown}. "
     overall = r.speedup(PARALLEL, BASELINE)
-    return text + (
-        ". The two are differently compiled functions, and on one thread "
-        "nothing runs side by side: that difference is not the threads'. So "
-        "this page takes `parallel=True`'s gain from threads over itself on "
-        f"one thread; over `@njit`, from the median times, it was "
-        f"{times(overall)} on {plural(r.threads, 'thread')}. "
+    return (
+        f"On one thread, `parallel=True` ran {ratio_text(ratio)} as fast as "
+        "`@njit`, a difference its whole 90 % interval shows. The two are "
+        "differently compiled functions, and on one thread nothing runs side "
+        "by side: that difference is not the threads'. So this page takes "
+        "`parallel=True`'s gain from threads over itself on one thread; over "
+        f"`@njit`, from the median times, it was {times(overall)} on "
+        f"{plural(r.threads, 'thread')}. "
     )
 
 

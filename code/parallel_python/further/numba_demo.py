@@ -189,6 +189,14 @@ class NumbaRun:
     compiled rounds (None: not probed)."""
     stop_reason: str = ""
 
+    def __post_init__(self) -> None:
+        if self.threads > 1 and ONE_THREAD not in {c.name for c in self.cases}:
+            raise ValueError(
+                f"this numba result ran {self.threads} threads but not "
+                "parallel=True on one thread (an older version recorded it): "
+                "run the experiment again"
+            )
+
     def case(self, name: str) -> NumbaCase:
         return find(self.cases, name=name)
 
@@ -205,8 +213,7 @@ class NumbaRun:
     def one_thread(self) -> str:
         """The case of ``parallel=True`` on one thread: its own, or with one
         thread in all, the parallel case itself."""
-        names = {c.name for c in self.cases}
-        return ONE_THREAD if ONE_THREAD in names else PARALLEL
+        return PARALLEL if self.threads == 1 else ONE_THREAD
 
     @property
     def threads_gain(self) -> Ratio | None:
@@ -254,11 +261,12 @@ def run_numba(
     after each compiled round (:mod:`~parallel_python.core.ceiling_live`;
     at least that many seconds of each kind of window).
 
-    A round, with its rests, lasts about 0.3 s on the 2-CPU build machine.
-    With a budget of 1.6 s, 5-7 rounds ran; in one build both parallel
+    A round, with its rests, lasts about 0.35 s on the 2-CPU build machine
+    (``parallel=True`` on one thread included). With a budget of 1.6 s, 5-7
+    rounds ran (before that case was added); in one build both parallel
     versions ran at one thread's pace for 3 rounds in a row (the ceiling's
     pairs after them read 1.25-1.31), and the median took the spell in.
-    The default budget allows about 8.
+    The default budget allows about 7.
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)

@@ -93,6 +93,9 @@ ENTRIES: tuple[Experiment, ...] = (
         plot=plot_operations,
         summary=operations_summary,
         headlines=_ops_headlines,
+        workers=lambda o: {
+            f"speed-up of {op.name} (×)": o.threads for op in o.operations
+        },
         intervals=_ops_intervals,
         controls=_ops_controls,
     ),
