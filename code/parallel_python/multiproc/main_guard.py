@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.orphans import adopting_orphans, reap_group
 from ..core.pools import end_process_group
 from ..core.results import find
 from ..core.validate import positive_float
@@ -135,25 +136,29 @@ def _run(
     env["PYTHONUNBUFFERED"] = "1"
     env[OWNER_ENV] = str(os.getpid())  # so a leftover check finds its own demos
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        args,
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(stdin, timeout=timeout)
-        finished = True
-    except subprocess.TimeoutExpired:
-        finished = False
-        end_process_group(proc)
-        out, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    end_process_group(proc)  # anything the script left behind
+    # the script's workers, orphans once it ends, are adopted and reaped
+    # here, so that their CPU time counts as the book's, not other programs'
+    with adopting_orphans():
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+            end_process_group(proc)
+            out, err = proc.communicate()
+        seconds = time.perf_counter() - start
+        end_process_group(proc)  # anything the script left behind
+        reap_group(proc.pid)
     return finished, proc.returncode if finished else None, seconds, out, err
 
 
