@@ -211,7 +211,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=4.0,
+        seconds=4.5,
         options=(
             Option("n", "int", 1_500_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
@@ -219,7 +219,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("tasks", "int", 8, "tasks that each receive the big array"),
             Option("repeats", "int", 3, "timed runs of the big-array calls"),
             Option("rounds", "int", 5, "paired rounds, serial and joblib, at least"),
-            Option("budget", "float", 1.5, "seconds of those rounds at most"),
+            Option("budget", "float", 2.5, "seconds of those rounds at most"),
         ),
         plot=plot_joblib,
         summary=joblib_summary,
@@ -270,14 +270,14 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/numba",
         run=run_numba,
         result_type=NumbaRun,
-        seconds=5.5,
+        seconds=5.0,
         options=(
             Option("n", "int", 40_000_000, "midpoints for the compiled versions"),
             Option("python_n", "int", 600_000, "midpoints for pure Python"),
             Option("numpy_n", "int", None, "midpoints for NumPy (default ≤ 5 M)"),
             Option("threads", "int", None, "threads (default: the CPUs)"),
             Option("repeats", "int", 5, "paired rounds, at least"),
-            Option("budget", "float", 2.4, "seconds of rounds at most"),
+            Option("budget", "float", 2.0, "seconds of rounds at most"),
             Option(
                 "probe_seconds", "float", 0.4, "seconds of the ceiling probe, at least"
             ),

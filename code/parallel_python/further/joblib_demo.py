@@ -180,7 +180,7 @@ def run_joblib(
     cache_delay: float = 0.2,
     repeats: int = 3,
     rounds: int = 5,
-    budget: float = 1.5,
+    budget: float = 2.5,
 ) -> JoblibRun:
     """Measure joblib on this machine (see the module docstring).
 

@@ -243,7 +243,7 @@ def run_numba(
     *,
     numpy_n: int | None = None,
     repeats: int = 5,
-    budget: float = 2.4,
+    budget: float = 2.0,
     probe_seconds: float | None = None,
 ) -> NumbaRun:
     """Time the integration with ``n`` points compiled (``python_n`` in pure
@@ -266,7 +266,7 @@ def run_numba(
     rounds ran (before that case was added); in one build both parallel
     versions ran at one thread's pace for 3 rounds in a row (the ceiling's
     pairs after them read 1.25-1.31), and the median took the spell in.
-    The default budget allows about 7.
+    The default budget allows about 6.
     """
     n = positive_int("n", n)
     python_n = positive_int("python_n", python_n)
