@@ -175,12 +175,12 @@ def run_joblib(
     n: int = 1_500_000,
     jobs: int | None = None,
     *,
-    array_elements: int = 2_000_000,
+    array_elements: int = 1_000_000,
     tasks: int = 8,
     cache_delay: float = 0.2,
     repeats: int = 3,
-    rounds: int = 5,
-    budget: float = 2.5,
+    rounds: int = 8,
+    budget: float = 1.5,
 ) -> JoblibRun:
     """Measure joblib on this machine (see the module docstring).
 
