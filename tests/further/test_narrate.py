@@ -567,8 +567,28 @@ def test_parallel_true_on_one_thread_is_told_apart_from_the_threads():
     assert "not the threads'" not in text
     # no rounds on one thread (a fake without ratios): nothing said
     assert "On one thread" not in numba_summary(r)
-    # with one thread in all there is no one-thread case to tell apart
-    assert compiled_apart(fake_numba(1)) == ""
+    # with one thread in all there is no one-thread case to tell apart; the
+    # parallel case is itself on one thread, and its steady difference from
+    # @njit is said to be the compiler's
+    one = fake_numba(1)
+    assert compiled_apart(one) == ""
+    assert "the compiler's" not in numba_summary(one)  # no rounds: not said
+    steady = ratio_from([1.04, 1.05, 1.047, 1.045, 1.05, 1.046, 1.048])
+    cases = tuple(
+        dataclasses.replace(c, ratio=steady) if c.name == "@njit(parallel=True)" else c
+        for c in one.cases
+    )
+    text = numba_summary(dataclasses.replace(one, cases=cases))
+    assert "`prange`'s 1.05× (1.04–1.05), a difference its whole 90 % interval" in (
+        text
+    )
+    assert "is the compiler's" in text
+    noisy = ratio_from([0.98, 1.02, 1.0, 0.99, 1.01, 1.03, 0.97])
+    cases = tuple(
+        dataclasses.replace(c, ratio=noisy) if c.name == "@njit(parallel=True)" else c
+        for c in one.cases
+    )
+    assert "the compiler's" not in numba_summary(dataclasses.replace(one, cases=cases))
 
 
 def test_a_numba_record_without_its_one_thread_run_is_refused():

@@ -96,6 +96,13 @@ def numba_summary(r: NumbaRun) -> str:
             f"{times(nogil)} of the serial loop's speed: with one thread, "
             "nothing runs side by side. "
         )
+        ratio = r.case(PARALLEL).ratio
+        if ratio is not None and not ratio.low <= 1 <= ratio.high:
+            text += (
+                f"`prange`'s {ratio_text(ratio)}, a difference its whole 90 % "
+                "interval shows, is the compiler's: `parallel=True` compiles the "
+                "loop to other machine code than `@njit`. "
+            )
         return text
     par = r.speedup(PARALLEL, ONE_THREAD)
     par_ratio = r.threads_gain
