@@ -514,16 +514,20 @@ def test_results_round_trip(cls, value):
     assert results.from_data(cls, data) == value
 
 
+def _numba_with(r: NumbaRun, name: str, ratio) -> NumbaRun:
+    """``r`` with the case ``name``'s paired ratio replaced by ``ratio``."""
+    cases = tuple(
+        dataclasses.replace(c, ratio=ratio) if c.name == name else c for c in r.cases
+    )
+    return dataclasses.replace(r, cases=cases)
+
+
 def test_a_parallel_loop_above_what_its_threads_allow_is_flagged():
     from parallel_python.core.protocol import ratio_from
 
     r = fake_numba(2)
     above = ratio_from([2.3, 2.4, 2.35, 2.5, 2.32, 2.38, 2.41])
-    cases = tuple(
-        dataclasses.replace(c, ratio=above) if c.name == "@njit(parallel=True)" else c
-        for c in r.cases
-    )
-    text = numba_summary(dataclasses.replace(r, cases=cases))
+    text = numba_summary(_numba_with(r, "@njit(parallel=True)", above))
     assert "`parallel=True` ran 2.38× (2.30–2.50) as fast as itself on one" in text
     assert (
         "The `parallel=True` loop came out above the ideal of 2.00× for 2 threads: "
@@ -531,11 +535,8 @@ def test_a_parallel_loop_above_what_its_threads_allow_is_flagged():
     )
     # within what 2 threads allow: no such note
     within = ratio_from([1.9, 1.95, 2.05, 1.98, 2.01, 1.97, 1.99])
-    cases = tuple(
-        dataclasses.replace(c, ratio=within) if c.name == "@njit(parallel=True)" else c
-        for c in r.cases
-    )
-    assert "came out above" not in numba_summary(dataclasses.replace(r, cases=cases))
+    within_run = _numba_with(r, "@njit(parallel=True)", within)
+    assert "came out above" not in numba_summary(within_run)
 
 
 def test_parallel_true_on_one_thread_is_told_apart_from_the_threads():
@@ -545,11 +546,7 @@ def test_parallel_true_on_one_thread_is_told_apart_from_the_threads():
     r = fake_numba(2)
 
     def with_one(ratio):
-        cases = tuple(
-            dataclasses.replace(c, ratio=ratio) if c.name == ONE_THREAD else c
-            for c in r.cases
-        )
-        return numba_summary(dataclasses.replace(r, cases=cases))
+        return numba_summary(_numba_with(r, ONE_THREAD, ratio))
 
     # on one thread already faster than @njit, all rounds agreeing: said, and
     # why the threads' gain is taken over itself on one thread
@@ -574,21 +571,14 @@ def test_parallel_true_on_one_thread_is_told_apart_from_the_threads():
     assert compiled_apart(one) == ""
     assert "the compiler's" not in numba_summary(one)  # no rounds: not said
     steady = ratio_from([1.04, 1.05, 1.047, 1.045, 1.05, 1.046, 1.048])
-    cases = tuple(
-        dataclasses.replace(c, ratio=steady) if c.name == "@njit(parallel=True)" else c
-        for c in one.cases
-    )
-    text = numba_summary(dataclasses.replace(one, cases=cases))
+    text = numba_summary(_numba_with(one, "@njit(parallel=True)", steady))
     assert "`prange`'s 1.05× (1.04–1.05), a difference its whole 90 % interval" in (
         text
     )
     assert "is the compiler's" in text
     noisy = ratio_from([0.98, 1.02, 1.0, 0.99, 1.01, 1.03, 0.97])
-    cases = tuple(
-        dataclasses.replace(c, ratio=noisy) if c.name == "@njit(parallel=True)" else c
-        for c in one.cases
-    )
-    assert "the compiler's" not in numba_summary(dataclasses.replace(one, cases=cases))
+    noisy_run = _numba_with(one, "@njit(parallel=True)", noisy)
+    assert "the compiler's" not in numba_summary(noisy_run)
 
 
 def test_a_numba_record_without_its_one_thread_run_is_refused():
