@@ -122,6 +122,7 @@ def test_run_writes_json_and_png(tmp_path, name):
         (["run", "numpy-blas-sweep", "--sizes", "-5"], "sizes must be a whole number"),
         (["run", "numpy-blas-sweep", "--repeats", "0"], "repeats must be"),
         (["run", "numpy-blas-sweep", "--sizes", "abc"], "expected whole numbers"),
+        (["run", "gil", "--beyond=yes"], "ignored explicit argument"),
         (["run"], "NAME is one of"),
         (["frobnicate"], "invalid choice"),
         (["list", "--bogus"], "unrecognized arguments"),
@@ -132,6 +133,16 @@ def test_bad_usage_is_one_clear_line_and_exit_2(args, message):
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_yes_or_no_option_is_a_flag_with_its_negation():
+    from parallel_python.cli import _experiment_parser
+
+    parser = _experiment_parser(catalogue.get("gil"))
+    assert parser.parse_args([]).beyond is False  # the book's choice
+    assert parser.parse_args(["--beyond"]).beyond is True
+    assert parser.parse_args(["--beyond", "--no-beyond"]).beyond is False
+    assert "(book: no)" in " ".join(parser.format_help().split())
 
 
 @pytest.fixture(scope="module")

@@ -69,12 +69,16 @@ def _experiment_parser(experiment: Experiment) -> argparse.ArgumentParser:
     for option in experiment.options:
         default = option.default
         shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        how: dict[str, Any] = {"type": _KINDS.get(option.kind)}
+        if option.kind == "bool":  # --name / --no-name
+            how = {"action": argparse.BooleanOptionalAction}
+            shown = "yes" if default else "no"
         parser.add_argument(
             "--" + option.name.replace("_", "-"),
             dest=option.name,
-            type=_KINDS[option.kind],
             default=default,
             help=option.help if default is None else f"{option.help} (book: {shown})",
+            **how,
         )
     parser.add_argument(
         "--out",
@@ -147,14 +151,11 @@ def default_book_results() -> Path | None:
     configured = os.environ.get("PARALLEL_PYTHON_RESULTS_DIR")
     if configured:  # an explicit setting wins, and is the only place looked at
         return Path(configured)
-    candidates = []
     here = Path.cwd().resolve()
     package_root = Path(__file__).resolve().parents[2]
     for folder in (here, *here.parents, package_root):
-        candidates.append(folder / "_build" / "results")
-    for folder in candidates:
-        if folder.is_dir():
-            return folder
+        if (found := folder / "_build" / "results").is_dir():
+            return found
     return None
 
 

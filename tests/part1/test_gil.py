@@ -10,7 +10,7 @@ import pytest
 from parallel_python.core.machine import available_cpus
 from parallel_python.core.protocol import STOP_REASONS
 from parallel_python.core.results import from_data, to_data
-from parallel_python.part1 import gil, numpy_trick, placement
+from parallel_python.part1 import counts, gil, numpy_trick, placement
 
 
 def test_count_is_correct():
@@ -252,6 +252,15 @@ def test_numpy_trick_shape():
     assert unprobed.ceiling is None
 
 
+def test_numpy_trick_times_only_counts_up_to_the_cpus(monkeypatch):
+    monkeypatch.setattr(numpy_trick, "available_cpus", lambda: 2)
+    r = numpy_trick.run_numpy_trick(
+        counts=(1, 2, 4), elements=1_000, repeats=1, sorts=1, budget=0.01
+    )
+    assert r.counts == (1, 2)
+    assert [p.workers for p in r.numpy_threads] == [1, 2]
+
+
 def test_numpy_trick_pairs_rounds_and_keeps_its_calibration():
     r = numpy_trick.run_numpy_trick(
         counts=(1, 2), elements=1_000, repeats=2, sorts=3, budget=0.01
@@ -302,11 +311,50 @@ def test_interleaved_times_every_way_each_round():
 def test_each_count_gets_its_share_of_the_budget():
     from parallel_python.core.protocol import MIN_ROUNDS_ONLY
 
-    assert gil.per_count(2, 2, 4.0) == 4.0  # the lesson: the whole budget
-    assert gil.per_count(1, 2, 4.0) == 2.0  # the one-worker check: half
-    assert gil.per_count(4, 2, 4.0) == MIN_ROUNDS_ONLY  # beyond the CPUs
-    assert gil.per_count(4, 8, 4.0) == 4.0  # within 8 CPUs
-    assert gil.per_count(2, 1, 4.0) == 4.0  # 2 is always measured well
+    assert counts.per_count(2, 2, 4.0) == 4.0  # the lesson: the whole budget
+    assert counts.per_count(1, 2, 4.0) == 2.0  # the one-worker check: half
+    assert counts.per_count(4, 2, 4.0) == MIN_ROUNDS_ONLY  # beyond the CPUs
+    assert counts.per_count(4, 8, 4.0) == 4.0  # within 8 CPUs
+    assert counts.per_count(2, 1, 4.0) == 4.0  # 2 is always measured well
+
+
+@pytest.mark.parametrize(
+    ("cpus", "beyond", "timed"),
+    [
+        (1, False, (1, 2)),  # two are always timed, even on one CPU
+        (2, False, (1, 2)),  # four pure-Python tasks on 2 CPUs only take turns
+        (4, False, (1, 2, 4)),
+        (2, True, (1, 2, 4)),
+    ],
+)
+def test_pure_python_is_timed_up_to_the_cpus_unless_asked(cpus, beyond, timed):
+    assert counts.cpu_counts((1, 2, 4), cpus, beyond) == timed
+
+
+@pytest.mark.parametrize(
+    ("asked", "timed"), [((4, 8), (4,)), ((1, 3), (1, 3)), ((1, 2, 3), (1, 2))]
+)
+def test_the_count_a_page_talks_about_is_always_timed(asked, timed):
+    # on 2 CPUs: beyond them, the smallest count of two or more still runs
+    assert counts.cpu_counts(asked, 2) == timed
+    assert counts.shown_count(asked, 2) in timed
+
+
+def test_sleeping_threads_are_timed_at_every_count(monkeypatch):
+    monkeypatch.setattr(gil, "available_cpus", lambda: 2)
+    g = gil.run_gil(
+        counts=(1, 2, 4),
+        work=20_000,
+        wait_seconds=0.001,
+        repeats=1,
+        reps=2,
+        budget=0.01,
+        processes=False,
+    )
+    assert g.counts == (1, 2, 4)
+    assert [p.workers for p in g.threads_wait] == [1, 2, 4]
+    assert g.cpu_counts == (1, 2)  # pure Python: up to the CPUs
+    assert g.alone_counts == (2,)
 
 
 def test_pinned_threads_run_each_task_on_a_cpu_of_its_own():
@@ -356,7 +404,7 @@ def test_the_tasks_in_a_row_run_in_a_new_thread_each_round():
 def test_processes_up_to_the_cpus_are_compared_with_one_process(cpus, alone):
     # one process against this process; beyond the CPUs (at least 2),
     # where only the minimum of rounds runs, against this process too
-    assert [k for k in (1, 2, 3, 4) if gil.against_one_process(k, cpus)] == alone
+    assert [k for k in (1, 2, 3, 4) if counts.against_one_process(k, cpus)] == alone
 
 
 def test_a_count_beyond_the_cpus_is_compared_with_this_process(monkeypatch):
@@ -369,6 +417,7 @@ def test_a_count_beyond_the_cpus_is_compared_with_this_process(monkeypatch):
         reps=2,
         budget=0.01,
         probe_seconds=None,
+        beyond=True,
     )
     # 2 against one new worker process, 3 against the threads' own baseline
     assert g.processes_cpu_at(2).serial is not g.threads_cpu_at(2).serial

@@ -11,8 +11,9 @@ from typing import Any
 class Option:
     """A command-line option that becomes a keyword argument of the run function.
 
-    ``kind`` is ``"int"``, ``"ints"`` (a comma-separated list), ``"float"`` or
-    ``"str"``; ``default`` is the size the book uses.
+    ``kind`` is ``"int"``, ``"ints"`` (a comma-separated list), ``"float"``,
+    ``"str"`` or ``"bool"`` (``--name`` / ``--no-name``); ``default`` is the
+    size the book uses.
     """
 
     name: str

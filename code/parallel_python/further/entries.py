@@ -338,11 +338,11 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=13.5,
+        seconds=15.5,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),
-            Option("repeats", "int", 5, "paired rounds, at least"),
+            Option("repeats", "int", 8, "paired rounds, at least"),
             Option(
                 "budget",
                 "float",

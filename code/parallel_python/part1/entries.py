@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
-from .gil import run_gil, shown_count
+from .counts import shown_count
+from .gil import run_gil
 from .gil_results import GilScaling
 from .handover import Handover, run_handover
 from .locks import Locks, run_locks
@@ -222,7 +223,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=14.0,
+        seconds=10.5,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -234,6 +235,7 @@ ENTRIES: tuple[Experiment, ...] = (
             Option(
                 "probe_seconds", "float", 0.5, "seconds of the ceiling probe, at least"
             ),
+            Option("beyond", "bool", False, "time pure Python beyond the CPUs too"),
         ),
         plot=plot_gil,
         summary=gil_summary,
@@ -265,7 +267,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=5.25,
+        seconds=4.0,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 250_000, "numbers per sort"),
@@ -279,6 +281,7 @@ ENTRIES: tuple[Experiment, ...] = (
                 0.25,
                 "seconds of the ceiling probe between the sorting rounds, at least",
             ),
+            Option("beyond", "bool", False, "time counts beyond the CPUs too"),
         ),
         plot=plot_numpy_trick,
         summary=numpy_trick_summary,

@@ -29,12 +29,7 @@ from ..core.machine import available_cpus, gil_enabled
 from ..core.meter import Meter
 from ..core.pinning import in_new_threads
 from ..core.pools import FreshPools, baseline_on_one_cpu, on_one_cpu
-from ..core.protocol import (
-    MIN_ROUNDS_ONLY,
-    Paired,
-    Ratio,
-    measure_paired,
-)
+from ..core.protocol import Paired, Ratio, measure_paired
 from ..core.results import find
 from ..core.sizing import calibrate
 from ..core.timing import Timing, measure, measure_rounds
@@ -44,6 +39,7 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
+from .counts import against_one_process, cpu_counts, per_count
 from .cpu_now import current_cpu
 from .gil_results import GilScaling, ScalingPoint
 from .placement import Placed, crowding, late_start, running, stretch
@@ -99,16 +95,6 @@ def interleaved(
     return tuple(replace(timed[i], warmup=warmup) for i in range(len(ways)))
 
 
-def shown_count(counts: Sequence[int], cpus: int) -> int:
-    """The count a page talks about: the most workers that fit the CPUs, but
-    at least two if two or more were measured (one has nothing to overlap)."""
-    within = [c for c in counts if 2 <= c <= cpus]
-    if within:
-        return max(within)
-    two_or_more = [c for c in counts if c >= 2]
-    return min(two_or_more) if two_or_more else max(counts)
-
-
 def count_placed(n: int, reps: int) -> Placed:
     """:func:`count_repeated`'s work in a worker process: this process's id,
     the CPU it is on before each repetition and after the last (-1: not
@@ -127,22 +113,6 @@ def count_placed(n: int, reps: int) -> Placed:
 def _cpu() -> int:
     cpu, _ = current_cpu()
     return -1 if cpu is None else cpu
-
-
-def per_count(k: int, cpus: int, budget: float) -> float:
-    """The seconds of paired rounds for ``k`` tasks side by side: the whole
-    ``budget`` up to the CPUs (at least 2), half of it for one task (the
-    one-worker check), and only the minimum of rounds beyond the CPUs."""
-    if k > max(2, cpus):
-        return MIN_ROUNDS_ONLY
-    return budget / 2 if k == 1 else budget
-
-
-def against_one_process(k: int, cpus: int) -> bool:
-    """Are ``k`` processes compared with one worker process running their
-    tasks in a row? From 2 up to the CPUs (at least 2); one process, and the
-    counts beyond (only the minimum of rounds), with this process."""
-    return 1 < k <= max(2, cpus)
 
 
 def count_repeated(n: int, reps: int) -> int:
@@ -279,6 +249,7 @@ def run_gil(
     task_seconds: float = 0.1,
     budget: float = 4.0,
     probe_seconds: float | None = 0.5,
+    beyond: bool = False,
 ) -> GilScaling:
     """Time ``k`` equal tasks in a row and side by side, for each ``k`` in ``counts``.
 
@@ -302,7 +273,9 @@ def run_gil(
     ceiling for the CPUs used is measured after each round of the counts up
     to the CPUs (:mod:`~parallel_python.core.ceiling_live`), at least that
     many seconds of each kind of window; a meter records other work on these
-    CPUs throughout.
+    CPUs throughout. The pure-Python tasks are timed only at the counts up to
+    the CPUs (at least 2), unless ``beyond`` (:func:`cpu_counts`); sleeping
+    threads at every count.
     """
     counts = positive_ints("counts", counts)
     work = positive_int("work", work)
@@ -311,12 +284,13 @@ def run_gil(
     warmup = non_negative_int("warmup", warmup)
     task_seconds = positive_float("task_seconds", task_seconds)
     budget = positive_float("budget", budget)
+    cpus = available_cpus()
+    timed_cpu = cpu_counts(counts, cpus, bool(beyond))
     if reps is None:
         reps = calibrate(
             lambda r: count_repeated(work, r), target_seconds=task_seconds, cap=1000
         )
     reps = positive_int("reps", reps)
-    cpus = available_cpus()
     # counters that probe the ceiling between the rounds of the counts up to
     # the CPUs, started before any pool or thread
     probe = live_ceiling_for(max(counts), probe_seconds if processes else None)
@@ -329,6 +303,9 @@ def run_gil(
         meter = Meter()
         with meter:
             for k in counts:
+                threads_wait.append(_time_waiting(k, wait_seconds, repeats))
+                if k not in timed_cpu:
+                    continue
                 # counts beyond the CPUs (at least 2), which only show that
                 # they gain no more, get their minimum of rounds; one task (the
                 # check that one worker is 1x) half the budget
@@ -340,7 +317,7 @@ def run_gil(
                     repeats=repeats,
                     # the code and the caches are warm after the first
                     # count's warm-up
-                    warmup=warmup if k == counts[0] else 0,
+                    warmup=warmup if k == timed_cpu[0] else 0,
                     between=probe.between if 2 <= k <= cpus else None,
                     alone=against_one_process(k, cpus),
                 )
@@ -364,7 +341,6 @@ def run_gil(
                             ran.append((k, share))
                         if (after := late_start(timed)) is not None:
                             late.append((k, after))
-                threads_wait.append(_time_waiting(k, wait_seconds, repeats))
         probed = probe.result()
     # one task alone: the one-task point's calls in a row, where it was
     # measured (no need to time it again), else timed here
@@ -393,5 +369,5 @@ def run_gil(
         stretched=tuple(stretched),
         running=tuple(ran),
         late=tuple(late),
-        alone_counts=tuple(k for k in counts if against_one_process(k, cpus)),
+        alone_counts=tuple(k for k in timed_cpu if against_one_process(k, cpus)),
     )

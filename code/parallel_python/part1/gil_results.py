@@ -126,6 +126,12 @@ class GilScaling:
         return self._at(self.threads_wait, workers)
 
     @property
+    def cpu_counts(self) -> tuple[int, ...]:
+        """The counts at which the pure-Python tasks were timed (up to the
+        CPUs, at least 2, unless the run asked for more)."""
+        return tuple(p.workers for p in self.threads_cpu)
+
+    @property
     def most(self) -> int:
         return max(self.counts)
 

@@ -22,7 +22,7 @@ from ..core.text import (
     table,
     times,
 )
-from .gil import shown_count
+from .counts import shown_count
 from .gil_results import GilScaling, ScalingPoint
 from .narrate_placement import placement_note
 from .narrate_threads import _verdict
@@ -32,7 +32,7 @@ from .numpy_trick import NumpyTrick
 def processes_in_a_row(g: GilScaling) -> str:
     """The GIL table's note: what "in a row" is for two or more processes
     (one worker process up to the CPUs, this process beyond them)."""
-    counts = [k for k in g.counts if k > 1] if g.processes_cpu else []
+    counts = [p.workers for p in g.processes_cpu if p.workers > 1]
     alone = [str(k) for k in counts if g.compared_with_one_process(k)]
     beyond = [str(k) for k in counts if not g.compared_with_one_process(k)]
     if not alone:

@@ -18,7 +18,7 @@ from ..core.text import (
     plural,
     times,
 )
-from .gil import shown_count as pick
+from .counts import shown_count as pick
 from .gil_results import GilScaling
 from .memory_ladder import DROP_FADVISE, MemoryLadder
 from .numpy_trick import NumpyTrick

@@ -33,7 +33,8 @@ from ..core.validate import (
     positive_int,
     positive_ints,
 )
-from .gil import against_in_a_row, count, in_a_row, in_threads, per_count
+from .counts import cpu_counts, per_count
+from .gil import against_in_a_row, count, in_a_row, in_threads
 from .gil_results import ScalingPoint
 
 
@@ -105,6 +106,7 @@ def run_numpy_trick(
     budget: float = 0.75,
     work: int | None = None,
     probe_seconds: float | None = 0.25,
+    beyond: bool = False,
 ) -> NumpyTrick:
     """Time ``k`` sorting tasks in a row and in ``k`` threads, for each ``k``.
 
@@ -115,15 +117,16 @@ def run_numpy_trick(
     the same way, as the control. Each
     count is timed in paired rounds, sorts and loops apart: at least
     ``repeats`` rounds, more until the intervals are within ±5 % or
-    ``budget`` seconds are spent (:func:`.gil.per_count`: half of it for one
+    ``budget`` seconds are spent (:func:`.counts.per_count`: half of it for one
     task, only the ``repeats`` rounds for counts above the CPUs and above 2).
     With ``probe_seconds``, the ceiling is counted between the rounds of
     the sorts in 2 up to the CPUs' threads (two pairs of
     :data:`PROBE_WINDOW`-second windows after each round, and more after
     the rounds if fewer than ``probe_seconds`` of each kind were counted),
-    outside the budget.
+    outside the budget. Only the counts up to the CPUs (at least 2) are
+    timed, unless ``beyond`` (:func:`.counts.cpu_counts`).
     """
-    counts = positive_ints("counts", counts)
+    counts = cpu_counts(positive_ints("counts", counts), available_cpus(), beyond)
     elements = positive_int("elements", elements)
     repeats = positive_int("repeats", repeats)
     warmup = non_negative_int("warmup", warmup)
