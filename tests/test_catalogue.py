@@ -202,7 +202,20 @@ def test_round_trip_plot_summary_headlines(name, cpus, tmp_path):
         # declared workers belong to a speed-up headline with an interval
         assert label in experiment.intervals(result) and label in headlines
         assert isinstance(workers, int) and workers >= 1
+    for label in experiment.waiting(result):
+        # waiting work is a speed-up headline with an interval
+        assert label in experiment.intervals(result) and label.endswith("(×)")
     assert multiprocessing.active_children() == []
+
+
+def test_the_waiting_speedups_are_declared_in_the_catalogue():
+    """The speed-ups bounded by the number in flight, not the CPUs: the GIL
+    page's sleeping threads and the waiting page's threads and tasks."""
+    from parallel_python.core.experiment import Experiment
+
+    none = Experiment.__dataclass_fields__["waiting"].default
+    declared = {e.name for e in catalogue.EXPERIMENTS if e.waiting is not none}
+    assert declared == {"gil", "waiting"}
 
 
 def test_the_pages_one_worker_checks_are_declared_in_the_catalogue():

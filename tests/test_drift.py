@@ -159,7 +159,9 @@ def test_a_speedup_that_moved_with_the_machines_ceiling_counts_as_steady():
 def test_waiting_work_is_not_divided_by_the_ceiling():
     from types import SimpleNamespace as NS
 
-    gil = NS(apart=(), limits=lambda r: {})
+    # the GIL page declares its sleeping threads waiting work
+    sleepers = ("speed-up, 4 sleeping threads (×)",)
+    gil = NS(apart=(), limits=lambda r: {}, waiting=lambda r: sleepers)
     one, two = NS(ceiling=NS(ratio=2.0)), NS(ceiling=NS(ratio=1.5))
     sleeps = drift._ceilings(gil, "speed-up, 4 sleeping threads (×)", one, two)
     assert sleeps == (None, "ceiling")

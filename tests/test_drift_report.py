@@ -1,4 +1,4 @@
-"""Each build's own checks in the drift report: efficiencies above 1."""
+"""Each build's own checks in the drift report: speed-ups beyond their bounds."""
 
 from __future__ import annotations
 
@@ -40,13 +40,14 @@ def test_a_parallel_speedup_wholly_above_its_workers_is_listed(tmp_path):
     above, within = tmp_path / "above", tmp_path / "within"
     _save(above, ratio_from([2.1, 2.2, 2.15, 2.3, 2.12, 2.18, 2.2]))
     _save(within, ratio_from([1.9, 1.95, 2.05, 1.98, 2.01, 1.97, 1.99]))
-    found = drift_report.above_ideal(above)
-    assert [(name, label, workers) for name, label, _, _, workers in found] == [
-        ("numba", "parallel=True, 2 threads over 1 (×)", 2)
+    found = drift_report.beyond_bounds(above)
+    assert [(n, label, w, why) for n, label, _, _, w, why in found] == [
+        ("numba", "parallel=True, 2 threads over 1 (×)", 2, "above the ideal")
     ]
-    assert drift_report.above_ideal(within) == []
-    text = drift_report.above_ideal_report([above, within])
+    assert drift_report.beyond_bounds(within) == []
+    text = drift_report.beyond_bounds_report([above, within])
     assert "  above: 1\n    numba: parallel=True, 2 threads over 1 (×)  2.10–" in text
+    assert "with 2 (above the ideal)" in text
     assert text.endswith("  within: none")
 
 
@@ -57,7 +58,8 @@ def test_the_drift_command_prints_every_builds_checks(tmp_path, capsys):
     assert cli.main(["drift", str(first), str(second)]) == 0
     out = capsys.readouterr().out
     assert "one-worker ratios" in out
-    assert "efficiencies above 1 outside their interval:\n  first: 1" in out
+    assert "above the ideal or the limit outside their interval" in out
+    assert "in flight):\n  first: 1\n" in out
     assert "experiments' time against" in out
 
 
@@ -85,4 +87,62 @@ def test_a_single_worker_slightly_above_one_is_not_listed(tmp_path):
     results.save(
         folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
     )
-    assert drift_report.above_ideal(folder) == []
+    assert drift_report.beyond_bounds(folder) == []
+
+
+def _save_gil(folder, sleeping, processes):
+    """The GIL page's run on 2 CPUs: 4 sleeping threads and 2 processes at
+    the given speed-ups (every round alike)."""
+    from tests.part1.test_narrate import fake_gil
+
+    g = fake_gil(2, lambda k: processes if k == 2 else 1.0)
+    waits = tuple(
+        dataclasses.replace(
+            p,
+            parallel=dataclasses.replace(
+                p.parallel,
+                times=tuple(t / sleeping * p.workers for t in p.parallel.times),
+            ),
+        )
+        if p.workers == 4
+        else p
+        for p in g.threads_wait
+    )
+    folder.mkdir()
+    machine = dataclasses.replace(describe(), available_cpus=2)
+    results.save(
+        folder / "gil.json", "gil", dataclasses.replace(g, threads_wait=waits), machine
+    )
+
+
+def test_waiting_work_is_held_to_the_number_in_flight_not_the_cpus(tmp_path):
+    _save_gil(tmp_path / "ok", sleeping=3.9, processes=1.9)
+    assert drift_report.beyond_bounds(tmp_path / "ok") == []
+    _save_gil(tmp_path / "over", sleeping=4.4, processes=2.3)
+    found = drift_report.beyond_bounds(tmp_path / "over")
+    assert sorted((label, w, why) for _, label, _, _, w, why in found) == [
+        ("speed-up, 2 processes, pure Python (×)", 2, "above the ideal"),
+        ("speed-up, 4 sleeping threads (×)", 4, "above the limit"),
+    ]
+
+
+def test_cpu_bound_work_with_more_workers_than_cpus_is_held_to_the_cpus(tmp_path):
+    from parallel_python.core.protocol import ratio_from as rf
+
+    folder = tmp_path / "four"
+    r = fake_numba(4)
+    cases = tuple(
+        dataclasses.replace(c, ratio=rf([2.6, 2.7, 2.65, 2.8, 2.62, 2.68, 2.7]))
+        if c.name == PARALLEL
+        else c
+        for c in r.cases
+    )
+    folder.mkdir()
+    machine = dataclasses.replace(describe(), available_cpus=2)
+    results.save(
+        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
+    )
+    found = drift_report.beyond_bounds(folder)
+    assert [(label, w, why) for _, label, _, _, w, why in found] == [
+        ("parallel=True, 4 threads over 1 (×)", 4, "above the limit")
+    ]

@@ -50,8 +50,6 @@ LESSONS = {
     ("tool-comparison", "speed-up, multiprocessing Pool (×)"): 1.7,
     ("numpy-blas-sweep", "speed-up, threads = CPUs, largest n (×)"): 1.8,
 }
-#: Speed-ups of waiting work: the CPUs' ceiling does not bound them.
-WAITING = ("sleeping", "asyncio", "requests")
 #: Experiments that read the machine itself (the measuring page's probe and
 #: paired tasks): reported beside the verdict, not held to ±10 %.
 MACHINE = ("measuring-noise",)
@@ -184,17 +182,18 @@ def _ceilings(
 ) -> tuple[tuple[float, float] | None, str]:
     """The two runs' ceilings that ``label`` is divided by, where both runs
     counted one, and what they are ("ceiling" or "limit"): a headline
-    measured apart by its own (``apart_ceilings``), waiting work by none
-    (the CPUs' ceiling does not bound it), a headline with its own limit in
-    both runs (``Experiment.limits``) by that."""
+    measured apart by its own (``apart_ceilings``), waiting work
+    (``Experiment.waiting``) by none (the CPUs' ceiling does not bound it),
+    a headline with its own limit in both runs (``Experiment.limits``) by
+    that."""
     l1, l2 = experiment.limits(first).get(label), experiment.limits(second).get(label)
     if l1 and l2:
         return (l1, l2), "limit"
     if any(word in label for word in experiment.apart):
         c1 = experiment.apart_ceilings(first).get(label)
         c2 = experiment.apart_ceilings(second).get(label)
-    elif any(word in label for word in WAITING):
-        return None, "ceiling"
+    elif label in experiment.waiting(first) or label in experiment.waiting(second):
+        return None, "ceiling"  # waiting work: the CPUs' ceiling does not bound it
     else:
         c1, c2 = _ceiling(first), _ceiling(second)
     return ((c1, c2) if c1 and c2 else None), "ceiling"

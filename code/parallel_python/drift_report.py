@@ -1,8 +1,9 @@
 """What ``parallel-python drift`` prints: the two builds side by side
 (:mod:`.drift`), then each build's own checks: every one-worker ratio (which
 must read about 1), every parallel speed-up's interval against what its
-workers allow (no efficiency above 1 outside its interval), and the
-experiments' time against their declared budget.
+work allows (no efficiency above 1, nothing above the CPUs or the number in
+flight, outside its interval), and the experiments' time against their
+declared budget.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .core.sanity import ONE_WORKER_BAND
+from .core.sanity import ONE_WORKER_BAND, beyond_bound
 from .core.text import percent
 from .drift import Move, moves, report, result_of, saved_runs
 
@@ -85,20 +86,22 @@ def workers_of(label: str, cpus: int, declared: dict[str, int] | None = None) ->
     return int(found.group(1)) if found else cpus
 
 
-def above_ideal(folder: Path) -> list[tuple[str, str, float, float, int]]:
+def beyond_bounds(folder: Path) -> list[tuple[str, str, float, float, int, str]]:
     """Every parallel speed-up in ``folder`` whose whole 90 % interval lies
-    above the workers it had (an efficiency above 1 outside its interval):
-    (experiment, headline, low, high, workers). For waiting work the workers
-    are the number in flight. Compile and vectorise ratios, controls and the
+    above what its work allows (:func:`~.core.sanity.beyond_bound`):
+    (experiment, headline, low, high, workers, "above the ideal" or "above
+    the limit"). CPU-bound work is held to its workers and to the CPUs;
+    waiting work, as its experiment declares it (``Experiment.waiting``), to
+    the number in flight. Compile and vectorise ratios, controls and the
     machine's own readings are not parallel speed-ups (:class:`.drift.Move`);
-    one worker is held to about 1 by the one-worker check instead, as
-    :func:`~.core.sanity.check_speedup` does."""
+    one worker is held to about 1 by the one-worker check instead."""
     found = []
     for experiment, saved in saved_runs(folder):
         result = result_of(experiment, saved)
         cpus = int(saved["machine"]["available_cpus"])
         controls = experiment.controls(result)
         declared = experiment.workers(result)
+        waiting = experiment.waiting(result)
         for label, ratio in experiment.intervals(result).items():
             move = Move(
                 experiment.name, label, 1.0, 1.0, declared_control=label in controls
@@ -106,34 +109,42 @@ def above_ideal(folder: Path) -> list[tuple[str, str, float, float, int]]:
             if ratio is None or not move.parallel_speedup:
                 continue
             workers = workers_of(label, cpus, declared)
-            if workers > 1 and ratio.low > workers:
-                found.append((experiment.name, label, ratio.low, ratio.high, workers))
+            kind = "waiting" if label in waiting else "cpu"
+            bound = beyond_bound(ratio, workers=workers, cpus=cpus, kind=kind)
+            if bound is not None:
+                found.append(
+                    (experiment.name, label, ratio.low, ratio.high, workers, bound)
+                )
     return found
 
 
-def above_ideal_report(folders: list[Path]) -> str:
-    """Each build's parallel speed-ups above the ideal (:func:`above_ideal`)."""
-    lines = ["efficiencies above 1 outside their interval:"]
+def beyond_bounds_report(folders: list[Path]) -> str:
+    """Each build's parallel speed-ups beyond their bounds (:func:`beyond_bounds`)."""
+    lines = [
+        "speed-ups above the ideal or the limit outside their interval "
+        "(efficiency above 1; above the CPUs; waiting: above the number in flight):"
+    ]
     for folder in folders:
-        found = above_ideal(folder)
+        found = beyond_bounds(folder)
         lines.append(f"  {folder.name}: {len(found) or 'none'}")
         lines += [
-            f"    {name}: {label}  {low:.2f}–{high:.2f} with {workers}"
-            for name, label, low, high, workers in found
+            f"    {name}: {label}  {low:.2f}–{high:.2f} with {workers} ({bound})"
+            for name, label, low, high, workers, bound in found
         ]
     return "\n".join(lines)
 
 
 def full_report(first: Path, second: Path, top: int = 5) -> str:
     """What ``parallel-python drift`` prints: the moves, then each build's
-    one-worker ratios, efficiencies above 1 and time against its budget."""
+    one-worker ratios, speed-ups beyond their bounds and time against its
+    budget."""
     moved = report(moves(first, second), top=top)
     both = [first, second]
     return "\n\n".join(
         [
             moved,
             one_worker_report(both),
-            above_ideal_report(both),
+            beyond_bounds_report(both),
             budget_report(both),
         ]
     )

@@ -18,7 +18,7 @@ from parallel_python.core.protocol import (
     ratio_from,
 )
 from parallel_python.core.results import from_data, to_data
-from parallel_python.core.sanity import Verdict, check_speedup
+from parallel_python.core.sanity import Verdict, beyond_bound, check_speedup
 from parallel_python.core.sizing import calibrate, probe_spread, sized_calls
 
 
@@ -573,6 +573,32 @@ def test_check_speedup(r, workers, cpus, kind, reason):
     assert verdict.ok == (reason == "ok")
     assert verdict.beyond == (reason in ("above the ideal", "above the limit"))
     assert verdict.detail
+
+
+@pytest.mark.parametrize(
+    ("r", "workers", "cpus", "kind", "bound"),
+    [
+        (ratio(2.5, 2.4, 2.6), 4, 2, "cpu", "above the limit"),  # the CPUs
+        (ratio(2.3, 2.2, 2.4), 2, 2, "cpu", "above the ideal"),
+        (ratio(2.3, 2.2, 2.4), 2, 2, "waiting", "above the limit"),  # in flight
+        (ratio(3.9, 3.8, 4.0), 4, 2, "waiting", None),  # sleepers need no CPU
+        (ratio(8.5, 8.2, 8.8), 8, 2, "waiting", "above the limit"),
+        (ratio(30.0, 29.0, 31.0), 2, 2, "compiled", None),
+        (ratio(1.3, 1.2, 1.4), 1, 2, "cpu", None),  # the one-worker check's
+        (ratio(2.05, 1.98, 2.1), 4, 2, "cpu", None),  # reaches the limit
+        # wide, and wholly above the CPUs all the same: the drift report lists it
+        (ratio(3.0, 2.3, 3.8), 4, 2, "cpu", "above the limit"),
+    ],
+)
+def test_beyond_bound_holds_cpu_work_to_workers_and_cpus_waiting_to_flight(
+    r, workers, cpus, kind, bound
+):
+    assert beyond_bound(r, workers=workers, cpus=cpus, kind=kind) == bound
+    verdict = check_speedup(r, workers=workers, cpus=cpus, kind=kind)
+    if verdict.beyond:  # the page's verdict never contradicts it
+        assert verdict.reason == bound
+    with pytest.raises(ValueError, match="kind"):
+        beyond_bound(r, workers=workers, cpus=cpus, kind="gpu")
 
 
 def test_check_speedup_flags_too_few_rounds():

@@ -63,6 +63,12 @@ class Experiment:
     operations that run in one thread), which read about 1× or below. A
     control's lesson is that it stays there, not its exact value, so
     ``parallel-python drift`` checks that instead of ±10 %."""
+    waiting: Callable[[Any], tuple[str, ...]] = field(default=lambda r: ())
+    """The speed-up headlines of a result that time waiting work (threads
+    that sleep, requests in flight): the number in flight bounds them, not
+    the CPUs (:func:`~parallel_python.core.sanity.beyond_bound`), and
+    ``parallel-python drift`` does not divide them by the CPUs' ceiling.
+    Every other parallel speed-up is CPU-bound."""
     workers: Callable[[Any], dict[str, int]] = field(default=lambda r: {})
     """The workers behind speed-up headlines whose label does not count
     them: label -> threads, processes or jobs, as this run had them.

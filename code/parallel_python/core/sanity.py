@@ -49,6 +49,24 @@ class Verdict:
         return self.reason in ("above the ideal", "above the limit")
 
 
+def beyond_bound(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> str | None:
+    """Whether a speed-up's whole interval lies above what its work allows:
+    "above the ideal" for CPU-bound work above ``workers`` (an efficiency
+    above 1), "above the limit" for CPU-bound work above ``min(workers,
+    cpus)`` or waiting work above ``workers`` (the number in flight), else
+    None. One worker is the one-worker check's (:func:`misses_one`), and
+    compiled or vectorised gains have no bound."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind == "compiled" or workers == 1:
+        return None
+    if ratio.low > workers:
+        return "above the ideal" if kind == "cpu" else "above the limit"
+    if kind == "cpu" and ratio.low > min(workers, cpus):
+        return "above the limit"
+    return None
+
+
 def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdict:
     """Sanity checks of a speed-up ``ratio`` with ``workers`` on ``cpus`` CPUs.
 
@@ -65,16 +83,13 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
     """
     workers = positive_int("workers", workers)
     cpus = positive_int("cpus", cpus)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    bound = beyond_bound(ratio, workers=workers, cpus=cpus, kind=kind)
     span = f"{ratio.low:.2f}–{ratio.high:.2f}×"
     if ratio.too_few_rounds:
         return Verdict(False, "too few rounds", f"{ratio.rounds} rounds: full range")
     # wholly above what the workers allow: flagged so even when wide as well
-    if kind == "cpu" and workers > 1 and ratio.low > workers:
-        return Verdict(
-            False, "above the ideal", f"{span}: efficiency above 1 with {workers}"
-        )
+    if bound == "above the ideal":
+        return Verdict(False, bound, f"{span}: efficiency above 1 with {workers}")
     if ratio.half_width > MAX_HALF_WIDTH:
         return Verdict(False, "too wide", f"±{ratio.half_width:.0%} ({span})")
     if kind == "compiled":
@@ -84,9 +99,8 @@ def check_speedup(ratio: Ratio, *, workers: int, cpus: int, kind: str) -> Verdic
             low, high = ONE_WORKER_BAND
             return Verdict(False, "one worker not 1", f"{span} misses {low}–{high}")
         return Verdict(True, "ok", f"one worker: {span}")
-    if kind == "waiting" and ratio.low > workers:
-        return Verdict(False, "above the limit", f"{span} above {workers} in flight")
-    limit = min(workers, cpus)
-    if kind == "cpu" and ratio.low > limit:
-        return Verdict(False, "above the limit", f"{span} above {limit} CPUs")
+    if bound == "above the limit" and kind == "waiting":
+        return Verdict(False, bound, f"{span} above {workers} in flight")
+    if bound == "above the limit":
+        return Verdict(False, bound, f"{span} above {min(workers, cpus)} CPUs")
     return Verdict(True, "ok", span)

@@ -204,6 +204,7 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_waiting_headlines,
         intervals=_waiting_intervals,
         limits=_waiting_limits,
+        waiting=lambda w: tuple(_waiting_intervals(w)),
     ),
     Experiment(
         name="joblib",

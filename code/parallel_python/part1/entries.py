@@ -65,8 +65,13 @@ def _gil_intervals(g: GilScaling) -> dict:
     out = {f"speed-up, {k} threads, pure Python (×)": g.threads_cpu_at(k).ratio}
     if g.processes_cpu:
         out[f"speed-up, {k} processes, pure Python (×)"] = g.processes_cpu_at(k).ratio
-    out[f"speed-up, {g.most} sleeping threads (×)"] = g.threads_wait_at(g.most).ratio
+    out[_sleeping(g)] = g.threads_wait_at(g.most).ratio
     return out
+
+
+def _sleeping(g: GilScaling) -> str:
+    """The headline of the most sleeping threads: waiting work."""
+    return f"speed-up, {g.most} sleeping threads (×)"
 
 
 def _gil_controls(g: GilScaling) -> tuple[str, ...]:
@@ -242,6 +247,7 @@ ENTRIES: tuple[Experiment, ...] = (
         headlines=_gil_headlines,
         intervals=_gil_intervals,
         controls=_gil_controls,
+        waiting=lambda g: (_sleeping(g),),
         one_worker=_gil_one_worker,
     ),
     Experiment(
