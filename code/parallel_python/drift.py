@@ -299,6 +299,22 @@ def report(found: list[Move], top: int = 5) -> str:
             f"{len(speedups) - len(unsteady) + len(held)} of "
             f"{len(speedups) + len(controls)} within ±{STEADY * 100:.0f} %"
         )
+    # controls by word alone (the fork row): their lesson is what the
+    # workers saw, and both runs of their ratio are oversubscribed
+    unjudged = [
+        m
+        for m in found
+        if m.control and not m.declared_control and m.label.endswith("(×)")
+    ]
+    if unjudged:
+        lines.append(
+            "not judged (a fix that cannot take effect: its lesson is the threads "
+            "its workers saw, and its ratio compares two oversubscribed runs): "
+            + "; ".join(
+                f"{m.experiment}: {m.label} {m.first:.3g} then {m.second:.3g}"
+                for m in unjudged
+            )
+        )
     itself = [m for m in found if m.machine and m.label.endswith("(×)")]
     if itself:
         lines.append(
