@@ -309,8 +309,13 @@ def test_joblib_answers_memmaps_caches_and_shuts_down():
         repeats=1,
         rounds=2,
         budget=0.01,
+        probe_seconds=0.01,
     )
     assert j.values_equal and j.value == integrate(four_over_one_plus_x2, 0, 1, 3000)
+    # the ceiling for the 2 workers, counted after each round
+    if available_cpus() >= 2:
+        assert j.ceiling is not None and j.ceiling.between_rounds
+        assert j.ceiling.k == 2 and len(j.ceiling.ratios) >= j.ratio.rounds
     assert j.memmapped_type == "memmap" and j.pickled_type == "ndarray"
     assert j.sums_equal
     assert j.cache_again < j.cache_first  # read back, not slept again
@@ -336,7 +341,7 @@ def test_joblib_runs_its_serial_loop_on_the_first_cpu(monkeypatch):
     in_main = main_thread_calls(monkeypatch, joblib_demo)
     j = joblib_demo.run_joblib(
         n=3000, jobs=2, array_elements=2_000, tasks=2, cache_delay=0.01,
-        repeats=1, rounds=2, budget=0.01,
+        repeats=1, rounds=2, budget=0.01, probe_seconds=None,
     )  # fmt: skip
     if hasattr(os, "sched_getaffinity"):
         mine = os.sched_getaffinity(0)
@@ -387,7 +392,12 @@ def test_joblib_in_process_and_default_jobs(monkeypatch):
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"n": 0}, "n"), ({"jobs": 0}, "jobs"), ({"cache_delay": -1}, "cache_delay")],
+    [
+        ({"n": 0}, "n"),
+        ({"jobs": 0}, "jobs"),
+        ({"cache_delay": -1}, "cache_delay"),
+        ({"probe_seconds": 0.0}, "probe_seconds"),
+    ],
 )
 def test_joblib_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):

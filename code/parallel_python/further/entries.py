@@ -212,7 +212,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=4.0,
+        seconds=5.5,
         options=(
             Option("n", "int", 1_500_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
@@ -221,6 +221,12 @@ ENTRIES: tuple[Experiment, ...] = (
             Option("repeats", "int", 3, "timed runs of the big-array calls"),
             Option("rounds", "int", 8, "paired rounds, serial and joblib, at least"),
             Option("budget", "float", 1.5, "seconds of those rounds at most"),
+            Option(
+                "probe_seconds",
+                "float",
+                0.4,
+                "seconds of the ceiling probe between the rounds, at least",
+            ),
         ),
         plot=plot_joblib,
         summary=joblib_summary,

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.ceiling import Ceiling
+from ..core.ceiling_live import live_ceiling_for
 from ..core.machine import available_cpus
 from ..core.pinning import in_new_threads
 from ..core.pools import baseline_on_one_cpu, end_loky_workers, leftover_children
@@ -143,6 +145,9 @@ class JoblibRun:
     """Seconds from the last task's end to the return of each reused-worker
     call (empty for a record without them, or where the workers' clock and
     this process's disagreed)."""
+    ceiling: Ceiling | None = None
+    """How much faster the CPUs were together than one alone, counted
+    between the paired rounds (None: not probed, or one CPU)."""
 
     @property
     def late_median(self) -> float | None:
@@ -181,6 +186,7 @@ def run_joblib(
     repeats: int = 3,
     rounds: int = 8,
     budget: float = 1.5,
+    probe_seconds: float | None = 0.4,
 ) -> JoblibRun:
     """Measure joblib on this machine (see the module docstring).
 
@@ -192,7 +198,10 @@ def run_joblib(
     (``repeats`` timed calls). The serial loop (on the first CPU, as
     :func:`~parallel_python.core.pools.baseline_on_one_cpu` puts it) and the
     reused workers run in paired rounds: at least ``rounds``, more until the
-    ratio's interval is within ±5 % or ``budget`` seconds are spent.
+    ratio's interval is within ±5 % or ``budget`` seconds are spent. With
+    ``probe_seconds``, the machine's ceiling for the workers is counted
+    after each round (:mod:`~parallel_python.core.ceiling_live`), at least
+    that many seconds of each kind of window.
     """
     try:
         import joblib
@@ -208,6 +217,8 @@ def run_joblib(
     repeats = positive_int("repeats", repeats)
     rounds = positive_int("rounds", rounds)
     budget = positive_float("budget", budget)
+    if probe_seconds is not None:
+        probe_seconds = positive_float("probe_seconds", probe_seconds)
 
     f = four_over_one_plus_x2
     serial_value = integrate(f, 0.0, 1.0, n)
@@ -220,17 +231,21 @@ def run_joblib(
         # the serial loop and the reused workers in paired rounds; each
         # task notes when it finished (one clock read: microseconds)
         late: list[float] = []
-        paired = measure_paired(
-            {
-                "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n)),
-                "warm": lambda: integrate_joblib_stamped(n, jobs, late),
-            },
-            baseline="serial",
-            min_rounds=rounds,
-            budget_seconds=budget,
-            warmup=0,
-            context=baseline_on_one_cpu("serial"),
-        )
+        # the ceiling's counters wait in a pipe while the workers run
+        with live_ceiling_for(jobs, probe_seconds) as probe:
+            paired = measure_paired(
+                {
+                    "serial": in_new_threads(lambda: integrate(f, 0.0, 1.0, n)),
+                    "warm": lambda: integrate_joblib_stamped(n, jobs, late),
+                },
+                baseline="serial",
+                min_rounds=rounds,
+                budget_seconds=budget,
+                warmup=0,
+                context=baseline_on_one_cpu("serial"),
+                between=probe.between,
+            )
+            probed = probe.result()  # inside the block, while counters live
         serial, warm = paired.times["serial"], paired.times["warm"]
 
         a = np.arange(array_elements, dtype=np.float64)
@@ -289,4 +304,5 @@ def run_joblib(
         ratio=paired.ratios["warm"],
         stop_reason=paired.stop_reason,
         late=waits_after_last_task(late),
+        ceiling=probed,
     )

@@ -7,7 +7,7 @@ results for 1, 2 and 64 CPUs.
 
 from __future__ import annotations
 
-from ..core.readings import unsteady_note
+from ..core.readings import ceiling_phrase, unsteady_note
 from ..core.text import SAME, cpus_phrase, duration, gain, percent, plural, size, times
 from ..core.timing import Timing
 from .dask_demo import DaskChunks, DaskCluster
@@ -48,7 +48,8 @@ def joblib_start(j: JoblibRun) -> str:
             f"{duration(j.serial.median)} in one process. Taken round by round "
             f"(the median of the paired rounds' own ratios, which need not equal "
             f"the ratio of the two medians), they ran "
-            f"{gain(j.speedup, 'one process', j.ratio)}. "
+            f"{gain(j.speedup, 'one process', j.ratio)}"
+            f"{ceiling_phrase(j.ceiling)}. "
         )
         text += unsteady_note("Its", j.ratio, stated=True)
         if j.cpus == 1:
