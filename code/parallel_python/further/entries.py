@@ -212,7 +212,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/joblib",
         run=run_joblib,
         result_type=JoblibRun,
-        seconds=5.5,
+        seconds=5.0,
         options=(
             Option("n", "int", 1_500_000, "midpoints of the integration"),
             Option("jobs", "int", None, "worker processes (default: the CPUs, ≥ 2)"),
@@ -257,7 +257,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/dask",
         run=run_dask_cluster,
         result_type=DaskCluster,
-        seconds=3,
+        seconds=3.5,
         options=(
             Option("workers", "int", None, "worker processes (default: the CPUs)"),
             Option("n", "int", 600_000, "midpoints of the pure-Python integration"),
@@ -345,7 +345,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=15.5,
+        seconds=17.0,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),

@@ -81,7 +81,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/handson/a-numpy-threads",
         run=run_operations,
         result_type=Operations,
-        seconds=3.5,
+        seconds=3.75,
         options=(
             Option("elements", "int", 2_000_000, "array length for exp, sum, sort"),
             Option("matrix_size", "int", 1000, "matrix size n for a @ b"),

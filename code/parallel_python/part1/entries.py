@@ -228,7 +228,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/gil",
         run=run_gil,
         result_type=GilScaling,
-        seconds=10.5,
+        seconds=10.25,
         options=(
             Option("counts", "ints", (1, 2, 4), "tasks side by side"),
             Option("work", "int", 400_000, "loop steps per count"),
@@ -273,7 +273,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/part1/numpy-trick",
         run=run_numpy_trick,
         result_type=NumpyTrick,
-        seconds=4.0,
+        seconds=3.25,
         options=(
             Option("counts", "ints", (1, 2, 4), "threads (one sort each)"),
             Option("elements", "int", 250_000, "numbers per sort"),
