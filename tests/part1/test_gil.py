@@ -22,11 +22,14 @@ def test_gil_result_shape():
     before = threading.active_count()
     g = gil.run_gil(
         counts=(1, 2),
-        # tasks of a few ms: long enough that each of two workers takes one
-        # (a round where one worker ran both tasks tells nothing of placement)
-        work=20_000,
+        # tasks of about 10 ms, in 5 rounds: long enough that each of two
+        # workers takes one in some round, even with the test run's other
+        # processes busy (a round where one worker ran both tasks tells
+        # nothing of placement; under forkserver in CI, tasks of 2 ms in 3
+        # rounds once left none)
+        work=100_000,
         wait_seconds=0.001,
-        repeats=3,
+        repeats=5,
         reps=2,
         budget=0.05,
         probe_seconds=0.05,
