@@ -343,6 +343,23 @@ def test_the_count_a_page_talks_about_is_always_timed(asked, timed):
     assert counts.shown_count(asked, 2) in timed
 
 
+def test_the_ceiling_is_probed_for_the_counts_timed_not_the_sleepers(monkeypatch):
+    """On 3 CPUs with counts 1, 2 and 4, pure Python runs at 1 and 2: the
+    processes are set beside 2 CPUs' ceiling, not 3's."""
+    from parallel_python.core.ceiling_live import NoCeiling
+
+    asked = []
+    monkeypatch.setattr(gil, "available_cpus", lambda: 3)
+    monkeypatch.setattr(
+        gil, "live_ceiling_for", lambda k, seconds: asked.append(k) or NoCeiling()
+    )
+    g = gil.run_gil(
+        counts=(1, 2, 4), work=20_000, wait_seconds=0.001, repeats=1, reps=2,
+        budget=0.01, probe_seconds=0.01,
+    )  # fmt: skip
+    assert asked == [2] and g.cpu_counts == (1, 2)
+
+
 def test_sleeping_threads_are_timed_at_every_count(monkeypatch):
     monkeypatch.setattr(gil, "available_cpus", lambda: 2)
     g = gil.run_gil(

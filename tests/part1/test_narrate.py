@@ -874,7 +874,8 @@ def test_the_gil_table_says_what_in_a_row_is_for_each_count_of_processes():
     g = dataclasses.replace(fake_gil(2, lambda k: min(k, 2) * 0.95), alone_counts=(2,))
     note = processes_in_a_row(g)
     assert note.startswith("For 2 processes, “in a row” is one worker process")
-    assert "for 4, beyond the CPUs, it is this notebook's own run" in note
+    # the run of whichever page asked for the result first, not this page's
+    assert "for 4, beyond the CPUs, it is the experiment's own run" in note
     assert processes_in_a_row(dataclasses.replace(g, processes_cpu=())) == ""
     # a result saved before the counts were recorded: every count above 1
     saved = dataclasses.replace(g, alone_counts=None)

@@ -51,7 +51,7 @@ def joblib_start(j: JoblibRun) -> str:
             f"{gain(j.speedup, 'one process', j.ratio)}"
             f"{ceiling_phrase(j.ceiling)}. "
         )
-        text += unsteady_note("Its", j.ratio, stated=True)
+        text += unsteady_note("The speed-up's", j.ratio, stated=True)
         if j.cpus == 1:
             text += "With one CPU, nothing could run side by side. "
     text += (

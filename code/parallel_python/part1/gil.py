@@ -293,7 +293,7 @@ def run_gil(
     reps = positive_int("reps", reps)
     # counters that probe the ceiling between the rounds of the counts up to
     # the CPUs, started before any pool or thread
-    probe = live_ceiling_for(max(counts), probe_seconds if processes else None)
+    probe = live_ceiling_for(max(timed_cpu), probe_seconds if processes else None)
     with probe:
         threads_cpu, threads_wait, processes_cpu, stops = [], [], [], []
         crowded: list[tuple[int, float]] = []

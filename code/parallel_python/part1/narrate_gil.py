@@ -44,7 +44,7 @@ def processes_in_a_row(g: GilScaling) -> str:
     )
     if beyond:
         text += (
-            f"; for {and_list(beyond)}, beyond the CPUs, it is this notebook's "
+            f"; for {and_list(beyond)}, beyond the CPUs, it is the experiment's "
             "own run, as for threads (those rounds are there to show whether "
             "more processes gain anything)"
         )
