@@ -38,6 +38,7 @@ from ..part1 import (
     in_a_row,
     run_gil,
 )
+from ..part1 import shown_count as compared_count  # the count a page talks about
 
 
 def has_interpreter_pool() -> bool:
@@ -76,15 +77,6 @@ def interpreters_point(work: int, k: int, repeats: int) -> ScalingPoint:
             warmup=0,
         )
     return ScalingPoint(k, timed["in a row"], timed["side by side"])
-
-
-def compared_count(counts: Sequence[int], cpus: int) -> int:
-    """The largest of ``counts`` within ``cpus``, but at least 2 if measured."""
-    within = [c for c in counts if 2 <= c <= cpus]
-    if within:
-        return max(within)
-    two_or_more = [c for c in counts if c >= 2]
-    return min(two_or_more) if two_or_more else max(counts)
 
 
 @dataclass(frozen=True)

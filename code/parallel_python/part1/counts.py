@@ -10,6 +10,12 @@ from collections.abc import Sequence
 from ..core.protocol import MIN_ROUNDS_ONLY
 
 
+def _within(k: int, cpus: int) -> bool:
+    """Up to the CPUs, but at least 2: the counts that get the whole rounds
+    (two are always measured well, even on one CPU)."""
+    return k <= max(2, cpus)
+
+
 def shown_count(counts: Sequence[int], cpus: int) -> int:
     """The count a page talks about: the most workers that fit the CPUs, but
     at least two if two or more were measured (one has nothing to overlap)."""
@@ -24,7 +30,7 @@ def per_count(k: int, cpus: int, budget: float) -> float:
     """The seconds of paired rounds for ``k`` tasks side by side: the whole
     ``budget`` up to the CPUs (at least 2), half of it for one task (the
     one-worker check), and only the minimum of rounds beyond the CPUs."""
-    if k > max(2, cpus):
+    if not _within(k, cpus):
         return MIN_ROUNDS_ONLY
     return budget / 2 if k == 1 else budget
 
@@ -33,7 +39,7 @@ def against_one_process(k: int, cpus: int) -> bool:
     """Are ``k`` processes compared with one worker process running their
     tasks in a row? From 2 up to the CPUs (at least 2); one process, and the
     counts beyond (only the minimum of rounds), with this process."""
-    return 1 < k <= max(2, cpus)
+    return k > 1 and _within(k, cpus)
 
 
 def cpu_counts(
@@ -46,5 +52,5 @@ def cpu_counts(
     sleeping threads are timed at every count."""
     if beyond:
         return tuple(counts)
-    keep = {k for k in counts if k <= max(2, cpus)} | {shown_count(counts, cpus)}
+    keep = {k for k in counts if _within(k, cpus)} | {shown_count(counts, cpus)}
     return tuple(k for k in counts if k in keep)
