@@ -22,18 +22,21 @@ def test_the_workers_a_headline_names_else_the_cpus():
     assert drift_report.workers_of("speed-up, threads = CPUs, largest n (×)", 3) == 3
 
 
-def _save(folder, ratio):
-    """numba's run with ``ratio`` as parallel=True's gain on 2 threads."""
-    r = fake_numba(2)
+def _record(folder, name, result):
+    """``result`` saved as experiment ``name``'s run on a 2-CPU machine."""
+    folder.mkdir()
+    machine = dataclasses.replace(describe(), available_cpus=2)
+    results.save(folder / f"{name}.json", name, result, machine)
+
+
+def _save(folder, ratio, threads=2):
+    """numba's run with ``ratio`` as parallel=True's gain on ``threads``."""
+    r = fake_numba(threads)
     cases = tuple(
         dataclasses.replace(c, ratio=ratio) if c.name == PARALLEL else c
         for c in r.cases
     )
-    folder.mkdir()
-    machine = dataclasses.replace(describe(), available_cpus=2)
-    results.save(
-        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
-    )
+    _record(folder, "numba", dataclasses.replace(r, cases=cases))
 
 
 def test_a_parallel_speedup_wholly_above_its_workers_is_listed(tmp_path):
@@ -82,11 +85,7 @@ def test_a_single_worker_slightly_above_one_is_not_listed(tmp_path):
         dataclasses.replace(c, ratio=nogil) if "nogil" in c.name else c for c in r.cases
     )
     folder = tmp_path / "one"
-    folder.mkdir()
-    machine = dataclasses.replace(describe(), available_cpus=2)
-    results.save(
-        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
-    )
+    _record(folder, "numba", dataclasses.replace(r, cases=cases))
     assert drift_report.beyond_bounds(folder) == []
 
 
@@ -108,11 +107,7 @@ def _save_gil(folder, sleeping, processes):
         else p
         for p in g.threads_wait
     )
-    folder.mkdir()
-    machine = dataclasses.replace(describe(), available_cpus=2)
-    results.save(
-        folder / "gil.json", "gil", dataclasses.replace(g, threads_wait=waits), machine
-    )
+    _record(folder, "gil", dataclasses.replace(g, threads_wait=waits))
 
 
 def test_waiting_work_is_held_to_the_number_in_flight_not_the_cpus(tmp_path):
@@ -127,21 +122,8 @@ def test_waiting_work_is_held_to_the_number_in_flight_not_the_cpus(tmp_path):
 
 
 def test_cpu_bound_work_with_more_workers_than_cpus_is_held_to_the_cpus(tmp_path):
-    from parallel_python.core.protocol import ratio_from as rf
-
     folder = tmp_path / "four"
-    r = fake_numba(4)
-    cases = tuple(
-        dataclasses.replace(c, ratio=rf([2.6, 2.7, 2.65, 2.8, 2.62, 2.68, 2.7]))
-        if c.name == PARALLEL
-        else c
-        for c in r.cases
-    )
-    folder.mkdir()
-    machine = dataclasses.replace(describe(), available_cpus=2)
-    results.save(
-        folder / "numba.json", "numba", dataclasses.replace(r, cases=cases), machine
-    )
+    _save(folder, ratio_from([2.6, 2.7, 2.65, 2.8, 2.62, 2.68, 2.7]), threads=4)
     found = drift_report.beyond_bounds(folder)
     assert [(label, w, why) for _, label, _, _, w, why in found] == [
         ("parallel=True, 4 threads over 1 (×)", 4, "above the limit")

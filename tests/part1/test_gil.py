@@ -343,6 +343,14 @@ def test_the_count_a_page_talks_about_is_always_timed(asked, timed):
     assert counts.shown_count(asked, 2) in timed
 
 
+def _tiny_gil(counts, **options):
+    """:func:`gil.run_gil` at test sizes (tasks of about 2 ms, one round)."""
+    return gil.run_gil(
+        counts=counts, work=20_000, wait_seconds=0.001, repeats=1, reps=2,
+        budget=0.01, **options,
+    )  # fmt: skip
+
+
 def test_the_ceiling_is_probed_for_the_counts_timed_not_the_sleepers(monkeypatch):
     """On 3 CPUs with counts 1, 2 and 4, pure Python runs at 1 and 2: the
     processes are set beside 2 CPUs' ceiling, not 3's."""
@@ -353,24 +361,13 @@ def test_the_ceiling_is_probed_for_the_counts_timed_not_the_sleepers(monkeypatch
     monkeypatch.setattr(
         gil, "live_ceiling_for", lambda k, seconds: asked.append(k) or NoCeiling()
     )
-    g = gil.run_gil(
-        counts=(1, 2, 4), work=20_000, wait_seconds=0.001, repeats=1, reps=2,
-        budget=0.01, probe_seconds=0.01,
-    )  # fmt: skip
+    g = _tiny_gil((1, 2, 4), probe_seconds=0.01)
     assert asked == [2] and g.cpu_counts == (1, 2)
 
 
 def test_sleeping_threads_are_timed_at_every_count(monkeypatch):
     monkeypatch.setattr(gil, "available_cpus", lambda: 2)
-    g = gil.run_gil(
-        counts=(1, 2, 4),
-        work=20_000,
-        wait_seconds=0.001,
-        repeats=1,
-        reps=2,
-        budget=0.01,
-        processes=False,
-    )
+    g = _tiny_gil((1, 2, 4), processes=False)
     assert g.counts == (1, 2, 4)
     assert [p.workers for p in g.threads_wait] == [1, 2, 4]
     assert g.cpu_counts == (1, 2)  # pure Python: up to the CPUs
@@ -429,16 +426,7 @@ def test_processes_up_to_the_cpus_are_compared_with_one_process(cpus, alone):
 
 def test_a_count_beyond_the_cpus_is_compared_with_this_process(monkeypatch):
     monkeypatch.setattr(gil, "available_cpus", lambda: 2)
-    g = gil.run_gil(
-        counts=(2, 3),
-        work=20_000,
-        wait_seconds=0.001,
-        repeats=1,
-        reps=2,
-        budget=0.01,
-        probe_seconds=None,
-        beyond=True,
-    )
+    g = _tiny_gil((2, 3), probe_seconds=None, beyond=True)
     # 2 against one new worker process, 3 against the threads' own baseline
     assert g.processes_cpu_at(2).serial is not g.threads_cpu_at(2).serial
     assert g.processes_cpu_at(3).serial is g.threads_cpu_at(3).serial
