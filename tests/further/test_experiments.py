@@ -701,6 +701,43 @@ def test_launch_checked_runs_a_contradicting_launch_once_more(monkeypatch):
     assert mpi_demo.launch_checked(2, 100, 2, 60, 5, 1.0) == (fast, quick)
 
 
+def test_the_tool_tables_mpi_row_is_the_mpi_pages_launch(monkeypatch):
+    """One value per build: where the MPI page ran as many ranks as the table
+    has workers, on the same points, its launch (and ceiling, and a launch it
+    set aside) is the row; otherwise the row launches its own."""
+    import dataclasses
+
+    from parallel_python.core.ceiling import Ceiling
+    from tests.further.fakes import fake_mpi
+
+    counted = Ceiling(2, 0.4, 100, (95, 95), 1.9, True, (0, 1), "", 0.05)
+    page = fake_mpi(2, busy=1.8)
+    aside = fake_mpi(2, busy=0.67).run(2)
+    page = dataclasses.replace(page, ceiling=counted, set_aside=(aside,))
+    launched = []
+
+    def launch(ranks, n, *rest):
+        launched.append((ranks, n))
+        return fake_mpi(2).run(2), None
+
+    monkeypatch.setattr(mpi_demo, "launch_checked", launch)
+    monkeypatch.setattr(tool_rows, "ceiling_for", lambda *a: None)
+    run, set_aside, ceiling, reused = tool_rows.mpi_row(page.n, 2, 5, 1.0, 0.4, page)
+    assert reused and launched == []
+    assert run.timing == page.run(2).compute and run.ratio == page.ratio(2)
+    assert run.ratio.median == pytest.approx(1.8)
+    assert set_aside is aside and ceiling is page.ceiling
+    # other points, or more workers than the page's ranks: a launch of its own
+    for n, workers in ((page.n + 1, 2), (page.n, 4)):
+        run, set_aside, ceiling, reused = tool_rows.mpi_row(
+            n, workers, 5, 1.0, 0.4, page
+        )
+        assert not reused and launched[-1] == (workers, n)
+        assert run.ratio.median == pytest.approx(2.0) and set_aside is None
+    tool_rows.mpi_row(page.n, 2, 5, 1.0, 0.4, None)  # no page: its own
+    assert len(launched) == 3
+
+
 def test_mpi_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(mpi_demo, "find_mpiexec", lambda: None)
     monkeypatch.setattr(mpi_demo.importlib.util, "find_spec", lambda name: object())

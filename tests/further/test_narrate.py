@@ -1055,6 +1055,14 @@ def test_tools_table_reports_an_mpi_launch_set_aside():
         "(0.67–0.67), although 2 CPUs were there for its ranks; its row is a "
         "second launch's, as on the MPI page." in text
     )
+    # the MPI page's launch, reused: the table says whose it is
+    page = dataclasses.replace(t, mpi_set_aside=slow, mpi_from_page=True)
+    text = tools_table(page)
+    assert "its row is a second launch's, the one the MPI page shows." in text
+    assert "dask's after the shared rounds and MPI's in the MPI page's launch, " in (
+        text
+    )
+    assert "in a launch of their own" not in text
 
 
 def test_the_rows_timed_apart_report_their_own_ceilings():

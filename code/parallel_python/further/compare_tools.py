@@ -71,6 +71,9 @@ class ToolComparison:
     """(tool, its own ceiling) for the rows timed apart from the shared
     rounds: dask's counted between its rounds, MPI's just before its launch
     (:mod:`.tool_rows`); none where not counted."""
+    mpi_from_page: bool = False
+    """Whether MPI's row is the MPI page's launch (:func:`.tool_rows.mpi_row`),
+    rather than a launch of the table's own."""
 
     def run(self, tool: str) -> ToolRun:
         return find(self.runs, tool=tool)
@@ -147,6 +150,7 @@ def run_tool_comparison(
     dask: bool = True,
     call_seconds: float = SHORTEST_CALL,
     probe_seconds: float | None = 0.4,
+    mpi_runs: mpi_demo.MpiRuns | None = None,
 ) -> ToolComparison:
     """Integrate with ``n`` midpoints with every tool; ``workers`` (default:
     the CPUs available) threads, processes, ranks or numba threads each.
@@ -160,9 +164,12 @@ def run_tool_comparison(
     until each interval is within ±5 % or ``budget`` seconds are spent);
     each process-based tool beside a pure-Python run of its own. dask runs
     after those rounds, in rounds of its own (:func:`.tool_rows.dask_row`);
-    MPI last, in a launch of its own paired inside it, once more if it
-    contradicts the CPUs (:func:`.tool_rows.mpi_row`). Each adds up to half
-    of ``budget``; only the shared rounds earn an extension. With
+    MPI last: the launch with ``workers`` ranks of ``mpi_runs`` (the MPI
+    experiment's result; the book passes this build's, so both pages show
+    one value) where it has one for ``n``, else a launch of its own paired
+    inside it, once more if it contradicts the CPUs
+    (:func:`.tool_rows.mpi_row`). Each adds up to half of ``budget``; only
+    the shared rounds earn an extension. With
     ``probe_seconds``, the ceiling is counted between the shared rounds
     (pure Python on the CPU of its lone counter), between dask's rounds and
     just before MPI's launch. Every pool, cluster and worker is shut down
@@ -297,8 +304,11 @@ def run_tool_comparison(
         runs.insert(compiled, run)
         apart += [(DASK, probed)] if probed else []
         compiled += 1
-    if mpi:  # its own launch, ceiling just before: see tool_rows.mpi_row
-        run, mpi_aside, probed = mpi_row(n, workers, repeats, budget / 2, probe_seconds)
+    from_page = False
+    if mpi:  # the MPI page's launch or its own, ceiling just before: mpi_row
+        run, mpi_aside, probed, from_page = mpi_row(
+            n, workers, repeats, budget / 2, probe_seconds, mpi_runs
+        )
         runs.insert(compiled, run)
         apart += [(MPI, probed)] if probed else []
     return ToolComparison(
@@ -312,4 +322,5 @@ def run_tool_comparison(
         ceiling=ceiling,
         mpi_set_aside=mpi_aside,
         apart_ceilings=tuple(apart),
+        mpi_from_page=from_page,
     )

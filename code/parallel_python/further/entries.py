@@ -303,11 +303,11 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/mpi",
         run=run_mpi,
         result_type=MpiRuns,
-        seconds=4.5,
+        seconds=5.5,
         options=(
             Option("ranks", "ints", (1, 2), "numbers of MPI ranks"),
             Option("n", "int", 1_200_000, "midpoints"),
-            Option("repeats", "int", 5, "paired rounds inside each run, at least"),
+            Option("repeats", "int", 8, "paired rounds inside each run, at least"),
             Option("budget", "float", 3.0, "seconds of rounds, all runs together"),
             Option("probe_seconds", "float", 0.4, "seconds of the ceiling probe"),
         ),
@@ -345,7 +345,7 @@ ENTRIES: tuple[Experiment, ...] = (
         page="book/further/which-tool",
         run=run_tool_comparison,
         result_type=ToolComparison,
-        seconds=17.0,
+        seconds=15.0,
         options=(
             Option("n", "int", 1_200_000, "midpoints"),
             Option("workers", "int", None, "workers per tool (default: the CPUs)"),

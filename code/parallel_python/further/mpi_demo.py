@@ -79,7 +79,7 @@ def rank_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m parallel_python.further.mpi_demo")
     parser.add_argument("--n", type=int, default=1_200_000, help="midpoints")
     parser.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
-    parser.add_argument("--repeats", type=int, default=5, help="rounds, at least")
+    parser.add_argument("--repeats", type=int, default=8, help="rounds, at least")
     parser.add_argument("--budget", type=float, default=4.0, help="seconds of rounds")
     args = parser.parse_args(argv)
     from mpi4py import MPI
@@ -365,7 +365,7 @@ def run_mpi(
     ranks: Sequence[int] = (1, 2),
     n: int = 1_200_000,
     *,
-    repeats: int = 5,
+    repeats: int = 8,
     budget: float = 4.0,
     timeout: float = TIMEOUT,
     probe_seconds: float | None = None,

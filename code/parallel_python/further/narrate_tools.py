@@ -96,7 +96,12 @@ def tools_table(t: ToolComparison) -> str:
         way
         for tool, way in (
             (DASK, "dask's after the shared rounds"),
-            (MPI, "MPI's in a launch of their own"),
+            (
+                MPI,
+                "MPI's in the MPI page's launch"
+                if t.mpi_from_page
+                else "MPI's in a launch of their own",
+            ),
         )
         if tool in t.tools
     ]
@@ -139,7 +144,12 @@ def tools_table(t: ToolComparison) -> str:
         lines[-1] += (
             f" A first MPI launch had been {first}, "
             f"{set_aside_because(aside, t.cpus)}; its row is a "
-            "second launch's, as on the MPI page."
+            "second launch's"
+            + (
+                ", the one the MPI page shows."
+                if t.mpi_from_page
+                else ", as on the MPI page."
+            )
         )
     repeated = [f"{r.tool} {r.calls} times" for r in t.runs if r.calls > 1]
     if repeated:

@@ -5,8 +5,9 @@
   a fast tool's call repeating the integral until it lasts long enough.
 * :func:`dask_row` - dask's row, timed apart from the shared rounds on a
   cluster of its own, with the machine's ceiling counted between its rounds.
-* :func:`mpi_row` - MPI's row, timed inside an ``mpiexec`` launch of its
-  own, with the machine's ceiling counted just before the launch.
+* :func:`mpi_row` - MPI's row: the MPI page's launch where it has one with
+  as many ranks, else an ``mpiexec`` launch of its own; either way with
+  the machine's ceiling counted just before the launch.
 
 The rows timed apart get a ceiling of their own: the shared rounds' ceiling
 was counted at another moment, and on the build machine the CPUs' pace
@@ -150,17 +151,29 @@ def dask_row(
 
 
 def mpi_row(
-    n: int, workers: int, repeats: int, budget: float, probe_seconds: float | None
-) -> tuple[ToolRun, mpi_demo.MpiRun | None, Ceiling | None]:
-    """MPI's row: a launch of its own, paired inside it, once more if it
-    contradicts the CPUs (``mpi_demo.launch_checked``); with
-    ``probe_seconds``, the ceiling for ``workers`` counted just before. The
-    row, the launch set aside (or None) and the ceiling (or None)."""
-    # half the seconds: about a second in all, at the end of the table
-    ceiling = ceiling_for(workers, probe_seconds / 2 if probe_seconds else None)
-    r, aside = mpi_demo.launch_checked(
-        workers, n, available_cpus(), mpi_demo.TIMEOUT, repeats, budget
-    )
+    n: int,
+    workers: int,
+    repeats: int,
+    budget: float,
+    probe_seconds: float | None,
+    page: mpi_demo.MpiRuns | None = None,
+) -> tuple[ToolRun, mpi_demo.MpiRun | None, Ceiling | None, bool]:
+    """MPI's row: the MPI page's launch with ``workers`` ranks, where ``page``
+    (that experiment's result) has one for ``n`` midpoints, with the ceiling
+    it counted just before for as many CPUs; otherwise a launch of its own,
+    once more if it contradicts the CPUs (``mpi_demo.launch_checked``), with
+    ``probe_seconds`` the ceiling for ``workers`` counted just before. The
+    row, the launch set aside (or None), the ceiling (or None), and whether
+    the row is the page's launch."""
+    reused = _page_launch(page, n, workers)
+    if reused is not None:
+        r, aside, ceiling = reused
+    else:
+        # half the seconds: about a second in all, at the end of the table
+        ceiling = ceiling_for(workers, probe_seconds / 2 if probe_seconds else None)
+        r, aside = mpi_demo.launch_checked(
+            workers, n, available_cpus(), mpi_demo.TIMEOUT, repeats, budget
+        )
     run = ToolRun(
         MPI,
         workers,
@@ -171,4 +184,18 @@ def mpi_row(
         "mpi4py and an MPI library",
         r.ratio,
     )
-    return run, aside, ceiling
+    return run, aside, ceiling, reused is not None
+
+
+def _page_launch(
+    page: mpi_demo.MpiRuns | None, n: int, workers: int
+) -> tuple[mpi_demo.MpiRun, mpi_demo.MpiRun | None, Ceiling | None] | None:
+    """The MPI page's launch with ``workers`` ranks and ``n`` midpoints, the
+    launch it set aside for that many (or None), and its ceiling where
+    counted for that many ranks (its most); None where ``page`` has no such
+    launch."""
+    if page is None or page.n != n or not any(r.ranks == workers for r in page.runs):
+        return None
+    aside = next((a for a in page.set_aside if a.ranks == workers), None)
+    ceiling = page.ceiling if page.most == workers else None
+    return page.run(workers), aside, ceiling

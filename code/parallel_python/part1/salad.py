@@ -251,8 +251,8 @@ def run_salad(
     wait_seconds: float = 0.03,
     work: int = 600_000,
     *,
-    repeats: int = 5,
-    budget: float = 1.0,
+    repeats: int = 8,
+    budget: float = 1.8,
     steps: Sequence[Step] = SHOPSKA,
 ) -> Salad:
     """Make the salad one step after another, and with threads, in paired rounds.
