@@ -7,9 +7,11 @@ script's ancestors, and look like the book's workers (multiprocessing, loky,
 dask, MPI, Jupyter kernels or the package itself). Exit 1 if there are any.
 
 Also lists what the run left in /dev/shm (named semaphores, loky's and
-joblib's shared-memory folders) since SINCE. Those are only reported: a
-semaphore was seen left there once in a parallel test run and not found
-again, and this report is how a CI run can show which step leaves one.
+joblib's shared-memory folders) since SINCE. Those are only reported. The
+one source found so far, the failing demos' workers killed while creating a
+lock (about one demo run in forty on one CPU), is cleaned up by the demos'
+runner (parallel_python.core.semaphores); this report is how a CI run shows
+whether another step leaves one.
 """
 
 from __future__ import annotations

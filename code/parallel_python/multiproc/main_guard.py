@@ -31,6 +31,7 @@ from pathlib import Path
 from ..core.orphans import adopting_orphans, reap_group
 from ..core.pools import end_process_group
 from ..core.results import find
+from ..core.semaphores import no_semaphores_left
 from ..core.validate import positive_float
 
 _BOOTSTRAP_ERROR = "An attempt has been made to start a new process"
@@ -137,8 +138,9 @@ def _run(
     env[OWNER_ENV] = str(os.getpid())  # so a leftover check finds its own demos
     start = time.perf_counter()
     # the script's workers, orphans once it ends, are adopted and reaped
-    # here, so that their CPU time counts as the book's, not other programs'
-    with adopting_orphans():
+    # here, so that their CPU time counts as the book's, not other programs';
+    # the semaphores a worker killed while making one abandons are removed
+    with no_semaphores_left(), adopting_orphans():
         proc = subprocess.Popen(
             args,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
