@@ -614,13 +614,15 @@ def test_mpi_ranks_agree_with_the_serial_sum():
     assert len({rank.pid for rank in two.ranks_info}) == 2
     assert sum(rank.chunks for rank in two.ranks_info) == 24
     labelled = json.loads(two.output)["ranks_info"]
-    assert all(set(r) == {"host", "pid", "chunks", "cpus"} for r in labelled)
+    assert all(set(r) == {"host", "pid", "chunks", "cpus", "cpu"} for r in labelled)
     if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1:
-        # one rank runs its two ways on one CPU (the one-worker check); ranks
-        # of a larger launch are not pinned
+        # one rank runs its two ways on one CPU (the one-worker check); the
+        # ranks of a larger launch each on a CPU of its own, rank 0 first
         (alone,) = json.loads(m.run(1).output)["ranks_info"]
         assert alone["cpus"] == 1
-        assert all(r["cpus"] == len(os.sched_getaffinity(0)) for r in labelled)
+        cpus = sorted(os.sched_getaffinity(0))
+        assert all(r["cpus"] == 1 for r in labelled)
+        assert [r["cpu"] for r in labelled] == cpus[:2]
         # but rank 0 alone, the baseline, runs on the first CPU in every launch
         first = min(os.sched_getaffinity(0))
         for run in m.runs:

@@ -347,6 +347,19 @@ def test_mpi_summary(cpus):
         noisy = mpi_summary(fake_mpi(cpus, noisy=True))
         assert "varied too much to compare this with the ideal 2.00×" in noisy
         assert "close to the ideal" not in noisy
+        # the ceiling counted just before, beside the gain; the ranks were
+        # pinned one to a CPU, so a slow CPU held them
+        from parallel_python.core.ceiling import Ceiling
+
+        before = Ceiling(2, 0.4, 100, (95, 95), 1.9, True, (0, 1), "", 0.05)
+        text = mpi_summary(dataclasses.replace(fake_mpi(cpus), ceiling=before))
+        assert (
+            "2.00× (2.00–2.00) as fast as the serial loop; this machine's 2 CPUs "
+            "together counted 1.90× as fast as one, measured just before. "
+        ) in text
+        uneven = dataclasses.replace(before, ratio=1.70, slowest=(1.50, 1.52, 1.55))
+        text = mpi_summary(dataclasses.replace(fake_mpi(cpus), ceiling=uneven))
+        assert "2 equal shares of work, pinned one to a CPU as these were, " in text
 
 
 def test_mpi_one_rank_only():

@@ -184,8 +184,13 @@ def mpi_summary(m: MpiRuns) -> str:
         f"median of {plural(r.compute.repeats, 'round')}), against "
         f"{duration(r.serial.median)} for the plain serial loop on rank 0 alone "
         "in the same rounds: by the median of the rounds' ratios (with its "
-        f"90 % interval), {gain(s_k, 'the serial loop', m.ratio(k))}. "
+        f"90 % interval), {gain(s_k, 'the serial loop', m.ratio(k))}"
     )
+    if k > 1 and m.ceiling is not None:
+        # each rank pinned to a CPU of its own where the counters were
+        # (mpi_ranks.pin_rank), and one equal share of the chunks each
+        text += ceiling_phrase(m.ceiling, equal_shares=True, pinned=m.ceiling.pinned)
+    text += ". "
     if k > 1:
         ideal = m.ideal
         if ideal <= 1:
