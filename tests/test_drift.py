@@ -456,3 +456,38 @@ def test_a_control_that_gains_is_named():
         "not below 1.2×: gil: speed-up, 2 threads, pure Python (×)  1 then 1.5" in text
     )
     assert "counted as parallel speed-ups instead: 0 of 1 within ±10 %" in text
+
+
+def test_the_mpi_pages_launch_shown_in_the_tool_table_is_judged_once(tmp_path):
+    """Where the tool table's MPI row is the MPI page's launch in both builds,
+    its move is that page's: not counted a second time among the speed-ups."""
+    import dataclasses
+
+    from tests.further.fakes import fake_mpi, fake_tools
+
+    mpi = "speed-up, MPI (mpi4py) (×)"
+    for folder, reused in ((tmp_path / "first", True), (tmp_path / "second", True)):
+        folder.mkdir()
+        table = dataclasses.replace(fake_tools(2), mpi_from_page=reused)
+        results.save(
+            folder / "tool-comparison.json", "tool-comparison", table, describe()
+        )
+        results.save(folder / "mpi.json", "mpi", fake_mpi(2), describe())
+    found = drift.moves(tmp_path / "first", tmp_path / "second")
+    row = next(m for m in found if m.label == mpi)
+    assert row.shown_from == "mpi" and not row.parallel_speedup
+    assert any(m.experiment == "mpi" and m.parallel_speedup for m in found)
+    text = drift.report(found)
+    assert f"tool-comparison: {mpi} (the mpi experiment's)" in text
+    # a launch of the table's own in one build: its row is judged as its own
+    second = dataclasses.replace(fake_tools(2), mpi_from_page=False)
+    results.save(
+        tmp_path / "second" / "tool-comparison.json",
+        "tool-comparison",
+        second,
+        describe(),
+    )
+    found = drift.moves(tmp_path / "first", tmp_path / "second")
+    row = next(m for m in found if m.label == mpi)
+    assert row.shown_from == "" and row.parallel_speedup
+    assert "shown again" not in drift.report(found)

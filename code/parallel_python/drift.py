@@ -73,6 +73,9 @@ class Move:
     declared_control: bool = False
     """Its experiment declares it a control in both runs (pure Python in
     threads with the GIL on, a NumPy operation that runs in one thread)."""
+    shown_from: str = ""
+    """The experiment whose measurement this headline shows again in both
+    runs (:attr:`~.core.experiment.Experiment.reused`): judged there."""
 
     @property
     def change(self) -> float:
@@ -110,6 +113,7 @@ class Move:
             and not self.machine
             and not self.pathology
             and not self.control
+            and not self.shown_from
             and not any(word in self.label for word in NOT_PARALLEL)
         )
 
@@ -199,6 +203,13 @@ def _ceilings(
     return ((c1, c2) if c1 and c2 else None), "ceiling"
 
 
+def _shown_from(entry: Any, label: str, r1: Any, r2: Any) -> str:
+    """The experiment whose measurement ``label`` shows again in both runs
+    (empty: its own, in one run at least)."""
+    one, two = entry.reused(r1).get(label, ""), entry.reused(r2).get(label, "")
+    return one if one == two else ""
+
+
 def moves(first: Path, second: Path) -> list[Move]:
     """Every headline present in both folders' results, biggest change first."""
     for folder in (first, second):
@@ -221,6 +232,7 @@ def moves(first: Path, second: Path) -> list[Move]:
                 *_ceilings(entry, label, r1, r2),
                 declared_control=label in entry.controls(r1)
                 and label in entry.controls(r2),
+                shown_from=_shown_from(entry, label, r1, r2),
             )
             for label in mine
             if label in theirs
@@ -313,6 +325,15 @@ def report(found: list[Move], top: int = 5) -> str:
             + "; ".join(
                 f"{m.experiment}: {m.label} {m.first:.3g} then {m.second:.3g}"
                 for m in unjudged
+            )
+        )
+    again = [m for m in found if m.shown_from]
+    if again:
+        lines.append(
+            "shown again, judged once where measured: "
+            + "; ".join(
+                f"{m.experiment}: {m.label} (the {m.shown_from} experiment's)"
+                for m in again
             )
         )
     itself = [m for m in found if m.machine and m.label.endswith("(×)")]

@@ -74,6 +74,11 @@ class Experiment:
     them: label -> threads, processes or jobs, as this run had them.
     ``parallel-python drift`` holds a speed-up's interval to that, else to
     the count its label names, else to the CPUs."""
+    reused: Callable[[Any], dict[str, str]] = field(default=lambda r: {})
+    """Headlines that show another experiment's measurement again: label ->
+    that experiment (the tool table's MPI row, where it is the MPI page's
+    launch). ``parallel-python drift`` judges such a figure once, where it
+    was measured."""
     one_worker: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
     """Its one-worker checks: which -> the
     :class:`~parallel_python.core.protocol.Ratio` of work compared with

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.experiment import Experiment, Option
 from ..core.text import plural
-from .compare_tools import APART, ToolComparison, run_tool_comparison
+from .compare_tools import APART, MPI, ToolComparison, run_tool_comparison
 from .dask_demo import DaskChunks, DaskCluster, run_dask_chunks, run_dask_cluster
 from .freethreading import FreeThreading, run_free_threading
 from .joblib_demo import JoblibRun, run_joblib
@@ -371,6 +371,7 @@ ENTRIES: tuple[Experiment, ...] = (
         },
         apart=APART,
         apart_ceilings=_tools_apart_ceilings,
+        reused=lambda t: {f"speed-up, {MPI} (×)": "mpi"} if t.mpi_from_page else {},
         intervals=_tools_intervals,
         controls=_tools_controls,
     ),
