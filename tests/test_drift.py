@@ -329,11 +329,7 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
     beside them, and by nothing where a run has none."""
     import dataclasses
 
-    from parallel_python.core.ceiling import Ceiling
-    from tests.further.fakes import fake_tools
-
-    def counted(ratio):
-        return Ceiling(2, 0.4, 100, (90, 90), ratio, True, (0, 1), "", 0.05)
+    from tests.further.fakes import counted, fake_tools
 
     for folder, ratio, dask in (
         (tmp_path / "first", 1.9, 1.5),
@@ -342,8 +338,8 @@ def test_the_tool_tables_ceiling_divides_only_its_shared_rounds(tmp_path):
         folder.mkdir()
         table = dataclasses.replace(
             fake_tools(2),
-            ceiling=counted(ratio),
-            apart_ceilings=(("dask (LocalCluster)", counted(dask)),),
+            ceiling=counted(ratio, (90, 90)),
+            apart_ceilings=(("dask (LocalCluster)", counted(dask, (90, 90))),),
         )
         results.save(
             folder / "tool-comparison.json", "tool-comparison", table, describe()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from parallel_python.core.ceiling import Ceiling
 from parallel_python.core.timing import Timing
 from parallel_python.further.compare_tools import ToolComparison, ToolRun
 from parallel_python.further.dask_demo import DaskChunks, DaskCluster
@@ -18,6 +21,15 @@ CPUS = (1, 2, 64)
 
 def T(*seconds: float) -> Timing:
     return Timing(times=tuple(seconds), warmup=0)
+
+
+def counted(
+    ratio: float, many: tuple[int, int] = (95, 95), *, between: bool = False
+) -> Ceiling:
+    """A ceiling for 2 CPUs reading ``ratio`` (pinned, 0.4 s of windows),
+    counted just before the rounds, or ``between`` them."""
+    c = Ceiling(2, 0.4, 100, many, ratio, True, (0, 1), "", 0.05)
+    return dataclasses.replace(c, between_rounds=between)
 
 
 def fake_waiting(cpus: int) -> Waiting:

@@ -709,13 +709,11 @@ def test_the_tool_tables_mpi_row_is_the_mpi_pages_launch(monkeypatch):
     set aside) is the row; otherwise the row launches its own."""
     import dataclasses
 
-    from parallel_python.core.ceiling import Ceiling
-    from tests.further.fakes import fake_mpi
+    from tests.further.fakes import counted, fake_mpi
 
-    counted = Ceiling(2, 0.4, 100, (95, 95), 1.9, True, (0, 1), "", 0.05)
     page = fake_mpi(2, busy=1.8)
     aside = fake_mpi(2, busy=0.67).run(2)
-    page = dataclasses.replace(page, ceiling=counted, set_aside=(aside,))
+    page = dataclasses.replace(page, ceiling=counted(1.9), set_aside=(aside,))
     launched = []
 
     def launch(ranks, n, *rest):

@@ -56,6 +56,7 @@ from tests.further.fakes import (
     CPUS,
     PI,
     T,
+    counted,
     fake_chunks,
     fake_cluster,
     fake_ft,
@@ -309,10 +310,7 @@ def test_numba_summary(cpus):
         assert "no slower than the `nogil` threads in this run" in no_worse
         assert "busy" not in no_worse
         assert "as fast as one" not in text  # no ceiling probed
-        from parallel_python.core.ceiling import Ceiling
-
-        live = Ceiling(2, 0.4, 100, (52, 50), 1.02, True, (0, 1), "", 0.05)
-        live = dataclasses.replace(live, between_rounds=True)
+        live = counted(1.02, (52, 50), between=True)
         probed = numba_summary(dataclasses.replace(fake_numba(cpus), ceiling=live))
         assert (
             "; this machine's 2 CPUs together counted 1.02× as fast as one, "
@@ -349,9 +347,7 @@ def test_mpi_summary(cpus):
         assert "close to the ideal" not in noisy
         # the ceiling counted just before, beside the gain; the ranks were
         # pinned one to a CPU, so a slow CPU held them
-        from parallel_python.core.ceiling import Ceiling
-
-        before = Ceiling(2, 0.4, 100, (95, 95), 1.9, True, (0, 1), "", 0.05)
+        before = counted(1.9)
         text = mpi_summary(dataclasses.replace(fake_mpi(cpus), ceiling=before))
         assert (
             "2.00× (2.00–2.00) as fast as the serial loop; this machine's 2 CPUs "
@@ -758,10 +754,7 @@ def test_tools_short_of_the_ideal_says_what_the_time_holds():
     assert "short of the ideal 2.00× (the time leaves out starting the" in text
     assert "busy" not in text and "probably" not in text
     assert "counted" not in text  # no ceiling probed, none quoted
-    from parallel_python.core.ceiling import Ceiling
-
-    probed = Ceiling(2, 0.4, 100, (88, 90), 1.78, True, (0, 1), "", 0.05)
-    probed = dataclasses.replace(probed, between_rounds=True)
+    probed = counted(1.78, (88, 90), between=True)
     text = tools_summary(ToolComparison(t.n, t.workers, t.cpus, runs, ceiling=probed))
     # the ceiling stands beside the tools of the shared rounds, not MPI's
     assert (
